@@ -1,0 +1,137 @@
+"""The application factory: builds the Litestar app from settings. Cheap enough to run on every CLI call."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from advanced_alchemy.extensions.litestar import SQLAlchemyInitPlugin, SQLAlchemySerializationPlugin
+from advanced_alchemy.extensions.litestar.store import SQLAlchemyStore
+from litestar import Litestar, Router
+from litestar.config.csrf import CSRFConfig
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.plugins.flash import FlashConfig, FlashPlugin
+from litestar.plugins.htmx import HTMXPlugin, HTMXRequest
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
+from litestar.template import TemplateConfig
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from casemgmt.auth.controllers import LoginController, me
+from casemgmt.auth.middleware import TokenAuthMiddleware, create_session_auth, passwords_for
+from casemgmt.auth.models import SessionStoreEntry
+from casemgmt.cli import CasemgmtCLIPlugin
+from casemgmt.db import create_alchemy_config, create_engine
+from casemgmt.settings import Settings
+from casemgmt.web.errors import EXCEPTION_HANDLERS
+from casemgmt.web.home import health, home
+from casemgmt.web.security import add_security_headers
+from casemgmt.web.templating import configure_templates
+from casemgmt.web.transactions import transaction_middleware
+
+API_PREFIX = "/api/v1"
+
+ASSET_DIRECTORIES = {
+    "htmx": ("htmx.org", "dist"),
+    "utrecht": ("@utrecht/component-library-css", "dist"),
+    "denhaag": ("@gemeente-denhaag/design-tokens-components", "dist"),
+}
+
+
+class DatabasePlugin(SQLAlchemyInitPlugin):
+    """advanced-alchemy's session handling, without its ``database`` CLI group (casemgmt has its own)."""
+
+    def on_cli_init(self, cli: Any) -> None:
+        return None
+
+
+def _static_routers(settings: Settings) -> list[Router]:
+    from pathlib import Path
+
+    routers = [
+        create_static_files_router(
+            path="/static/app",
+            directories=[Path(__file__).parent / "web" / "static"],
+            include_in_schema=False,
+            opt={"public": True},
+            name="static.app",
+        )
+    ]
+    for name, (package, sub) in ASSET_DIRECTORIES.items():
+        routers.append(
+            create_static_files_router(
+                path=f"/static/{name}",
+                directories=[settings.assets_dir / package / sub],
+                include_in_schema=False,
+                opt={"public": True},
+                name=f"static.{name}",
+            )
+        )
+    return routers
+
+
+def api_route_handlers() -> list[Any]:
+    return [me]
+
+
+def page_route_handlers() -> list[Any]:
+    return [LoginController, home, health]
+
+
+def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None) -> Litestar:
+    settings = settings or Settings()
+    secret = settings.require_secret_key()
+    engine = engine or create_engine(settings)
+    alchemy = create_alchemy_config(engine)
+    session_auth = create_session_auth(settings)
+
+    template_config = TemplateConfig(
+        directory=settings.templates_dir, engine=JinjaTemplateEngine, engine_callback=configure_templates
+    )
+    api = Router(
+        path="",
+        route_handlers=api_route_handlers(),
+        middleware=[DefineMiddleware(TokenAuthMiddleware)],
+    )
+    app = Litestar(
+        route_handlers=[*page_route_handlers(), api, *_static_routers(settings)],
+        plugins=[
+            DatabasePlugin(config=alchemy),
+            SQLAlchemySerializationPlugin(),
+            HTMXPlugin(),
+            FlashPlugin(config=FlashConfig(template_config=template_config)),
+            CasemgmtCLIPlugin(),
+        ],
+        request_class=HTMXRequest,
+        on_app_init=[session_auth.on_app_init],
+        middleware=[transaction_middleware],
+        before_send=[add_security_headers],
+        stores={"sessions": SQLAlchemyStore(alchemy, model=SessionStoreEntry, namespace="sessions")},
+        csrf_config=CSRFConfig(
+            secret=secret,
+            cookie_name="casemgmt_csrf",
+            cookie_secure=settings.secure_cookies,
+            cookie_httponly=True,
+            cookie_samesite="lax",
+            header_name="x-csrftoken",
+            # The JSON API authenticates with bearer tokens only (no cookies), so CSRF cannot apply there.
+            exclude=["^/api/"],
+        ),
+        template_config=template_config,
+        exception_handlers=EXCEPTION_HANDLERS,
+        openapi_config=OpenAPIConfig(
+            title="casemgmt API",
+            version="1",
+            description="Case management for complex multi-service questions. Authenticate with "
+            "`Authorization: Bearer <token>` (casemgmt tokens create).",
+            path="/schema",
+            render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"])],
+        ),
+        debug=False,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.alchemy = alchemy
+    app.state.passwords = passwords_for(settings)
+    return app

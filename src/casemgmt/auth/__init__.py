@@ -1,0 +1,1 @@
+"""Employees, their roles and services, passwords, sessions, API tokens and guards."""

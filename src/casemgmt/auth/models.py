@@ -1,0 +1,81 @@
+"""Users (employees), their roles and services, personal API tokens, failed logins and the session store."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from advanced_alchemy.base import BigIntAuditBase, orm_registry
+from advanced_alchemy.extensions.litestar.store import StoreModelMixin
+from advanced_alchemy.types import DateTimeUTC
+from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from casemgmt.directory.models import Service
+
+user_services = Table(
+    "user_services",
+    orm_registry.metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("service_id", ForeignKey("services.id", ondelete="RESTRICT"), primary_key=True),
+)
+
+
+class User(BigIntAuditBase):
+    __tablename__ = "users"
+
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    password_hash: Mapped[str | None] = mapped_column(String(255), default=None)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    max_caseload: Mapped[int | None] = mapped_column(Integer, default=None)
+
+    role_rows: Mapped[list[UserRole]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+    services: Mapped[list[Service]] = relationship(secondary=user_services, lazy="selectin", order_by=Service.code)
+
+    @property
+    def roles(self) -> list[str]:
+        return sorted(r.role for r in self.role_rows)
+
+    @property
+    def service_codes(self) -> list[str]:
+        return [s.code for s in self.services]
+
+
+class UserRole(BigIntAuditBase):
+    __tablename__ = "user_roles"
+    __table_args__ = (Index("uq_user_roles_user_role", "user_id", "role", unique=True),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(20))
+    user: Mapped[User] = relationship(back_populates="role_rows")
+
+
+class ApiToken(BigIntAuditBase):
+    """A personal API token; only the SHA-256 of the token is stored."""
+
+    __tablename__ = "api_tokens"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100), default="")
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+
+
+class LoginFailure(BigIntAuditBase):
+    """One failed login for an e-mail address; the throttle counts these."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_email_at", "email", "attempted_at"),)
+
+    email: Mapped[str] = mapped_column(String(254))
+    attempted_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+
+
+class SessionStoreEntry(StoreModelMixin):
+    """Server-side sessions, stored in the app's own database so any worker serves any request."""
+
+    __tablename__ = "session_store"

@@ -1,0 +1,223 @@
+"""The ``casemgmt`` command line: Litestar's CLI with casemgmt's own groups added through a CLI plugin."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import anyio
+import click
+from litestar.plugins import CLIPluginProtocol
+
+from casemgmt.errors import DomainError, InvalidInput
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from casemgmt.auth.passwords import Passwords
+    from casemgmt.settings import Settings
+
+T = TypeVar("T")
+
+EXIT_BAD_INPUT = 2
+
+
+def cli_settings() -> Settings:
+    """Commands read the same ``CASEMGMT_*`` settings as the app they manage."""
+    from casemgmt.settings import Settings
+
+    return Settings()
+
+
+def cli_passwords() -> Passwords:
+    from casemgmt.auth.middleware import passwords_for
+
+    return passwords_for(cli_settings())
+
+
+@asynccontextmanager
+async def transaction(settings: Settings) -> AsyncIterator[AsyncSession]:
+    """A database session that commits when the block succeeds and rolls back on any error."""
+    from sqlalchemy.ext.asyncio import async_sessionmaker
+
+    from casemgmt.db import create_engine
+
+    engine = create_engine(settings)
+    try:
+        async with async_sessionmaker(engine, expire_on_commit=False)() as session, session.begin():
+            yield session
+    finally:
+        await engine.dispose()
+
+
+def run_in_transaction(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run ``work`` in one transaction; domain errors print in Dutch and exit with code 2, writing nothing."""
+    settings = cli_settings()
+
+    async def main() -> T:
+        async with transaction(settings) as session:
+            return await work(session)
+
+    try:
+        return anyio.run(main)
+    except InvalidInput as exc:
+        for error in exc.errors:
+            click.echo(f"Fout in {error.field}: {error.message}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except DomainError as exc:
+        click.echo(f"Fout: {exc.message}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+
+
+# -- database ---------------------------------------------------------------------------------------------------
+
+
+@click.group(name="database", help="Database migrations (Alembic, in migrations/).")
+def database_group() -> None:
+    pass
+
+
+@database_group.command(name="upgrade", help="Migrate the database to REVISION (default: head).")
+@click.argument("revision", default="head")
+def database_upgrade(revision: str) -> None:
+    from casemgmt.db import upgrade
+
+    upgrade(cli_settings(), revision)
+    click.echo(f"Database gemigreerd naar {revision}.")
+
+
+@database_group.command(name="downgrade", help="Migrate the database down to REVISION (e.g. -1 or base).")
+@click.argument("revision", default="-1")
+def database_downgrade(revision: str) -> None:
+    from casemgmt.db import downgrade
+
+    downgrade(cli_settings(), revision)
+    click.echo(f"Database teruggezet naar {revision}.")
+
+
+# -- services ---------------------------------------------------------------------------------------------------
+
+
+@click.group(name="services", help="Municipal services (diensten).")
+def services_group() -> None:
+    pass
+
+
+@services_group.command(name="load", help="Load the reference services KCC, SZW, OCW, DSO and DPZ (idempotent).")
+def services_load() -> None:
+    from casemgmt.directory.reference import load_reference_services
+
+    created, updated = run_in_transaction(load_reference_services)
+    click.echo(f"Diensten geladen: {created} nieuw, {updated} bijgewerkt.")
+
+
+# -- users and tokens -------------------------------------------------------------------------------------------
+
+
+@click.group(name="users", help="Employee accounts.")
+def users_group() -> None:
+    pass
+
+
+@users_group.command(name="create", help="Create an employee account.")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", "roles", multiple=True, required=True, help="kcc_agent, casemanager, accountmanager, …")
+@click.option("--service", "services", multiple=True, help="Service code, e.g. SZW (repeatable).")
+@click.option("--phone", default="")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def users_create(
+    email: str,
+    name: str,
+    roles: tuple[str, ...],
+    services: tuple[str, ...],
+    phone: str,
+    password_stdin: bool,
+) -> None:
+    from casemgmt.auth.passwords import MIN_PASSWORD_LENGTH
+    from casemgmt.auth.services import Accounts
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Wachtwoord", hide_input=True, confirmation_prompt=True)
+    if len(password) < MIN_PASSWORD_LENGTH:
+        click.echo(f"Fout in password: gebruik ten minste {MIN_PASSWORD_LENGTH} tekens", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+
+    async def create(session: AsyncSession) -> Any:
+        accounts = Accounts(session, cli_passwords())
+        user = await accounts.create_user(
+            email=email, name=name, roles=list(roles), service_codes=list(services), phone=phone, password=password
+        )
+        return user.id, user.email
+
+    user_id, user_email = run_in_transaction(create)
+    click.echo(f"Gebruiker {user_email} aangemaakt (id {user_id}).")
+
+
+@click.group(name="tokens", help="Personal API tokens.")
+def tokens_group() -> None:
+    pass
+
+
+@tokens_group.command(name="create", help="Create a personal API token; it is printed once, only its hash is kept.")
+@click.option("--email", required=True)
+@click.option("--name", "label", default="", help="A label for the token.")
+def tokens_create(email: str, label: str) -> None:
+    from casemgmt.auth.services import Accounts
+
+    async def create(session: AsyncSession) -> str:
+        return await Accounts(session, cli_passwords()).create_token(email, label)
+
+    click.echo(run_in_transaction(create))
+
+
+@click.group(name="sessions", help="Login sessions.")
+def sessions_group() -> None:
+    pass
+
+
+@sessions_group.command(name="prune", help="Remove expired sessions.")
+def sessions_prune() -> None:
+    from casemgmt.auth.sessions import prune_expired_sessions
+
+    removed = run_in_transaction(prune_expired_sessions)
+    click.echo(f"{removed} verlopen sessie(s) verwijderd.")
+
+
+# -- demo -------------------------------------------------------------------------------------------------------
+
+
+@click.command(name="demo", help="Create or update the demo municipality on SQLite and serve it.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="Only prepare the demo database.")
+def demo(host: str, port: int, no_serve: bool) -> None:
+    from casemgmt.db import upgrade
+    from casemgmt.demo import DEMO_PASSWORD, load_demo
+
+    settings = cli_settings()
+    upgrade(settings)
+    users = run_in_transaction(lambda session: load_demo(session, cli_passwords()))
+    click.echo("Demogemeente klaar. Inloggen met (wachtwoord voor iedereen: " + DEMO_PASSWORD + "):")
+    for email, role in users:
+        click.echo(f"  {role:<15} {email}")
+    if no_serve:
+        return
+    import uvicorn
+
+    click.echo(f"casemgmt draait op http://{host}:{port}")
+    from casemgmt.app import create_app
+
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+class CasemgmtCLIPlugin(CLIPluginProtocol):
+    def on_cli_init(self, cli: click.Group) -> None:
+        for command in (database_group, services_group, users_group, tokens_group, sessions_group, demo):
+            cli.add_command(command)

@@ -1,0 +1,88 @@
+"""The database: engine (SQLite pragmas, asyncpg), the advanced-alchemy config, the shared metadata, migrations."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from advanced_alchemy.base import orm_registry
+from advanced_alchemy.extensions.litestar import AsyncSessionConfig, SQLAlchemyAsyncConfig
+from advanced_alchemy.types import GUID
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from sqlalchemy import event
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import ConnectionPoolEntry
+
+from casemgmt.settings import Settings
+
+metadata = orm_registry.metadata
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def create_engine(settings: Settings, **kwargs: Any) -> AsyncEngine:
+    """An async engine for the configured URL; every SQLite connection enforces foreign keys and uses WAL."""
+    if settings.is_sqlite:
+        path = settings.database_url.split("///", 1)[1] if "///" in settings.database_url else ""
+        if not path or path == ":memory:":
+            raise ValueError("casemgmt needs a SQLite file, not :memory: (each pooled connection would be empty)")
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        kwargs.setdefault("connect_args", {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+    else:
+        kwargs.setdefault("pool_pre_ping", True)
+    engine = create_async_engine(settings.database_url, echo=settings.echo_sql, **kwargs)
+    if settings.is_sqlite:
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def create_alchemy_config(engine: AsyncEngine) -> SQLAlchemyAsyncConfig:
+    return SQLAlchemyAsyncConfig(
+        engine_instance=engine,
+        session_config=AsyncSessionConfig(expire_on_commit=False),
+        before_send_handler="autocommit_include_redirects",
+        create_all=False,
+    )
+
+
+def compare_type(
+    _context: Any, _inspected: Any, metadata_column: Any, _inspected_type: Any, metadata_type: Any
+) -> bool | None:
+    """Alembic type comparison: advanced-alchemy's GUID reflects as NUMERIC/BLOB on SQLite and UUID on PostgreSQL,
+    which is not a difference. Everything else uses Alembic's default comparison."""
+    if isinstance(metadata_type, GUID):
+        return False
+    return None
+
+
+def alembic_config(settings: Settings) -> AlembicConfig:
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(settings.migrations_dir))
+    config.set_main_option("sqlalchemy.url", settings.database_url.replace("%", "%%"))
+    config.attributes["settings"] = settings
+    return config
+
+
+def upgrade(settings: Settings, revision: str = "head") -> None:
+    """Migrate the database up (Alembic's env runs its own event loop: call from sync code or a worker thread)."""
+    command.upgrade(alembic_config(settings), revision)
+
+
+def downgrade(settings: Settings, revision: str) -> None:
+    command.downgrade(alembic_config(settings), revision)
+
+
+async def upgrade_async(settings: Settings, revision: str = "head") -> None:
+    await asyncio.to_thread(upgrade, settings, revision)

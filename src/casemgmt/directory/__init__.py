@@ -1,0 +1,1 @@
+"""Municipal services (diensten), their norms and reachability, and the business-day calendar."""

@@ -1,0 +1,1 @@
+"""The web layer shared by every concept: security headers, error pages, page-or-fragment rendering, assets."""

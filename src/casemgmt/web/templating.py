@@ -1,0 +1,49 @@
+"""Jinja2 set-up: globals every template may use (the current user, navigation, roles, htmx config)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from litestar.plugins.jinja import JinjaTemplateEngine
+
+from casemgmt.auth.identity import CurrentUser
+from casemgmt.auth.roles import ROLE_LABELS, Role
+from casemgmt.web.navigation import navigation_for
+
+HTMX_CONFIG = json.dumps(
+    {
+        "includeIndicatorStyles": False,
+        "historyCacheSize": 0,
+        "allowEval": False,
+        "allowScriptTags": False,
+        "selfRequestsOnly": True,
+        "refreshOnHistoryMiss": True,
+    }
+)
+
+
+def user_of(request: Any) -> CurrentUser | None:
+    user = request.scope.get("user") if request is not None else None
+    return user if isinstance(user, CurrentUser) else None
+
+
+def flashes(request: Any) -> list[dict[str, Any]]:
+    """Pop the flash messages; pages served outside the session middleware (unknown URLs) simply have none."""
+    session = request.scope.get("session") if request is not None else None
+    if not isinstance(session, dict):
+        return []
+    return session.pop("_messages", [])
+
+
+def configure_templates(engine: JinjaTemplateEngine) -> None:
+    env = engine.engine
+    env.autoescape = True
+    env.globals.update(
+        user_of=user_of,
+        flashes=flashes,
+        navigation_for=navigation_for,
+        role_labels={role.value: label for role, label in ROLE_LABELS.items()},
+        Role=Role,
+        htmx_config=HTMX_CONFIG,
+    )

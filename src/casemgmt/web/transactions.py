@@ -1,0 +1,43 @@
+"""Commit the request's database transaction before anything else answers.
+
+advanced-alchemy commits in an app-level ``before_send`` hook, which runs *after* the session middleware has
+written the login session through its own connection. On SQLite that second writer waits for the first and the
+request deadlocks. This middleware sits innermost and commits (2xx/3xx) or rolls back as the response starts;
+advanced-alchemy's hook then only closes the session.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from advanced_alchemy.extensions.litestar._utils import get_aa_scope_state
+from advanced_alchemy.extensions.litestar.plugins.init.config.common import SESSION_SCOPE_KEY
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+log = logging.getLogger(__name__)
+
+
+def transaction_middleware(app: ASGIApp) -> ASGIApp:
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+
+        async def send_after_commit(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                session = get_aa_scope_state(scope, SESSION_SCOPE_KEY)
+                if session is not None:
+                    if 200 <= message["status"] < 400:
+                        try:
+                            await session.commit()
+                        except Exception:
+                            log.exception("commit failed; answering 500")
+                            await session.rollback()
+                            message = {**message, "status": 500}
+                    else:
+                        await session.rollback()
+            await send(message)
+
+        await app(scope, receive, send_after_commit)
+
+    return middleware

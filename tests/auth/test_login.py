@@ -1,0 +1,169 @@
+"""Login, logout, throttling, inactive users, CSRF, session fixation, security headers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+from tests.conftest import csrf_from, csrf_token, login
+
+from casemgmt.auth.models import LoginFailure, SessionStoreEntry
+from casemgmt.auth.throttle import locked_until
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_login_shows_start_page_with_roles_and_services(client, make_user) -> None:
+    person = await make_user("accountmanager", services=["SZW", "OCW"], name="Anouk Jansen")
+    response = await login(client, person.email)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/"
+    page = await client.get("/")
+    assert page.status_code == 200
+    assert "Welkom, Anouk Jansen" in page.text
+    assert "Accountmanager" in page.text
+    assert "SZW" in page.text and "OCW" in page.text
+
+
+async def test_wrong_password_shows_form_again_without_session(client, make_user, db) -> None:
+    person = await make_user("casemanager")
+    response = await login(client, person.email, "wrong-password-123")
+    assert response.status_code == 401
+    assert "Onjuist e-mailadres of wachtwoord" in response.text
+    assert (await client.get("/", follow_redirects=False)).status_code == 303
+    async with db() as session:
+        assert await session.scalar(select(LoginFailure.email)) == person.email
+
+
+async def test_unknown_email_gets_the_same_message(client) -> None:
+    response = await login(client, "nobody@test.casemgmt.nl", "whatever-123")
+    assert response.status_code == 401
+    assert "Onjuist e-mailadres of wachtwoord" in response.text
+
+
+async def test_logout_ends_the_session(client, make_user) -> None:
+    person = await make_user("kcc_agent", services=["KCC"])
+    await login(client, person.email)
+    token = await csrf_token(client)
+    response = await client.post("/logout", data={"_csrf_token": token}, follow_redirects=False)
+    assert response.status_code == 303
+    assert (await client.get("/", follow_redirects=False)).headers["location"] == "/login"
+
+
+async def test_five_failures_lock_the_email_for_fifteen_minutes(client, make_user) -> None:
+    person = await make_user("casemanager")
+    for _ in range(5):
+        assert (await login(client, person.email, "wrong-password-123")).status_code == 401
+    locked = await login(client, person.email)  # even the right password is refused now
+    assert locked.status_code == 429
+    assert "Te veel mislukte inlogpogingen" in locked.text
+    other = await make_user("casemanager")
+    assert (await login(client, other.email)).status_code == 303  # only that e-mail is locked
+
+
+def test_lockout_rule() -> None:
+    now = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+    five = [now - timedelta(minutes=m) for m in (1, 2, 3, 4, 5)]
+    assert locked_until(five, now) == five[0] + timedelta(minutes=15)
+    assert locked_until(five[:4], now) is None
+    assert locked_until(five, now + timedelta(minutes=15)) is None  # lockout over
+    spread = [now - timedelta(minutes=m) for m in (1, 5, 10, 15, 20)]
+    assert locked_until(spread, now) is None  # not within 15 minutes
+
+
+async def test_inactive_user_cannot_log_in(client, make_user) -> None:
+    person = await make_user("casemanager", active=False)
+    assert (await login(client, person.email)).status_code == 401
+
+
+async def test_deactivated_user_is_refused_on_next_request(client, make_user, db) -> None:
+    from casemgmt.auth.models import User
+
+    person = await make_user("casemanager")
+    await login(client, person.email)
+    assert (await client.get("/")).status_code == 200
+    async with db() as session, session.begin():
+        (await session.get(User, person.id)).is_active = False
+    response = await client.get("/", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/login"
+
+
+async def test_post_without_csrf_token_is_refused(client, make_user) -> None:
+    person = await make_user("casemanager")
+    await client.get("/login")
+    response = await client.post("/login", data={"email": person.email, "password": "correct-horse-battery"})
+    assert response.status_code == 403
+    assert "CSRF" in response.text
+    assert "<html" in response.text  # a Dutch page, not a stack trace
+    assert "Traceback" not in response.text
+
+
+async def test_htmx_requests_send_the_token_in_a_header(client, make_user) -> None:
+    person = await make_user("casemanager")
+    await login(client, person.email)
+    page = await client.get("/")
+    token = csrf_from(page.text)
+    assert f'"x-csrftoken": "{token}"' in page.text
+    response = await client.post("/logout", headers={"x-csrftoken": token, "hx-request": "true"})
+    assert response.status_code in (200, 303)
+
+
+async def test_session_id_set_before_login_does_not_carry_the_login(client, make_user, app) -> None:
+    person = await make_user("casemanager")
+    await client.get("/login")
+    planted = client.cookies.get("casemgmt_session")
+    assert planted
+    await login(client, person.email)
+    after = client.cookies.get("casemgmt_session")
+    assert after and after != planted
+    from litestar.testing import AsyncTestClient
+
+    async with AsyncTestClient(app=app, base_url="http://testserver.local") as attacker:
+        attacker.cookies.set("casemgmt_session", planted)
+        response = await attacker.get("/", follow_redirects=False)
+        assert response.status_code == 303
+
+
+async def test_session_is_stored_in_the_database(client, make_user, db) -> None:
+    person = await make_user("casemanager")
+    await login(client, person.email)
+    async with db() as session:
+        keys = (await session.scalars(select(SessionStoreEntry.key))).all()
+    assert client.cookies.get("casemgmt_session") in keys
+
+
+async def test_security_headers_on_pages_errors_and_assets(client) -> None:
+    for path in ("/login", "/does-not-exist", "/static/htmx/htmx.min.js", "/health"):
+        response = await client.get(path)
+        csp = response.headers["content-security-policy"]
+        assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+        assert "frame-ancestors 'none'" in csp
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["referrer-policy"] == "same-origin"
+
+
+async def test_session_cookie_flags(client, make_user) -> None:
+    person = await make_user("casemanager")
+    response = await login(client, person.email)
+    cookie = next(v for k, v in response.headers.multi_items() if k == "set-cookie" and "casemgmt_session" in v)
+    assert "HttpOnly" in cookie
+    assert "SameSite=lax" in cookie or "samesite=lax" in cookie.lower()
+    assert "Secure" not in cookie  # test mode; production sets Secure (tests/web/test_settings.py)
+
+
+async def test_next_parameter_only_follows_local_paths(client, make_user) -> None:
+    person = await make_user("casemanager")
+    page = await client.get("/login")
+    response = await client.post(
+        "/login",
+        data={
+            "email": person.email,
+            "password": "correct-horse-battery",
+            "next": "//evil.example/",
+            "_csrf_token": csrf_from(page.text),
+        },
+        follow_redirects=False,
+    )
+    assert response.headers["location"] == "/"

@@ -1,0 +1,121 @@
+"""The ``casemgmt`` command line, run as a real process against the test database."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from casemgmt.auth.models import ApiToken, User
+from casemgmt.directory.models import Service
+
+pytestmark = pytest.mark.anyio
+
+CASEMGMT = str(Path(sys.executable).with_name("casemgmt"))
+
+
+def run(settings, *args: str, stdin: str = "", extra_env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    env = {
+        **os.environ,
+        "CASEMGMT_DATABASE_URL": settings.database_url,
+        "CASEMGMT_MODE": "test",
+        **(extra_env or {}),
+    }
+    env.pop("CASEMGMT_SECRET_KEY", None)
+    return subprocess.run(
+        [CASEMGMT, *args], input=stdin, capture_output=True, text=True, env=env, timeout=120, check=False
+    )
+
+
+async def test_help_lists_the_commands(migrated) -> None:
+    result = run(migrated, "--help")
+    assert result.returncode == 0
+    for command in ("run", "database", "services", "users", "tokens", "sessions", "demo"):
+        assert command in result.stdout
+
+
+async def test_services_load_is_idempotent(app, migrated, db) -> None:
+    first = run(migrated, "services", "load")
+    second = run(migrated, "services", "load")
+    assert first.returncode == 0 and second.returncode == 0, first.stderr
+    async with db() as session:
+        codes = (await session.scalars(select(Service.code).order_by(Service.code))).all()
+    assert codes == ["DPZ", "DSO", "KCC", "OCW", "SZW"]
+
+
+async def test_users_create_and_token(app, migrated, db, client) -> None:
+    result = run(
+        migrated,
+        "users",
+        "create",
+        "--email",
+        "Sanne@Gemeente.nl",
+        "--name",
+        "Sanne Smit",
+        "--role",
+        "accountmanager",
+        "--role",
+        "casemanager",
+        "--service",
+        "SZW",
+        "--service",
+        "ocw",
+        "--phone",
+        "070 353 2000",
+        "--password-stdin",
+        stdin="een-lang-wachtwoord\n",
+    )
+    assert result.returncode == 0, result.stderr
+    token = run(migrated, "tokens", "create", "--email", "sanne@gemeente.nl", "--name", "script")
+    assert token.returncode == 0, token.stderr
+    value = token.stdout.strip().splitlines()[-1]
+    me = await client.get("/api/v1/me", headers={"Authorization": f"Bearer {value}"})
+    assert me.json()["services"] == ["OCW", "SZW"]
+    assert me.json()["roles"] == ["casemanager", "accountmanager"]
+    async with db() as session:
+        assert await session.scalar(select(func.count()).select_from(ApiToken)) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--role", "wizard"], "Onbekende rol"),
+        (["--role", "accountmanager", "--service", "XYZ"], "Onbekende dienst"),
+        (["--role", "accountmanager"], "ten minste één dienst"),
+    ],
+)
+async def test_users_create_refuses_bad_input(app, migrated, db, args, message) -> None:
+    result = run(
+        migrated,
+        "users",
+        "create",
+        "--email",
+        "x@gemeente.nl",
+        "--name",
+        "X",
+        *args,
+        "--password-stdin",
+        stdin="een-lang-wachtwoord\n",
+    )
+    assert result.returncode == 2
+    assert message in result.stderr
+    async with db() as session:
+        assert await session.scalar(select(func.count()).select_from(User)) == 0
+
+
+async def test_sessions_prune(app, migrated) -> None:
+    result = run(migrated, "sessions", "prune")
+    assert result.returncode == 0
+    assert "verlopen sessie" in result.stdout
+
+
+def test_run_refuses_without_secret_key_in_production(tmp_path) -> None:
+    env = {**os.environ, "CASEMGMT_MODE": "production"}
+    env.pop("CASEMGMT_SECRET_KEY", None)
+    result = subprocess.run([CASEMGMT, "run"], capture_output=True, text=True, env=env, timeout=60, check=False)
+    assert result.returncode != 0
+    assert "CASEMGMT_SECRET_KEY" in result.stderr

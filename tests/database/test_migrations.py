@@ -1,0 +1,96 @@
+"""Migrations: upgrade → downgrade → upgrade on the configured database, and no drift between models and migrations."""
+
+from __future__ import annotations
+
+import anyio
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect, text
+from tests.conftest import reset_schema
+
+import casemgmt.models  # noqa: F401
+from casemgmt.db import compare_type, create_engine, downgrade, metadata, upgrade
+from casemgmt.settings import Mode, Settings
+
+
+@pytest.fixture
+def scratch_settings(settings: Settings, tmp_path) -> Settings:  # type: ignore[no-untyped-def]
+    """A database of its own, so the round trip does not disturb the suite's database."""
+    if settings.is_sqlite:
+        return Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'm.sqlite3'}", mode=Mode.TEST, secret_key="x")
+    base, _, _name = settings.database_url.rpartition("/")
+    scratch = Settings(database_url=f"{base}/casemgmt_migrations", mode=Mode.TEST, secret_key="x")
+
+    async def create() -> None:
+        engine = create_engine(settings, isolation_level="AUTOCOMMIT")
+        async with engine.connect() as conn:
+            await conn.execute(text("DROP DATABASE IF EXISTS casemgmt_migrations"))
+            await conn.execute(text("CREATE DATABASE casemgmt_migrations"))
+        await engine.dispose()
+
+    anyio.run(create)
+    return scratch
+
+
+def table_names(settings: Settings) -> set[str]:
+    async def names() -> set[str]:
+        engine = create_engine(settings)
+        async with engine.connect() as conn:
+            found = await conn.run_sync(lambda c: set(inspect(c).get_table_names()))
+        await engine.dispose()
+        return found
+
+    return anyio.run(names)
+
+
+def drift(settings: Settings) -> list[object]:
+    async def diff() -> list[object]:
+        engine = create_engine(settings)
+        async with engine.connect() as conn:
+
+            def compare(sync_conn):  # type: ignore[no-untyped-def]
+                context = MigrationContext.configure(sync_conn, opts={"compare_type": compare_type})
+                return compare_metadata(context, metadata)
+
+            result = await conn.run_sync(compare)
+        await engine.dispose()
+        return result
+
+    return anyio.run(diff)
+
+
+def test_upgrade_downgrade_upgrade_leaves_no_drift(scratch_settings: Settings) -> None:
+    reset_schema(scratch_settings)
+    upgrade(scratch_settings)
+    assert set(metadata.tables) <= table_names(scratch_settings)
+    downgrade(scratch_settings, "base")
+    assert table_names(scratch_settings) <= {"alembic_version"}
+    upgrade(scratch_settings)
+    assert drift(scratch_settings) == []
+
+
+def test_audit_events_are_append_only_in_postgresql(scratch_settings: Settings) -> None:
+    if scratch_settings.is_sqlite:
+        pytest.skip("the database trigger exists on PostgreSQL; the ORM guard is tested in tests/auth")
+    reset_schema(scratch_settings)
+    upgrade(scratch_settings)
+
+    async def tamper() -> None:
+        engine = create_engine(scratch_settings)
+        async with engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "INSERT INTO audit_events (occurred_at, actor_role, action, object_type, object_id, purpose, "
+                    "request_id, detail) VALUES (now(), 'admin', 'read', 'client', '1', 'test', '', '')"
+                )
+            )
+        with pytest.raises(Exception, match="append-only"):
+            async with engine.begin() as conn:
+                await conn.execute(text("UPDATE audit_events SET action = 'x'"))
+        with pytest.raises(Exception, match="append-only"):
+            async with engine.begin() as conn:
+                await conn.execute(text("DELETE FROM audit_events"))
+        await engine.dispose()
+
+    anyio.run(tamper)
