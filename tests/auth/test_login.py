@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
-from tests.conftest import csrf_from, csrf_token, login
 
 from casemgmt.auth.models import LoginFailure, SessionStoreEntry
 from casemgmt.auth.throttle import locked_until
+from tests.conftest import csrf_from, csrf_token, login
 
 pytestmark = pytest.mark.anyio
 

@@ -7,11 +7,11 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
-from tests.conftest import reset_schema
 
 import casemgmt.models  # noqa: F401
 from casemgmt.db import compare_type, create_engine, downgrade, metadata, upgrade
 from casemgmt.settings import Mode, Settings
+from tests.conftest import reset_schema
 
 
 @pytest.fixture
