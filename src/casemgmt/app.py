@@ -18,12 +18,19 @@ from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from casemgmt.audit import controllers as audit_controllers
+from casemgmt.auth import controllers as auth_controllers
 from casemgmt.auth.controllers import LoginController, me
 from casemgmt.auth.middleware import TokenAuthMiddleware, create_session_auth, passwords_for
 from casemgmt.auth.models import SessionStoreEntry
 from casemgmt.cli import CasemgmtCLIPlugin
+from casemgmt.clients import controllers as client_controllers
+from casemgmt.contacts import controllers as contact_controllers
 from casemgmt.db import create_alchemy_config, create_engine
+from casemgmt.directory import controllers as directory_controllers
+from casemgmt.dossiers import controllers as dossier_controllers
 from casemgmt.settings import Settings
+from casemgmt.web.dependencies import DEPENDENCIES
 from casemgmt.web.errors import EXCEPTION_HANDLERS
 from casemgmt.web.home import health, home
 from casemgmt.web.security import add_security_headers
@@ -72,11 +79,29 @@ def _static_routers(settings: Settings) -> list[Router]:
 
 
 def api_route_handlers() -> list[Any]:
-    return [me]
+    return [
+        me,
+        *auth_controllers.API_HANDLERS,
+        *client_controllers.API_HANDLERS,
+        *dossier_controllers.API_HANDLERS,
+        *contact_controllers.API_HANDLERS,
+        *audit_controllers.API_HANDLERS,
+        *directory_controllers.API_HANDLERS,
+    ]
 
 
 def page_route_handlers() -> list[Any]:
-    return [LoginController, home, health]
+    return [
+        LoginController,
+        home,
+        health,
+        *auth_controllers.PAGE_HANDLERS,
+        *client_controllers.PAGE_HANDLERS,
+        *dossier_controllers.PAGE_HANDLERS,
+        *contact_controllers.PAGE_HANDLERS,
+        *audit_controllers.PAGE_HANDLERS,
+        *directory_controllers.PAGE_HANDLERS,
+    ]
 
 
 def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None) -> Litestar:
@@ -120,6 +145,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         ),
         template_config=template_config,
         exception_handlers=EXCEPTION_HANDLERS,
+        dependencies=DEPENDENCIES,
         openapi_config=OpenAPIConfig(
             title="casemgmt API",
             version="1",

@@ -85,4 +85,8 @@ async def me(request: Request[Any, Any, Any]) -> dict[str, Any]:
     }
 
 
-__all__ = ["LoginController", "flash", "me"]
+PAGE_HANDLERS: list[Any] = []
+API_HANDLERS: list[Any] = []
+"""Further user pages and API (``GET /api/v1/users``) are added here."""
+
+__all__ = ["API_HANDLERS", "PAGE_HANDLERS", "LoginController", "flash", "me"]

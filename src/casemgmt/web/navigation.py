@@ -17,8 +17,15 @@ class NavItem:
 
 ALL_ROLES = frozenset(Role)
 
+_CASEWORK = frozenset({Role.CASEMANAGER, Role.ACCOUNTMANAGER, Role.ADMIN})
+_EMPLOYEES = ALL_ROLES - {Role.EVALUATOR}
+
 NAVIGATION: list[NavItem] = [
     NavItem("Start", "/", ALL_ROLES),
+    NavItem("Klant zoeken", "/klanten", _EMPLOYEES),
+    NavItem("Mijn dossiers", "/dossiers", _CASEWORK),
+    NavItem("Bereikbaarheid", "/bereikbaarheid", _EMPLOYEES),
+    NavItem("Logboek", "/logboek", frozenset({Role.ADMIN})),
 ]
 
 

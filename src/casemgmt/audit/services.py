@@ -1,0 +1,76 @@
+"""The one writer of audit events. Services call it for every read and change of personal data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from casemgmt.audit.models import AuditEvent
+from casemgmt.auth.identity import CurrentUser
+from casemgmt.auth.roles import Role
+
+
+class Purpose:
+    """Why personal data was read or changed (doelbinding)."""
+
+    KLANTCONTACT = "klantcontact"
+    CASEMANAGEMENT = "casemanagement"
+    BEHEER = "beheer"
+    EVALUATIE = "evaluatie"
+
+
+class Action:
+    READ = "read"
+    SEARCH = "search"
+    CREATE = "create"
+    UPDATE = "update"
+    LINK = "link"
+    EXPORT = "export"
+    IMPORT = "import"
+
+
+def purpose_for(actor: CurrentUser) -> str:
+    role = actor.primary_role
+    if role is Role.ADMIN:
+        return Purpose.BEHEER
+    if role is Role.EVALUATOR:
+        return Purpose.EVALUATIE
+    if role is Role.KCC_AGENT:
+        return Purpose.KLANTCONTACT
+    return Purpose.CASEMANAGEMENT
+
+
+@dataclass
+class AuditLog:
+    """Writes audit events in the caller's transaction: an event exists exactly when the action happened."""
+
+    session: AsyncSession
+    actor: CurrentUser | None
+    request_id: str = ""
+
+    def record(
+        self,
+        action: str,
+        object_type: str,
+        object_id: object = "",
+        *,
+        client_pseudonym: str | None = None,
+        purpose: str | None = None,
+        detail: str = "",
+    ) -> AuditEvent:
+        event = AuditEvent(
+            occurred_at=datetime.now(UTC),
+            actor_id=self.actor.id if self.actor else None,
+            actor_role=self.actor.primary_role.value if self.actor else "system",
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            client_pseudonym=client_pseudonym,
+            purpose=purpose or (purpose_for(self.actor) if self.actor else Purpose.BEHEER),
+            request_id=self.request_id,
+            detail=detail[:2000],
+        )
+        self.session.add(event)
+        return event

@@ -1,0 +1,1 @@
+"""Clients (klanten: residents by BSN, organisations by KvK), their representatives, and the routing view."""

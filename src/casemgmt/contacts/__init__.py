@@ -1,0 +1,1 @@
+"""Klantcontacten: every conversation with a client, on any channel, by any service."""

@@ -1,0 +1,31 @@
+"""A contact (klantcontact). May exist before a dossier does (a KCC call) and be linked to one later."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from advanced_alchemy.base import BigIntAuditBase
+from advanced_alchemy.types import DateTimeUTC
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+
+class Contact(BigIntAuditBase):
+    __tablename__ = "contacts"
+    __table_args__ = (
+        Index("ix_contacts_dossier_at", "dossier_id", "occurred_at"),
+        Index("ix_contacts_client_at", "client_id", "occurred_at"),
+        Index("ix_contacts_service_at", "service_id", "occurred_at"),
+    )
+
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="RESTRICT"))
+    dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossiers.id", ondelete="RESTRICT"), default=None)
+    channel: Mapped[str] = mapped_column(String(10))
+    direction: Mapped[str] = mapped_column(String(3))
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id", ondelete="RESTRICT"))
+    employee_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    occurred_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    outcome: Mapped[str] = mapped_column(String(30))
+    transfers: Mapped[int] = mapped_column(Integer, default=0)
+    summary: Mapped[str] = mapped_column(Text)
+    subject: Mapped[str] = mapped_column(String(200), default="")

@@ -1,0 +1,1 @@
+"""Dossiers: one complex question of one client, one casemanager, one accountmanager per involved service."""

@@ -1,0 +1,55 @@
+"""Who may see and change a dossier (need to know). Plain rules, used by the services' queries and checks.
+
+- the current casemanager and current accountmanagers: read and write;
+- earlier casemanagers and accountmanagers: read only;
+- KCC agents: read, and log contacts (they route every caller);
+- admins: read and write;
+- everyone else (other employees, evaluators): nothing.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
+
+from casemgmt.auth.identity import CurrentUser
+from casemgmt.auth.roles import Role
+from casemgmt.dossiers.models import Dossier, DossierAssignment
+
+
+class Access(IntEnum):
+    NONE = 0
+    READ = 1
+    CONTACT = 2  # read, and log contacts
+    WRITE = 3
+
+
+def dossier_access(user: CurrentUser, *, is_current_assignee: bool, was_assignee: bool) -> Access:
+    """The access a user has to one dossier, given their involvement in it."""
+    if Role.EVALUATOR in user.roles and len(user.roles) == 1:
+        return Access.NONE
+    if Role.ADMIN in user.roles or is_current_assignee:
+        return Access.WRITE
+    if Role.KCC_AGENT in user.roles:
+        return Access.CONTACT
+    if was_assignee:
+        return Access.READ
+    return Access.NONE
+
+
+def involvement_clause(user_id: int, *, current_only: bool) -> ColumnElement[bool]:
+    """SQL: the dossier has (had) an assignment of ``user_id``."""
+    conditions = [DossierAssignment.dossier_id == Dossier.id, DossierAssignment.user_id == user_id]
+    if current_only:
+        conditions.append(DossierAssignment.until.is_(None))
+    return exists(select(DossierAssignment.id).where(and_(*conditions)))
+
+
+def visible_dossiers_clause(user: CurrentUser) -> ColumnElement[bool]:
+    """SQL filter on ``Dossier``: the dossiers this user may read."""
+    if Role.ADMIN in user.roles or Role.KCC_AGENT in user.roles:
+        return true()
+    if not user.roles & {Role.CASEMANAGER, Role.ACCOUNTMANAGER}:
+        return false()
+    return or_(Dossier.casemanager_id == user.id, involvement_clause(user.id, current_only=False))
