@@ -19,14 +19,15 @@ def scratch_settings(settings: Settings, tmp_path) -> Settings:  # type: ignore[
     """A database of its own, so the round trip does not disturb the suite's database."""
     if settings.is_sqlite:
         return Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'm.sqlite3'}", mode=Mode.TEST, secret_key="x")
-    base, _, _name = settings.database_url.rpartition("/")
-    scratch = Settings(database_url=f"{base}/casemgmt_migrations", mode=Mode.TEST, secret_key="x")
+    base, _, name = settings.database_url.rpartition("/")
+    scratch_name = f"{name}_migrations"
+    scratch = Settings(database_url=f"{base}/{scratch_name}", mode=Mode.TEST, secret_key="x")
 
     async def create() -> None:
         engine = create_engine(settings, isolation_level="AUTOCOMMIT")
         async with engine.connect() as conn:
-            await conn.execute(text("DROP DATABASE IF EXISTS casemgmt_migrations"))
-            await conn.execute(text("CREATE DATABASE casemgmt_migrations"))
+            await conn.execute(text(f"DROP DATABASE IF EXISTS {scratch_name}"))
+            await conn.execute(text(f"CREATE DATABASE {scratch_name}"))
         await engine.dispose()
 
     anyio.run(create)
