@@ -3,15 +3,22 @@
 from casemgmt.audit.models import AuditEvent
 from casemgmt.auth.models import ApiToken, LoginFailure, SessionStoreEntry, User, UserRole, user_services
 from casemgmt.clients.models import Client, Representative
+from casemgmt.commitments.models import Commitment, CommitmentOwnerChange
 from casemgmt.contacts.models import Contact
 from casemgmt.db import metadata
 from casemgmt.directory.models import Service
 from casemgmt.dossiers.models import Dossier, DossierAssignment
+from casemgmt.escalations.models import Escalation
+from casemgmt.handoffs.models import Handoff
 
 __all__ = [
     "ApiToken",
     "AuditEvent",
     "Client",
+    "Commitment",
+    "CommitmentOwnerChange",
+    "Escalation",
+    "Handoff",
     "Contact",
     "Dossier",
     "DossierAssignment",
