@@ -25,10 +25,14 @@ from casemgmt.auth.middleware import TokenAuthMiddleware, create_session_auth, p
 from casemgmt.auth.models import SessionStoreEntry
 from casemgmt.cli import CasemgmtCLIPlugin
 from casemgmt.clients import controllers as client_controllers
+from casemgmt.commitments import controllers as commitment_controllers
 from casemgmt.contacts import controllers as contact_controllers
 from casemgmt.db import create_alchemy_config, create_engine
 from casemgmt.directory import controllers as directory_controllers
 from casemgmt.dossiers import controllers as dossier_controllers
+from casemgmt.escalations import controllers as escalation_controllers
+from casemgmt.handoffs import controllers as handoff_controllers
+from casemgmt.worklists import controllers as worklist_controllers
 from casemgmt.settings import Settings
 from casemgmt.web.dependencies import DEPENDENCIES
 from casemgmt.web.errors import EXCEPTION_HANDLERS
@@ -87,6 +91,10 @@ def api_route_handlers() -> list[Any]:
         *contact_controllers.API_HANDLERS,
         *audit_controllers.API_HANDLERS,
         *directory_controllers.API_HANDLERS,
+        *commitment_controllers.API_HANDLERS,
+        *handoff_controllers.API_HANDLERS,
+        *escalation_controllers.API_HANDLERS,
+        *worklist_controllers.API_HANDLERS,
     ]
 
 
@@ -101,6 +109,10 @@ def page_route_handlers() -> list[Any]:
         *contact_controllers.PAGE_HANDLERS,
         *audit_controllers.PAGE_HANDLERS,
         *directory_controllers.PAGE_HANDLERS,
+        *commitment_controllers.PAGE_HANDLERS,
+        *handoff_controllers.PAGE_HANDLERS,
+        *escalation_controllers.PAGE_HANDLERS,
+        *worklist_controllers.PAGE_HANDLERS,
     ]
 
 

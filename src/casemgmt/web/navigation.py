@@ -13,6 +13,8 @@ class NavItem:
     label: str
     href: str
     roles: frozenset[Role]
+    badge: str | None = None
+    """A URL answering a small count badge, loaded by htmx after the page."""
 
 
 ALL_ROLES = frozenset(Role)
@@ -22,8 +24,12 @@ _EMPLOYEES = ALL_ROLES - {Role.EVALUATOR}
 
 NAVIGATION: list[NavItem] = [
     NavItem("Start", "/", ALL_ROLES),
+    NavItem("Werkvoorraad", "/werkvoorraad", _CASEWORK, badge="/werkvoorraad/teller"),
     NavItem("Klant zoeken", "/klanten", _EMPLOYEES),
     NavItem("Mijn dossiers", "/dossiers", _CASEWORK),
+    NavItem("Terugbelnotities", "/terugbelnotities", frozenset({Role.KCC_AGENT, Role.ADMIN})),
+    NavItem("Escalaties", "/escalaties", _EMPLOYEES),
+    NavItem("Antwoorden", "/antwoorden", _EMPLOYEES),
     NavItem("Bereikbaarheid", "/bereikbaarheid", _EMPLOYEES),
     NavItem("Logboek", "/logboek", frozenset({Role.ADMIN})),
 ]

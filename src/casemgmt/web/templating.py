@@ -9,6 +9,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 
 from casemgmt.auth.identity import CurrentUser
 from casemgmt.auth.roles import ROLE_LABELS, Role
+from casemgmt.web.formatting import format_date, format_moment, time_left
 from casemgmt.web.navigation import navigation_for
 
 HTMX_CONFIG = json.dumps(
@@ -46,7 +47,9 @@ def flashes(request: Any) -> list[dict[str, Any]]:
 def configure_templates(engine: JinjaTemplateEngine) -> None:
     env = engine.engine
     env.autoescape = True
+    env.filters.update(moment=format_moment, date_nl=format_date)
     env.globals.update(
+        time_left=time_left,
         user_of=user_of,
         flashes=flashes,
         navigation_for=navigation_for,

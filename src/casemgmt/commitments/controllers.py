@@ -1,0 +1,195 @@
+"""Commitment API (``/api/v1/commitments``), the inline commitment actions, and Terugbelnotities."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from litestar import Request, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, Parameter
+from litestar.response import Redirect, Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from casemgmt.audit.services import AuditLog, Purpose
+from casemgmt.auth.guards import requires_employee, requires_role
+from casemgmt.auth.identity import CurrentUser
+from casemgmt.auth.roles import Role
+from casemgmt.commitments import rules
+from casemgmt.commitments.models import Commitment
+from casemgmt.commitments.schemas import (
+    CommitmentCancel,
+    CommitmentCreate,
+    CommitmentFulfil,
+    CommitmentMiss,
+    CommitmentReassign,
+)
+from casemgmt.commitments.services import CommitmentService
+from casemgmt.errors import DomainError, InvalidInput
+from casemgmt.web.pages import page_or_fragment
+
+FormData = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+
+
+def commitment_json(c: Commitment, now: datetime | None = None) -> dict[str, Any]:
+    now = now or datetime.now(UTC)
+    return {
+        "id": c.id,
+        "client_id": c.client_id,
+        "dossier_id": c.dossier_id,
+        "contact_id": c.contact_id,
+        "kind": c.kind,
+        "description": c.description,
+        "owner_id": c.owner_id,
+        "made_by_id": c.made_by_id,
+        "made_at": c.made_at,
+        "due_at": c.due_at,
+        "status": c.status,
+        "overdue": rules.is_overdue(c.status, c.due_at, now),
+        "kept_on_time": c.kept_on_time,
+        "closed_at": c.closed_at,
+        "note": c.note or None,
+        "fulfilling_contact_id": c.fulfilling_contact_id,
+    }
+
+
+def _service(db_session: AsyncSession, actor: CurrentUser, audit: AuditLog) -> CommitmentService:
+    return CommitmentService(db_session, actor, audit)
+
+
+# -- API --------------------------------------------------------------------------------------------------------
+
+
+@post("/api/v1/commitments", tags=["toezeggingen"], summary="Record a commitment to a client", status_code=201)
+async def api_make(
+    data: CommitmentCreate, db_session: AsyncSession, actor: CurrentUser, audit: AuditLog
+) -> dict[str, Any]:
+    return commitment_json(await _service(db_session, actor, audit).make(**data.model_dump()))
+
+
+@post("/api/v1/commitments/{commitment_id:int}/fulfil", tags=["toezeggingen"], status_code=200)
+async def api_fulfil(
+    commitment_id: int, data: CommitmentFulfil, db_session: AsyncSession, actor: CurrentUser, audit: AuditLog
+) -> dict[str, Any]:
+    service = _service(db_session, actor, audit)
+    return commitment_json(await service.fulfil(commitment_id, note=data.note, contact_id=data.contact_id))
+
+
+@post("/api/v1/commitments/{commitment_id:int}/miss", tags=["toezeggingen"], status_code=200)
+async def api_miss(
+    commitment_id: int, data: CommitmentMiss, db_session: AsyncSession, actor: CurrentUser, audit: AuditLog
+) -> dict[str, Any]:
+    return commitment_json(await _service(db_session, actor, audit).miss(commitment_id, note=data.note))
+
+
+@post("/api/v1/commitments/{commitment_id:int}/cancel", tags=["toezeggingen"], status_code=200)
+async def api_cancel(
+    commitment_id: int, data: CommitmentCancel, db_session: AsyncSession, actor: CurrentUser, audit: AuditLog
+) -> dict[str, Any]:
+    return commitment_json(await _service(db_session, actor, audit).cancel(commitment_id, reason=data.reason))
+
+
+@post("/api/v1/commitments/{commitment_id:int}/reassign", tags=["toezeggingen"], status_code=200)
+async def api_reassign(
+    commitment_id: int, data: CommitmentReassign, db_session: AsyncSession, actor: CurrentUser, audit: AuditLog
+) -> dict[str, Any]:
+    service = _service(db_session, actor, audit)
+    return commitment_json(await service.reassign(commitment_id, owner_id=data.owner_id, reason=data.reason))
+
+
+@get("/api/v1/commitments", tags=["toezeggingen"])
+async def api_list(
+    db_session: AsyncSession,
+    actor: CurrentUser,
+    audit: AuditLog,
+    owner_id: int | None = None,
+    dossier_id: int | None = None,
+    service: str | None = None,
+    kind: str | None = None,
+    state_filter: Annotated[str | None, Parameter(query="state")] = None,
+) -> list[dict[str, Any]]:
+    now = datetime.now(UTC)
+    views = await _service(db_session, actor, audit).list(
+        owner_id=owner_id, dossier_id=dossier_id, service=service, kind=kind, state=state_filter, now=now
+    )
+    return [commitment_json(v.commitment, now) for v in views]
+
+
+# -- pages ------------------------------------------------------------------------------------------------------
+
+
+@get("/terugbelnotities", name="callbacks", guards=[requires_role(Role.KCC_AGENT, Role.ADMIN)], include_in_schema=False)
+async def callbacks_page(
+    request: Request[Any, Any, Any],
+    db_session: AsyncSession,
+    actor: CurrentUser,
+    audit: AuditLog,
+    service: str | None = None,
+) -> Template:
+    """Every open callback across all services, overdue first (KCC direction over callbacks, seed 3.2.2)."""
+    now = datetime.now(UTC)
+    views = await _service(db_session, actor, audit).list(
+        kind="callback", state="open", service=service or None, now=now, audit_purpose=Purpose.KLANTCONTACT
+    )
+    views.sort(key=lambda v: (not rules.is_overdue(v.commitment.status, v.commitment.due_at, now), v.commitment.due_at))
+    context = {"views": views, "now": now, "service": service or "", "kind_labels": rules.KIND_LABELS}
+    return page_or_fragment(request, "commitments/callbacks.html", "commitments/_callbacks.html", context)
+
+
+ACTIONS = {"nagekomen": "fulfil", "niet-nagekomen": "miss", "intrekken": "cancel", "overdragen": "reassign"}
+
+
+@post(
+    "/toezeggingen/{commitment_id:int}/{action:str}",
+    name="commitments.action",
+    guards=[requires_employee],
+    include_in_schema=False,
+)
+async def commitment_action(
+    request: Request[Any, Any, Any],
+    commitment_id: int,
+    action: str,
+    db_session: AsyncSession,
+    actor: CurrentUser,
+    audit: AuditLog,
+    data: FormData,
+) -> Template | Redirect:
+    """Inline actions from the worklist, the dossier and Terugbelnotities. htmx gets the commitment's row back."""
+    service = _service(db_session, actor, audit)
+    kind = ACTIONS.get(action)
+    if kind is None:
+        raise InvalidInput.single("action", "Onbekende handeling")
+    note = data.get("note", "")
+    try:
+        if kind == "fulfil":
+            contact = data.get("contact_id", "")
+            await service.fulfil(commitment_id, note=note, contact_id=int(contact) if contact.isdigit() else None)
+        elif kind == "miss":
+            await service.miss(commitment_id, note=note)
+        elif kind == "cancel":
+            await service.cancel(commitment_id, reason=data.get("reason", ""))
+        else:
+            owner = data.get("owner_id", "")
+            if not owner.isdigit():
+                raise InvalidInput.single("owner_id", "Kies een nieuwe eigenaar")
+            await service.reassign(commitment_id, owner_id=int(owner), reason=data.get("reason", ""))
+        error, status = None, 200
+    except InvalidInput as exc:
+        error, status = "; ".join(e.message for e in exc.errors), 422
+    except DomainError as exc:
+        if exc.status_code == 403 or exc.status_code == 404:
+            raise
+        error, status = exc.message, exc.status_code
+    back = data.get("back") or request.headers.get("referer") or "/"
+    if not request.headers.get("hx-request"):
+        if error:
+            raise InvalidInput.single("commitment", error) if status == 422 else DomainError(error)
+        return Redirect(back if back.startswith("/") else "/", status_code=303)
+    view = await service.get(commitment_id)
+    context = {"v": view, "now": datetime.now(UTC), "error": error, "kind_labels": rules.KIND_LABELS}
+    headers = {} if error else {"HX-Trigger": "worklist-changed"}
+    return Template("commitments/_row.html", context=context, status_code=422 if error else 200, headers=headers)
+
+
+PAGE_HANDLERS: list[Any] = [callbacks_page, commitment_action]
+API_HANDLERS: list[Any] = [api_make, api_fulfil, api_miss, api_cancel, api_reassign, api_list]

@@ -1,0 +1,252 @@
+"""Commitment (toezegging) rules: kinds, the status life cycle, due moments, overdue and kept-on-time.
+
+Pure functions over an immutable `CommitmentState`; no database, no HTTP. The service loads a commitment, calls
+`apply()` and copies the returned state onto the row, so the rules below are the only place that decides:
+
+- a commitment starts `open` and leaves it exactly once: to `fulfilled` (with the fulfilling contact or a note),
+  `missed` (with a note: it can no longer be kept) or `cancelled` (with a reason). There is no way back and no
+  delete: every commitment ever made stays on record;
+- any action on a commitment that is no longer open raises `ClosedCommitment` (a `Conflict`, HTTP 409);
+- a missing note or reason raises `InvalidInput` with a Dutch message (HTTP 422); in both cases nothing changes;
+- `kept_on_time` is True exactly when fulfilled at or before `due_at`, False when fulfilled late or missed, and None
+  while open or when cancelled;
+- overdue (open and past due) is derived at read time by `is_overdue()`, never stored;
+- a callback without an explicit due moment is due `callback_term_days` business days after it was made (the
+  service's norm, 2 by default); other kinds need an explicit due moment; a due moment in the past is refused;
+- a change of owner needs a reason (the service keeps the history).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from casemgmt.directory.calendar import add_business_days, local_date
+from casemgmt.errors import Conflict, InvalidInput
+
+DEFAULT_CALLBACK_TERM_DAYS = 2
+
+
+class CommitmentKind(StrEnum):
+    CALLBACK = "callback"
+    INFORMATION = "information"
+    ACTION = "action"
+    APPOINTMENT = "appointment"
+
+
+class CommitmentStatus(StrEnum):
+    OPEN = "open"
+    FULFILLED = "fulfilled"
+    MISSED = "missed"
+    CANCELLED = "cancelled"
+
+
+KIND_LABELS: Mapping[str, str] = {
+    CommitmentKind.CALLBACK: "Terugbelafspraak",
+    CommitmentKind.INFORMATION: "Informatie toesturen",
+    CommitmentKind.ACTION: "Actie",
+    CommitmentKind.APPOINTMENT: "Afspraak",
+}
+
+STATUS_LABELS: Mapping[str, str] = {
+    CommitmentStatus.OPEN: "Open",
+    CommitmentStatus.FULFILLED: "Nagekomen",
+    CommitmentStatus.MISSED: "Niet nagekomen",
+    CommitmentStatus.CANCELLED: "Ingetrokken",
+}
+
+# The only legal transitions: out of `open`, once. Closed statuses have no way out.
+ALLOWED_TRANSITIONS: Mapping[CommitmentStatus, frozenset[CommitmentStatus]] = {
+    CommitmentStatus.OPEN: frozenset({CommitmentStatus.FULFILLED, CommitmentStatus.MISSED, CommitmentStatus.CANCELLED}),
+    CommitmentStatus.FULFILLED: frozenset(),
+    CommitmentStatus.MISSED: frozenset(),
+    CommitmentStatus.CANCELLED: frozenset(),
+}
+
+
+class ClosedCommitment(Conflict):
+    """An action on a commitment that is no longer open (mapped to 409). Nothing has been changed."""
+
+    def __init__(self, status: str) -> None:
+        label = STATUS_LABELS.get(status, status).lower()
+        super().__init__(f"Deze toezegging is al afgesloten ({label}) en kan niet meer worden gewijzigd.")
+        self.status = status
+
+
+def can_transition(from_status: str, to_status: str) -> bool:
+    """Whether a commitment may go from `from_status` to `to_status`."""
+    try:
+        return CommitmentStatus(to_status) in ALLOWED_TRANSITIONS[CommitmentStatus(from_status)]
+    except ValueError:
+        return False
+
+
+# -- state and actions ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CommitmentState:
+    """The life-cycle part of a commitment. `note` is the fulfilment note, the missed note or the cancel reason."""
+
+    status: CommitmentStatus
+    due_at: datetime
+    closed_at: datetime | None = None
+    kept_on_time: bool | None = None
+    note: str = ""
+    fulfilling_contact_id: int | None = None
+
+    @classmethod
+    def opened(cls, due_at: datetime) -> CommitmentState:
+        return cls(status=CommitmentStatus.OPEN, due_at=due_at)
+
+
+@dataclass(frozen=True)
+class Fulfil:
+    """Kept: with the contact in which it was kept, or a note (at least one of the two)."""
+
+    contact_id: int | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Miss:
+    """It can no longer be kept; the note says why."""
+
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Cancel:
+    """Withdrawn, e.g. the client no longer needs it; the reason is required."""
+
+    reason: str = ""
+
+
+Action = Fulfil | Miss | Cancel
+# A transition request is one of the actions above; kept as an alias for readers looking for the word.
+Transition = Action
+
+
+def _require_aware(moment: datetime, name: str) -> None:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"{name} must be timezone-aware, got naive {moment!r}")
+
+
+def apply(state: CommitmentState, action: Action, now: datetime) -> CommitmentState:
+    """The state after `action` at `now`, or an error with `state` untouched.
+
+    Raises `ClosedCommitment` when the commitment is not open, `InvalidInput` when a required note or reason is
+    missing (field ``note`` for fulfil and miss, ``reason`` for cancel), ValueError for a naive `now`.
+    """
+    _require_aware(now, "now")
+    if state.status != CommitmentStatus.OPEN:
+        raise ClosedCommitment(state.status)
+    closed_at = now.astimezone(UTC)
+    match action:
+        case Fulfil(contact_id=contact_id, note=note):
+            text = note.strip()
+            if contact_id is None and not text:
+                raise InvalidInput.single(
+                    "note", "Kies het klantcontact waarin de toezegging is nagekomen, of geef een toelichting."
+                )
+            return replace(
+                state,
+                status=CommitmentStatus.FULFILLED,
+                closed_at=closed_at,
+                kept_on_time=now <= state.due_at,
+                note=text,
+                fulfilling_contact_id=contact_id,
+            )
+        case Miss(note=note):
+            text = note.strip()
+            if not text:
+                raise InvalidInput.single("note", "Geef aan waarom de toezegging niet meer kan worden nagekomen.")
+            return replace(state, status=CommitmentStatus.MISSED, closed_at=closed_at, kept_on_time=False, note=text)
+        case Cancel(reason=reason):
+            text = reason.strip()
+            if not text:
+                raise InvalidInput.single("reason", "Geef de reden waarom de toezegging wordt ingetrokken.")
+            return replace(state, status=CommitmentStatus.CANCELLED, closed_at=closed_at, kept_on_time=None, note=text)
+    raise TypeError(f"unknown commitment action {action!r}")  # pragma: no cover - exhaustive match above
+
+
+# -- derived at read time ------------------------------------------------------------------------------------------
+
+
+def is_overdue(status: str, due_at: datetime, now: datetime) -> bool:
+    """Open and past its due moment. Derived at read time, never stored."""
+    return status == CommitmentStatus.OPEN and now > due_at
+
+
+def is_due_today(status: str, due_at: datetime, now: datetime) -> bool:
+    """Open, not yet overdue, and due on today's date in Europe/Amsterdam (the worklist marks these)."""
+    return status == CommitmentStatus.OPEN and now <= due_at and local_date(due_at) == local_date(now)
+
+
+def state_of(status: str, due_at: datetime, now: datetime) -> str:
+    """The state used for filtering and display: ``overdue`` for an open commitment past due, else the status."""
+    return "overdue" if is_overdue(status, due_at, now) else str(status)
+
+
+# -- input rules ---------------------------------------------------------------------------------------------------
+
+
+def validate_kind(kind: str) -> CommitmentKind:
+    """The kind, or InvalidInput on field ``kind``."""
+    try:
+        return CommitmentKind(kind)
+    except ValueError:
+        raise InvalidInput.single("kind", "Kies een soort toezegging.") from None
+
+
+def default_due(kind: str, made_at: datetime, callback_term_days: int = DEFAULT_CALLBACK_TERM_DAYS) -> datetime | None:
+    """The service's default due moment: for a callback `callback_term_days` business days after `made_at`
+    (17:00 Amsterdam, in UTC); None for other kinds, which need an explicit due moment."""
+    if kind == CommitmentKind.CALLBACK:
+        return add_business_days(made_at, callback_term_days)
+    return None
+
+
+def validate_due(due_at: datetime, now: datetime) -> datetime:
+    """An explicit due moment, in UTC. In the past → InvalidInput on field ``due_at``. Naive → ValueError
+    (the caller decides which time zone a form's local time means)."""
+    _require_aware(due_at, "due_at")
+    _require_aware(now, "now")
+    if due_at < now:
+        raise InvalidInput.single("due_at", "Het afgesproken moment ligt in het verleden")
+    return due_at.astimezone(UTC)
+
+
+def resolve_due(
+    kind: str,
+    due_at: datetime | None,
+    made_at: datetime,
+    callback_term_days: int = DEFAULT_CALLBACK_TERM_DAYS,
+) -> datetime:
+    """The due moment of a new commitment: the explicit one (validated against `made_at`) or the default.
+
+    A kind other than callback without an explicit due moment → InvalidInput on field ``due_at``.
+    """
+    if due_at is not None:
+        return validate_due(due_at, made_at)
+    default = default_due(kind, made_at, callback_term_days)
+    if default is None:
+        raise InvalidInput.single("due_at", "Geef aan wanneer de toezegging wordt nagekomen.")
+    return default
+
+
+def validate_reassignment(status: str, current_owner_id: int, new_owner_id: int, reason: str) -> str:
+    """Check an owner change and return the cleaned reason.
+
+    Not open → ClosedCommitment; same owner → InvalidInput on ``owner_id``; no reason → InvalidInput on ``reason``.
+    """
+    if status != CommitmentStatus.OPEN:
+        raise ClosedCommitment(status)
+    if new_owner_id == current_owner_id:
+        raise InvalidInput.single("owner_id", "Deze medewerker is al eigenaar van de toezegging.")
+    text = reason.strip()
+    if not text:
+        raise InvalidInput.single("reason", "Geef de reden waarom de toezegging een andere eigenaar krijgt.")
+    return text

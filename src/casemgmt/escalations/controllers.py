@@ -1,0 +1,259 @@
+"""Escalation pages (Escalaties, Antwoorden) and ``/api/v1/escalations``, ``/api/v1/answers``."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from litestar import Request, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, Parameter
+from litestar.response import Redirect, Template
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from casemgmt.audit.services import AuditLog
+from casemgmt.auth.guards import requires_employee
+from casemgmt.auth.identity import CurrentUser
+from casemgmt.directory.models import Service
+from casemgmt.errors import Forbidden, InvalidInput
+from casemgmt.escalations.models import Escalation
+from casemgmt.escalations.schemas import EscalationAnswer, EscalationCreate
+from casemgmt.escalations.services import ASKER_ROLES, EscalationService, EscalationView
+from casemgmt.web.pages import page_or_fragment
+
+STATE_LABELS = {"open": "Open", "overdue": "Over de norm", "answered": "Beantwoord"}
+
+
+def _service(session: AsyncSession, actor: CurrentUser, audit: AuditLog) -> EscalationService:
+    return EscalationService(session, actor, audit)
+
+
+def escalation_json(escalation: Escalation, service_code: str, now: datetime | None = None) -> dict[str, Any]:
+    from casemgmt.escalations.rules import state_of
+
+    now = now or datetime.now(UTC)
+    return {
+        "id": escalation.id,
+        "service": service_code,
+        "question": escalation.question,
+        "client_id": escalation.client_id,
+        "dossier_id": escalation.dossier_id,
+        "commitment_id": escalation.commitment_id,
+        "asked_by_id": escalation.asked_by_id,
+        "asked_at": escalation.asked_at,
+        "assignee_id": escalation.assignee_id,
+        "due_at": escalation.due_at,
+        "status": state_of(escalation.status, escalation.due_at, now),
+        "answer": escalation.answer or None,
+        "answered_by_id": escalation.answered_by_id,
+        "answered_at": escalation.answered_at,
+        "within_norm": escalation.within_norm,
+        "reusable": escalation.reusable,
+    }
+
+
+# -- API --------------------------------------------------------------------------------------------------------
+
+
+@post("/api/v1/escalations", tags=["escalaties"], summary="Escalate a question to a service", status_code=201)
+async def api_create(
+    data: EscalationCreate, db_session: AsyncSession, actor: CurrentUser, audit: AuditLog
+) -> dict[str, Any]:
+    escalation = await _service(db_session, actor, audit).ask(**data.model_dump())
+    return escalation_json(escalation, data.service.upper())
+
+
+@post("/api/v1/escalations/{escalation_id:int}/answer", tags=["escalaties"], status_code=200)
+async def api_answer(
+    escalation_id: int, data: EscalationAnswer, db_session: AsyncSession, actor: CurrentUser, audit: AuditLog
+) -> dict[str, Any]:
+    escalation = await _service(db_session, actor, audit).answer(
+        escalation_id, answer=data.answer, reusable=data.reusable
+    )
+    code = await db_session.scalar(select(Service.code).where(Service.id == escalation.service_id))
+    return escalation_json(escalation, code or "")
+
+
+@get("/api/v1/escalations", tags=["escalaties"])
+async def api_list(
+    db_session: AsyncSession,
+    actor: CurrentUser,
+    audit: AuditLog,
+    service: str | None = None,
+    state_filter: Annotated[str | None, Parameter(query="state")] = None,
+) -> list[dict[str, Any]]:
+    now = datetime.now(UTC)
+    views = await _service(db_session, actor, audit).list(service=service, state=state_filter, now=now)
+    return [escalation_json(v.escalation, v.service_code, now) for v in views]
+
+
+@get("/api/v1/answers", tags=["escalaties"], summary="Search reusable answers")
+async def api_answers(
+    db_session: AsyncSession, actor: CurrentUser, audit: AuditLog, service: str | None = None, q: str = ""
+) -> list[dict[str, Any]]:
+    answers = await _service(db_session, actor, audit).reusable_answers(service=service, q=q)
+    codes = dict((await db_session.execute(select(Service.id, Service.code))).tuples().all())
+    return [
+        {
+            "id": e.id,
+            "service": codes.get(e.service_id),
+            "question": e.question,
+            "answer": e.answer,
+            "answered_at": e.answered_at,
+        }
+        for e in answers
+    ]
+
+
+# -- pages ------------------------------------------------------------------------------------------------------
+
+
+async def _services(db_session: AsyncSession) -> list[Service]:
+    return list((await db_session.scalars(select(Service).where(Service.is_active).order_by(Service.code))).all())
+
+
+@get("/escalaties", name="escalations", guards=[requires_employee], include_in_schema=False)
+async def escalations_page(
+    request: Request[Any, Any, Any],
+    db_session: AsyncSession,
+    actor: CurrentUser,
+    audit: AuditLog,
+    service: str | None = None,
+    state_filter: Annotated[str | None, Parameter(query="state")] = None,
+) -> Template:
+    now = datetime.now(UTC)
+    state = state_filter if state_filter in STATE_LABELS else None
+    views = await _service(db_session, actor, audit).list(service=service or None, state=state, now=now)
+    context = {
+        "views": views,
+        "now": now,
+        "services": await _services(db_session),
+        "filters": {"service": service or "", "state": state or ""},
+        "state_labels": STATE_LABELS,
+        "may_ask": bool(actor.roles & ASKER_ROLES),
+    }
+    return page_or_fragment(request, "escalations/list.html", "escalations/_table.html", context)
+
+
+@get("/escalaties/nieuw", name="escalations.new", guards=[requires_employee], include_in_schema=False)
+async def escalations_new(
+    db_session: AsyncSession, actor: CurrentUser, client_id: int | None = None, dossier_id: int | None = None
+) -> Template:
+    if not actor.roles & ASKER_ROLES:
+        raise Forbidden("U mag geen escalaties aanmaken.")
+    context = {
+        "form": {"service": "", "question": "", "client_id": client_id, "dossier_id": dossier_id},
+        "errors": {},
+        "services": await _services(db_session),
+    }
+    return Template("escalations/new.html", context=context)
+
+
+@post("/escalaties", name="escalations.create", guards=[requires_employee], include_in_schema=False)
+async def escalations_create(
+    request: Request[Any, Any, Any],
+    db_session: AsyncSession,
+    actor: CurrentUser,
+    audit: AuditLog,
+    data: Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)],
+) -> Template | Redirect:
+    def as_int(value: str | None) -> int | None:
+        return int(value) if value and value.isdigit() else None
+
+    form = {
+        "service": data.get("service", ""),
+        "question": data.get("question", ""),
+        "client_id": as_int(data.get("client_id")),
+        "dossier_id": as_int(data.get("dossier_id")),
+    }
+    try:
+        escalation = await _service(db_session, actor, audit).ask(
+            service=form["service"] or "",
+            question=form["question"] or "",
+            client_id=form["client_id"],
+            dossier_id=form["dossier_id"],
+        )
+    except InvalidInput as exc:
+        context = {"form": form, "errors": exc.by_field(), "services": await _services(db_session)}
+        return page_or_fragment(request, "escalations/new.html", "escalations/_form.html", context, status_code=422)
+    return Redirect(f"/escalaties/{escalation.id}", status_code=303)
+
+
+async def _detail_context(
+    db_session: AsyncSession, actor: CurrentUser, audit: AuditLog, escalation_id: int
+) -> dict[str, Any]:
+    service = _service(db_session, actor, audit)
+    view: EscalationView = await service.get(escalation_id)
+    return {
+        "view": view,
+        "now": datetime.now(UTC),
+        "state_labels": STATE_LABELS,
+        "may_answer": view.escalation.status == "open" and service.may_answer(view.service_code),
+        "form": {"answer": "", "reusable": False},
+        "errors": {},
+    }
+
+
+@get("/escalaties/{escalation_id:int}", name="escalations.detail", guards=[requires_employee], include_in_schema=False)
+async def escalation_detail(
+    request: Request[Any, Any, Any], escalation_id: int, db_session: AsyncSession, actor: CurrentUser, audit: AuditLog
+) -> Template:
+    context = await _detail_context(db_session, actor, audit, escalation_id)
+    return page_or_fragment(request, "escalations/detail.html", "escalations/_answer.html", context)
+
+
+@post(
+    "/escalaties/{escalation_id:int}/antwoord",
+    name="escalations.answer",
+    guards=[requires_employee],
+    include_in_schema=False,
+)
+async def escalation_answer(
+    request: Request[Any, Any, Any],
+    escalation_id: int,
+    db_session: AsyncSession,
+    actor: CurrentUser,
+    audit: AuditLog,
+    data: Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)],
+) -> Template | Redirect:
+    answer, reusable = data.get("answer", ""), data.get("reusable") in ("on", "true", "1")
+    try:
+        await _service(db_session, actor, audit).answer(escalation_id, answer=answer, reusable=reusable)
+    except InvalidInput as exc:
+        context = await _detail_context(db_session, actor, audit, escalation_id)
+        context.update(form={"answer": answer, "reusable": reusable}, errors=exc.by_field())
+        return page_or_fragment(
+            request, "escalations/detail.html", "escalations/_answer.html", context, status_code=422
+        )
+    if request.headers.get("hx-request"):
+        context = await _detail_context(db_session, actor, audit, escalation_id)
+        return Template("escalations/_answer.html", context=context)
+    return Redirect(f"/escalaties/{escalation_id}", status_code=303)
+
+
+@get("/antwoorden", name="answers", guards=[requires_employee], include_in_schema=False)
+async def answers_page(
+    request: Request[Any, Any, Any],
+    db_session: AsyncSession,
+    actor: CurrentUser,
+    audit: AuditLog,
+    service: str | None = None,
+    q: str = "",
+) -> Template:
+    answers = await _service(db_session, actor, audit).reusable_answers(service=service or None, q=q)
+    codes = dict((await db_session.execute(select(Service.id, Service.code))).tuples().all())
+    context = {
+        "answers": answers,
+        "codes": codes,
+        "services": await _services(db_session),
+        "filters": {"service": service or "", "q": q},
+    }
+    return page_or_fragment(request, "escalations/answers.html", "escalations/_answers.html", context)
+
+
+PAGE_HANDLERS: list[Any] = [
+    escalations_page,
+    escalations_new,
+    escalations_create, escalation_detail, escalation_answer, answers_page]
+API_HANDLERS: list[Any] = [api_create, api_answer, api_list, api_answers]

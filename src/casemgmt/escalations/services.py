@@ -1,0 +1,263 @@
+"""Escalations: the KCC asks a service, the service's accountmanager answers within the norm, answers are reused.
+
+Routing: to the service's accountmanager on the dossier when there is one, otherwise to the service's queue, from
+which any accountmanager of the service may answer. The asker and the dossier's casemanager see the answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Select, false, func, or_, select, true
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from casemgmt.audit.services import Action, AuditLog
+from casemgmt.auth.identity import CurrentUser
+from casemgmt.auth.models import User
+from casemgmt.auth.roles import Role
+from casemgmt.clients.models import Client
+from casemgmt.commitments.models import Commitment
+from casemgmt.directory.calendar import add_business_days
+from casemgmt.directory.lookup import service_by_code
+from casemgmt.directory.models import Service
+from casemgmt.dossiers.models import Dossier, DossierAssignment
+from casemgmt.errors import Forbidden, InvalidInput, NotFound
+from casemgmt.escalations import rules
+from casemgmt.escalations.models import Escalation
+
+ASKER_ROLES = frozenset({Role.KCC_AGENT, Role.CASEMANAGER, Role.ACCOUNTMANAGER, Role.ADMIN})
+STATES = ("open", "overdue", "answered")
+
+
+@dataclass(frozen=True)
+class EscalationView:
+    escalation: Escalation
+    service_code: str
+    service_name: str
+    asked_by_name: str
+    assignee_name: str | None
+    answered_by_name: str | None
+    client_name: str | None
+    client_pseudonym: str | None
+    dossier_ref: str | None
+
+    def state(self, now: datetime) -> str:
+        return rules.state_of(self.escalation.status, self.escalation.due_at, now)
+
+
+class EscalationService:
+    def __init__(self, session: AsyncSession, actor: CurrentUser, audit: AuditLog) -> None:
+        self.session = session
+        self.actor = actor
+        self.audit = audit
+
+    # -- asking ------------------------------------------------------------------------------------------------
+
+    async def ask(
+        self,
+        *,
+        service: str,
+        question: str,
+        client_id: int | None = None,
+        dossier_id: int | None = None,
+        commitment_id: int | None = None,
+        now: datetime | None = None,
+    ) -> Escalation:
+        if not self.actor.roles & ASKER_ROLES:
+            raise Forbidden("U mag geen escalaties aanmaken.")
+        now = now or datetime.now(UTC)
+        text = rules.validate_question(question)
+        target = await service_by_code(self.session, service)
+        client = await self._client(client_id, dossier_id, commitment_id)
+        assignee_id = None
+        if dossier_id is not None:
+            assignee_id = await self.session.scalar(
+                select(DossierAssignment.user_id).where(
+                    DossierAssignment.dossier_id == dossier_id,
+                    DossierAssignment.service_id == target.id,
+                    DossierAssignment.role == "accountmanager",
+                    DossierAssignment.until.is_(None),
+                )
+            )
+        escalation = Escalation(
+            service_id=target.id,
+            question=text,
+            client_id=client.id if client else None,
+            dossier_id=dossier_id,
+            commitment_id=commitment_id,
+            asked_by_id=self.actor.id,
+            asked_at=now,
+            due_at=add_business_days(now, target.escalation_norm_days),
+            assignee_id=assignee_id,
+        )
+        self.session.add(escalation)
+        await self.session.flush()
+        self.audit.record(
+            Action.CREATE, "escalation", escalation.id, client_pseudonym=client.pseudonym if client else None
+        )
+        return escalation
+
+    async def _client(
+        self, client_id: int | None, dossier_id: int | None, commitment_id: int | None
+    ) -> Client | None:
+        if dossier_id is not None:
+            dossier = await self.session.get(Dossier, dossier_id)
+            if dossier is None:
+                raise InvalidInput.single("dossier_id", "Onbekend dossier")
+            if client_id is not None and client_id != dossier.client_id:
+                raise InvalidInput.single("dossier_id", "Dit dossier hoort bij een andere klant")
+            client_id = dossier.client_id
+        if commitment_id is not None:
+            commitment = await self.session.get(Commitment, commitment_id)
+            if commitment is None:
+                raise InvalidInput.single("commitment_id", "Onbekende toezegging")
+            if client_id is not None and client_id != commitment.client_id:
+                raise InvalidInput.single("commitment_id", "Deze toezegging hoort bij een andere klant")
+            client_id = commitment.client_id
+        if client_id is None:
+            return None
+        client = await self.session.get(Client, client_id)
+        if client is None:
+            raise InvalidInput.single("client_id", "Onbekende klant")
+        return client
+
+    # -- answering ---------------------------------------------------------------------------------------------
+
+    async def answer(
+        self, escalation_id: int, *, answer: str, reusable: bool, now: datetime | None = None
+    ) -> Escalation:
+        now = now or datetime.now(UTC)
+        escalation = await self.session.get(Escalation, escalation_id, with_for_update=True)
+        if escalation is None:
+            raise NotFound("Escalatie niet gevonden")
+        service = await self.session.get(Service, escalation.service_id)
+        assert service is not None
+        if not self.may_answer(service.code):
+            raise Forbidden(f"Alleen accountmanagers van {service.code} beantwoorden deze escalatie.")
+        text = rules.validate_answer(escalation.status, answer)
+        escalation.answer = text
+        escalation.reusable = reusable
+        escalation.status = "answered"
+        escalation.answered_by_id = self.actor.id
+        escalation.answered_at = now
+        escalation.within_norm = rules.within_norm(now, escalation.due_at)
+        await self.session.flush()
+        pseudonym = await self._pseudonym(escalation.client_id)
+        self.audit.record(Action.UPDATE, "escalation", escalation.id, client_pseudonym=pseudonym, detail="answer")
+        return escalation
+
+    def may_answer(self, service_code: str) -> bool:
+        return Role.ADMIN in self.actor.roles or (
+            Role.ACCOUNTMANAGER in self.actor.roles and service_code in self.actor.service_codes
+        )
+
+    async def _pseudonym(self, client_id: int | None) -> str | None:
+        if client_id is None:
+            return None
+        return await self.session.scalar(select(Client.pseudonym).where(Client.id == client_id))
+
+    # -- reading -----------------------------------------------------------------------------------------------
+
+    def _visible(self) -> object:
+        """Who sees which escalation: KCC and admins all; accountmanagers their services'; the asker and the
+        dossier's casemanager their own."""
+        if self.actor.roles & {Role.ADMIN, Role.KCC_AGENT}:
+            return true()
+        conditions = [Escalation.asked_by_id == self.actor.id]
+        if Role.ACCOUNTMANAGER in self.actor.roles and self.actor.service_codes:
+            conditions.append(Service.code.in_(self.actor.service_codes))
+        if Role.CASEMANAGER in self.actor.roles:
+            conditions.append(
+                Escalation.dossier_id.in_(select(Dossier.id).where(Dossier.casemanager_id == self.actor.id))
+            )
+        if Role.EVALUATOR in self.actor.roles and len(self.actor.roles) == 1:
+            return false()
+        return or_(*conditions)
+
+    def _query(self) -> Select[tuple[object, ...]]:
+        asker, assignee, answerer = aliased(User), aliased(User), aliased(User)
+        return (
+            select(
+                Escalation,
+                Service.code,
+                Service.name,
+                asker.name,
+                assignee.name,
+                answerer.name,
+                Client.name,
+                Client.pseudonym,
+                Dossier.ref,
+            )
+            .join(Service, Service.id == Escalation.service_id)
+            .join(asker, asker.id == Escalation.asked_by_id)
+            .outerjoin(assignee, assignee.id == Escalation.assignee_id)
+            .outerjoin(answerer, answerer.id == Escalation.answered_by_id)
+            .outerjoin(Client, Client.id == Escalation.client_id)
+            .outerjoin(Dossier, Dossier.id == Escalation.dossier_id)
+            .where(self._visible())  # type: ignore[arg-type]
+        )
+
+    async def list(
+        self,
+        *,
+        service: str | None = None,
+        state: str | None = None,
+        dossier_id: int | None = None,
+        now: datetime | None = None,
+        limit: int = 200,
+    ) -> list[EscalationView]:
+        if Role.EVALUATOR in self.actor.roles and len(self.actor.roles) == 1:
+            raise Forbidden("Evaluatoren zien geen escalaties (persoonsgegevens).")
+        now = now or datetime.now(UTC)
+        if state is not None and state not in STATES:
+            raise InvalidInput.single("state", f"Kies uit {', '.join(STATES)}")
+        query = self._query()
+        if service:
+            query = query.where(Service.code == service.upper())
+        if dossier_id is not None:
+            query = query.where(Escalation.dossier_id == dossier_id)
+        if state == "answered":
+            query = query.where(Escalation.status == "answered").order_by(Escalation.answered_at.desc())
+        else:
+            if state == "open":
+                query = query.where(Escalation.status == "open")
+            elif state == "overdue":
+                query = query.where(Escalation.status == "open", Escalation.due_at < now)
+            query = query.order_by(Escalation.status.desc(), Escalation.due_at)
+        rows = (await self.session.execute(query.limit(limit))).all()
+        views = [EscalationView(*row) for row in rows]  # type: ignore[arg-type]
+        for pseudonym in sorted({v.client_pseudonym for v in views if v.client_pseudonym}):
+            self.audit.record(Action.READ, "escalation_list", "", client_pseudonym=pseudonym)
+        return views
+
+    async def get(self, escalation_id: int) -> EscalationView:
+        row = (await self.session.execute(self._query().where(Escalation.id == escalation_id))).first()
+        if row is None:
+            exists = await self.session.scalar(select(func.count()).where(Escalation.id == escalation_id))
+            if exists:
+                raise Forbidden("U bent niet betrokken bij deze escalatie.")
+            raise NotFound("Escalatie niet gevonden")
+        view = EscalationView(*row)  # type: ignore[arg-type]
+        self.audit.record(Action.READ, "escalation", escalation_id, client_pseudonym=view.client_pseudonym)
+        return view
+
+    async def reusable_answers(self, *, service: str | None = None, q: str = "", limit: int = 50) -> list[Escalation]:
+        """Answers marked reusable (the seed's "eenduidige beantwoording"); general knowledge, no personal data."""
+        if Role.EVALUATOR in self.actor.roles and len(self.actor.roles) == 1:
+            raise Forbidden("Evaluatoren hebben geen toegang tot de antwoorden.")
+        query = select(Escalation).where(Escalation.reusable.is_(True), Escalation.status == "answered")
+        if service:
+            query = query.join(Service, Service.id == Escalation.service_id).where(Service.code == service.upper())
+        words = [w for w in q.lower().split() if w]
+        for word in words:
+            pattern = f"%{word}%"
+            query = query.where(
+                or_(func.lower(Escalation.question).like(pattern), func.lower(Escalation.answer).like(pattern))
+            )
+        query = query.order_by(Escalation.answered_at.desc()).limit(limit)
+        return list((await self.session.scalars(query)).all())
+
+
+__all__ = ["EscalationService", "EscalationView"]

@@ -1,0 +1,116 @@
+"""Handoff API (``/api/v1/handoffs``) and the inline handoff actions on the dossier and the worklist."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Request, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Redirect, Template
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from casemgmt.audit.services import AuditLog
+from casemgmt.auth.guards import requires_employee
+from casemgmt.auth.identity import CurrentUser
+from casemgmt.directory.models import Service
+from casemgmt.errors import DomainError, InvalidInput
+from casemgmt.handoffs.models import Handoff
+from casemgmt.handoffs.rules import STATUS_LABELS
+from casemgmt.handoffs.schemas import HandoffCreate, HandoffDecline
+from casemgmt.handoffs.services import HandoffService
+
+FormData = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+
+
+async def handoff_json(session: AsyncSession, handoff: Handoff) -> dict[str, Any]:
+    codes = dict((await session.execute(select(Service.id, Service.code))).tuples().all())
+    return {
+        "id": handoff.id,
+        "dossier_id": handoff.dossier_id,
+        "status": handoff.status,
+        "from_service": codes.get(handoff.from_service_id),
+        "from_employee_id": handoff.from_employee_id,
+        "to_service": codes.get(handoff.to_service_id),
+        "to_employee_id": handoff.to_employee_id,
+        "reason": handoff.reason,
+        "context": handoff.context,
+        "requested_at": handoff.requested_at,
+        "decided_at": handoff.decided_at,
+        "decision_reason": handoff.decision_reason or None,
+    }
+
+
+@post("/api/v1/handoffs", tags=["overdrachten"], summary="Request a handoff", status_code=201)
+async def api_request(
+    data: HandoffCreate, db_session: AsyncSession, actor: CurrentUser, audit: AuditLog
+) -> dict[str, Any]:
+    handoff = await HandoffService(db_session, actor, audit).request(**data.model_dump())
+    return await handoff_json(db_session, handoff)
+
+
+@post("/api/v1/handoffs/{handoff_id:int}/accept", tags=["overdrachten"], status_code=200)
+async def api_accept(handoff_id: int, db_session: AsyncSession, actor: CurrentUser, audit: AuditLog) -> dict[str, Any]:
+    return await handoff_json(db_session, await HandoffService(db_session, actor, audit).accept(handoff_id))
+
+
+@post("/api/v1/handoffs/{handoff_id:int}/decline", tags=["overdrachten"], status_code=200)
+async def api_decline(
+    handoff_id: int, data: HandoffDecline, db_session: AsyncSession, actor: CurrentUser, audit: AuditLog
+) -> dict[str, Any]:
+    handoff = await HandoffService(db_session, actor, audit).decline(handoff_id, reason=data.reason)
+    return await handoff_json(db_session, handoff)
+
+
+@post("/api/v1/handoffs/{handoff_id:int}/cancel", tags=["overdrachten"], status_code=200)
+async def api_cancel(handoff_id: int, db_session: AsyncSession, actor: CurrentUser, audit: AuditLog) -> dict[str, Any]:
+    return await handoff_json(db_session, await HandoffService(db_session, actor, audit).cancel(handoff_id))
+
+
+# -- pages ------------------------------------------------------------------------------------------------------
+
+ACTIONS = ("accepteren", "weigeren", "intrekken")
+
+
+@post("/overdrachten/{handoff_id:int}/{action:str}", name="handoffs.action", guards=[requires_employee],
+      include_in_schema=False)
+async def handoff_action(
+    request: Request[Any, Any, Any],
+    handoff_id: int,
+    action: str,
+    db_session: AsyncSession,
+    actor: CurrentUser,
+    audit: AuditLog,
+    data: FormData,
+) -> Template | Redirect:
+    """Accept, decline or cancel from the worklist or the dossier. htmx gets the handoff's row back."""
+    service = HandoffService(db_session, actor, audit)
+    if action not in ACTIONS:
+        raise InvalidInput.single("action", "Onbekende handeling")
+    error = None
+    try:
+        if action == "accepteren":
+            await service.accept(handoff_id)
+        elif action == "weigeren":
+            await service.decline(handoff_id, reason=data.get("reason", ""))
+        else:
+            await service.cancel(handoff_id)
+    except DomainError as exc:
+        if exc.status_code in (403, 404) or not request.headers.get("hx-request"):
+            raise
+        error = "; ".join(e.message for e in exc.errors) if isinstance(exc, InvalidInput) else exc.message
+    if not request.headers.get("hx-request"):
+        back = data.get("back", "/")
+        return Redirect(back if back.startswith("/") and not back.startswith("//") else "/", status_code=303)
+    rows = (await db_session.execute(service.query().where(Handoff.id == handoff_id))).all()
+    from casemgmt.handoffs.services import HandoffView
+
+    view = HandoffView(*rows[0])  # type: ignore[arg-type]
+    context = {"h": view, "error": error, "status_labels": STATUS_LABELS, "may_decide": service.is_receiver(
+        view.handoff, view.to_service)}
+    return Template("handoffs/_row.html", context=context, status_code=422 if error else 200)
+
+
+PAGE_HANDLERS: list[Any] = [handoff_action]
+API_HANDLERS: list[Any] = [api_request, api_accept, api_decline, api_cancel]

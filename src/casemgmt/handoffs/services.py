@@ -1,0 +1,267 @@
+"""Handoffs: requesting, accepting, declining and cancelling a move of a dossier to another service or employee.
+
+The receiver, on accepting, becomes that service's accountmanager on the dossier (the assignment history keeps the
+previous one). A declined handoff goes back to the sender's worklist with the reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Select, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from casemgmt.audit.services import Action, AuditLog
+from casemgmt.auth.identity import CurrentUser
+from casemgmt.auth.models import User
+from casemgmt.auth.roles import Role
+from casemgmt.clients.models import Client
+from casemgmt.directory.lookup import service_by_code
+from casemgmt.directory.models import Service
+from casemgmt.dossiers.access import Access
+from casemgmt.dossiers.involvement import dossier_access_for
+from casemgmt.dossiers.models import Dossier, DossierAssignment
+from casemgmt.errors import Forbidden, InvalidInput, NotFound
+from casemgmt.handoffs import rules
+from casemgmt.handoffs.models import Handoff
+
+
+@dataclass(frozen=True)
+class HandoffView:
+    handoff: Handoff
+    dossier_ref: str
+    client_name: str
+    from_service: str
+    to_service: str
+    from_employee_name: str
+    to_employee_name: str | None
+
+
+class HandoffService:
+    def __init__(self, session: AsyncSession, actor: CurrentUser, audit: AuditLog) -> None:
+        self.session = session
+        self.actor = actor
+        self.audit = audit
+
+    async def _dossier(self, dossier_id: int) -> tuple[Dossier, Client]:
+        dossier = await self.session.get(Dossier, dossier_id)
+        if dossier is None:
+            raise NotFound("Dossier niet gevonden")
+        client = await self.session.get(Client, dossier.client_id)
+        assert client is not None
+        return dossier, client
+
+    async def _active_accountmanager(self, dossier_id: int, service_id: int) -> DossierAssignment | None:
+        return await self.session.scalar(
+            select(DossierAssignment).where(
+                DossierAssignment.dossier_id == dossier_id,
+                DossierAssignment.service_id == service_id,
+                DossierAssignment.role == "accountmanager",
+                DossierAssignment.until.is_(None),
+            )
+        )
+
+    async def holding_service_id(self, dossier_id: int) -> int | None:
+        """The service that holds the question now: the receiver of the latest requested or accepted handoff."""
+        return await self.session.scalar(
+            select(Handoff.to_service_id)
+            .where(Handoff.dossier_id == dossier_id, Handoff.status.in_(rules.COUNTED_STATUSES))
+            .order_by(Handoff.requested_at.desc(), Handoff.id.desc())
+            .limit(1)
+        )
+
+    async def _from_service_id(self, dossier_id: int, explicit: str | None) -> int:
+        if explicit:
+            return (await service_by_code(self.session, explicit, "from_service")).id
+        mine = (
+            await self.session.scalars(
+                select(DossierAssignment.service_id).where(
+                    DossierAssignment.dossier_id == dossier_id,
+                    DossierAssignment.user_id == self.actor.id,
+                    DossierAssignment.role == "accountmanager",
+                    DossierAssignment.until.is_(None),
+                )
+            )
+        ).all()
+        if len(mine) == 1 and mine[0] is not None:
+            return mine[0]
+        holding = await self.holding_service_id(dossier_id)
+        if holding is not None:
+            return holding
+        if self.actor.service_codes:
+            return (await service_by_code(self.session, self.actor.service_codes[0], "from_service")).id
+        raise InvalidInput.single("from_service", "Kies namens welke dienst u de vraag overdraagt")
+
+    async def request(
+        self,
+        *,
+        dossier_id: int,
+        to_service: str,
+        reason: str,
+        context: str,
+        to_employee_id: int | None = None,
+        from_service: str | None = None,
+        now: datetime | None = None,
+    ) -> Handoff:
+        now = now or datetime.now(UTC)
+        dossier, client = await self._dossier(dossier_id)
+        if await dossier_access_for(self.session, self.actor, dossier) < Access.WRITE:
+            raise Forbidden("Alleen wie nu bij dit dossier betrokken is, kan het overdragen.")
+        if dossier.status == "closed":
+            raise InvalidInput.single("dossier_id", "Een gesloten dossier kan niet worden overgedragen")
+        target = await service_by_code(self.session, to_service, "to_service") if to_service.strip() else None
+        from_id = await self._from_service_id(dossier.id, from_service)
+        holding = await self.holding_service_id(dossier.id) or from_id
+        valid = rules.validate_request(
+            to_service=target.id if target else None, holding_service=holding, reason=reason, context=context
+        )
+        assert target is not None
+        if to_employee_id is not None:
+            receiver = await self.session.get(User, to_employee_id)
+            if receiver is None or not receiver.is_active or target.code not in receiver.service_codes:
+                raise InvalidInput.single("to_employee_id", f"Kies een actieve medewerker van {target.code}")
+        else:
+            current = await self._active_accountmanager(dossier.id, target.id)
+            to_employee_id = current.user_id if current else None
+        handoff = Handoff(
+            dossier_id=dossier.id,
+            from_employee_id=self.actor.id,
+            from_service_id=from_id,
+            to_service_id=target.id,
+            to_employee_id=to_employee_id,
+            reason=valid.reason,
+            context=valid.context,
+            requested_at=now,
+            status=rules.HandoffStatus.REQUESTED.value,
+        )
+        self.session.add(handoff)
+        await self.session.flush()
+        self.audit.record(Action.CREATE, "handoff", handoff.id, client_pseudonym=client.pseudonym)
+        return handoff
+
+    async def _load(self, handoff_id: int) -> tuple[Handoff, Dossier, Client, Service]:
+        handoff = await self.session.get(Handoff, handoff_id, with_for_update=True)
+        if handoff is None:
+            raise NotFound("Overdracht niet gevonden")
+        dossier, client = await self._dossier(handoff.dossier_id)
+        service = await self.session.get(Service, handoff.to_service_id)
+        assert service is not None
+        return handoff, dossier, client, service
+
+    def is_receiver(self, handoff: Handoff, to_service_code: str) -> bool:
+        if handoff.to_employee_id is not None:
+            return handoff.to_employee_id == self.actor.id
+        return Role.ACCOUNTMANAGER in self.actor.roles and to_service_code in self.actor.service_codes
+
+    def _may_decide(self, handoff: Handoff, to_service_code: str) -> None:
+        if Role.ADMIN in self.actor.roles or self.is_receiver(handoff, to_service_code):
+            return
+        raise Forbidden("Deze overdracht is niet aan u of uw dienst gericht.")
+
+    def _state(self, handoff: Handoff) -> rules.HandoffState:
+        return rules.HandoffState(
+            status=rules.HandoffStatus(handoff.status),
+            decided_at=handoff.decided_at,
+            decision_reason=handoff.decision_reason,
+        )
+
+    def _store(self, handoff: Handoff, state: rules.HandoffState) -> None:
+        handoff.status = state.status.value
+        handoff.decided_at = state.decided_at
+        handoff.decision_reason = state.decision_reason
+        handoff.decided_by_id = self.actor.id
+
+    async def accept(self, handoff_id: int, *, now: datetime | None = None) -> Handoff:
+        now = now or datetime.now(UTC)
+        handoff, dossier, client, service = await self._load(handoff_id)
+        self._may_decide(handoff, service.code)
+        self._store(handoff, rules.apply(self._state(handoff), rules.Accept(), now))
+        receiver_id = handoff.to_employee_id or self.actor.id
+        receiver = await self.session.get(User, receiver_id)
+        if receiver is not None and service.code in receiver.service_codes:
+            await self._make_assignee(dossier, service, receiver_id, handoff, now)
+            handoff.to_employee_id = receiver_id
+        await self.session.flush()
+        self.audit.record(Action.UPDATE, "handoff", handoff.id, client_pseudonym=client.pseudonym, detail="accept")
+        return handoff
+
+    async def _make_assignee(
+        self, dossier: Dossier, service: Service, user_id: int, handoff: Handoff, now: datetime
+    ) -> None:
+        current = await self._active_accountmanager(dossier.id, service.id)
+        if current is not None and current.user_id == user_id:
+            return
+        if current is not None:
+            current.until = now
+            current.ended_by_id = self.actor.id
+            current.end_reason = f"Overdracht {handoff.id} geaccepteerd"
+            await self.session.flush()
+        self.session.add(
+            DossierAssignment(
+                dossier_id=dossier.id,
+                role="accountmanager",
+                service_id=service.id,
+                user_id=user_id,
+                since=now,
+                assigned_by_id=self.actor.id,
+                reason=f"Overdracht: {handoff.reason}",
+            )
+        )
+
+    async def decline(self, handoff_id: int, *, reason: str, now: datetime | None = None) -> Handoff:
+        now = now or datetime.now(UTC)
+        handoff, _dossier, client, service = await self._load(handoff_id)
+        self._may_decide(handoff, service.code)
+        self._store(handoff, rules.apply(self._state(handoff), rules.Decline(reason=reason), now))
+        await self.session.flush()
+        self.audit.record(Action.UPDATE, "handoff", handoff.id, client_pseudonym=client.pseudonym, detail="decline")
+        return handoff
+
+    async def cancel(self, handoff_id: int, *, now: datetime | None = None) -> Handoff:
+        now = now or datetime.now(UTC)
+        handoff, _dossier, client, _service = await self._load(handoff_id)
+        if handoff.from_employee_id != self.actor.id and Role.ADMIN not in self.actor.roles:
+            raise Forbidden("Alleen wie de overdracht aanvroeg, kan haar intrekken.")
+        self._store(handoff, rules.apply(self._state(handoff), rules.Cancel(), now))
+        await self.session.flush()
+        self.audit.record(Action.UPDATE, "handoff", handoff.id, client_pseudonym=client.pseudonym, detail="cancel")
+        return handoff
+
+    # -- reading -----------------------------------------------------------------------------------------------
+
+    def query(self) -> Select[tuple[object, ...]]:
+        from_service, to_service = aliased(Service), aliased(Service)
+        sender, receiver = aliased(User), aliased(User)
+        return (
+            select(Handoff, Dossier.ref, Client.name, from_service.code, to_service.code, sender.name, receiver.name)
+            .join(Dossier, Dossier.id == Handoff.dossier_id)
+            .join(Client, Client.id == Dossier.client_id)
+            .join(from_service, from_service.id == Handoff.from_service_id)
+            .join(to_service, to_service.id == Handoff.to_service_id)
+            .join(sender, sender.id == Handoff.from_employee_id)
+            .outerjoin(receiver, receiver.id == Handoff.to_employee_id)
+        )
+
+    async def waiting_for_me(self) -> list[HandoffView]:
+        """Requested handoffs addressed to me, or to a service of mine without a named receiver."""
+        conditions = [Handoff.to_employee_id == self.actor.id]
+        if Role.ACCOUNTMANAGER in self.actor.roles and self.actor.service_codes:
+            service_ids = select(Service.id).where(Service.code.in_(self.actor.service_codes))
+            conditions.append(Handoff.to_employee_id.is_(None) & Handoff.to_service_id.in_(service_ids))
+        query = self.query().where(Handoff.status == "requested", or_(*conditions)).order_by(Handoff.requested_at)
+        return [HandoffView(*row) for row in (await self.session.execute(query)).all()]  # type: ignore[arg-type]
+
+    async def declined_for_me(self, since: datetime) -> list[HandoffView]:
+        """My handoffs that were declined recently: they are back on my worklist with the reason."""
+        query = (
+            self.query()
+            .where(Handoff.from_employee_id == self.actor.id, Handoff.status == "declined", Handoff.decided_at >= since)
+            .order_by(Handoff.decided_at.desc())
+        )
+        return [HandoffView(*row) for row in (await self.session.execute(query)).all()]  # type: ignore[arg-type]
+
+    async def for_dossier(self, dossier_id: int) -> list[HandoffView]:
+        query = self.query().where(Handoff.dossier_id == dossier_id).order_by(Handoff.requested_at)
+        return [HandoffView(*row) for row in (await self.session.execute(query)).all()]  # type: ignore[arg-type]

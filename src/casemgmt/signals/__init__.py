@@ -1,0 +1,1 @@
+"""Signalen: warnings on a dossier (overdue promise, ping-pong, many handoffs, late escalation, no contact)."""

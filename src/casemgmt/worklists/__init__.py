@@ -1,0 +1,1 @@
+"""Worklists (werkvoorraad): what each employee has to do now, with due signals."""

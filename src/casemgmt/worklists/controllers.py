@@ -1,0 +1,101 @@
+"""Werkvoorraad (the start page of casemanagers and accountmanagers), its panels, the badge, and the API."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from litestar import Request, get
+from litestar.response import Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from casemgmt.audit.services import AuditLog
+from casemgmt.auth.guards import requires_employee
+from casemgmt.auth.identity import CurrentUser
+from casemgmt.commitments.controllers import commitment_json
+from casemgmt.commitments.rules import KIND_LABELS
+from casemgmt.escalations.controllers import escalation_json
+from casemgmt.handoffs.rules import STATUS_LABELS as HANDOFF_STATUS_LABELS
+from casemgmt.signals.rules import SIGNAL_LABELS
+from casemgmt.web.pages import page_or_fragment
+from casemgmt.worklists.services import worklist_for
+
+PANELS = ("toezeggingen", "overdrachten", "escalaties", "dossiers")
+
+
+def _context(worklist: Any, now: datetime) -> dict[str, Any]:
+    return {
+        "w": worklist,
+        "now": now,
+        "kind_labels": KIND_LABELS,
+        "status_labels": HANDOFF_STATUS_LABELS,
+        "signal_labels": SIGNAL_LABELS,
+        "may_decide": True,
+        "state_labels": {"open": "Open", "overdue": "Over de norm", "answered": "Beantwoord"},
+    }
+
+
+@get("/werkvoorraad", name="worklist", guards=[requires_employee], include_in_schema=False)
+async def worklist_page(
+    request: Request[Any, Any, Any], db_session: AsyncSession, actor: CurrentUser, audit: AuditLog
+) -> Template:
+    now = datetime.now(UTC)
+    worklist = await worklist_for(db_session, actor, audit, now)
+    return Template("worklists/worklist.html", context=_context(worklist, now))
+
+
+@get("/werkvoorraad/{panel:str}", name="worklist.panel", guards=[requires_employee], include_in_schema=False)
+async def worklist_panel(
+    request: Request[Any, Any, Any], panel: str, db_session: AsyncSession, actor: CurrentUser, audit: AuditLog
+) -> Template:
+    """One panel, refreshed in place (htmx), or the navigation badge (``teller``)."""
+    now = datetime.now(UTC)
+    worklist = await worklist_for(db_session, actor, audit, now)
+    if panel == "teller":
+        return Template("worklists/_badge.html", context=_context(worklist, now))
+    if panel not in PANELS:
+        from litestar.exceptions import NotFoundException
+
+        raise NotFoundException()
+    return page_or_fragment(request, "worklists/worklist.html", f"worklists/_{panel}.html", _context(worklist, now))
+
+
+@get("/api/v1/worklist", tags=["werkvoorraad"], summary="The token user's worklist")
+async def api_worklist(db_session: AsyncSession, actor: CurrentUser, audit: AuditLog) -> dict[str, Any]:
+    now = datetime.now(UTC)
+    w = await worklist_for(db_session, actor, audit, now)
+    return {
+        "commitments": [commitment_json(v.commitment, now) for v in w.commitments],
+        "handoffs": [
+            {
+                "id": h.handoff.id,
+                "dossier_id": h.handoff.dossier_id,
+                "dossier_ref": h.dossier_ref,
+                "status": h.handoff.status,
+                "from_service": h.from_service,
+                "to_service": h.to_service,
+                "reason": h.handoff.reason,
+                "context": h.handoff.context,
+                "decision_reason": h.handoff.decision_reason or None,
+                "requested_at": h.handoff.requested_at,
+            }
+            for h in [*w.handoffs, *w.declined_handoffs]
+        ],
+        "escalations": [escalation_json(v.escalation, v.service_code, now) for v in w.escalations],
+        "dossiers": [
+            {
+                "id": d.id,
+                "ref": d.ref,
+                "subject": d.subject,
+                "status": d.status,
+                "signals": d.figures.signals,
+                "handoff_count": d.figures.handoff_count,
+                "ping_pong": d.figures.ping_pong,
+            }
+            for d in w.dossiers
+        ],
+    }
+
+
+PAGE_HANDLERS: list[Any] = [worklist_page, worklist_panel]
+API_HANDLERS: list[Any] = [api_worklist]
