@@ -174,6 +174,6 @@ async def login(client: AsyncTestClient[Any], email: str, password: str = PASSWO
     )
 
 
-async def csrf_token(client: AsyncTestClient[Any], path: str = "/") -> str:
+async def csrf_token(client: AsyncTestClient[Any], path: str = "/start") -> str:
     page = await client.get(path)
     return csrf_from(page.text)

@@ -32,11 +32,13 @@ from casemgmt.directory import controllers as directory_controllers
 from casemgmt.dossiers import controllers as dossier_controllers
 from casemgmt.escalations import controllers as escalation_controllers
 from casemgmt.handoffs import controllers as handoff_controllers
+from casemgmt.pilots import controllers as pilot_controllers
+from casemgmt.surveys import controllers as survey_controllers
 from casemgmt.worklists import controllers as worklist_controllers
 from casemgmt.settings import Settings
 from casemgmt.web.dependencies import DEPENDENCIES
 from casemgmt.web.errors import EXCEPTION_HANDLERS
-from casemgmt.web.home import health, home
+from casemgmt.web.home import health, home, overview
 from casemgmt.web.security import add_security_headers
 from casemgmt.web.templating import configure_templates
 from casemgmt.web.transactions import transaction_middleware
@@ -95,6 +97,8 @@ def api_route_handlers() -> list[Any]:
         *handoff_controllers.API_HANDLERS,
         *escalation_controllers.API_HANDLERS,
         *worklist_controllers.API_HANDLERS,
+        *pilot_controllers.API_HANDLERS,
+        *survey_controllers.API_HANDLERS,
     ]
 
 
@@ -102,6 +106,7 @@ def page_route_handlers() -> list[Any]:
     return [
         LoginController,
         home,
+        overview,
         health,
         *auth_controllers.PAGE_HANDLERS,
         *client_controllers.PAGE_HANDLERS,
@@ -113,6 +118,8 @@ def page_route_handlers() -> list[Any]:
         *handoff_controllers.PAGE_HANDLERS,
         *escalation_controllers.PAGE_HANDLERS,
         *worklist_controllers.PAGE_HANDLERS,
+        *pilot_controllers.PAGE_HANDLERS,
+        *survey_controllers.PAGE_HANDLERS,
     ]
 
 

@@ -19,7 +19,7 @@ async def test_login_shows_start_page_with_roles_and_services(client, make_user)
     response = await login(client, person.email)
     assert response.status_code == 303
     assert response.headers["location"] == "/"
-    page = await client.get("/")
+    page = await client.get("/start")
     assert page.status_code == 200
     assert "Welkom, Anouk Jansen" in page.text
     assert "Accountmanager" in page.text
@@ -82,7 +82,7 @@ async def test_deactivated_user_is_refused_on_next_request(client, make_user, db
 
     person = await make_user("casemanager")
     await login(client, person.email)
-    assert (await client.get("/")).status_code == 200
+    assert (await client.get("/start")).status_code == 200
     async with db() as session, session.begin():
         (await session.get(User, person.id)).is_active = False
     response = await client.get("/", follow_redirects=False)
@@ -103,7 +103,7 @@ async def test_post_without_csrf_token_is_refused(client, make_user) -> None:
 async def test_htmx_requests_send_the_token_in_a_header(client, make_user) -> None:
     person = await make_user("casemanager")
     await login(client, person.email)
-    page = await client.get("/")
+    page = await client.get("/start")
     token = csrf_from(page.text)
     assert f'"x-csrftoken": "{token}"' in page.text
     response = await client.post("/logout", headers={"x-csrftoken": token, "hx-request": "true"})

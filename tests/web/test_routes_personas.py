@@ -16,7 +16,13 @@ SERVICES = {"kcc_agent": ["KCC"], "accountmanager": ["SZW"]}
 async def test_every_role_sees_its_start_page(client, make_user, make_token, role) -> None:
     person = await make_user(role, services=SERVICES.get(role))
     await login(client, person.email)
-    page = await client.get("/")
+    start = await client.get("/", follow_redirects=False)
+    expected = {"kcc_agent": "/klanten", "casemanager": "/werkvoorraad", "accountmanager": "/werkvoorraad"}
+    if role in expected:
+        assert start.status_code == 303 and start.headers["location"] == expected[role]
+    else:
+        assert start.status_code == 200 and "Uw rollen" in start.text
+    page = await client.get("/start")
     assert page.status_code == 200
     assert "Uw rollen" in page.text
     assert (await client.get("/login")).status_code == 200

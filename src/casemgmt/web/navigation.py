@@ -23,7 +23,7 @@ _CASEWORK = frozenset({Role.CASEMANAGER, Role.ACCOUNTMANAGER, Role.ADMIN})
 _EMPLOYEES = ALL_ROLES - {Role.EVALUATOR}
 
 NAVIGATION: list[NavItem] = [
-    NavItem("Start", "/", ALL_ROLES),
+    NavItem("Start", "/start", ALL_ROLES),
     NavItem("Werkvoorraad", "/werkvoorraad", _CASEWORK, badge="/werkvoorraad/teller"),
     NavItem("Klant zoeken", "/klanten", _EMPLOYEES),
     NavItem("Mijn dossiers", "/dossiers", _CASEWORK),
