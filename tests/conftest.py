@@ -165,8 +165,8 @@ def csrf_from(html: str) -> str:
 
 
 async def login(client: AsyncTestClient[Any], email: str, password: str = PASSWORD) -> Any:
-    page = await client.get("/login")
-    token = csrf_from(page.text)
+    form = await client.get("/login")
+    token = csrf_from(form.text)
     return await client.post(
         "/login",
         data={"email": email, "password": password, "_csrf_token": token},
@@ -175,5 +175,9 @@ async def login(client: AsyncTestClient[Any], email: str, password: str = PASSWO
 
 
 async def csrf_token(client: AsyncTestClient[Any], path: str = "/start") -> str:
-    page = await client.get(path)
-    return csrf_from(page.text)
+    response = await client.get(path)
+    return csrf_from(response.text)
+
+
+# Browser fixtures (a live uvicorn server and a Playwright page) for every test folder.
+from tests.browser.conftest import live_server, page  # noqa: E402, F401

@@ -11,7 +11,7 @@ import anyio
 import click
 from litestar.plugins import CLIPluginProtocol
 
-from casemgmt.errors import DomainError, InvalidInput
+from casemgmt.errors import DomainError, InvalidInput, NotFound
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -160,6 +160,35 @@ def users_create(
     click.echo(f"Gebruiker {user_email} aangemaakt (id {user_id}).")
 
 
+NO_MAXIMUM = ("geen", "none", "null")
+
+
+@users_group.command(name="set-caseload", help="Set a casemanager's maximum caseload (recorded in the audit log).")
+@click.option("--email", required=True)
+@click.option("--max", "maximum", required=True, help="A whole number of at least 1, or 'geen' for no maximum.")
+def users_set_caseload(email: str, maximum: str) -> None:
+    from casemgmt.audit.services import AuditLog
+    from casemgmt.auth.users import set_max_caseload, user_by_email
+
+    value: object = maximum
+    if maximum.strip().lower() in NO_MAXIMUM:
+        value = None
+    elif maximum.strip().lstrip("-").isdigit():
+        value = int(maximum)
+
+    async def update(session: AsyncSession) -> tuple[str, int | None]:
+        user = await user_by_email(session, email)
+        if user is None:
+            raise NotFound(f"Geen gebruiker met e-mailadres {email}")
+        audit = AuditLog(session, actor=None, request_id="cli")
+        await set_max_caseload(session, audit, user, value, via="casemgmt users set-caseload")
+        return user.email, user.max_caseload
+
+    user_email, cap = run_in_transaction(update)
+    shown = "geen maximum" if cap is None else f"maximaal {cap} dossiers"
+    click.echo(f"Caseload van {user_email}: {shown}.")
+
+
 @click.group(name="tokens", help="Personal API tokens.")
 def tokens_group() -> None:
     pass
@@ -219,5 +248,10 @@ def demo(host: str, port: int, no_serve: bool) -> None:
 
 class CasemgmtCLIPlugin(CLIPluginProtocol):
     def on_cli_init(self, cli: click.Group) -> None:
+        from casemgmt.pilots.cli import pilots_group
+        from casemgmt.surveys.cli import surveys_group
+
         for command in (database_group, services_group, users_group, tokens_group, sessions_group, demo):
             cli.add_command(command)
+        cli.add_command(pilots_group)
+        cli.add_command(surveys_group)

@@ -1,8 +1,103 @@
-"""Pages and API of this concept (being built for issue #3)."""
+"""The Logboek page (``GET /logboek``) and ``GET /api/v1/audit``: admins read and filter the audit log.
+
+Reading the log is itself personal-data access, so every successful read is recorded as an audit event
+(action ``read``, object type ``audit_log``, purpose ``beheer``). There is deliberately no route that changes or
+removes audit events.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-PAGE_HANDLERS: list[Any] = []
-API_HANDLERS: list[Any] = []
+from litestar import Request, get
+from litestar.params import Parameter
+from litestar.response import Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from casemgmt.audit.queries import (
+    API_DEFAULT_LIMIT,
+    API_MAX_LIMIT,
+    FILTER_FIELDS,
+    PAGE_SIZE,
+    AuditFilter,
+    AuditPage,
+    actor_options,
+    audit_events,
+    object_type_options,
+    parse_filter,
+)
+from casemgmt.audit.services import Action, AuditLog, Purpose
+from casemgmt.auth.guards import requires_admin
+from casemgmt.errors import InvalidInput
+from casemgmt.web.pages import page_or_fragment, wants_fragment
+
+LOG_PATH = "/logboek"
+
+
+async def read_log(db_session: AsyncSession, audit: AuditLog, flt: AuditFilter) -> AuditPage:
+    """Query the log and record that it was read (after the query, so the read itself is not in this page)."""
+    page = await audit_events(db_session, flt)
+    audit.record(Action.READ, "audit_log", "", purpose=Purpose.BEHEER, detail=flt.describe())
+    return page
+
+
+@get(LOG_PATH, name="audit.log", guards=[requires_admin], include_in_schema=False)
+async def audit_log_page(request: Request[Any, Any, Any], db_session: AsyncSession, audit: AuditLog) -> Template:
+    """Audit events newest first, filtered; htmx requests get only the results region."""
+    form = {key: request.query_params.get(key) or "" for key in FILTER_FIELDS}
+    values = {**form, "after_id": request.query_params.get("after_id") or ""}
+    errors: dict[str, str] = {}
+    page: AuditPage | None = None
+    try:
+        flt = parse_filter(values, default_limit=PAGE_SIZE, max_limit=PAGE_SIZE)
+    except InvalidInput as exc:
+        errors = exc.by_field()
+    else:
+        page = await read_log(db_session, audit, flt)
+    context: dict[str, Any] = {"form": form, "errors": errors, "page": page, "log_path": LOG_PATH}
+    if not wants_fragment(request):
+        context["actors"] = await actor_options(db_session)
+        context["object_types"] = await object_type_options(db_session)
+    return page_or_fragment(
+        request, "audit/log.html", "audit/_results.html", context, status_code=422 if errors else 200
+    )
+
+
+@get(
+    "/api/v1/audit",
+    name="api.audit.list",
+    guards=[requires_admin],
+    tags=["logboek"],
+    summary="Audit events, newest first (admin)",
+    description="Filter by actor, object, client pseudonym and period (Europe/Amsterdam dates, inclusive). "
+    "Page with `after_id` = the last id received. `from` after `to` answers 422.",
+)
+async def audit_events_api(
+    db_session: AsyncSession,
+    audit: AuditLog,
+    actor_id: Annotated[str | None, Parameter(description="User id of the actor")] = None,
+    object_type: Annotated[str | None, Parameter(description="e.g. client, dossier, contact, user")] = None,
+    object_id: Annotated[str | None, Parameter(description="Id of the object (exact)")] = None,
+    pseudonym: Annotated[str | None, Parameter(description="Client pseudonym (exact)")] = None,
+    date_from: Annotated[str | None, Parameter(query="from", description="First day, jjjj-mm-dd")] = None,
+    date_to: Annotated[str | None, Parameter(query="to", description="Last day (inclusive), jjjj-mm-dd")] = None,
+    limit: Annotated[str | None, Parameter(description=f"1–{API_MAX_LIMIT}, default {API_DEFAULT_LIMIT}")] = None,
+    after_id: Annotated[str | None, Parameter(description="Only events with a smaller id (next page)")] = None,
+) -> list[dict[str, Any]]:
+    values = {
+        "actor_id": actor_id,
+        "object_type": object_type,
+        "object_id": object_id,
+        "pseudonym": pseudonym,
+        "from": date_from,
+        "to": date_to,
+        "limit": limit,
+        "after_id": after_id,
+    }
+    flt = parse_filter(values, default_limit=API_DEFAULT_LIMIT, max_limit=API_MAX_LIMIT)
+    page = await read_log(db_session, audit, flt)
+    return [row.as_json() for row in page.rows]
+
+
+PAGE_HANDLERS: list[Any] = [audit_log_page]
+API_HANDLERS: list[Any] = [audit_events_api]

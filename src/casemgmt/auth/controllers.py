@@ -12,6 +12,7 @@ from litestar.response import Redirect, Template
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casemgmt.auth import users
 from casemgmt.auth.guards import current_user
 from casemgmt.auth.middleware import start_new_session
 from casemgmt.auth.services import Accounts
@@ -85,8 +86,8 @@ async def me(request: Request[Any, Any, Any]) -> dict[str, Any]:
     }
 
 
-PAGE_HANDLERS: list[Any] = []
-API_HANDLERS: list[Any] = []
-"""Further user pages and API (``GET /api/v1/users``) are added here."""
+PAGE_HANDLERS: list[Any] = [*users.PAGE_HANDLERS]
+API_HANDLERS: list[Any] = [*users.API_HANDLERS]
+"""User pages and API: ``GET /api/v1/users`` and ``PATCH /api/v1/users/{id}`` live in :mod:`casemgmt.auth.users`."""
 
 __all__ = ["API_HANDLERS", "PAGE_HANDLERS", "LoginController", "flash", "me"]

@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 
 from advanced_alchemy.extensions.litestar._utils import get_aa_scope_state
-from advanced_alchemy.extensions.litestar.plugins.init.config.common import SESSION_SCOPE_KEY
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger(__name__)
@@ -25,7 +24,8 @@ def transaction_middleware(app: ASGIApp) -> ASGIApp:
 
         async def send_after_commit(message: Message) -> None:
             if message["type"] == "http.response.start":
-                session = get_aa_scope_state(scope, SESSION_SCOPE_KEY)
+                # advanced-alchemy gives every further config in a process its own key; ask this app's config.
+                session = get_aa_scope_state(scope, scope["app"].state.alchemy.session_scope_key)
                 if session is not None:
                     if 200 <= message["status"] < 400:
                         try:

@@ -1,0 +1,331 @@
+"""Reading the audit log (logboek): filters, the Europe/Amsterdam period, keyset pagination, Dutch labels.
+
+Only reads live here; :class:`casemgmt.audit.services.AuditLog` stays the one writer and nothing updates or deletes
+an audit event. The filter rules are plain functions (:func:`parse_filter`, :func:`period_bounds`), so they are
+tested without HTTP or a database; the page and the API share them, so both answer the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import distinct, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from casemgmt.audit.models import AuditEvent
+from casemgmt.auth.models import User
+from casemgmt.auth.roles import ROLE_LABELS, Role
+from casemgmt.errors import FieldError, InvalidInput
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+PAGE_SIZE = 50
+"""Events per page on the Logboek page."""
+API_DEFAULT_LIMIT = 100
+API_MAX_LIMIT = 500
+
+FILTER_FIELDS = ("actor_id", "object_type", "object_id", "pseudonym", "from", "to")
+"""The filter parameters, as named in the page's query string and the API."""
+
+ACTION_LABELS = {
+    "read": "Ingezien",
+    "search": "Gezocht",
+    "create": "Aangemaakt",
+    "update": "Gewijzigd",
+    "link": "Gekoppeld",
+    "export": "Geëxporteerd",
+    "import": "Geïmporteerd",
+    "accept": "Geaccepteerd",
+    "decline": "Geweigerd",
+    "answer": "Beantwoord",
+    "cancel": "Geannuleerd",
+    "reassign": "Overgedragen",
+}
+"""Dutch names of the actions; an action not listed is shown as its code."""
+
+OBJECT_TYPE_LABELS = {
+    "assignment": "Toewijzing",
+    "audit_log": "Logboek",
+    "client": "Klant",
+    "commitment": "Toezegging",
+    "commitment_list": "Toezeggingen (lijst)",
+    "contact": "Klantcontact",
+    "dossier": "Dossier",
+    "enrolment": "Pilotdeelname",
+    "escalation": "Escalatie",
+    "escalation_list": "Escalaties (lijst)",
+    "handoff": "Overdracht",
+    "pilot": "Pilot",
+    "representative": "Vertegenwoordiger",
+    "routing_view": "Wie helpt deze klant?",
+    "survey_response": "Tevredenheidsmeting",
+    "survey_responses": "Tevredenheidsmetingen",
+    "time_entry": "Tijdregistratie",
+    "timeline": "Tijdlijn",
+    "user": "Gebruiker",
+}
+"""Dutch names of the object types written by the services; a type not listed is shown as its code."""
+
+MESSAGE_BAD_DATE = "Vul een geldige datum in (dd-mm-jjjj)"
+MESSAGE_PERIOD_REVERSED = (
+    "De einddatum ligt vóór de begindatum; kies een periode waarin ‘van’ niet na ‘tot en met’ ligt"
+)
+MESSAGE_BAD_ACTOR = "Kies een medewerker uit de lijst"
+MESSAGE_BAD_AFTER = "Ongeldige vervolgpagina; begin opnieuw bij de nieuwste gebeurtenissen"
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    actor_id: int | None = None
+    object_type: str = ""
+    object_id: str = ""
+    pseudonym: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    after_id: int | None = None
+    limit: int = PAGE_SIZE
+
+    def query_values(self) -> dict[str, str]:
+        """The filter as query-string values (without paging), e.g. for the "Volgende" link."""
+        values = {
+            "actor_id": str(self.actor_id) if self.actor_id is not None else "",
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "pseudonym": self.pseudonym,
+            "from": self.date_from.isoformat() if self.date_from else "",
+            "to": self.date_to.isoformat() if self.date_to else "",
+        }
+        return {key: value for key, value in values.items() if value}
+
+    def describe(self) -> str:
+        """A short description for the audit event that records viewing the log."""
+        shown = self.query_values()
+        if self.after_id is not None:
+            shown["after_id"] = str(self.after_id)
+        return ", ".join(f"{key}={value}" for key, value in shown.items()) or "zonder filters"
+
+
+def parse_date(value: str) -> date | None:
+    """A date as sent by ``<input type="date">`` (jjjj-mm-dd) or typed by hand (dd-mm-jjjj); ``None`` when empty."""
+    value = value.strip()
+    if not value:
+        return None
+    for pattern in ("%Y-%m-%d", "%d-%m-%Y"):
+        try:
+            return datetime.strptime(value, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(value)
+
+
+def _positive_int(value: str) -> int | None:
+    value = value.strip()
+    if not value:
+        return None
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(value)
+    return int(value)
+
+
+def parse_filter(
+    values: Mapping[str, Any], *, default_limit: int = PAGE_SIZE, max_limit: int = API_MAX_LIMIT
+) -> AuditFilter:
+    """Read the filter from query values; bad values raise :class:`InvalidInput` with one Dutch message a field."""
+
+    def text(key: str) -> str:
+        raw = values.get(key)
+        return "" if raw is None else str(raw)
+
+    errors: list[FieldError] = []
+    actor_id = after_id = None
+    date_from = date_to = None
+    limit = default_limit
+    try:
+        actor_id = _positive_int(text("actor_id"))
+    except ValueError:
+        errors.append(FieldError("actor_id", MESSAGE_BAD_ACTOR))
+    try:
+        after_id = _positive_int(text("after_id"))
+    except ValueError:
+        errors.append(FieldError("after_id", MESSAGE_BAD_AFTER))
+    try:
+        date_from = parse_date(text("from"))
+    except ValueError:
+        errors.append(FieldError("from", MESSAGE_BAD_DATE))
+    try:
+        date_to = parse_date(text("to"))
+    except ValueError:
+        errors.append(FieldError("to", MESSAGE_BAD_DATE))
+    if text("limit").strip():
+        try:
+            limit = int(text("limit"))
+        except ValueError:
+            limit = 0
+        if not 1 <= limit <= max_limit:
+            errors.append(FieldError("limit", f"Kies een aantal van 1 tot en met {max_limit}"))
+    if date_from and date_to and date_from > date_to:
+        errors.append(FieldError("to", MESSAGE_PERIOD_REVERSED))
+    if errors:
+        raise InvalidInput(errors, "Controleer de filters.")
+    return AuditFilter(
+        actor_id=actor_id,
+        object_type=text("object_type").strip(),
+        object_id=text("object_id").strip(),
+        pseudonym=text("pseudonym").strip(),
+        date_from=date_from,
+        date_to=date_to,
+        after_id=after_id,
+        limit=limit,
+    )
+
+
+def period_bounds(date_from: date | None, date_to: date | None) -> tuple[datetime | None, datetime | None]:
+    """Dutch calendar days as a UTC range: from the start of ``date_from`` to (excluding) the day after ``date_to``.
+
+    Days are Europe/Amsterdam days, so summer and winter time are both right.
+    """
+    start = datetime.combine(date_from, time.min, tzinfo=AMSTERDAM).astimezone(UTC) if date_from else None
+    end = datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=AMSTERDAM).astimezone(UTC) if date_to else None
+    return start, end
+
+
+def format_moment(moment: datetime) -> str:
+    """dd-mm-jjjj uu:mm in Europe/Amsterdam."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(AMSTERDAM).strftime("%d-%m-%Y %H:%M")
+
+
+def role_label(role: str) -> str:
+    if role == "system":
+        return "Systeem"
+    try:
+        return ROLE_LABELS[Role(role)]
+    except ValueError:
+        return role
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    id: int
+    occurred_at: datetime
+    actor_id: int | None
+    actor_name: str | None
+    actor_role: str
+    action: str
+    object_type: str
+    object_id: str
+    client_pseudonym: str | None
+    purpose: str
+    request_id: str
+    detail: str
+
+    @property
+    def moment(self) -> str:
+        return format_moment(self.occurred_at)
+
+    @property
+    def actor_role_label(self) -> str:
+        return role_label(self.actor_role)
+
+    @property
+    def action_label(self) -> str:
+        return ACTION_LABELS.get(self.action, self.action)
+
+    @property
+    def object_type_label(self) -> str:
+        return OBJECT_TYPE_LABELS.get(self.object_type, self.object_type)
+
+    def as_json(self) -> dict[str, Any]:
+        occurred = self.occurred_at if self.occurred_at.tzinfo else self.occurred_at.replace(tzinfo=UTC)
+        return {
+            "id": self.id,
+            "occurred_at": occurred.astimezone(UTC).isoformat(),
+            "actor_id": self.actor_id,
+            "actor_name": self.actor_name,
+            "actor_role": self.actor_role,
+            "action": self.action,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "client_pseudonym": self.client_pseudonym,
+            "purpose": self.purpose,
+            "request_id": self.request_id,
+        }
+
+
+@dataclass
+class AuditPage:
+    rows: list[AuditRow]
+    next_after_id: int | None = None
+    filter: AuditFilter = field(default_factory=AuditFilter)
+
+    def next_url(self, path: str) -> str | None:
+        if self.next_after_id is None:
+            return None
+        return f"{path}?{urlencode({**self.filter.query_values(), 'after_id': self.next_after_id})}"
+
+
+async def audit_events(session: AsyncSession, flt: AuditFilter) -> AuditPage:
+    """Audit events matching ``flt``, newest first, at most ``flt.limit`` after ``flt.after_id`` (keyset)."""
+    statement = select(AuditEvent, User.name).outerjoin(User, User.id == AuditEvent.actor_id)
+    if flt.actor_id is not None:
+        statement = statement.where(AuditEvent.actor_id == flt.actor_id)
+    if flt.object_type:
+        statement = statement.where(AuditEvent.object_type == flt.object_type)
+    if flt.object_id:
+        statement = statement.where(AuditEvent.object_id == flt.object_id)
+    if flt.pseudonym:
+        statement = statement.where(AuditEvent.client_pseudonym == flt.pseudonym)
+    start, end = period_bounds(flt.date_from, flt.date_to)
+    if start is not None:
+        statement = statement.where(AuditEvent.occurred_at >= start)
+    if end is not None:
+        statement = statement.where(AuditEvent.occurred_at < end)
+    if flt.after_id is not None:
+        statement = statement.where(AuditEvent.id < flt.after_id)
+    statement = statement.order_by(AuditEvent.id.desc()).limit(flt.limit + 1)
+    result = (await session.execute(statement)).all()
+    rows = [
+        AuditRow(
+            id=event.id,
+            occurred_at=event.occurred_at,
+            actor_id=event.actor_id,
+            actor_name=name,
+            actor_role=event.actor_role,
+            action=event.action,
+            object_type=event.object_type,
+            object_id=event.object_id,
+            client_pseudonym=event.client_pseudonym,
+            purpose=event.purpose,
+            request_id=event.request_id,
+            detail=event.detail,
+        )
+        for event, name in result[: flt.limit]
+    ]
+    next_after_id = rows[-1].id if len(result) > flt.limit and rows else None
+    return AuditPage(rows=rows, next_after_id=next_after_id, filter=flt)
+
+
+@dataclass(frozen=True)
+class ActorOption:
+    id: int
+    name: str
+    email: str
+
+
+async def actor_options(session: AsyncSession) -> list[ActorOption]:
+    """Every user, by name, for the actor filter (deactivated users stay: their events remain in the log)."""
+    result = await session.execute(select(User.id, User.name, User.email).order_by(User.name, User.id))
+    return [ActorOption(id=row.id, name=row.name, email=row.email) for row in result]
+
+
+async def object_type_options(session: AsyncSession) -> list[tuple[str, str]]:
+    """(code, Dutch label) of the object types present in the log, plus the known ones."""
+    present = set((await session.scalars(select(distinct(AuditEvent.object_type)))).all())
+    codes = sorted(present | set(OBJECT_TYPE_LABELS), key=lambda code: OBJECT_TYPE_LABELS.get(code, code).lower())
+    return [(code, OBJECT_TYPE_LABELS.get(code, code)) for code in codes]

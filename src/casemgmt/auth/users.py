@@ -1,0 +1,137 @@
+"""The employee directory API and the casemanager's maximum caseload.
+
+- ``GET /api/v1/users?email=``: active employees (id, name, e-mail, roles, services, direct phone), for every
+  employee role; evaluators get 403 (they see no names).
+- ``PATCH /api/v1/users/{id}`` ``{"max_caseload": int | null}``: an admin sets or clears a casemanager's cap. The
+  same rule serves ``casemgmt users set-caseload``. Every change is recorded in the audit log (object type ``user``).
+
+Enforcing the cap when a dossier is assigned belongs to the dossier service; this module only keeps the number.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import get, patch
+from litestar.params import Body, Parameter
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from casemgmt.audit.services import Action, AuditLog, Purpose
+from casemgmt.auth.guards import requires_admin, requires_employee
+from casemgmt.auth.models import User
+from casemgmt.auth.roles import Role
+from casemgmt.auth.services import normalise_email
+from casemgmt.errors import FieldError, InvalidInput, NotFound
+
+LIST_LIMIT = 200
+
+MESSAGE_CASELOAD = "Vul een geheel getal van ten minste 1 in, of laat leeg (null) voor geen maximum"
+MESSAGE_NOT_CASEMANAGER = "Alleen een casemanager heeft een maximale caseload; deze gebruiker is geen casemanager"
+MESSAGE_CASELOAD_MISSING = "Geef max_caseload op: een geheel getal van ten minste 1, of null"
+EDITABLE_FIELDS = frozenset({"max_caseload"})
+
+
+def parse_max_caseload(value: object) -> int | None:
+    """A maximum caseload is a whole number ≥ 1, or ``None`` for no maximum."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise InvalidInput.single("max_caseload", MESSAGE_CASELOAD)
+    return value
+
+
+def ordered_roles(user: User) -> list[str]:
+    held = set(user.roles)
+    return [role.value for role in Role if role.value in held]
+
+
+def user_json(user: User) -> dict[str, Any]:
+    return {
+        "id": user.id,
+        "name": user.name,
+        "email": user.email,
+        "roles": ordered_roles(user),
+        "services": list(user.service_codes),
+        "phone": user.phone,
+    }
+
+
+async def find_users(session: AsyncSession, email: str | None = None) -> list[User]:
+    """Active users by name; with ``email`` only the one whose address matches exactly (case-insensitive)."""
+    statement = select(User).where(User.is_active.is_(True))
+    if email is not None and email.strip():
+        statement = statement.where(func.lower(User.email) == normalise_email(email))
+    statement = statement.order_by(User.name, User.id).limit(LIST_LIMIT)
+    return list((await session.scalars(statement)).all())
+
+
+async def set_max_caseload(
+    session: AsyncSession, audit: AuditLog, user: User | None, value: object, *, via: str = "api"
+) -> User:
+    """Set (or clear, with ``None``) a casemanager's maximum caseload, recorded in the audit log."""
+    if user is None:
+        raise NotFound("Deze gebruiker bestaat niet")
+    new = parse_max_caseload(value)
+    if Role.CASEMANAGER.value not in user.roles:
+        raise InvalidInput.single("max_caseload", MESSAGE_NOT_CASEMANAGER)
+    old = user.max_caseload
+    user.max_caseload = new
+    await session.flush()
+    shown = {None: "geen maximum"}
+    audit.record(
+        Action.UPDATE,
+        "user",
+        user.id,
+        purpose=Purpose.BEHEER,
+        detail=f"max_caseload: {shown.get(old, old)} -> {shown.get(new, new)} (via {via})",
+    )
+    return user
+
+
+async def user_by_email(session: AsyncSession, email: str) -> User | None:
+    return await session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+
+
+@get(
+    "/api/v1/users",
+    name="api.users.list",
+    guards=[requires_employee],
+    tags=["gebruikers"],
+    summary="Employees (active), by name",
+    description=f"With `email`: the user with exactly that address (case-insensitive). At most {LIST_LIMIT}.",
+)
+async def list_users(
+    db_session: AsyncSession,
+    email: Annotated[str | None, Parameter(description="Exact e-mail address, case-insensitive")] = None,
+) -> list[dict[str, Any]]:
+    return [user_json(user) for user in await find_users(db_session, email)]
+
+
+@patch(
+    "/api/v1/users/{user_id:int}",
+    name="api.users.update",
+    guards=[requires_admin],
+    tags=["gebruikers"],
+    summary="Set a casemanager's maximum caseload (admin)",
+)
+async def update_user(
+    db_session: AsyncSession,
+    audit: AuditLog,
+    user_id: int,
+    data: Annotated[
+        dict[str, Any],
+        Body(description='{"max_caseload": <whole number ≥ 1> | null}; null means no maximum.'),
+    ],
+) -> dict[str, Any]:
+    unknown = sorted(set(data) - EDITABLE_FIELDS)
+    if unknown:
+        raise InvalidInput([FieldError(key, "Dit veld kan hier niet worden gewijzigd") for key in unknown])
+    if "max_caseload" not in data:
+        raise InvalidInput.single("max_caseload", MESSAGE_CASELOAD_MISSING)
+    user = await set_max_caseload(db_session, audit, await db_session.get(User, user_id), data["max_caseload"])
+    return {**user_json(user), "max_caseload": user.max_caseload}
+
+
+API_HANDLERS: list[Any] = [list_users, update_user]
+PAGE_HANDLERS: list[Any] = []

@@ -1,0 +1,239 @@
+"""Domain rules for clients (klanten) and representatives, as plain functions: no HTTP, no database.
+
+- A resident is identified by a BSN: exactly nine digits passing the 11-proof (``stdnum.nl.bsn``); spaces and dots
+  as people type them are ignored; ``000000000`` passes the arithmetic but is refused.
+- An organisation is identified by its KvK number: exactly eight digits.
+- A client's pseudonym is random (``secrets``), never derived from the BSN, so it reveals nothing about the person.
+- Names are searched in a normalised form: lower case, whitespace collapsed.
+- What a search box query means: a valid BSN, the start of a dossier reference, or (part of) a name.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import date
+
+from stdnum.exceptions import ValidationError
+from stdnum.nl import bsn as stdnum_bsn
+
+from casemgmt.errors import FieldError
+
+BSN_MESSAGE = "Ongeldig BSN (elfproef)"
+KVK_MESSAGE = "Ongeldig KvK-nummer (8 cijfers)"
+EMAIL_MESSAGE = "Ongeldig e-mailadres"
+DATE_MESSAGE = "Ongeldige datum; gebruik jjjj-mm-dd"
+
+KINDS = {"person": "Persoon", "organisation": "Organisatie"}
+
+PSEUDONYM_PREFIX = "K-"
+PSEUDONYM_LENGTH = 10
+PSEUDONYM_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud and typed without mistakes
+
+MAX_NAME = 200
+MAX_PHONE = 40
+MAX_EMAIL = 254
+MAX_ADDRESS = 1000
+MIN_NAME_QUERY = 2
+
+_SEPARATORS = re.compile(r"[\s.]")
+_WHITESPACE = re.compile(r"\s+")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_DOSSIER_REF_START = re.compile(r"^D-\d", re.IGNORECASE)
+_DIGITS_ONLY = re.compile(r"^[\d\s.]+$")
+
+
+def compact_number(value: str) -> str:
+    """A number as typed, without the spaces and dots people put in it."""
+    return _SEPARATORS.sub("", value or "")
+
+
+def normalise_bsn(value: str | None) -> str | None:
+    """The nine-digit BSN when ``value`` is a valid BSN, else ``None``."""
+    number = compact_number(value or "")
+    if len(number) != 9 or not number.isascii() or not number.isdigit() or number == "000000000":
+        return None
+    try:
+        return stdnum_bsn.validate(number)
+    except ValidationError:
+        return None
+
+
+def is_valid_bsn(value: str | None) -> bool:
+    return normalise_bsn(value) is not None
+
+
+def normalise_kvk(value: str | None) -> str | None:
+    """The eight-digit KvK number when ``value`` is one, else ``None``."""
+    number = compact_number(value or "")
+    if len(number) == 8 and number.isascii() and number.isdigit():
+        return number
+    return None
+
+
+def normalise_name(value: str) -> str:
+    """The form in which names are stored for searching: lower case, single spaces, trimmed."""
+    return _WHITESPACE.sub(" ", value or "").strip().lower()
+
+
+def is_valid_email(value: str) -> bool:
+    return bool(_EMAIL.match(value))
+
+
+def new_pseudonym() -> str:
+    """A random pseudonym such as ``K-7QX4M2HC9A``; unrelated to the BSN or any other attribute."""
+    return PSEUDONYM_PREFIX + "".join(secrets.choice(PSEUDONYM_ALPHABET) for _ in range(PSEUDONYM_LENGTH))
+
+
+def mask_bsn(value: str | None) -> str:
+    """A BSN shown with only its last three digits (``******782``)."""
+    if not value:
+        return ""
+    return "*" * (len(value) - 3) + value[-3:]
+
+
+@dataclass(frozen=True)
+class ClientInput:
+    """A client as entered, cleaned: identifiers compacted, text trimmed."""
+
+    kind: str
+    bsn: str | None
+    kvk: str | None
+    name: str
+    phone: str
+    email: str
+    address: str
+
+    @property
+    def name_normalised(self) -> str:
+        return normalise_name(self.name)
+
+
+def check_client(
+    *, kind: str, bsn: str | None, kvk: str | None, name: str, phone: str = "", email: str = "", address: str = ""
+) -> tuple[ClientInput | None, list[FieldError]]:
+    """Validate a new client. Returns the cleaned input, or ``None`` and one Dutch message per wrong field."""
+    errors: list[FieldError] = []
+    kind = (kind or "").strip()
+    name = _WHITESPACE.sub(" ", name or "").strip()
+    phone, email, address = (phone or "").strip(), (email or "").strip(), (address or "").strip()
+    clean_bsn = clean_kvk = None
+    if kind not in KINDS:
+        errors.append(FieldError("kind", "Kies persoon of organisatie"))
+    elif kind == "person":
+        clean_bsn = normalise_bsn(bsn)
+        if clean_bsn is None:
+            errors.append(FieldError("bsn", BSN_MESSAGE))
+    else:
+        clean_kvk = normalise_kvk(kvk)
+        if clean_kvk is None:
+            errors.append(FieldError("kvk", KVK_MESSAGE))
+    if not name:
+        errors.append(FieldError("name", "Naam is verplicht"))
+    elif len(name) > MAX_NAME:
+        errors.append(FieldError("name", f"Naam is te lang (ten hoogste {MAX_NAME} tekens)"))
+    if len(phone) > MAX_PHONE:
+        errors.append(FieldError("phone", f"Telefoonnummer is te lang (ten hoogste {MAX_PHONE} tekens)"))
+    if email and (len(email) > MAX_EMAIL or not is_valid_email(email)):
+        errors.append(FieldError("email", EMAIL_MESSAGE))
+    if len(address) > MAX_ADDRESS:
+        errors.append(FieldError("address", f"Adres is te lang (ten hoogste {MAX_ADDRESS} tekens)"))
+    if errors:
+        return None, errors
+    return ClientInput(kind, clean_bsn, clean_kvk, name, phone, email, address), []
+
+
+@dataclass(frozen=True)
+class RepresentativeInput:
+    name: str
+    organisation: str
+    phone: str
+    email: str
+    relation: str
+    valid_from: date
+    valid_until: date | None
+
+
+def parse_date(value: date | str | None) -> date | None:
+    """A date from a form (``jjjj-mm-dd``) or the API; empty means none. Raises ``ValueError`` when unreadable."""
+    if value is None or isinstance(value, date):
+        return value
+    text = value.strip()
+    if not text:
+        return None
+    return date.fromisoformat(text)
+
+
+def check_representative(
+    *,
+    name: str,
+    organisation: str,
+    relation: str,
+    phone: str = "",
+    email: str = "",
+    valid_from: date | str | None = None,
+    valid_until: date | str | None = None,
+    today: date,
+) -> tuple[RepresentativeInput | None, list[FieldError]]:
+    """Validate a representative: name, organisation and relation required; the period must not run backwards."""
+    errors: list[FieldError] = []
+    name, organisation, relation = (name or "").strip(), (organisation or "").strip(), (relation or "").strip()
+    phone, email = (phone or "").strip(), (email or "").strip()
+    for field, value, label in (
+        ("name", name, "Naam"),
+        ("organisation", organisation, "Organisatie"),
+        ("relation", relation, "Relatie"),
+    ):
+        if not value:
+            errors.append(FieldError(field, f"{label} is verplicht"))
+        elif len(value) > MAX_NAME:
+            errors.append(FieldError(field, f"{label} is te lang (ten hoogste {MAX_NAME} tekens)"))
+    if len(phone) > MAX_PHONE:
+        errors.append(FieldError("phone", f"Telefoonnummer is te lang (ten hoogste {MAX_PHONE} tekens)"))
+    if email and (len(email) > MAX_EMAIL or not is_valid_email(email)):
+        errors.append(FieldError("email", EMAIL_MESSAGE))
+    start: date | None = today
+    end: date | None = None
+    try:
+        start = parse_date(valid_from) or today
+    except ValueError:
+        start = None
+        errors.append(FieldError("valid_from", DATE_MESSAGE))
+    try:
+        end = parse_date(valid_until)
+    except ValueError:
+        errors.append(FieldError("valid_until", DATE_MESSAGE))
+    if start is not None and end is not None and end < start:
+        errors.append(FieldError("valid_until", "Geldig tot mag niet vóór geldig vanaf liggen"))
+    if errors or start is None:
+        return None, errors
+    return RepresentativeInput(name, organisation, phone, email, relation, start, end), []
+
+
+@dataclass(frozen=True)
+class Query:
+    """What a search box query means. ``kind`` is ``bsn``, ``ref`` or ``name``; ``text`` is what to look for."""
+
+    kind: str
+    text: str
+    looks_like_bsn: bool = False  # digits only, but not a valid BSN
+
+    @property
+    def searchable(self) -> bool:
+        if self.kind == "name":
+            return len(self.text) >= MIN_NAME_QUERY and not self.looks_like_bsn
+        return bool(self.text)
+
+
+def classify_query(raw: str) -> Query:
+    """A valid BSN is looked up exactly; ``D-2026…`` is a dossier reference (or its start); anything else a name."""
+    text = (raw or "").strip()
+    bsn = normalise_bsn(text)
+    if bsn is not None:
+        return Query("bsn", bsn)
+    if _DOSSIER_REF_START.match(text):
+        return Query("ref", text.upper())
+    digits = compact_number(text)
+    looks_like_bsn = bool(_DIGITS_ONLY.match(text)) and len(digits) in (8, 9)
+    return Query("name", normalise_name(text), looks_like_bsn=looks_like_bsn)

@@ -1,0 +1,354 @@
+"""The client service: creating and finding clients, their representatives, and the routing view.
+
+Every read and change of a client's data writes an audit event through ``AuditLog`` (object types ``client``,
+``routing_view`` and ``representative``, with the client's pseudonym). A search is one event whose detail names the
+kind of query (``bsn``, ``ref``, ``name``) and the number of results, never the query itself (it may be a BSN).
+
+Access: every employee role may search clients and see the routing view; ``kcc_agent``, ``casemanager`` and
+``admin`` create clients and representatives; the evaluator sees no personal data at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from casemgmt.audit.services import Action, AuditLog
+from casemgmt.auth.identity import CurrentUser
+from casemgmt.auth.models import User
+from casemgmt.auth.roles import EMPLOYEE_ROLES, Role
+from casemgmt.clients import rules
+from casemgmt.clients.models import Client, Representative
+from casemgmt.directory.models import Service
+from casemgmt.dossiers.models import Dossier, DossierAssignment
+from casemgmt.errors import Conflict, Forbidden, InvalidInput, NotFound
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+SEARCH_LIMIT = 20
+CREATOR_ROLES = frozenset({Role.KCC_AGENT, Role.CASEMANAGER, Role.ADMIN})
+NO_PERSONAL_DATA = (
+    "Geen toegang: klantgegevens zijn alleen zichtbaar voor medewerkers die klanten helpen. "
+    "Als evaluator ziet u alleen gepseudonimiseerde cijfers."
+)
+NOT_A_CREATOR = (
+    "Geen toegang: alleen KCC-medewerkers, casemanagers en functioneel beheerders leggen klanten en "
+    "vertegenwoordigers vast."
+)
+
+
+def today_in_amsterdam() -> date:
+    return datetime.now(AMSTERDAM).date()
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: rules.Query
+    clients: list[Client]
+    searched: bool  # False when the query was too short or not a valid BSN: nothing was looked up
+
+    @property
+    def message(self) -> str:
+        if not self.query.text:
+            return ""
+        if self.query.looks_like_bsn:
+            return f"{rules.BSN_MESSAGE}: controleer het nummer."
+        if not self.searched:
+            return f"Typ ten minste {rules.MIN_NAME_QUERY} tekens."
+        if not self.clients:
+            return "Geen klant gevonden."
+        if len(self.clients) == 1:
+            return "1 klant gevonden."
+        more = " (de eerste 20; verfijn de zoekterm)" if len(self.clients) >= SEARCH_LIMIT else ""
+        return f"{len(self.clients)} klanten gevonden{more}."
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    name: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class AccountmanagerLine:
+    service: str
+    service_name: str
+    service_phone: str
+    service_hours: str
+    person: Person
+
+
+@dataclass
+class RoutingDossier:
+    id: int
+    ref: str
+    subject: str
+    status: str
+    casemanager: Person
+    accountmanagers: list[AccountmanagerLine] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RoutingView:
+    """Who helps this client: open dossiers with their owners and direct lines, and current representatives."""
+
+    client: Client
+    dossiers: list[RoutingDossier]
+    representatives: list[Representative]
+
+
+@dataclass(frozen=True)
+class Created:
+    client: Client
+    created: bool  # False: a client with this BSN/KvK already existed and is returned instead
+
+
+class ClientService:
+    """Clients for one request: takes the request's session, the acting employee and the audit log; flushes only."""
+
+    def __init__(self, session: AsyncSession, actor: CurrentUser, audit: AuditLog) -> None:
+        self.session = session
+        self.actor = actor
+        self.audit = audit
+
+    # access -----------------------------------------------------------------------------------------------------
+
+    def _require_employee(self) -> None:
+        if not self.actor.roles & EMPLOYEE_ROLES:
+            raise Forbidden(NO_PERSONAL_DATA)
+
+    def _require_creator(self) -> None:
+        self._require_employee()
+        if not self.actor.roles & CREATOR_ROLES:
+            raise Forbidden(NOT_A_CREATOR)
+
+    @property
+    def may_create(self) -> bool:
+        return bool(self.actor.roles & CREATOR_ROLES)
+
+    # clients ----------------------------------------------------------------------------------------------------
+
+    async def create(
+        self,
+        *,
+        kind: str,
+        name: str,
+        bsn: str | None = None,
+        kvk: str | None = None,
+        phone: str = "",
+        email: str = "",
+        address: str = "",
+    ) -> Created:
+        """Create a client; a BSN or KvK number that is already known answers with that client, creating nothing."""
+        self._require_creator()
+        data, errors = rules.check_client(
+            kind=kind, bsn=bsn, kvk=kvk, name=name, phone=phone, email=email, address=address
+        )
+        if data is None:
+            raise InvalidInput(errors)
+        existing = await self._by_identifier(data.bsn, data.kvk)
+        if existing is not None:
+            self.audit.record(
+                Action.READ,
+                "client",
+                existing.id,
+                client_pseudonym=existing.pseudonym,
+                detail="bestaande klant gevonden bij aanmaken (zelfde BSN/KvK)",
+            )
+            return Created(existing, created=False)
+        client = Client(
+            kind=data.kind,
+            bsn=data.bsn,
+            kvk=data.kvk,
+            name=data.name,
+            name_normalised=data.name_normalised,
+            phone=data.phone,
+            email=data.email,
+            address=data.address,
+            pseudonym=await self._unused_pseudonym(),
+            created_by_id=self.actor.id,
+        )
+        self.session.add(client)
+        try:
+            await self.session.flush()
+        except IntegrityError as exc:  # someone registered the same BSN/KvK at this very moment
+            raise Conflict("Deze klant is zojuist door een collega vastgelegd; zoek de klant opnieuw op.") from exc
+        self.audit.record(Action.CREATE, "client", client.id, client_pseudonym=client.pseudonym)
+        return Created(client, created=True)
+
+    async def _by_identifier(self, bsn: str | None, kvk: str | None) -> Client | None:
+        if bsn is not None:
+            return await self.session.scalar(select(Client).where(Client.bsn == bsn))
+        if kvk is not None:
+            return await self.session.scalar(select(Client).where(Client.kvk == kvk))
+        return None
+
+    async def _unused_pseudonym(self) -> str:
+        for _ in range(5):
+            candidate = rules.new_pseudonym()
+            if await self.session.scalar(select(Client.id).where(Client.pseudonym == candidate)) is None:
+                return candidate
+        raise RuntimeError("no unused pseudonym found")  # 32^10 possibilities: practically unreachable
+
+    async def _client(self, client_id: int) -> Client:
+        client = await self.session.get(Client, client_id)
+        if client is None:
+            raise NotFound("Deze klant bestaat niet.")
+        return client
+
+    async def get(self, client_id: int) -> Client:
+        self._require_employee()
+        client = await self._client(client_id)
+        self.audit.record(Action.READ, "client", client.id, client_pseudonym=client.pseudonym)
+        return client
+
+    # search -----------------------------------------------------------------------------------------------------
+
+    async def search(self, raw_query: str) -> SearchResult:
+        """A valid BSN finds exactly that client; ``D-…`` finds by dossier reference; otherwise by (part of) name."""
+        self._require_employee()
+        query = rules.classify_query(raw_query)
+        if not query.searchable:
+            return SearchResult(query, [], searched=False)
+        statement = select(Client)
+        if query.kind == "bsn":
+            statement = statement.where(Client.bsn == query.text)
+        elif query.kind == "ref":
+            statement = statement.where(
+                Client.id.in_(select(Dossier.client_id).where(Dossier.ref.startswith(query.text, autoescape=True)))
+            )
+        else:
+            statement = statement.where(Client.name_normalised.contains(query.text, autoescape=True))
+        clients = list(
+            await self.session.scalars(statement.order_by(Client.name_normalised, Client.id).limit(SEARCH_LIMIT))
+        )
+        self.audit.record(
+            Action.SEARCH,
+            "client",
+            "",
+            client_pseudonym=clients[0].pseudonym if len(clients) == 1 else None,
+            detail=f"zoeksoort={query.kind}; resultaten={len(clients)}",
+        )
+        return SearchResult(query, clients, searched=True)
+
+    async def search_bsn(self, raw_bsn: str) -> SearchResult:
+        """The API's ``?bsn=``: an invalid BSN is an input error rather than an empty result."""
+        if rules.normalise_bsn(raw_bsn) is None:
+            self._require_employee()
+            raise InvalidInput.single("bsn", rules.BSN_MESSAGE)
+        return await self.search(raw_bsn)
+
+    # routing view -----------------------------------------------------------------------------------------------
+
+    async def routing(self, client_id: int, today: date | None = None) -> RoutingView:
+        """Open dossiers with casemanager and accountmanagers per service, and today's representatives: 4 queries."""
+        self._require_employee()
+        client = await self._client(client_id)
+        today = today or today_in_amsterdam()
+        open_dossiers = and_(Dossier.client_id == client.id, Dossier.status != "closed")
+        dossier_rows = await self.session.execute(
+            select(Dossier.id, Dossier.ref, Dossier.subject, Dossier.status, User.id, User.name, User.phone)
+            .join(User, User.id == Dossier.casemanager_id)
+            .where(open_dossiers)
+            .order_by(Dossier.opened_at, Dossier.id)
+        )
+        dossiers = {
+            row[0]: RoutingDossier(row[0], row[1], row[2], row[3], Person(row[4], row[5], row[6]))
+            for row in dossier_rows
+        }
+        if dossiers:
+            assignment_rows = await self.session.execute(
+                select(
+                    DossierAssignment.dossier_id,
+                    Service.code,
+                    Service.name,
+                    Service.phone,
+                    Service.hours,
+                    User.id,
+                    User.name,
+                    User.phone,
+                )
+                .join(Service, Service.id == DossierAssignment.service_id)
+                .join(User, User.id == DossierAssignment.user_id)
+                .where(
+                    DossierAssignment.dossier_id.in_(list(dossiers)),
+                    DossierAssignment.role == "accountmanager",
+                    DossierAssignment.until.is_(None),
+                )
+                .order_by(DossierAssignment.dossier_id, Service.code)
+            )
+            for row in assignment_rows:
+                dossiers[row[0]].accountmanagers.append(
+                    AccountmanagerLine(row[1], row[2], row[3], row[4], Person(row[5], row[6], row[7]))
+                )
+        representatives = await self._current_representatives(client.id, today)
+        self.audit.record(Action.READ, "routing_view", client.id, client_pseudonym=client.pseudonym)
+        return RoutingView(client, list(dossiers.values()), representatives)
+
+    async def _current_representatives(self, client_id: int, today: date) -> list[Representative]:
+        statement = (
+            select(Representative)
+            .where(
+                Representative.client_id == client_id,
+                Representative.valid_from <= today,
+                (Representative.valid_until.is_(None)) | (Representative.valid_until >= today),
+            )
+            .order_by(Representative.name, Representative.id)
+        )
+        return list(await self.session.scalars(statement))
+
+    # representatives --------------------------------------------------------------------------------------------
+
+    async def add_representative(
+        self,
+        client_id: int,
+        *,
+        name: str,
+        organisation: str,
+        relation: str,
+        phone: str = "",
+        email: str = "",
+        valid_from: date | str | None = None,
+        valid_until: date | str | None = None,
+    ) -> Representative:
+        self._require_creator()
+        client = await self._client(client_id)
+        data, errors = rules.check_representative(
+            name=name,
+            organisation=organisation,
+            relation=relation,
+            phone=phone,
+            email=email,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            today=today_in_amsterdam(),
+        )
+        if data is None:
+            raise InvalidInput(errors)
+        representative = Representative(
+            client_id=client.id,
+            name=data.name,
+            organisation=data.organisation,
+            phone=data.phone,
+            email=data.email,
+            relation=data.relation,
+            valid_from=data.valid_from,
+            valid_until=data.valid_until,
+            created_by_id=self.actor.id,
+        )
+        self.session.add(representative)
+        await self.session.flush()
+        self.audit.record(Action.CREATE, "representative", representative.id, client_pseudonym=client.pseudonym)
+        return representative
+
+    async def representatives(self, client_id: int) -> tuple[Client, list[Representative]]:
+        """The client and today's representatives: the list shown again right after adding one."""
+        self._require_employee()
+        client = await self._client(client_id)
+        found = await self._current_representatives(client.id, today_in_amsterdam())
+        return client, found

@@ -1,0 +1,253 @@
+"""The demo municipality: loaded twice without duplicates, valid by the services' rules, with the seed's stories."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from stdnum.nl import bsn as bsn_rules
+
+from casemgmt.auth.models import User
+from casemgmt.auth.passwords import Passwords
+from casemgmt.clients.models import Client, Representative
+from casemgmt.contacts.models import Contact
+from casemgmt.demo import (
+    DEMO_PASSWORD,
+    DEMO_STAFF,
+    DEMO_USERS,
+    STORY_A_SUBJECT,
+    build_plan,
+    business_day,
+    load_demo,
+)
+from casemgmt.directory.models import Service
+from casemgmt.dossiers.models import Dossier, DossierAssignment
+from tests.conftest import login
+
+pytestmark = pytest.mark.anyio
+
+CASEMGMT = str(Path(sys.executable).with_name("casemgmt"))
+TABLES = (User, Client, Representative, Dossier, DossierAssignment, Contact, Service)
+VALID_CHANNELS = {"phone", "desk", "email", "web", "letter"}
+VALID_OUTCOMES = {"resolved", "transferred", "callback_promised", "client_to_call_back", "appointment_made"}
+
+
+async def counts(db) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    async with db() as session:
+        return {model.__tablename__: await session.scalar(select(func.count()).select_from(model)) for model in TABLES}
+
+
+async def load(db) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    async with db() as session, session.begin():
+        return await load_demo(session, Passwords(cheap=True))
+
+
+@pytest.fixture
+async def demo(db):  # type: ignore[no-untyped-def]
+    await load(db)
+    return db
+
+
+async def test_loading_twice_adds_nothing(db) -> None:
+    users = await load(db)
+    first = await counts(db)
+    again = await load(db)
+    assert await counts(db) == first
+    assert users == again == [(email, roles[0]) for email, _n, roles, _s, _p in DEMO_USERS]
+    assert first["clients"] >= 50 and first["dossiers"] >= 30
+    assert first["users"] == len(DEMO_USERS) + len(DEMO_STAFF)
+    assert first["contacts"] > first["dossiers"] * 2
+    assert first["representatives"] >= 5
+
+
+async def test_demo_users_have_their_roles_services_and_the_demo_password(demo, client) -> None:
+    async with demo() as session:
+        users = {u.email: u for u in (await session.scalars(select(User))).all()}
+    for email, _name, roles, services, _phone in DEMO_USERS:
+        assert users[email].roles == roles and users[email].service_codes == services
+    by_service = Counter(code for u in users.values() if "accountmanager" in u.roles for code in u.service_codes)
+    assert by_service["SZW"] >= 2 and by_service["OCW"] >= 2 and by_service["DSO"] >= 2 and by_service["DPZ"] >= 1
+    assert sum("kcc_agent" in u.roles for u in users.values()) == 3
+    assert sum("casemanager" in u.roles for u in users.values()) == 3
+    for user in users.values():
+        if "accountmanager" in user.roles:
+            assert re.fullmatch(r"070 353 \d{4}", user.phone), user.phone
+    response = await login(client, "casemanager@demo.casemgmt.nl", DEMO_PASSWORD)
+    assert response.status_code == 303
+
+
+async def test_clients_are_valid(demo) -> None:
+    async with demo() as session:
+        clients = (await session.scalars(select(Client))).all()
+    persons = [c for c in clients if c.kind == "person"]
+    organisations = [c for c in clients if c.kind == "organisation"]
+    assert len(persons) >= 40 and len(organisations) >= 3
+    for person in persons:
+        assert bsn_rules.is_valid(person.bsn) and person.bsn != "000000000", person.bsn
+        assert person.kvk is None
+    for organisation in organisations:
+        assert re.fullmatch(r"\d{8}", organisation.kvk) and organisation.bsn is None
+    for client in clients:
+        assert client.name_normalised == client.name.lower()
+        assert re.fullmatch(r"K-[A-Z0-9]{10}", client.pseudonym)
+        assert client.bsn is None or client.bsn not in client.pseudonym
+    assert sum("Den Haag" in c.address for c in clients) >= 45
+
+
+async def test_every_dossier_has_one_casemanager_and_one_accountmanager_per_service(demo) -> None:
+    async with demo() as session:
+        dossiers = (await session.scalars(select(Dossier))).all()
+        assignments = (await session.scalars(select(DossierAssignment))).all()
+        users = {u.id: u for u in (await session.scalars(select(User))).all()}
+        services = {s.id: s.code for s in (await session.scalars(select(Service))).all()}
+    assert len(dossiers) >= 30
+    assert {d.status for d in dossiers} == {"open", "in_progress", "waiting", "closed"}
+    for dossier in dossiers:
+        assert re.fullmatch(r"D-\d{4}-\d{5}", dossier.ref)
+        mine = [a for a in assignments if a.dossier_id == dossier.id]
+        current_cm = [a for a in mine if a.role == "casemanager" and a.until is None]
+        assert len(current_cm) == 1, dossier.ref
+        assert current_cm[0].user_id == dossier.casemanager_id
+        assert "casemanager" in users[dossier.casemanager_id].roles
+        current_am = [a for a in mine if a.role == "accountmanager" and a.until is None]
+        assert len(current_am) >= 1, dossier.ref
+        per_service = Counter(a.service_id for a in current_am)
+        assert max(per_service.values()) == 1, dossier.ref
+        for a in current_am:
+            assert services[a.service_id] in users[a.user_id].service_codes
+        for a in mine:
+            assert a.until is None or a.since <= a.until
+        if dossier.status == "closed":
+            assert dossier.outcome in {"resolved", "referred", "withdrawn"} and dossier.closed_at is not None
+            assert dossier.closed_at >= dossier.opened_at
+        else:
+            assert dossier.outcome is None and dossier.closed_at is None
+    assert any(a.until is not None for a in assignments)  # some hand-overs, with history kept
+    involved = Counter(services[a.service_id] for a in assignments if a.role == "accountmanager")
+    assert involved["SZW"] >= 5 and involved["OCW"] >= 5 and involved["DSO"] >= 5
+
+
+async def test_caseload_caps_are_respected(demo) -> None:
+    async with demo() as session:
+        capped = (await session.scalars(select(User).where(User.max_caseload.is_not(None)))).all()
+        assert capped
+        for user in capped:
+            active = await session.scalar(
+                select(func.count())
+                .select_from(Dossier)
+                .where(Dossier.casemanager_id == user.id, Dossier.status != "closed")
+            )
+            assert 0 < active <= user.max_caseload
+
+
+async def test_contacts_follow_the_rules_and_the_seed_proportions(demo) -> None:
+    now = datetime.now(UTC)
+    async with demo() as session:
+        contacts = (await session.scalars(select(Contact))).all()
+    assert len(contacts) >= 100
+    for contact in contacts:
+        assert contact.occurred_at <= now
+        assert 0 < len(contact.summary) <= 4000
+        assert contact.channel in VALID_CHANNELS and contact.direction in {"in", "out"}
+        assert contact.outcome in VALID_OUTCOMES and 0 <= contact.transfers <= 20
+        assert contact.outcome != "transferred" or contact.transfers >= 1
+    assert any(c.dossier_id is None for c in contacts)  # KCC calls without a dossier
+    inbound = [c for c in contacts if c.direction == "in"]
+    transferred = sum(c.transfers >= 1 for c in inbound) / len(inbound)
+    helped_at_once = sum(c.outcome == "resolved" and c.transfers == 0 for c in inbound) / len(inbound)
+    assert 0.25 <= transferred <= 0.55  # the seed: four in ten were transferred
+    assert 0.2 <= helped_at_once <= 0.5  # the seed: almost a third helped at once
+    assert {c.outcome for c in inbound} == VALID_OUTCOMES
+
+
+@pytest.mark.parametrize(
+    ("word", "services"),
+    [("WMO", {"OCW"}), ("bedrijfspand", {"DSO", "DPZ"}), ("paspoort", {"DPZ"}), ("dwangbevel", {"SZW"})],
+)
+async def test_the_seed_stories_are_recognisable(demo, word, services) -> None:
+    async with demo() as session:
+        found = (await session.scalars(select(Dossier).where(func.lower(Dossier.subject).contains(word.lower())))).all()
+        assert found, word
+        dossier = found[0]
+        involved = set(
+            (
+                await session.scalars(
+                    select(Service.code)
+                    .join(DossierAssignment, DossierAssignment.service_id == Service.id)
+                    .where(DossierAssignment.dossier_id == dossier.id)
+                )
+            ).all()
+        )
+        summaries = (await session.scalars(select(Contact.summary).where(Contact.dossier_id == dossier.id))).all()
+    assert services <= involved
+    assert len(summaries) >= 3
+
+
+async def test_the_wmo_client_has_the_social_worker_as_representative(demo) -> None:
+    async with demo() as session:
+        dossier = (await session.scalars(select(Dossier).where(Dossier.subject == STORY_A_SUBJECT))).one()
+        representatives = (
+            await session.scalars(select(Representative).where(Representative.client_id == dossier.client_id))
+        ).all()
+        summaries = (await session.scalars(select(Contact.summary).where(Contact.dossier_id == dossier.id))).all()
+    assert [(r.relation, r.organisation) for r in representatives] == [
+        ("Maatschappelijk werker", "Stichting Welzijn Den Haag Zuidwest")
+    ]
+    assert any("terugbellen" in s and "idrissi" in s.lower() for s in summaries)
+    assert any("Wie helpt deze klant?" in s for s in summaries)
+
+
+async def test_the_wrong_arrangement_story_has_two_arrangements_for_one_client(demo) -> None:
+    async with demo() as session:
+        warrant = (
+            await session.scalars(select(Dossier).where(func.lower(Dossier.subject).contains("dwangbevel")))
+        ).one()
+        refs = (await session.scalars(select(Dossier.ref).where(Dossier.client_id == warrant.client_id))).all()
+        summaries = (await session.scalars(select(Contact.summary).where(Contact.dossier_id == warrant.id))).all()
+    assert len(refs) == 2
+    assert any("BSN" in s for s in summaries)
+    assert any("andere" in s or "niet voor het dwangbevel" in s for s in summaries)
+
+
+def test_the_plan_is_deterministic_and_valid() -> None:
+    plan, again = build_plan(), build_plan()
+    assert repr(plan) == repr(again)
+    assert len(plan.clients) >= 50 and len(plan.dossiers) == 30
+    assert [d.ref for d in plan.dossiers] == [f"D-2026-{n:05d}" for n in range(1, 31)]
+    assert len({c.pseudonym for c in plan.clients}) == len(plan.clients)
+    assert len({c.bsn for c in plan.clients if c.bsn}) == sum(1 for c in plan.clients if c.bsn)
+    assert all(c.business_days_ago >= 1 for d in plan.dossiers for c in d.contacts)
+
+
+def test_business_days_skip_weekends() -> None:
+    from datetime import date
+
+    monday = date(2026, 11, 30)
+    assert business_day(monday, 1) == date(2026, 11, 27)  # the Friday before
+    assert business_day(monday, 5) == date(2026, 11, 23)
+
+
+def test_demo_command_prepares_a_fresh_sqlite_database(tmp_path) -> None:
+    database = tmp_path / "demo.sqlite3"
+    env = {**os.environ, "CASEMGMT_DATABASE_URL": f"sqlite+aiosqlite:///{database}", "CASEMGMT_MODE": "demo"}
+    env.pop("CASEMGMT_SECRET_KEY", None)
+    for _ in range(2):
+        result = subprocess.run(
+            [CASEMGMT, "demo", "--no-serve"], capture_output=True, text=True, env=env, timeout=300, check=False
+        )
+        assert result.returncode == 0, result.stderr
+        assert DEMO_PASSWORD in result.stdout
+        for email, _name, roles, _services, _phone in DEMO_USERS:
+            assert re.search(rf"{roles[0]}\s+{re.escape(email)}", result.stdout)
+    import sqlite3
+
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("SELECT count(*) FROM dossiers").fetchone()[0] == 30
+        assert connection.execute("SELECT count(*) FROM clients").fetchone()[0] >= 50
