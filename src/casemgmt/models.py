@@ -10,6 +10,8 @@ from casemgmt.directory.models import Service
 from casemgmt.dossiers.models import Dossier, DossierAssignment
 from casemgmt.escalations.models import Escalation
 from casemgmt.handoffs.models import Handoff
+from casemgmt.pilots.models import Pilot, PilotEnrolment, TimeEntry, pilot_services
+from casemgmt.surveys.models import SurveyResponse, survey_reasons
 
 __all__ = [
     "ApiToken",
@@ -17,17 +19,23 @@ __all__ = [
     "Client",
     "Commitment",
     "CommitmentOwnerChange",
-    "Escalation",
-    "Handoff",
     "Contact",
     "Dossier",
     "DossierAssignment",
+    "Escalation",
+    "Handoff",
     "LoginFailure",
+    "Pilot",
+    "PilotEnrolment",
     "Representative",
     "Service",
     "SessionStoreEntry",
+    "SurveyResponse",
+    "TimeEntry",
     "User",
     "UserRole",
     "metadata",
+    "pilot_services",
+    "survey_reasons",
     "user_services",
 ]

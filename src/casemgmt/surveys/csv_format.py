@@ -33,6 +33,7 @@ import io
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date
 from typing import Any, Final
 
@@ -118,11 +119,14 @@ class ParsedRow:
 @dataclass(frozen=True, slots=True)
 class RowError:
     """What is wrong where: ``line`` (header = 1; None for JSON), ``field`` (column; None for the whole line or
-    file) and a Dutch ``message``."""
+    file) and a Dutch ``message``. ``fatal`` marks errors that stop the file from being read (header, encoding,
+    broken quoting): no rows can be trusted then, so even a skip-invalid import must refuse the file. It is not part
+    of equality."""
 
     line: int | None
     field: str | None
     message: str
+    fatal: bool = dataclass_field(default=False, compare=False)
 
     def as_dict(self) -> dict[str, Any]:
         return {"line": self.line, "field": self.field, "message": self.message}
@@ -283,13 +287,20 @@ def _check_header(header: Sequence[str]) -> tuple[list[RowError], dict[str, int]
         name = raw.strip()
         if name not in COLUMNS:
             errors.append(
-                RowError(1, name or None, f"Onbekende kolom '{name}'. Verwacht de kolommen: {', '.join(COLUMNS)}.")
+                RowError(
+                    1,
+                    name or None,
+                    f"Onbekende kolom '{name}'. Verwacht de kolommen: {', '.join(COLUMNS)}.",
+                    fatal=True,
+                )
             )
         elif name in positions:
-            errors.append(RowError(1, name, f"Kolom '{name}' komt meer dan één keer voor."))
+            errors.append(RowError(1, name, f"Kolom '{name}' komt meer dan één keer voor.", fatal=True))
         else:
             positions[name] = index
-    errors.extend(RowError(1, name, f"Kolom '{name}' ontbreekt.") for name in COLUMNS if name not in positions)
+    errors.extend(
+        RowError(1, name, f"Kolom '{name}' ontbreekt.", fatal=True) for name in COLUMNS if name not in positions
+    )
     return errors, positions
 
 
@@ -305,10 +316,10 @@ def parse_survey_csv(lines: Iterable[str]) -> Iterator[ParsedRow | RowError]:
     try:
         first = next(source, None)
     except UnicodeDecodeError:
-        yield RowError(1, None, "Het bestand is geen geldige UTF-8-tekst.")
+        yield RowError(1, None, "Het bestand is geen geldige UTF-8-tekst.", fatal=True)
         return
     if first is None or not first.strip("\ufeff \t\r\n"):
-        yield RowError(1, None, "Het bestand is leeg: de kopregel met de kolomnamen ontbreekt.")
+        yield RowError(1, None, "Het bestand is leeg: de kopregel met de kolomnamen ontbreekt.", fatal=True)
         return
     first = first.removeprefix("\ufeff")
     separator = detect_separator(first)
@@ -317,7 +328,7 @@ def parse_survey_csv(lines: Iterable[str]) -> Iterator[ParsedRow | RowError]:
     try:
         header = next(reader)
     except (csv.Error, UnicodeDecodeError) as exc:
-        yield RowError(1, None, f"De kopregel is geen geldige CSV ({exc}).")
+        yield RowError(1, None, f"De kopregel is geen geldige CSV ({exc}).", fatal=True)
         return
     header_errors, positions = _check_header(header)
     if header_errors:
@@ -336,12 +347,18 @@ def parse_survey_csv(lines: Iterable[str]) -> Iterator[ParsedRow | RowError]:
             return
         except UnicodeDecodeError:
             yield RowError(
-                reader.line_num + 1, None, "Deze regel is geen geldige UTF-8-tekst; het bestand is niet verder gelezen."
+                reader.line_num + 1,
+                None,
+                "Deze regel is geen geldige UTF-8-tekst; het bestand is niet verder gelezen.",
+                fatal=True,
             )
             return
         except csv.Error as exc:
             yield RowError(
-                previous_end + 1, None, f"Ongeldige CSV vanaf deze regel ({exc}); het bestand is niet verder gelezen."
+                previous_end + 1,
+                None,
+                f"Ongeldige CSV vanaf deze regel ({exc}); het bestand is niet verder gelezen.",
+                fatal=True,
             )
             return
         line = previous_end + 1
@@ -384,7 +401,7 @@ def parse_survey_bytes(data: bytes) -> Iterator[ParsedRow | RowError]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        return iter([RowError(line, None, "Het bestand is geen geldige UTF-8-tekst (vanaf deze regel).")])
+        return iter([RowError(line, None, "Het bestand is geen geldige UTF-8-tekst (vanaf deze regel).", fatal=True)])
     return parse_survey_csv(io.StringIO(text, newline=""))
 
 

@@ -1,0 +1,181 @@
+"""Pilot API (``/api/v1/pilots``, enrolments, ``/api/v1/time-entries``) and the quick time-entry form.
+
+The quick time-entry form (``/tijdregistratie/nieuw?dossier_id=…``) is a fragment for htmx, so the dossier page and
+the worklist can load it in place (``hx-get`` … ``hx-trigger="load"``); without JavaScript it is a page of its own.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from litestar import Request, get, patch, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from casemgmt.audit.services import AuditLog
+from casemgmt.auth.guards import requires_employee
+from casemgmt.auth.identity import CurrentUser
+from casemgmt.errors import InvalidInput, NotFound
+from casemgmt.pilots.rules import ACTIVITIES, format_minutes
+from casemgmt.pilots.schemas import CohortChangeIn, EnrolmentIn, TimeEntryIn
+from casemgmt.pilots.services import PilotService, TimeEntryService, pilot_json, today
+from casemgmt.web.pages import page_or_fragment, wants_fragment
+
+TAGS = ["pilots"]
+FormData = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+
+
+def time_entry_json(entry: Any) -> dict[str, Any]:
+    return {
+        "id": entry.id,
+        "dossier_id": entry.dossier_id,
+        "employee_id": entry.employee_id,
+        "role": entry.role,
+        "date": entry.entry_date,
+        "minutes": entry.minutes,
+        "activity": entry.activity,
+        "registered_by": entry.registered_by_id,
+    }
+
+
+# ====================================================================== API
+
+
+@get("/api/v1/pilots", tags=TAGS, summary="The pilots (every role, evaluators included)")
+async def api_pilots(db_session: AsyncSession, actor: CurrentUser, audit: AuditLog) -> list[dict[str, Any]]:
+    return [pilot_json(p) for p in await PilotService(db_session, actor, audit).list_pilots()]
+
+
+@post(
+    "/api/v1/pilots/{slug:str}/enrolments",
+    tags=TAGS,
+    summary="Enrol a dossier in the pilot (drawn by lot, or a chosen cohort with a reason)",
+    status_code=201,
+)
+async def api_enrol(
+    slug: str, data: EnrolmentIn, db_session: AsyncSession, actor: CurrentUser, audit: AuditLog
+) -> dict[str, Any]:
+    view = await PilotService(db_session, actor, audit).enrol(slug, data.dossier_id, data.cohort, data.reason)
+    return view.as_json()
+
+
+@patch(
+    "/api/v1/pilots/{slug:str}/enrolments/{dossier_id:int}",
+    tags=TAGS,
+    summary="Change a dossier's cohort (with a reason; after the first contact only an admin)",
+)
+async def api_change_cohort(
+    slug: str, dossier_id: int, data: CohortChangeIn, db_session: AsyncSession, actor: CurrentUser, audit: AuditLog
+) -> dict[str, Any]:
+    view = await PilotService(db_session, actor, audit).change_cohort(slug, dossier_id, data.cohort, data.reason)
+    return view.as_json()
+
+
+@post("/api/v1/time-entries", tags=TAGS, summary="Register time spent on a dossier", status_code=201)
+async def api_time_entry(
+    data: TimeEntryIn, db_session: AsyncSession, actor: CurrentUser, audit: AuditLog
+) -> dict[str, Any]:
+    entry = await TimeEntryService(db_session, actor, audit).register(
+        dossier_id=data.dossier_id,
+        minutes=data.minutes,
+        activity=data.activity,
+        entry_date=data.entry_date,
+        employee_id=data.employee_id,
+    )
+    return time_entry_json(entry)
+
+
+API_HANDLERS: list[Any] = [api_pilots, api_enrol, api_change_cohort, api_time_entry]
+
+
+# ====================================================================== quick time entry
+
+
+def _blank_form() -> dict[str, str]:
+    return {"minutes": "", "activity": "contact", "date": today().isoformat()}
+
+
+async def _time_form(
+    request: Request[Any, Any, Any],
+    service: TimeEntryService,
+    dossier_id: int,
+    form: dict[str, str],
+    errors: dict[str, str] | None = None,
+    saved: str = "",
+    status_code: int = 200,
+) -> Template:
+    dossier = await service.dossier_for_entry(dossier_id)
+    context = {
+        "dossier": dossier,
+        "form": form,
+        "errors": errors or {},
+        "saved": saved,
+        "activities": ACTIVITIES,
+        "today": today().isoformat(),
+        "dossier_total": format_minutes(await service.dossier_minutes(dossier.id)),
+        "my_total_today": format_minutes(await service.minutes_today(service.actor.id)),
+    }
+    return page_or_fragment(
+        request, "pilots/time_entry.html", "pilots/_time_entry_form.html", context, status_code=status_code
+    )
+
+
+@get("/tijdregistratie/nieuw", name="time_entries.new", guards=[requires_employee], include_in_schema=False)
+async def new_time_entry(
+    request: Request[Any, Any, Any], db_session: AsyncSession, actor: CurrentUser, audit: AuditLog, dossier_id: int
+) -> Template:
+    return await _time_form(request, TimeEntryService(db_session, actor, audit), dossier_id, _blank_form())
+
+
+def _parse_time_form(data: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {"activity": data.get("activity") or None, "minutes": None, "entry_date": None}
+    minutes = (data.get("minutes") or "").strip()
+    if not minutes:
+        errors["minutes"] = "Vul het aantal minuten in."
+    elif not minutes.isdigit():
+        errors["minutes"] = "Vul een geheel aantal minuten in, bijvoorbeeld 45."
+    else:
+        values["minutes"] = int(minutes)
+    day = (data.get("date") or "").strip()
+    if day:
+        try:
+            values["entry_date"] = date.fromisoformat(day)
+        except ValueError:
+            errors["date"] = "Vul een geldige datum in (jjjj-mm-dd)."
+    return values, errors
+
+
+@post("/tijdregistratie", name="time_entries.create", guards=[requires_employee], include_in_schema=False)
+async def create_time_entry(
+    request: Request[Any, Any, Any], db_session: AsyncSession, actor: CurrentUser, audit: AuditLog, data: FormData
+) -> Template | Redirect:
+    raw_dossier = (data.get("dossier_id") or "").strip()
+    if not raw_dossier.isdigit():
+        raise NotFound("Dossier niet gevonden.")
+    dossier_id = int(raw_dossier)
+    service = TimeEntryService(db_session, actor, audit)
+    form = {key: data.get(key, "") for key in ("minutes", "activity", "date")}
+    values, errors = _parse_time_form(data)
+    try:
+        if errors:
+            raise InvalidInput([])
+        entry = await service.register(dossier_id=dossier_id, **values)
+    except InvalidInput as exc:
+        await db_session.rollback()
+        errors = {**{e.field: e.message for e in exc.errors}, **errors}
+        return await _time_form(request, service, dossier_id, form, errors, status_code=422)
+    saved = f"{format_minutes(entry.minutes)} {ACTIVITIES[entry.activity].lower()} geregistreerd op {entry.entry_date}."
+    if not wants_fragment(request):
+        flash(request, saved, category="success")
+        return Redirect(f"/tijdregistratie/nieuw?dossier_id={dossier_id}", status_code=303)
+    response = await _time_form(request, service, dossier_id, _blank_form(), saved=saved)
+    response.headers["HX-Trigger"] = "time-registered"
+    return response
+
+
+PAGE_HANDLERS: list[Any] = [new_time_entry, create_time_entry]
