@@ -21,6 +21,7 @@ ALL_ROLES = frozenset(Role)
 
 _CASEWORK = frozenset({Role.CASEMANAGER, Role.ACCOUNTMANAGER, Role.ADMIN})
 _EMPLOYEES = ALL_ROLES - {Role.EVALUATOR}
+_EVALUATION = frozenset({Role.EVALUATOR, Role.ADMIN})
 
 NAVIGATION: list[NavItem] = [
     NavItem("Start", "/start", ALL_ROLES),
@@ -31,6 +32,10 @@ NAVIGATION: list[NavItem] = [
     NavItem("Escalaties", "/escalaties", _EMPLOYEES),
     NavItem("Antwoorden", "/antwoorden", _EMPLOYEES),
     NavItem("Bereikbaarheid", "/bereikbaarheid", _EMPLOYEES),
+    NavItem("Pilots", "/pilots", _EVALUATION),
+    NavItem("Trends", "/trends", _EVALUATION),
+    NavItem("Tevredenheid invoeren", "/tevredenheid/nieuw", _EVALUATION),
+    NavItem("Enquête importeren", "/tevredenheid/import", _EVALUATION),
     NavItem("Logboek", "/logboek", frozenset({Role.ADMIN})),
 ]
 
