@@ -1,0 +1,415 @@
+"""Benchmark casemgmt the way production serves it, against two limits: its own raw SQL and a bare endpoint.
+
+Usage (not part of the normal test run):
+
+    .venv/bin/python tests/benchmarks/run_benchmark.py --database-url postgresql+asyncpg://root@127.0.0.1/bench \
+        --size medium [--duration 10] [--concurrency 8] [--output var/benchmark.json]
+
+Steps: migrate and fill the database (``casemgmt generate``) when it holds fewer dossiers than the size needs;
+create a benchmark employee and token; serve the app with ``casemgmt run --workers 2`` (production mode); drive each
+scenario with wrk at a fixed concurrency and read p50/p95/p99 and requests per second. For the raw-SQL limit it
+captures the statements each scenario issues (in-process, through SQLAlchemy's cursor events) and replays them on
+the driver directly at the same concurrency; for the bare limit it serves a one-route Litestar app the same way.
+The report prints a table and writes JSON with the ratios page/raw-SQL (p95) and throughput/bare-endpoint.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import re
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+SIZES = {"small": 100, "medium": 2_000, "large": 20_000}
+EMAIL = "benchmark@casemgmt.local"
+PASSWORD = "benchmark-wachtwoord"
+
+
+@dataclass
+class Result:
+    scenario: str
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    rps: float
+    requests: int
+    errors: int
+    raw_p50_ms: float | None = None
+    raw_p95_ms: float | None = None
+    raw_p99_ms: float | None = None
+    raw_rps: float | None = None
+    queries: int | None = None
+
+    @property
+    def ratio_p95(self) -> float | None:
+        return round(self.p95_ms / self.raw_p95_ms, 2) if self.raw_p95_ms else None
+
+
+def casemgmt(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(BIN / "casemgmt"), *args], env=env, input=stdin, text=True, capture_output=True, check=False
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url: str, timeout: float = 60) -> None:
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 (loopback only)
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"{url} did not come up")
+
+
+def run_wrk(url: str, headers: dict[str, str], duration: int, concurrency: int) -> dict[str, Any]:
+    with tempfile.NamedTemporaryFile("w", suffix=".headers", delete=False) as handle:
+        handle.write("\n".join(f"{k}: {v}" for k, v in headers.items()))
+    env = {**os.environ, "BENCH_HEADERS": handle.name}
+    script = str(Path(__file__).with_name("report.lua"))
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{concurrency}", f"-d{duration}s", "--timeout", "10s", "-s", script, url],
+        env=env,
+        text=True,
+        capture_output=True,
+        check=True,
+    ).stdout
+    match = re.search(r"BENCH_JSON (\{.*\})", out)
+    if not match:
+        raise RuntimeError(f"wrk printed no report:\n{out}")
+    return json.loads(match.group(1))
+
+
+# -- data and identity ------------------------------------------------------------------------------------------
+
+
+async def prepare(database_url: str, size: str) -> dict[str, Any]:
+    """Make sure the data exists and find the objects the scenarios need."""
+    from sqlalchemy import func, select
+
+    from casemgmt.clients.models import Client
+    from casemgmt.contacts.models import Contact
+    from casemgmt.db import create_engine
+    from casemgmt.dossiers.models import Dossier
+    from casemgmt.pilots.models import Pilot
+    from casemgmt.settings import Mode, Settings
+
+    settings = Settings(database_url=database_url, mode=Mode.TEST, secret_key="bench")
+    engine = create_engine(settings)
+    async with engine.connect() as conn:
+        dossiers = await conn.scalar(select(func.count()).select_from(Dossier))
+    if (dossiers or 0) < SIZES[size]:
+        await engine.dispose()
+        env = {**os.environ, "CASEMGMT_DATABASE_URL": database_url}
+        print(f"generating a {size} municipality …", file=sys.stderr)
+        command = [str(BIN / "casemgmt"), "generate", "--size", size]
+        await asyncio.to_thread(subprocess.run, command, env=env, check=True)
+        engine = create_engine(settings)
+    async with engine.connect() as conn:
+        per_dossier = (
+            select(Contact.dossier_id, func.count().label("n"))
+            .where(Contact.dossier_id.is_not(None))
+            .group_by(Contact.dossier_id)
+            .subquery()
+        )
+        row = (
+            await conn.execute(
+                select(per_dossier.c.dossier_id, per_dossier.c.n).order_by(func.abs(per_dossier.c.n - 200)).limit(1)
+            )
+        ).first()
+        bsn = await conn.scalar(select(Client.bsn).where(Client.bsn.is_not(None)).limit(1))
+        name = await conn.scalar(select(Client.name).where(Client.kind == "person").limit(1))
+        slug = await conn.scalar(select(Pilot.slug).limit(1))
+    await engine.dispose()
+    return {
+        "dossier_id": row[0],
+        "timeline_entries": row[1],
+        "bsn": bsn,
+        "name_prefix": (name or "a")[:4],
+        "pilot": slug,
+    }
+
+
+def identity(env: dict[str, str]) -> str:
+    """A benchmark employee holding every role, and a token for the API scenarios."""
+    casemgmt(env, "services", "load")
+    casemgmt(
+        env,
+        "users",
+        "create",
+        "--email",
+        EMAIL,
+        "--name",
+        "Benchmark",
+        "--role",
+        "admin",
+        "--role",
+        "casemanager",
+        "--role",
+        "kcc_agent",
+        "--role",
+        "evaluator",
+        "--password-stdin",
+        stdin=PASSWORD + "\n",
+    )
+    result = casemgmt(env, "tokens", "create", "--email", EMAIL, "--name", "benchmark")
+    return result.stdout.strip().splitlines()[-1]
+
+
+def session_cookie(base: str) -> str:
+    import http.cookiejar
+    import urllib.parse
+    import urllib.request
+
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"{base}/login").read().decode()
+    token = re.search(r'name="_csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    body = urllib.parse.urlencode({"email": EMAIL, "password": PASSWORD, "_csrf_token": token}).encode()
+    opener.open(f"{base}/login", data=body)
+    return "; ".join(f"{c.name}={c.value}" for c in jar)
+
+
+def scenarios(ctx: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """name → (path, auth kind)."""
+    d, slug = ctx["dossier_id"], ctx["pilot"]
+    return {
+        "dossier page": (f"/dossiers/{d}", "page"),
+        "timeline fragment": (f"/dossiers/{d}/tijdlijn", "fragment"),
+        "KCC search by BSN": (f"/klanten/zoeken?q={ctx['bsn']}", "fragment"),
+        "search by name": (f"/klanten/zoeken?q={ctx['name_prefix']}", "fragment"),
+        "worklist": ("/werkvoorraad", "page"),
+        "pilot metrics API": (f"/api/v1/pilots/{slug}/metrics", "api"),
+        "pilot dashboard": (f"/pilots/{slug}", "page"),
+        "survey metrics API": ("/api/v1/metrics/survey", "api"),
+    }
+
+
+# -- the raw-SQL limit -------------------------------------------------------------------------------------------
+
+
+async def capture_sql(database_url: str, path: str, auth: str, token: str) -> list[tuple[str, Any]]:
+    """The statements one request of the scenario issues, captured in-process."""
+    from litestar.testing import AsyncTestClient
+    from sqlalchemy import event
+
+    from casemgmt.app import create_app
+    from casemgmt.settings import Mode, Settings
+
+    app = create_app(Settings(database_url=database_url, mode=Mode.TEST, secret_key="bench"))
+    captured: list[tuple[str, Any]] = []
+    recording = {"on": False}
+
+    def record(_conn, _cursor, statement, parameters, _context, _many):  # type: ignore[no-untyped-def]
+        if recording["on"]:
+            captured.append((statement, parameters))
+
+    event.listen(app.state.engine.sync_engine, "before_cursor_execute", record)
+    async with AsyncTestClient(app=app) as client:
+        headers: dict[str, str] = {}
+        if auth == "api":
+            headers["Authorization"] = f"Bearer {token}"
+        else:
+            page = await client.get("/login")
+            csrf = re.search(r'name="_csrf_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+            await client.post("/login", data={"email": EMAIL, "password": PASSWORD, "_csrf_token": csrf})
+            if auth == "fragment":
+                headers["HX-Request"] = "true"
+        recording["on"] = True
+        response = await client.get(path, headers=headers)
+        recording["on"] = False
+        if response.status_code != 200:
+            raise RuntimeError(f"{path} answered {response.status_code}")
+    await app.state.engine.dispose()
+    # Leave out the session and audit writes: they are the app's own work, not the page's reads.
+    return [(s, p) for s, p in captured if s.lstrip().upper().startswith(("SELECT", "WITH"))]
+
+
+async def replay(
+    database_url: str, statements: list[tuple[str, Any]], duration: int, concurrency: int
+) -> dict[str, float]:
+    """Run the captured statements directly on the driver, `concurrency` at a time, for `duration` seconds."""
+    latencies: list[float] = []
+    deadline = time.monotonic() + duration
+    if database_url.startswith("postgresql"):
+        import asyncpg
+
+        dsn = database_url.replace("postgresql+asyncpg", "postgresql")
+        pool = await asyncpg.create_pool(dsn, min_size=concurrency, max_size=concurrency)
+
+        async def worker() -> None:
+            async with pool.acquire() as conn:
+                while time.monotonic() < deadline:
+                    start = time.perf_counter()
+                    for statement, params in statements:
+                        await conn.fetch(statement, *(params or ()))
+                    latencies.append(time.perf_counter() - start)
+
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        await pool.close()
+    else:
+        import sqlite3
+
+        path = database_url.split("///", 1)[1]
+
+        def work() -> None:
+            conn = sqlite3.connect(path, check_same_thread=False)
+            while time.monotonic() < deadline:
+                start = time.perf_counter()
+                for statement, params in statements:
+                    conn.execute(statement, params or ()).fetchall()
+                latencies.append(time.perf_counter() - start)
+            conn.close()
+
+        await asyncio.gather(*(asyncio.to_thread(work) for _ in range(concurrency)))
+    latencies.sort()
+    quantiles = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else latencies * 99
+    return {
+        "p50_ms": quantiles[49] * 1000,
+        "p95_ms": quantiles[94] * 1000,
+        "p99_ms": quantiles[98] * 1000,
+        "rps": len(latencies) / duration,
+    }
+
+
+# -- the run -----------------------------------------------------------------------------------------------------
+
+
+def serve(argv: list[str], env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_for(f"http://127.0.0.1:{port}/health" if "casemgmt" in argv[0] else f"http://127.0.0.1:{port}/")
+    return process
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--size", choices=sorted(SIZES), default="medium")
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--output", type=Path, default=ROOT / "var" / "benchmark.json")
+    args = parser.parse_args()
+
+    env = {
+        **os.environ,
+        "CASEMGMT_DATABASE_URL": args.database_url,
+        "CASEMGMT_MODE": "production",
+        "CASEMGMT_SECRET_KEY": secrets.token_hex(32),
+    }
+    casemgmt(env, "database", "upgrade")
+    ctx = asyncio.run(prepare(args.database_url, args.size))
+    token = identity(env)
+
+    bare_port = free_port()
+    bare = serve(
+        [
+            str(BIN / "uvicorn"),
+            "tests.benchmarks.bare_app:app",
+            "--port",
+            str(bare_port),
+            "--workers",
+            "2",
+            "--log-level",
+            "warning",
+        ],
+        {**env, "PYTHONPATH": str(ROOT)},
+        bare_port,
+    )
+    try:
+        bare_result = run_wrk(f"http://127.0.0.1:{bare_port}/", {}, args.duration, args.concurrency)
+    finally:
+        bare.terminate()
+        bare.wait()
+
+    port = free_port()
+    app = serve([str(BIN / "casemgmt"), "run", "--port", str(port), "--workers", "2"], env, port)
+    results: list[Result] = []
+    try:
+        base = f"http://127.0.0.1:{port}"
+        cookie = session_cookie(base)
+        for name, (path, auth) in scenarios(ctx).items():
+            headers = {"Authorization": f"Bearer {token}"} if auth == "api" else {"Cookie": cookie}
+            if auth == "fragment":
+                headers["HX-Request"] = "true"
+            measured = run_wrk(base + path, headers, args.duration, args.concurrency)
+            statements = asyncio.run(capture_sql(args.database_url, path, auth, token))
+            raw = asyncio.run(replay(args.database_url, statements, args.duration, args.concurrency))
+            results.append(
+                Result(
+                    scenario=name,
+                    p50_ms=measured["p50_ms"],
+                    p95_ms=measured["p95_ms"],
+                    p99_ms=measured["p99_ms"],
+                    rps=measured["rps"],
+                    requests=measured["requests"],
+                    errors=measured["errors"] + measured["non_2xx"],
+                    raw_p50_ms=raw["p50_ms"],
+                    raw_p95_ms=raw["p95_ms"],
+                    raw_p99_ms=raw["p99_ms"],
+                    raw_rps=raw["rps"],
+                    queries=len(statements),
+                )
+            )
+    finally:
+        app.terminate()
+        app.wait()
+
+    report = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "database": args.database_url.split("://", 1)[0],
+        "size": args.size,
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "concurrency": args.concurrency,
+        "duration_s": args.duration,
+        "dossier_timeline_entries": ctx["timeline_entries"],
+        "bare_endpoint": bare_result,
+        "scenarios": [
+            {
+                **asdict(r),
+                "ratio_p95_to_raw_sql": r.ratio_p95,
+                "throughput_vs_bare": round(r.rps / bare_result["rps"], 3),
+            }
+            for r in results
+        ],
+    }
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(report, indent=2))
+    bare_rps = f"{bare_result['rps']:.0f}"
+    print(
+        f"| scenario | p50 ms | p95 ms | p99 ms | req/s | queries | raw p95 ms | p95/raw | req/s vs bare ({bare_rps}) |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
+    for row in report["scenarios"]:
+        print(
+            f"| {row['scenario']} | {row['p50_ms']:.1f} | {row['p95_ms']:.1f} | {row['p99_ms']:.1f} | {row['rps']:.0f} "
+            f"| {row['queries']} | {row['raw_p95_ms']:.2f} | {row['ratio_p95_to_raw_sql']} "
+            f"| {row['throughput_vs_bare']:.1%} |"
+        )
+    print(f"\nreport written to {args.output}")
+
+
+if __name__ == "__main__":
+    main()
