@@ -1,8 +1,139 @@
-"""Pages and API of this concept (being built for issue #3)."""
+"""The "Contact vastleggen" page and the contact API (log a contact, link it to a dossier later)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-PAGE_HANDLERS: list[Any] = []
-API_HANDLERS: list[Any] = []
+from litestar import Request, get, patch, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from casemgmt.audit.services import AuditLog
+from casemgmt.auth.guards import requires_employee
+from casemgmt.auth.identity import CurrentUser
+from casemgmt.contacts.forms import ContactForm, blank_contact_form, parse_contact_form
+from casemgmt.contacts.schemas import ContactIn, ContactLink
+from casemgmt.contacts.services import ContactService
+from casemgmt.dossiers.presentation import FMT
+from casemgmt.dossiers.services import DossierService
+from casemgmt.errors import InvalidInput
+
+TAGS = ["klantcontacten"]
+
+
+# ====================================================================== API
+
+
+@post("/api/v1/contacts", tags=TAGS, summary="Log a contact", guards=[requires_employee], status_code=201)
+async def api_log_contact(
+    data: ContactIn, db_session: AsyncSession, actor: CurrentUser, audit: AuditLog
+) -> dict[str, Any]:
+    logged = await ContactService(db_session, actor, audit).log(
+        client_id=data.client_id,
+        dossier_id=data.dossier_id,
+        channel=data.channel,
+        direction=data.direction,
+        service=data.service,
+        outcome=data.outcome,
+        transfers=data.transfers,
+        summary=data.summary,
+        occurred_at=data.occurred_at,
+        subject=data.subject,
+    )
+    return logged.as_json()
+
+
+@patch(
+    "/api/v1/contacts/{contact_id:int}",
+    tags=TAGS,
+    summary="Link a contact to a dossier of the same client",
+    guards=[requires_employee],
+)
+async def api_link_contact(
+    contact_id: int, data: ContactLink, db_session: AsyncSession, actor: CurrentUser, audit: AuditLog
+) -> dict[str, Any]:
+    logged = await ContactService(db_session, actor, audit).link(contact_id, data.dossier_id)
+    return logged.as_json()
+
+
+API_HANDLERS: list[Any] = [api_log_contact, api_link_contact]
+
+
+# ====================================================================== pages
+
+
+async def _contact_page(
+    db_session: AsyncSession,
+    actor: CurrentUser,
+    audit: AuditLog,
+    form: ContactForm,
+    client_id: int | None,
+    dossier_id: int | None,
+    errors: dict[str, str] | None = None,
+    message: str = "",
+    status_code: int = 200,
+) -> Template:
+    contacts = ContactService(db_session, actor, audit)
+    dossier = await contacts.dossier_for_contact(dossier_id) if dossier_id else None
+    if dossier is not None:
+        client_id = dossier.dossier.client_id  # a contact on a dossier is always about the dossier's client
+    client = await contacts.client(client_id) if client_id else None
+    context: dict[str, Any] = {
+        "fmt": FMT,
+        "client": client,
+        "dossier": dossier.dossier if dossier else None,
+        "dossier_choices": await contacts.open_dossiers_for_contact(client.id) if client and not dossier else [],
+        "contact_form": form.model_copy(
+            update={"client_id": str(client.id) if client else "", "dossier_id": str(dossier_id or form.dossier_id)}
+        ),
+        "contact_services": await DossierService(db_session, actor, audit).services(),
+        "errors": errors or {},
+        "message": message,
+    }
+    return Template("contacts/new.html", context=context, status_code=status_code)
+
+
+@get("/contacten/nieuw", name="contacts.new", include_in_schema=False, guards=[requires_employee])
+async def new_contact(
+    db_session: AsyncSession,
+    actor: CurrentUser,
+    audit: AuditLog,
+    client_id: int | None = None,
+    dossier_id: int | None = None,
+) -> Template:
+    form = blank_contact_form(actor, client_id, dossier_id)
+    return await _contact_page(db_session, actor, audit, form, client_id, dossier_id)
+
+
+@post("/contacten", name="contacts.create", include_in_schema=False, guards=[requires_employee])
+async def create_contact(
+    request: Request[Any, Any, Any],
+    db_session: AsyncSession,
+    actor: CurrentUser,
+    audit: AuditLog,
+    data: Annotated[ContactForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+) -> Template | Redirect:
+    parsed = parse_contact_form(data)
+    try:
+        logged = await ContactService(db_session, actor, audit).log(**parsed.values, extra_errors=parsed.errors)
+    except InvalidInput as exc:
+        await db_session.rollback()
+        client_id = parsed.values["client_id"]
+        dossier_id = parsed.values["dossier_id"]
+        field_errors = exc.by_field()
+        if "dossier_id" in field_errors:
+            dossier_id = None  # the chosen dossier is the problem: offer the choice again
+        return await _contact_page(
+            db_session, actor, audit, data, client_id, dossier_id, field_errors, exc.message, status_code=422
+        )
+    flash(request, "Het contact is vastgelegd.", category="success")
+    contact = logged.contact
+    if contact.dossier_id:
+        return Redirect(f"/dossiers/{contact.dossier_id}", status_code=303)
+    return Redirect(f"/klanten/{contact.client_id}", status_code=303)
+
+
+PAGE_HANDLERS: list[Any] = [new_contact, create_contact]

@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
 from enum import IntEnum
 
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
@@ -16,6 +18,16 @@ from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 from casemgmt.auth.identity import CurrentUser
 from casemgmt.auth.roles import Role
 from casemgmt.dossiers.models import Dossier, DossierAssignment
+
+NOT_INVOLVED = "U bent niet betrokken bij dit dossier"
+READ_ONLY = (
+    "U kunt dit dossier alleen inzien: wijzigen kan alleen de huidige casemanager, een huidige accountmanager "
+    "of functioneel beheer"
+)
+NO_CONTACT = (
+    "U kunt bij dit dossier geen contact vastleggen: dat kunnen KCC-medewerkers, de huidige casemanager en "
+    "accountmanagers en functioneel beheer"
+)
 
 
 class Access(IntEnum):
@@ -36,6 +48,16 @@ def dossier_access(user: CurrentUser, *, is_current_assignee: bool, was_assignee
     if was_assignee:
         return Access.READ
     return Access.NONE
+
+
+def access_from_assignments(
+    user: CurrentUser, assignments: Iterable[tuple[int, datetime | None]], casemanager_id: int | None = None
+) -> Access:
+    """The access of ``user`` given the dossier's assignment history as ``(user_id, until)`` pairs (and the
+    dossier's current casemanager, who is always a current assignee)."""
+    mine = [until for user_id, until in assignments if user_id == user.id]
+    current = casemanager_id == user.id or any(until is None for until in mine)
+    return dossier_access(user, is_current_assignee=current, was_assignee=bool(mine))
 
 
 def involvement_clause(user_id: int, *, current_only: bool) -> ColumnElement[bool]:

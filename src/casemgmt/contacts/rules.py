@@ -1,0 +1,106 @@
+"""The rules for a klantcontact, as plain functions: allowed channels, directions and outcomes, limits, moments.
+
+Also the short "Waarom vragen we dit?" explanations the contact form shows next to each question (seed
+scenario 10: callers and agents should know why each question is asked).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from casemgmt.errors import FieldError
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+CHANNEL_LABELS: dict[str, str] = {
+    "phone": "Telefoon",
+    "desk": "Balie",
+    "email": "E-mail",
+    "web": "Website",
+    "letter": "Brief",
+}
+DIRECTION_LABELS: dict[str, str] = {"in": "Inkomend (klant nam contact op)", "out": "Uitgaand (wij namen contact op)"}
+OUTCOME_LABELS: dict[str, str] = {
+    "resolved": "Vraag beantwoord",
+    "transferred": "Doorverbonden",
+    "callback_promised": "Terugbelafspraak gemaakt",
+    "client_to_call_back": "Klant belt zelf terug",
+    "appointment_made": "Afspraak gemaakt",
+}
+CHANNELS = tuple(CHANNEL_LABELS)
+DIRECTIONS = tuple(DIRECTION_LABELS)
+OUTCOMES = tuple(OUTCOME_LABELS)
+
+SUMMARY_MAX = 4000
+SUBJECT_MAX = 200
+TRANSFERS_MAX = 20
+
+WHY_WE_ASK: dict[str, str] = {
+    "channel": "Zo weten we langs welke weg klanten ons bereiken en kunnen collega's op dezelfde manier reageren.",
+    "direction": "Zo zien we of de klant ons moest zoeken of dat wij de klant zelf hebben benaderd.",
+    "service": "Zo weet iedereen welke dienst het gesprek voerde en bij wie de klant terecht kan.",
+    "occurred_at": "Zo staat het gesprek op de juiste plek in de tijdlijn van de klant.",
+    "outcome": "Zo zien collega's meteen of de klant geholpen is of dat er nog iets openstaat.",
+    "transfers": "Zo zien we of bellers van het kastje naar de muur gaan.",
+    "subject": "Een kort onderwerp maakt de tijdlijn snel te overzien.",
+    "summary": "Zo hoeft de klant zijn verhaal niet opnieuw te vertellen aan de volgende medewerker.",
+    "dossier": "Zo komt het gesprek bij de casemanager en de accountmanagers van het dossier terecht.",
+}
+
+
+@dataclass(frozen=True)
+class ContactInput:
+    """What an employee tells about one conversation, before it is checked."""
+
+    channel: str | None
+    direction: str | None
+    outcome: str | None
+    transfers: int | None
+    summary: str | None
+    subject: str | None = None
+    occurred_at: datetime | None = None
+
+
+def as_utc(moment: datetime) -> datetime:
+    """A moment without an offset is read as Dutch local time (what an employee types); stored in UTC."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=AMSTERDAM)
+    return moment.astimezone(UTC)
+
+
+def check_contact(data: ContactInput, now: datetime) -> list[FieldError]:
+    """Every problem with ``data`` at moment ``now``, one message per field, in Dutch."""
+    errors: list[FieldError] = []
+    if not data.channel:
+        errors.append(FieldError("channel", "Kies het kanaal van het contact"))
+    elif data.channel not in CHANNELS:
+        errors.append(FieldError("channel", f"Onbekend kanaal '{data.channel}'; kies uit {', '.join(CHANNELS)}"))
+    if not data.direction:
+        errors.append(FieldError("direction", "Kies of het contact inkomend of uitgaand was"))
+    elif data.direction not in DIRECTIONS:
+        errors.append(FieldError("direction", f"Onbekende richting '{data.direction}'; kies 'in' of 'out'"))
+    if not data.outcome:
+        errors.append(FieldError("outcome", "Kies de uitkomst van het contact"))
+    elif data.outcome not in OUTCOMES:
+        errors.append(FieldError("outcome", f"Onbekende uitkomst '{data.outcome}'; kies uit {', '.join(OUTCOMES)}"))
+    if data.transfers is None:
+        errors.append(FieldError("transfers", "Vul in hoe vaak de klant is doorverbonden (0 als dat niet gebeurde)"))
+    elif not 0 <= data.transfers <= TRANSFERS_MAX:
+        errors.append(FieldError("transfers", f"Het aantal keer doorverbinden ligt tussen 0 en {TRANSFERS_MAX}"))
+    summary = (data.summary or "").strip()
+    if not summary:
+        errors.append(FieldError("summary", "Vul een samenvatting van het gesprek in"))
+    elif len(summary) > SUMMARY_MAX:
+        errors.append(
+            FieldError("summary", f"De samenvatting is te lang ({len(summary)} tekens, maximaal {SUMMARY_MAX})")
+        )
+    subject = (data.subject or "").strip()
+    if len(subject) > SUBJECT_MAX:
+        errors.append(
+            FieldError("subject", f"Het onderwerp is te lang ({len(subject)} tekens, maximaal {SUBJECT_MAX})")
+        )
+    if data.occurred_at is not None and as_utc(data.occurred_at) > now:
+        errors.append(FieldError("occurred_at", "Het moment ligt in de toekomst"))
+    return errors

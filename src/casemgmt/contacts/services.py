@@ -1,0 +1,243 @@
+"""The contact service: logging a klantcontact (with or without a dossier) and linking it to a dossier later.
+
+A contact without a dossier may be logged by every employee (not the evaluator); on a dossier it needs at least
+``Access.CONTACT`` (KCC agents, the current assignees, admins). Everything is checked before anything is written;
+every change writes an audit event.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from casemgmt.audit.services import Action, AuditLog
+from casemgmt.auth.identity import CurrentUser
+from casemgmt.auth.roles import EMPLOYEE_ROLES
+from casemgmt.clients.models import Client
+from casemgmt.contacts.models import Contact
+from casemgmt.contacts.rules import ContactInput, as_utc, check_contact
+from casemgmt.directory.models import Service
+from casemgmt.dossiers.access import (
+    NO_CONTACT,
+    NOT_INVOLVED,
+    Access,
+    access_from_assignments,
+    visible_dossiers_clause,
+)
+from casemgmt.dossiers.models import Dossier
+from casemgmt.dossiers.rules import CLOSED
+from casemgmt.dossiers.services import DossierService, DossierView
+from casemgmt.dossiers.timeline import TimelineEntry, contact_entry
+from casemgmt.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
+
+NOT_AN_EMPLOYEE = "Alleen medewerkers die klanten helpen leggen contacten vast."
+
+
+@dataclass(frozen=True)
+class LoggedContact:
+    contact: Contact
+    service_code: str
+    employee_name: str
+
+    @property
+    def entry(self) -> TimelineEntry:
+        return contact_entry(self.contact, self.service_code, self.employee_name)
+
+    def as_json(self) -> dict[str, Any]:
+        return contact_json(self.contact, self.service_code)
+
+
+def contact_json(contact: Contact, service_code: str) -> dict[str, Any]:
+    return {
+        "id": contact.id,
+        "client_id": contact.client_id,
+        "dossier_id": contact.dossier_id,
+        "channel": contact.channel,
+        "direction": contact.direction,
+        "service": service_code,
+        "employee_id": contact.employee_id,
+        "occurred_at": contact.occurred_at,
+        "outcome": contact.outcome,
+        "transfers": contact.transfers,
+        "summary": contact.summary,
+        "subject": contact.subject,
+    }
+
+
+@dataclass(frozen=True)
+class UnlinkedContact:
+    id: int
+    occurred_at: datetime
+    channel: str
+    service: str
+    summary: str
+
+
+class ContactService:
+    def __init__(self, session: AsyncSession, actor: CurrentUser, audit: AuditLog) -> None:
+        self.session = session
+        self.actor = actor
+        self.audit = audit
+        self.dossiers = DossierService(session, actor, audit)
+
+    def _require_employee(self) -> None:
+        if not self.actor.roles & EMPLOYEE_ROLES:
+            raise Forbidden(NOT_AN_EMPLOYEE)
+
+    async def client(self, client_id: int) -> Client:
+        """The client a contact is logged for (404 when unknown), read for the form: an audit event."""
+        self._require_employee()
+        client = await self.session.get(Client, client_id)
+        if client is None:
+            raise NotFound("Klant niet gevonden")
+        self.audit.record(
+            Action.READ, "client", client.id, client_pseudonym=client.pseudonym, detail="contactformulier"
+        )
+        return client
+
+    async def dossier_for_contact(self, dossier_id: int) -> DossierView:
+        """A dossier the actor may log contacts on (403 otherwise)."""
+        self._require_employee()
+        view = await self.dossiers.load(dossier_id)
+        if view.access < Access.CONTACT:
+            raise Forbidden(NOT_INVOLVED if view.access is Access.NONE else NO_CONTACT)
+        return view
+
+    async def open_dossiers_for_contact(self, client_id: int) -> list[tuple[int, str, str]]:
+        """The client's dossiers (not closed) on which the actor may log a contact: (id, ref, subject)."""
+        rows = (
+            await self.session.execute(
+                select(Dossier.id, Dossier.ref, Dossier.subject, Dossier.casemanager_id)
+                .where(Dossier.client_id == client_id, Dossier.status != CLOSED, visible_dossiers_clause(self.actor))
+                .order_by(Dossier.opened_at.desc())
+            )
+        ).all()
+        if not rows:
+            return []
+        assignments = await self.dossiers.assignments_of([row.id for row in rows])
+        return [
+            (row.id, row.ref, row.subject)
+            for row in rows
+            if access_from_assignments(
+                self.actor, [(a.user_id, a.until) for a in assignments.get(row.id, [])], row.casemanager_id
+            )
+            >= Access.CONTACT
+        ]
+
+    async def log(
+        self,
+        *,
+        client_id: int | None,
+        dossier_id: int | None,
+        channel: str | None,
+        direction: str | None,
+        service: str | None,
+        outcome: str | None,
+        transfers: int | None,
+        summary: str | None,
+        occurred_at: datetime | None = None,
+        subject: str | None = None,
+        extra_errors: list[FieldError] | None = None,
+    ) -> LoggedContact:
+        """Log one contact. ``extra_errors`` carries problems found while reading a form (unparseable numbers)."""
+        self._require_employee()
+        now = datetime.now(UTC)
+        errors = list(extra_errors or [])
+        view: DossierView | None = None
+        if dossier_id:
+            try:
+                view = await self.dossier_for_contact(dossier_id)
+            except NotFound:
+                errors.append(FieldError("dossier_id", "Onbekend dossier"))
+        client = await self.session.get(Client, client_id) if client_id else None
+        if client is None:
+            errors.append(FieldError("client_id", "Kies een bestaande klant" if client_id else "Kies een klant"))
+        elif view is not None and view.dossier.client_id != client.id:
+            errors.append(FieldError("dossier_id", "Dit dossier hoort bij een andere klant"))
+        data = ContactInput(channel, direction, outcome, transfers, summary, subject, occurred_at)
+        errors += [e for e in check_contact(data, now) if e.field not in {x.field for x in errors}]
+        code = (service or "").strip().upper()
+        service_row = None
+        if not code:
+            errors.append(FieldError("service", "Kies de dienst die het contact had"))
+        else:
+            service_row = await self.session.scalar(select(Service).where(Service.code == code, Service.is_active))
+            if service_row is None:
+                errors.append(FieldError("service", f"Onbekende dienst '{service}'"))
+        if errors:
+            raise InvalidInput(errors)
+        assert client is not None and service_row is not None
+        contact = Contact(
+            client_id=client.id,
+            dossier_id=view.dossier.id if view else None,
+            channel=channel,
+            direction=direction,
+            service_id=service_row.id,
+            employee_id=self.actor.id,
+            occurred_at=as_utc(occurred_at) if occurred_at else now,
+            outcome=outcome,
+            transfers=transfers,
+            summary=(summary or "").strip(),
+            subject=(subject or "").strip(),
+        )
+        self.session.add(contact)
+        await self.session.flush()
+        self.audit.record(
+            Action.CREATE,
+            "contact",
+            contact.id,
+            client_pseudonym=client.pseudonym,
+            detail=f"dossier {view.dossier.ref}" if view else "zonder dossier",
+        )
+        return LoggedContact(contact, service_row.code, self.actor.name)
+
+    async def link(self, contact_id: int, dossier_id: int | None) -> LoggedContact:
+        """Link a contact logged without a dossier to a dossier of the same client."""
+        self._require_employee()
+        row = (
+            await self.session.execute(
+                select(Contact, Service.code, Client.pseudonym)
+                .join(Service, Service.id == Contact.service_id)
+                .join(Client, Client.id == Contact.client_id)
+                .where(Contact.id == contact_id)
+            )
+        ).one_or_none()
+        if row is None:
+            raise NotFound("Contact niet gevonden")
+        contact, code, pseudonym = row
+        if not dossier_id:
+            raise InvalidInput.single("dossier_id", "Kies het dossier waaraan het contact gekoppeld wordt")
+        try:
+            view = await self.dossier_for_contact(dossier_id)
+        except NotFound:
+            raise InvalidInput.single("dossier_id", "Onbekend dossier") from None
+        if view.dossier.client_id != contact.client_id:
+            raise InvalidInput.single("dossier_id", "Dit dossier hoort bij een andere klant dan het contact")
+        if contact.dossier_id == view.dossier.id:  # already so: nothing changes
+            self.audit.record(Action.READ, "contact", contact.id, client_pseudonym=pseudonym)
+            return LoggedContact(contact, code, "")
+        if contact.dossier_id is not None:
+            raise Conflict("Dit contact is al aan een ander dossier gekoppeld")
+        contact.dossier_id = view.dossier.id
+        await self.session.flush()
+        self.audit.record(
+            Action.LINK, "contact", contact.id, client_pseudonym=pseudonym, detail=f"dossier {view.dossier.ref}"
+        )
+        return LoggedContact(contact, code, "")
+
+    async def unlinked(self, client_id: int, limit: int = 50) -> list[UnlinkedContact]:
+        """The client's contacts not (yet) linked to a dossier, newest first."""
+        rows = (
+            await self.session.execute(
+                select(Contact.id, Contact.occurred_at, Contact.channel, Service.code, Contact.summary)
+                .join(Service, Service.id == Contact.service_id)
+                .where(Contact.client_id == client_id, Contact.dossier_id.is_(None))
+                .order_by(Contact.occurred_at.desc(), Contact.id.desc())
+                .limit(limit)
+            )
+        ).all()
+        return [UnlinkedContact(*row) for row in rows]

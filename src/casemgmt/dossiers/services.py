@@ -1,0 +1,731 @@
+"""The dossier service: opening dossiers, reading them under need-to-know, changing status and assignments.
+
+Every method checks access in the query or against the dossier's assignment history (``dossiers/access.py``),
+applies the domain rules (``dossiers/rules.py``), flushes (never commits) and writes an audit event through
+``AuditLog`` for every read and change. Bad input raises ``InvalidInput`` before anything is written; a stale
+version raises ``Conflict``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Select, and_, exists, func, insert, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+from sqlalchemy.orm.exc import StaleDataError
+
+from casemgmt.audit.services import Action, AuditLog
+from casemgmt.auth.identity import CurrentUser
+from casemgmt.auth.models import User, UserRole, user_services
+from casemgmt.auth.roles import Role
+from casemgmt.clients.models import Client, Representative
+from casemgmt.contacts.rules import AMSTERDAM
+from casemgmt.directory.models import Service
+from casemgmt.dossiers import rules
+from casemgmt.dossiers.access import (
+    NOT_INVOLVED,
+    READ_ONLY,
+    Access,
+    access_from_assignments,
+    visible_dossiers_clause,
+)
+from casemgmt.dossiers.models import Dossier, DossierAssignment
+from casemgmt.dossiers.timeline import DEFAULT_LIMIT, Cursor, TimelinePage, clamp_limit, read_timeline
+from casemgmt.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
+
+STALE = "Dit dossier is intussen gewijzigd; laad opnieuw"
+DOSSIER_NOT_FOUND = "Dossier niet gevonden"
+REFERENCE_ATTEMPTS = 5
+LIST_LIMIT_MAX = 500
+
+CASEMANAGER = "casemanager"
+ACCOUNTMANAGER = "accountmanager"
+
+
+@dataclass(frozen=True)
+class AssignmentView:
+    id: int
+    role: str
+    service: str | None
+    user_id: int
+    user_name: str
+    user_phone: str
+    since: datetime
+    until: datetime | None
+    reason: str
+    end_reason: str
+
+    @property
+    def active(self) -> bool:
+        return self.until is None
+
+
+@dataclass
+class DossierView:
+    """A dossier with what every screen needs about it, and the reader's access."""
+
+    dossier: Dossier
+    client_name: str
+    client_pseudonym: str
+    casemanager_name: str
+    assignments: list[AssignmentView]
+    access: Access = Access.NONE
+
+    @property
+    def current_casemanager(self) -> AssignmentView | None:
+        return next((a for a in self.assignments if a.role == CASEMANAGER and a.active), None)
+
+    @property
+    def current_accountmanagers(self) -> list[AssignmentView]:
+        return sorted(
+            (a for a in self.assignments if a.role == ACCOUNTMANAGER and a.active), key=lambda a: a.service or ""
+        )
+
+    @property
+    def history(self) -> list[AssignmentView]:
+        return [a for a in self.assignments if not a.active]
+
+    def as_json(self) -> dict[str, Any]:
+        d = self.dossier
+        return {
+            "id": d.id,
+            "ref": d.ref,
+            "client_id": d.client_id,
+            "subject": d.subject,
+            "status": d.status,
+            "outcome": d.outcome,
+            "casemanager_id": d.casemanager_id,
+            "assignments": [
+                {"service": a.service, "accountmanager_id": a.user_id, "since": a.since, "until": a.until}
+                for a in sorted(
+                    (a for a in self.assignments if a.role == ACCOUNTMANAGER), key=lambda a: (a.service or "", a.since)
+                )
+            ],
+            "version": d.version,
+            "opened_at": d.opened_at,
+            "closed_at": d.closed_at,
+        }
+
+
+@dataclass(frozen=True)
+class DossierRow:
+    """One line in a list of dossiers."""
+
+    id: int
+    ref: str
+    subject: str
+    status: str
+    client_id: int
+    client_name: str
+    casemanager_id: int
+    casemanager_name: str
+    opened_at: datetime
+    service: str | None = None
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    name: str
+    phone: str = ""
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class AccountmanagerRequest:
+    service: str
+    accountmanager_id: int | None
+
+
+@dataclass
+class _Candidate:
+    """A user considered for an assignment, with what the checks need."""
+
+    id: int
+    name: str
+    active: bool
+    roles: set[str] = field(default_factory=set)
+    services: set[str] = field(default_factory=set)
+    max_caseload: int | None = None
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class DossierService:
+    def __init__(self, session: AsyncSession, actor: CurrentUser, audit: AuditLog) -> None:
+        self.session = session
+        self.actor = actor
+        self.audit = audit
+
+    # ------------------------------------------------------------------ reading
+
+    async def load(self, dossier_id: int) -> DossierView:
+        """The dossier with its assignment history and the actor's access; no audit event (callers record)."""
+        casemanager = aliased(User)
+        row = (
+            await self.session.execute(
+                select(Dossier, Client.name, Client.pseudonym, casemanager.name)
+                .join(Client, Client.id == Dossier.client_id)
+                .join(casemanager, casemanager.id == Dossier.casemanager_id)
+                .where(Dossier.id == dossier_id)
+            )
+        ).one_or_none()
+        if row is None:
+            raise NotFound(DOSSIER_NOT_FOUND)
+        dossier, client_name, pseudonym, casemanager_name = row
+        assignments = (await self.assignments_of([dossier.id])).get(dossier.id, [])
+        view = DossierView(dossier, client_name, pseudonym, casemanager_name, assignments)
+        view.access = access_from_assignments(
+            self.actor, [(a.user_id, a.until) for a in assignments], dossier.casemanager_id
+        )
+        return view
+
+    async def require(self, dossier_id: int, minimum: Access) -> DossierView:
+        """Load the dossier and refuse (403, Dutch) when the actor's access is below ``minimum``."""
+        view = await self.load(dossier_id)
+        if view.access < minimum:
+            raise Forbidden(NOT_INVOLVED if view.access is Access.NONE else READ_ONLY)
+        return view
+
+    async def get(self, dossier_id: int) -> DossierView:
+        view = await self.require(dossier_id, Access.READ)
+        self.audit.record(Action.READ, "dossier", view.dossier.id, client_pseudonym=view.client_pseudonym)
+        return view
+
+    async def timeline(self, dossier_id: int, before: str | None = None, limit: int | None = None) -> TimelinePage:
+        cursor = Cursor.parse(before) if before else None
+        size = clamp_limit(limit)
+        view = await self.require(dossier_id, Access.READ)
+        return await self.timeline_of(view, cursor, size)
+
+    async def timeline_of(
+        self, view: DossierView, before: Cursor | None = None, limit: int = DEFAULT_LIMIT
+    ) -> TimelinePage:
+        """The timeline of a dossier already loaded (and access-checked) through ``require`` or ``get``."""
+        if view.access < Access.READ:
+            raise Forbidden(NOT_INVOLVED)
+        page = await read_timeline(self.session, view.dossier.id, before, limit)
+        self.audit.record(
+            Action.READ,
+            "timeline",
+            view.dossier.id,
+            client_pseudonym=view.client_pseudonym,
+            detail=f"voor {before.encode()}" if before else "",
+        )
+        return page
+
+    async def representatives(self, client_id: int) -> list[Representative]:
+        today = datetime.now(AMSTERDAM).date()
+        return list(
+            (
+                await self.session.scalars(
+                    select(Representative)
+                    .where(
+                        Representative.client_id == client_id,
+                        Representative.valid_from <= today,
+                        or_(Representative.valid_until.is_(None), Representative.valid_until >= today),
+                    )
+                    .order_by(Representative.name)
+                )
+            ).all()
+        )
+
+    async def list_dossiers(
+        self,
+        *,
+        status: str | None = None,
+        casemanager_id: int | None = None,
+        service: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[DossierView]:
+        """Dossiers the actor may read, filtered; newest first."""
+        errors: list[FieldError] = []
+        if status and status not in rules.STATUSES:
+            errors.append(FieldError("status", f"Onbekende status '{status}'; kies uit {', '.join(rules.STATUSES)}"))
+        service_code = service.strip().upper() if service else None
+        if service_code and not await self.session.scalar(select(Service.id).where(Service.code == service_code)):
+            errors.append(FieldError("service", f"Onbekende dienst '{service}'"))
+        if not 1 <= limit <= LIST_LIMIT_MAX:
+            errors.append(FieldError("limit", f"Het aantal ligt tussen 1 en {LIST_LIMIT_MAX}"))
+        if offset < 0:
+            errors.append(FieldError("offset", "De beginpositie kan niet negatief zijn"))
+        if errors:
+            raise InvalidInput(errors)
+        casemanager = aliased(User)
+        query = (
+            select(Dossier, Client.name, Client.pseudonym, casemanager.name)
+            .join(Client, Client.id == Dossier.client_id)
+            .join(casemanager, casemanager.id == Dossier.casemanager_id)
+            .where(visible_dossiers_clause(self.actor))
+            .order_by(Dossier.opened_at.desc(), Dossier.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        query = self._filtered(query, status, casemanager_id, service_code)
+        rows = (await self.session.execute(query)).all()
+        assignments = await self.assignments_of([row[0].id for row in rows])
+        self.audit.record(
+            Action.SEARCH,
+            "dossier",
+            detail=f"status={status or ''} casemanager_id={casemanager_id or ''} service={service_code or ''}",
+        )
+        return [DossierView(d, name, pseudonym, cm, assignments.get(d.id, [])) for d, name, pseudonym, cm in rows]
+
+    @staticmethod
+    def _filtered(
+        query: Select[Any], status: str | None, casemanager_id: int | None, service_code: str | None
+    ) -> Select[Any]:
+        if status:
+            query = query.where(Dossier.status == status)
+        if casemanager_id:
+            query = query.where(Dossier.casemanager_id == casemanager_id)
+        if service_code:
+            query = query.where(
+                exists(
+                    select(DossierAssignment.id)
+                    .join(Service, Service.id == DossierAssignment.service_id)
+                    .where(
+                        DossierAssignment.dossier_id == Dossier.id,
+                        DossierAssignment.until.is_(None),
+                        Service.code == service_code,
+                    )
+                )
+            )
+        return query
+
+    async def assignments_of(self, dossier_ids: list[int]) -> dict[int, list[AssignmentView]]:
+        if not dossier_ids:
+            return {}
+        rows = (
+            await self.session.execute(
+                select(DossierAssignment, Service.code, User.name, User.phone)
+                .join(User, User.id == DossierAssignment.user_id)
+                .outerjoin(Service, Service.id == DossierAssignment.service_id)
+                .where(DossierAssignment.dossier_id.in_(dossier_ids))
+                .order_by(DossierAssignment.since, DossierAssignment.id)
+            )
+        ).all()
+        result: dict[int, list[AssignmentView]] = {}
+        for a, code, name, phone in rows:
+            result.setdefault(a.dossier_id, []).append(
+                AssignmentView(a.id, a.role, code, a.user_id, name, phone, a.since, a.until, a.reason, a.end_reason)
+            )
+        return result
+
+    # ------------------------------------------------------------------ pages: caseloads and choices
+
+    async def caseload_counts(self, casemanager_id: int) -> dict[str, int]:
+        """Per status, the dossiers of which the user is the current casemanager (one GROUP BY query)."""
+        rows = (
+            await self.session.execute(
+                select(Dossier.status, func.count(Dossier.id))
+                .where(Dossier.casemanager_id == casemanager_id)
+                .group_by(Dossier.status)
+            )
+        ).all()
+        counts = dict.fromkeys(rules.STATUSES, 0)
+        counts.update({status: count for status, count in rows})
+        return counts
+
+    async def rows(
+        self,
+        *,
+        casemanager_id: int | None = None,
+        accountmanager_id: int | None = None,
+        status: str | None = None,
+        service: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[DossierRow]:
+        """Dossier lines for the "Mijn dossiers" page, always within what the actor may read."""
+        casemanager = aliased(User)
+        columns = [
+            Dossier.id,
+            Dossier.ref,
+            Dossier.subject,
+            Dossier.status,
+            Dossier.client_id,
+            Client.name,
+            Dossier.casemanager_id,
+            casemanager.name,
+            Dossier.opened_at,
+        ]
+        query = (
+            select(*columns)
+            .join(Client, Client.id == Dossier.client_id)
+            .join(casemanager, casemanager.id == Dossier.casemanager_id)
+            .where(visible_dossiers_clause(self.actor))
+        )
+        if accountmanager_id is not None:
+            mine = aliased(DossierAssignment)  # aliased: the access filter has its own subquery on assignments
+            query = (
+                query.add_columns(Service.code)
+                .join(
+                    mine,
+                    and_(
+                        mine.dossier_id == Dossier.id,
+                        mine.user_id == accountmanager_id,
+                        mine.role == ACCOUNTMANAGER,
+                        mine.until.is_(None),
+                    ),
+                )
+                .join(Service, Service.id == mine.service_id)
+                .order_by(Service.code)
+            )
+        query = self._filtered(query, status, casemanager_id, service.upper() if service else None)
+        query = query.order_by(Dossier.opened_at.desc(), Dossier.id.desc()).limit(limit).offset(offset)
+        rows = (await self.session.execute(query)).all()
+        self.audit.record(Action.SEARCH, "dossier", detail="Mijn dossiers")
+        return [DossierRow(*row) for row in rows]
+
+    async def casemanager_choices(self) -> list[Person]:
+        """Active casemanagers with their current caseload (and cap), for the select lists."""
+        load = (
+            select(Dossier.casemanager_id, func.count(Dossier.id).label("n"))
+            .where(Dossier.status != rules.CLOSED)
+            .group_by(Dossier.casemanager_id)
+            .subquery()
+        )
+        rows = (
+            await self.session.execute(
+                select(User.id, User.name, User.phone, User.max_caseload, func.coalesce(load.c.n, 0))
+                .join(UserRole, and_(UserRole.user_id == User.id, UserRole.role == CASEMANAGER))
+                .outerjoin(load, load.c.casemanager_id == User.id)
+                .where(User.is_active.is_(True))
+                .order_by(User.name)
+            )
+        ).all()
+        return [
+            Person(uid, name, phone, f"{n} open" + (f", maximum {cap}" if cap is not None else ""))
+            for uid, name, phone, cap, n in rows
+        ]
+
+    async def accountmanager_choices(self) -> dict[str, list[Person]]:
+        """Per active service code, its active accountmanagers (one query)."""
+        rows = (
+            await self.session.execute(
+                select(Service.code, User.id, User.name, User.phone)
+                .join(user_services, user_services.c.service_id == Service.id)
+                .join(User, User.id == user_services.c.user_id)
+                .join(UserRole, and_(UserRole.user_id == User.id, UserRole.role == ACCOUNTMANAGER))
+                .where(User.is_active.is_(True), Service.is_active.is_(True))
+                .order_by(Service.code, User.name)
+            )
+        ).all()
+        result: dict[str, list[Person]] = {}
+        for code, uid, name, phone in rows:
+            result.setdefault(code, []).append(Person(uid, name, phone))
+        return result
+
+    async def services(self) -> list[tuple[str, str]]:
+        rows = await self.session.execute(
+            select(Service.code, Service.name).where(Service.is_active.is_(True)).order_by(Service.code)
+        )
+        return [(code, name) for code, name in rows.all()]
+
+    # ------------------------------------------------------------------ changing
+
+    async def create(
+        self,
+        *,
+        client_id: int | None,
+        subject: str | None,
+        casemanager_id: int | None,
+        assignments: list[AccountmanagerRequest] | None = None,
+    ) -> DossierView:
+        if not self.actor.has(Role.CASEMANAGER, Role.ADMIN):
+            raise Forbidden("Alleen casemanagers en functioneel beheer openen dossiers.")
+        requests = list(assignments or [])
+        errors = rules.check_subject(subject)
+        client = await self.session.get(Client, client_id) if client_id else None
+        if client is None:
+            errors.append(FieldError("client_id", "Kies een bestaande klant" if client_id else "Kies een klant"))
+        candidates = await self._candidates([casemanager_id, *(r.accountmanager_id for r in requests)])
+        casemanager = self._check_casemanager(casemanager_id, candidates, errors)
+        services = await self._service_ids([r.service for r in requests])
+        for index, request in enumerate(requests):
+            self._check_accountmanager(request, services, candidates, errors, f"assignments[{index}]")
+        if errors:
+            raise InvalidInput(errors)
+        twice = [code for code, n in Counter(r.service.strip().upper() for r in requests).items() if n > 1]
+        if twice:
+            raise Conflict(f"Per dienst is er één actieve accountmanager; {', '.join(twice)} staat er meer dan eens in")
+        assert casemanager is not None and client is not None
+        await self._check_caseload(casemanager)
+
+        now = _now()
+        dossier_id = await self._insert_with_reference(
+            {
+                "client_id": client.id,
+                "subject": (subject or "").strip(),
+                "status": rules.OPEN,
+                "opened_at": now,
+                "casemanager_id": casemanager.id,
+            },
+            now,
+        )
+        reason = "Dossier geopend"
+        self.session.add(self._assignment(dossier_id, CASEMANAGER, None, casemanager.id, now, reason))
+        for request in requests:
+            service_id = services[request.service.strip().upper()]
+            assert request.accountmanager_id is not None
+            self.session.add(
+                self._assignment(dossier_id, ACCOUNTMANAGER, service_id, request.accountmanager_id, now, reason)
+            )
+        await self._flush_assignments()
+        view = await self.load(dossier_id)
+        self.audit.record(
+            Action.CREATE, "dossier", dossier_id, client_pseudonym=view.client_pseudonym, detail=view.dossier.ref
+        )
+        return view
+
+    async def update(
+        self,
+        dossier_id: int,
+        *,
+        version: int | None,
+        subject: str | None = None,
+        status: str | None = None,
+        outcome: str | None = None,
+        casemanager_id: int | None = None,
+        reason: str | None = None,
+    ) -> DossierView:
+        view = await self.require(dossier_id, Access.WRITE)
+        dossier = view.dossier
+        if version is None:
+            raise InvalidInput.single("version", "De versie van het dossier ontbreekt; laad het dossier opnieuw")
+        if version != dossier.version:
+            raise Conflict(STALE)
+        errors: list[FieldError] = []
+        if subject is not None:
+            errors += rules.check_subject(subject)
+        new_status = status or None
+        errors += rules.check_status_change(dossier.status, new_status, outcome or None)
+        changing_casemanager = casemanager_id is not None and casemanager_id != dossier.casemanager_id
+        casemanager: _Candidate | None = None
+        if changing_casemanager:
+            errors += rules.check_reason(reason, required=True)
+            candidates = await self._candidates([casemanager_id])
+            casemanager = self._check_casemanager(casemanager_id, candidates, errors)
+        else:
+            errors += rules.check_reason(reason, required=False)
+        if errors:
+            raise InvalidInput(errors)
+        final_status = new_status or dossier.status
+        if casemanager is not None and final_status != rules.CLOSED:
+            await self._check_caseload(casemanager)
+
+        now = _now()
+        text = (reason or "").strip()
+        changes: list[str] = []
+        if subject is not None and subject.strip() != dossier.subject:
+            dossier.subject = subject.strip()
+            changes.append("onderwerp")
+        if new_status and new_status != dossier.status:
+            if rules.is_closing(dossier.status, new_status):
+                dossier.outcome = outcome
+                dossier.closed_at = now
+            changes.append(f"status {dossier.status} → {new_status}")
+            dossier.status = new_status
+        if casemanager is not None:
+            dossier.casemanager_id = casemanager.id
+            changes.append(f"casemanager → {casemanager.name}")
+        if not changes:
+            self.audit.record(Action.READ, "dossier", dossier.id, client_pseudonym=view.client_pseudonym)
+            return view
+        # The dossier row first: its version check (WHERE version = …) fails fast when someone else was quicker.
+        await self._flush_dossier()
+        if casemanager is not None:
+            current = view.current_casemanager
+            if current is not None:
+                await self._end_assignment(current.id, now, text)
+            self.session.add(self._assignment(dossier.id, CASEMANAGER, None, casemanager.id, now, text))
+            await self._flush_assignments()
+        self.audit.record(
+            Action.UPDATE, "dossier", dossier.id, client_pseudonym=view.client_pseudonym, detail="; ".join(changes)
+        )
+        return await self.load(dossier.id)
+
+    async def assign_accountmanager(
+        self, dossier_id: int, service: str, *, accountmanager_id: int | None, reason: str | None = None
+    ) -> DossierView:
+        """Make ``accountmanager_id`` the service's accountmanager on the dossier, ending the current one."""
+        view = await self.require(dossier_id, Access.WRITE)
+        errors = rules.check_reason(reason, required=False)
+        request = AccountmanagerRequest(service, accountmanager_id)
+        services = await self._service_ids([service])
+        candidates = await self._candidates([accountmanager_id])
+        self._check_accountmanager(request, services, candidates, errors, "")
+        if errors:
+            raise InvalidInput(errors)
+        code = service.strip().upper()
+        current = next((a for a in view.current_accountmanagers if a.service == code), None)
+        if current is not None and current.user_id == accountmanager_id:  # already so: nothing changes
+            self.audit.record(Action.READ, "dossier", view.dossier.id, client_pseudonym=view.client_pseudonym)
+            return view
+        now = _now()
+        text = (reason or "").strip()
+        # A new version of the dossier: forms showing the old assignments are stale now, and of two requests
+        # changing the same dossier at once the second fails here instead of overwriting the first.
+        view.dossier.updated_at = now
+        await self._flush_dossier()
+        if current is not None:
+            await self._end_assignment(current.id, now, text)
+        assert accountmanager_id is not None
+        self.session.add(
+            self._assignment(view.dossier.id, ACCOUNTMANAGER, services[code], accountmanager_id, now, text)
+        )
+        await self._flush_assignments()
+        self.audit.record(
+            Action.UPDATE,
+            "dossier",
+            view.dossier.id,
+            client_pseudonym=view.client_pseudonym,
+            detail=f"accountmanager {code} → {candidates[accountmanager_id].name}",
+        )
+        return await self.load(view.dossier.id)
+
+    # ------------------------------------------------------------------ helpers
+
+    def _assignment(
+        self, dossier_id: int, role: str, service_id: int | None, user_id: int, now: datetime, reason: str
+    ) -> DossierAssignment:
+        return DossierAssignment(
+            dossier_id=dossier_id,
+            role=role,
+            service_id=service_id,
+            user_id=user_id,
+            since=now,
+            assigned_by_id=self.actor.id,
+            reason=reason,
+        )
+
+    async def _end_assignment(self, assignment_id: int, now: datetime, reason: str) -> None:
+        assignment = await self.session.get(DossierAssignment, assignment_id)
+        assert assignment is not None
+        assignment.until = now
+        assignment.ended_by_id = self.actor.id
+        assignment.end_reason = reason
+        await self.session.flush()  # ended before its successor starts (one active accountmanager per service)
+
+    async def _flush_assignments(self) -> None:
+        try:
+            await self.session.flush()
+        except IntegrityError:
+            raise Conflict("Deze dienst heeft al een actieve accountmanager op dit dossier") from None
+
+    async def _flush_dossier(self) -> None:
+        try:
+            await self.session.flush()
+        except StaleDataError:
+            raise Conflict(STALE) from None
+
+    async def _insert_with_reference(self, values: dict[str, Any], now: datetime) -> int:
+        """Insert the dossier under the next free reference of the year; retry when another request took it.
+
+        PostgreSQL aborts a transaction on a unique violation, so each attempt runs in a savepoint there. SQLite only
+        undoes the failing statement (and its savepoints would commit the outer transaction), so it retries plainly.
+        """
+        year = now.astimezone(AMSTERDAM).year
+        use_savepoint = self.session.get_bind().dialect.name == "postgresql"
+        for _ in range(REFERENCE_ATTEMPTS):
+            highest = await self.session.scalar(select(func.max(Dossier.ref)).where(Dossier.ref.like(f"D-{year}-%")))
+            try:
+                ref = rules.next_reference(year, highest)
+            except ValueError:
+                raise Conflict(f"De dossiernummers voor {year} zijn op") from None
+            statement = (
+                insert(Dossier.__table__)
+                .values(ref=ref, version=1, created_at=now, updated_at=now, **values)
+                .returning(Dossier.__table__.c.id)
+            )
+            try:
+                if use_savepoint:
+                    async with self.session.begin_nested():
+                        return (await self.session.execute(statement)).scalar_one()
+                return (await self.session.execute(statement)).scalar_one()
+            except IntegrityError:
+                continue
+        raise Conflict("Er kon geen dossiernummer worden toegekend; probeer het opnieuw")
+
+    async def _candidates(self, user_ids: list[int | None]) -> dict[int, _Candidate]:
+        ids = {uid for uid in user_ids if uid}
+        if not ids:
+            return {}
+        users = (await self.session.scalars(select(User).where(User.id.in_(ids)))).all()
+        return {
+            u.id: _Candidate(u.id, u.name, u.is_active, set(u.roles), set(u.service_codes), u.max_caseload)
+            for u in users
+        }
+
+    @staticmethod
+    def _check_casemanager(
+        casemanager_id: int | None, candidates: dict[int, _Candidate], errors: list[FieldError]
+    ) -> _Candidate | None:
+        if not casemanager_id:
+            errors.append(FieldError("casemanager_id", "Kies een casemanager"))
+            return None
+        candidate = candidates.get(casemanager_id)
+        if candidate is None:
+            errors.append(FieldError("casemanager_id", f"Onbekende medewerker {casemanager_id}"))
+            return None
+        if not candidate.active or CASEMANAGER not in candidate.roles:
+            errors.append(FieldError("casemanager_id", f"{candidate.name} is geen actieve casemanager"))
+            return None
+        return candidate
+
+    @staticmethod
+    def _check_accountmanager(
+        request: AccountmanagerRequest,
+        services: dict[str, int],
+        candidates: dict[int, _Candidate],
+        errors: list[FieldError],
+        prefix: str,
+    ) -> None:
+        service_field = f"{prefix}.service" if prefix else "service"
+        person_field = f"{prefix}.accountmanager_id" if prefix else "accountmanager_id"
+        code = (request.service or "").strip().upper()
+        if code not in services:
+            errors.append(FieldError(service_field, f"Onbekende dienst '{request.service}'"))
+            return
+        if not request.accountmanager_id:
+            errors.append(FieldError(person_field, f"Kies een accountmanager voor {code}"))
+            return
+        candidate = candidates.get(request.accountmanager_id)
+        if candidate is None:
+            errors.append(FieldError(person_field, f"Onbekende medewerker {request.accountmanager_id}"))
+        elif not candidate.active or ACCOUNTMANAGER not in candidate.roles:
+            errors.append(FieldError(person_field, f"{candidate.name} is geen actieve accountmanager"))
+        elif code not in candidate.services:
+            errors.append(FieldError(person_field, f"{candidate.name} hoort niet bij dienst {code}"))
+
+    async def _service_ids(self, codes: list[str]) -> dict[str, int]:
+        wanted = {(code or "").strip().upper() for code in codes}
+        if not wanted:
+            return {}
+        rows = await self.session.execute(
+            select(Service.code, Service.id).where(Service.code.in_(wanted), Service.is_active.is_(True))
+        )
+        return {code: sid for code, sid in rows.all()}
+
+    async def _check_caseload(self, casemanager: _Candidate) -> None:
+        if casemanager.max_caseload is None:
+            return
+        # Lock the casemanager's row (PostgreSQL) so two assignments at once cannot both pass the cap.
+        await self.session.execute(select(User.id).where(User.id == casemanager.id).with_for_update())
+        open_count = await self.session.scalar(
+            select(func.count(Dossier.id)).where(
+                Dossier.casemanager_id == casemanager.id, Dossier.status != rules.CLOSED
+            )
+        )
+        refusal = rules.caseload_refusal(casemanager.name, open_count or 0, casemanager.max_caseload)
+        if refusal:
+            raise InvalidInput.single("casemanager_id", refusal)
