@@ -118,7 +118,16 @@ def test_cursor_round_trip() -> None:
 
 
 def test_a_new_source_is_one_line() -> None:
-    assert [source.__name__ for source in TIMELINE_SOURCES] == ["contact_entries", "assignment_entries"]
+    assert [source.__name__ for source in TIMELINE_SOURCES] == [
+        "contact_entries",
+        "assignment_entries",
+        "commitment_entries",
+        "commitment_closed_entries",
+        "handoff_entries",
+        "handoff_decided_entries",
+        "escalation_entries",
+        "escalation_answered_entries",
+    ]
 
 
 async def count_queries(app, client, url: str) -> int:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from litestar import Request, Response, get, patch, post, put
@@ -21,15 +22,19 @@ from casemgmt.audit.services import AuditLog
 from casemgmt.auth.guards import requires_employee, requires_role
 from casemgmt.auth.identity import CurrentUser
 from casemgmt.auth.roles import Role
+from casemgmt.commitments.services import CommitmentService
 from casemgmt.contacts.forms import ContactForm, blank_contact_form, parse_contact_form
 from casemgmt.contacts.services import ContactService
 from casemgmt.dossiers import rules
 from casemgmt.dossiers.access import Access
 from casemgmt.dossiers.presentation import FMT
+from casemgmt.dossiers.promises import parse_due, promises_context
 from casemgmt.dossiers.schemas import AccountmanagerAssignment, DossierCreate, DossierUpdate
 from casemgmt.dossiers.services import AccountmanagerRequest, DossierService
 from casemgmt.dossiers.timeline import Cursor
 from casemgmt.errors import Conflict, DomainError, FieldError, InvalidInput
+from casemgmt.handoffs.services import HandoffService
+from casemgmt.signals.services import dossier_figures
 from casemgmt.web.pages import page_or_fragment, wants_fragment
 
 TAGS = ["dossiers"]
@@ -79,7 +84,15 @@ async def api_list_dossiers(
 async def api_get_dossier(
     dossier_id: int, db_session: AsyncSession, actor: CurrentUser, audit: AuditLog
 ) -> dict[str, Any]:
-    return (await _service(db_session, actor, audit).get(dossier_id)).as_json()
+    view = await _service(db_session, actor, audit).get(dossier_id)
+    figures = (await dossier_figures(db_session, [dossier_id], datetime.now(UTC)))[dossier_id]
+    return {
+        **view.as_json(),
+        "handoff_count": figures.handoff_count,
+        "services_visited": figures.services_visited,
+        "ping_pong": figures.ping_pong,
+        "signals": figures.signals,
+    }
 
 
 @patch(
@@ -334,6 +347,8 @@ async def _dossier_context(
             for code, name in await dossiers.services()
             if code in accountmanagers or code in current
         ]
+    participants = [a.user_id for a in view.current_accountmanagers] + [view.dossier.casemanager_id]
+    context.update(await promises_context(db_session, actor, audit, view.dossier.id, participants))
     if view.access >= Access.CONTACT:
         context["unlinked"] = await contacts.unlinked(view.dossier.client_id)
         context["contact_services"] = await dossiers.services()
@@ -591,6 +606,62 @@ async def log_contact_on_dossier(
     return Template("dossiers/_contact_logged.html", context=context, headers={"Vary": "HX-Request"})
 
 
+@post("/dossiers/{dossier_id:int}/toezeggingen", include_in_schema=False, guards=[requires_employee])
+async def make_commitment(
+    request: Request[Any, Any, Any],
+    dossier_id: int,
+    db_session: AsyncSession,
+    actor: CurrentUser,
+    audit: AuditLog,
+    data: Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)],
+) -> Template | Redirect:
+    """Record a commitment to the dossier's client (toezegging) from the dossier page."""
+    view = await _service(db_session, actor, audit).require(dossier_id, Access.CONTACT)
+
+    async def change() -> Any:
+        owner = _number(data.get("owner_id", ""))
+        if owner is None:
+            raise InvalidInput.single("owner_id", "Kies wie de toezegging nakomt")
+        return await CommitmentService(db_session, actor, audit).make(
+            client_id=view.dossier.client_id,
+            dossier_id=dossier_id,
+            kind=data.get("kind", ""),
+            description=data.get("description", ""),
+            owner_id=owner,
+            due_at=parse_due(data.get("due_at", "")),
+        )
+
+    return await _after_change(
+        request, db_session, actor, audit, dossier_id, "commitment", dict(data), change, "Toezegging vastgelegd."
+    )
+
+
+@post("/dossiers/{dossier_id:int}/overdrachten", include_in_schema=False, guards=[requires_employee])
+async def request_handoff(
+    request: Request[Any, Any, Any],
+    dossier_id: int,
+    db_session: AsyncSession,
+    actor: CurrentUser,
+    audit: AuditLog,
+    data: Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)],
+) -> Template | Redirect:
+    """Hand the question over to another service, with the context the receiver needs."""
+
+    def change() -> Awaitable[Any]:
+        return HandoffService(db_session, actor, audit).request(
+            dossier_id=dossier_id,
+            to_service=data.get("to_service", ""),
+            to_employee_id=_number(data.get("to_employee_id", "")),
+            reason=data.get("reason", ""),
+            context=data.get("context", ""),
+            from_service=data.get("from_service") or None,
+        )
+
+    return await _after_change(
+        request, db_session, actor, audit, dossier_id, "handoff", dict(data), change, "Overdracht aangevraagd."
+    )
+
+
 PAGE_HANDLERS: list[Any] = [
     my_dossiers,
     new_dossier,
@@ -602,4 +673,6 @@ PAGE_HANDLERS: list[Any] = [
     change_accountmanager,
     link_contact,
     log_contact_on_dossier,
+    make_commitment,
+    request_handoff,
 ]

@@ -37,6 +37,7 @@ from casemgmt.dossiers.access import (
 from casemgmt.dossiers.models import Dossier, DossierAssignment
 from casemgmt.dossiers.timeline import DEFAULT_LIMIT, Cursor, TimelinePage, clamp_limit, read_timeline
 from casemgmt.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
+from casemgmt.signals.services import open_promises
 
 STALE = "Dit dossier is intussen gewijzigd; laad opnieuw"
 DOSSIER_NOT_FOUND = "Dossier niet gevonden"
@@ -531,6 +532,7 @@ class DossierService:
             changes.append("onderwerp")
         if new_status and new_status != dossier.status:
             if rules.is_closing(dossier.status, new_status):
+                await self._refuse_closing_with_open_promises(dossier.id)
                 dossier.outcome = outcome
                 dossier.closed_at = now
             changes.append(f"status {dossier.status} → {new_status}")
@@ -553,6 +555,15 @@ class DossierService:
             Action.UPDATE, "dossier", dossier.id, client_pseudonym=view.client_pseudonym, detail="; ".join(changes)
         )
         return await self.load(dossier.id)
+
+    async def _refuse_closing_with_open_promises(self, dossier_id: int) -> None:
+        """A dossier closes only when nothing promised is still open (seed: promises kept or explicitly ended)."""
+        blocking = await open_promises(self.session, dossier_id)
+        if blocking:
+            raise InvalidInput(
+                [FieldError("status", item) for item in blocking],
+                "Dit dossier kan nog niet worden gesloten: " + "; ".join(blocking),
+            )
 
     async def assign_accountmanager(
         self, dossier_id: int, service: str, *, accountmanager_id: int | None, reason: str | None = None

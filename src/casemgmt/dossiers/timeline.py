@@ -23,10 +23,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from casemgmt.auth.models import User
+from casemgmt.commitments.models import Commitment
 from casemgmt.contacts.models import Contact
 from casemgmt.directory.models import Service
 from casemgmt.dossiers.models import DossierAssignment
 from casemgmt.errors import InvalidInput
+from casemgmt.escalations.models import Escalation
+from casemgmt.handoffs.models import Handoff
 
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 100
@@ -182,9 +185,205 @@ async def assignment_entries(
     ]
 
 
+# -- promises (issue 4): commitments, handoffs and escalations, each when made and when closed ----------------------
+
+
+async def commitment_entries(
+    session: AsyncSession, dossier_id: int, cursor: Cursor | None, limit: int
+) -> list[TimelineEntry]:
+    """Commitments at the moment they were made."""
+    owner, maker = aliased(User), aliased(User)
+    query = (
+        select(Commitment, owner.name, maker.name)
+        .join(owner, owner.id == Commitment.owner_id)
+        .join(maker, maker.id == Commitment.made_by_id)
+        .where(Commitment.dossier_id == dossier_id)
+        .order_by(Commitment.made_at.desc(), Commitment.id.desc())
+        .limit(limit)
+    )
+    condition = before_clause("commitment", Commitment.made_at, Commitment.id, cursor)
+    if condition is not None:
+        query = query.where(condition)
+    return [
+        TimelineEntry(
+            "commitment",
+            c.made_at,
+            c.id,
+            {
+                "kind": c.kind,
+                "description": c.description,
+                "owner": {"id": c.owner_id, "name": owner_name},
+                "made_by": {"id": c.made_by_id, "name": maker_name},
+                "due_at": c.due_at,
+                "status": c.status,
+            },
+        )
+        for c, owner_name, maker_name in (await session.execute(query)).all()
+    ]
+
+
+async def commitment_closed_entries(
+    session: AsyncSession, dossier_id: int, cursor: Cursor | None, limit: int
+) -> list[TimelineEntry]:
+    """Commitments at the moment they were fulfilled, missed or cancelled."""
+    closer = aliased(User)
+    query = (
+        select(Commitment, closer.name)
+        .outerjoin(closer, closer.id == Commitment.closed_by_id)
+        .where(Commitment.dossier_id == dossier_id, Commitment.closed_at.is_not(None))
+        .order_by(Commitment.closed_at.desc(), Commitment.id.desc())
+        .limit(limit)
+    )
+    condition = before_clause("commitment_closed", Commitment.closed_at, Commitment.id, cursor)  # type: ignore[arg-type]
+    if condition is not None:
+        query = query.where(condition)
+    return [
+        TimelineEntry(
+            "commitment_closed",
+            c.closed_at,
+            c.id,
+            {
+                "kind": c.kind,
+                "description": c.description,
+                "status": c.status,
+                "kept_on_time": c.kept_on_time,
+                "note": c.note,
+                "due_at": c.due_at,
+                "closed_by": {"id": c.closed_by_id, "name": closer_name} if c.closed_by_id else None,
+            },
+        )
+        for c, closer_name in (await session.execute(query)).all()
+        if c.closed_at is not None
+    ]
+
+
+def _handoff_query(dossier_id: int) -> Any:
+    from_service, to_service, sender, receiver = aliased(Service), aliased(Service), aliased(User), aliased(User)
+    return (
+        select(Handoff, from_service.code, to_service.code, sender.name, receiver.name)
+        .join(from_service, from_service.id == Handoff.from_service_id)
+        .join(to_service, to_service.id == Handoff.to_service_id)
+        .join(sender, sender.id == Handoff.from_employee_id)
+        .outerjoin(receiver, receiver.id == Handoff.to_employee_id)
+        .where(Handoff.dossier_id == dossier_id)
+    )
+
+
+def _handoff_data(h: Handoff, from_code: str, to_code: str, sender: str, receiver: str | None) -> dict[str, Any]:
+    return {
+        "from_service": from_code,
+        "to_service": to_code,
+        "from_employee": {"id": h.from_employee_id, "name": sender},
+        "to_employee": {"id": h.to_employee_id, "name": receiver} if h.to_employee_id else None,
+        "reason": h.reason,
+        "context": h.context,
+        "status": h.status,
+        "decision_reason": h.decision_reason,
+    }
+
+
+async def handoff_entries(
+    session: AsyncSession, dossier_id: int, cursor: Cursor | None, limit: int
+) -> list[TimelineEntry]:
+    """Handoffs at the moment they were requested, with the context the receiver needs."""
+    query = _handoff_query(dossier_id).order_by(Handoff.requested_at.desc(), Handoff.id.desc()).limit(limit)
+    condition = before_clause("handoff", Handoff.requested_at, Handoff.id, cursor)
+    if condition is not None:
+        query = query.where(condition)
+    return [
+        TimelineEntry("handoff", h.requested_at, h.id, _handoff_data(h, *rest))
+        for h, *rest in (await session.execute(query)).all()
+    ]
+
+
+async def handoff_decided_entries(
+    session: AsyncSession, dossier_id: int, cursor: Cursor | None, limit: int
+) -> list[TimelineEntry]:
+    """Handoffs at the moment they were accepted, declined or cancelled."""
+    query = (
+        _handoff_query(dossier_id)
+        .where(Handoff.decided_at.is_not(None))
+        .order_by(Handoff.decided_at.desc(), Handoff.id.desc())
+        .limit(limit)
+    )
+    condition = before_clause("handoff_decided", Handoff.decided_at, Handoff.id, cursor)  # type: ignore[arg-type]
+    if condition is not None:
+        query = query.where(condition)
+    return [
+        TimelineEntry("handoff_decided", h.decided_at, h.id, _handoff_data(h, *rest))
+        for h, *rest in (await session.execute(query)).all()
+        if h.decided_at is not None
+    ]
+
+
+def _escalation_query(dossier_id: int) -> Any:
+    asker, answerer = aliased(User), aliased(User)
+    return (
+        select(Escalation, Service.code, asker.name, answerer.name)
+        .join(Service, Service.id == Escalation.service_id)
+        .join(asker, asker.id == Escalation.asked_by_id)
+        .outerjoin(answerer, answerer.id == Escalation.answered_by_id)
+        .where(Escalation.dossier_id == dossier_id)
+    )
+
+
+def _escalation_data(e: Escalation, service: str, asker: str, answerer: str | None) -> dict[str, Any]:
+    return {
+        "service": service,
+        "question": e.question,
+        "asked_by": {"id": e.asked_by_id, "name": asker},
+        "due_at": e.due_at,
+        "status": e.status,
+        "answer": e.answer,
+        "answered_by": {"id": e.answered_by_id, "name": answerer} if e.answered_by_id else None,
+        "within_norm": e.within_norm,
+        "reusable": e.reusable,
+    }
+
+
+async def escalation_entries(
+    session: AsyncSession, dossier_id: int, cursor: Cursor | None, limit: int
+) -> list[TimelineEntry]:
+    """Escalations at the moment the KCC asked them."""
+    query = _escalation_query(dossier_id).order_by(Escalation.asked_at.desc(), Escalation.id.desc()).limit(limit)
+    condition = before_clause("escalation", Escalation.asked_at, Escalation.id, cursor)
+    if condition is not None:
+        query = query.where(condition)
+    return [
+        TimelineEntry("escalation", e.asked_at, e.id, _escalation_data(e, *rest))
+        for e, *rest in (await session.execute(query)).all()
+    ]
+
+
+async def escalation_answered_entries(
+    session: AsyncSession, dossier_id: int, cursor: Cursor | None, limit: int
+) -> list[TimelineEntry]:
+    """Escalations at the moment they were answered."""
+    query = (
+        _escalation_query(dossier_id)
+        .where(Escalation.answered_at.is_not(None))
+        .order_by(Escalation.answered_at.desc(), Escalation.id.desc())
+        .limit(limit)
+    )
+    condition = before_clause("escalation_answered", Escalation.answered_at, Escalation.id, cursor)  # type: ignore[arg-type]
+    if condition is not None:
+        query = query.where(condition)
+    return [
+        TimelineEntry("escalation_answered", e.answered_at, e.id, _escalation_data(e, *rest))
+        for e, *rest in (await session.execute(query)).all()
+        if e.answered_at is not None
+    ]
+
+
 TIMELINE_SOURCES: tuple[TimelineSource, ...] = (
     contact_entries,
     assignment_entries,
+    commitment_entries,
+    commitment_closed_entries,
+    handoff_entries,
+    handoff_decided_entries,
+    escalation_entries,
+    escalation_answered_entries,
 )
 """Every kind of entry on the timeline. A new kind is one function above and one line here."""
 

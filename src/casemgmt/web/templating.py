@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 from litestar.plugins.jinja import JinjaTemplateEngine
 
 from casemgmt.auth.identity import CurrentUser
 from casemgmt.auth.roles import ROLE_LABELS, Role
+from casemgmt.commitments.rules import KIND_LABELS as COMMITMENT_KIND_LABELS
 from casemgmt.web.formatting import format_date, format_moment, time_left
 from casemgmt.web.navigation import navigation_for
 
@@ -50,6 +52,8 @@ def configure_templates(engine: JinjaTemplateEngine) -> None:
     env.filters.update(moment=format_moment, date_nl=format_date)
     env.globals.update(
         time_left=time_left,
+        utcnow=lambda: datetime.now(UTC),
+        commitment_kinds=COMMITMENT_KIND_LABELS,
         user_of=user_of,
         flashes=flashes,
         navigation_for=navigation_for,
