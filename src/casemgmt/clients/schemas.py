@@ -121,4 +121,16 @@ def routing_json(view: RoutingView) -> dict[str, Any]:
             for dossier in view.dossiers
         ],
         "representatives": [representative_json(r) for r in view.representatives],
+        "commitments": [
+            {
+                "id": a.id,
+                "kind": a.kind,
+                "description": a.description,
+                "due_at": a.due_at,
+                "owner": {"id": a.owner.id, "name": a.owner.name, "phone": a.owner.phone},
+                "service": a.service,
+                "dossier_ref": a.dossier_ref,
+            }
+            for a in view.agreements
+        ],
     }

@@ -24,6 +24,7 @@ from casemgmt.auth.models import User
 from casemgmt.auth.roles import EMPLOYEE_ROLES, Role
 from casemgmt.clients import rules
 from casemgmt.clients.models import Client, Representative
+from casemgmt.commitments.models import Commitment
 from casemgmt.directory.models import Service
 from casemgmt.dossiers.models import Dossier, DossierAssignment
 from casemgmt.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -100,6 +101,21 @@ class RoutingView:
     client: Client
     dossiers: list[RoutingDossier]
     representatives: list[Representative]
+    agreements: list[OpenAgreement] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class OpenAgreement:
+    """An open commitment to the client with its owner's direct line, so the KCC can connect the caller to the
+    person who promised (seed scenarios 6 and 7)."""
+
+    id: int
+    kind: str
+    description: str
+    due_at: datetime
+    owner: Person
+    service: str | None
+    dossier_ref: str | None
 
 
 @dataclass(frozen=True)
@@ -246,7 +262,7 @@ class ClientService:
     # routing view -----------------------------------------------------------------------------------------------
 
     async def routing(self, client_id: int, today: date | None = None) -> RoutingView:
-        """Open dossiers with casemanager and accountmanagers per service, and today's representatives: 4 queries."""
+        """Open dossiers with owners and direct lines, today's representatives and open agreements: 5 queries."""
         self._require_employee()
         client = await self._client(client_id)
         today = today or today_in_amsterdam()
@@ -287,8 +303,33 @@ class ClientService:
                     AccountmanagerLine(row[1], row[2], row[3], row[4], Person(row[5], row[6], row[7]))
                 )
         representatives = await self._current_representatives(client.id, today)
+        agreements = await self._open_agreements(client.id)
         self.audit.record(Action.READ, "routing_view", client.id, client_pseudonym=client.pseudonym)
-        return RoutingView(client, list(dossiers.values()), representatives)
+        return RoutingView(client, list(dossiers.values()), representatives, agreements)
+
+    async def _open_agreements(self, client_id: int) -> list[OpenAgreement]:
+        rows = await self.session.execute(
+            select(
+                Commitment.id,
+                Commitment.kind,
+                Commitment.description,
+                Commitment.due_at,
+                User.id,
+                User.name,
+                User.phone,
+                Service.code,
+                Dossier.ref,
+            )
+            .join(User, User.id == Commitment.owner_id)
+            .outerjoin(Service, Service.id == Commitment.service_id)
+            .outerjoin(Dossier, Dossier.id == Commitment.dossier_id)
+            .where(Commitment.client_id == client_id, Commitment.status == "open")
+            .order_by(Commitment.due_at)
+        )
+        return [
+            OpenAgreement(row[0], row[1], row[2], row[3], Person(row[4], row[5], row[6]), row[7], row[8])
+            for row in rows
+        ]
 
     async def _current_representatives(self, client_id: int, today: date) -> list[Representative]:
         statement = (
