@@ -249,5 +249,35 @@ def test_demo_command_prepares_a_fresh_sqlite_database(tmp_path) -> None:
     import sqlite3
 
     with sqlite3.connect(database) as connection:
-        assert connection.execute("SELECT count(*) FROM dossiers").fetchone()[0] == 30
+        assert (
+            connection.execute("SELECT count(*) FROM dossiers").fetchone()[0] == 31
+        )  # the 30 planned dossiers and the parking-space story
         assert connection.execute("SELECT count(*) FROM clients").fetchone()[0] >= 50
+
+
+async def test_demo_promises_tell_the_parking_space_story(db) -> None:
+    from casemgmt.auth.passwords import Passwords
+    from casemgmt.commitments.models import Commitment
+    from casemgmt.demo import load_demo
+    from casemgmt.demo_promises import PARKING_REF
+    from casemgmt.escalations.models import Escalation
+    from casemgmt.handoffs.models import Handoff
+
+    async with db() as session, session.begin():
+        await load_demo(session, Passwords(cheap=True))
+    async with db() as session, session.begin():
+        await load_demo(session, Passwords(cheap=True))  # twice: nothing more
+    async with db() as session:
+        from sqlalchemy import func, select
+
+        from casemgmt.dossiers.models import Dossier
+
+        parking = await session.scalar(select(Dossier.id).where(Dossier.ref == PARKING_REF))
+        promised = (await session.scalars(select(Commitment).where(Commitment.dossier_id == parking))).all()
+        assert len(promised) == 3 and all(c.status == "open" for c in promised)
+        assert sum(c.kind == "callback" for c in promised) == 2
+        assert await session.scalar(select(func.count()).select_from(Handoff)) == 3
+        assert await session.scalar(select(func.count()).where(Escalation.reusable.is_(True))) == 3
+        kept = await session.scalar(select(func.count()).where(Commitment.kept_on_time.is_(True)))
+        late = await session.scalar(select(func.count()).where(Commitment.kept_on_time.is_(False)))
+        assert kept and late
