@@ -27,21 +27,23 @@ from casemgmt.cli import CasemgmtCLIPlugin
 from casemgmt.clients import controllers as client_controllers
 from casemgmt.commitments import controllers as commitment_controllers
 from casemgmt.contacts import controllers as contact_controllers
+from casemgmt.dashboard import controllers as dashboard_controllers
 from casemgmt.db import create_alchemy_config, create_engine
 from casemgmt.directory import controllers as directory_controllers
 from casemgmt.dossiers import controllers as dossier_controllers
 from casemgmt.escalations import controllers as escalation_controllers
 from casemgmt.handoffs import controllers as handoff_controllers
+from casemgmt.metrics import controllers as metrics_controllers
 from casemgmt.pilots import controllers as pilot_controllers
-from casemgmt.surveys import controllers as survey_controllers
-from casemgmt.worklists import controllers as worklist_controllers
 from casemgmt.settings import Settings
+from casemgmt.surveys import controllers as survey_controllers
 from casemgmt.web.dependencies import DEPENDENCIES
 from casemgmt.web.errors import EXCEPTION_HANDLERS
 from casemgmt.web.home import health, home, overview
 from casemgmt.web.security import add_security_headers
 from casemgmt.web.templating import configure_templates
 from casemgmt.web.transactions import transaction_middleware
+from casemgmt.worklists import controllers as worklist_controllers
 
 API_PREFIX = "/api/v1"
 
@@ -99,6 +101,8 @@ def api_route_handlers() -> list[Any]:
         *worklist_controllers.API_HANDLERS,
         *pilot_controllers.API_HANDLERS,
         *survey_controllers.API_HANDLERS,
+        *metrics_controllers.API_HANDLERS,
+        *dashboard_controllers.API_HANDLERS,
     ]
 
 
@@ -120,6 +124,7 @@ def page_route_handlers() -> list[Any]:
         *worklist_controllers.PAGE_HANDLERS,
         *pilot_controllers.PAGE_HANDLERS,
         *survey_controllers.PAGE_HANDLERS,
+        *dashboard_controllers.PAGE_HANDLERS,
     ]
 
 

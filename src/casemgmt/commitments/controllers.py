@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from litestar import Request, get, post
 from litestar.enums import RequestEncodingType
@@ -60,14 +61,22 @@ def _service(db_session: AsyncSession, actor: CurrentUser, audit: AuditLog) -> C
 # -- API --------------------------------------------------------------------------------------------------------
 
 
-@post("/api/v1/commitments", tags=["toezeggingen"], summary="Record a commitment to a client", status_code=201)
+@post(
+    "/api/v1/commitments",
+    tags=["toezeggingen"],
+    guards=[requires_employee],
+    summary="Record a commitment to a client",
+    status_code=201,
+)
 async def api_make(
     data: CommitmentCreate, db_session: AsyncSession, actor: CurrentUser, audit: AuditLog
 ) -> dict[str, Any]:
     return commitment_json(await _service(db_session, actor, audit).make(**data.model_dump()))
 
 
-@post("/api/v1/commitments/{commitment_id:int}/fulfil", tags=["toezeggingen"], status_code=200)
+@post(
+    "/api/v1/commitments/{commitment_id:int}/fulfil", tags=["toezeggingen"], guards=[requires_employee], status_code=200
+)
 async def api_fulfil(
     commitment_id: int, data: CommitmentFulfil, db_session: AsyncSession, actor: CurrentUser, audit: AuditLog
 ) -> dict[str, Any]:
@@ -75,21 +84,30 @@ async def api_fulfil(
     return commitment_json(await service.fulfil(commitment_id, note=data.note, contact_id=data.contact_id))
 
 
-@post("/api/v1/commitments/{commitment_id:int}/miss", tags=["toezeggingen"], status_code=200)
+@post(
+    "/api/v1/commitments/{commitment_id:int}/miss", tags=["toezeggingen"], guards=[requires_employee], status_code=200
+)
 async def api_miss(
     commitment_id: int, data: CommitmentMiss, db_session: AsyncSession, actor: CurrentUser, audit: AuditLog
 ) -> dict[str, Any]:
     return commitment_json(await _service(db_session, actor, audit).miss(commitment_id, note=data.note))
 
 
-@post("/api/v1/commitments/{commitment_id:int}/cancel", tags=["toezeggingen"], status_code=200)
+@post(
+    "/api/v1/commitments/{commitment_id:int}/cancel", tags=["toezeggingen"], guards=[requires_employee], status_code=200
+)
 async def api_cancel(
     commitment_id: int, data: CommitmentCancel, db_session: AsyncSession, actor: CurrentUser, audit: AuditLog
 ) -> dict[str, Any]:
     return commitment_json(await _service(db_session, actor, audit).cancel(commitment_id, reason=data.reason))
 
 
-@post("/api/v1/commitments/{commitment_id:int}/reassign", tags=["toezeggingen"], status_code=200)
+@post(
+    "/api/v1/commitments/{commitment_id:int}/reassign",
+    tags=["toezeggingen"],
+    guards=[requires_employee],
+    status_code=200,
+)
 async def api_reassign(
     commitment_id: int, data: CommitmentReassign, db_session: AsyncSession, actor: CurrentUser, audit: AuditLog
 ) -> dict[str, Any]:
@@ -97,7 +115,7 @@ async def api_reassign(
     return commitment_json(await service.reassign(commitment_id, owner_id=data.owner_id, reason=data.reason))
 
 
-@get("/api/v1/commitments", tags=["toezeggingen"])
+@get("/api/v1/commitments", tags=["toezeggingen"], guards=[requires_employee])
 async def api_list(
     db_session: AsyncSession,
     actor: CurrentUser,
@@ -136,6 +154,19 @@ async def callbacks_page(
     return page_or_fragment(request, "commitments/callbacks.html", "commitments/_callbacks.html", context)
 
 
+def safe_back(request: Request[Any, Any, Any], back: str | None) -> str:
+    """Where a plain form post returns to: the form's ``back`` path, else the referring page, on this site only."""
+    target = back or request.headers.get("referer") or "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        if parts.scheme not in ("http", "https") or parts.netloc != request.headers.get("host"):
+            return "/"
+        target = parts.path + (f"?{parts.query}" if parts.query else "")
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
 ACTIONS = {"nagekomen": "fulfil", "niet-nagekomen": "miss", "intrekken": "cancel", "overdragen": "reassign"}
 
 
@@ -160,6 +191,7 @@ async def commitment_action(
     if kind is None:
         raise InvalidInput.single("action", "Onbekende handeling")
     note = data.get("note", "")
+    htmx = bool(request.headers.get("hx-request"))
     try:
         if kind == "fulfil":
             contact = data.get("contact_id", "")
@@ -175,20 +207,20 @@ async def commitment_action(
             await service.reassign(commitment_id, owner_id=int(owner), reason=data.get("reason", ""))
         error, status = None, 200
     except InvalidInput as exc:
+        if not htmx:
+            # the error page shows the field's message, not just "Controleer de invoer."
+            raise InvalidInput(exc.errors, "; ".join(e.message for e in exc.errors)) from None
         error, status = "; ".join(e.message for e in exc.errors), 422
     except DomainError as exc:
-        if exc.status_code == 403 or exc.status_code == 404:
+        if exc.status_code in (403, 404) or not htmx:
             raise
         error, status = exc.message, exc.status_code
-    back = data.get("back") or request.headers.get("referer") or "/"
-    if not request.headers.get("hx-request"):
-        if error:
-            raise InvalidInput.single("commitment", error) if status == 422 else DomainError(error)
-        return Redirect(back if back.startswith("/") else "/", status_code=303)
+    if not htmx:
+        return Redirect(safe_back(request, data.get("back")), status_code=303)
     view = await service.get(commitment_id)
     context = {"v": view, "now": datetime.now(UTC), "error": error, "kind_labels": rules.KIND_LABELS}
     headers = {} if error else {"HX-Trigger": "worklist-changed"}
-    return Template("commitments/_row.html", context=context, status_code=422 if error else 200, headers=headers)
+    return Template("commitments/_row.html", context=context, status_code=status, headers=headers)
 
 
 PAGE_HANDLERS: list[Any] = [callbacks_page, commitment_action]

@@ -23,7 +23,7 @@ from casemgmt.commitments.models import Commitment, CommitmentOwnerChange
 from casemgmt.contacts.models import Contact
 from casemgmt.directory.lookup import service_by_code
 from casemgmt.directory.models import Service
-from casemgmt.dossiers.access import Access, involvement_clause
+from casemgmt.dossiers.access import Access
 from casemgmt.dossiers.involvement import dossier_access_for
 from casemgmt.dossiers.models import Dossier, DossierAssignment
 from casemgmt.errors import FieldError, Forbidden, InvalidInput, NotFound
@@ -191,11 +191,10 @@ class CommitmentService:
         self, commitment_id: int, *, note: str = "", contact_id: int | None = None, now: datetime | None = None
     ) -> Commitment:
         if contact_id is not None:
+            # unknown commitment (404) and no right to change it (403) come before a wrong contact (422)
+            commitment, _client = await self._load_for_change(commitment_id)
             contact_client = await self.session.scalar(select(Contact.client_id).where(Contact.id == contact_id))
-            commitment_client = await self.session.scalar(
-                select(Commitment.client_id).where(Commitment.id == commitment_id)
-            )
-            if contact_client is None or contact_client != commitment_client:
+            if contact_client is None or contact_client != commitment.client_id:
                 raise InvalidInput.single("contact_id", "Dit klantcontact hoort niet bij deze klant")
         return await self._transition(commitment_id, rules.Fulfil(contact_id=contact_id, note=note), "fulfil", now)
 
@@ -238,14 +237,17 @@ class CommitmentService:
             return true()
         if not _is_employee(self.actor):
             return false()
+        # Correlated on the commitment itself: the query also (outer-)joins Dossier, which a subquery selecting
+        # from Dossier would be auto-correlated to, leaving it without a FROM clause.
         return or_(
             Commitment.owner_id == self.actor.id,
             Commitment.made_by_id == self.actor.id,
             and_(
                 Commitment.dossier_id.is_not(None),
                 exists(
-                    select(Dossier.id).where(
-                        Dossier.id == Commitment.dossier_id, involvement_clause(self.actor.id, current_only=False)
+                    select(DossierAssignment.id).where(
+                        DossierAssignment.dossier_id == Commitment.dossier_id,
+                        DossierAssignment.user_id == self.actor.id,
                     )
                 ),
             ),
@@ -299,8 +301,7 @@ class CommitmentService:
             query = query.where(Commitment.status == state)
         query = query.order_by(Commitment.due_at, Commitment.id).limit(limit)
         views = [CommitmentView(*row) for row in (await self.session.execute(query)).all()]  # type: ignore[arg-type]
-        for pseudonym in sorted({v.client_pseudonym for v in views}):
-            self.audit.record(Action.READ, "commitment_list", "", client_pseudonym=pseudonym, purpose=audit_purpose)
+        await self.audit.record_reads("commitment_list", (v.client_pseudonym for v in views), purpose=audit_purpose)
         return views
 
     async def get(self, commitment_id: int) -> CommitmentView:

@@ -56,15 +56,23 @@ def escalation_json(escalation: Escalation, service_code: str, now: datetime | N
 # -- API --------------------------------------------------------------------------------------------------------
 
 
-@post("/api/v1/escalations", tags=["escalaties"], summary="Escalate a question to a service", status_code=201)
+@post(
+    "/api/v1/escalations",
+    tags=["escalaties"],
+    guards=[requires_employee],
+    summary="Escalate a question to a service",
+    status_code=201,
+)
 async def api_create(
     data: EscalationCreate, db_session: AsyncSession, actor: CurrentUser, audit: AuditLog
 ) -> dict[str, Any]:
     escalation = await _service(db_session, actor, audit).ask(**data.model_dump())
-    return escalation_json(escalation, data.service.upper())
+    return escalation_json(escalation, data.service.strip().upper())
 
 
-@post("/api/v1/escalations/{escalation_id:int}/answer", tags=["escalaties"], status_code=200)
+@post(
+    "/api/v1/escalations/{escalation_id:int}/answer", tags=["escalaties"], guards=[requires_employee], status_code=200
+)
 async def api_answer(
     escalation_id: int, data: EscalationAnswer, db_session: AsyncSession, actor: CurrentUser, audit: AuditLog
 ) -> dict[str, Any]:
@@ -75,7 +83,7 @@ async def api_answer(
     return escalation_json(escalation, code or "")
 
 
-@get("/api/v1/escalations", tags=["escalaties"])
+@get("/api/v1/escalations", tags=["escalaties"], guards=[requires_employee])
 async def api_list(
     db_session: AsyncSession,
     actor: CurrentUser,
@@ -88,7 +96,7 @@ async def api_list(
     return [escalation_json(v.escalation, v.service_code, now) for v in views]
 
 
-@get("/api/v1/answers", tags=["escalaties"], summary="Search reusable answers")
+@get("/api/v1/answers", tags=["escalaties"], guards=[requires_employee], summary="Search reusable answers")
 async def api_answers(
     db_session: AsyncSession, actor: CurrentUser, audit: AuditLog, service: str | None = None, q: str = ""
 ) -> list[dict[str, Any]]:
@@ -255,5 +263,9 @@ async def answers_page(
 PAGE_HANDLERS: list[Any] = [
     escalations_page,
     escalations_new,
-    escalations_create, escalation_detail, escalation_answer, answers_page]
+    escalations_create,
+    escalation_detail,
+    escalation_answer,
+    answers_page,
+]
 API_HANDLERS: list[Any] = [api_create, api_answer, api_list, api_answers]

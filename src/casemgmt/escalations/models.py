@@ -24,9 +24,7 @@ class Escalation(BigIntAuditBase):
     question: Mapped[str] = mapped_column(Text)
     client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id", ondelete="RESTRICT"), default=None)
     dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossiers.id", ondelete="RESTRICT"), default=None)
-    commitment_id: Mapped[int | None] = mapped_column(
-        ForeignKey("commitments.id", ondelete="RESTRICT"), default=None
-    )
+    commitment_id: Mapped[int | None] = mapped_column(ForeignKey("commitments.id", ondelete="RESTRICT"), default=None)
     asked_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     asked_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
     due_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))

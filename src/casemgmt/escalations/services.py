@@ -6,6 +6,7 @@ which any accountmanager of the service may answer. The asker and the dossier's 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -22,8 +23,10 @@ from casemgmt.commitments.models import Commitment
 from casemgmt.directory.calendar import add_business_days
 from casemgmt.directory.lookup import service_by_code
 from casemgmt.directory.models import Service
+from casemgmt.dossiers.access import Access
+from casemgmt.dossiers.involvement import dossier_access_for
 from casemgmt.dossiers.models import Dossier, DossierAssignment
-from casemgmt.errors import Forbidden, InvalidInput, NotFound
+from casemgmt.errors import FieldError, Forbidden, InvalidInput, NotFound
 from casemgmt.escalations import rules
 from casemgmt.escalations.models import Escalation
 
@@ -68,8 +71,22 @@ class EscalationService:
         if not self.actor.roles & ASKER_ROLES:
             raise Forbidden("U mag geen escalaties aanmaken.")
         now = now or datetime.now(UTC)
-        text = rules.validate_question(question)
-        target = await service_by_code(self.session, service)
+        errors: list[FieldError] = []
+        text = target = None
+        try:
+            text = rules.validate_question(question)
+        except InvalidInput as exc:
+            errors.extend(exc.errors)
+        if not service.strip():
+            errors.append(FieldError("service", "Kies de dienst die de vraag moet beantwoorden"))
+        else:
+            try:
+                target = await service_by_code(self.session, service)
+            except InvalidInput as exc:
+                errors.extend(exc.errors)
+        if errors:
+            raise InvalidInput(errors)
+        assert text is not None and target is not None
         client = await self._client(client_id, dossier_id, commitment_id)
         assignee_id = None
         if dossier_id is not None:
@@ -99,15 +116,15 @@ class EscalationService:
         )
         return escalation
 
-    async def _client(
-        self, client_id: int | None, dossier_id: int | None, commitment_id: int | None
-    ) -> Client | None:
+    async def _client(self, client_id: int | None, dossier_id: int | None, commitment_id: int | None) -> Client | None:
         if dossier_id is not None:
             dossier = await self.session.get(Dossier, dossier_id)
             if dossier is None:
                 raise InvalidInput.single("dossier_id", "Onbekend dossier")
             if client_id is not None and client_id != dossier.client_id:
                 raise InvalidInput.single("dossier_id", "Dit dossier hoort bij een andere klant")
+            if await dossier_access_for(self.session, self.actor, dossier) < Access.READ:
+                raise Forbidden("U bent niet betrokken bij dit dossier.")
             client_id = dossier.client_id
         if commitment_id is not None:
             commitment = await self.session.get(Commitment, commitment_id)
@@ -203,6 +220,7 @@ class EscalationService:
         self,
         *,
         service: str | None = None,
+        services: Sequence[str] | None = None,
         state: str | None = None,
         dossier_id: int | None = None,
         now: datetime | None = None,
@@ -216,6 +234,8 @@ class EscalationService:
         query = self._query()
         if service:
             query = query.where(Service.code == service.upper())
+        if services is not None:
+            query = query.where(Service.code.in_(services))
         if dossier_id is not None:
             query = query.where(Escalation.dossier_id == dossier_id)
         if state == "answered":
@@ -228,8 +248,7 @@ class EscalationService:
             query = query.order_by(Escalation.status.desc(), Escalation.due_at)
         rows = (await self.session.execute(query.limit(limit))).all()
         views = [EscalationView(*row) for row in rows]  # type: ignore[arg-type]
-        for pseudonym in sorted({v.client_pseudonym for v in views if v.client_pseudonym}):
-            self.audit.record(Action.READ, "escalation_list", "", client_pseudonym=pseudonym)
+        await self.audit.record_reads("escalation_list", (v.client_pseudonym for v in views if v.client_pseudonym))
         return views
 
     async def get(self, escalation_id: int) -> EscalationView:

@@ -14,12 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from casemgmt.audit.services import AuditLog
 from casemgmt.auth.guards import requires_employee
 from casemgmt.auth.identity import CurrentUser
+from casemgmt.commitments.controllers import safe_back
 from casemgmt.directory.models import Service
 from casemgmt.errors import DomainError, InvalidInput
 from casemgmt.handoffs.models import Handoff
 from casemgmt.handoffs.rules import STATUS_LABELS
 from casemgmt.handoffs.schemas import HandoffCreate, HandoffDecline
-from casemgmt.handoffs.services import HandoffService
+from casemgmt.handoffs.services import HandoffService, HandoffView
 
 FormData = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
@@ -42,7 +43,9 @@ async def handoff_json(session: AsyncSession, handoff: Handoff) -> dict[str, Any
     }
 
 
-@post("/api/v1/handoffs", tags=["overdrachten"], summary="Request a handoff", status_code=201)
+@post(
+    "/api/v1/handoffs", tags=["overdrachten"], guards=[requires_employee], summary="Request a handoff", status_code=201
+)
 async def api_request(
     data: HandoffCreate, db_session: AsyncSession, actor: CurrentUser, audit: AuditLog
 ) -> dict[str, Any]:
@@ -50,12 +53,12 @@ async def api_request(
     return await handoff_json(db_session, handoff)
 
 
-@post("/api/v1/handoffs/{handoff_id:int}/accept", tags=["overdrachten"], status_code=200)
+@post("/api/v1/handoffs/{handoff_id:int}/accept", tags=["overdrachten"], guards=[requires_employee], status_code=200)
 async def api_accept(handoff_id: int, db_session: AsyncSession, actor: CurrentUser, audit: AuditLog) -> dict[str, Any]:
     return await handoff_json(db_session, await HandoffService(db_session, actor, audit).accept(handoff_id))
 
 
-@post("/api/v1/handoffs/{handoff_id:int}/decline", tags=["overdrachten"], status_code=200)
+@post("/api/v1/handoffs/{handoff_id:int}/decline", tags=["overdrachten"], guards=[requires_employee], status_code=200)
 async def api_decline(
     handoff_id: int, data: HandoffDecline, db_session: AsyncSession, actor: CurrentUser, audit: AuditLog
 ) -> dict[str, Any]:
@@ -63,7 +66,7 @@ async def api_decline(
     return await handoff_json(db_session, handoff)
 
 
-@post("/api/v1/handoffs/{handoff_id:int}/cancel", tags=["overdrachten"], status_code=200)
+@post("/api/v1/handoffs/{handoff_id:int}/cancel", tags=["overdrachten"], guards=[requires_employee], status_code=200)
 async def api_cancel(handoff_id: int, db_session: AsyncSession, actor: CurrentUser, audit: AuditLog) -> dict[str, Any]:
     return await handoff_json(db_session, await HandoffService(db_session, actor, audit).cancel(handoff_id))
 
@@ -73,8 +76,12 @@ async def api_cancel(handoff_id: int, db_session: AsyncSession, actor: CurrentUs
 ACTIONS = ("accepteren", "weigeren", "intrekken")
 
 
-@post("/overdrachten/{handoff_id:int}/{action:str}", name="handoffs.action", guards=[requires_employee],
-      include_in_schema=False)
+@post(
+    "/overdrachten/{handoff_id:int}/{action:str}",
+    name="handoffs.action",
+    guards=[requires_employee],
+    include_in_schema=False,
+)
 async def handoff_action(
     request: Request[Any, Any, Any],
     handoff_id: int,
@@ -88,7 +95,8 @@ async def handoff_action(
     service = HandoffService(db_session, actor, audit)
     if action not in ACTIONS:
         raise InvalidInput.single("action", "Onbekende handeling")
-    error = None
+    htmx = bool(request.headers.get("hx-request"))
+    error, status = None, 200
     try:
         if action == "accepteren":
             await service.accept(handoff_id)
@@ -97,19 +105,22 @@ async def handoff_action(
         else:
             await service.cancel(handoff_id)
     except DomainError as exc:
-        if exc.status_code in (403, 404) or not request.headers.get("hx-request"):
+        if exc.status_code in (403, 404) or not htmx:
             raise
         error = "; ".join(e.message for e in exc.errors) if isinstance(exc, InvalidInput) else exc.message
-    if not request.headers.get("hx-request"):
-        back = data.get("back", "/")
-        return Redirect(back if back.startswith("/") and not back.startswith("//") else "/", status_code=303)
+        status = exc.status_code
+    if not htmx:
+        return Redirect(safe_back(request, data.get("back")), status_code=303)
     rows = (await db_session.execute(service.query().where(Handoff.id == handoff_id))).all()
-    from casemgmt.handoffs.services import HandoffView
-
     view = HandoffView(*rows[0])  # type: ignore[arg-type]
-    context = {"h": view, "error": error, "status_labels": STATUS_LABELS, "may_decide": service.is_receiver(
-        view.handoff, view.to_service)}
-    return Template("handoffs/_row.html", context=context, status_code=422 if error else 200)
+    context = {
+        "h": view,
+        "error": error,
+        "status_labels": STATUS_LABELS,
+        "may_decide": service.is_receiver(view.handoff, view.to_service),
+    }
+    headers = {} if error else {"HX-Trigger": "worklist-changed"}
+    return Template("handoffs/_row.html", context=context, status_code=status, headers=headers)
 
 
 PAGE_HANDLERS: list[Any] = [handoff_action]

@@ -22,11 +22,12 @@ HTMX_CONFIG = json.dumps(
         "allowScriptTags": False,
         "selfRequestsOnly": True,
         "refreshOnHistoryMiss": True,
-        # Validation errors answer 422 with the re-rendered form fragment; htmx must swap those in.
+        # Validation errors (422) and conflicts (409) answer with a re-rendered fragment; htmx must swap those in.
         "responseHandling": [
             {"code": "204", "swap": False},
             {"code": "[23]..", "swap": True},
             {"code": "422", "swap": True},
+            {"code": "409", "swap": True},
             {"code": "[45]..", "swap": False, "error": True},
         ],
     }

@@ -60,7 +60,7 @@ async def worklist_panel(
     return page_or_fragment(request, "worklists/worklist.html", f"worklists/_{panel}.html", _context(worklist, now))
 
 
-@get("/api/v1/worklist", tags=["werkvoorraad"], summary="The token user's worklist")
+@get("/api/v1/worklist", tags=["werkvoorraad"], guards=[requires_employee], summary="The token user's worklist")
 async def api_worklist(db_session: AsyncSession, actor: CurrentUser, audit: AuditLog) -> dict[str, Any]:
     now = datetime.now(UTC)
     w = await worklist_for(db_session, actor, audit, now)

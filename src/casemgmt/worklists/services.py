@@ -49,7 +49,10 @@ def sort_commitments(views: list[CommitmentView], now: datetime) -> list[Commitm
     """Overdue first, then by due moment."""
     return sorted(
         views,
-        key=lambda v: (not commitment_rules.is_overdue(v.commitment.status, v.commitment.due_at, now), v.commitment.due_at),
+        key=lambda v: (
+            not commitment_rules.is_overdue(v.commitment.status, v.commitment.due_at, now),
+            v.commitment.due_at,
+        ),
     )
 
 
@@ -83,9 +86,7 @@ async def worklist_for(session: AsyncSession, actor: CurrentUser, audit: AuditLo
     escalations: list[EscalationView] = []
     if Role.ACCOUNTMANAGER in actor.roles and actor.service_codes:
         service = EscalationService(session, actor, audit)
-        escalations = [
-            v for v in await service.list(state="open", now=now) if v.service_code in actor.service_codes
-        ]
+        escalations = await service.list(state="open", services=actor.service_codes, now=now)
     return Worklist(
         commitments=sort_commitments(commitments, now),
         handoffs=await handoffs.waiting_for_me(),

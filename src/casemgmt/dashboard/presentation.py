@@ -1,0 +1,636 @@
+"""From the measures engine's document to what the evaluator dashboard shows: cards, charts, tables, texts.
+
+Pure functions over the ``GET /api/v1/pilots/{slug}/metrics`` document (``metrics/engine.py``) and the monthly
+figures (``monthly.py``); no database, no HTTP. Every number a table shows carries the path of the figure it comes
+from (``cohorts.pilot.measures.satisfied_share.value``, ``monthly.resolved_share.control.2026-03.value``) and its
+unrounded value, so tests and evaluators can check the page against the API.
+
+Suppression: a figure over fewer than ``SUPPRESSION_THRESHOLD`` units (n) is not shown — fewer than 5 contacts,
+responses or commitments come from fewer than 5 dossiers. Cost figures are suppressed when the cohort has fewer than
+5 dossiers, a comparison or ICER when either side is suppressed, a month when fewer than 5 distinct dossiers are
+behind it. Shown instead: "< 5 dossiers, niet getoond".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from casemgmt.dashboard import charts
+from casemgmt.dashboard import formatting as fmt
+from casemgmt.dashboard.definitions import (
+    BY_CODE,
+    COHORT_LABELS,
+    OTHER_MEASURES,
+    SHARE_MEASURES,
+    STATUS_LABELS,
+    MeasureDefinition,
+)
+from casemgmt.dashboard.monthly import COHORTS, MonthFigure
+from casemgmt.dashboard.periods import month_key
+from casemgmt.dashboard.trends import TrendMeasure
+from casemgmt.metrics.statistics import sample_size_per_arm
+
+SUPPRESSION_THRESHOLD = 5
+SUPPRESSED = "< 5 dossiers, niet getoond"
+NO_DATA = "geen gegevens"
+
+
+def is_suppressed(n: int | None) -> bool:
+    """Whether a figure over ``n`` units is withheld (some, but fewer than the threshold)."""
+    return n is not None and 0 < n < SUPPRESSION_THRESHOLD
+
+
+# --------------------------------------------------------------------------------------------------- tables
+
+
+@dataclass(frozen=True)
+class Datum:
+    """One figure in a table: its Dutch text, where it is in the metrics document (``cohorts.pilot.measures.…``,
+    or ``monthly.…`` for the monthly figures) and its unrounded value (None when missing or suppressed)."""
+
+    text: str
+    path: str
+    value: float | int | None
+    suppressed: bool = False
+
+
+@dataclass(frozen=True)
+class Cell:
+    parts: tuple[str | Datum, ...]
+    header: bool = False
+
+    @classmethod
+    def label(cls, text: str) -> Cell:
+        return cls((text,), header=True)
+
+    @classmethod
+    def text(cls, text: str) -> Cell:
+        return cls((text,))
+
+    @classmethod
+    def figure(cls, text: str, path: str, value: float | int | None, suppressed: bool = False) -> Cell:
+        if suppressed:
+            return cls((Datum(SUPPRESSED, path, None, suppressed=True),))
+        return cls((Datum(text if value is not None else fmt.MISSING, path, value),))
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str
+    caption: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+
+
+# --------------------------------------------------------------------------------------------------- cards
+
+
+@dataclass(frozen=True)
+class Figure:
+    cohort: str
+    cohort_label: str
+    path: str
+    """Where ``value`` is in the metrics document."""
+    value: float | None
+    value_text: str
+    interval_text: str
+    detail_text: str
+    n: int
+    status: str | None
+    status_label: str
+    suppressed: bool
+    has_data: bool
+
+
+@dataclass(frozen=True)
+class ComparisonView:
+    path: str
+    difference_text: str
+    interval_text: str
+    p_text: str
+    p_holm_text: str
+    is_primary: bool
+    suppressed: bool
+    has_data: bool
+
+
+@dataclass(frozen=True)
+class GradesView:
+    probability_text: str
+    interval_text: str
+    p_text: str
+    p_holm_text: str
+
+
+@dataclass(frozen=True)
+class Card:
+    definition: MeasureDefinition
+    primary: bool
+    target_text: str
+    figures: tuple[Figure, ...]
+    comparison: ComparisonView | None
+    grades: GradesView | None = None
+
+    @property
+    def code(self) -> str:
+        return self.definition.code
+
+
+def target_text(definition: MeasureDefinition, target: float | None) -> str:
+    if target is None:
+        return ""
+    if definition.lower_is_better:
+        return f"Norm: hoogstens {fmt.percent(target, 0)}"
+    return f"Norm: {fmt.percent(target, 0)}"
+
+
+def _status_label(status: str | None, has_target: bool, has_data: bool) -> str:
+    if status is not None:
+        return STATUS_LABELS[status]
+    if not has_target:
+        return "geen norm"
+    return NO_DATA if not has_data else "nog onbeslist"
+
+
+def share_figure(definition: MeasureDefinition, cohort: str, data: Mapping[str, Any]) -> Figure:
+    n = int(data.get("n") or 0)
+    suppressed = is_suppressed(n)
+    has_data = n > 0 and data.get("value") is not None
+    path = f"cohorts.{cohort}.measures.{definition.code}.value"
+    if suppressed:
+        value_text, interval, detail = SUPPRESSED, "", ""
+    elif not has_data:
+        value_text, interval, detail = NO_DATA, "", ""
+    else:
+        value_text = fmt.percent(data["value"])
+        interval = f"95%-interval {fmt.percent_range(data.get('ci_low'), data.get('ci_high'))}"
+        detail = f"{data.get('count')} van {n} {definition.n_unit}".strip()
+    status = None if suppressed else data.get("target_status")
+    return Figure(
+        cohort=cohort,
+        cohort_label=COHORT_LABELS[cohort],
+        path=path,
+        value=None if suppressed else data.get("value"),
+        value_text=value_text,
+        interval_text=interval,
+        detail_text=detail,
+        n=n,
+        status=status,
+        status_label=SUPPRESSED if suppressed else _status_label(status, data.get("target") is not None, has_data),
+        suppressed=suppressed,
+        has_data=has_data,
+    )
+
+
+def other_figure(definition: MeasureDefinition, cohort: str, data: Mapping[str, Any]) -> Figure:
+    n = int(data.get("n") or 0)
+    suppressed = is_suppressed(n)
+    field = "median" if definition.kind == "duration" else "value"
+    path = f"cohorts.{cohort}.measures.{definition.code}.{field}"
+    raw = data.get(field)
+    has_data = n > 0 and raw is not None
+    interval, detail = "", ""
+    if suppressed:
+        value_text = SUPPRESSED
+    elif not has_data:
+        value_text = NO_DATA
+    elif definition.kind == "duration":
+        value_text = f"{fmt.number(raw, 1)} werkdagen (mediaan)"
+        interval = f"kwartielen {fmt.number(data.get('q1'), 1)} tot {fmt.number(data.get('q3'), 1)} werkdagen"
+        detail = f"{n} {definition.n_unit}"
+    else:
+        value_text = fmt.number(raw, 1)
+        detail = f"gemiddeld over {n} {definition.n_unit}"
+    return Figure(
+        cohort=cohort,
+        cohort_label=COHORT_LABELS[cohort],
+        path=path,
+        value=None if suppressed else raw,
+        value_text=value_text,
+        interval_text=interval,
+        detail_text=detail,
+        n=n,
+        status=None,
+        status_label="",
+        suppressed=suppressed,
+        has_data=has_data,
+    )
+
+
+def comparison_view(
+    code: str, data: Mapping[str, Any] | None, figures: Sequence[Figure], primary: str
+) -> ComparisonView:
+    data = data or {}
+    suppressed = any(figure.suppressed for figure in figures)
+    has_data = data.get("difference") is not None
+    return ComparisonView(
+        path=f"comparison.{code}",
+        difference_text=fmt.points(data.get("difference")),
+        interval_text=fmt.points_range(data.get("ci_low"), data.get("ci_high")),
+        p_text=fmt.p_value(data.get("p_value")),
+        p_holm_text=fmt.p_value(data.get("p_holm")),
+        is_primary=code == primary,
+        suppressed=suppressed,
+        has_data=has_data and not suppressed,
+    )
+
+
+def grades_view(data: Mapping[str, Any] | None) -> GradesView | None:
+    if not data or data.get("probability") is None:
+        return None
+    return GradesView(
+        probability_text=fmt.number(data["probability"], 2),
+        interval_text=f"{fmt.number(data.get('ci_low'), 2)} tot {fmt.number(data.get('ci_high'), 2)}"
+        if data.get("ci_low") is not None
+        else fmt.MISSING,
+        p_text=fmt.p_value(data.get("p_value")),
+        p_holm_text=fmt.p_value(data.get("p_holm")),
+    )
+
+
+def build_cards(metrics: Mapping[str, Any]) -> list[Card]:
+    """A card per measure: every share (primary outcome first), then the means and the time to close."""
+    primary = metrics["primary_outcome"]
+    cohorts = metrics["cohorts"]
+    cards: list[Card] = []
+    shares = sorted(SHARE_MEASURES, key=lambda d: d.code != primary)
+    for definition in shares:
+        figures = tuple(
+            share_figure(definition, cohort, cohorts[cohort]["measures"][definition.code]) for cohort in COHORTS
+        )
+        target = cohorts["pilot"]["measures"][definition.code].get("target")
+        grades = None
+        if definition.code == "satisfied_share":
+            grades = grades_view(metrics["comparison"].get("grades"))
+        cards.append(
+            Card(
+                definition,
+                definition.code == primary,
+                target_text(definition, target),
+                figures,
+                comparison_view(definition.code, metrics["comparison"].get(definition.code), figures, primary),
+                grades,
+            )
+        )
+    for definition in OTHER_MEASURES:
+        figures = tuple(
+            other_figure(definition, cohort, cohorts[cohort]["measures"][definition.code]) for cohort in COHORTS
+        )
+        cards.append(Card(definition, False, "", figures, None))
+    return cards
+
+
+# --------------------------------------------------------------------------------------------------- bar chart
+
+
+def comparison_bars(metrics: Mapping[str, Any], cards: Sequence[Card]) -> charts.BarChart:
+    groups = []
+    for card in cards:
+        if card.definition.kind != "share":
+            continue
+        bars = []
+        for figure in card.figures:
+            data = metrics["cohorts"][figure.cohort]["measures"][card.code]
+            shown = figure.has_data and not figure.suppressed
+            bars.append(
+                charts.BarInput(
+                    series=figure.cohort,
+                    value=data["value"] if shown else None,
+                    ci_low=data.get("ci_low") if shown else None,
+                    ci_high=data.get("ci_high") if shown else None,
+                    note=SUPPRESSED if figure.suppressed else NO_DATA,
+                )
+            )
+        target = metrics["cohorts"]["pilot"]["measures"][card.code].get("target")
+        groups.append(charts.GroupInput(card.code, card.definition.label, tuple(bars), target))
+    return charts.bar_chart(groups)
+
+
+def comparison_table(metrics: Mapping[str, Any], cards: Sequence[Card]) -> Table:
+    rows = []
+    for card in cards:
+        if card.definition.kind != "share":
+            continue
+        row: list[Cell] = [Cell.label(card.definition.label)]
+        for figure in card.figures:
+            data = metrics["cohorts"][figure.cohort]["measures"][card.code]
+            base = f"cohorts.{figure.cohort}.measures.{card.code}"
+            if figure.suppressed:
+                row += [Cell.figure("", f"{base}.value", None, True), Cell.text(""), Cell.text("")]
+                continue
+            low, high = data.get("ci_low"), data.get("ci_high")
+            interval: Cell = Cell.text(fmt.MISSING)
+            if low is not None and high is not None:
+                interval = Cell(
+                    (
+                        Datum(fmt.percent(low), f"{base}.ci_low", low),
+                        " tot ",
+                        Datum(fmt.percent(high), f"{base}.ci_high", high),
+                    )
+                )
+            row += [
+                Cell.figure(fmt.percent(data.get("value")), f"{base}.value", data.get("value")),
+                interval,
+                Cell.figure(fmt.number(figure.n, 0), f"{base}.n", figure.n),
+            ]
+        target = metrics["cohorts"]["pilot"]["measures"][card.code].get("target")
+        row.append(
+            Cell.figure(card.target_text.removeprefix("Norm: "), f"cohorts.pilot.measures.{card.code}.target", target)
+        )
+        rows.append(tuple(row))
+    return Table(
+        key="vergelijking",
+        caption="Pilotgroep en controlegroep per maatstaf: aandeel, 95%-interval en aantal (n)",
+        headers=(
+            "Maatstaf",
+            "Pilotgroep",
+            "95%-interval pilotgroep",
+            "n pilotgroep",
+            "Controlegroep",
+            "95%-interval controlegroep",
+            "n controlegroep",
+            "Norm",
+        ),
+        rows=tuple(rows),
+    )
+
+
+# --------------------------------------------------------------------------------------------------- months
+
+
+@dataclass(frozen=True)
+class MonthlyView:
+    measure: str
+    label: str
+    chart: charts.LineChart
+    table: Table
+
+
+def month_categories(months: Sequence[date]) -> list[tuple[str, ...]]:
+    """Chart labels: the short month name, with the year under the first month and under every January."""
+    return [
+        (fmt.month_short(month), str(month.year)) if index == 0 or month.month == 1 else (fmt.month_short(month),)
+        for index, month in enumerate(months)
+    ]
+
+
+def _month_suppressed(figure: MonthFigure) -> bool:
+    return 0 < figure.dossiers < SUPPRESSION_THRESHOLD or is_suppressed(figure.n)
+
+
+def monthly_view(measure: str, figures: Mapping[str, Sequence[MonthFigure]]) -> MonthlyView:
+    definition = BY_CODE[measure]
+    months = [figure.month for figure in figures[COHORTS[0]]]
+    series = [
+        charts.SeriesInput(
+            cohort,
+            COHORT_LABELS[cohort],
+            [None if _month_suppressed(f) else f.value for f in figures[cohort]],
+            style=cohort,
+        )
+        for cohort in COHORTS
+    ]
+    chart = charts.line_chart(month_categories(months), series)
+    rows = []
+    for index, month in enumerate(months):
+        row: list[Cell] = [Cell.label(fmt.month_name(month))]
+        for cohort in COHORTS:
+            figure = figures[cohort][index]
+            path = f"monthly.{measure}.{cohort}.{month_key(month)}"
+            suppressed = _month_suppressed(figure)
+            row.append(Cell.figure(fmt.percent(figure.value), f"{path}.value", figure.value, suppressed))
+            row.append(Cell.figure(fmt.number(figure.n, 0), f"{path}.n", figure.n))
+        rows.append(tuple(row))
+    table = Table(
+        key=f"maanden-{measure}",
+        caption=f"{definition.label} per maand: pilotgroep en controlegroep, met aantal (n)",
+        headers=("Maand", "Pilotgroep", "n pilotgroep", "Controlegroep", "n controlegroep"),
+        rows=tuple(rows),
+    )
+    return MonthlyView(measure, definition.label, chart, table)
+
+
+# --------------------------------------------------------------------------------------------------- cost
+
+
+@dataclass(frozen=True)
+class CostView:
+    table: Table
+    icer_text: str
+    icer_reason: str
+    delta_text: str
+    defined: bool
+
+
+def cost_table(metrics: Mapping[str, Any]) -> Table:
+    rows = []
+    for cohort in COHORTS:
+        data = metrics["cohorts"][cohort]
+        cost = data["cost"]
+        suppressed = is_suppressed(data["dossiers"])
+        path = f"cohorts.{cohort}.cost"
+        rows.append(
+            (
+                Cell.label(COHORT_LABELS[cohort]),
+                Cell.figure(fmt.number(data["dossiers"], 0), f"cohorts.{cohort}.dossiers", data["dossiers"]),
+                Cell.figure(fmt.number(cost.get("hours"), 1), f"{path}.hours", cost.get("hours"), suppressed),
+                Cell.figure(fmt.euro(cost.get("cost_total")), f"{path}.cost_total", cost.get("cost_total"), suppressed),
+                Cell.figure(
+                    fmt.euro(cost.get("cost_per_dossier")),
+                    f"{path}.cost_per_dossier",
+                    cost.get("cost_per_dossier"),
+                    suppressed,
+                ),
+                Cell.figure(
+                    fmt.euro(cost.get("cost_per_resolved_dossier")),
+                    f"{path}.cost_per_resolved_dossier",
+                    cost.get("cost_per_resolved_dossier"),
+                    suppressed,
+                ),
+            )
+        )
+    return Table(
+        key="kosten",
+        caption="Kosten per groep (uren × uurtarief, plus vaste pilotkosten voor de pilotgroep)",
+        headers=("Groep", "Dossiers", "Uren", "Totale kosten", "Kosten per dossier", "Kosten per opgelost dossier"),
+        rows=tuple(rows),
+    )
+
+
+def cost_view(metrics: Mapping[str, Any]) -> CostView:
+    ce = metrics["cost_effectiveness"]
+    outcome = BY_CODE[ce.get("outcome") or metrics["primary_outcome"]]
+    suppressed = any(is_suppressed(metrics["cohorts"][cohort]["dossiers"]) for cohort in COHORTS)
+    delta = ""
+    if not suppressed and ce.get("delta_cost_per_dossier") is not None and ce.get("delta_effect") is not None:
+        delta = (
+            f"Verschil in kosten per dossier (pilot − controle): {fmt.euro(ce['delta_cost_per_dossier'])}; "
+            f"verschil in {outcome.label.lower()}: {fmt.points(ce['delta_effect'])}."
+        )
+    if suppressed:
+        return CostView(cost_table(metrics), "niet getoond", SUPPRESSED, "", False)
+    if ce.get("status") == "defined" and ce.get("icer") is not None:
+        text = f"{fmt.euro(ce['icer'])} per extra {outcome.outcome_unit}"
+        reason = f"95%-interval (bootstrap): {fmt.euro(ce.get('ci_low'))} tot {fmt.euro(ce.get('ci_high'))}."
+        return CostView(cost_table(metrics), text, reason, delta, True)
+    return CostView(cost_table(metrics), "niet gedefinieerd", icer_undefined_reason(metrics), delta, False)
+
+
+def icer_undefined_reason(metrics: Mapping[str, Any]) -> str:
+    """Why there is no ICER, in plain Dutch."""
+    ce = metrics["cost_effectiveness"]
+    outcome = BY_CODE[ce.get("outcome") or metrics["primary_outcome"]]
+    if ce.get("delta_effect") is None:
+        return (
+            f"In de pilotgroep of de controlegroep is voor geen enkel dossier bekend of het een "
+            f"{outcome.outcome_unit} is; zonder twee groepen valt er niets te vergelijken."
+        )
+    comparison = metrics["comparison"].get(outcome.code) or {}
+    low, high = comparison.get("ci_low"), comparison.get("ci_high")
+    if outcome.code != "satisfied_share" and low is not None and high is not None and low <= 0 <= high:
+        return (
+            f"Het verschil in {outcome.label.lower()} tussen pilot- en controlegroep "
+            f"({fmt.points(comparison.get('difference'))}, 95%-interval {fmt.points_range(low, high)}) kan ook nul "
+            f"zijn. Zonder aantoonbaar effect is er geen prijs per extra {outcome.outcome_unit}."
+        )
+    return (
+        f"Het verschil in {outcome.label.lower()} per dossier is niet duidelijk genoeg: het 95%-interval van het "
+        f"effect bevat nul, of de kosteneffectiviteit is in te veel herhaalde steekproeven onbegrensd. Zonder "
+        f"aantoonbaar effect is er geen prijs per extra {outcome.outcome_unit}."
+    )
+
+
+# --------------------------------------------------------------------------------------------------- MDE
+
+
+def mde_text(metrics: Mapping[str, Any]) -> list[str]:
+    """The minimum detectable difference in plain Dutch (and, with a target, how many dossiers reaching it needs)."""
+    mde = metrics["mde"]
+    outcome = BY_CODE[mde.get("outcome") or metrics["primary_outcome"]]
+    n = int(mde.get("per_arm_n") or 0)
+    difference = mde.get("detectable_difference")
+    unit = outcome.n_unit
+    if n < 2:
+        texts = [
+            f"Er zijn nog te weinig {unit} (n = {n} per groep) om iets te zeggen over een verschil in "
+            f"{outcome.label.lower()}."
+        ]
+    elif difference is None:
+        texts = [f"Met {n} {unit} per groep is zelfs een stijging tot 100% {outcome.label.lower()} niet aantoonbaar."]
+    else:
+        texts = [
+            f"Met {n} {unit} per groep is alleen een verschil van {fmt.number(difference * 100, 0)} procentpunt of "
+            f"meer in {outcome.label.lower()} aantoonbaar (met 80% kans, bij een tweezijdige toets op 5%). Kleinere "
+            f"verschillen kunnen bestaan, maar zijn met deze aantallen niet van toeval te onderscheiden."
+        ]
+    control = metrics["cohorts"]["control"]["measures"][outcome.code]
+    target = control.get("target")
+    baseline = control.get("value")
+    if target is not None and baseline is not None and 0 < baseline < target < 1 and not is_suppressed(control["n"]):
+        needed = sample_size_per_arm(baseline, target)
+        if needed is not None:
+            texts.append(
+                f"Om een stijging van {fmt.percent(baseline, 0)} (de controlegroep) naar {fmt.percent(target, 0)} "
+                f"(de norm) aan te tonen zijn ongeveer {fmt.number(needed, 0)} {unit} per groep nodig."
+            )
+    return texts
+
+
+# --------------------------------------------------------------------------------------------------- the whole
+
+
+@dataclass(frozen=True)
+class DashboardView:
+    metrics: Mapping[str, Any]
+    cards: tuple[Card, ...]
+    bars: charts.BarChart
+    bars_table: Table
+    monthly: tuple[MonthlyView, ...]
+    cost: CostView
+    mde: tuple[str, ...]
+    primary: MeasureDefinition
+    dossiers: Mapping[str, int]
+
+
+def monthly_measures(primary: str) -> list[str]:
+    """The trend lines: the primary outcome and the satisfied share (once when they are the same)."""
+    return list(dict.fromkeys([primary, "satisfied_share"]))
+
+
+def build_dashboard(
+    metrics: Mapping[str, Any], monthly: Mapping[str, Mapping[str, Sequence[MonthFigure]]]
+) -> DashboardView:
+    cards = build_cards(metrics)
+    return DashboardView(
+        metrics=metrics,
+        cards=tuple(cards),
+        bars=comparison_bars(metrics, cards),
+        bars_table=comparison_table(metrics, cards),
+        monthly=tuple(monthly_view(measure, monthly[measure]) for measure in monthly),
+        cost=cost_view(metrics),
+        mde=tuple(mde_text(metrics)),
+        primary=BY_CODE[metrics["primary_outcome"]],
+        dossiers={cohort: int(metrics["cohorts"][cohort]["dossiers"]) for cohort in COHORTS},
+    )
+
+
+# --------------------------------------------------------------------------------------------------- trends
+
+
+@dataclass(frozen=True)
+class TrendView:
+    code: str
+    label: str
+    definition: str
+    by: str
+    chart: charts.LineChart
+    table: Table
+    kind: str
+    legend: tuple[tuple[str, str, str], ...]
+    """(label, "line", style) per line, for the legend macro."""
+
+
+def _trend_text(kind: str, value: float | None) -> str:
+    return fmt.percent(value) if kind == "share" else fmt.number(value, 2)
+
+
+def trend_view(measure: TrendMeasure, months: Sequence[date]) -> TrendView:
+    """A line per service over the months, and the table behind it (months × services, each cell with its n)."""
+    d = measure.definition
+    series = [
+        charts.SeriesInput(row.key or "zonder-dienst", row.label, [cell.value for cell in row.cells])
+        for row in measure.rows
+    ]
+    chart = charts.line_chart(
+        month_categories(months),
+        series,
+        y_max=1.0 if d.kind == "share" else None,
+        tick_format=charts.share_ticks if d.kind == "share" else charts.number_ticks,
+    )
+    rows = []
+    for index, month in enumerate(months):
+        row: list[Cell] = [Cell.label(fmt.month_name(month))]
+        for trend_row in measure.rows:
+            cell = trend_row.cells[index]
+            path = f"measures.{d.code}.{trend_row.key or 'zonder-dienst'}.{month_key(month)}"
+            n = Datum(fmt.number(cell.n, 0), f"{path}.n", cell.n)
+            if cell.suppressed:
+                figure = Datum(TREND_SUPPRESSED, f"{path}.value", None, suppressed=True)
+            else:
+                figure = Datum(_trend_text(d.kind, cell.value), f"{path}.value", cell.value)
+            row.append(Cell((figure, " (n = ", n, ")")))
+        rows.append(tuple(row))
+    table = Table(
+        key=f"trend-{d.code}",
+        caption=f"{d.label} per maand, {d.by} ({d.count_label} / {d.n_label}; n = {d.n_label})",
+        headers=("Maand", *(row.label for row in measure.rows)),
+        rows=tuple(rows),
+    )
+    legend = tuple((s.label, "line", s.style) for s in chart.series)
+    return TrendView(d.code, d.label, d.definition, d.by, chart, table, d.kind, legend)
+
+
+TREND_SUPPRESSED = "< 5, niet getoond"

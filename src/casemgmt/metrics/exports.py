@@ -1,0 +1,407 @@
+"""Pilot exports: the measures table and the per-dossier table as CSV (UTF-8, or Excel-NL) and XLSX.
+
+Pure functions over the engine's output (``engine.pilot_metrics`` and ``engine.dossier_figures``); no database, no
+HTTP.
+
+- **Tables.** ``measures``: one row per measure × cohort (count, n, value, interval, target, target status) with the
+  pilot-versus-control comparison repeated on both cohort rows, then the per-dossier means, time to close and cost
+  per cohort, and the pilot-level figures (grades comparison, ICER, minimum detectable difference) with an empty
+  cohort. ``dossiers``: one row per dossier opened in the period — client pseudonym, cohort, opened, closed, outcome,
+  inbound contacts, handoffs, commitments due / kept on time, hours, cost, grade. Pseudonyms only: never a name or a
+  BSN (the engine does not even select them).
+- **CSV**: UTF-8, ``,`` separated, decimal point, ISO dates. The ``excel-nl`` variant is what Dutch Excel opens
+  correctly by double-click: a byte-order mark, ``;`` separated, decimal commas.
+- **XLSX**: openpyxl write-only, the table's sheet plus a sheet "Definities" with every measure's Dutch definition.
+  Numbers and dates are typed cells.
+- **Formula injection**: a text cell starting with ``=``, ``+``, ``-``, ``@`` (or a tab / carriage return) gets a
+  leading ``'`` so no spreadsheet runs it as a formula. Numbers are written as numbers (a negative difference stays
+  a number).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
+from typing import Any
+
+from openpyxl import Workbook
+
+from casemgmt.metrics.engine import COHORT_ORDER, SHARE_MEASURE_CODES, DossierFigures
+from casemgmt.pilots.rules import SHARE_MEASURES
+
+TABLES = ("measures", "dossiers")
+VARIANTS = ("", "excel-nl")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+BOM = "\ufeff"
+
+Cell = str | int | float | date | None
+
+MEASURE_COLUMNS = (
+    "measure",
+    "label",
+    "cohort",
+    "count",
+    "n",
+    "value",
+    "ci_low",
+    "ci_high",
+    "target",
+    "target_status",
+    "difference",
+    "difference_ci_low",
+    "difference_ci_high",
+    "p_value",
+    "p_holm",
+)
+DOSSIER_COLUMNS = (
+    "pseudonym",
+    "cohort",
+    "opened",
+    "closed",
+    "outcome",
+    "inbound_contacts",
+    "handoffs",
+    "commitments_due",
+    "commitments_kept_on_time",
+    "hours",
+    "cost",
+    "grade",
+)
+
+OTHER_LABELS = {
+    "dossiers": "Dossiers geopend in de periode",
+    "closed": "Dossiers gesloten",
+    "resolved": "Dossiers gesloten als opgelost",
+    "handoffs_per_dossier": "Overdrachten per dossier (gemiddelde)",
+    "contacts_per_dossier": "Contacten per dossier (gemiddelde)",
+    "days_to_close_median": "Doorlooptijd tot sluiting in werkdagen (mediaan)",
+    "days_to_close_q1": "Doorlooptijd tot sluiting in werkdagen (eerste kwartiel)",
+    "days_to_close_q3": "Doorlooptijd tot sluiting in werkdagen (derde kwartiel)",
+    "hours": "Geregistreerde uren",
+    "cost_total": "Kosten totaal (EUR)",
+    "cost_per_dossier": "Kosten per dossier (EUR)",
+    "cost_per_resolved_dossier": "Kosten per opgelost dossier (EUR)",
+    "grades": "Rapportcijfers: kans dat een cijfer in de pilotgroep hoger is (Brunner-Munzel)",
+    "icer": "Extra kosten per extra geslaagd dossier (ICER, EUR)",
+    "delta_cost_per_dossier": "Verschil in kosten per dossier, pilot min controle (EUR)",
+    "mde": "Minimaal aantoonbaar verschil op de primaire uitkomst",
+}
+
+DEFINITIONS: tuple[tuple[str, str, str], ...] = (
+    (
+        "satisfied_share",
+        SHARE_MEASURES["satisfied_share"],
+        "Enquêteantwoorden met een rapportcijfer 7 of hoger, gedeeld door de antwoorden met een cijfer; op datum "
+        "van het contact.",
+    ),
+    (
+        "helped_at_once_share",
+        SHARE_MEASURES["helped_at_once_share"],
+        "Inkomende contacten met uitkomst 'opgelost' zonder doorverbinden, gedeeld door alle inkomende contacten in "
+        "de periode.",
+    ),
+    (
+        "resolved_in_one_go_share",
+        SHARE_MEASURES["resolved_in_one_go_share"],
+        "Inkomende contacten met uitkomst 'opgelost', gedeeld door alle inkomende contacten in de periode.",
+    ),
+    (
+        "transfer_share",
+        SHARE_MEASURES["transfer_share"],
+        "Inkomende contacten met minstens één keer doorverbinden, gedeeld door alle inkomende contacten "
+        "(lager is beter; een streefwaarde is een maximum).",
+    ),
+    (
+        "multiple_transfer_share",
+        SHARE_MEASURES["multiple_transfer_share"],
+        "Inkomende contacten met twee of meer keer doorverbinden, gedeeld door alle inkomende contacten "
+        "(lager is beter; een streefwaarde is een maximum).",
+    ),
+    (
+        "on_time_share",
+        SHARE_MEASURES["on_time_share"],
+        "Toezeggingen met een termijn in de periode (en verstreken) die op of vóór de termijn zijn nagekomen, "
+        "gedeeld door die toezeggingen; toezeggingen die vóór de termijn zijn ingetrokken tellen niet mee.",
+    ),
+    (
+        "escalation_within_norm_share",
+        SHARE_MEASURES["escalation_within_norm_share"],
+        "Escalaties die binnen de norm van de dienst zijn beantwoord, gedeeld door de escalaties waarvan de "
+        "termijn in de periode viel (en verstreken is).",
+    ),
+    (
+        "ping_pong_share",
+        SHARE_MEASURES["ping_pong_share"],
+        "Dossiers met een pingpong (een overdracht naar een dienst die het dossier in de 30 dagen daarvoor zelf "
+        "overdroeg), gedeeld door de dossiers (lager is beter; een streefwaarde is een maximum).",
+    ),
+    (
+        "resolved_share",
+        SHARE_MEASURES["resolved_share"],
+        "Dossiers gesloten met uitkomst 'opgelost', gedeeld door de gesloten dossiers.",
+    ),
+    (
+        "kept_promises_share",
+        SHARE_MEASURES["kept_promises_share"],
+        "Dossiers waarvan alle toezeggingen met een termijn in de periode op tijd zijn nagekomen, gedeeld door de "
+        "dossiers met zulke toezeggingen.",
+    ),
+    (
+        "handoffs_per_dossier",
+        OTHER_LABELS["handoffs_per_dossier"],
+        "Overdrachten (aangevraagd of geaccepteerd) per dossier, gemiddeld.",
+    ),
+    ("contacts_per_dossier", OTHER_LABELS["contacts_per_dossier"], "Klantcontacten per dossier, gemiddeld."),
+    (
+        "days_to_close",
+        "Doorlooptijd",
+        "Werkdagen van opening tot sluiting (feestdagen niet meegeteld): mediaan en kwartielen.",
+    ),
+    (
+        "cost_per_dossier",
+        OTHER_LABELS["cost_per_dossier"],
+        "Geregistreerde uren maal het uurtarief van de rol, plus de vaste pilotkosten verdeeld over alle dossiers "
+        "van de pilotgroep; de controlegroep draagt geen vaste pilotkosten.",
+    ),
+    (
+        "cost_per_resolved_dossier",
+        OTHER_LABELS["cost_per_resolved_dossier"],
+        "De totale kosten van het cohort gedeeld door de dossiers die als 'opgelost' zijn gesloten.",
+    ),
+    (
+        "icer",
+        "ICER",
+        "Verschil in kosten per dossier (pilot min controle) gedeeld door het verschil in de primaire uitkomst, met "
+        "een bootstrap-interval; 'onbepaald' als het interval van het effect 0 bevat.",
+    ),
+    (
+        "mde",
+        OTHER_LABELS["mde"],
+        "De kleinste verbetering op de primaire uitkomst die met de huidige aantallen met 80% onderscheidend "
+        "vermogen aantoonbaar is (tweezijdig, 5%).",
+    ),
+    (
+        "periode",
+        "Periode",
+        "Een dossier hoort bij de periode waarin het is geopend, met zijn uitkomst en kosten; contacten tellen op "
+        "de datum van het contact, toezeggingen en escalaties op hun termijn, enquêtes op de contactdatum. "
+        "Intervallen zijn 95%-betrouwbaarheidsintervallen (Wilson; verschillen: Newcombe).",
+    ),
+    (
+        "privacy",
+        "Privacy",
+        "Deze export bevat alleen pseudoniemen, geen namen of BSN's.",
+    ),
+)
+
+
+# ------------------------------------------------------------------------------------------------ cells
+
+
+def neutralise(value: str) -> str:
+    """A text cell that a spreadsheet cannot read as a formula."""
+    return f"'{value}" if value.startswith(FORMULA_PREFIXES) else value
+
+
+def format_number(value: float, decimal_comma: bool = False) -> str:
+    """At most 6 decimals, no trailing zeros; a decimal comma for Excel-NL."""
+    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    if text in ("-0", ""):
+        text = "0"
+    return text.replace(".", ",") if decimal_comma else text
+
+
+def csv_cell(value: Cell, decimal_comma: bool = False) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return format_number(value, decimal_comma)
+    if isinstance(value, date):
+        return value.isoformat()
+    return neutralise(str(value))
+
+
+def xlsx_cell(value: Cell) -> Cell:
+    if isinstance(value, str):
+        return neutralise(value)
+    return value
+
+
+# ------------------------------------------------------------------------------------------------ tables
+
+
+def measure_rows(metrics: dict[str, Any]) -> list[list[Cell]]:
+    """The measures table (without header) of an engine document."""
+    rows: list[list[Cell]] = []
+    cohorts, comparison = metrics["cohorts"], metrics["comparison"]
+    for measure in SHARE_MEASURE_CODES:
+        diff = comparison[measure]
+        for cohort in COHORT_ORDER:
+            m = cohorts[cohort]["measures"][measure]
+            rows.append(
+                [
+                    measure,
+                    SHARE_MEASURES[measure],
+                    cohort,
+                    m["count"],
+                    m["n"],
+                    m["value"],
+                    m["ci_low"],
+                    m["ci_high"],
+                    m["target"],
+                    m["target_status"],
+                    diff["difference"],
+                    diff["ci_low"],
+                    diff["ci_high"],
+                    diff["p_value"],
+                    diff["p_holm"],
+                ]
+            )
+
+    def plain(measure: str, cohort: str, value: Cell, n: int | None = None, count: int | None = None) -> None:
+        rows.append([measure, OTHER_LABELS[measure], cohort, count, n, value, *([None] * 9)])
+
+    for cohort in COHORT_ORDER:
+        c = cohorts[cohort]
+        measures, cost = c["measures"], c["cost"]
+        plain("dossiers", cohort, c["dossiers"])
+        plain("closed", cohort, c["closed"])
+        plain("resolved", cohort, c["resolved"])
+        for key in ("handoffs_per_dossier", "contacts_per_dossier"):
+            plain(key, cohort, measures[key]["value"], n=measures[key]["n"])
+        days = measures["days_to_close"]
+        plain("days_to_close_median", cohort, days["median"], n=days["n"])
+        plain("days_to_close_q1", cohort, days["q1"], n=days["n"])
+        plain("days_to_close_q3", cohort, days["q3"], n=days["n"])
+        plain("hours", cohort, cost["hours"])
+        plain("cost_total", cohort, cost["cost_total"])
+        plain("cost_per_dossier", cohort, cost["cost_per_dossier"], n=c["dossiers"])
+        plain("cost_per_resolved_dossier", cohort, cost["cost_per_resolved_dossier"], n=c["resolved"])
+
+    grades = comparison["grades"]
+    rows.append(
+        [
+            "grades",
+            OTHER_LABELS["grades"],
+            None,
+            None,
+            grades["n_pilot"] + grades["n_control"],
+            grades["probability"],
+            grades["ci_low"],
+            grades["ci_high"],
+            None,
+            None,
+            None,
+            None,
+            None,
+            grades["p_value"],
+            grades["p_holm"],
+        ]
+    )
+    ce = metrics["cost_effectiveness"]
+    rows.append(
+        [
+            "delta_cost_per_dossier",
+            OTHER_LABELS["delta_cost_per_dossier"],
+            None,
+            None,
+            None,
+            ce["delta_cost_per_dossier"],
+        ]
+        + [None] * 9
+    )
+    rows.append(
+        ["icer", f"{OTHER_LABELS['icer']} — {ce['outcome']} ({ce['status']})", None, None, None, ce["icer"]]
+        + [ce["ci_low"], ce["ci_high"]]
+        + [None] * 7
+    )
+    mde = metrics["mde"]
+    rows.append(
+        ["mde", f"{OTHER_LABELS['mde']} — {mde['outcome']}", None, None, mde["per_arm_n"], mde["detectable_difference"]]
+        + [None] * 9
+    )
+    return rows
+
+
+def dossier_rows(figures: Iterable[DossierFigures]) -> list[list[Cell]]:
+    """The per-dossier table (without header)."""
+    return [
+        [
+            f.pseudonym,
+            f.cohort,
+            f.opened,
+            f.closed,
+            f.outcome,
+            f.inbound_contacts,
+            f.handoffs,
+            f.commitments_due,
+            f.commitments_kept_on_time,
+            f.hours,
+            f.cost,
+            f.grade,
+        ]
+        for f in figures
+    ]
+
+
+# ------------------------------------------------------------------------------------------------ formats
+
+
+class _Line:
+    """A file-like sink for ``csv.writer`` that hands back what was written."""
+
+    def __init__(self) -> None:
+        self.text = ""
+
+    def write(self, text: str) -> int:
+        self.text += text
+        return len(text)
+
+    def take(self) -> str:
+        text, self.text = self.text, ""
+        return text
+
+
+def csv_chunks(header: Sequence[str], rows: Iterable[Sequence[Cell]], variant: str = "") -> Iterator[bytes]:
+    """The CSV file, line by line, encoded UTF-8 (for a streamed response)."""
+    excel_nl = variant == "excel-nl"
+    line = _Line()
+    writer = csv.writer(line, delimiter=";" if excel_nl else ",", lineterminator="\r\n")
+    writer.writerow(header)
+    yield ((BOM if excel_nl else "") + line.take()).encode("utf-8")
+    for row in rows:
+        writer.writerow([csv_cell(value, decimal_comma=excel_nl) for value in row])
+        yield line.take().encode("utf-8")
+
+
+def xlsx_bytes(sheet_title: str, header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
+    """An XLSX workbook (openpyxl write-only) with the table and a sheet "Definities"."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(sheet_title)
+    sheet.append(list(header))
+    for row in rows:
+        sheet.append([xlsx_cell(value) for value in row])
+    definitions = workbook.create_sheet("Definities")
+    definitions.append(["code", "naam", "definitie"])
+    for code, name, text in DEFINITIONS:
+        definitions.append([neutralise(code), neutralise(name), neutralise(text)])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def table(
+    name: str, metrics: dict[str, Any] | None, figures: Iterable[DossierFigures] | None
+) -> tuple[tuple[str, ...], list[list[Cell]]]:
+    """(header, rows) of the ``measures`` or ``dossiers`` table."""
+    if name == "measures":
+        assert metrics is not None
+        return MEASURE_COLUMNS, measure_rows(metrics)
+    assert figures is not None
+    return DOSSIER_COLUMNS, dossier_rows(figures)

@@ -1,0 +1,123 @@
+"""Survey figures (``GET /api/v1/metrics/survey``): the seed questionnaire's answers counted in SQL.
+
+- ``respondents``: every response in the selection, ``nee`` rows (contact not remembered) included — they are
+  respondents without answers; ``remembered``: the ``ja`` rows; ``graded``: responses with a grade;
+  ``satisfied`` = grade ≥ 7, ``dissatisfied`` = grade ≤ 6; ``satisfied_share`` = satisfied / graded with its 95%
+  Wilson interval.
+- ``reasons``: per reason code, the dissatisfied respondents who gave it (reasons of a respondent with grade ≥ 7 or
+  without a grade are not counted), share over the dissatisfied respondents — a respondent may give several reasons,
+  so the shares may add up to more than 1.
+- ``helped_at_once`` / ``transfer_count``: per answer code, the respondents who gave it, share over the respondents
+  who answered that question.
+- Every code of the questionnaire is listed, with count 0 when nobody gave it; shares are None when their
+  denominator is 0.
+
+The selection: ``contact_date`` in the period; with ``pilot``, responses linked to a dossier enrolled in that pilot;
+with ``cohort`` (``pilot``/``control``), only that cohort (of the given pilot, or of any pilot). Four queries
+whatever the number of responses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, exists, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from casemgmt.errors import FieldError, InvalidInput
+from casemgmt.metrics import statistics as stats
+from casemgmt.metrics.periods import Period
+from casemgmt.pilots.models import Pilot, PilotEnrolment
+from casemgmt.pilots.rules import COHORTS
+from casemgmt.surveys.models import SurveyResponse, survey_reasons
+from casemgmt.surveys.questionnaire import HELPED_AT_ONCE, REASONS, SATISFIED_MIN_GRADE, TRANSFER_COUNT
+
+
+def check_cohort(cohort: str | None) -> str | None:
+    """``pilot``/``control`` or None; anything else → InvalidInput on field ``cohort``."""
+    text = (cohort or "").strip().lower()
+    if not text:
+        return None
+    if text not in COHORTS:
+        message = f"Onbekend cohort '{cohort}'; kies 'pilot' of 'control'."
+        raise InvalidInput(FieldError("cohort", message), message)
+    return text
+
+
+def _selection(period: Period, pilot: Pilot | None, cohort: str | None) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [period.dates(SurveyResponse.contact_date)]
+    if pilot is not None or cohort is not None:
+        enrolment = [PilotEnrolment.dossier_id == SurveyResponse.dossier_id]
+        if pilot is not None:
+            enrolment.append(PilotEnrolment.pilot_id == pilot.id)
+        if cohort is not None:
+            enrolment.append(PilotEnrolment.cohort == cohort)
+        conditions.append(exists().where(and_(*enrolment)))
+    return conditions
+
+
+def _breakdown(codes: Mapping[str, str], counted: Mapping[str, int], denominator: int) -> dict[str, dict[str, Any]]:
+    return {
+        code: {
+            "count": counted.get(code, 0),
+            "share": counted.get(code, 0) / denominator if denominator else None,
+        }
+        for code in codes
+    }
+
+
+async def survey_metrics(
+    session: AsyncSession, period: Period, pilot: Pilot | None = None, cohort: str | None = None
+) -> dict[str, Any]:
+    """The survey figures of issue 5 for the selection (see the module docstring)."""
+    where = _selection(period, pilot, cohort)
+    dissatisfied_clause = SurveyResponse.grade <= SATISFIED_MIN_GRADE - 1
+    totals = (
+        await session.execute(
+            select(
+                func.count().label("respondents"),
+                func.count().filter(SurveyResponse.remembered_contact.is_(True)).label("remembered"),
+                func.count().filter(SurveyResponse.grade.is_not(None)).label("graded"),
+                func.count().filter(SurveyResponse.grade >= SATISFIED_MIN_GRADE).label("satisfied"),
+                func.count().filter(dissatisfied_clause).label("dissatisfied"),
+            ).where(*where)
+        )
+    ).one()
+    reason_rows = await session.execute(
+        select(survey_reasons.c.code, func.count(func.distinct(SurveyResponse.id)))
+        .join(SurveyResponse, SurveyResponse.id == survey_reasons.c.response_id)
+        .where(*where, dissatisfied_clause)
+        .group_by(survey_reasons.c.code)
+    )
+    reasons = {code: int(number) for code, number in reason_rows}
+    helped_rows = await session.execute(
+        select(SurveyResponse.helped_at_once, func.count())
+        .where(*where, SurveyResponse.helped_at_once.is_not(None))
+        .group_by(SurveyResponse.helped_at_once)
+    )
+    helped = {code: int(number) for code, number in helped_rows}
+    transfer_rows = await session.execute(
+        select(SurveyResponse.transfer_count, func.count())
+        .where(*where, SurveyResponse.transfer_count.is_not(None))
+        .group_by(SurveyResponse.transfer_count)
+    )
+    transfers = {code: int(number) for code, number in transfer_rows}
+
+    graded, satisfied, dissatisfied = int(totals.graded), int(totals.satisfied), int(totals.dissatisfied)
+    satisfied_share = stats.share(satisfied, graded)
+    return {
+        "respondents": int(totals.respondents),
+        "remembered": int(totals.remembered),
+        "graded": graded,
+        "satisfied": satisfied,
+        "dissatisfied": dissatisfied,
+        "satisfied_share": {
+            "value": satisfied_share.value,
+            "ci_low": satisfied_share.ci_low,
+            "ci_high": satisfied_share.ci_high,
+        },
+        "reasons": _breakdown(REASONS, reasons, dissatisfied),
+        "helped_at_once": _breakdown(HELPED_AT_ONCE, helped, sum(helped.values())),
+        "transfer_count": _breakdown(TRANSFER_COUNT, transfers, sum(transfers.values())),
+    }

@@ -1,0 +1,156 @@
+"""Management trends: the SQL per service and month against hand-computed figures (``world.EXPECTED_TRENDS``), the
+JSON API with the same numbers, suppression and the page."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import pytest
+
+from casemgmt.dashboard.periods import Period, month_key
+from casemgmt.dashboard.trends import management_trends
+from tests.conftest import login
+from tests.dashboard.conftest import read_figures
+from tests.dashboard.world import (
+    EXPECTED_TRENDS,
+    JUDGED_LATER,
+    TRENDS_FROM,
+    TRENDS_NOW,
+    TRENDS_TO,
+    arrange_trends,
+)
+
+pytestmark = pytest.mark.anyio
+
+MONTHS = ["2025-01", "2025-02", "2025-03"]
+
+
+@pytest.fixture
+async def trends_world(db, make_user) -> None:
+    employee = await make_user("accountmanager", services=["SZW"])
+    await arrange_trends(db, employee.id)
+
+
+async def test_trends_sql_matches_hand_computed_figures(db, trends_world) -> None:
+    async with db() as session:
+        trends = await management_trends(session, Period(TRENDS_FROM, TRENDS_TO), TRENDS_NOW)
+    assert [month_key(m) for m in trends.months] == MONTHS
+    assert [m.code for m in trends.measures] == list(EXPECTED_TRENDS)
+    for measure in trends.measures:
+        expected = EXPECTED_TRENDS[measure.code]
+        found = {
+            (row.key, month_key(cell.month)): (cell.count, cell.n)
+            for row in measure.rows
+            for cell in row.cells
+            if cell.n
+        }
+        assert found == expected, measure.code
+        services = sorted({service for service, _ in expected}, key=lambda key: (key == "", key))
+        assert [row.key for row in measure.rows] == services, measure.code
+
+
+async def test_trends_values_and_suppression(db, trends_world) -> None:
+    async with db() as session:
+        trends = await management_trends(session, Period(TRENDS_FROM, TRENDS_TO), TRENDS_NOW)
+    cells = {
+        (m.code, row.key, month_key(cell.month)): cell for m in trends.measures for row in m.rows for cell in row.cells
+    }
+    assert cells[("on_time_share", "SZW", "2025-01")].value == 5 / 8
+    assert cells[("on_time_share", "SZW", "2025-02")].suppressed  # 3 commitments
+    assert cells[("on_time_share", "SZW", "2025-02")].value is None
+    assert cells[("on_time_share", "OCW", "2025-02")].value == 0.8  # due 23:30 UTC on 31 Jan = February here
+    assert cells[("on_time_share", "", "2025-03")].value == 1.0
+    assert cells[("escalation_within_norm_share", "SZW", "2025-01")].value == 4 / 6
+    assert cells[("handoffs_per_dossier", "SZW", "2025-01")].value == 7 / 6
+    assert cells[("ping_pong_share", "OCW", "2025-01")].value == 1.0
+    assert cells[("ping_pong_share", "SZW", "2025-01")].value == 0.0
+    assert cells[("satisfied_share", "GEMEENTE", "2025-01")].value == 4 / 6
+    assert cells[("satisfied_share", "GEMEENTE", "2025-02")].suppressed
+    empty = cells[("satisfied_share", "GEMEENTE", "2025-03")]
+    assert (empty.n, empty.value, empty.suppressed) == (0, None, False)
+
+
+async def test_a_shorter_period_counts_only_its_own_months(db, trends_world) -> None:
+    async with db() as session:
+        trends = await management_trends(session, Period(date(2025, 2, 1), date(2025, 2, 28)), TRENDS_NOW)
+    on_time = next(m for m in trends.measures if m.code == "on_time_share")
+    assert {(row.key, cell.count, cell.n) for row in on_time.rows for cell in row.cells} == {
+        ("OCW", 4, 5),
+        ("SZW", 3, 3),
+    }
+
+
+async def test_trends_api_returns_the_same_numbers(client, make_user, make_token, trends_world) -> None:
+    evaluator = await make_user("evaluator")
+    response = await client.get("/api/v1/trends?from=2025-01-01&to=2025-03-31", headers=await make_token(evaluator))
+    assert response.status_code == 200
+    body = response.json()
+    assert body["from"] == "2025-01-01" and body["to"] == "2025-03-31" and body["months"] == MONTHS
+    assert body["suppression_threshold"] == 5
+    for code, judged_at_now in EXPECTED_TRENDS.items():
+        expected = {**judged_at_now, **JUDGED_LATER.get(code, {})}
+        measure = body["measures"][code]
+        for row in measure["rows"]:
+            key = "GEMEENTE" if row["service"] is None and code == "satisfied_share" else (row["service"] or "")
+            for cell in row["months"]:
+                count, n = expected.get((key, cell["month"]), (0, 0))
+                assert cell["n"] == n, (code, key, cell)
+                if 0 < n < 5:
+                    assert cell == {"month": cell["month"], "count": None, "n": n, "value": None, "suppressed": True}
+                elif n:
+                    assert cell["count"] == count and math.isclose(cell["value"], count / n) and not cell["suppressed"]
+                else:
+                    assert cell["value"] is None and not cell["suppressed"]
+    no_service = [r for r in body["measures"]["on_time_share"]["rows"] if r["service"] is None]
+    assert no_service and no_service[0]["label"] == "Zonder dienst"
+    assert body["measures"]["satisfied_share"]["rows"][0]["label"] == "Gemeente (alle diensten)"
+
+
+async def test_trends_api_defaults_to_the_last_twelve_months(client, make_user, make_token) -> None:
+    from casemgmt.pilots.services import today
+
+    evaluator = await make_user("evaluator")
+    body = (await client.get("/api/v1/trends", headers=await make_token(evaluator))).json()
+    assert body["to"] == today().isoformat() and len(body["months"]) == 12
+    assert body["months"][-1] == today().strftime("%Y-%m")
+    assert all(measure["rows"] == [] for measure in body["measures"].values())
+
+
+async def test_trends_page_shows_a_chart_and_a_table_per_measure(client, make_user, make_token, trends_world) -> None:
+    evaluator = await make_user("evaluator")
+    await login(client, evaluator.email)
+    response = await client.get("/trends?from=2025-01-01&to=2025-03-31")
+    assert response.status_code == 200
+    html = response.text
+    api = (await client.get("/api/v1/trends?from=2025-01-01&to=2025-03-31", headers=await make_token(evaluator))).json()
+    for code in EXPECTED_TRENDS:
+        assert f'data-chart="grafiek-trend-{code}"' in html and f'data-table="trend-{code}"' in html
+        assert f'<title id="grafiek-trend-{code}-titel">' in html
+    assert "style=" not in html and "<style" not in html
+    figures = read_figures(html).figures
+    rows = {
+        (code, row["service"] or ("GEMEENTE" if code == "satisfied_share" else "zonder-dienst"), cell["month"]): cell
+        for code, measure in api["measures"].items()
+        for row in measure["rows"]
+        for cell in row["months"]
+    }
+    compared = 0
+    for figure in figures:
+        _, code, service, month, field = figure["path"].split(".")
+        cell = rows[(code, service, month)]
+        if figure["suppressed"]:
+            assert cell["suppressed"] and figure["text"] == "< 5, niet getoond"
+        elif figure["value"] is None:
+            assert cell[field] is None
+        else:
+            assert math.isclose(float(figure["value"]), cell[field]), figure
+            compared += 1
+    assert compared >= 20
+    # 7 handoffs over 6 dossiers, as a person reads it
+    assert 'data-path="measures.handoffs_per_dossier.SZW.2025-01.value">1,17</data> (n = <data value="6"' in html
+    # htmx: only the region, with the out-of-band period message
+    fragment = await client.get("/trends?from=2025-01-01&to=2025-01-31", headers={"hx-request": "true"})
+    assert fragment.status_code == 200 and "<html" not in fragment.text
+    assert "Trends over 1 januari 2025 tot en met 31 januari 2025: 1 maand." in fragment.text
+    assert 'hx-swap-oob="innerHTML"' in fragment.text

@@ -1,0 +1,201 @@
+"""Escalations through HTTP: due by the service norm in business days, routed to the dossier's accountmanager or the
+service queue, answered only by that service, once; reusable answers found by the KCC; the asker sees the answer."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import update
+
+from casemgmt.audit.models import AuditEvent
+from casemgmt.directory.calendar import add_business_days
+from casemgmt.directory.reference import REFERENCE_SERVICES
+from casemgmt.escalations.models import Escalation
+from tests.worklists.promises import audit_events, counts, make_commitment, snapshot
+
+pytestmark = pytest.mark.anyio
+
+NORMS = {s.code: s.escalation_norm_days for s in REFERENCE_SERVICES}
+PASSPORT = "Meneer woont in de VS en moet zijn paspoort hier vernieuwen: welke stukken moet hij meesturen?"
+
+
+def parse(moment: str) -> datetime:
+    return datetime.fromisoformat(moment.replace("Z", "+00:00"))
+
+
+async def escalate(client, world, by: str = "kcc", **values) -> dict:
+    body = {"service": "SZW", "question": "Waarom is de bijstand van deze maand niet betaald?"}
+    body.update(values)
+    response = await client.post("/api/v1/escalations", json=body, headers=world.token(by))
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+async def answer(client, world, escalation_id: int, who: str, text: str = "Betaald op vrijdag.", reusable=False):
+    return await client.post(
+        f"/api/v1/escalations/{escalation_id}/answer",
+        json={"answer": text, "reusable": reusable},
+        headers=world.token(who),
+    )
+
+
+@pytest.mark.parametrize("code", sorted(NORMS))
+async def test_due_by_the_services_norm_in_business_days(client, world, code) -> None:
+    before = datetime.now(UTC)
+    body = await escalate(client, world, service=code.lower())
+    after = datetime.now(UTC)
+    assert body["service"] == code and body["status"] == "open"
+    asked = parse(body["asked_at"])
+    assert before - timedelta(seconds=1) <= asked <= after
+    assert parse(body["due_at"]) == add_business_days(asked, NORMS[code])
+
+
+async def test_routed_to_the_dossiers_accountmanager_or_else_the_service_queue(client, world) -> None:
+    routed = await escalate(client, world, service="SZW", dossier_id=world.dossier_id)
+    assert routed["assignee_id"] == world.szw.id and routed["client_id"] == world.client_id
+    queued = await escalate(client, world, service="OCW", dossier_id=world.dossier_id)
+    assert queued["assignee_id"] is None
+    loose = await escalate(client, world, service="SZW", client_id=world.client_id)
+    assert loose["assignee_id"] is None
+    # every accountmanager of the service sees the queue; another service's do not
+    for who, expected in (("ocw", [queued["id"]]), ("ocw2", [queued["id"]]), ("dso", [])):
+        listed = await client.get("/api/v1/escalations", headers=world.token(who))
+        assert [e["id"] for e in listed.json()] == expected, who
+
+
+async def test_scenario_8_the_unpaid_benefit(client, world, db) -> None:
+    """A KCC agent escalates to SZW on the dossier; SZW's accountmanager answers within the norm; the asker and the
+    dossier's casemanager see the answer."""
+    asked = await escalate(client, world, dossier_id=world.dossier_id)
+    listed = await client.get("/api/v1/escalations?state=open", headers=world.token("cm"))
+    assert [e["id"] for e in listed.json()] == [asked["id"]]
+    response = await answer(client, world, asked["id"], "szw", "De betaling staat klaar voor vrijdag.")
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["status"] == "answered" and body["within_norm"] is True
+    assert body["answered_by_id"] == world.szw.id
+    for who in ("kcc", "cm"):
+        answered = await client.get("/api/v1/escalations?state=answered", headers=world.token(who))
+        assert [(e["id"], e["answer"]) for e in answered.json()] == [
+            (asked["id"], "De betaling staat klaar voor vrijdag.")
+        ]
+    events = await audit_events(db, AuditEvent.object_type == "escalation")
+    assert [(e.action, e.actor_id, e.client_pseudonym) for e in events] == [
+        ("create", world.kcc.id, world.pseudonym),
+        ("update", world.szw.id, world.pseudonym),
+    ]
+
+
+async def test_answered_past_the_norm_is_not_within_norm(client, world, db) -> None:
+    asked = await escalate(client, world)
+    async with db() as session, session.begin():
+        await session.execute(
+            update(Escalation).where(Escalation.id == asked["id"]).values(due_at=datetime.now(UTC) - timedelta(hours=2))
+        )
+    overdue = await client.get("/api/v1/escalations?state=overdue", headers=world.token("szw"))
+    assert [(e["id"], e["status"]) for e in overdue.json()] == [(asked["id"], "overdue")]
+    response = await answer(client, world, asked["id"], "szw")
+    assert response.status_code == 200 and response.json()["within_norm"] is False
+    assert (await client.get("/api/v1/escalations?state=overdue", headers=world.token("szw"))).json() == []
+
+
+async def test_an_overdue_escalation_on_a_dossier_signals_it(client, world, db) -> None:
+    asked = await escalate(client, world, dossier_id=world.dossier_id)
+    async with db() as session, session.begin():
+        await session.execute(
+            update(Escalation).where(Escalation.id == asked["id"]).values(due_at=datetime.now(UTC) - timedelta(hours=2))
+        )
+    dossiers = (await client.get("/api/v1/worklist", headers=world.token("cm"))).json()["dossiers"]
+    assert dossiers[0]["signals"] == ["escalation_overdue"]
+
+
+async def test_an_accountmanager_of_another_service_cannot_answer(client, world, db) -> None:
+    asked = await escalate(client, world, dossier_id=world.dossier_id)
+    before, row = await counts(db), await snapshot(db, Escalation, asked["id"])
+    for who in ("dso", "ocw", "kcc", "cm", "other_cm"):
+        response = await answer(client, world, asked["id"], who)
+        assert response.status_code == 403, (who, response.text)
+    assert await counts(db) == before and await snapshot(db, Escalation, asked["id"]) == row
+
+
+async def test_answering_twice_is_409_and_writes_nothing(client, world, db) -> None:
+    asked = await escalate(client, world)
+    assert (await answer(client, world, asked["id"], "szw", "Eerste antwoord")).status_code == 200
+    before, row = await counts(db), await snapshot(db, Escalation, asked["id"])
+    again = await answer(client, world, asked["id"], "admin", "Tweede antwoord", reusable=True)
+    assert again.status_code == 409, again.text
+    assert await counts(db) == before and await snapshot(db, Escalation, asked["id"]) == row
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ({"service": "XYZ", "question": "Vraag"}, 422),
+        ({"service": "SZW", "question": "  "}, 422),
+        ({"service": "SZW", "question": "Vraag", "dossier_id": 999_999}, 422),
+        ({"service": "SZW", "question": "Vraag", "client_id": 999_999}, 422),
+    ],
+)
+async def test_bad_escalations_write_nothing(client, world, db, body, status) -> None:
+    before = await counts(db)
+    response = await client.post("/api/v1/escalations", json=body, headers=world.token("kcc"))
+    assert response.status_code == status, response.text
+    assert await counts(db) == before
+
+
+async def test_an_empty_answer_is_422_and_writes_nothing(client, world, db) -> None:
+    asked = await escalate(client, world)
+    before, row = await counts(db), await snapshot(db, Escalation, asked["id"])
+    response = await answer(client, world, asked["id"], "szw", "   ")
+    assert response.status_code == 422 and response.json()["extra"][0]["field"] == "answer"
+    assert await counts(db) == before and await snapshot(db, Escalation, asked["id"]) == row
+
+
+async def test_an_escalation_about_a_commitment_takes_its_client(client, world) -> None:
+    commitment = await make_commitment(client, world)
+    asked = await escalate(client, world, service="DSO", commitment_id=commitment["id"])
+    assert asked["client_id"] == world.client_id and asked["commitment_id"] == commitment["id"]
+
+
+async def test_reusable_answers_are_found_by_the_kcc(client, world) -> None:
+    """Scenario 3: the passport answer is recorded as reusable; the next agent finds it instead of improvising."""
+    passport = await escalate(client, world, service="DPZ", question=PASSPORT)
+    private = await escalate(client, world, service="DPZ", question="Paspoort van meneer Jansen kwijt?")
+    dpz = await client.post(
+        "/api/v1/escalations/" + str(passport["id"]) + "/answer",
+        json={
+            "answer": "Aanvragen via de ambassade in Washington; pasfoto en oud paspoort meesturen.",
+            "reusable": True,
+        },
+        headers=world.token("admin"),
+    )
+    assert dpz.status_code == 200
+    assert (await answer(client, world, private["id"], "admin", "Eenmalig antwoord")).status_code == 200
+    found = await client.get("/api/v1/answers", params={"q": "paspoort ambassade"}, headers=world.token("kcc"))
+    assert found.status_code == 200
+    assert [(a["id"], a["service"]) for a in found.json()] == [(passport["id"], "DPZ")]
+    assert found.json()[0]["answer"].startswith("Aanvragen via de ambassade")
+    assert [a["id"] for a in (await client.get("/api/v1/answers?q=PASPOORT", headers=world.token("kcc"))).json()] == [
+        passport["id"]
+    ]
+    assert (await client.get("/api/v1/answers?service=SZW&q=paspoort", headers=world.token("kcc"))).json() == []
+    assert (await client.get("/api/v1/answers?q=rijbewijs", headers=world.token("kcc"))).json() == []
+
+
+async def test_list_state_filter_is_validated(client, world) -> None:
+    response = await client.get("/api/v1/escalations?state=kwijt", headers=world.token("kcc"))
+    assert response.status_code == 422
+
+
+async def test_only_who_may_read_the_dossier_escalates_about_it(client, world, db) -> None:
+    before = await counts(db)
+    refused = await client.post(
+        "/api/v1/escalations",
+        json={"service": "SZW", "question": "Wat speelt er?", "dossier_id": world.dossier_id},
+        headers=world.token("other_cm"),
+    )
+    assert refused.status_code == 403
+    assert await counts(db) == before
+    for who in ("cm", "dso", "kcc", "admin"):
+        await escalate(client, world, by=who, dossier_id=world.dossier_id)
