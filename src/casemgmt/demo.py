@@ -32,6 +32,7 @@ from casemgmt.auth.passwords import Passwords
 from casemgmt.auth.services import Accounts
 from casemgmt.clients.models import Client, Representative
 from casemgmt.contacts.models import Contact
+from casemgmt.demo_pilot import load_pilot_demo
 from casemgmt.demo_promises import load_promises
 from casemgmt.directory.models import Service
 from casemgmt.directory.reference import load_reference_services
@@ -1304,4 +1305,5 @@ async def load_demo(session: AsyncSession, passwords: Passwords) -> list[tuple[s
     session.add_all(rows)
     await session.flush()
     await load_promises(session, users, services)
+    await load_pilot_demo(session, users[ADMIN])
     return [(email, roles[0]) for email, _name, roles, _services, _phone in DEMO_USERS]

@@ -281,3 +281,23 @@ async def test_demo_promises_tell_the_parking_space_story(db) -> None:
         kept = await session.scalar(select(func.count()).where(Commitment.kept_on_time.is_(True)))
         late = await session.scalar(select(func.count()).where(Commitment.kept_on_time.is_(False)))
         assert kept and late
+
+
+async def test_demo_pilot_has_both_cohorts_time_and_survey_responses(db) -> None:
+    from sqlalchemy import func, select
+
+    from casemgmt.auth.passwords import Passwords
+    from casemgmt.demo import load_demo
+    from casemgmt.pilots.models import PilotEnrolment, TimeEntry
+    from casemgmt.surveys.models import SurveyResponse
+
+    for _ in range(2):  # loading twice adds nothing
+        async with db() as session, session.begin():
+            await load_demo(session, Passwords(cheap=True))
+    async with db() as session:
+        grouped = await session.execute(select(PilotEnrolment.cohort, func.count()).group_by(PilotEnrolment.cohort))
+        cohorts = dict(grouped.tuples().all())
+        assert cohorts.get("pilot", 0) >= 5 and cohorts.get("control", 0) >= 5
+        assert await session.scalar(select(func.count()).select_from(TimeEntry)) > 0
+        responses = await session.scalar(select(func.count()).select_from(SurveyResponse))
+        assert responses == 4 * (cohorts["pilot"] + cohorts["control"])
