@@ -32,6 +32,7 @@ from casemgmt.db import create_alchemy_config, create_engine
 from casemgmt.directory import controllers as directory_controllers
 from casemgmt.dossiers import controllers as dossier_controllers
 from casemgmt.escalations import controllers as escalation_controllers
+from casemgmt.exchange import controllers as exchange_controllers
 from casemgmt.handoffs import controllers as handoff_controllers
 from casemgmt.metrics import controllers as metrics_controllers
 from casemgmt.pilots import controllers as pilot_controllers
@@ -103,6 +104,7 @@ def api_route_handlers() -> list[Any]:
         *survey_controllers.API_HANDLERS,
         *metrics_controllers.API_HANDLERS,
         *dashboard_controllers.API_HANDLERS,
+        *exchange_controllers.API_HANDLERS,
     ]
 
 

@@ -248,6 +248,7 @@ def demo(host: str, port: int, no_serve: bool) -> None:
 
 class CasemgmtCLIPlugin(CLIPluginProtocol):
     def on_cli_init(self, cli: click.Group) -> None:
+        from casemgmt.exchange.cli import dossiers_group, generate_command
         from casemgmt.pilots.cli import pilots_group
         from casemgmt.surveys.cli import surveys_group
 
@@ -255,3 +256,5 @@ class CasemgmtCLIPlugin(CLIPluginProtocol):
             cli.add_command(command)
         cli.add_command(pilots_group)
         cli.add_command(surveys_group)
+        cli.add_command(dossiers_group)
+        cli.add_command(generate_command)

@@ -1,0 +1,103 @@
+"""``GET /api/v1/dossiers/export`` (streamed JSON Lines) and ``POST /api/v1/dossiers/import`` — admins only.
+
+Export: the filters ``pilot``, ``from`` and ``to`` (dates, on ``opened_at``) as for the CLI; the body is streamed
+line by line from its own database session, read in keyset batches (``export.py``), so a worker's memory stays
+bounded however many dossiers there are. The audit event is written in the request's transaction before the first
+byte is sent. An unknown pilot or a period running backwards answers 422 before streaming starts.
+
+Import: the body is JSON Lines (``application/x-ndjson`` or ``text/plain``), read as a stream and split on
+newlines; ``?create_users=true`` creates unknown employees as inactive accounts; progress (lines read, per batch)
+goes to the log. 200 with the import summary, or 422 ``{"errors": [{"line", "path", "message"}], ...}`` with
+nothing written (the request's transaction rolls back).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from datetime import date
+from typing import Any
+
+from litestar import MediaType, Request, Response, get, post
+from litestar.params import Parameter
+from litestar.response import Stream
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from casemgmt.audit.services import AuditLog
+from casemgmt.auth.guards import requires_admin
+from casemgmt.auth.identity import CurrentUser
+from casemgmt.exchange.export import DossierExport, ExportFilter, record_export
+from casemgmt.exchange.importer import DossierImportRejected, import_dossiers, split_lines
+
+log = logging.getLogger(__name__)
+
+TAGS = ["dossieruitwisseling"]
+NDJSON = "application/x-ndjson"
+MAX_IMPORT_BYTES = 4 * 1024**3
+"""A ``large`` export is well over a gigabyte; the body is streamed, never held in memory as a whole."""
+
+
+@get(
+    "/api/v1/dossiers/export",
+    tags=TAGS,
+    summary="Export dossiers as JSON Lines (streamed; one dossier per line)",
+    guards=[requires_admin],
+    media_type=NDJSON,
+)
+async def api_export(
+    request: Request[Any, Any, Any],
+    db_session: AsyncSession,
+    audit: AuditLog,
+    pilot: str | None = None,
+    date_from: date | None = Parameter(query="from", default=None),
+    date_to: date | None = Parameter(query="to", default=None),
+) -> Stream:
+    filters = ExportFilter(pilot=pilot, date_from=date_from, date_to=date_to)
+    await DossierExport(db_session, filters).prepare()  # 422 for an unknown pilot, before anything is streamed
+    record_export(audit, filters, "API")
+    engine = request.app.state.engine
+
+    async def body() -> AsyncIterator[bytes]:
+        async with async_sessionmaker(engine, expire_on_commit=False)() as session:
+            export = DossierExport(session, filters)
+            async for line in export.lines():
+                yield (line + "\n").encode()
+
+    return Stream(
+        body(),
+        media_type=NDJSON,
+        headers={"Content-Disposition": 'attachment; filename="dossiers.jsonl"', "Cache-Control": "no-store"},
+    )
+
+
+@post(
+    "/api/v1/dossiers/import",
+    tags=TAGS,
+    summary="Import dossiers from a JSON Lines body; all or nothing",
+    guards=[requires_admin],
+    status_code=200,
+    request_max_body_size=MAX_IMPORT_BYTES,
+)
+async def api_import(
+    request: Request[Any, Any, Any],
+    db_session: AsyncSession,
+    actor: CurrentUser,
+    audit: AuditLog,
+    create_users: bool = False,
+) -> Response[Any]:
+    try:
+        report = await import_dossiers(
+            db_session,
+            split_lines(request.stream()),
+            create_users=create_users,
+            actor_id=actor.id,
+            audit=audit,
+            source="API",
+            progress=lambda line: log.info("dossierimport door %s: regel %d gelezen", actor.email, line),
+        )
+    except DossierImportRejected as exc:
+        return Response({**exc.report.as_json(), "imported": 0}, status_code=422, media_type=MediaType.JSON)
+    return Response(report.as_json(), status_code=200, media_type=MediaType.JSON)
+
+
+API_HANDLERS: list[Any] = [api_export, api_import]

@@ -1,0 +1,505 @@
+"""The dossier line contract of issue 6 (JSON Lines, one dossier per line) as pydantic models, and the rules a line
+must satisfy on its own (without the database).
+
+A line is validated with ``parse_line(text, now)``: strict JSON typing (``"3"`` is not a number, ``"true"`` not a
+boolean), every moment an ISO 8601 string *with* an offset (``AwareDatetime``; a moment without one is an error),
+dates as ``jjjj-mm-dd``, the enumerations of the domain rules, unknown keys refused. Then the cross-field rules of
+each record: a closed dossier has an outcome and a closing moment (and only then), commitment statuses agree with
+``kept_on_time`` (true exactly when fulfilled at or before the due moment), handoff decisions agree with their
+status, an escalation's answer comes with who answered and when, no moment lies in the future, the BSN passes the
+11-proof (``clients/rules.py``), at most one current accountmanager per service. Survey entries are checked with
+the survey contract of issue 5 (``surveys/csv_format.survey_row_from_json``).
+
+Every problem is a ``LineError(line, path, message)``: ``path`` names the field the way one would address it in the
+JSON (``contacts[3].occurred_at``: the fourth contact, arrays counted from 0 as in JSON tools such as jq), or is
+None for the line as a whole (malformed JSON); ``message`` is Dutch. What needs the database (unknown service,
+employee or pilot, an existing reference, a respondent id already used) is checked by ``importer.py``.
+
+Writing goes the other way through the same key order: ``export.py`` builds the dicts, ``dump_line`` turns one into
+compact JSON (UTF-8, not ASCII-escaped) so that export → import → export gives byte-identical lines.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+
+from casemgmt.clients.rules import BSN_MESSAGE, KVK_MESSAGE, normalise_bsn, normalise_kvk
+from casemgmt.commitments.rules import CommitmentKind, CommitmentStatus
+from casemgmt.contacts.rules import CHANNELS, DIRECTIONS, SUMMARY_MAX, TRANSFERS_MAX
+from casemgmt.contacts.rules import OUTCOMES as CONTACT_OUTCOMES
+from casemgmt.directory.calendar import local_date
+from casemgmt.dossiers.rules import CLOSED, OUTCOMES, STATUSES, SUBJECT_MAX
+from casemgmt.handoffs.rules import MIN_CONTEXT_LENGTH, HandoffStatus
+from casemgmt.pilots.rules import ACTIVITIES, COHORTS, MINUTES_PER_DAY
+from casemgmt.surveys.csv_format import ParsedRow, survey_row_from_json
+
+REF_PATTERN = r"^D-\d{4}-\d{5}$"
+TEXT_MAX = 4000
+
+Email = Annotated[str, Field(min_length=3, max_length=254)]
+Moment = AwareDatetime
+Text = Annotated[str, Field(max_length=TEXT_MAX)]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+ServiceCode = Annotated[str, Field(min_length=1, max_length=10)]
+
+ClientKind = Literal["person", "organisation"]
+DossierStatus = Literal[STATUSES]  # type: ignore[valid-type]
+DossierOutcome = Literal[OUTCOMES]  # type: ignore[valid-type]
+Channel = Literal[CHANNELS]  # type: ignore[valid-type]
+Direction = Literal[DIRECTIONS]  # type: ignore[valid-type]
+ContactOutcome = Literal[CONTACT_OUTCOMES]  # type: ignore[valid-type]
+CommitmentKindName = Literal[tuple(kind.value for kind in CommitmentKind)]  # type: ignore[valid-type]
+CommitmentStatusName = Literal[tuple(status.value for status in CommitmentStatus)]  # type: ignore[valid-type]
+HandoffStatusName = Literal[tuple(status.value for status in HandoffStatus)]  # type: ignore[valid-type]
+CohortName = Literal[tuple(COHORTS)]  # type: ignore[valid-type]
+Activity = Literal[tuple(ACTIVITIES)]  # type: ignore[valid-type]
+
+
+class _Part(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class RepresentativeLine(_Part):
+    name: Name
+    organisation: Annotated[str, Field(max_length=200)] = ""
+    phone: Annotated[str, Field(max_length=40)] = ""
+    email: Annotated[str, Field(max_length=254)] = ""
+    relation: Annotated[str, Field(max_length=200)] = ""
+    valid_from: date
+    valid_until: date | None = None
+
+
+class ClientLine(_Part):
+    kind: ClientKind
+    bsn: str | None = None
+    kvk: str | None = None
+    name: Name
+    phone: Annotated[str, Field(max_length=40)] = ""
+    email: Annotated[str, Field(max_length=254)] = ""
+    address: Annotated[str, Field(max_length=1000)] = ""
+    representatives: list[RepresentativeLine] = []
+
+
+class AssignmentLine(_Part):
+    service: ServiceCode
+    accountmanager: Email
+    since: Moment
+    until: Moment | None = None
+    reason: Text = ""
+
+
+class ContactLine(_Part):
+    occurred_at: Moment
+    channel: Channel
+    direction: Direction
+    service: ServiceCode
+    employee: Email
+    outcome: ContactOutcome
+    transfers: Annotated[int, Field(ge=0, le=TRANSFERS_MAX)]
+    summary: Annotated[str, Field(min_length=1, max_length=SUMMARY_MAX)]
+
+
+class CommitmentLine(_Part):
+    kind: CommitmentKindName
+    description: Annotated[str, Field(min_length=1, max_length=TEXT_MAX)]
+    owner: Email
+    made_by: Email
+    made_at: Moment
+    due_at: Moment
+    status: CommitmentStatusName
+    closed_at: Moment | None = None
+    kept_on_time: bool | None = None
+    note: Text = ""
+
+
+class HandoffLine(_Part):
+    from_service: ServiceCode
+    from_employee: Email
+    to_service: ServiceCode
+    to_employee: Email | None = None
+    reason: Annotated[str, Field(min_length=1, max_length=TEXT_MAX)]
+    context: Annotated[str, Field(max_length=TEXT_MAX)]
+    requested_at: Moment
+    status: HandoffStatusName
+    decided_at: Moment | None = None
+    decision_reason: Text = ""
+
+
+class EscalationLine(_Part):
+    service: ServiceCode
+    question: Annotated[str, Field(min_length=1, max_length=TEXT_MAX)]
+    asked_by: Email
+    asked_at: Moment
+    due_at: Moment
+    answer: Text = ""
+    answered_by: Email | None = None
+    answered_at: Moment | None = None
+    reusable: bool = False
+
+
+class TimeEntryLine(_Part):
+    employee: Email
+    date: date
+    minutes: Annotated[int, Field(ge=1, le=MINUTES_PER_DAY)]
+    activity: Activity
+
+
+class DossierLine(_Part):
+    ref: Annotated[str, Field(pattern=REF_PATTERN)]
+    subject: Annotated[str, Field(min_length=1, max_length=SUBJECT_MAX)]
+    status: DossierStatus
+    outcome: DossierOutcome | None = None
+    opened_at: Moment
+    closed_at: Moment | None = None
+    client: ClientLine
+    casemanager: Email
+    assignments: list[AssignmentLine] = []
+    pilot: Annotated[str, Field(min_length=1, max_length=64)] | None = None
+    cohort: CohortName | None = None
+    contacts: list[ContactLine] = []
+    commitments: list[CommitmentLine] = []
+    handoffs: list[HandoffLine] = []
+    escalations: list[EscalationLine] = []
+    time_entries: list[TimeEntryLine] = []
+    surveys: list[dict[str, Any]] = []
+
+
+# ------------------------------------------------------------------------------------------------ errors
+
+
+@dataclass(frozen=True, slots=True)
+class LineError:
+    """``line``: 1-based line of the file; ``path``: the field (None for the whole line); ``message``: Dutch."""
+
+    line: int
+    path: str | None
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"line": self.line, "path": self.path, "message": self.message}
+
+    def __str__(self) -> str:
+        return f"regel {self.line}: {self.path}: {self.message}" if self.path else f"regel {self.line}: {self.message}"
+
+
+def path_of(loc: Sequence[str | int]) -> str | None:
+    """``("contacts", 3, "occurred_at")`` → ``"contacts[3].occurred_at"``; an empty location → None."""
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text or None
+
+
+def _shown(value: object) -> str:
+    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else repr(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+_EXPECTED_TYPE = {
+    "string_type": "tekst",
+    "int_type": "een geheel getal",
+    "int_parsing": "een geheel getal",
+    "int_from_float": "een geheel getal",
+    "bool_type": "true of false",
+    "bool_parsing": "true of false",
+    "list_type": "een lijst",
+    "dict_type": "een object",
+    "model_type": "een object",
+    "model_attributes_type": "een object",
+}
+
+
+def dutch_message(error: dict[str, Any]) -> str:
+    """A pydantic error in Dutch, for people fixing an export by hand."""
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    value = error.get("input")
+    if kind == "json_invalid":
+        return f"Geen geldige JSON ({ctx.get('error', error.get('msg'))})."
+    if kind == "missing":
+        return "Ontbreekt; dit veld is verplicht."
+    if kind == "extra_forbidden":
+        return "Onbekend veld."
+    if kind == "literal_error":
+        expected = str(ctx.get("expected", "")).replace(" or ", " of ")
+        return f"Onbekende waarde {_shown(value)}; kies uit: {expected}."
+    if kind in _EXPECTED_TYPE:
+        return f"Verwacht {_EXPECTED_TYPE[kind]}, niet {_shown(value)}."
+    if kind == "timezone_aware":
+        return (
+            f"Het moment {_shown(value)} heeft geen tijdzone; geef de afwijking van UTC op, "
+            "bijvoorbeeld 2026-03-02T09:15:00+00:00."
+        )
+    if kind in ("datetime_type", "datetime_parsing", "datetime_from_date_parsing", "datetime_object_invalid"):
+        return (
+            f"Ongeldig moment {_shown(value)}; gebruik ISO 8601 met tijdzone, bijvoorbeeld 2026-03-02T09:15:00+00:00."
+        )
+    if kind in ("date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"):
+        return f"Ongeldige datum {_shown(value)}; gebruik jjjj-mm-dd."
+    if kind == "string_too_short":
+        return "Mag niet leeg zijn."
+    if kind == "string_too_long":
+        return f"Is te lang (hoogstens {ctx.get('max_length')} tekens)."
+    if kind == "string_pattern_mismatch":
+        return f"{_shown(value)} heeft niet de vorm D-jjjj-nnnnn."
+    if kind == "greater_than_equal":
+        return f"Moet minstens {ctx.get('ge')} zijn (nu {_shown(value)})."
+    if kind == "less_than_equal":
+        return f"Mag hoogstens {ctx.get('le')} zijn (nu {_shown(value)})."
+    return str(error.get("msg", "Ongeldig."))
+
+
+# ------------------------------------------------------------------------------------------------ rules
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedLine:
+    """A line that passed the contract and the rules: the model and its surveys as parsed by the survey contract."""
+
+    line: int
+    data: DossierLine
+    surveys: list[ParsedRow]
+    bsn: str | None
+    kvk: str | None
+
+
+class _Problems:
+    def __init__(self, line: int) -> None:
+        self.line = line
+        self.errors: list[LineError] = []
+
+    def add(self, path: str, message: str) -> None:
+        self.errors.append(LineError(self.line, path, message))
+
+    def not_future(self, path: str, moment: datetime | None, now: datetime) -> None:
+        if moment is not None and moment > now:
+            self.add(path, f"Het moment {moment.isoformat()} ligt in de toekomst.")
+
+    def not_before(self, path: str, moment: datetime | None, earlier: datetime, what: str) -> None:
+        if moment is not None and moment < earlier:
+            self.add(path, f"Ligt vóór {what}.")
+
+
+def _blank(text: str) -> bool:
+    return not text.strip()
+
+
+def line_rule_errors(data: DossierLine, line: int, now: datetime) -> tuple[list[LineError], list[ParsedRow]]:
+    """The rules of a well-typed line (see the module docstring); also returns its parsed surveys."""
+    p = _Problems(line)
+    if _blank(data.subject):
+        p.add("subject", "Mag niet leeg zijn.")
+    # dossier status, outcome, closing moment
+    p.not_future("opened_at", data.opened_at, now)
+    if data.status == CLOSED:
+        if data.outcome is None:
+            p.add("outcome", "Een gesloten dossier heeft een uitkomst: resolved, referred of withdrawn.")
+        if data.closed_at is None:
+            p.add("closed_at", "Een gesloten dossier heeft een moment van sluiten.")
+    else:
+        if data.outcome is not None:
+            p.add("outcome", "Een uitkomst hoort alleen bij een gesloten dossier.")
+        if data.closed_at is not None:
+            p.add("closed_at", "Alleen een gesloten dossier heeft een moment van sluiten.")
+    if data.closed_at is not None:
+        p.not_future("closed_at", data.closed_at, now)
+        p.not_before("closed_at", data.closed_at, data.opened_at, "de opening van het dossier")
+    # client
+    client = data.client
+    bsn = kvk = None
+    if _blank(client.name):
+        p.add("client.name", "Mag niet leeg zijn.")
+    if client.kind == "person":
+        if client.kvk is not None:
+            p.add("client.kvk", "Een persoon heeft geen KvK-nummer; geef een BSN.")
+        if client.bsn is None:
+            p.add("client.bsn", "Ontbreekt; een persoon heeft een BSN.")
+        else:
+            bsn = normalise_bsn(client.bsn)
+            if bsn is None or bsn != client.bsn:
+                p.add("client.bsn", f"{BSN_MESSAGE}: {client.bsn!r}.")
+    else:
+        if client.bsn is not None:
+            p.add("client.bsn", "Een organisatie heeft geen BSN; geef een KvK-nummer.")
+        if client.kvk is None:
+            p.add("client.kvk", "Ontbreekt; een organisatie heeft een KvK-nummer.")
+        else:
+            kvk = normalise_kvk(client.kvk)
+            if kvk is None or kvk != client.kvk:
+                p.add("client.kvk", f"{KVK_MESSAGE}: {client.kvk!r}.")
+    for i, rep in enumerate(client.representatives):
+        if _blank(rep.name):
+            p.add(f"client.representatives[{i}].name", "Mag niet leeg zijn.")
+        if rep.valid_until is not None and rep.valid_until < rep.valid_from:
+            p.add(f"client.representatives[{i}].valid_until", "Geldig tot ligt vóór geldig vanaf.")
+    # pilot and cohort come together
+    if (data.pilot is None) != (data.cohort is None):
+        p.add(
+            "cohort" if data.cohort is None else "pilot", "Pilot en cohort horen samen: geef beide of geen van beide."
+        )
+    # assignments
+    active: dict[str, int] = {}
+    for i, a in enumerate(data.assignments):
+        if a.until is not None:
+            p.not_before(f"assignments[{i}].until", a.until, a.since, "het begin van de toewijzing")
+        else:
+            code = a.service.upper()
+            if code in active:
+                p.add(
+                    f"assignments[{i}].until",
+                    f"Dienst {code} heeft al een huidige accountmanager (assignments[{active[code]}]); "
+                    "per dienst is er hoogstens één.",
+                )
+            else:
+                active[code] = i
+        p.not_future(f"assignments[{i}].since", a.since, now)
+        p.not_future(f"assignments[{i}].until", a.until, now)
+    # contacts
+    for i, c in enumerate(data.contacts):
+        p.not_future(f"contacts[{i}].occurred_at", c.occurred_at, now)
+        if _blank(c.summary):
+            p.add(f"contacts[{i}].summary", "Vul een samenvatting van het gesprek in.")
+        if c.outcome == "transferred" and c.transfers == 0:
+            p.add(f"contacts[{i}].transfers", "Een doorverbonden contact is minstens één keer doorverbonden.")
+    # commitments
+    for i, c in enumerate(data.commitments):
+        _commitment_rules(p, f"commitments[{i}]", c, now)
+    # handoffs
+    for i, h in enumerate(data.handoffs):
+        _handoff_rules(p, f"handoffs[{i}]", h, now)
+    # escalations
+    for i, e in enumerate(data.escalations):
+        where = f"escalations[{i}]"
+        p.not_future(f"{where}.asked_at", e.asked_at, now)
+        p.not_before(f"{where}.due_at", e.due_at, e.asked_at, "het moment van de vraag")
+        if _blank(e.question):
+            p.add(f"{where}.question", "Beschrijf de vraag.")
+        answered = [e.answered_at is not None, e.answered_by is not None, not _blank(e.answer)]
+        if any(answered) and not all(answered):
+            p.add(
+                f"{where}.answer" if answered[0] else f"{where}.answered_at",
+                "Een beantwoorde escalatie heeft een antwoord, wie het gaf (answered_by) en wanneer (answered_at).",
+            )
+        if e.answered_at is not None:
+            p.not_future(f"{where}.answered_at", e.answered_at, now)
+            p.not_before(f"{where}.answered_at", e.answered_at, e.asked_at, "het moment van de vraag")
+    # time entries
+    opened_on, today = local_date(data.opened_at), local_date(now)
+    for i, t in enumerate(data.time_entries):
+        if t.date > today:
+            p.add(f"time_entries[{i}].date", f"De datum {t.date.isoformat()} ligt in de toekomst.")
+        elif t.date < opened_on:
+            p.add(
+                f"time_entries[{i}].date",
+                f"De datum {t.date.isoformat()} ligt vóór de opening van het dossier ({opened_on.isoformat()}).",
+            )
+    # surveys: the survey contract of issue 5
+    surveys: list[ParsedRow] = []
+    for i, obj in enumerate(data.surveys):
+        result = survey_row_from_json(obj)
+        if isinstance(result, list):
+            for error in result:
+                p.add(f"surveys[{i}].{error.field}" if error.field else f"surveys[{i}]", error.message)
+            continue
+        if result.dossier_ref is not None and result.dossier_ref != data.ref:
+            p.add(f"surveys[{i}].dossier_ref", f"Hoort bij dossier {data.ref}, niet bij {result.dossier_ref}.")
+        surveys.append(result)
+    return p.errors, surveys
+
+
+def _commitment_rules(p: _Problems, where: str, c: CommitmentLine, now: datetime) -> None:
+    p.not_future(f"{where}.made_at", c.made_at, now)
+    p.not_before(f"{where}.due_at", c.due_at, c.made_at, "het moment van de toezegging")
+    if _blank(c.description):
+        p.add(f"{where}.description", "Beschrijf wat de klant is toegezegd.")
+    if c.status == CommitmentStatus.OPEN:
+        if c.closed_at is not None:
+            p.add(f"{where}.closed_at", "Een open toezegging is nog niet afgesloten.")
+        if c.kept_on_time is not None:
+            p.add(f"{where}.kept_on_time", "Bij een open toezegging is kept_on_time null.")
+        return
+    if c.closed_at is None:
+        p.add(f"{where}.closed_at", f"Een toezegging met status {c.status} heeft een moment van afsluiten.")
+        return
+    p.not_future(f"{where}.closed_at", c.closed_at, now)
+    p.not_before(f"{where}.closed_at", c.closed_at, c.made_at, "het moment van de toezegging")
+    if c.status == CommitmentStatus.FULFILLED:
+        expected: bool | None = c.closed_at <= c.due_at
+    elif c.status == CommitmentStatus.MISSED:
+        expected = False
+    else:
+        expected = None
+    if c.kept_on_time is not expected:
+        p.add(
+            f"{where}.kept_on_time",
+            f"Moet {json.dumps(expected)} zijn: op tijd nagekomen is precies 'fulfilled' op of vóór due_at.",
+        )
+    if c.status in (CommitmentStatus.MISSED, CommitmentStatus.CANCELLED) and _blank(c.note):
+        p.add(f"{where}.note", "Geef de reden (niet nagekomen of ingetrokken).")
+
+
+def _handoff_rules(p: _Problems, where: str, h: HandoffLine, now: datetime) -> None:
+    p.not_future(f"{where}.requested_at", h.requested_at, now)
+    if h.from_service.upper() == h.to_service.upper():
+        p.add(f"{where}.to_service", "De ontvangende dienst is dezelfde als de overdragende dienst.")
+    if _blank(h.reason):
+        p.add(f"{where}.reason", "Geef de reden van de overdracht.")
+    if len(h.context.strip()) < MIN_CONTEXT_LENGTH:
+        p.add(f"{where}.context", f"De context moet minstens {MIN_CONTEXT_LENGTH} tekens hebben.")
+    if h.status == HandoffStatus.REQUESTED:
+        if h.decided_at is not None:
+            p.add(f"{where}.decided_at", "Een aangevraagde overdracht is nog niet beslist.")
+    elif h.decided_at is None:
+        p.add(f"{where}.decided_at", f"Een overdracht met status {h.status} heeft een moment van beslissen.")
+    else:
+        p.not_future(f"{where}.decided_at", h.decided_at, now)
+        p.not_before(f"{where}.decided_at", h.decided_at, h.requested_at, "de aanvraag")
+    if h.status == HandoffStatus.DECLINED and _blank(h.decision_reason):
+        p.add(f"{where}.decision_reason", "Een geweigerde overdracht heeft een reden.")
+    if h.status == HandoffStatus.ACCEPTED and h.to_employee is None:
+        p.add(f"{where}.to_employee", "Een geaccepteerde overdracht noemt de medewerker die haar overnam.")
+
+
+def parse_line(text: str, line: int, now: datetime) -> ParsedLine | list[LineError]:
+    """Validate one line of the file (without its line ending): the parsed line, or every problem found."""
+    try:
+        data = DossierLine.model_validate_json(text, strict=True)
+    except ValidationError as exc:
+        return [
+            LineError(line, path_of(error["loc"]), dutch_message(dict(error)))
+            for error in exc.errors(include_url=False)
+        ]
+    errors, surveys = line_rule_errors(data, line, now)
+    if errors:
+        return errors
+    return ParsedLine(line, data, surveys, data.client.bsn, data.client.kvk)
+
+
+# ------------------------------------------------------------------------------------------------ writing
+
+
+def moment(value: datetime | None) -> str | None:
+    """A stored moment as ISO 8601 in UTC with its offset (``2026-03-02T09:15:00+00:00``)."""
+    if value is None:
+        return None
+    if value.tzinfo is None:  # stored UTC read back without zone (never expected): still UTC
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat()
+
+
+def day(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def dump_line(line: dict[str, Any]) -> str:
+    """One dossier as a JSON line (without the newline): compact, keys in contract order, UTF-8 text kept as is."""
+    return json.dumps(line, ensure_ascii=False, separators=(",", ":"))
