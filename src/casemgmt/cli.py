@@ -246,13 +246,39 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
 
+@click.command(name="run", help="Serve casemgmt with uvicorn (production: set CASEMGMT_SECRET_KEY).")
+@click.option("--host", default=None, help="Interface to listen on (default CASEMGMT_HOST, 127.0.0.1).")
+@click.option("--port", default=None, type=int, help="Port (default CASEMGMT_PORT, 8000).")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Worker processes.")
+def run(host: str | None, port: int | None, workers: int) -> None:
+    """Every worker builds its own app from the same settings; the app keeps no state in memory."""
+    import uvicorn
+
+    from casemgmt.settings import SettingsError
+
+    settings = cli_settings()
+    try:
+        settings.require_secret_key()
+    except SettingsError as exc:
+        click.echo(f"casemgmt start niet: {exc}", err=True)
+        sys.exit(1)
+    uvicorn.run(
+        "casemgmt.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers,
+        log_level="info",
+    )
+
+
 class CasemgmtCLIPlugin(CLIPluginProtocol):
     def on_cli_init(self, cli: click.Group) -> None:
         from casemgmt.exchange.cli import dossiers_group, generate_command
         from casemgmt.pilots.cli import pilots_group
         from casemgmt.surveys.cli import surveys_group
 
-        for command in (database_group, services_group, users_group, tokens_group, sessions_group, demo):
+        for command in (run, database_group, services_group, users_group, tokens_group, sessions_group, demo):
             cli.add_command(command)
         cli.add_command(pilots_group)
         cli.add_command(surveys_group)

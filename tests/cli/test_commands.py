@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -119,3 +120,40 @@ def test_run_refuses_without_secret_key_in_production(tmp_path) -> None:
     result = subprocess.run([CASEMGMT, "run"], capture_output=True, text=True, env=env, timeout=60, check=False)
     assert result.returncode != 0
     assert "CASEMGMT_SECRET_KEY" in result.stderr
+
+
+def test_run_serves_with_several_workers(migrated) -> None:
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {
+        **os.environ,
+        "CASEMGMT_DATABASE_URL": migrated.database_url,
+        "CASEMGMT_MODE": "production",
+        "CASEMGMT_SECRET_KEY": "k" * 32,
+    }
+    server = subprocess.Popen(
+        [CASEMGMT, "run", "--port", str(port), "--workers", "2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as response:
+                    assert json.loads(response.read()) == {"status": "ok", "database": "ok"}
+                    break
+            except OSError:
+                assert time.monotonic() < deadline, server.stderr.read() if server.poll() is not None else "no answer"
+                time.sleep(0.3)
+    finally:
+        server.terminate()
+        _, stderr = server.communicate(timeout=30)
+    assert "Started parent process" in stderr or stderr.count("Started server process") >= 2
