@@ -316,7 +316,8 @@ def main() -> None:
     env = {
         **os.environ,
         "CASEMGMT_DATABASE_URL": args.database_url,
-        "CASEMGMT_MODE": "production",
+        # demo mode differs from production only in not marking cookies Secure: the benchmark speaks plain HTTP.
+        "CASEMGMT_MODE": "demo",
         "CASEMGMT_SECRET_KEY": secrets.token_hex(32),
     }
     casemgmt(env, "database", "upgrade")
