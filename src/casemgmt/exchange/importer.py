@@ -62,6 +62,7 @@ from casemgmt.exchange.schema import LineError, ParsedLine, parse_line
 from casemgmt.handoffs.models import Handoff
 from casemgmt.pilots.models import Pilot, PilotEnrolment, TimeEntry
 from casemgmt.pilots.rules import MANUAL, day_total_error, role_on_dossier
+from casemgmt.surveys.importer import response_values
 from casemgmt.surveys.models import SurveyResponse, survey_reasons
 
 BATCH_SIZE = 200
@@ -804,18 +805,7 @@ class DossierImporter:
                 surveys.append(
                     (
                         {
-                            "respondent_id": row.respondent_id,
-                            "contact_date": row.contact_date,
-                            "remembered_contact": row.remembered_contact,
-                            "grade": row.grade,
-                            "helped_at_once": row.helped_at_once,
-                            "transfer_count": row.transfer_count,
-                            "respondent_type": row.respondent_type,
-                            "gender": row.gender,
-                            "age_band": row.age_band,
-                            "education": row.education,
-                            "dossier_id": dossier_id,
-                            "comment": row.comment,
+                            **response_values(row, dossier_id),
                             "imported_at": self.now,
                             "import_batch": self.report.batch,
                             "entered_by_id": self.actor_id,
