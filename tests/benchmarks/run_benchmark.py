@@ -195,12 +195,14 @@ def session_cookie(base: str) -> str:
 
 def scenarios(ctx: dict[str, Any]) -> dict[str, tuple[str, str]]:
     """name → (path, auth kind)."""
+    from urllib.parse import quote
+
     d, slug = ctx["dossier_id"], ctx["pilot"]
     return {
         "dossier page": (f"/dossiers/{d}", "page"),
         "timeline fragment": (f"/dossiers/{d}/tijdlijn", "fragment"),
-        "KCC search by BSN": (f"/klanten/zoeken?q={ctx['bsn']}", "fragment"),
-        "search by name": (f"/klanten/zoeken?q={ctx['name_prefix']}", "fragment"),
+        "KCC search by BSN": (f"/klanten/zoeken?q={quote(ctx['bsn'])}", "fragment"),
+        "search by name": (f"/klanten/zoeken?q={quote(ctx['name_prefix'])}", "fragment"),
         "worklist": ("/werkvoorraad", "page"),
         "pilot metrics API": (f"/api/v1/pilots/{slug}/metrics", "api"),
         "pilot dashboard": (f"/pilots/{slug}", "page"),
