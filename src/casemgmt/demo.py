@@ -282,7 +282,7 @@ def outcome_sentence(outcome: str, transfers: int, service: str, owner: str) -> 
 
 
 # A step of a dossier's story: (direction, who, text, channel). who: "kcc", "cm", "am" (the dossier's first service)
-# or "am:XXX". channel None means chosen at random for the direction.
+# or "am:<service code>". channel None means chosen at random for the direction.
 Step = tuple[str, str, str, str | None]
 
 
