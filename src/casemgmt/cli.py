@@ -160,6 +160,31 @@ def users_create(
     click.echo(f"Gebruiker {user_email} aangemaakt (id {user_id}).")
 
 
+@users_group.command(name="set-password", help="Set an employee's password (e.g. for an imported, inactive account).")
+@click.option("--email", required=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option("--activate", is_flag=True, help="Also make an inactive account active.")
+def users_set_password(email: str, password_stdin: bool, activate: bool) -> None:
+    from casemgmt.audit.services import AuditLog
+    from casemgmt.auth.users import set_password, user_by_email
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Wachtwoord", hide_input=True, confirmation_prompt=True)
+
+    async def update(session: AsyncSession) -> tuple[str, bool]:
+        user = await user_by_email(session, email)
+        if user is None:
+            raise NotFound(f"Geen gebruiker met e-mailadres {email}")
+        audit = AuditLog(session, actor=None, request_id="cli")
+        await set_password(session, audit, cli_passwords(), user, password, activate=activate)
+        return user.email, user.is_active
+
+    user_email, active = run_in_transaction(update)
+    click.echo(f"Wachtwoord van {user_email} ingesteld{'' if active else ' (account is niet actief)'}.")
+
+
 NO_MAXIMUM = ("geen", "none", "null")
 
 

@@ -11,9 +11,9 @@ from advanced_alchemy.extensions.litestar import AsyncSessionConfig, SQLAlchemyA
 from advanced_alchemy.types import GUID
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine.interfaces import DBAPIConnection
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from casemgmt.settings import Settings
@@ -48,10 +48,21 @@ def create_engine(settings: Settings, **kwargs: Any) -> AsyncEngine:
     return engine
 
 
+async def refresh_planner_statistics(session: AsyncSession) -> None:
+    """Run ANALYZE so the query planner knows the new sizes after a bulk load (generator, dossier import).
+
+    Without it PostgreSQL plans the pilot metrics on empty-table estimates until autovacuum catches up (seen: 3.1 s
+    instead of 0.17 s at ``medium``), and SQLite has no statistics at all."""
+    await session.execute(text("ANALYZE"))
+
+
 def create_alchemy_config(engine: AsyncEngine) -> SQLAlchemyAsyncConfig:
     return SQLAlchemyAsyncConfig(
         engine_instance=engine,
-        session_config=AsyncSessionConfig(expire_on_commit=False),
+        # casemgmt stores no FileObjects and uses no dogpile cache: their commit/flush listeners only cost time
+        # (they rebuild the engine's execution options on every commit).
+        session_config=AsyncSessionConfig(expire_on_commit=False, info={"enable_cache_listener": False}),
+        enable_file_object_listener=False,
         before_send_handler="autocommit_include_redirects",
         create_all=False,
     )

@@ -167,3 +167,72 @@ async def test_next_parameter_only_follows_local_paths(client, make_user) -> Non
         follow_redirects=False,
     )
     assert response.headers["location"] == "/"
+
+
+async def _stored_session(db, key: str) -> SessionStoreEntry:
+    async with db() as session:
+        entry = await session.scalar(select(SessionStoreEntry).where(SessionStoreEntry.key == key))
+        assert entry is not None
+        return entry
+
+
+async def test_an_unchanged_session_is_not_written_again_until_its_renewal_is_due(
+    client, make_user, db, monkeypatch
+) -> None:
+    import casemgmt.auth.middleware as middleware
+
+    person = await make_user("casemanager")
+    await login(client, person.email)
+    key = client.cookies.get("casemgmt_session")
+    assert (await client.get("/start")).status_code == 200
+    written = await _stored_session(db, key)
+
+    assert (await client.get("/start")).status_code == 200
+    assert (await client.get("/dossiers")).status_code == 200
+    unchanged = await _stored_session(db, key)
+    assert (unchanged.expires_at, unchanged.value) == (written.expires_at, written.value)
+
+    # Five minutes later the same page moves the (sliding) expiry along.
+    later = middleware.time.time() + middleware.SESSION_RENEW_AFTER_SECONDS + 1
+    monkeypatch.setattr(middleware.time, "time", lambda: later)
+    assert (await client.get("/start")).status_code == 200
+    renewed = await _stored_session(db, key)
+    assert renewed.expires_at > written.expires_at
+    assert client.cookies.get("casemgmt_session") == key  # same session, same id
+
+
+def test_renewal_is_due_after_five_minutes() -> None:
+    from casemgmt.auth.middleware import SESSION_RENEW_AFTER_SECONDS, renewal_due
+
+    assert SESSION_RENEW_AFTER_SECONDS == 300
+    assert not renewal_due(1_000, 1_000)
+    assert not renewal_due(1_000, 1_299)
+    assert renewal_due(1_000, 1_300)
+
+
+async def test_identity_is_read_with_its_roles_and_services_in_one_query(app, make_user, db) -> None:
+    from sqlalchemy import event
+
+    from casemgmt.auth.roles import Role
+    from casemgmt.auth.services import Accounts
+
+    person = await make_user("accountmanager", "casemanager", services=["SZW", "OCW"])
+    inactive = await make_user("kcc_agent", services=["KCC"], active=False)
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(app.state.engine.sync_engine, "before_cursor_execute", count)
+    try:
+        async with db() as session:
+            accounts = Accounts(session, app.state.passwords)
+            user = await accounts.active_user(person.id)
+            assert len(statements) == 1
+            assert await accounts.active_user(inactive.id) is None
+    finally:
+        event.remove(app.state.engine.sync_engine, "before_cursor_execute", count)
+    assert user is not None
+    assert user.roles == frozenset({Role.ACCOUNTMANAGER, Role.CASEMANAGER})
+    assert user.service_codes == ("OCW", "SZW")
+    assert (user.email, user.name) == (person.email, person.name)

@@ -3,14 +3,18 @@
 Usage (not part of the normal test run):
 
     .venv/bin/python tests/benchmarks/run_benchmark.py --database-url postgresql+asyncpg://root@127.0.0.1/bench \
-        --size medium [--duration 10] [--concurrency 8] [--output var/benchmark.json]
+        --size medium [--duration 10] [--concurrency 8] [--output var/benchmark-<database>-<size>.json] \
+        [--compare-with var/benchmark-<database>-<other size>.json]
 
 Steps: migrate and fill the database (``casemgmt generate``) when it holds fewer dossiers than the size needs;
 create a benchmark employee and token; serve the app with ``casemgmt run --workers 2`` (production mode); drive each
 scenario with wrk at a fixed concurrency and read p50/p95/p99 and requests per second. For the raw-SQL limit it
 captures the statements each scenario issues (in-process, through SQLAlchemy's cursor events) and replays them on
 the driver directly at the same concurrency; for the bare limit it serves a one-route Litestar app the same way.
-The report prints a table and writes JSON with the ratios page/raw-SQL (p95) and throughput/bare-endpoint.
+The report prints a table and writes JSON with the ratios page/raw-SQL (p95) and throughput/bare-endpoint. The pilot
+pages (metrics API and dashboard) are also compared with the report of the other size on the same kind of database
+(``--compare-with``; by default ``var/benchmark-<database>-medium.json`` when measuring ``large`` and the other way
+round, when that file exists): the p95 here divided by the p95 there.
 """
 
 from __future__ import annotations
@@ -110,6 +114,7 @@ async def prepare(database_url: str, size: str) -> dict[str, Any]:
     """Make sure the data exists and find the objects the scenarios need."""
     from sqlalchemy import func, select
 
+    from casemgmt.auth.models import User
     from casemgmt.clients.models import Client
     from casemgmt.contacts.models import Contact
     from casemgmt.db import create_engine
@@ -143,6 +148,17 @@ async def prepare(database_url: str, size: str) -> dict[str, Any]:
         bsn = await conn.scalar(select(Client.bsn).where(Client.bsn.is_not(None)).limit(1))
         name = await conn.scalar(select(Client.name).where(Client.kind == "person").limit(1))
         slug = await conn.scalar(select(Pilot.slug).limit(1))
+        busiest = (
+            select(Dossier.casemanager_id, func.count().label("n"))
+            .where(Dossier.status != "closed", Dossier.casemanager_id.is_not(None))
+            .group_by(Dossier.casemanager_id)
+            .order_by(func.count().desc(), Dossier.casemanager_id)
+            .limit(1)
+            .subquery()
+        )
+        casemanager = (
+            await conn.execute(select(User.email, busiest.c.n).join(busiest, User.id == busiest.c.casemanager_id))
+        ).first()
     await engine.dispose()
     return {
         "dossier_id": row[0],
@@ -150,6 +166,8 @@ async def prepare(database_url: str, size: str) -> dict[str, Any]:
         "bsn": bsn,
         "name_prefix": (name or "a")[:4],
         "pilot": slug,
+        "casemanager": casemanager[0],
+        "casemanager_open_dossiers": casemanager[1],
     }
 
 
@@ -179,7 +197,17 @@ def identity(env: dict[str, str]) -> str:
     return result.stdout.strip().splitlines()[-1]
 
 
-def session_cookie(base: str) -> str:
+def casemanager_identity(env: dict[str, str], email: str) -> None:
+    """The generated casemanager with the most open dossiers gets the benchmark password: the worklist scenario is
+    theirs (the benchmark employee has no caseload of its own)."""
+    result = casemgmt(
+        env, "users", "set-password", "--email", email, "--activate", "--password-stdin", stdin=PASSWORD + "\n"
+    )
+    if result.returncode != 0:
+        raise RuntimeError(result.stderr)
+
+
+def session_cookie(base: str, email: str = EMAIL) -> str:
     import http.cookiejar
     import urllib.parse
     import urllib.request
@@ -188,13 +216,14 @@ def session_cookie(base: str) -> str:
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     page = opener.open(f"{base}/login").read().decode()
     token = re.search(r'name="_csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
-    body = urllib.parse.urlencode({"email": EMAIL, "password": PASSWORD, "_csrf_token": token}).encode()
+    body = urllib.parse.urlencode({"email": email, "password": PASSWORD, "_csrf_token": token}).encode()
     opener.open(f"{base}/login", data=body)
     return "; ".join(f"{c.name}={c.value}" for c in jar)
 
 
 def scenarios(ctx: dict[str, Any]) -> dict[str, tuple[str, str]]:
-    """name → (path, auth kind)."""
+    """name → (path, auth kind): "api" (bearer token), "page" or "fragment" (the benchmark employee's session) or
+    "casemanager" (the busiest casemanager's session)."""
     from urllib.parse import quote
 
     d, slug = ctx["dossier_id"], ctx["pilot"]
@@ -203,7 +232,7 @@ def scenarios(ctx: dict[str, Any]) -> dict[str, tuple[str, str]]:
         "timeline fragment": (f"/dossiers/{d}/tijdlijn", "fragment"),
         "KCC search by BSN": (f"/klanten/zoeken?q={quote(ctx['bsn'])}", "fragment"),
         "search by name": (f"/klanten/zoeken?q={quote(ctx['name_prefix'])}", "fragment"),
-        "worklist": ("/werkvoorraad", "page"),
+        "worklist": ("/werkvoorraad", "casemanager"),
         "pilot metrics API": (f"/api/v1/pilots/{slug}/metrics", "api"),
         "pilot dashboard": (f"/pilots/{slug}", "page"),
         "survey metrics API": ("/api/v1/metrics/survey", "api"),
@@ -213,7 +242,7 @@ def scenarios(ctx: dict[str, Any]) -> dict[str, tuple[str, str]]:
 # -- the raw-SQL limit -------------------------------------------------------------------------------------------
 
 
-async def capture_sql(database_url: str, path: str, auth: str, token: str) -> list[tuple[str, Any]]:
+async def capture_sql(database_url: str, path: str, auth: str, token: str, email: str) -> list[tuple[str, Any]]:
     """The statements one request of the scenario issues, captured in-process."""
     from litestar.testing import AsyncTestClient
     from sqlalchemy import event
@@ -237,7 +266,7 @@ async def capture_sql(database_url: str, path: str, auth: str, token: str) -> li
         else:
             page = await client.get("/login")
             csrf = re.search(r'name="_csrf_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
-            await client.post("/login", data={"email": EMAIL, "password": PASSWORD, "_csrf_token": csrf})
+            await client.post("/login", data={"email": email, "password": PASSWORD, "_csrf_token": csrf})
             if auth == "fragment":
                 headers["HX-Request"] = "true"
         recording["on"] = True
@@ -312,8 +341,13 @@ def main() -> None:
     parser.add_argument("--size", choices=sorted(SIZES), default="medium")
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--output", type=Path, default=ROOT / "var" / "benchmark.json")
+    parser.add_argument("--output", type=Path, default=None)
+    parser.add_argument("--compare-with", type=Path, default=None)
     args = parser.parse_args()
+    kind = args.database_url.split("+", 1)[0].split(":", 1)[0]
+    args.output = args.output or ROOT / "var" / f"benchmark-{kind}-{args.size}.json"
+    other_size = "large" if args.size != "large" else "medium"
+    args.compare_with = args.compare_with or ROOT / "var" / f"benchmark-{kind}-{other_size}.json"
 
     env = {
         **os.environ,
@@ -325,6 +359,7 @@ def main() -> None:
     casemgmt(env, "database", "upgrade")
     ctx = asyncio.run(prepare(args.database_url, args.size))
     token = identity(env)
+    casemanager_identity(env, ctx["casemanager"])
 
     bare_port = free_port()
     bare = serve(
@@ -352,13 +387,15 @@ def main() -> None:
     results: list[Result] = []
     try:
         base = f"http://127.0.0.1:{port}"
-        cookie = session_cookie(base)
+        cookies = {"benchmark": session_cookie(base), "casemanager": session_cookie(base, ctx["casemanager"])}
         for name, (path, auth) in scenarios(ctx).items():
-            headers = {"Authorization": f"Bearer {token}"} if auth == "api" else {"Cookie": cookie}
+            who = "casemanager" if auth == "casemanager" else "benchmark"
+            headers = {"Authorization": f"Bearer {token}"} if auth == "api" else {"Cookie": cookies[who]}
             if auth == "fragment":
                 headers["HX-Request"] = "true"
             measured = run_wrk(base + path, headers, args.duration, args.concurrency)
-            statements = asyncio.run(capture_sql(args.database_url, path, auth, token))
+            email = ctx["casemanager"] if who == "casemanager" else EMAIL
+            statements = asyncio.run(capture_sql(args.database_url, path, auth, token, email))
             raw = asyncio.run(replay(args.database_url, statements, args.duration, args.concurrency))
             results.append(
                 Result(
@@ -388,6 +425,7 @@ def main() -> None:
         "concurrency": args.concurrency,
         "duration_s": args.duration,
         "dossier_timeline_entries": ctx["timeline_entries"],
+        "worklist_open_dossiers": ctx["casemanager_open_dossiers"],
         "bare_endpoint": bare_result,
         "scenarios": [
             {
@@ -398,6 +436,7 @@ def main() -> None:
             for r in results
         ],
     }
+    report["pilot_pages_vs_other_size"] = compare_pilot_pages(report, args.compare_with)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(report, indent=2))
     bare_rps = f"{bare_result['rps']:.0f}"
@@ -411,7 +450,41 @@ def main() -> None:
             f"| {row['queries']} | {row['raw_p95_ms']:.2f} | {row['ratio_p95_to_raw_sql']} "
             f"| {row['throughput_vs_bare']:.1%} |"
         )
+    for row in report["pilot_pages_vs_other_size"]:
+        print(
+            f"{row['scenario']}: p95 {row['p95_ms']:.1f} ms at {row['size']} vs {row['other_p95_ms']:.1f} ms at "
+            f"{row['other_size']} (ratio {row['ratio']})"
+        )
     print(f"\nreport written to {args.output}")
+
+
+PILOT_PAGES = ("pilot metrics API", "pilot dashboard")
+
+
+def compare_pilot_pages(report: dict[str, Any], other_path: Path) -> list[dict[str, Any]]:
+    """The pilot pages' p95 here against the same scenarios in the report at the other size (if there is one)."""
+    if not other_path.exists():
+        return []
+    other = json.loads(other_path.read_text())
+    if other.get("size") == report["size"]:
+        return []
+    theirs = {row["scenario"]: row for row in other.get("scenarios", [])}
+    rows = []
+    for row in report["scenarios"]:
+        if row["scenario"] in PILOT_PAGES and row["scenario"] in theirs:
+            other_p95 = theirs[row["scenario"]]["p95_ms"]
+            rows.append(
+                {
+                    "scenario": row["scenario"],
+                    "size": report["size"],
+                    "p95_ms": row["p95_ms"],
+                    "other_size": other["size"],
+                    "other_p95_ms": other_p95,
+                    "other_date": other.get("date"),
+                    "ratio": round(row["p95_ms"] / other_p95, 2) if other_p95 else None,
+                }
+            )
+    return rows
 
 
 if __name__ == "__main__":

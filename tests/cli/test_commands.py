@@ -35,7 +35,7 @@ def run(settings, *args: str, stdin: str = "", extra_env: dict[str, str] | None 
 async def test_help_lists_the_commands(migrated) -> None:
     result = run(migrated, "--help")
     assert result.returncode == 0
-    for command in ("run", "database", "services", "users", "tokens", "sessions", "demo"):
+    for command in ("run", "database", "services", "users", "tokens", "sessions", "demo", "generate", "dossiers"):
         assert command in result.stdout
 
 
@@ -157,3 +157,27 @@ def test_run_serves_with_several_workers(migrated) -> None:
         server.terminate()
         _, stderr = server.communicate(timeout=30)
     assert "Started parent process" in stderr or stderr.count("Started server process") >= 2
+
+
+async def test_users_set_password_activates_an_imported_account(app, migrated, make_user, db, client) -> None:
+    from casemgmt.audit.models import AuditEvent
+    from tests.conftest import login
+
+    person = await make_user("casemanager", active=False)
+    short = run(migrated, "users", "set-password", "--email", person.email, "--password-stdin", stdin="kort\n")
+    assert short.returncode == 2 and "ten minste 10 tekens" in short.stderr
+    unknown = run(migrated, "users", "set-password", "--email", "x@y.nl", "--password-stdin", stdin="lang-genoeg-1\n")
+    assert unknown.returncode == 2 and "Geen gebruiker" in unknown.stderr
+
+    result = run(
+        migrated, "users", "set-password", "--email", person.email, "--activate", "--password-stdin",
+        stdin="een-nieuw-wachtwoord\n",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert (await login(client, person.email, "een-nieuw-wachtwoord")).status_code == 303
+    async with db() as session:
+        detail = await session.scalar(
+            select(AuditEvent.detail).where(AuditEvent.object_type == "user", AuditEvent.object_id == str(person.id))
+        )
+    assert detail == "wachtwoord opnieuw ingesteld, account geactiveerd"
+    assert "een-nieuw-wachtwoord" not in detail

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import secrets
+import time
 from typing import Any
 
 from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig
 from litestar.connection import ASGIConnection
+from litestar.datastructures import Cookie, MutableScopeHeaders
 from litestar.exceptions import NotAuthorizedException
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
 from litestar.security.session_auth import SessionAuth
+from litestar.types import Empty, Message, ScopeSession
+from litestar.utils.dataclass import extract_dataclass_items
 
 from casemgmt.auth.identity import CurrentUser
 from casemgmt.auth.passwords import Passwords
@@ -19,14 +23,52 @@ from casemgmt.settings import Settings
 
 SESSION_COOKIE = "casemgmt_session"
 _NEW_SESSION_ID = "casemgmt_new_session_id"
+_LOADED_SESSION = "casemgmt_loaded_session"
+_RENEWED_AT = "_renewed_at"
+SESSION_RENEW_AFTER_SECONDS = 300
 
 
 class RotatingSessionBackend(ServerSideSessionBackend):
-    """A server-side session backend that can give a session a fresh id (at login, against session fixation)."""
+    """Server-side sessions that can take a fresh id (at login, against session fixation) and that write to the store
+    only when needed: when the data changed, or when the last write is ``SESSION_RENEW_AFTER_SECONDS`` old (the
+    sliding expiry). Litestar's own backend writes on every response and, with ``renew_on_access``, updates the
+    expiry on every read as well: three statements per page view for nothing."""
 
     def get_session_id(self, connection: ASGIConnection) -> str:
         renewed = connection.scope.get("state", {}).get(_NEW_SESSION_ID)
         return renewed or super().get_session_id(connection)
+
+    async def load_from_connection(self, connection: ASGIConnection) -> dict[str, Any]:
+        if session_id := connection.cookies.get(self.config.key):
+            data = await self.get(session_id, store=self.config.get_store_from_app(connection.scope["app"]))
+            if data is not None:
+                connection.scope.setdefault("state", {})[_LOADED_SESSION] = data
+                return self.deserialize_data(data)
+        return {}
+
+    async def store_in_message(self, scope_session: ScopeSession, message: Message, connection: ASGIConnection) -> None:
+        state = connection.scope.get("state", {})
+        loaded = state.get(_LOADED_SESSION)
+        if scope_session is not Empty and scope_session and loaded is not None and _NEW_SESSION_ID not in state:
+            renewed_at = scope_session.get(_RENEWED_AT)
+            if (
+                isinstance(renewed_at, int)
+                and not renewal_due(renewed_at, int(time.time()))
+                and self.serialize_data(scope_session, connection.scope) == loaded
+            ):
+                cookie_params = extract_dataclass_items(self.config, exclude_none=True, include=Cookie.__dict__.keys())
+                cookie = Cookie(value=self.get_session_id(connection), key=self.config.key, **dict(cookie_params))
+                MutableScopeHeaders.from_message(message).add("Set-Cookie", cookie.to_header(header=""))
+                return
+        if scope_session is not Empty and scope_session:
+            scope_session[_RENEWED_AT] = int(time.time())
+        await super().store_in_message(scope_session, message, connection)
+
+
+def renewal_due(renewed_at: int, now: int) -> bool:
+    """Whether an unchanged session must still be written, to move its expiry along (the sliding idle timeout is
+    therefore exact to within ``SESSION_RENEW_AFTER_SECONDS``)."""
+    return now - renewed_at >= SESSION_RENEW_AFTER_SECONDS
 
 
 class RotatingSessionConfig(ServerSideSessionConfig):
@@ -63,7 +105,7 @@ def create_session_auth(settings: Settings) -> SessionAuth:
         httponly=True,
         samesite="lax",
         secure=settings.secure_cookies,
-        renew_on_access=True,
+        renew_on_access=False,  # the backend renews, at most every SESSION_RENEW_AFTER_SECONDS
         exclude=["^/api/", "^/static/", "^/health", "^/schema"],
     )
     return SessionAuth[CurrentUser, RotatingSessionBackend](

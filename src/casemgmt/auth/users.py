@@ -2,6 +2,8 @@
 
 - ``GET /api/v1/users?email=``: active employees (id, name, e-mail, roles, services, direct phone), for every
   employee role; evaluators get 403 (they see no names).
+- ``set_password``: an administrator resets a password (``casemgmt users set-password``), optionally activating the
+  account.
 - ``PATCH /api/v1/users/{id}`` ``{"max_caseload": int | null}``: an admin sets or clears a casemanager's cap. The
   same rule serves ``casemgmt users set-caseload``. Every change is recorded in the audit log (object type ``user``).
 
@@ -20,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from casemgmt.audit.services import Action, AuditLog, Purpose
 from casemgmt.auth.guards import requires_admin, requires_employee
 from casemgmt.auth.models import User
+from casemgmt.auth.passwords import MIN_PASSWORD_LENGTH, Passwords
 from casemgmt.auth.roles import Role
 from casemgmt.auth.services import normalise_email
 from casemgmt.errors import FieldError, InvalidInput, NotFound
@@ -85,6 +88,30 @@ async def set_max_caseload(
         user.id,
         purpose=Purpose.BEHEER,
         detail=f"max_caseload: {shown.get(old, old)} -> {shown.get(new, new)} (via {via})",
+    )
+    return user
+
+
+async def set_password(
+    session: AsyncSession, audit: AuditLog, passwords: Passwords, user: User | None, password: str, *, activate: bool
+) -> User:
+    """Give an employee a new password (and, with ``activate``, make an inactive account active: accounts created
+    by ``dossiers import --create-users`` start inactive), recorded in the audit log without the password."""
+    if user is None:
+        raise NotFound("Deze gebruiker bestaat niet")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput.single("password", f"Gebruik ten minste {MIN_PASSWORD_LENGTH} tekens")
+    user.password_hash = await passwords.hash(password)
+    activated = activate and not user.is_active
+    if activate:
+        user.is_active = True
+    await session.flush()
+    audit.record(
+        Action.UPDATE,
+        "user",
+        user.id,
+        purpose=Purpose.BEHEER,
+        detail="wachtwoord opnieuw ingesteld" + (", account geactiveerd" if activated else ""),
     )
     return user
 

@@ -28,6 +28,9 @@ from casemgmt.dossiers.involvement import dossier_access_for
 from casemgmt.dossiers.models import Dossier, DossierAssignment
 from casemgmt.errors import FieldError, Forbidden, InvalidInput, NotFound
 
+# Aliases built once: a fresh aliased() makes SQLAlchemy set up the entity again on every statement (ms each).
+_OWNER = aliased(User)
+
 MAX_DESCRIPTION = 2000
 STATES = ("open", "overdue", "fulfilled", "missed", "cancelled")
 
@@ -254,7 +257,7 @@ class CommitmentService:
         )
 
     def _query(self) -> Select[tuple[object, ...]]:
-        owner = aliased(User)
+        owner = _OWNER
         return (
             select(Commitment, owner.name, owner.phone, Service.code, Client.name, Client.pseudonym, Dossier.ref)
             .join(owner, owner.id == Commitment.owner_id)

@@ -49,6 +49,9 @@ from casemgmt.metrics.engine import COUNTED_HANDOFF_STATUSES, commitments_due_cl
 from casemgmt.surveys.models import SurveyResponse
 from casemgmt.surveys.questionnaire import SATISFIED_MIN_GRADE
 
+# Aliases built once: a fresh aliased() makes SQLAlchemy set up the entity again on every statement (ms each).
+_LATER_HANDOFF, _EARLIER_HANDOFF = aliased(Handoff), aliased(Handoff)
+
 SUPPRESSION_THRESHOLD = 5
 """Cells with fewer units than this show no figure."""
 
@@ -259,7 +262,7 @@ async def _escalations(session: AsyncSession, period: Period, now: datetime) -> 
 
 
 def _handoffs_subquery(session: AsyncSession, period: Period) -> Any:
-    later, earlier = aliased(Handoff), aliased(Handoff)
+    later, earlier = _LATER_HANDOFF, _EARLIER_HANDOFF
     dialect = session.bind.dialect.name
     ping_pong = (
         select(earlier.id)

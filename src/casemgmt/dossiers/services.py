@@ -39,6 +39,10 @@ from casemgmt.dossiers.timeline import DEFAULT_LIMIT, Cursor, TimelinePage, clam
 from casemgmt.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from casemgmt.signals.services import open_promises
 
+# Aliases built once: a fresh aliased() makes SQLAlchemy set up the entity again on every statement (ms each).
+_CASEMANAGER = aliased(User)
+_MY_ASSIGNMENT = aliased(DossierAssignment)
+
 STALE = "Dit dossier is intussen gewijzigd; laad opnieuw"
 DOSSIER_NOT_FOUND = "Dossier niet gevonden"
 REFERENCE_ATTEMPTS = 5
@@ -169,7 +173,7 @@ class DossierService:
 
     async def load(self, dossier_id: int) -> DossierView:
         """The dossier with its assignment history and the actor's access; no audit event (callers record)."""
-        casemanager = aliased(User)
+        casemanager = _CASEMANAGER
         row = (
             await self.session.execute(
                 select(Dossier, Client.name, Client.pseudonym, casemanager.name)
@@ -260,7 +264,7 @@ class DossierService:
             errors.append(FieldError("offset", "De beginpositie kan niet negatief zijn"))
         if errors:
             raise InvalidInput(errors)
-        casemanager = aliased(User)
+        casemanager = _CASEMANAGER
         query = (
             select(Dossier, Client.name, Client.pseudonym, casemanager.name)
             .join(Client, Client.id == Dossier.client_id)
@@ -347,7 +351,7 @@ class DossierService:
         offset: int = 0,
     ) -> list[DossierRow]:
         """Dossier lines for the "Mijn dossiers" page, always within what the actor may read."""
-        casemanager = aliased(User)
+        casemanager = _CASEMANAGER
         columns = [
             Dossier.id,
             Dossier.ref,
@@ -366,7 +370,7 @@ class DossierService:
             .where(visible_dossiers_clause(self.actor))
         )
         if accountmanager_id is not None:
-            mine = aliased(DossierAssignment)  # aliased: the access filter has its own subquery on assignments
+            mine = _MY_ASSIGNMENT  # aliased: the access filter has its own subquery on assignments
             query = (
                 query.add_columns(Service.code)
                 .join(

@@ -31,6 +31,13 @@ from casemgmt.errors import InvalidInput
 from casemgmt.escalations.models import Escalation
 from casemgmt.handoffs.models import Handoff
 
+# Aliases built once: a fresh aliased() makes SQLAlchemy set up the entity again on every statement (ms each).
+_ASSIGNEE, _ASSIGNER = aliased(User), aliased(User)
+_OWNER, _MAKER, _CLOSER = aliased(User), aliased(User), aliased(User)
+_FROM_SERVICE, _TO_SERVICE = aliased(Service), aliased(Service)
+_SENDER, _RECEIVER = aliased(User), aliased(User)
+_ASKER, _ANSWERER = aliased(User), aliased(User)
+
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 100
 
@@ -150,8 +157,7 @@ async def assignment_entries(
     session: AsyncSession, dossier_id: int, cursor: Cursor | None, limit: int
 ) -> list[TimelineEntry]:
     """Assignments of the casemanager and the accountmanagers, at the moment each started (history kept)."""
-    assignee = aliased(User)
-    assigner = aliased(User)
+    assignee, assigner = _ASSIGNEE, _ASSIGNER
     query = (
         select(DossierAssignment, Service.code, assignee.name, assigner.name)
         .join(assignee, assignee.id == DossierAssignment.user_id)
@@ -192,7 +198,7 @@ async def commitment_entries(
     session: AsyncSession, dossier_id: int, cursor: Cursor | None, limit: int
 ) -> list[TimelineEntry]:
     """Commitments at the moment they were made."""
-    owner, maker = aliased(User), aliased(User)
+    owner, maker = _OWNER, _MAKER
     query = (
         select(Commitment, owner.name, maker.name)
         .join(owner, owner.id == Commitment.owner_id)
@@ -226,7 +232,7 @@ async def commitment_closed_entries(
     session: AsyncSession, dossier_id: int, cursor: Cursor | None, limit: int
 ) -> list[TimelineEntry]:
     """Commitments at the moment they were fulfilled, missed or cancelled."""
-    closer = aliased(User)
+    closer = _CLOSER
     query = (
         select(Commitment, closer.name)
         .outerjoin(closer, closer.id == Commitment.closed_by_id)
@@ -258,7 +264,7 @@ async def commitment_closed_entries(
 
 
 def _handoff_query(dossier_id: int) -> Any:
-    from_service, to_service, sender, receiver = aliased(Service), aliased(Service), aliased(User), aliased(User)
+    from_service, to_service, sender, receiver = _FROM_SERVICE, _TO_SERVICE, _SENDER, _RECEIVER
     return (
         select(Handoff, from_service.code, to_service.code, sender.name, receiver.name)
         .join(from_service, from_service.id == Handoff.from_service_id)
@@ -317,7 +323,7 @@ async def handoff_decided_entries(
 
 
 def _escalation_query(dossier_id: int) -> Any:
-    asker, answerer = aliased(User), aliased(User)
+    asker, answerer = _ASKER, _ANSWERER
     return (
         select(Escalation, Service.code, asker.name, answerer.name)
         .join(Service, Service.id == Escalation.service_id)

@@ -30,6 +30,9 @@ from casemgmt.errors import FieldError, Forbidden, InvalidInput, NotFound
 from casemgmt.escalations import rules
 from casemgmt.escalations.models import Escalation
 
+# Aliases built once: a fresh aliased() makes SQLAlchemy set up the entity again on every statement (ms each).
+_ASKER, _ASSIGNEE, _ANSWERER = aliased(User), aliased(User), aliased(User)
+
 ASKER_ROLES = frozenset({Role.KCC_AGENT, Role.CASEMANAGER, Role.ACCOUNTMANAGER, Role.ADMIN})
 STATES = ("open", "overdue", "answered")
 
@@ -194,7 +197,7 @@ class EscalationService:
         return or_(*conditions)
 
     def _query(self) -> Select[tuple[object, ...]]:
-        asker, assignee, answerer = aliased(User), aliased(User), aliased(User)
+        asker, assignee, answerer = _ASKER, _ASSIGNEE, _ANSWERER
         return (
             select(
                 Escalation,

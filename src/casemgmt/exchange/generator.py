@@ -74,6 +74,7 @@ from casemgmt.clients.models import Client, Representative
 from casemgmt.clients.rules import PSEUDONYM_ALPHABET, PSEUDONYM_LENGTH, PSEUDONYM_PREFIX, normalise_name
 from casemgmt.commitments.models import Commitment
 from casemgmt.contacts.models import Contact
+from casemgmt.db import refresh_planner_statistics
 from casemgmt.directory.calendar import add_business_days, local_date
 from casemgmt.directory.models import Service
 from casemgmt.directory.reference import load_reference_services
@@ -510,6 +511,7 @@ class Generator:
         await self._dossierless_contacts()
         await self._unlinked_surveys()
         await self.writer.sync_sequences()
+        await refresh_planner_statistics(s)
         counts = {
             "medewerkers": self.writer.written["users"],
             "klanten": self.writer.written["clients"],

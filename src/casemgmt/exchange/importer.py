@@ -54,6 +54,7 @@ from casemgmt.clients.models import Client, Representative
 from casemgmt.clients.rules import new_pseudonym, normalise_name
 from casemgmt.commitments.models import Commitment
 from casemgmt.contacts.models import Contact
+from casemgmt.db import refresh_planner_statistics
 from casemgmt.directory.models import Service
 from casemgmt.dossiers.models import Dossier, DossierAssignment
 from casemgmt.errors import DomainError
@@ -327,6 +328,7 @@ class DossierImporter:
         if self.report.lines == 0:
             self.report.errors.append(LineError(1, None, "Het bestand bevat geen dossiers."))
             raise DossierImportRejected(self.report)
+        await refresh_planner_statistics(self.session)
         if self.audit is not None:
             self.audit.record(
                 Action.IMPORT,

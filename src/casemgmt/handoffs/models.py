@@ -16,6 +16,7 @@ class Handoff(BigIntAuditBase):
         Index("ix_handoffs_dossier_requested", "dossier_id", "requested_at"),
         Index("ix_handoffs_to_employee_status", "to_employee_id", "status"),
         Index("ix_handoffs_to_service_status", "to_service_id", "status"),
+        Index("ix_handoffs_from_employee_status", "from_employee_id", "status", "decided_at"),  # declined for me
     )
 
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id", ondelete="RESTRICT"))

@@ -27,6 +27,10 @@ from casemgmt.errors import Forbidden, InvalidInput, NotFound
 from casemgmt.handoffs import rules
 from casemgmt.handoffs.models import Handoff
 
+# Aliases built once: a fresh aliased() makes SQLAlchemy set up the entity again on every statement (ms each).
+_FROM_SERVICE, _TO_SERVICE = aliased(Service), aliased(Service)
+_SENDER, _RECEIVER = aliased(User), aliased(User)
+
 
 @dataclass(frozen=True)
 class HandoffView:
@@ -232,8 +236,7 @@ class HandoffService:
     # -- reading -----------------------------------------------------------------------------------------------
 
     def query(self) -> Select[tuple[object, ...]]:
-        from_service, to_service = aliased(Service), aliased(Service)
-        sender, receiver = aliased(User), aliased(User)
+        from_service, to_service, sender, receiver = _FROM_SERVICE, _TO_SERVICE, _SENDER, _RECEIVER
         return (
             select(Handoff, Dossier.ref, Client.name, from_service.code, to_service.code, sender.name, receiver.name)
             .join(Dossier, Dossier.id == Handoff.dossier_id)

@@ -90,6 +90,9 @@ from casemgmt.pilots.rules import CONTROL, PILOT, SHARE_MEASURES
 from casemgmt.surveys.models import SurveyResponse
 from casemgmt.surveys.questionnaire import SATISFIED_MIN_GRADE
 
+# Aliases built once: a fresh aliased() makes SQLAlchemy set up the entity again on every statement (ms each).
+_LATER_HANDOFF, _EARLIER_HANDOFF = aliased(Handoff), aliased(Handoff)
+
 COHORT_ORDER: tuple[str, str] = (PILOT, CONTROL)
 SHARE_MEASURE_CODES: tuple[str, ...] = tuple(SHARE_MEASURES)
 LOWER_IS_BETTER = frozenset({"transfer_share", "multiple_transfer_share", "ping_pong_share"})
@@ -227,7 +230,7 @@ def dossier_figures_query(
         .group_by(TimeEntry.dossier_id)
         .subquery("dossier_time")
     )
-    later, earlier = aliased(Handoff), aliased(Handoff)
+    later, earlier = _LATER_HANDOFF, _EARLIER_HANDOFF
     ping_pong = (
         select(later.id)
         .join(

@@ -26,8 +26,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any
 
-from openpyxl import Workbook
-
 from casemgmt.metrics.engine import COHORT_ORDER, SHARE_MEASURE_CODES, DossierFigures
 from casemgmt.pilots.rules import SHARE_MEASURES
 
@@ -382,6 +380,8 @@ def csv_chunks(header: Sequence[str], rows: Iterable[Sequence[Cell]], variant: s
 
 def xlsx_bytes(sheet_title: str, header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
     """An XLSX workbook (openpyxl write-only) with the table and a sheet "Definities"."""
+    from openpyxl import Workbook  # imported when asked for: a worker that never exports XLSX does not carry it
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(sheet_title)
     sheet.append(list(header))

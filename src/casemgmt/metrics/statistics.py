@@ -22,23 +22,17 @@ returns plain Python floats (JSON-ready) or ``None`` where a figure cannot be co
 
 from __future__ import annotations
 
+import functools
+import gc
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
 import numpy as np
-from scipy.optimize import brentq
-from scipy.stats import binomtest
-from statsmodels.stats.multitest import multipletests
-from statsmodels.stats.nonparametric import rank_compare_2indep
-from statsmodels.stats.power import NormalIndPower
-from statsmodels.stats.proportion import (
-    confint_proportions_2indep,
-    proportion_confint,
-    proportion_effectsize,
-    test_proportions_2indep,
-)
+
+# scipy and statsmodels are imported inside the functions that use them: together they weigh about 40 MB per
+# process, which a worker that never computes a pilot figure (an export, a KCC search) should not carry.
 
 ALPHA = 0.05
 """Significance level of every test and 1 − confidence of every interval (95%)."""
@@ -77,6 +71,8 @@ def _check_count(count: int, n: int) -> None:
 
 
 def _wilson(count: int, n: int, alpha: float = ALPHA) -> tuple[float, float]:
+    from statsmodels.stats.proportion import proportion_confint
+
     low, high = proportion_confint(count, n, alpha=alpha, method="wilson")
     return min(max(float(low), 0.0), 1.0), min(max(float(high), 0.0), 1.0)
 
@@ -113,6 +109,8 @@ def target_status(count: int, n: int, target: float | None) -> TargetStatus | No
     interval lies entirely above the target; ``missed`` when the one-sided test "true share < target" is significant
     at 5%; otherwise ``undecided``. None when there is nothing to judge (``n`` is 0 or no target).
     """
+    from scipy.stats import binomtest
+
     _check_count(count, n)
     if n == 0 or target is None:
         return None
@@ -138,6 +136,8 @@ class Comparison:
 
 def compare_shares(count_pilot: int, n_pilot: int, count_control: int, n_control: int) -> Comparison:
     """Pilot minus control for a share (None values when either arm is empty)."""
+    from statsmodels.stats.proportion import confint_proportions_2indep, test_proportions_2indep
+
     _check_count(count_pilot, n_pilot)
     _check_count(count_control, n_control)
     if n_pilot == 0 or n_control == 0:
@@ -160,12 +160,23 @@ def compare_shares(count_pilot: int, n_pilot: int, count_control: int, n_control
 def holm(p_values: Mapping[str, float | None]) -> dict[str, float | None]:
     """Holm-adjusted p-values for a family of comparisons, keyed as given; None (or NaN) passes through as None and
     does not count as a member of the family."""
+    from statsmodels.stats.multitest import multipletests
+
+    _freeze_libraries()
     present = {key: float(p) for key, p in p_values.items() if p is not None and math.isfinite(float(p))}
     adjusted: dict[str, float] = {}
     if present:
         _, corrected, _, _ = multipletests(list(present.values()), alpha=ALPHA, method="holm")
         adjusted = {key: float(value) for key, value in zip(present, corrected, strict=True)}
     return {key: adjusted.get(key) for key in p_values}
+
+
+@functools.cache
+def _freeze_libraries() -> None:
+    """statsmodels' Holm runs ``gc.collect()`` on every call, which scans every object of the process: 60–170 ms
+    once scipy and statsmodels are loaded. Their objects live as long as the process, so after their (lazy) import
+    they are moved out of the collector's reach once (``gc.freeze``), and the collection costs well under 1 ms."""
+    gc.freeze()
 
 
 # --------------------------------------------------------------------------------------------------- grades
@@ -189,6 +200,8 @@ class GradeComparison:
 def compare_grades(pilot: Sequence[int], control: Sequence[int]) -> GradeComparison | None:
     """Brunner–Munzel (``rank_compare_2indep``) on the grades of both arms; None when either arm has fewer than
     ``MIN_GRADES_PER_ARM`` grades."""
+    from statsmodels.stats.nonparametric import rank_compare_2indep
+
     if len(pilot) < MIN_GRADES_PER_ARM or len(control) < MIN_GRADES_PER_ARM:
         return None
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -350,6 +363,10 @@ def minimum_detectable_difference(
     """Smallest improvement ``p2 − baseline`` (p2 > baseline) that a two-sided test at ``alpha`` detects with
     ``power`` given ``n_per_arm`` dossiers in each arm; None when the baseline is unknown, an arm has fewer than 2
     dossiers, or even p2 = 1 would not be detectable."""
+    from scipy.optimize import brentq
+    from statsmodels.stats.power import NormalIndPower
+    from statsmodels.stats.proportion import proportion_effectsize
+
     if baseline is None or n_per_arm < 2:
         return None
     if not 0.0 <= baseline <= 1.0:
@@ -370,6 +387,9 @@ def minimum_detectable_difference(
 def sample_size_per_arm(baseline: float, target: float, alpha: float = ALPHA, power: float = 0.8) -> int | None:
     """Dossiers needed in each arm to detect a change from ``baseline`` to ``target`` (two-sided, equal arms),
     rounded up; None when the two are equal."""
+    from statsmodels.stats.power import NormalIndPower
+    from statsmodels.stats.proportion import proportion_effectsize
+
     for value in (baseline, target):
         if not 0.0 <= value <= 1.0:
             raise ValueError(f"shares must lie between 0 and 1, got {value}")

@@ -50,6 +50,7 @@ def flashes(request: Any) -> list[dict[str, Any]]:
 def configure_templates(engine: JinjaTemplateEngine) -> None:
     env = engine.engine
     env.autoescape = True
+    env.auto_reload = False  # templates ship with the release: no stat() of every template on every render
     env.filters.update(moment=format_moment, date_nl=format_date)
     env.globals.update(
         time_left=time_left,
