@@ -204,11 +204,15 @@ def dossier_figures_query(
         .group_by(Contact.dossier_id)
         .subquery("dossier_contacts")
     )
+    # Per dossier, through the (dossier_id, requested_at) index: grouping the handoffs of the pilot's dossiers made
+    # PostgreSQL scan the whole table at ``large`` (42 ms, against 4 ms this way). The other child tables keep their
+    # GROUP BY: correlated subqueries for them measured slower at ``medium`` (88 ms against 64 ms).
     handoffs = (
-        select(Handoff.dossier_id.label("dossier_id"), func.count().label("handoffs"))
-        .where(Handoff.dossier_id.in_(enrolled), Handoff.status.in_(_COUNTED))
-        .group_by(Handoff.dossier_id)
-        .subquery("dossier_handoffs")
+        select(func.count())
+        .select_from(Handoff)
+        .where(Handoff.dossier_id == Dossier.id, Handoff.status.in_(_COUNTED))
+        .correlate(Dossier)
+        .scalar_subquery()
     )
     commitments = (
         select(
@@ -256,7 +260,7 @@ def dossier_figures_query(
         Dossier.outcome.label("outcome"),
         func.coalesce(contacts.c.inbound, 0).label("inbound_contacts"),
         func.coalesce(contacts.c.contacts, 0).label("contacts"),
-        func.coalesce(handoffs.c.handoffs, 0).label("handoffs"),
+        handoffs.label("handoffs"),
         case((ping_pong, 1), else_=0).label("ping_pong"),
         func.coalesce(commitments.c.due, 0).label("commitments_due"),
         func.coalesce(commitments.c.kept, 0).label("commitments_kept"),
@@ -280,7 +284,6 @@ def dossier_figures_query(
         .select_from(Dossier)
         .join(PilotEnrolment, PilotEnrolment.dossier_id == Dossier.id)
         .outerjoin(contacts, contacts.c.dossier_id == Dossier.id)
-        .outerjoin(handoffs, handoffs.c.dossier_id == Dossier.id)
         .outerjoin(commitments, commitments.c.dossier_id == Dossier.id)
         .outerjoin(time, time.c.dossier_id == Dossier.id)
         .where(PilotEnrolment.pilot_id == pilot.id, period.moments(Dossier.opened_at))
