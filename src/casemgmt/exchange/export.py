@@ -1,6 +1,6 @@
 """Export dossiers as JSON Lines (issue 6): one dossier per line with everything that belongs to it.
 
-Dossiers are read in keyset batches (``id > last ORDER BY id LIMIT 100``); for each batch one query per kind of
+Dossiers are read in keyset batches (``id > last ORDER BY id LIMIT 50``); for each batch one query per kind of
 child record (representatives, assignments, contacts, commitments, handoffs, escalations, time entries, survey
 responses and their reasons) fetches the children of all its dossiers at once. Employees, services and pilots are
 read once into small maps (id → e-mail / code / slug). Memory therefore stays bounded by one batch, whatever the
@@ -46,7 +46,7 @@ from casemgmt.pilots.models import Pilot, PilotEnrolment, TimeEntry
 from casemgmt.surveys.models import SurveyResponse, survey_reasons
 from casemgmt.surveys.questionnaire import REASONS
 
-BATCH_SIZE = 100
+BATCH_SIZE = 50
 _REASON_ORDER = {code: index for index, code in enumerate(REASONS)}
 
 
