@@ -47,22 +47,26 @@ class RotatingSessionBackend(ServerSideSessionBackend):
         return {}
 
     async def store_in_message(self, scope_session: ScopeSession, message: Message, connection: ASGIConnection) -> None:
-        state = connection.scope.get("state", {})
-        loaded = state.get(_LOADED_SESSION)
-        if scope_session is not Empty and scope_session and loaded is not None and _NEW_SESSION_ID not in state:
-            renewed_at = scope_session.get(_RENEWED_AT)
-            if (
-                isinstance(renewed_at, int)
-                and not renewal_due(renewed_at, int(time.time()))
-                and self.serialize_data(scope_session, connection.scope) == loaded
-            ):
-                cookie_params = extract_dataclass_items(self.config, exclude_none=True, include=Cookie.__dict__.keys())
-                cookie = Cookie(value=self.get_session_id(connection), key=self.config.key, **dict(cookie_params))
-                MutableScopeHeaders.from_message(message).add("Set-Cookie", cookie.to_header(header=""))
-                return
+        if self._unchanged_and_recently_written(scope_session, connection):
+            cookie_params = extract_dataclass_items(self.config, exclude_none=True, include=Cookie.__dict__.keys())
+            cookie = Cookie(value=self.get_session_id(connection), key=self.config.key, **dict(cookie_params))
+            MutableScopeHeaders.from_message(message).add("Set-Cookie", cookie.to_header(header=""))
+            return
         if scope_session is not Empty and scope_session:
             scope_session[_RENEWED_AT] = int(time.time())
         await super().store_in_message(scope_session, message, connection)
+
+    def _unchanged_and_recently_written(self, scope_session: ScopeSession, connection: ASGIConnection) -> bool:
+        state = connection.scope.get("state", {})
+        loaded = state.get(_LOADED_SESSION)
+        if scope_session is Empty or not scope_session or loaded is None or _NEW_SESSION_ID in state:
+            return False
+        renewed_at = scope_session.get(_RENEWED_AT)
+        return (
+            isinstance(renewed_at, int)
+            and not renewal_due(renewed_at, int(time.time()))
+            and self.serialize_data(scope_session, connection.scope) == loaded
+        )
 
 
 def renewal_due(renewed_at: int, now: int) -> bool:
