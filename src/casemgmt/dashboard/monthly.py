@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from casemgmt.commitments.models import Commitment
 from casemgmt.dashboard.periods import Period, month_bucket, month_key
+from casemgmt.db import plan_with_parameter_values
 from casemgmt.dossiers.models import Dossier
 from casemgmt.metrics.engine import CLOSED, RESOLVED, commitments_due_clause
 from casemgmt.pilots.models import Pilot, PilotEnrolment
@@ -162,6 +163,7 @@ async def pilot_monthly(
     session: AsyncSession, pilot: Pilot, period: Period, now: datetime, measures: Iterable[str]
 ) -> dict[str, Monthly]:
     """measure → cohort → figures per month, for the requested measures (a subset of ``MONTHLY_MEASURES``)."""
+    await plan_with_parameter_values(session)
     result: dict[str, Monthly] = {}
     for measure in dict.fromkeys(measures):
         if measure == "resolved_share":

@@ -41,6 +41,7 @@ from sqlalchemy.orm import aliased
 
 from casemgmt.commitments.models import Commitment
 from casemgmt.dashboard.periods import Period, month_bucket, month_key
+from casemgmt.db import plan_with_parameter_values
 from casemgmt.directory.models import Service
 from casemgmt.escalations.models import Escalation
 from casemgmt.handoffs.models import Handoff
@@ -341,6 +342,7 @@ class _Row:
 
 async def management_trends(session: AsyncSession, period: Period, now: datetime) -> Trends:
     """The five trend measures per service and month of ``period``, judged at ``now`` (aware)."""
+    await plan_with_parameter_values(session)
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be timezone-aware")
     handoffs, ping_pong = await _handoffs(session, period)

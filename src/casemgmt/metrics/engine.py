@@ -77,6 +77,7 @@ from sqlalchemy.orm import aliased
 from casemgmt.clients.models import Client
 from casemgmt.commitments.models import Commitment
 from casemgmt.contacts.models import Contact
+from casemgmt.db import plan_with_parameter_values
 from casemgmt.directory.calendar import business_days_between, local_date
 from casemgmt.dossiers.models import Dossier
 from casemgmt.escalations.models import Escalation
@@ -474,6 +475,7 @@ async def pilot_metrics(
 ) -> dict[str, Any]:
     """The metrics document of issue 5 for ``pilot`` over ``date_from``..``date_to`` (inclusive, either None for
     open) as judged at ``now`` (aware). Raises InvalidInput when ``date_from`` is after ``date_to``."""
+    await plan_with_parameter_values(session)
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be timezone-aware")
     period = Period(date_from, date_to)
@@ -613,6 +615,7 @@ async def dossier_figures(
 ) -> list[DossierFigures]:
     """The per-dossier table of the pilot's dossiers opened in the period (one query, plus the cohort size for the
     fixed-cost share), ordered by cohort (pilot first) and dossier id."""
+    await plan_with_parameter_values(session)
     period = Period(date_from, date_to)
     dialect = session.get_bind().dialect.name
     fixed = fixed_cost_per_dossier(pilot.fixed_costs or [], await pilot_cohort_size(session, pilot))

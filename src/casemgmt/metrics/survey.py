@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casemgmt.db import plan_with_parameter_values
 from casemgmt.errors import FieldError, InvalidInput
 from casemgmt.metrics import statistics as stats
 from casemgmt.metrics.periods import Period
@@ -71,6 +72,7 @@ async def survey_metrics(
     session: AsyncSession, period: Period, pilot: Pilot | None = None, cohort: str | None = None
 ) -> dict[str, Any]:
     """The survey figures of issue 5 for the selection (see the module docstring)."""
+    await plan_with_parameter_values(session)
     where = _selection(period, pilot, cohort)
     dissatisfied_clause = SurveyResponse.grade <= SATISFIED_MIN_GRADE - 1
     totals = (
