@@ -118,6 +118,13 @@ def services_load() -> None:
 # -- users and tokens -------------------------------------------------------------------------------------------
 
 
+def _read_password(from_stdin: bool) -> str:
+    """One line of standard input (for scripts), or a hidden prompt asked twice."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return str(click.prompt("Wachtwoord", hide_input=True, confirmation_prompt=True))
+
+
 @click.group(name="users", help="Employee accounts.")
 def users_group() -> None:
     pass
@@ -141,10 +148,7 @@ def users_create(
     from casemgmt.auth.passwords import MIN_PASSWORD_LENGTH
     from casemgmt.auth.services import Accounts
 
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt("Wachtwoord", hide_input=True, confirmation_prompt=True)
+    password = _read_password(password_stdin)
     if len(password) < MIN_PASSWORD_LENGTH:
         click.echo(f"Fout in password: gebruik ten minste {MIN_PASSWORD_LENGTH} tekens", err=True)
         sys.exit(EXIT_BAD_INPUT)
@@ -168,10 +172,7 @@ def users_set_password(email: str, password_stdin: bool, activate: bool) -> None
     from casemgmt.audit.services import AuditLog
     from casemgmt.auth.users import set_password, user_by_email
 
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt("Wachtwoord", hide_input=True, confirmation_prompt=True)
+    password = _read_password(password_stdin)
 
     async def update(session: AsyncSession) -> tuple[str, bool]:
         user = await user_by_email(session, email)

@@ -2,10 +2,12 @@
 
 ``pilot_metrics(session, pilot, date_from, date_to, now)`` returns the ``GET /api/v1/pilots/{slug}/metrics``
 document of issue 5; ``dossier_figures(...)`` returns the per-dossier table behind the exports. Counting happens in
-the database (GROUP BY cohort with conditional counts); a fixed number of queries runs whatever the number of
-dossiers. Only the statistics that need per-dossier vectors read one row per dossier (the ICER bootstrap needs each
-dossier's cost and outcome; the quartiles of time-to-close need each closed dossier's dates) and Brunner–Munzel
-reads the grade distribution (one row per cohort and grade). The mathematics is ``statistics.py``.
+the database (GROUP BY cohort with conditional counts, and window aggregates per cohort over the per-dossier
+figures); a fixed number of queries runs whatever the number of dossiers. Only the statistics that need per-dossier
+vectors read one row per dossier (the ICER bootstrap needs each dossier's cost and outcome; the quartiles of
+time-to-close need each closed dossier's dates), and those rows carry their cohort's totals, so the per-dossier
+figures are computed once. Brunner–Munzel reads the grade distribution (one row per cohort and grade). The
+mathematics is ``statistics.py``.
 
 What counts where (issue 5 "Periods"; choices made where the issue leaves room are marked *):
 
@@ -347,40 +349,49 @@ class _Cohort:
         return [grade for grade, number in sorted((self.grades or {}).items()) for _ in range(number)]
 
 
-async def _cohort_counts(
-    session: AsyncSession, pilot: Pilot, period: Period, now: datetime, dialect: str
-) -> dict[str, _Cohort]:
-    """Every count of both cohorts: five GROUP BY cohort queries and one of the grade distribution."""
-    cohorts = {cohort: _Cohort(grades={}) for cohort in COHORT_ORDER}
-
-    figures = dossier_figures_query(pilot, period, now, dialect, with_grade=False).order_by(None).subquery()
-    f = figures.c
+def with_cohort_totals(figures: Select[Any]) -> Select[Any]:
+    """The per-dossier rows, each also carrying its cohort's dossier-level totals (window aggregates over the
+    cohort): one query yields both the rows the ICER and the quartiles need and the counts, instead of computing the
+    per-dossier figures twice."""
+    # MATERIALIZED: computed once; as a plain subquery PostgreSQL inlines it and evaluates the per-dossier
+    # subqueries (ping-pong, handoffs) again for every window aggregate that reads them.
+    f = figures.order_by(None).cte("dossier_figures").prefix_with("MATERIALIZED").c
     closed = f.status == CLOSED
-    dossier_rows = await session.execute(
-        select(
-            f.cohort,
-            func.count().label("dossiers"),
-            func.count().filter(closed).label("closed"),
-            func.count().filter(and_(closed, f.outcome == RESOLVED)).label("resolved"),
-            func.count().filter(f.ping_pong == 1).label("ping_pong"),
-            func.coalesce(func.sum(f.handoffs), 0).label("handoffs"),
-            func.coalesce(func.sum(f.contacts), 0).label("contacts"),
-            func.count().filter(f.commitments_due > 0).label("with_commitments_due"),
-            func.count()
-            .filter(and_(f.commitments_due > 0, f.commitments_kept == f.commitments_due))
-            .label("kept_promises"),
-            func.coalesce(func.sum(f.minutes), 0).label("minutes"),
-            func.coalesce(func.sum(f.labour), 0.0).label("labour"),
-        ).group_by(f.cohort)
-    )
-    for row in dossier_rows:
+    due = f.commitments_due > 0
+
+    def total(aggregate: Any, label: str) -> Any:
+        return aggregate.over(partition_by=f.cohort).label(label)
+
+    return select(
+        *f,
+        total(func.count(), "cohort_dossiers"),
+        total(func.count().filter(closed), "cohort_closed"),
+        total(func.count().filter(and_(closed, f.outcome == RESOLVED)), "cohort_resolved"),
+        total(func.count().filter(f.ping_pong == 1), "cohort_ping_pong"),
+        total(func.sum(f.handoffs), "cohort_handoffs"),
+        total(func.sum(f.contacts), "cohort_contacts"),
+        total(func.count().filter(due), "cohort_with_commitments_due"),
+        total(func.count().filter(and_(due, f.commitments_kept == f.commitments_due)), "cohort_kept_promises"),
+        total(func.sum(f.minutes), "cohort_minutes"),
+        total(func.sum(f.labour), "cohort_labour"),
+    ).order_by(f.dossier_id)
+
+
+async def _cohort_counts(
+    session: AsyncSession, pilot: Pilot, period: Period, now: datetime, per_dossier: Sequence[Any]
+) -> dict[str, _Cohort]:
+    """Every count of both cohorts: the dossier-level totals from the rows of ``with_cohort_totals`` (each row holds
+    its cohort's), then four GROUP BY cohort queries for the events and one of the grade distribution."""
+    cohorts = {cohort: _Cohort(grades={}) for cohort in COHORT_ORDER}
+    for row in per_dossier:
         c = cohorts.get(row.cohort)
-        if c is None:
+        if c is None or c.dossiers:  # not a cohort, or its totals already read from an earlier row
             continue
-        c.dossiers, c.closed, c.resolved = int(row.dossiers), int(row.closed), int(row.resolved)
-        c.ping_pong, c.handoffs, c.contacts = int(row.ping_pong), int(row.handoffs), int(row.contacts)
-        c.with_commitments_due, c.kept_promises = int(row.with_commitments_due), int(row.kept_promises)
-        c.minutes, c.labour = int(row.minutes), float(row.labour)
+        c.dossiers, c.closed, c.resolved = int(row.cohort_dossiers), int(row.cohort_closed), int(row.cohort_resolved)
+        c.ping_pong, c.handoffs = int(row.cohort_ping_pong), int(row.cohort_handoffs or 0)
+        c.contacts = int(row.cohort_contacts or 0)
+        c.with_commitments_due, c.kept_promises = int(row.cohort_with_commitments_due), int(row.cohort_kept_promises)
+        c.minutes, c.labour = int(row.cohort_minutes or 0), float(row.cohort_labour or 0.0)
 
     contact_rows = await session.execute(
         select(
@@ -475,17 +486,17 @@ async def pilot_metrics(
 ) -> dict[str, Any]:
     """The metrics document of issue 5 for ``pilot`` over ``date_from``..``date_to`` (inclusive, either None for
     open) as judged at ``now`` (aware). Raises InvalidInput when ``date_from`` is after ``date_to``."""
-    await plan_with_parameter_values(session)
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be timezone-aware")
     period = Period(date_from, date_to)
+    await plan_with_parameter_values(session)
     dialect = session.get_bind().dialect.name
     primary = pilot.primary_outcome
     targets = pilot.targets or {}
 
-    cohorts = await _cohort_counts(session, pilot, period, now, dialect)
+    per_dossier = (await session.execute(with_cohort_totals(dossier_figures_query(pilot, period, now, dialect)))).all()
+    cohorts = await _cohort_counts(session, pilot, period, now, per_dossier)
     fixed_per_dossier = fixed_cost_per_dossier(pilot.fixed_costs or [], await pilot_cohort_size(session, pilot))
-    per_dossier = (await session.execute(dossier_figures_query(pilot, period, now, dialect))).all()
 
     close_days: dict[str, list[int]] = {cohort: [] for cohort in COHORT_ORDER}
     icer_pairs: dict[str, list[tuple[float, int]]] = {cohort: [] for cohort in COHORT_ORDER}
