@@ -19,6 +19,7 @@ class Commitment(BigIntAuditBase):
         Index("ix_commitments_owner_status_due", "owner_id", "status", "due_at"),
         Index("ix_commitments_status_kind_due", "status", "kind", "due_at"),
         Index("ix_commitments_dossier", "dossier_id", "made_at"),
+        Index("ix_commitments_dossier_due", "dossier_id", "due_at"),  # a pilot's commitments due in a period
         Index("ix_commitments_client", "client_id"),
         Index("ix_commitments_due_at", "due_at"),
     )
