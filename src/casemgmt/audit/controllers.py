@@ -12,7 +12,6 @@ from typing import Annotated, Any
 from litestar import Request, get
 from litestar.params import Parameter
 from litestar.response import Template
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from casemgmt.audit.queries import (
     API_DEFAULT_LIMIT,
@@ -26,15 +25,16 @@ from casemgmt.audit.queries import (
     object_type_options,
     parse_filter,
 )
-from casemgmt.audit.services import Action, AuditLog, Purpose
+from casemgmt.audit.services import Action, Purpose
 from casemgmt.auth.guards import requires_admin
 from casemgmt.errors import InvalidInput
+from casemgmt.web.dependencies import Audit, DbSession
 from casemgmt.web.pages import page_or_fragment, wants_fragment
 
 LOG_PATH = "/logboek"
 
 
-async def read_log(db_session: AsyncSession, audit: AuditLog, flt: AuditFilter) -> AuditPage:
+async def read_log(db_session: DbSession, audit: Audit, flt: AuditFilter) -> AuditPage:
     """Query the log and record that it was read (after the query, so the read itself is not in this page)."""
     page = await audit_events(db_session, flt)
     audit.record(Action.READ, "audit_log", "", purpose=Purpose.BEHEER, detail=flt.describe())
@@ -42,7 +42,7 @@ async def read_log(db_session: AsyncSession, audit: AuditLog, flt: AuditFilter) 
 
 
 @get(LOG_PATH, name="audit.log", guards=[requires_admin], include_in_schema=False)
-async def audit_log_page(request: Request[Any, Any, Any], db_session: AsyncSession, audit: AuditLog) -> Template:
+async def audit_log_page(request: Request[Any, Any, Any], db_session: DbSession, audit: Audit) -> Template:
     """Audit events newest first, filtered; htmx requests get only the results region."""
     form = {key: request.query_params.get(key) or "" for key in FILTER_FIELDS}
     values = {**form, "after_id": request.query_params.get("after_id") or ""}
@@ -73,8 +73,8 @@ async def audit_log_page(request: Request[Any, Any, Any], db_session: AsyncSessi
     "Page with `after_id` = the last id received. `from` after `to` answers 422.",
 )
 async def audit_events_api(
-    db_session: AsyncSession,
-    audit: AuditLog,
+    db_session: DbSession,
+    audit: Audit,
     actor_id: Annotated[str | None, Parameter(description="User id of the actor")] = None,
     object_type: Annotated[str | None, Parameter(description="e.g. client, dossier, contact, user")] = None,
     object_id: Annotated[str | None, Parameter(description="Id of the object (exact)")] = None,

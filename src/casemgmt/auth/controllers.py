@@ -10,13 +10,13 @@ from litestar.params import Body
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from pydantic import BaseModel
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from casemgmt.auth import users
 from casemgmt.auth.guards import current_user
 from casemgmt.auth.middleware import start_new_session
 from casemgmt.auth.services import Accounts
 from casemgmt.auth.throttle import LOCKOUT
+from casemgmt.web.dependencies import DbSession
 
 WRONG_CREDENTIALS = "Onjuist e-mailadres of wachtwoord"
 LOCKED = (
@@ -51,7 +51,7 @@ class LoginController(Controller):
     async def login(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: DbSession,
         data: Annotated[LoginForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
     ) -> Template | Redirect:
         accounts = Accounts(db_session, request.app.state.passwords)

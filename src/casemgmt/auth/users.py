@@ -26,6 +26,7 @@ from casemgmt.auth.passwords import MIN_PASSWORD_LENGTH, Passwords
 from casemgmt.auth.roles import Role
 from casemgmt.auth.services import normalise_email
 from casemgmt.errors import FieldError, InvalidInput, NotFound
+from casemgmt.web.dependencies import Audit, DbSession
 
 LIST_LIMIT = 200
 
@@ -129,7 +130,7 @@ async def user_by_email(session: AsyncSession, email: str) -> User | None:
     description=f"With `email`: the user with exactly that address (case-insensitive). At most {LIST_LIMIT}.",
 )
 async def list_users(
-    db_session: AsyncSession,
+    db_session: DbSession,
     email: Annotated[str | None, Parameter(description="Exact e-mail address, case-insensitive")] = None,
 ) -> list[dict[str, Any]]:
     return [user_json(user) for user in await find_users(db_session, email)]
@@ -143,8 +144,8 @@ async def list_users(
     summary="Set a casemanager's maximum caseload (admin)",
 )
 async def update_user(
-    db_session: AsyncSession,
-    audit: AuditLog,
+    db_session: DbSession,
+    audit: Audit,
     user_id: int,
     data: Annotated[
         dict[str, Any],

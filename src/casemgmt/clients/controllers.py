@@ -14,11 +14,8 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from casemgmt.audit.services import AuditLog
 from casemgmt.auth.guards import requires_employee, requires_role
-from casemgmt.auth.identity import CurrentUser
 from casemgmt.auth.roles import Role
 from casemgmt.clients import rules
 from casemgmt.clients.schemas import (
@@ -32,6 +29,7 @@ from casemgmt.clients.schemas import (
 )
 from casemgmt.clients.services import ClientService
 from casemgmt.errors import InvalidInput
+from casemgmt.web.dependencies import Actor, Audit, DbSession
 from casemgmt.web.pages import page_or_fragment, wants_fragment
 
 requires_creator = requires_role(Role.KCC_AGENT, Role.CASEMANAGER, Role.ADMIN)
@@ -51,11 +49,11 @@ DUPLICATE_MESSAGE = {
 FormBody = Body(media_type=RequestEncodingType.URL_ENCODED)
 
 
-def _service(db_session: AsyncSession, actor: CurrentUser, audit: AuditLog) -> ClientService:
+def _service(db_session: DbSession, actor: Actor, audit: Audit) -> ClientService:
     return ClientService(db_session, actor, audit)
 
 
-def _may_open_dossier(actor: CurrentUser) -> bool:
+def _may_open_dossier(actor: Actor) -> bool:
     return actor.has(Role.CASEMANAGER, Role.ADMIN)
 
 
@@ -64,7 +62,7 @@ def _may_open_dossier(actor: CurrentUser) -> bool:
 
 @post("/api/v1/clients", guards=[requires_creator], tags=["klanten"], summary="Create a client (or find it)")
 async def api_create_client(
-    data: ClientCreate, db_session: AsyncSession, actor: CurrentUser, audit: AuditLog
+    data: ClientCreate, db_session: DbSession, actor: Actor, audit: Audit
 ) -> Response[dict[str, Any]]:
     """201 with the new client; 200 with ``"existing": true`` when the BSN/KvK is already known (nothing created)."""
     result = await _service(db_session, actor, audit).create(
@@ -83,7 +81,7 @@ async def api_create_client(
 
 @get("/api/v1/clients", guards=[requires_employee], tags=["klanten"], summary="Find clients by BSN, name or dossier")
 async def api_search_clients(
-    db_session: AsyncSession, actor: CurrentUser, audit: AuditLog, bsn: str | None = None, q: str | None = None
+    db_session: DbSession, actor: Actor, audit: Audit, bsn: str | None = None, q: str | None = None
 ) -> list[dict[str, Any]]:
     service = _service(db_session, actor, audit)
     if bsn is not None:
@@ -96,9 +94,7 @@ async def api_search_clients(
 
 
 @get("/api/v1/clients/{client_id:int}", guards=[requires_employee], tags=["klanten"], summary="One client")
-async def api_get_client(
-    client_id: int, db_session: AsyncSession, actor: CurrentUser, audit: AuditLog
-) -> dict[str, Any]:
+async def api_get_client(client_id: int, db_session: DbSession, actor: Actor, audit: Audit) -> dict[str, Any]:
     return client_json(await _service(db_session, actor, audit).get(client_id))
 
 
@@ -108,9 +104,7 @@ async def api_get_client(
     tags=["klanten"],
     summary="Who helps this client: open dossiers, casemanager, accountmanagers, representatives",
 )
-async def api_client_routing(
-    client_id: int, db_session: AsyncSession, actor: CurrentUser, audit: AuditLog
-) -> dict[str, Any]:
+async def api_client_routing(client_id: int, db_session: DbSession, actor: Actor, audit: Audit) -> dict[str, Any]:
     return routing_json(await _service(db_session, actor, audit).routing(client_id))
 
 
@@ -121,7 +115,7 @@ async def api_client_routing(
     summary="Register a representative of a client",
 )
 async def api_add_representative(
-    client_id: int, data: RepresentativeCreate, db_session: AsyncSession, actor: CurrentUser, audit: AuditLog
+    client_id: int, data: RepresentativeCreate, db_session: DbSession, actor: Actor, audit: Audit
 ) -> Response[dict[str, Any]]:
     representative = await _service(db_session, actor, audit).add_representative(
         client_id,
@@ -145,7 +139,7 @@ def _search_context(q: str, result: Any, service: ClientService) -> dict[str, An
 
 @get("/klanten", name="clients.search", guards=[requires_employee], include_in_schema=False)
 async def search_page(
-    request: Request[Any, Any, Any], db_session: AsyncSession, actor: CurrentUser, audit: AuditLog, q: str = ""
+    request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, audit: Audit, q: str = ""
 ) -> Template:
     """Klant zoeken; with ``?q=`` (the form without JavaScript) the results come with the page."""
     service = _service(db_session, actor, audit)
@@ -155,7 +149,7 @@ async def search_page(
 
 @get("/klanten/zoeken", name="clients.results", guards=[requires_employee], include_in_schema=False)
 async def search_results(
-    request: Request[Any, Any, Any], db_session: AsyncSession, actor: CurrentUser, audit: AuditLog, q: str = ""
+    request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, audit: Audit, q: str = ""
 ) -> Template:
     """The results as you type (htmx fragment); a plain request gets the whole search page."""
     service = _service(db_session, actor, audit)
@@ -167,7 +161,7 @@ async def search_results(
 
 def _routing_context(
     service: ClientService,
-    actor: CurrentUser,
+    actor: Actor,
     view: Any,
     *,
     heading_level: int,
@@ -193,7 +187,7 @@ def _routing_context(
 
 @get("/klanten/{client_id:int}", name="clients.routing_page", guards=[requires_employee], include_in_schema=False)
 async def routing_page(
-    request: Request[Any, Any, Any], client_id: int, db_session: AsyncSession, actor: CurrentUser, audit: AuditLog
+    request: Request[Any, Any, Any], client_id: int, db_session: DbSession, actor: Actor, audit: Audit
 ) -> Template:
     """Wie helpt deze klant? as a page of its own."""
     service = _service(db_session, actor, audit)
@@ -208,7 +202,7 @@ async def routing_page(
     include_in_schema=False,
 )
 async def routing_fragment(
-    request: Request[Any, Any, Any], client_id: int, db_session: AsyncSession, actor: CurrentUser, audit: AuditLog
+    request: Request[Any, Any, Any], client_id: int, db_session: DbSession, actor: Actor, audit: Audit
 ) -> Template:
     """Wie helpt deze klant? opened in place from the search results (htmx), or as a page."""
     service = _service(db_session, actor, audit)
@@ -227,9 +221,9 @@ async def routing_fragment(
 async def add_representative(
     request: Request[Any, Any, Any],
     client_id: int,
-    db_session: AsyncSession,
-    actor: CurrentUser,
-    audit: AuditLog,
+    db_session: DbSession,
+    actor: Actor,
+    audit: Audit,
     data: Annotated[RepresentativeForm, FormBody],
 ) -> Template | Redirect:
     """Add a representative: htmx gets the refreshed section (422 with messages and the typed text on errors)."""
@@ -286,9 +280,9 @@ async def new_client_page(request: Request[Any, Any, Any]) -> Template:
 @post("/klanten", name="clients.create", guards=[requires_creator], include_in_schema=False)
 async def create_client(
     request: Request[Any, Any, Any],
-    db_session: AsyncSession,
-    actor: CurrentUser,
-    audit: AuditLog,
+    db_session: DbSession,
+    actor: Actor,
+    audit: Audit,
     data: Annotated[ClientForm, FormBody],
 ) -> Template | Redirect:
     """Create a client; a known BSN/KvK leads to that client's page instead, with a message saying so."""

@@ -10,11 +10,9 @@ from litestar import Request, get, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, Parameter
 from litestar.response import Redirect, Template
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from casemgmt.audit.services import AuditLog, Purpose
+from casemgmt.audit.services import Purpose
 from casemgmt.auth.guards import requires_employee, requires_role
-from casemgmt.auth.identity import CurrentUser
 from casemgmt.auth.roles import Role
 from casemgmt.commitments import rules
 from casemgmt.commitments.models import Commitment
@@ -27,6 +25,7 @@ from casemgmt.commitments.schemas import (
 )
 from casemgmt.commitments.services import CommitmentService
 from casemgmt.errors import DomainError, InvalidInput
+from casemgmt.web.dependencies import Actor, Audit, DbSession
 from casemgmt.web.pages import page_or_fragment
 
 FormData = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -54,7 +53,7 @@ def commitment_json(c: Commitment, now: datetime | None = None) -> dict[str, Any
     }
 
 
-def _service(db_session: AsyncSession, actor: CurrentUser, audit: AuditLog) -> CommitmentService:
+def _service(db_session: DbSession, actor: Actor, audit: Audit) -> CommitmentService:
     return CommitmentService(db_session, actor, audit)
 
 
@@ -68,9 +67,7 @@ def _service(db_session: AsyncSession, actor: CurrentUser, audit: AuditLog) -> C
     summary="Record a commitment to a client",
     status_code=201,
 )
-async def api_make(
-    data: CommitmentCreate, db_session: AsyncSession, actor: CurrentUser, audit: AuditLog
-) -> dict[str, Any]:
+async def api_make(data: CommitmentCreate, db_session: DbSession, actor: Actor, audit: Audit) -> dict[str, Any]:
     return commitment_json(await _service(db_session, actor, audit).make(**data.model_dump()))
 
 
@@ -78,7 +75,7 @@ async def api_make(
     "/api/v1/commitments/{commitment_id:int}/fulfil", tags=["toezeggingen"], guards=[requires_employee], status_code=200
 )
 async def api_fulfil(
-    commitment_id: int, data: CommitmentFulfil, db_session: AsyncSession, actor: CurrentUser, audit: AuditLog
+    commitment_id: int, data: CommitmentFulfil, db_session: DbSession, actor: Actor, audit: Audit
 ) -> dict[str, Any]:
     service = _service(db_session, actor, audit)
     return commitment_json(await service.fulfil(commitment_id, note=data.note, contact_id=data.contact_id))
@@ -88,7 +85,7 @@ async def api_fulfil(
     "/api/v1/commitments/{commitment_id:int}/miss", tags=["toezeggingen"], guards=[requires_employee], status_code=200
 )
 async def api_miss(
-    commitment_id: int, data: CommitmentMiss, db_session: AsyncSession, actor: CurrentUser, audit: AuditLog
+    commitment_id: int, data: CommitmentMiss, db_session: DbSession, actor: Actor, audit: Audit
 ) -> dict[str, Any]:
     return commitment_json(await _service(db_session, actor, audit).miss(commitment_id, note=data.note))
 
@@ -97,7 +94,7 @@ async def api_miss(
     "/api/v1/commitments/{commitment_id:int}/cancel", tags=["toezeggingen"], guards=[requires_employee], status_code=200
 )
 async def api_cancel(
-    commitment_id: int, data: CommitmentCancel, db_session: AsyncSession, actor: CurrentUser, audit: AuditLog
+    commitment_id: int, data: CommitmentCancel, db_session: DbSession, actor: Actor, audit: Audit
 ) -> dict[str, Any]:
     return commitment_json(await _service(db_session, actor, audit).cancel(commitment_id, reason=data.reason))
 
@@ -109,7 +106,7 @@ async def api_cancel(
     status_code=200,
 )
 async def api_reassign(
-    commitment_id: int, data: CommitmentReassign, db_session: AsyncSession, actor: CurrentUser, audit: AuditLog
+    commitment_id: int, data: CommitmentReassign, db_session: DbSession, actor: Actor, audit: Audit
 ) -> dict[str, Any]:
     service = _service(db_session, actor, audit)
     return commitment_json(await service.reassign(commitment_id, owner_id=data.owner_id, reason=data.reason))
@@ -117,9 +114,9 @@ async def api_reassign(
 
 @get("/api/v1/commitments", tags=["toezeggingen"], guards=[requires_employee])
 async def api_list(
-    db_session: AsyncSession,
-    actor: CurrentUser,
-    audit: AuditLog,
+    db_session: DbSession,
+    actor: Actor,
+    audit: Audit,
     owner_id: int | None = None,
     dossier_id: int | None = None,
     service: str | None = None,
@@ -139,9 +136,9 @@ async def api_list(
 @get("/terugbelnotities", name="callbacks", guards=[requires_role(Role.KCC_AGENT, Role.ADMIN)], include_in_schema=False)
 async def callbacks_page(
     request: Request[Any, Any, Any],
-    db_session: AsyncSession,
-    actor: CurrentUser,
-    audit: AuditLog,
+    db_session: DbSession,
+    actor: Actor,
+    audit: Audit,
     service: str | None = None,
 ) -> Template:
     """Every open callback across all services, overdue first (KCC direction over callbacks, seed 3.2.2)."""
@@ -180,9 +177,9 @@ async def commitment_action(
     request: Request[Any, Any, Any],
     commitment_id: int,
     action: str,
-    db_session: AsyncSession,
-    actor: CurrentUser,
-    audit: AuditLog,
+    db_session: DbSession,
+    actor: Actor,
+    audit: Audit,
     data: FormData,
 ) -> Template | Redirect:
     """Inline actions from the worklist, the dossier and Terugbelnotities. htmx gets the commitment's row back."""

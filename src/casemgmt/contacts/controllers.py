@@ -9,17 +9,15 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from casemgmt.audit.services import AuditLog
 from casemgmt.auth.guards import requires_employee
-from casemgmt.auth.identity import CurrentUser
 from casemgmt.contacts.forms import ContactForm, blank_contact_form, parse_contact_form
 from casemgmt.contacts.schemas import ContactIn, ContactLink
 from casemgmt.contacts.services import ContactService
 from casemgmt.dossiers.presentation import FMT
 from casemgmt.dossiers.services import DossierService
 from casemgmt.errors import InvalidInput
+from casemgmt.web.dependencies import Actor, Audit, DbSession
 
 TAGS = ["klantcontacten"]
 
@@ -28,9 +26,7 @@ TAGS = ["klantcontacten"]
 
 
 @post("/api/v1/contacts", tags=TAGS, summary="Log a contact", guards=[requires_employee], status_code=201)
-async def api_log_contact(
-    data: ContactIn, db_session: AsyncSession, actor: CurrentUser, audit: AuditLog
-) -> dict[str, Any]:
+async def api_log_contact(data: ContactIn, db_session: DbSession, actor: Actor, audit: Audit) -> dict[str, Any]:
     logged = await ContactService(db_session, actor, audit).log(
         client_id=data.client_id,
         dossier_id=data.dossier_id,
@@ -53,7 +49,7 @@ async def api_log_contact(
     guards=[requires_employee],
 )
 async def api_link_contact(
-    contact_id: int, data: ContactLink, db_session: AsyncSession, actor: CurrentUser, audit: AuditLog
+    contact_id: int, data: ContactLink, db_session: DbSession, actor: Actor, audit: Audit
 ) -> dict[str, Any]:
     logged = await ContactService(db_session, actor, audit).link(contact_id, data.dossier_id)
     return logged.as_json()
@@ -66,9 +62,9 @@ API_HANDLERS: list[Any] = [api_log_contact, api_link_contact]
 
 
 async def _contact_page(
-    db_session: AsyncSession,
-    actor: CurrentUser,
-    audit: AuditLog,
+    db_session: DbSession,
+    actor: Actor,
+    audit: Audit,
     form: ContactForm,
     client_id: int | None,
     dossier_id: int | None,
@@ -98,9 +94,9 @@ async def _contact_page(
 
 @get("/contacten/nieuw", name="contacts.new", include_in_schema=False, guards=[requires_employee])
 async def new_contact(
-    db_session: AsyncSession,
-    actor: CurrentUser,
-    audit: AuditLog,
+    db_session: DbSession,
+    actor: Actor,
+    audit: Audit,
     client_id: int | None = None,
     dossier_id: int | None = None,
 ) -> Template:
@@ -111,9 +107,9 @@ async def new_contact(
 @post("/contacten", name="contacts.create", include_in_schema=False, guards=[requires_employee])
 async def create_contact(
     request: Request[Any, Any, Any],
-    db_session: AsyncSession,
-    actor: CurrentUser,
-    audit: AuditLog,
+    db_session: DbSession,
+    actor: Actor,
+    audit: Audit,
     data: Annotated[ContactForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
 ) -> Template | Redirect:
     parsed = parse_contact_form(data)

@@ -33,6 +33,7 @@ from casemgmt.errors import InvalidInput, NotFound
 from casemgmt.metrics.engine import pilot_metrics
 from casemgmt.pilots.models import Pilot, PilotEnrolment
 from casemgmt.pilots.rules import CONTROL, PILOT
+from casemgmt.web.dependencies import DbSession
 from casemgmt.web.pages import page_or_fragment, wants_fragment
 
 requires_evaluator = requires_role(Role.EVALUATOR, Role.ADMIN)
@@ -82,7 +83,7 @@ async def pilot_overview(session: AsyncSession) -> list[PilotRow]:
 
 
 @get("/pilots", name="dashboard.pilots", guards=[requires_evaluator], include_in_schema=False)
-async def pilots_page(db_session: AsyncSession) -> Template:
+async def pilots_page(db_session: DbSession) -> Template:
     return Template("dashboard/pilots.html", context={"rows": await pilot_overview(db_session)})
 
 
@@ -99,7 +100,7 @@ def _form(request: Request[Any, Any, Any]) -> dict[str, str]:
 
 
 @get("/pilots/{slug:str}", name="dashboard.pilot", guards=[requires_evaluator], include_in_schema=False)
-async def pilot_dashboard(request: Request[Any, Any, Any], db_session: AsyncSession, slug: str) -> Template:
+async def pilot_dashboard(request: Request[Any, Any, Any], db_session: DbSession, slug: str) -> Template:
     """The evaluator dashboard of one pilot; htmx requests (the period filter) get only the dashboard region."""
     pilot = await db_session.scalar(select(Pilot).where(Pilot.slug == slug))
     if pilot is None:
@@ -146,7 +147,7 @@ async def pilot_dashboard(request: Request[Any, Any, Any], db_session: AsyncSess
 
 
 @get("/trends", name="dashboard.trends", guards=[requires_evaluator], include_in_schema=False)
-async def trends_page(request: Request[Any, Any, Any], db_session: AsyncSession) -> Template:
+async def trends_page(request: Request[Any, Any, Any], db_session: DbSession) -> Template:
     """Management trends per service and month (default: the last twelve months)."""
     moment = now()
     default = last_twelve_months(local_date(moment))
@@ -195,7 +196,7 @@ async def trends_page(request: Request[Any, Any, Any], db_session: AsyncSession)
     "months. Cells with n below 5 are suppressed (value and count null). `from` after `to` answers 422.",
 )
 async def trends_api(
-    db_session: AsyncSession,
+    db_session: DbSession,
     date_from: Annotated[str | None, Parameter(query="from", description="First day, jjjj-mm-dd")] = None,
     date_to: Annotated[str | None, Parameter(query="to", description="Last day (inclusive), jjjj-mm-dd")] = None,
 ) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from casemgmt.auth.guards import requires_employee
 from casemgmt.auth.models import User, UserRole, user_services
 from casemgmt.auth.roles import Role
 from casemgmt.directory.models import Service
+from casemgmt.web.dependencies import DbSession
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ def service_json(entry: ServiceReachability) -> dict[str, Any]:
 
 
 @get("/bereikbaarheid", name="directory.reachability", guards=[requires_employee], include_in_schema=False)
-async def reachability_page(request: Request[Any, Any, Any], db_session: AsyncSession) -> Template:
+async def reachability_page(request: Request[Any, Any, Any], db_session: DbSession) -> Template:
     return Template("directory/reachability.html", context={"entries": await reachability(db_session)})
 
 
@@ -78,7 +79,7 @@ async def reachability_page(request: Request[Any, Any, Any], db_session: AsyncSe
     tags=["diensten"],
     summary="Services with phone, hours, norms and their accountmanagers' direct lines",
 )
-async def api_services(db_session: AsyncSession) -> list[dict[str, Any]]:
+async def api_services(db_session: DbSession) -> list[dict[str, Any]]:
     return [service_json(entry) for entry in await reachability(db_session)]
 
 

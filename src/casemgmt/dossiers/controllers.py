@@ -16,11 +16,8 @@ from litestar.params import Body
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from casemgmt.audit.services import AuditLog
 from casemgmt.auth.guards import requires_employee, requires_role
-from casemgmt.auth.identity import CurrentUser
 from casemgmt.auth.roles import Role
 from casemgmt.commitments.services import CommitmentService
 from casemgmt.contacts.forms import ContactForm, blank_contact_form, parse_contact_form
@@ -35,6 +32,7 @@ from casemgmt.dossiers.timeline import Cursor
 from casemgmt.errors import Conflict, DomainError, FieldError, InvalidInput
 from casemgmt.handoffs.services import HandoffService
 from casemgmt.signals.services import dossier_figures
+from casemgmt.web.dependencies import Actor, Audit, DbSession
 from casemgmt.web.pages import page_or_fragment, wants_fragment
 
 TAGS = ["dossiers"]
@@ -43,7 +41,7 @@ requires_dossier_opener = requires_role(Role.CASEMANAGER, Role.ADMIN)
 ADMIN_PAGE_SIZE = 50
 
 
-def _service(db_session: AsyncSession, actor: CurrentUser, audit: AuditLog) -> DossierService:
+def _service(db_session: DbSession, actor: Actor, audit: Audit) -> DossierService:
     return DossierService(db_session, actor, audit)
 
 
@@ -51,9 +49,7 @@ def _service(db_session: AsyncSession, actor: CurrentUser, audit: AuditLog) -> D
 
 
 @post("/api/v1/dossiers", tags=TAGS, summary="Open a dossier", guards=[requires_dossier_opener], status_code=201)
-async def api_create_dossier(
-    data: DossierCreate, db_session: AsyncSession, actor: CurrentUser, audit: AuditLog
-) -> dict[str, Any]:
+async def api_create_dossier(data: DossierCreate, db_session: DbSession, actor: Actor, audit: Audit) -> dict[str, Any]:
     view = await _service(db_session, actor, audit).create(
         client_id=data.client_id,
         subject=data.subject,
@@ -65,9 +61,9 @@ async def api_create_dossier(
 
 @get("/api/v1/dossiers", tags=TAGS, summary="Dossiers the token's user may read", guards=[requires_employee])
 async def api_list_dossiers(
-    db_session: AsyncSession,
-    actor: CurrentUser,
-    audit: AuditLog,
+    db_session: DbSession,
+    actor: Actor,
+    audit: Audit,
     status: str | None = None,
     casemanager_id: int | None = None,
     service: str | None = None,
@@ -81,9 +77,7 @@ async def api_list_dossiers(
 
 
 @get("/api/v1/dossiers/{dossier_id:int}", tags=TAGS, summary="One dossier", guards=[requires_employee])
-async def api_get_dossier(
-    dossier_id: int, db_session: AsyncSession, actor: CurrentUser, audit: AuditLog
-) -> dict[str, Any]:
+async def api_get_dossier(dossier_id: int, db_session: DbSession, actor: Actor, audit: Audit) -> dict[str, Any]:
     view = await _service(db_session, actor, audit).get(dossier_id)
     figures = (await dossier_figures(db_session, [dossier_id], datetime.now(UTC)))[dossier_id]
     return {
@@ -102,7 +96,7 @@ async def api_get_dossier(
     guards=[requires_employee],
 )
 async def api_update_dossier(
-    dossier_id: int, data: DossierUpdate, db_session: AsyncSession, actor: CurrentUser, audit: AuditLog
+    dossier_id: int, data: DossierUpdate, db_session: DbSession, actor: Actor, audit: Audit
 ) -> dict[str, Any]:
     view = await _service(db_session, actor, audit).update(
         dossier_id,
@@ -126,9 +120,9 @@ async def api_assign_accountmanager(
     dossier_id: int,
     service: str,
     data: AccountmanagerAssignment,
-    db_session: AsyncSession,
-    actor: CurrentUser,
-    audit: AuditLog,
+    db_session: DbSession,
+    actor: Actor,
+    audit: Audit,
 ) -> dict[str, Any]:
     view = await _service(db_session, actor, audit).assign_accountmanager(
         dossier_id, service, accountmanager_id=data.accountmanager_id, reason=data.reason
@@ -144,9 +138,9 @@ async def api_assign_accountmanager(
 )
 async def api_timeline(
     dossier_id: int,
-    db_session: AsyncSession,
-    actor: CurrentUser,
-    audit: AuditLog,
+    db_session: DbSession,
+    actor: Actor,
+    audit: Audit,
     before: str | None = None,
     limit: int | None = None,
 ) -> Response[list[dict[str, Any]]]:
@@ -184,9 +178,9 @@ def _form_state(values: dict[str, Any], exc: DomainError) -> FormState:
 @get("/dossiers", name="dossiers.index", include_in_schema=False, guards=[requires_caseworker])
 async def my_dossiers(
     request: Request[Any, Any, Any],
-    db_session: AsyncSession,
-    actor: CurrentUser,
-    audit: AuditLog,
+    db_session: DbSession,
+    actor: Actor,
+    audit: Audit,
     status: str | None = None,
     casemanager_id: str | None = None,
     service: str | None = None,
@@ -239,7 +233,7 @@ class NewDossierForm(BaseModel):
 async def _new_dossier_page(
     dossiers: DossierService,
     contacts: ContactService,
-    actor: CurrentUser,
+    actor: Actor,
     client_id: int | None,
     form: FormState,
     status_code: int = 200,
@@ -258,9 +252,7 @@ async def _new_dossier_page(
 
 
 @get("/dossiers/nieuw", name="dossiers.new", include_in_schema=False, guards=[requires_dossier_opener])
-async def new_dossier(
-    db_session: AsyncSession, actor: CurrentUser, audit: AuditLog, client_id: int | None = None
-) -> Template:
+async def new_dossier(db_session: DbSession, actor: Actor, audit: Audit, client_id: int | None = None) -> Template:
     values = {"client_id": client_id or "", "casemanager_id": actor.id if actor.has(Role.CASEMANAGER) else ""}
     return await _new_dossier_page(
         _service(db_session, actor, audit),
@@ -274,9 +266,9 @@ async def new_dossier(
 @post("/dossiers", name="dossiers.create", include_in_schema=False, guards=[requires_dossier_opener])
 async def create_dossier(
     request: Request[Any, Any, Any],
-    db_session: AsyncSession,
-    actor: CurrentUser,
-    audit: AuditLog,
+    db_session: DbSession,
+    actor: Actor,
+    audit: Audit,
     data: Annotated[NewDossierForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
 ) -> Template | Redirect:
     dossiers = _service(db_session, actor, audit)
@@ -314,9 +306,9 @@ async def create_dossier(
 
 
 async def _dossier_context(
-    db_session: AsyncSession,
-    actor: CurrentUser,
-    audit: AuditLog,
+    db_session: DbSession,
+    actor: Actor,
+    audit: Audit,
     dossier_id: int,
     forms: dict[str, FormState] | None = None,
 ) -> dict[str, Any]:
@@ -357,9 +349,9 @@ async def _dossier_context(
 
 
 async def _dossier_page(
-    db_session: AsyncSession,
-    actor: CurrentUser,
-    audit: AuditLog,
+    db_session: DbSession,
+    actor: Actor,
+    audit: Audit,
     dossier_id: int,
     forms: dict[str, FormState] | None = None,
     status_code: int = 200,
@@ -372,7 +364,7 @@ async def _dossier_page(
 
 
 @get("/dossiers/{dossier_id:int}", name="dossiers.detail", include_in_schema=False, guards=[requires_employee])
-async def dossier_page(dossier_id: int, db_session: AsyncSession, actor: CurrentUser, audit: AuditLog) -> Template:
+async def dossier_page(dossier_id: int, db_session: DbSession, actor: Actor, audit: Audit) -> Template:
     return await _dossier_page(db_session, actor, audit, dossier_id)
 
 
@@ -385,9 +377,9 @@ async def dossier_page(dossier_id: int, db_session: AsyncSession, actor: Current
 async def timeline_fragment(
     request: Request[Any, Any, Any],
     dossier_id: int,
-    db_session: AsyncSession,
-    actor: CurrentUser,
-    audit: AuditLog,
+    db_session: DbSession,
+    actor: Actor,
+    audit: Audit,
     before: str | None = None,
 ) -> Template:
     """ "Meer laden": the next entries (htmx fragment), or a page of older entries without JavaScript."""
@@ -427,9 +419,9 @@ def _number(text: str) -> int | None:
 
 async def _after_change(
     request: Request[Any, Any, Any],
-    db_session: AsyncSession,
-    actor: CurrentUser,
-    audit: AuditLog,
+    db_session: DbSession,
+    actor: Actor,
+    audit: Audit,
     dossier_id: int,
     form_name: str,
     values: dict[str, Any],
@@ -451,9 +443,9 @@ async def _after_change(
 async def change_status(
     request: Request[Any, Any, Any],
     dossier_id: int,
-    db_session: AsyncSession,
-    actor: CurrentUser,
-    audit: AuditLog,
+    db_session: DbSession,
+    actor: Actor,
+    audit: Audit,
     data: Annotated[StatusForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
 ) -> Template | Redirect:
     def change() -> Awaitable[Any]:
@@ -474,9 +466,9 @@ async def change_status(
 async def change_casemanager(
     request: Request[Any, Any, Any],
     dossier_id: int,
-    db_session: AsyncSession,
-    actor: CurrentUser,
-    audit: AuditLog,
+    db_session: DbSession,
+    actor: Actor,
+    audit: Audit,
     data: Annotated[CasemanagerForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
 ) -> Template | Redirect:
     casemanager_id = _number(data.casemanager_id)
@@ -507,9 +499,9 @@ async def change_casemanager(
 async def change_accountmanager(
     request: Request[Any, Any, Any],
     dossier_id: int,
-    db_session: AsyncSession,
-    actor: CurrentUser,
-    audit: AuditLog,
+    db_session: DbSession,
+    actor: Actor,
+    audit: Audit,
     data: Annotated[AccountmanagerForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
 ) -> Template | Redirect:
     def change() -> Awaitable[Any]:
@@ -534,9 +526,9 @@ async def change_accountmanager(
 async def link_contact(
     request: Request[Any, Any, Any],
     dossier_id: int,
-    db_session: AsyncSession,
-    actor: CurrentUser,
-    audit: AuditLog,
+    db_session: DbSession,
+    actor: Actor,
+    audit: Audit,
     data: Annotated[LinkForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
 ) -> Template | Redirect:
     contacts = ContactService(db_session, actor, audit)
@@ -565,9 +557,9 @@ async def link_contact(
 async def log_contact_on_dossier(
     request: Request[Any, Any, Any],
     dossier_id: int,
-    db_session: AsyncSession,
-    actor: CurrentUser,
-    audit: AuditLog,
+    db_session: DbSession,
+    actor: Actor,
+    audit: Audit,
     data: Annotated[ContactForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
 ) -> Template | Redirect:
     """The inline contact form: htmx gets a fresh form plus the new entry for the top of the timeline."""
@@ -610,9 +602,9 @@ async def log_contact_on_dossier(
 async def make_commitment(
     request: Request[Any, Any, Any],
     dossier_id: int,
-    db_session: AsyncSession,
-    actor: CurrentUser,
-    audit: AuditLog,
+    db_session: DbSession,
+    actor: Actor,
+    audit: Audit,
     data: Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)],
 ) -> Template | Redirect:
     """Record a commitment to the dossier's client (toezegging) from the dossier page."""
@@ -640,9 +632,9 @@ async def make_commitment(
 async def request_handoff(
     request: Request[Any, Any, Any],
     dossier_id: int,
-    db_session: AsyncSession,
-    actor: CurrentUser,
-    audit: AuditLog,
+    db_session: DbSession,
+    actor: Actor,
+    audit: Audit,
     data: Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)],
 ) -> Template | Redirect:
     """Hand the question over to another service, with the context the receiver needs."""

@@ -12,20 +12,19 @@ from litestar.response import Redirect, Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from casemgmt.audit.services import AuditLog
 from casemgmt.auth.guards import requires_employee
-from casemgmt.auth.identity import CurrentUser
 from casemgmt.directory.models import Service
 from casemgmt.errors import Forbidden, InvalidInput
 from casemgmt.escalations.models import Escalation
 from casemgmt.escalations.schemas import EscalationAnswer, EscalationCreate
 from casemgmt.escalations.services import ASKER_ROLES, EscalationService, EscalationView
+from casemgmt.web.dependencies import Actor, Audit, DbSession
 from casemgmt.web.pages import page_or_fragment
 
 STATE_LABELS = {"open": "Open", "overdue": "Over de norm", "answered": "Beantwoord"}
 
 
-def _service(session: AsyncSession, actor: CurrentUser, audit: AuditLog) -> EscalationService:
+def _service(session: AsyncSession, actor: Actor, audit: Audit) -> EscalationService:
     return EscalationService(session, actor, audit)
 
 
@@ -63,9 +62,7 @@ def escalation_json(escalation: Escalation, service_code: str, now: datetime | N
     summary="Escalate a question to a service",
     status_code=201,
 )
-async def api_create(
-    data: EscalationCreate, db_session: AsyncSession, actor: CurrentUser, audit: AuditLog
-) -> dict[str, Any]:
+async def api_create(data: EscalationCreate, db_session: DbSession, actor: Actor, audit: Audit) -> dict[str, Any]:
     escalation = await _service(db_session, actor, audit).ask(**data.model_dump())
     return escalation_json(escalation, data.service.strip().upper())
 
@@ -74,7 +71,7 @@ async def api_create(
     "/api/v1/escalations/{escalation_id:int}/answer", tags=["escalaties"], guards=[requires_employee], status_code=200
 )
 async def api_answer(
-    escalation_id: int, data: EscalationAnswer, db_session: AsyncSession, actor: CurrentUser, audit: AuditLog
+    escalation_id: int, data: EscalationAnswer, db_session: DbSession, actor: Actor, audit: Audit
 ) -> dict[str, Any]:
     escalation = await _service(db_session, actor, audit).answer(
         escalation_id, answer=data.answer, reusable=data.reusable
@@ -85,9 +82,9 @@ async def api_answer(
 
 @get("/api/v1/escalations", tags=["escalaties"], guards=[requires_employee])
 async def api_list(
-    db_session: AsyncSession,
-    actor: CurrentUser,
-    audit: AuditLog,
+    db_session: DbSession,
+    actor: Actor,
+    audit: Audit,
     service: str | None = None,
     state_filter: Annotated[str | None, Parameter(query="state")] = None,
 ) -> list[dict[str, Any]]:
@@ -98,7 +95,7 @@ async def api_list(
 
 @get("/api/v1/answers", tags=["escalaties"], guards=[requires_employee], summary="Search reusable answers")
 async def api_answers(
-    db_session: AsyncSession, actor: CurrentUser, audit: AuditLog, service: str | None = None, q: str = ""
+    db_session: DbSession, actor: Actor, audit: Audit, service: str | None = None, q: str = ""
 ) -> list[dict[str, Any]]:
     answers = await _service(db_session, actor, audit).reusable_answers(service=service, q=q)
     codes = dict((await db_session.execute(select(Service.id, Service.code))).tuples().all())
@@ -117,16 +114,16 @@ async def api_answers(
 # -- pages ------------------------------------------------------------------------------------------------------
 
 
-async def _services(db_session: AsyncSession) -> list[Service]:
+async def _services(db_session: DbSession) -> list[Service]:
     return list((await db_session.scalars(select(Service).where(Service.is_active).order_by(Service.code))).all())
 
 
 @get("/escalaties", name="escalations", guards=[requires_employee], include_in_schema=False)
 async def escalations_page(
     request: Request[Any, Any, Any],
-    db_session: AsyncSession,
-    actor: CurrentUser,
-    audit: AuditLog,
+    db_session: DbSession,
+    actor: Actor,
+    audit: Audit,
     service: str | None = None,
     state_filter: Annotated[str | None, Parameter(query="state")] = None,
 ) -> Template:
@@ -146,7 +143,7 @@ async def escalations_page(
 
 @get("/escalaties/nieuw", name="escalations.new", guards=[requires_employee], include_in_schema=False)
 async def escalations_new(
-    db_session: AsyncSession, actor: CurrentUser, client_id: int | None = None, dossier_id: int | None = None
+    db_session: DbSession, actor: Actor, client_id: int | None = None, dossier_id: int | None = None
 ) -> Template:
     if not actor.roles & ASKER_ROLES:
         raise Forbidden("U mag geen escalaties aanmaken.")
@@ -161,9 +158,9 @@ async def escalations_new(
 @post("/escalaties", name="escalations.create", guards=[requires_employee], include_in_schema=False)
 async def escalations_create(
     request: Request[Any, Any, Any],
-    db_session: AsyncSession,
-    actor: CurrentUser,
-    audit: AuditLog,
+    db_session: DbSession,
+    actor: Actor,
+    audit: Audit,
     data: Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)],
 ) -> Template | Redirect:
     def as_int(value: str | None) -> int | None:
@@ -188,9 +185,7 @@ async def escalations_create(
     return Redirect(f"/escalaties/{escalation.id}", status_code=303)
 
 
-async def _detail_context(
-    db_session: AsyncSession, actor: CurrentUser, audit: AuditLog, escalation_id: int
-) -> dict[str, Any]:
+async def _detail_context(db_session: DbSession, actor: Actor, audit: Audit, escalation_id: int) -> dict[str, Any]:
     service = _service(db_session, actor, audit)
     view: EscalationView = await service.get(escalation_id)
     return {
@@ -205,7 +200,7 @@ async def _detail_context(
 
 @get("/escalaties/{escalation_id:int}", name="escalations.detail", guards=[requires_employee], include_in_schema=False)
 async def escalation_detail(
-    request: Request[Any, Any, Any], escalation_id: int, db_session: AsyncSession, actor: CurrentUser, audit: AuditLog
+    request: Request[Any, Any, Any], escalation_id: int, db_session: DbSession, actor: Actor, audit: Audit
 ) -> Template:
     context = await _detail_context(db_session, actor, audit, escalation_id)
     return page_or_fragment(request, "escalations/detail.html", "escalations/_answer.html", context)
@@ -220,9 +215,9 @@ async def escalation_detail(
 async def escalation_answer(
     request: Request[Any, Any, Any],
     escalation_id: int,
-    db_session: AsyncSession,
-    actor: CurrentUser,
-    audit: AuditLog,
+    db_session: DbSession,
+    actor: Actor,
+    audit: Audit,
     data: Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)],
 ) -> Template | Redirect:
     answer, reusable = data.get("answer", ""), data.get("reusable") in ("on", "true", "1")
@@ -243,9 +238,9 @@ async def escalation_answer(
 @get("/antwoorden", name="answers", guards=[requires_employee], include_in_schema=False)
 async def answers_page(
     request: Request[Any, Any, Any],
-    db_session: AsyncSession,
-    actor: CurrentUser,
-    audit: AuditLog,
+    db_session: DbSession,
+    actor: Actor,
+    audit: Audit,
     service: str | None = None,
     q: str = "",
 ) -> Template:

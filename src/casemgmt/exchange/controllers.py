@@ -21,13 +21,12 @@ from typing import Any
 from litestar import MediaType, Request, Response, get, post
 from litestar.params import Parameter
 from litestar.response import Stream
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from casemgmt.audit.services import AuditLog
 from casemgmt.auth.guards import requires_admin
-from casemgmt.auth.identity import CurrentUser
 from casemgmt.exchange.export import DossierExport, ExportFilter, record_export
 from casemgmt.exchange.importer import DossierImportRejected, import_dossiers, split_lines
+from casemgmt.web.dependencies import Actor, Audit, DbSession
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +45,8 @@ MAX_IMPORT_BYTES = 4 * 1024**3
 )
 async def api_export(
     request: Request[Any, Any, Any],
-    db_session: AsyncSession,
-    audit: AuditLog,
+    db_session: DbSession,
+    audit: Audit,
     pilot: str | None = None,
     date_from: date | None = Parameter(query="from", default=None),
     date_to: date | None = Parameter(query="to", default=None),
@@ -80,9 +79,9 @@ async def api_export(
 )
 async def api_import(
     request: Request[Any, Any, Any],
-    db_session: AsyncSession,
-    actor: CurrentUser,
-    audit: AuditLog,
+    db_session: DbSession,
+    actor: Actor,
+    audit: Audit,
     create_users: bool = False,
 ) -> Response[Any]:
     try:

@@ -11,9 +11,7 @@ from litestar.response import Redirect, Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from casemgmt.audit.services import AuditLog
 from casemgmt.auth.guards import requires_employee
-from casemgmt.auth.identity import CurrentUser
 from casemgmt.commitments.controllers import safe_back
 from casemgmt.directory.models import Service
 from casemgmt.errors import DomainError, InvalidInput
@@ -21,6 +19,7 @@ from casemgmt.handoffs.models import Handoff
 from casemgmt.handoffs.rules import STATUS_LABELS
 from casemgmt.handoffs.schemas import HandoffCreate, HandoffDecline
 from casemgmt.handoffs.services import HandoffService, HandoffView
+from casemgmt.web.dependencies import Actor, Audit, DbSession
 
 FormData = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
@@ -46,28 +45,26 @@ async def handoff_json(session: AsyncSession, handoff: Handoff) -> dict[str, Any
 @post(
     "/api/v1/handoffs", tags=["overdrachten"], guards=[requires_employee], summary="Request a handoff", status_code=201
 )
-async def api_request(
-    data: HandoffCreate, db_session: AsyncSession, actor: CurrentUser, audit: AuditLog
-) -> dict[str, Any]:
+async def api_request(data: HandoffCreate, db_session: DbSession, actor: Actor, audit: Audit) -> dict[str, Any]:
     handoff = await HandoffService(db_session, actor, audit).request(**data.model_dump())
     return await handoff_json(db_session, handoff)
 
 
 @post("/api/v1/handoffs/{handoff_id:int}/accept", tags=["overdrachten"], guards=[requires_employee], status_code=200)
-async def api_accept(handoff_id: int, db_session: AsyncSession, actor: CurrentUser, audit: AuditLog) -> dict[str, Any]:
+async def api_accept(handoff_id: int, db_session: DbSession, actor: Actor, audit: Audit) -> dict[str, Any]:
     return await handoff_json(db_session, await HandoffService(db_session, actor, audit).accept(handoff_id))
 
 
 @post("/api/v1/handoffs/{handoff_id:int}/decline", tags=["overdrachten"], guards=[requires_employee], status_code=200)
 async def api_decline(
-    handoff_id: int, data: HandoffDecline, db_session: AsyncSession, actor: CurrentUser, audit: AuditLog
+    handoff_id: int, data: HandoffDecline, db_session: DbSession, actor: Actor, audit: Audit
 ) -> dict[str, Any]:
     handoff = await HandoffService(db_session, actor, audit).decline(handoff_id, reason=data.reason)
     return await handoff_json(db_session, handoff)
 
 
 @post("/api/v1/handoffs/{handoff_id:int}/cancel", tags=["overdrachten"], guards=[requires_employee], status_code=200)
-async def api_cancel(handoff_id: int, db_session: AsyncSession, actor: CurrentUser, audit: AuditLog) -> dict[str, Any]:
+async def api_cancel(handoff_id: int, db_session: DbSession, actor: Actor, audit: Audit) -> dict[str, Any]:
     return await handoff_json(db_session, await HandoffService(db_session, actor, audit).cancel(handoff_id))
 
 
@@ -86,9 +83,9 @@ async def handoff_action(
     request: Request[Any, Any, Any],
     handoff_id: int,
     action: str,
-    db_session: AsyncSession,
-    actor: CurrentUser,
-    audit: AuditLog,
+    db_session: DbSession,
+    actor: Actor,
+    audit: Audit,
     data: FormData,
 ) -> Template | Redirect:
     """Accept, decline or cancel from the worklist or the dossier. htmx gets the handoff's row back."""

@@ -19,11 +19,9 @@ from typing import Annotated, Any
 from litestar import Response, get
 from litestar.params import Parameter
 from litestar.response import Stream
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from casemgmt.audit.services import Action, AuditLog
+from casemgmt.audit.services import Action
 from casemgmt.auth.guards import requires_role
-from casemgmt.auth.identity import CurrentUser
 from casemgmt.auth.roles import Role
 from casemgmt.errors import FieldError, InvalidInput
 from casemgmt.metrics import exports
@@ -32,6 +30,7 @@ from casemgmt.metrics.periods import Period, parse_period
 from casemgmt.metrics.survey import check_cohort, survey_metrics
 from casemgmt.pilots.models import Pilot
 from casemgmt.pilots.services import PilotService
+from casemgmt.web.dependencies import Actor, Audit, DbSession
 
 TAGS = ["metrics"]
 requires_metrics_reader = requires_role(Role.EVALUATOR, Role.ADMIN)
@@ -43,7 +42,7 @@ DateTo = Annotated[str | None, Parameter(query="to", required=False, description
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-async def _pilot(db_session: AsyncSession, actor: CurrentUser, audit: AuditLog, slug: str) -> Pilot:
+async def _pilot(db_session: DbSession, actor: Actor, audit: Audit, slug: str) -> Pilot:
     return await PilotService(db_session, actor, audit).pilot(slug)
 
 
@@ -55,9 +54,9 @@ async def _pilot(db_session: AsyncSession, actor: CurrentUser, audit: AuditLog, 
 )
 async def api_pilot_metrics(
     slug: str,
-    db_session: AsyncSession,
-    actor: CurrentUser,
-    audit: AuditLog,
+    db_session: DbSession,
+    actor: Actor,
+    audit: Audit,
     date_from: DateFrom = None,
     date_to: DateTo = None,
 ) -> dict[str, Any]:
@@ -73,9 +72,9 @@ async def api_pilot_metrics(
     guards=[requires_metrics_reader],
 )
 async def api_survey_metrics(
-    db_session: AsyncSession,
-    actor: CurrentUser,
-    audit: AuditLog,
+    db_session: DbSession,
+    actor: Actor,
+    audit: Audit,
     date_from: DateFrom = None,
     date_to: DateTo = None,
     pilot: str | None = None,
@@ -112,9 +111,9 @@ def _export_options(table: str | None, variant: str | None) -> tuple[str, str]:
 
 
 async def _export_table(
-    db_session: AsyncSession,
-    actor: CurrentUser,
-    audit: AuditLog,
+    db_session: DbSession,
+    actor: Actor,
+    audit: Audit,
     slug: str,
     date_from: str | None,
     date_to: str | None,
@@ -148,9 +147,9 @@ async def _export_table(
 )
 async def api_export_csv(
     slug: str,
-    db_session: AsyncSession,
-    actor: CurrentUser,
-    audit: AuditLog,
+    db_session: DbSession,
+    actor: Actor,
+    audit: Audit,
     date_from: DateFrom = None,
     date_to: DateTo = None,
     table: str | None = None,
@@ -175,9 +174,9 @@ async def api_export_csv(
 )
 async def api_export_xlsx(
     slug: str,
-    db_session: AsyncSession,
-    actor: CurrentUser,
-    audit: AuditLog,
+    db_session: DbSession,
+    actor: Actor,
+    audit: Audit,
     date_from: DateFrom = None,
     date_to: DateTo = None,
     table: str | None = None,

@@ -14,15 +14,13 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from casemgmt.audit.services import AuditLog
 from casemgmt.auth.guards import requires_employee
-from casemgmt.auth.identity import CurrentUser
 from casemgmt.errors import InvalidInput, NotFound
 from casemgmt.pilots.rules import ACTIVITIES, format_minutes
 from casemgmt.pilots.schemas import CohortChangeIn, EnrolmentIn, TimeEntryIn
 from casemgmt.pilots.services import PilotService, TimeEntryService, pilot_json, today
+from casemgmt.web.dependencies import Actor, Audit, DbSession
 from casemgmt.web.pages import page_or_fragment, wants_fragment
 
 TAGS = ["pilots"]
@@ -46,7 +44,7 @@ def time_entry_json(entry: Any) -> dict[str, Any]:
 
 
 @get("/api/v1/pilots", tags=TAGS, summary="The pilots (every role, evaluators included)")
-async def api_pilots(db_session: AsyncSession, actor: CurrentUser, audit: AuditLog) -> list[dict[str, Any]]:
+async def api_pilots(db_session: DbSession, actor: Actor, audit: Audit) -> list[dict[str, Any]]:
     return [pilot_json(p) for p in await PilotService(db_session, actor, audit).list_pilots()]
 
 
@@ -56,9 +54,7 @@ async def api_pilots(db_session: AsyncSession, actor: CurrentUser, audit: AuditL
     summary="Enrol a dossier in the pilot (drawn by lot, or a chosen cohort with a reason)",
     status_code=201,
 )
-async def api_enrol(
-    slug: str, data: EnrolmentIn, db_session: AsyncSession, actor: CurrentUser, audit: AuditLog
-) -> dict[str, Any]:
+async def api_enrol(slug: str, data: EnrolmentIn, db_session: DbSession, actor: Actor, audit: Audit) -> dict[str, Any]:
     view = await PilotService(db_session, actor, audit).enrol(slug, data.dossier_id, data.cohort, data.reason)
     return view.as_json()
 
@@ -69,16 +65,14 @@ async def api_enrol(
     summary="Change a dossier's cohort (with a reason; after the first contact only an admin)",
 )
 async def api_change_cohort(
-    slug: str, dossier_id: int, data: CohortChangeIn, db_session: AsyncSession, actor: CurrentUser, audit: AuditLog
+    slug: str, dossier_id: int, data: CohortChangeIn, db_session: DbSession, actor: Actor, audit: Audit
 ) -> dict[str, Any]:
     view = await PilotService(db_session, actor, audit).change_cohort(slug, dossier_id, data.cohort, data.reason)
     return view.as_json()
 
 
 @post("/api/v1/time-entries", tags=TAGS, summary="Register time spent on a dossier", status_code=201)
-async def api_time_entry(
-    data: TimeEntryIn, db_session: AsyncSession, actor: CurrentUser, audit: AuditLog
-) -> dict[str, Any]:
+async def api_time_entry(data: TimeEntryIn, db_session: DbSession, actor: Actor, audit: Audit) -> dict[str, Any]:
     entry = await TimeEntryService(db_session, actor, audit).register(
         dossier_id=data.dossier_id,
         minutes=data.minutes,
@@ -126,7 +120,7 @@ async def _time_form(
 
 @get("/tijdregistratie/nieuw", name="time_entries.new", guards=[requires_employee], include_in_schema=False)
 async def new_time_entry(
-    request: Request[Any, Any, Any], db_session: AsyncSession, actor: CurrentUser, audit: AuditLog, dossier_id: int
+    request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, audit: Audit, dossier_id: int
 ) -> Template:
     return await _time_form(request, TimeEntryService(db_session, actor, audit), dossier_id, _blank_form())
 
@@ -152,7 +146,7 @@ def _parse_time_form(data: dict[str, str]) -> tuple[dict[str, Any], dict[str, st
 
 @post("/tijdregistratie", name="time_entries.create", guards=[requires_employee], include_in_schema=False)
 async def create_time_entry(
-    request: Request[Any, Any, Any], db_session: AsyncSession, actor: CurrentUser, audit: AuditLog, data: FormData
+    request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, audit: Audit, data: FormData
 ) -> Template | Redirect:
     raw_dossier = (data.get("dossier_id") or "").strip()
     if not raw_dossier.isdigit():

@@ -14,17 +14,15 @@ from litestar import MediaType, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from casemgmt.audit.services import AuditLog
 from casemgmt.auth.guards import requires_role
-from casemgmt.auth.identity import CurrentUser
 from casemgmt.auth.roles import Role
 from casemgmt.errors import InvalidInput
 from casemgmt.surveys import questionnaire
 from casemgmt.surveys.csv_format import COLUMNS
 from casemgmt.surveys.importer import ImportReport, SurveyImportRejected
 from casemgmt.surveys.services import SurveyService
+from casemgmt.web.dependencies import Actor, Audit, DbSession
 from casemgmt.web.pages import page_or_fragment, wants_fragment
 
 TAGS = ["tevredenheid"]
@@ -53,9 +51,9 @@ def _report_response(report: ImportReport, status_code: int) -> Response[Any]:
 )
 async def api_import(
     request: Request[Any, Any, Any],
-    db_session: AsyncSession,
-    actor: CurrentUser,
-    audit: AuditLog,
+    db_session: DbSession,
+    actor: Actor,
+    audit: Audit,
     skip_invalid: bool = False,
 ) -> Response[Any]:
     body = await request.body()
@@ -73,9 +71,7 @@ async def api_import(
     guards=[survey_roles],
     status_code=201,
 )
-async def api_create(
-    data: dict[str, Any], db_session: AsyncSession, actor: CurrentUser, audit: AuditLog
-) -> dict[str, Any]:
+async def api_create(data: dict[str, Any], db_session: DbSession, actor: Actor, audit: Audit) -> dict[str, Any]:
     return await SurveyService(db_session, actor, audit).create(data)
 
 
@@ -102,7 +98,7 @@ async def new_response(request: Request[Any, Any, Any]) -> Template:
 
 @post("/tevredenheid/nieuw", name="surveys.create", guards=[survey_roles], include_in_schema=False)
 async def create_response(
-    request: Request[Any, Any, Any], db_session: AsyncSession, actor: CurrentUser, audit: AuditLog
+    request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, audit: Audit
 ) -> Template | Redirect:
     form = await request.form()
     answers: dict[str, Any] = {column: str(form.get(column) or "").strip() for column in COLUMNS if column != "reasons"}
@@ -150,9 +146,7 @@ async def import_page(request: Request[Any, Any, Any]) -> Template:
     include_in_schema=False,
     request_max_body_size=MAX_UPLOAD_BYTES,
 )
-async def import_upload(
-    request: Request[Any, Any, Any], db_session: AsyncSession, actor: CurrentUser, audit: AuditLog
-) -> Template:
+async def import_upload(request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, audit: Audit) -> Template:
     form = await request.form()
     upload = form.get("bestand")
     skip_invalid = form.get("skip_invalid") == "ja"

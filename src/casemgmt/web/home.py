@@ -11,11 +11,11 @@ from typing import Any
 from litestar import MediaType, Request, Response, get
 from litestar.response import Redirect, Template
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from casemgmt.auth.guards import current_user
 from casemgmt.auth.identity import CurrentUser
 from casemgmt.auth.roles import Role
+from casemgmt.web.dependencies import DbSession
 from casemgmt.web.navigation import navigation_for
 
 START_PAGES = {Role.CASEMANAGER: "/werkvoorraad", Role.ACCOUNTMANAGER: "/werkvoorraad", Role.KCC_AGENT: "/klanten"}
@@ -45,7 +45,7 @@ async def overview(request: Request[Any, Any, Any]) -> Template:
 
 
 @get("/health", name="health", opt={"public": True}, include_in_schema=False, media_type=MediaType.JSON)
-async def health(db_session: AsyncSession) -> Response[dict[str, str]]:
+async def health(db_session: DbSession) -> Response[dict[str, str]]:
     try:
         await db_session.execute(text("SELECT 1"))
     except Exception:  # any failure to reach the database means "not healthy"

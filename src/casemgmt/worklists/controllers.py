@@ -7,16 +7,14 @@ from typing import Any
 
 from litestar import Request, get
 from litestar.response import Template
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from casemgmt.audit.services import AuditLog
 from casemgmt.auth.guards import requires_employee
-from casemgmt.auth.identity import CurrentUser
 from casemgmt.commitments.controllers import commitment_json
 from casemgmt.commitments.rules import KIND_LABELS
 from casemgmt.escalations.controllers import escalation_json
 from casemgmt.handoffs.rules import STATUS_LABELS as HANDOFF_STATUS_LABELS
 from casemgmt.signals.rules import SIGNAL_LABELS
+from casemgmt.web.dependencies import Actor, Audit, DbSession
 from casemgmt.web.pages import page_or_fragment
 from casemgmt.worklists.services import worklist_for
 
@@ -36,9 +34,7 @@ def _context(worklist: Any, now: datetime) -> dict[str, Any]:
 
 
 @get("/werkvoorraad", name="worklist", guards=[requires_employee], include_in_schema=False)
-async def worklist_page(
-    request: Request[Any, Any, Any], db_session: AsyncSession, actor: CurrentUser, audit: AuditLog
-) -> Template:
+async def worklist_page(request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, audit: Audit) -> Template:
     now = datetime.now(UTC)
     worklist = await worklist_for(db_session, actor, audit, now)
     return Template("worklists/worklist.html", context=_context(worklist, now))
@@ -46,7 +42,7 @@ async def worklist_page(
 
 @get("/werkvoorraad/{panel:str}", name="worklist.panel", guards=[requires_employee], include_in_schema=False)
 async def worklist_panel(
-    request: Request[Any, Any, Any], panel: str, db_session: AsyncSession, actor: CurrentUser, audit: AuditLog
+    request: Request[Any, Any, Any], panel: str, db_session: DbSession, actor: Actor, audit: Audit
 ) -> Template:
     """One panel, refreshed in place (htmx), or the navigation badge (``teller``)."""
     now = datetime.now(UTC)
@@ -61,7 +57,7 @@ async def worklist_panel(
 
 
 @get("/api/v1/worklist", tags=["werkvoorraad"], guards=[requires_employee], summary="The token user's worklist")
-async def api_worklist(db_session: AsyncSession, actor: CurrentUser, audit: AuditLog) -> dict[str, Any]:
+async def api_worklist(db_session: DbSession, actor: Actor, audit: Audit) -> dict[str, Any]:
     now = datetime.now(UTC)
     w = await worklist_for(db_session, actor, audit, now)
     return {
