@@ -192,7 +192,6 @@ def dossier_figures_query(
     now: datetime,
     dialect: str,
     *,
-    with_grade: bool = True,
     with_pseudonym: bool = False,
 ) -> Select[Any]:
     """One row per dossier of the pilot opened in the period, with its dossier-level figures (see module doc)."""
@@ -270,16 +269,15 @@ def dossier_figures_query(
         func.coalesce(time.c.minutes, 0).label("minutes"),
         func.coalesce(time.c.labour, 0.0).label("labour"),
     ]
-    if with_grade:
-        latest_grade = (
-            select(SurveyResponse.grade)
-            .where(SurveyResponse.dossier_id == Dossier.id, SurveyResponse.grade.is_not(None))
-            .order_by(SurveyResponse.contact_date.desc(), SurveyResponse.id.desc())
-            .limit(1)
-            .correlate(Dossier)
-            .scalar_subquery()
-        )
-        columns.append(latest_grade.label("grade"))
+    latest_grade = (
+        select(SurveyResponse.grade)
+        .where(SurveyResponse.dossier_id == Dossier.id, SurveyResponse.grade.is_not(None))
+        .order_by(SurveyResponse.contact_date.desc(), SurveyResponse.id.desc())
+        .limit(1)
+        .correlate(Dossier)
+        .scalar_subquery()
+    )
+    columns.append(latest_grade.label("grade"))
     if with_pseudonym:
         columns.append(Client.pseudonym.label("pseudonym"))
     query = (
