@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casemgmt.auth.identity import CurrentUser
 from casemgmt.dossiers.access import Access, dossier_access
 from casemgmt.dossiers.models import Dossier, DossierAssignment
+
+_CHUNK = 1000
 
 
 async def dossier_access_for(session: AsyncSession, user: CurrentUser, dossier: Dossier) -> Access:
@@ -20,3 +25,16 @@ async def dossier_access_for(session: AsyncSession, user: CurrentUser, dossier: 
     ).all()
     current = dossier.casemanager_id == user.id or any(until is None for (until,) in rows)
     return dossier_access(user, is_current_assignee=current, was_assignee=bool(rows))
+
+
+async def insert_assignments(session: AsyncSession, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Bulk loaders (the synthetic municipality, the exchange import): write assignment rows as they are.
+
+    Each row names the ``dossier_assignments`` columns (``dossier_id``, ``role``, ``user_id``, ``since`` and
+    optionally ``id``, ``service_id``, ``until``, ``assigned_by_id``, ``reason``, ``ended_by_id``, ``end_reason``).
+    Loaders bring whole histories that need no version bump or audit event; live changes go through
+    ``DossierService``.
+    """
+    table = DossierAssignment.__table__
+    for start in range(0, len(rows), _CHUNK):
+        await session.execute(insert(table), [dict(row) for row in rows[start : start + _CHUNK]])
