@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import gc
+from functools import partial
 from typing import Any
 
 from advanced_alchemy.extensions.litestar import SQLAlchemyInitPlugin, SQLAlchemySerializationPlugin
 from advanced_alchemy.extensions.litestar.store import SQLAlchemyStore
 from litestar import Litestar, Router
 from litestar.config.csrf import CSRFConfig
+from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
@@ -20,26 +22,27 @@ from litestar.template import TemplateConfig
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from casemgmt.audit import controllers as audit_controllers
-from casemgmt.auth import controllers as auth_controllers
+from casemgmt.audit.dependencies import provide_audit
 from casemgmt.auth.controllers import LoginController, me
+from casemgmt.auth.dependencies import provide_actor
 from casemgmt.auth.middleware import TokenAuthMiddleware, create_session_auth, passwords_for
 from casemgmt.auth.models import SessionStoreEntry
 from casemgmt.cli import CasemgmtCLIPlugin
 from casemgmt.clients import controllers as client_controllers
 from casemgmt.commitments import controllers as commitment_controllers
+from casemgmt.commitments.rules import KIND_LABELS as COMMITMENT_KIND_LABELS
 from casemgmt.contacts import controllers as contact_controllers
 from casemgmt.dashboard import controllers as dashboard_controllers
 from casemgmt.db import create_alchemy_config, create_engine
-from casemgmt.directory import controllers as directory_controllers
 from casemgmt.dossiers import controllers as dossier_controllers
 from casemgmt.escalations import controllers as escalation_controllers
 from casemgmt.exchange import controllers as exchange_controllers
 from casemgmt.handoffs import controllers as handoff_controllers
 from casemgmt.metrics import controllers as metrics_controllers
+from casemgmt.organisation import reachability, users
 from casemgmt.pilots import controllers as pilot_controllers
 from casemgmt.settings import Mode, Settings
 from casemgmt.surveys import controllers as survey_controllers
-from casemgmt.web.dependencies import DEPENDENCIES
 from casemgmt.web.errors import EXCEPTION_HANDLERS
 from casemgmt.web.home import health, home, overview
 from casemgmt.web.security import add_security_headers
@@ -91,12 +94,12 @@ def _static_routers(settings: Settings) -> list[Router]:
 def api_route_handlers() -> list[Any]:
     return [
         me,
-        *auth_controllers.API_HANDLERS,
+        *users.API_HANDLERS,
         *client_controllers.API_HANDLERS,
         *dossier_controllers.API_HANDLERS,
         *contact_controllers.API_HANDLERS,
         *audit_controllers.API_HANDLERS,
-        *directory_controllers.API_HANDLERS,
+        *reachability.API_HANDLERS,
         *commitment_controllers.API_HANDLERS,
         *handoff_controllers.API_HANDLERS,
         *escalation_controllers.API_HANDLERS,
@@ -115,12 +118,12 @@ def page_route_handlers() -> list[Any]:
         home,
         overview,
         health,
-        *auth_controllers.PAGE_HANDLERS,
+        *users.PAGE_HANDLERS,
         *client_controllers.PAGE_HANDLERS,
         *dossier_controllers.PAGE_HANDLERS,
         *contact_controllers.PAGE_HANDLERS,
         *audit_controllers.PAGE_HANDLERS,
-        *directory_controllers.PAGE_HANDLERS,
+        *reachability.PAGE_HANDLERS,
         *commitment_controllers.PAGE_HANDLERS,
         *handoff_controllers.PAGE_HANDLERS,
         *escalation_controllers.PAGE_HANDLERS,
@@ -145,7 +148,9 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     session_auth = create_session_auth(settings)
 
     template_config = TemplateConfig(
-        directory=settings.templates_dir, engine=JinjaTemplateEngine, engine_callback=configure_templates
+        directory=settings.templates_dir,
+        engine=JinjaTemplateEngine,
+        engine_callback=partial(configure_templates, domain_globals={"commitment_kinds": COMMITMENT_KIND_LABELS}),
     )
     api = Router(
         path="",
@@ -178,7 +183,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         ),
         template_config=template_config,
         exception_handlers=EXCEPTION_HANDLERS,
-        dependencies=DEPENDENCIES,
+        dependencies={"actor": Provide(provide_actor), "audit": Provide(provide_audit)},
         openapi_config=OpenAPIConfig(
             title="casemgmt API",
             version="1",

@@ -170,7 +170,7 @@ def users_create(
 @click.option("--activate", is_flag=True, help="Also make an inactive account active.")
 def users_set_password(email: str, password_stdin: bool, activate: bool) -> None:
     from casemgmt.audit.services import AuditLog
-    from casemgmt.auth.users import set_password, user_by_email
+    from casemgmt.organisation.users import set_password, user_by_email
 
     password = _read_password(password_stdin)
 
@@ -194,7 +194,7 @@ NO_MAXIMUM = ("geen", "none", "null")
 @click.option("--max", "maximum", required=True, help="A whole number of at least 1, or 'geen' for no maximum.")
 def users_set_caseload(email: str, maximum: str) -> None:
     from casemgmt.audit.services import AuditLog
-    from casemgmt.auth.users import set_max_caseload, user_by_email
+    from casemgmt.organisation.users import set_max_caseload, user_by_email
 
     value: object = maximum
     if maximum.strip().lower() in NO_MAXIMUM:

@@ -11,6 +11,7 @@ from advanced_alchemy.extensions.litestar import AsyncSessionConfig, SQLAlchemyA
 from advanced_alchemy.types import GUID
 from alembic import command
 from alembic.config import Config as AlembicConfig
+from litestar.di import NamedDependency
 from sqlalchemy import event, text
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
@@ -19,6 +20,10 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from casemgmt.settings import Settings
 
 metadata = orm_registry.metadata
+
+DbSession = NamedDependency[AsyncSession]
+"""A handler's database session: advanced-alchemy's ``db_session`` dependency, named explicitly (Litestar 3 no longer
+infers dependencies from parameter names)."""
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 

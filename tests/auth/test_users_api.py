@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from casemgmt.audit.models import AuditEvent
 from casemgmt.auth.models import User
-from casemgmt.auth.users import MESSAGE_CASELOAD, MESSAGE_NOT_CASEMANAGER, parse_max_caseload
 from casemgmt.errors import InvalidInput
+from casemgmt.organisation.users import MESSAGE_CASELOAD, MESSAGE_NOT_CASEMANAGER, parse_max_caseload
 from tests.cli.test_commands import run
 
 pytestmark = pytest.mark.anyio

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import event, update
 
-from casemgmt.directory.controllers import reachability
 from casemgmt.directory.models import Service
+from casemgmt.organisation.reachability import reachability
 from tests.conftest import login
 
 pytestmark = pytest.mark.anyio

@@ -13,6 +13,7 @@ from litestar import Request, get
 from litestar.params import Parameter
 from litestar.response import Template
 
+from casemgmt.audit.dependencies import Audit
 from casemgmt.audit.queries import (
     API_DEFAULT_LIMIT,
     API_MAX_LIMIT,
@@ -27,8 +28,8 @@ from casemgmt.audit.queries import (
 )
 from casemgmt.audit.services import Action, Purpose
 from casemgmt.auth.guards import requires_admin
+from casemgmt.db import DbSession
 from casemgmt.errors import InvalidInput
-from casemgmt.web.dependencies import Audit, DbSession
 from casemgmt.web.pages import page_or_fragment, wants_fragment
 
 LOG_PATH = "/logboek"

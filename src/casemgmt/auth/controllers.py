@@ -11,12 +11,11 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from pydantic import BaseModel
 
-from casemgmt.auth import users
 from casemgmt.auth.guards import current_user
 from casemgmt.auth.middleware import start_new_session
 from casemgmt.auth.services import Accounts
 from casemgmt.auth.throttle import LOCKOUT
-from casemgmt.web.dependencies import DbSession
+from casemgmt.db import DbSession
 
 WRONG_CREDENTIALS = "Onjuist e-mailadres of wachtwoord"
 LOCKED = (
@@ -86,8 +85,4 @@ async def me(request: Request[Any, Any, Any]) -> dict[str, Any]:
     }
 
 
-PAGE_HANDLERS: list[Any] = [*users.PAGE_HANDLERS]
-API_HANDLERS: list[Any] = [*users.API_HANDLERS]
-"""User pages and API: ``GET /api/v1/users`` and ``PATCH /api/v1/users/{id}`` live in :mod:`casemgmt.auth.users`."""
-
-__all__ = ["API_HANDLERS", "PAGE_HANDLERS", "LoginController", "flash", "me"]
+__all__ = ["LoginController", "flash", "me"]

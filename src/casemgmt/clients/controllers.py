@@ -15,6 +15,8 @@ from litestar.params import Body
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
+from casemgmt.audit.dependencies import Audit
+from casemgmt.auth.dependencies import Actor
 from casemgmt.auth.guards import requires_employee, requires_role
 from casemgmt.auth.roles import Role
 from casemgmt.clients import rules
@@ -28,8 +30,8 @@ from casemgmt.clients.schemas import (
     routing_json,
 )
 from casemgmt.clients.services import ClientService
+from casemgmt.db import DbSession
 from casemgmt.errors import InvalidInput
-from casemgmt.web.dependencies import Actor, Audit, DbSession
 from casemgmt.web.pages import page_or_fragment, wants_fragment
 
 requires_creator = requires_role(Role.KCC_AGENT, Role.CASEMANAGER, Role.ADMIN)

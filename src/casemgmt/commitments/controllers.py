@@ -11,7 +11,9 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, Parameter
 from litestar.response import Redirect, Template
 
+from casemgmt.audit.dependencies import Audit
 from casemgmt.audit.services import Purpose
+from casemgmt.auth.dependencies import Actor
 from casemgmt.auth.guards import requires_employee, requires_role
 from casemgmt.auth.roles import Role
 from casemgmt.commitments import rules
@@ -24,8 +26,8 @@ from casemgmt.commitments.schemas import (
     CommitmentReassign,
 )
 from casemgmt.commitments.services import CommitmentService
+from casemgmt.db import DbSession
 from casemgmt.errors import DomainError, InvalidInput
-from casemgmt.web.dependencies import Actor, Audit, DbSession
 from casemgmt.web.pages import page_or_fragment
 
 FormData = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]

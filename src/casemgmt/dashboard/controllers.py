@@ -28,12 +28,12 @@ from casemgmt.dashboard.periods import Period, last_twelve_months, parse_period
 from casemgmt.dashboard.presentation import build_dashboard, monthly_measures, trend_view
 from casemgmt.dashboard.trends import DEFINITIONS as TREND_DEFINITIONS
 from casemgmt.dashboard.trends import SUPPRESSION_THRESHOLD, management_trends
+from casemgmt.db import DbSession
 from casemgmt.directory.calendar import local_date
 from casemgmt.errors import InvalidInput, NotFound
 from casemgmt.metrics.engine import pilot_metrics
 from casemgmt.pilots.models import Pilot, PilotEnrolment
 from casemgmt.pilots.rules import CONTROL, PILOT
-from casemgmt.web.dependencies import DbSession
 from casemgmt.web.pages import page_or_fragment, wants_fragment
 
 requires_evaluator = requires_role(Role.EVALUATOR, Role.ADMIN)

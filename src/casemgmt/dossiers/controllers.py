@@ -17,11 +17,14 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from pydantic import BaseModel, ConfigDict
 
+from casemgmt.audit.dependencies import Audit
+from casemgmt.auth.dependencies import Actor
 from casemgmt.auth.guards import requires_employee, requires_role
 from casemgmt.auth.roles import Role
 from casemgmt.commitments.services import CommitmentService
 from casemgmt.contacts.forms import ContactForm, blank_contact_form, parse_contact_form
 from casemgmt.contacts.services import ContactService
+from casemgmt.db import DbSession
 from casemgmt.dossiers import rules
 from casemgmt.dossiers.access import Access
 from casemgmt.dossiers.presentation import FMT
@@ -32,7 +35,6 @@ from casemgmt.dossiers.timeline import Cursor
 from casemgmt.errors import Conflict, DomainError, FieldError, InvalidInput
 from casemgmt.handoffs.services import HandoffService
 from casemgmt.signals.services import dossier_figures
-from casemgmt.web.dependencies import Actor, Audit, DbSession
 from casemgmt.web.pages import page_or_fragment, wants_fragment
 
 TAGS = ["dossiers"]

@@ -12,13 +12,15 @@ from litestar.response import Redirect, Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casemgmt.audit.dependencies import Audit
+from casemgmt.auth.dependencies import Actor
 from casemgmt.auth.guards import requires_employee
+from casemgmt.db import DbSession
 from casemgmt.directory.models import Service
 from casemgmt.errors import Forbidden, InvalidInput
 from casemgmt.escalations.models import Escalation
 from casemgmt.escalations.schemas import EscalationAnswer, EscalationCreate
 from casemgmt.escalations.services import ASKER_ROLES, EscalationService, EscalationView
-from casemgmt.web.dependencies import Actor, Audit, DbSession
 from casemgmt.web.pages import page_or_fragment
 
 STATE_LABELS = {"open": "Open", "overdue": "Over de norm", "answered": "Beantwoord"}

@@ -23,10 +23,12 @@ from litestar.params import Parameter
 from litestar.response import Stream
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from casemgmt.audit.dependencies import Audit
+from casemgmt.auth.dependencies import Actor
 from casemgmt.auth.guards import requires_admin
+from casemgmt.db import DbSession
 from casemgmt.exchange.export import DossierExport, ExportFilter, record_export
 from casemgmt.exchange.importer import DossierImportRejected, import_dossiers, split_lines
-from casemgmt.web.dependencies import Actor, Audit, DbSession
 
 log = logging.getLogger(__name__)
 

@@ -11,15 +11,17 @@ from litestar.response import Redirect, Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casemgmt.audit.dependencies import Audit
+from casemgmt.auth.dependencies import Actor
 from casemgmt.auth.guards import requires_employee
 from casemgmt.commitments.controllers import safe_back
+from casemgmt.db import DbSession
 from casemgmt.directory.models import Service
 from casemgmt.errors import DomainError, InvalidInput
 from casemgmt.handoffs.models import Handoff
 from casemgmt.handoffs.rules import STATUS_LABELS
 from casemgmt.handoffs.schemas import HandoffCreate, HandoffDecline
 from casemgmt.handoffs.services import HandoffService, HandoffView
-from casemgmt.web.dependencies import Actor, Audit, DbSession
 
 FormData = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 

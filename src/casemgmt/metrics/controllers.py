@@ -20,9 +20,12 @@ from litestar import Response, get
 from litestar.params import Parameter
 from litestar.response import Stream
 
+from casemgmt.audit.dependencies import Audit
 from casemgmt.audit.services import Action
+from casemgmt.auth.dependencies import Actor
 from casemgmt.auth.guards import requires_role
 from casemgmt.auth.roles import Role
+from casemgmt.db import DbSession
 from casemgmt.errors import FieldError, InvalidInput
 from casemgmt.metrics import exports
 from casemgmt.metrics.engine import dossier_figures, pilot_metrics
@@ -30,7 +33,6 @@ from casemgmt.metrics.periods import Period, parse_period
 from casemgmt.metrics.survey import check_cohort, survey_metrics
 from casemgmt.pilots.models import Pilot
 from casemgmt.pilots.services import PilotService
-from casemgmt.web.dependencies import Actor, Audit, DbSession
 
 TAGS = ["metrics"]
 requires_metrics_reader = requires_role(Role.EVALUATOR, Role.ADMIN)

@@ -15,12 +15,14 @@ from litestar.params import Body
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
+from casemgmt.audit.dependencies import Audit
+from casemgmt.auth.dependencies import Actor
 from casemgmt.auth.guards import requires_employee
+from casemgmt.db import DbSession
 from casemgmt.errors import InvalidInput, NotFound
 from casemgmt.pilots.rules import ACTIVITIES, format_minutes
 from casemgmt.pilots.schemas import CohortChangeIn, EnrolmentIn, TimeEntryIn
 from casemgmt.pilots.services import PilotService, TimeEntryService, pilot_json, today
-from casemgmt.web.dependencies import Actor, Audit, DbSession
 from casemgmt.web.pages import page_or_fragment, wants_fragment
 
 TAGS = ["pilots"]

@@ -15,14 +15,16 @@ from litestar.datastructures import UploadFile
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
+from casemgmt.audit.dependencies import Audit
+from casemgmt.auth.dependencies import Actor
 from casemgmt.auth.guards import requires_role
 from casemgmt.auth.roles import Role
+from casemgmt.db import DbSession
 from casemgmt.errors import InvalidInput
 from casemgmt.surveys import questionnaire
 from casemgmt.surveys.csv_format import COLUMNS
 from casemgmt.surveys.importer import ImportReport, SurveyImportRejected
 from casemgmt.surveys.services import SurveyService
-from casemgmt.web.dependencies import Actor, Audit, DbSession
 from casemgmt.web.pages import page_or_fragment, wants_fragment
 
 TAGS = ["tevredenheid"]

@@ -15,7 +15,7 @@ from sqlalchemy import text
 from casemgmt.auth.guards import current_user
 from casemgmt.auth.identity import CurrentUser
 from casemgmt.auth.roles import Role
-from casemgmt.web.dependencies import DbSession
+from casemgmt.db import DbSession
 from casemgmt.web.navigation import navigation_for
 
 START_PAGES = {Role.CASEMANAGER: "/werkvoorraad", Role.ACCOUNTMANAGER: "/werkvoorraad", Role.KCC_AGENT: "/klanten"}

@@ -10,7 +10,6 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 
 from casemgmt.auth.identity import CurrentUser
 from casemgmt.auth.roles import ROLE_LABELS, Role
-from casemgmt.commitments.rules import KIND_LABELS as COMMITMENT_KIND_LABELS
 from casemgmt.web.formatting import format_date, format_moment, time_left
 from casemgmt.web.navigation import navigation_for
 
@@ -47,7 +46,8 @@ def flashes(request: Any) -> list[dict[str, Any]]:
     return session.pop("_messages", [])
 
 
-def configure_templates(engine: JinjaTemplateEngine) -> None:
+def configure_templates(engine: JinjaTemplateEngine, domain_globals: dict[str, Any] | None = None) -> None:
+    """Filters and globals of every template; ``domain_globals`` are the concepts' own (labels), given by the app."""
     env = engine.engine
     env.autoescape = True
     env.auto_reload = False  # templates ship with the release: no stat() of every template on every render
@@ -55,7 +55,6 @@ def configure_templates(engine: JinjaTemplateEngine) -> None:
     env.globals.update(
         time_left=time_left,
         utcnow=lambda: datetime.now(UTC),
-        commitment_kinds=COMMITMENT_KIND_LABELS,
         user_of=user_of,
         flashes=flashes,
         navigation_for=navigation_for,
@@ -63,3 +62,4 @@ def configure_templates(engine: JinjaTemplateEngine) -> None:
         Role=Role,
         htmx_config=HTMX_CONFIG,
     )
+    env.globals.update(domain_globals or {})

@@ -19,14 +19,15 @@ from litestar.params import Body, Parameter
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casemgmt.audit.dependencies import Audit
 from casemgmt.audit.services import Action, AuditLog, Purpose
 from casemgmt.auth.guards import requires_admin, requires_employee
 from casemgmt.auth.models import User
 from casemgmt.auth.passwords import MIN_PASSWORD_LENGTH, Passwords
 from casemgmt.auth.roles import Role
 from casemgmt.auth.services import normalise_email
+from casemgmt.db import DbSession
 from casemgmt.errors import FieldError, InvalidInput, NotFound
-from casemgmt.web.dependencies import Audit, DbSession
 
 LIST_LIMIT = 200
 

@@ -17,8 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from casemgmt.auth.guards import requires_employee
 from casemgmt.auth.models import User, UserRole, user_services
 from casemgmt.auth.roles import Role
+from casemgmt.db import DbSession
 from casemgmt.directory.models import Service
-from casemgmt.web.dependencies import DbSession
 
 
 @dataclass(frozen=True)
