@@ -27,6 +27,10 @@ from casemgmt.auth.controllers import LoginController, me
 from casemgmt.auth.dependencies import provide_actor
 from casemgmt.auth.middleware import TokenAuthMiddleware, create_session_auth, passwords_for
 from casemgmt.auth.models import SessionStoreEntry
+from casemgmt.casefile import client_controllers as casefile_client_controllers
+from casemgmt.casefile import dossier_controllers as casefile_dossier_controllers
+from casemgmt.casefile import worklist_controllers
+from casemgmt.casefile.dependencies import provide_dossiers
 from casemgmt.cli import CasemgmtCLIPlugin
 from casemgmt.clients import controllers as client_controllers
 from casemgmt.commitments import controllers as commitment_controllers
@@ -48,7 +52,6 @@ from casemgmt.web.home import health, home, overview
 from casemgmt.web.security import add_security_headers
 from casemgmt.web.templating import configure_templates
 from casemgmt.web.transactions import transaction_middleware
-from casemgmt.worklists import controllers as worklist_controllers
 
 API_PREFIX = "/api/v1"
 
@@ -96,7 +99,9 @@ def api_route_handlers() -> list[Any]:
         me,
         *users.API_HANDLERS,
         *client_controllers.API_HANDLERS,
+        *casefile_client_controllers.API_HANDLERS,
         *dossier_controllers.API_HANDLERS,
+        *casefile_dossier_controllers.API_HANDLERS,
         *contact_controllers.API_HANDLERS,
         *audit_controllers.API_HANDLERS,
         *reachability.API_HANDLERS,
@@ -120,7 +125,9 @@ def page_route_handlers() -> list[Any]:
         health,
         *users.PAGE_HANDLERS,
         *client_controllers.PAGE_HANDLERS,
+        *casefile_client_controllers.PAGE_HANDLERS,
         *dossier_controllers.PAGE_HANDLERS,
+        *casefile_dossier_controllers.PAGE_HANDLERS,
         *contact_controllers.PAGE_HANDLERS,
         *audit_controllers.PAGE_HANDLERS,
         *reachability.PAGE_HANDLERS,
@@ -183,7 +190,11 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         ),
         template_config=template_config,
         exception_handlers=EXCEPTION_HANDLERS,
-        dependencies={"actor": Provide(provide_actor), "audit": Provide(provide_audit)},
+        dependencies={
+            "actor": Provide(provide_actor),
+            "audit": Provide(provide_audit),
+            "dossiers": Provide(provide_dossiers),
+        },
         openapi_config=OpenAPIConfig(
             title="casemgmt API",
             version="1",

@@ -336,7 +336,7 @@ async def test_routing_view_uses_a_constant_number_of_queries(app, db, make_user
 
     from casemgmt.audit.services import AuditLog
     from casemgmt.auth.identity import CurrentUser
-    from casemgmt.clients.services import ClientService
+    from casemgmt.casefile.finding import ClientFinder as ClientService
 
     data = await arrange_routing(db, make_user)
     extra_am = await make_user("accountmanager", services=["DSO"])

@@ -187,7 +187,7 @@ async def test_no_recent_contact_and_what_stands_in_the_way_of_closing(client, w
 
     from casemgmt.clients.models import Client
     from casemgmt.dossiers.models import Dossier
-    from casemgmt.signals.services import open_promises
+    from casemgmt.casefile.closing import open_promises
     from tests.factories import create_contact
 
     commitment = await make_commitment(client, world)

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import distinct, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,9 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from casemgmt.audit.models import AuditEvent
 from casemgmt.auth.models import User
 from casemgmt.auth.roles import ROLE_LABELS, Role
+from casemgmt.directory.calendar import AMSTERDAM
 from casemgmt.errors import FieldError, InvalidInput
-
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 PAGE_SIZE = 50
 """Events per page on the Logboek page."""

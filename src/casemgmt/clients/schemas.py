@@ -12,7 +12,6 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from casemgmt.clients.models import Client, Representative
-from casemgmt.clients.services import RoutingView
 
 
 class ClientCreate(BaseModel):
@@ -88,49 +87,4 @@ def representative_json(representative: Representative) -> dict[str, Any]:
         "relation": representative.relation,
         "valid_from": representative.valid_from.isoformat(),
         "valid_until": representative.valid_until.isoformat() if representative.valid_until else None,
-    }
-
-
-def routing_json(view: RoutingView) -> dict[str, Any]:
-    return {
-        "client": client_json(view.client),
-        "dossiers": [
-            {
-                "id": dossier.id,
-                "ref": dossier.ref,
-                "subject": dossier.subject,
-                "status": dossier.status,
-                "casemanager": {
-                    "id": dossier.casemanager.id,
-                    "name": dossier.casemanager.name,
-                    "phone": dossier.casemanager.phone,
-                },
-                "accountmanagers": [
-                    {
-                        "service": line.service,
-                        "service_name": line.service_name,
-                        "service_phone": line.service_phone,
-                        "service_hours": line.service_hours,
-                        "id": line.person.id,
-                        "name": line.person.name,
-                        "phone": line.person.phone,
-                    }
-                    for line in dossier.accountmanagers
-                ],
-            }
-            for dossier in view.dossiers
-        ],
-        "representatives": [representative_json(r) for r in view.representatives],
-        "commitments": [
-            {
-                "id": a.id,
-                "kind": a.kind,
-                "description": a.description,
-                "due_at": a.due_at,
-                "owner": {"id": a.owner.id, "name": a.owner.name, "phone": a.owner.phone},
-                "service": a.service,
-                "dossier_ref": a.dossier_ref,
-            }
-            for a in view.agreements
-        ],
     }

@@ -10,27 +10,21 @@ Access: every employee role may search clients and see the routing view; ``kcc_a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casemgmt.audit.services import Action, AuditLog
 from casemgmt.auth.identity import CurrentUser
-from casemgmt.auth.models import User
 from casemgmt.auth.roles import EMPLOYEE_ROLES, Role
 from casemgmt.clients import rules
 from casemgmt.clients.models import Client, Representative
-from casemgmt.commitments.models import Commitment
-from casemgmt.directory.models import Service
-from casemgmt.dossiers.models import Dossier, DossierAssignment
+from casemgmt.directory.calendar import AMSTERDAM
 from casemgmt.errors import Conflict, Forbidden, InvalidInput, NotFound
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-SEARCH_LIMIT = 20
 CREATOR_ROLES = frozenset({Role.KCC_AGENT, Role.CASEMANAGER, Role.ADMIN})
 NO_PERSONAL_DATA = (
     "Geen toegang: klantgegevens zijn alleen zichtbaar voor medewerkers die klanten helpen. "
@@ -44,78 +38,6 @@ NOT_A_CREATOR = (
 
 def today_in_amsterdam() -> date:
     return datetime.now(AMSTERDAM).date()
-
-
-@dataclass(frozen=True)
-class SearchResult:
-    query: rules.Query
-    clients: list[Client]
-    searched: bool  # False when the query was too short or not a valid BSN: nothing was looked up
-
-    @property
-    def message(self) -> str:
-        if not self.query.text:
-            return ""
-        if self.query.looks_like_bsn:
-            return f"{rules.BSN_MESSAGE}: controleer het nummer."
-        if not self.searched:
-            return f"Typ ten minste {rules.MIN_NAME_QUERY} tekens."
-        if not self.clients:
-            return "Geen klant gevonden."
-        if len(self.clients) == 1:
-            return "1 klant gevonden."
-        more = " (de eerste 20; verfijn de zoekterm)" if len(self.clients) >= SEARCH_LIMIT else ""
-        return f"{len(self.clients)} klanten gevonden{more}."
-
-
-@dataclass(frozen=True)
-class Person:
-    id: int
-    name: str
-    phone: str
-
-
-@dataclass(frozen=True)
-class AccountmanagerLine:
-    service: str
-    service_name: str
-    service_phone: str
-    service_hours: str
-    person: Person
-
-
-@dataclass
-class RoutingDossier:
-    id: int
-    ref: str
-    subject: str
-    status: str
-    casemanager: Person
-    accountmanagers: list[AccountmanagerLine] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class RoutingView:
-    """Who helps this client: open dossiers with their owners and direct lines, and current representatives."""
-
-    client: Client
-    dossiers: list[RoutingDossier]
-    representatives: list[Representative]
-    agreements: list[OpenAgreement] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class OpenAgreement:
-    """An open commitment to the client with its owner's direct line, so the KCC can connect the caller to the
-    person who promised (seed scenarios 6 and 7)."""
-
-    id: int
-    kind: str
-    description: str
-    due_at: datetime
-    owner: Person
-    service: str | None
-    dossier_ref: str | None
 
 
 @dataclass(frozen=True)
@@ -222,114 +144,6 @@ class ClientService:
         client = await self._client(client_id)
         self.audit.record(Action.READ, "client", client.id, client_pseudonym=client.pseudonym)
         return client
-
-    # search -----------------------------------------------------------------------------------------------------
-
-    async def search(self, raw_query: str) -> SearchResult:
-        """A valid BSN finds exactly that client; ``D-…`` finds by dossier reference; otherwise by (part of) name."""
-        self._require_employee()
-        query = rules.classify_query(raw_query)
-        if not query.searchable:
-            return SearchResult(query, [], searched=False)
-        statement = select(Client)
-        if query.kind == "bsn":
-            statement = statement.where(Client.bsn == query.text)
-        elif query.kind == "ref":
-            statement = statement.where(
-                Client.id.in_(select(Dossier.client_id).where(Dossier.ref.startswith(query.text, autoescape=True)))
-            )
-        else:
-            statement = statement.where(Client.name_normalised.contains(query.text, autoescape=True))
-        clients = list(
-            await self.session.scalars(statement.order_by(Client.name_normalised, Client.id).limit(SEARCH_LIMIT))
-        )
-        self.audit.record(
-            Action.SEARCH,
-            "client",
-            "",
-            client_pseudonym=clients[0].pseudonym if len(clients) == 1 else None,
-            detail=f"zoeksoort={query.kind}; resultaten={len(clients)}",
-        )
-        return SearchResult(query, clients, searched=True)
-
-    async def search_bsn(self, raw_bsn: str) -> SearchResult:
-        """The API's ``?bsn=``: an invalid BSN is an input error rather than an empty result."""
-        if rules.normalise_bsn(raw_bsn) is None:
-            self._require_employee()
-            raise InvalidInput.single("bsn", rules.BSN_MESSAGE)
-        return await self.search(raw_bsn)
-
-    # routing view -----------------------------------------------------------------------------------------------
-
-    async def routing(self, client_id: int, today: date | None = None) -> RoutingView:
-        """Open dossiers with owners and direct lines, today's representatives and open agreements: 5 queries."""
-        self._require_employee()
-        client = await self._client(client_id)
-        today = today or today_in_amsterdam()
-        open_dossiers = and_(Dossier.client_id == client.id, Dossier.status != "closed")
-        dossier_rows = await self.session.execute(
-            select(Dossier.id, Dossier.ref, Dossier.subject, Dossier.status, User.id, User.name, User.phone)
-            .join(User, User.id == Dossier.casemanager_id)
-            .where(open_dossiers)
-            .order_by(Dossier.opened_at, Dossier.id)
-        )
-        dossiers = {
-            row[0]: RoutingDossier(row[0], row[1], row[2], row[3], Person(row[4], row[5], row[6]))
-            for row in dossier_rows
-        }
-        if dossiers:
-            assignment_rows = await self.session.execute(
-                select(
-                    DossierAssignment.dossier_id,
-                    Service.code,
-                    Service.name,
-                    Service.phone,
-                    Service.hours,
-                    User.id,
-                    User.name,
-                    User.phone,
-                )
-                .join(Service, Service.id == DossierAssignment.service_id)
-                .join(User, User.id == DossierAssignment.user_id)
-                .where(
-                    DossierAssignment.dossier_id.in_(list(dossiers)),
-                    DossierAssignment.role == "accountmanager",
-                    DossierAssignment.until.is_(None),
-                )
-                .order_by(DossierAssignment.dossier_id, Service.code)
-            )
-            for row in assignment_rows:
-                dossiers[row[0]].accountmanagers.append(
-                    AccountmanagerLine(row[1], row[2], row[3], row[4], Person(row[5], row[6], row[7]))
-                )
-        representatives = await self._current_representatives(client.id, today)
-        agreements = await self._open_agreements(client.id)
-        self.audit.record(Action.READ, "routing_view", client.id, client_pseudonym=client.pseudonym)
-        return RoutingView(client, list(dossiers.values()), representatives, agreements)
-
-    async def _open_agreements(self, client_id: int) -> list[OpenAgreement]:
-        rows = await self.session.execute(
-            select(
-                Commitment.id,
-                Commitment.kind,
-                Commitment.description,
-                Commitment.due_at,
-                User.id,
-                User.name,
-                User.phone,
-                Service.code,
-                Dossier.ref,
-            )
-            .join(User, User.id == Commitment.owner_id)
-            .outerjoin(Service, Service.id == Commitment.service_id)
-            .outerjoin(Dossier, Dossier.id == Commitment.dossier_id)
-            .where(Commitment.client_id == client_id, Commitment.status == "open")
-            .order_by(Commitment.due_at)
-        )
-        return [
-            OpenAgreement(row[0], row[1], row[2], row[3], Person(row[4], row[5], row[6]), row[7], row[8])
-            for row in rows
-        ]
 
     async def _current_representatives(self, client_id: int, today: date) -> list[Representative]:
         statement = (

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Annotated, Any
-from urllib.parse import urlsplit
 
 from litestar import Request, get, post
 from litestar.enums import RequestEncodingType
@@ -28,7 +27,7 @@ from casemgmt.commitments.schemas import (
 from casemgmt.commitments.services import CommitmentService
 from casemgmt.db import DbSession
 from casemgmt.errors import DomainError, InvalidInput
-from casemgmt.web.pages import page_or_fragment
+from casemgmt.web.pages import page_or_fragment, safe_back
 
 FormData = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
@@ -151,19 +150,6 @@ async def callbacks_page(
     views.sort(key=lambda v: (not rules.is_overdue(v.commitment.status, v.commitment.due_at, now), v.commitment.due_at))
     context = {"views": views, "now": now, "service": service or "", "kind_labels": rules.KIND_LABELS}
     return page_or_fragment(request, "commitments/callbacks.html", "commitments/_callbacks.html", context)
-
-
-def safe_back(request: Request[Any, Any, Any], back: str | None) -> str:
-    """Where a plain form post returns to: the form's ``back`` path, else the referring page, on this site only."""
-    target = back or request.headers.get("referer") or "/"
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
-        if parts.scheme not in ("http", "https") or parts.netloc != request.headers.get("host"):
-            return "/"
-        target = parts.path + (f"?{parts.query}" if parts.query else "")
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return "/"
-    return target
 
 
 ACTIONS = {"nagekomen": "fulfil", "niet-nagekomen": "miss", "intrekken": "cancel", "overdragen": "reassign"}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Select, and_, exists, false, or_, select, true
+from sqlalchemy import Select, and_, false, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -23,9 +23,10 @@ from casemgmt.commitments.models import Commitment, CommitmentOwnerChange
 from casemgmt.contacts.models import Contact
 from casemgmt.directory.lookup import service_by_code
 from casemgmt.directory.models import Service
+from casemgmt.dossiers import involvement
 from casemgmt.dossiers.access import Access
-from casemgmt.dossiers.involvement import dossier_access_for
-from casemgmt.dossiers.models import Dossier, DossierAssignment
+from casemgmt.dossiers.involvement import access_for
+from casemgmt.dossiers.models import Dossier
 from casemgmt.errors import FieldError, Forbidden, InvalidInput, NotFound
 
 # Aliases built once: a fresh aliased() makes SQLAlchemy set up the entity again on every statement (ms each).
@@ -103,7 +104,7 @@ class CommitmentService:
             dossier = await self.session.get(Dossier, dossier_id)
             if dossier is None or dossier.client_id != client.id:
                 raise InvalidInput.single("dossier_id", "Dit dossier hoort niet bij deze klant")
-            if await dossier_access_for(self.session, self.actor, dossier) < Access.CONTACT:
+            if await access_for(self.session, self.actor, dossier) < Access.CONTACT:
                 raise Forbidden("U bent niet betrokken bij dit dossier.")
         if contact_id is not None:
             contact = await self.session.get(Contact, contact_id)
@@ -154,15 +155,7 @@ class CommitmentService:
             return True
         if commitment.dossier_id is None or not _is_employee(self.actor):
             return False
-        return bool(
-            await self.session.scalar(
-                select(DossierAssignment.id).where(
-                    DossierAssignment.dossier_id == commitment.dossier_id,
-                    DossierAssignment.user_id == self.actor.id,
-                    DossierAssignment.until.is_(None),
-                )
-            )
-        )
+        return await involvement.is_current_assignee(self.session, commitment.dossier_id, self.actor.id)
 
     def _store(self, commitment: Commitment, state: rules.CommitmentState) -> None:
         commitment.status = state.status.value
@@ -247,12 +240,7 @@ class CommitmentService:
             Commitment.made_by_id == self.actor.id,
             and_(
                 Commitment.dossier_id.is_not(None),
-                exists(
-                    select(DossierAssignment.id).where(
-                        DossierAssignment.dossier_id == Commitment.dossier_id,
-                        DossierAssignment.user_id == self.actor.id,
-                    )
-                ),
+                involvement.involvement_clause(self.actor.id, current_only=False, dossier_id=Commitment.dossier_id),
             ),
         )
 

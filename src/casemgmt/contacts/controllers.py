@@ -14,10 +14,10 @@ from casemgmt.audit.dependencies import Audit
 from casemgmt.auth.dependencies import Actor
 from casemgmt.auth.guards import requires_employee
 from casemgmt.contacts.forms import ContactForm, blank_contact_form, parse_contact_form
+from casemgmt.contacts.presentation import FMT
 from casemgmt.contacts.schemas import ContactIn, ContactLink
 from casemgmt.contacts.services import ContactService
 from casemgmt.db import DbSession
-from casemgmt.dossiers.presentation import FMT
 from casemgmt.dossiers.services import DossierService
 from casemgmt.errors import InvalidInput
 

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
+from casemgmt.directory.calendar import AMSTERDAM
 from casemgmt.errors import FieldError
-
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 CHANNEL_LABELS: dict[str, str] = {
     "phone": "Telefoon",

@@ -21,17 +21,11 @@ from casemgmt.clients.models import Client
 from casemgmt.contacts.models import Contact
 from casemgmt.contacts.rules import ContactInput, as_utc, check_contact
 from casemgmt.directory.models import Service
-from casemgmt.dossiers.access import (
-    NO_CONTACT,
-    NOT_INVOLVED,
-    Access,
-    access_from_assignments,
-    visible_dossiers_clause,
-)
+from casemgmt.dossiers.access import NO_CONTACT, NOT_INVOLVED, Access, access_from_assignments
+from casemgmt.dossiers.involvement import visible_dossiers_clause
 from casemgmt.dossiers.models import Dossier
 from casemgmt.dossiers.rules import CLOSED
 from casemgmt.dossiers.services import DossierService, DossierView
-from casemgmt.dossiers.timeline import TimelineEntry, contact_entry
 from casemgmt.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 
 NOT_AN_EMPLOYEE = "Alleen medewerkers die klanten helpen leggen contacten vast."
@@ -42,10 +36,6 @@ class LoggedContact:
     contact: Contact
     service_code: str
     employee_name: str
-
-    @property
-    def entry(self) -> TimelineEntry:
-        return contact_entry(self.contact, self.service_code, self.employee_name)
 
     def as_json(self) -> dict[str, Any]:
         return contact_json(self.contact, self.service_code)

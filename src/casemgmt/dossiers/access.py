@@ -1,4 +1,5 @@
-"""Who may see and change a dossier (need to know). Plain rules, used by the services' queries and checks.
+"""Who may see and change a dossier (need to know): the plain rules. ``involvement.py`` applies them to the
+assignment history and turns them into SQL.
 
 - the current casemanager and current accountmanagers: read and write;
 - earlier casemanagers and accountmanagers: read only;
@@ -13,11 +14,8 @@ from collections.abc import Iterable
 from datetime import datetime
 from enum import IntEnum
 
-from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
-
 from casemgmt.auth.identity import CurrentUser
 from casemgmt.auth.roles import Role
-from casemgmt.dossiers.models import Dossier, DossierAssignment
 
 NOT_INVOLVED = "U bent niet betrokken bij dit dossier"
 READ_ONLY = (
@@ -58,20 +56,3 @@ def access_from_assignments(
     mine = [until for user_id, until in assignments if user_id == user.id]
     current = casemanager_id == user.id or any(until is None for until in mine)
     return dossier_access(user, is_current_assignee=current, was_assignee=bool(mine))
-
-
-def involvement_clause(user_id: int, *, current_only: bool) -> ColumnElement[bool]:
-    """SQL: the dossier has (had) an assignment of ``user_id``."""
-    conditions = [DossierAssignment.dossier_id == Dossier.id, DossierAssignment.user_id == user_id]
-    if current_only:
-        conditions.append(DossierAssignment.until.is_(None))
-    return exists(select(DossierAssignment.id).where(and_(*conditions)))
-
-
-def visible_dossiers_clause(user: CurrentUser) -> ColumnElement[bool]:
-    """SQL filter on ``Dossier``: the dossiers this user may read."""
-    if Role.ADMIN in user.roles or Role.KCC_AGENT in user.roles:
-        return true()
-    if not user.roles & {Role.CASEMANAGER, Role.ACCOUNTMANAGER}:
-        return false()
-    return or_(Dossier.casemanager_id == user.id, involvement_clause(user.id, current_only=False))

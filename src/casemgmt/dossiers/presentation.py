@@ -1,6 +1,7 @@
-"""How dossiers, contacts and timeline entries read in Dutch on the pages: labels and local times.
+"""How dossiers read in Dutch on the pages: labels and local times.
 
-Passed to the dossier and contact templates as ``fmt``; kept out of the shared Jinja set-up so this concept owns it.
+Passed to the dossier templates as ``fmt``; kept out of the shared Jinja set-up so this concept owns it. The contact
+concept extends it with its own labels (``contacts/presentation.py``).
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from casemgmt.contacts import rules as contact_rules
+from casemgmt.directory.calendar import AMSTERDAM
 from casemgmt.dossiers import rules as dossier_rules
 
 ROLE_LABELS = {"casemanager": "Casemanager", "accountmanager": "Accountmanager"}
@@ -18,7 +19,7 @@ def local(moment: datetime | None, with_time: bool = True) -> str:
     """A moment as Dutch local time, e.g. ``29-11-2026 14:05``."""
     if moment is None:
         return ""
-    moment = moment.astimezone(contact_rules.AMSTERDAM)
+    moment = moment.astimezone(AMSTERDAM)
     return moment.strftime("%d-%m-%Y %H:%M" if with_time else "%d-%m-%Y")
 
 
@@ -30,11 +31,7 @@ def iso(moment: datetime | None) -> str:
 class Formatting:
     status: dict[str, str] = field(default_factory=lambda: dict(dossier_rules.STATUS_LABELS))
     dossier_outcome: dict[str, str] = field(default_factory=lambda: dict(dossier_rules.OUTCOME_LABELS))
-    channel: dict[str, str] = field(default_factory=lambda: dict(contact_rules.CHANNEL_LABELS))
-    direction: dict[str, str] = field(default_factory=lambda: dict(contact_rules.DIRECTION_LABELS))
-    contact_outcome: dict[str, str] = field(default_factory=lambda: dict(contact_rules.OUTCOME_LABELS))
     role: dict[str, str] = field(default_factory=lambda: dict(ROLE_LABELS))
-    why: dict[str, str] = field(default_factory=lambda: dict(contact_rules.WHY_WE_ASK))
 
     @staticmethod
     def local(moment: datetime | None, with_time: bool = True) -> str:

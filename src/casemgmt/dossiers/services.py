@@ -9,6 +9,7 @@ version raises ``Conflict``.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -17,39 +18,38 @@ from sqlalchemy import Select, and_, exists, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
-from sqlalchemy.orm.exc import StaleDataError
 
 from casemgmt.audit.services import Action, AuditLog
 from casemgmt.auth.identity import CurrentUser
 from casemgmt.auth.models import User, UserRole, user_services
 from casemgmt.auth.roles import Role
 from casemgmt.clients.models import Client, Representative
-from casemgmt.contacts.rules import AMSTERDAM
+from casemgmt.directory.calendar import AMSTERDAM
 from casemgmt.directory.models import Service
 from casemgmt.dossiers import rules
-from casemgmt.dossiers.access import (
-    NOT_INVOLVED,
-    READ_ONLY,
-    Access,
-    access_from_assignments,
+from casemgmt.dossiers.access import NOT_INVOLVED, READ_ONLY, Access, access_from_assignments
+from casemgmt.dossiers.involvement import (
+    ACCOUNTMANAGER,
+    ACTIVE,
+    CASEMANAGER,
+    STALE,
+    Assignments,
+    flush_dossier,
     visible_dossiers_clause,
 )
 from casemgmt.dossiers.models import Dossier, DossierAssignment
-from casemgmt.dossiers.timeline import DEFAULT_LIMIT, Cursor, TimelinePage, clamp_limit, read_timeline
 from casemgmt.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
-from casemgmt.signals.services import open_promises
 
 # Aliases built once: a fresh aliased() makes SQLAlchemy set up the entity again on every statement (ms each).
 _CASEMANAGER = aliased(User)
 _MY_ASSIGNMENT = aliased(DossierAssignment)
 
-STALE = "Dit dossier is intussen gewijzigd; laad opnieuw"
 DOSSIER_NOT_FOUND = "Dossier niet gevonden"
 REFERENCE_ATTEMPTS = 5
 LIST_LIMIT_MAX = 500
 
-CASEMANAGER = "casemanager"
-ACCOUNTMANAGER = "accountmanager"
+ClosingCheck = Callable[[AsyncSession, int], Awaitable[list[str]]]
+"""What still stands in the way of closing a dossier (Dutch lines; empty: it may close)."""
 
 
 @dataclass(frozen=True)
@@ -164,10 +164,17 @@ def _now() -> datetime:
 
 
 class DossierService:
-    def __init__(self, session: AsyncSession, actor: CurrentUser, audit: AuditLog) -> None:
+    """Dossiers on behalf of ``actor``. ``closing_check`` decides whether a dossier may close (the casefile's
+    ``open_promises``); a service built without it reads and edits dossiers but refuses to close one."""
+
+    def __init__(
+        self, session: AsyncSession, actor: CurrentUser, audit: AuditLog, closing_check: ClosingCheck | None = None
+    ) -> None:
         self.session = session
         self.actor = actor
         self.audit = audit
+        self.closing_check = closing_check
+        self.assignments = Assignments(session, actor, audit)
 
     # ------------------------------------------------------------------ reading
 
@@ -203,28 +210,6 @@ class DossierService:
         view = await self.require(dossier_id, Access.READ)
         self.audit.record(Action.READ, "dossier", view.dossier.id, client_pseudonym=view.client_pseudonym)
         return view
-
-    async def timeline(self, dossier_id: int, before: str | None = None, limit: int | None = None) -> TimelinePage:
-        cursor = Cursor.parse(before) if before else None
-        size = clamp_limit(limit)
-        view = await self.require(dossier_id, Access.READ)
-        return await self.timeline_of(view, cursor, size)
-
-    async def timeline_of(
-        self, view: DossierView, before: Cursor | None = None, limit: int = DEFAULT_LIMIT
-    ) -> TimelinePage:
-        """The timeline of a dossier already loaded (and access-checked) through ``require`` or ``get``."""
-        if view.access < Access.READ:
-            raise Forbidden(NOT_INVOLVED)
-        page = await read_timeline(self.session, view.dossier.id, before, limit)
-        self.audit.record(
-            Action.READ,
-            "timeline",
-            view.dossier.id,
-            client_pseudonym=view.client_pseudonym,
-            detail=f"voor {before.encode()}" if before else "",
-        )
-        return page
 
     async def representatives(self, client_id: int) -> list[Representative]:
         today = datetime.now(AMSTERDAM).date()
@@ -299,7 +284,7 @@ class DossierService:
                     .join(Service, Service.id == DossierAssignment.service_id)
                     .where(
                         DossierAssignment.dossier_id == Dossier.id,
-                        DossierAssignment.until.is_(None),
+                        ACTIVE,
                         Service.code == service_code,
                     )
                 )
@@ -379,7 +364,7 @@ class DossierService:
                         mine.dossier_id == Dossier.id,
                         mine.user_id == accountmanager_id,
                         mine.role == ACCOUNTMANAGER,
-                        mine.until.is_(None),
+                        mine.until.is_(None),  # the aliased ACTIVE
                     ),
                 )
                 .join(Service, Service.id == mine.service_id)
@@ -478,14 +463,18 @@ class DossierService:
             now,
         )
         reason = "Dossier geopend"
-        self.session.add(self._assignment(dossier_id, CASEMANAGER, None, casemanager.id, now, reason))
+        self.assignments.start(dossier_id, CASEMANAGER, casemanager.id, now=now, reason=reason)
         for request in requests:
-            service_id = services[request.service.strip().upper()]
             assert request.accountmanager_id is not None
-            self.session.add(
-                self._assignment(dossier_id, ACCOUNTMANAGER, service_id, request.accountmanager_id, now, reason)
+            self.assignments.start(
+                dossier_id,
+                ACCOUNTMANAGER,
+                request.accountmanager_id,
+                now=now,
+                reason=reason,
+                service_id=services[request.service.strip().upper()],
             )
-        await self._flush_assignments()
+        await self.assignments.flush()
         view = await self.load(dossier_id)
         self.audit.record(
             Action.CREATE, "dossier", dossier_id, client_pseudonym=view.client_pseudonym, detail=view.dossier.ref
@@ -548,13 +537,9 @@ class DossierService:
             self.audit.record(Action.READ, "dossier", dossier.id, client_pseudonym=view.client_pseudonym)
             return view
         # The dossier row first: its version check (WHERE version = …) fails fast when someone else was quicker.
-        await self._flush_dossier()
+        await flush_dossier(self.session)
         if casemanager is not None:
-            current = view.current_casemanager
-            if current is not None:
-                await self._end_assignment(current.id, now, text)
-            self.session.add(self._assignment(dossier.id, CASEMANAGER, None, casemanager.id, now, text))
-            await self._flush_assignments()
+            await self.assignments.replace_casemanager(dossier.id, casemanager.id, now=now, reason=text)
         self.audit.record(
             Action.UPDATE, "dossier", dossier.id, client_pseudonym=view.client_pseudonym, detail="; ".join(changes)
         )
@@ -562,7 +547,9 @@ class DossierService:
 
     async def _refuse_closing_with_open_promises(self, dossier_id: int) -> None:
         """A dossier closes only when nothing promised is still open (seed: promises kept or explicitly ended)."""
-        blocking = await open_promises(self.session, dossier_id)
+        if self.closing_check is None:
+            raise RuntimeError("DossierService was built without a closing check; use the casefile's provider")
+        blocking = await self.closing_check(self.session, dossier_id)
         if blocking:
             raise InvalidInput(
                 [FieldError("status", item) for item in blocking],
@@ -586,62 +573,20 @@ class DossierService:
         if current is not None and current.user_id == accountmanager_id:  # already so: nothing changes
             self.audit.record(Action.READ, "dossier", view.dossier.id, client_pseudonym=view.client_pseudonym)
             return view
-        now = _now()
-        text = (reason or "").strip()
-        # A new version of the dossier: forms showing the old assignments are stale now, and of two requests
-        # changing the same dossier at once the second fails here instead of overwriting the first.
-        view.dossier.updated_at = now
-        await self._flush_dossier()
-        if current is not None:
-            await self._end_assignment(current.id, now, text)
         assert accountmanager_id is not None
-        self.session.add(
-            self._assignment(view.dossier.id, ACCOUNTMANAGER, services[code], accountmanager_id, now, text)
-        )
-        await self._flush_assignments()
-        self.audit.record(
-            Action.UPDATE,
-            "dossier",
-            view.dossier.id,
+        await self.assignments.replace_accountmanager(
+            view.dossier,
+            service_id=services[code],
+            service_code=code,
+            user_id=accountmanager_id,
+            user_name=candidates[accountmanager_id].name,
+            now=_now(),
+            reason=(reason or "").strip(),
             client_pseudonym=view.client_pseudonym,
-            detail=f"accountmanager {code} → {candidates[accountmanager_id].name}",
         )
         return await self.load(view.dossier.id)
 
     # ------------------------------------------------------------------ helpers
-
-    def _assignment(
-        self, dossier_id: int, role: str, service_id: int | None, user_id: int, now: datetime, reason: str
-    ) -> DossierAssignment:
-        return DossierAssignment(
-            dossier_id=dossier_id,
-            role=role,
-            service_id=service_id,
-            user_id=user_id,
-            since=now,
-            assigned_by_id=self.actor.id,
-            reason=reason,
-        )
-
-    async def _end_assignment(self, assignment_id: int, now: datetime, reason: str) -> None:
-        assignment = await self.session.get(DossierAssignment, assignment_id)
-        assert assignment is not None
-        assignment.until = now
-        assignment.ended_by_id = self.actor.id
-        assignment.end_reason = reason
-        await self.session.flush()  # ended before its successor starts (one active accountmanager per service)
-
-    async def _flush_assignments(self) -> None:
-        try:
-            await self.session.flush()
-        except IntegrityError:
-            raise Conflict("Deze dienst heeft al een actieve accountmanager op dit dossier") from None
-
-    async def _flush_dossier(self) -> None:
-        try:
-            await self.session.flush()
-        except StaleDataError:
-            raise Conflict(STALE) from None
 
     async def _insert_with_reference(self, values: dict[str, Any], now: datetime) -> int:
         """Insert the dossier under the next free reference of the year; retry when another request took it.

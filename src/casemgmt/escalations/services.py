@@ -23,9 +23,10 @@ from casemgmt.commitments.models import Commitment
 from casemgmt.directory.calendar import add_business_days
 from casemgmt.directory.lookup import service_by_code
 from casemgmt.directory.models import Service
+from casemgmt.dossiers import involvement
 from casemgmt.dossiers.access import Access
-from casemgmt.dossiers.involvement import dossier_access_for
-from casemgmt.dossiers.models import Dossier, DossierAssignment
+from casemgmt.dossiers.involvement import access_for
+from casemgmt.dossiers.models import Dossier
 from casemgmt.errors import FieldError, Forbidden, InvalidInput, NotFound
 from casemgmt.escalations import rules
 from casemgmt.escalations.models import Escalation
@@ -93,14 +94,8 @@ class EscalationService:
         client = await self._client(client_id, dossier_id, commitment_id)
         assignee_id = None
         if dossier_id is not None:
-            assignee_id = await self.session.scalar(
-                select(DossierAssignment.user_id).where(
-                    DossierAssignment.dossier_id == dossier_id,
-                    DossierAssignment.service_id == target.id,
-                    DossierAssignment.role == "accountmanager",
-                    DossierAssignment.until.is_(None),
-                )
-            )
+            current = await involvement.accountmanager_of(self.session, dossier_id, target.id)
+            assignee_id = current.user_id if current is not None else None
         escalation = Escalation(
             service_id=target.id,
             question=text,
@@ -126,7 +121,7 @@ class EscalationService:
                 raise InvalidInput.single("dossier_id", "Onbekend dossier")
             if client_id is not None and client_id != dossier.client_id:
                 raise InvalidInput.single("dossier_id", "Dit dossier hoort bij een andere klant")
-            if await dossier_access_for(self.session, self.actor, dossier) < Access.READ:
+            if await access_for(self.session, self.actor, dossier) < Access.READ:
                 raise Forbidden("U bent niet betrokken bij dit dossier.")
             client_id = dossier.client_id
         if commitment_id is not None:

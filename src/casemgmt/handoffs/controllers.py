@@ -14,7 +14,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from casemgmt.audit.dependencies import Audit
 from casemgmt.auth.dependencies import Actor
 from casemgmt.auth.guards import requires_employee
-from casemgmt.commitments.controllers import safe_back
 from casemgmt.db import DbSession
 from casemgmt.directory.models import Service
 from casemgmt.errors import DomainError, InvalidInput
@@ -22,6 +21,7 @@ from casemgmt.handoffs.models import Handoff
 from casemgmt.handoffs.rules import STATUS_LABELS
 from casemgmt.handoffs.schemas import HandoffCreate, HandoffDecline
 from casemgmt.handoffs.services import HandoffService, HandoffView
+from casemgmt.web.pages import safe_back
 
 FormData = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 

@@ -20,9 +20,10 @@ from casemgmt.auth.roles import Role
 from casemgmt.clients.models import Client
 from casemgmt.directory.lookup import service_by_code
 from casemgmt.directory.models import Service
+from casemgmt.dossiers import involvement
 from casemgmt.dossiers.access import Access
-from casemgmt.dossiers.involvement import dossier_access_for
-from casemgmt.dossiers.models import Dossier, DossierAssignment
+from casemgmt.dossiers.involvement import access_for
+from casemgmt.dossiers.models import Dossier
 from casemgmt.errors import Forbidden, InvalidInput, NotFound
 from casemgmt.handoffs import rules
 from casemgmt.handoffs.models import Handoff
@@ -57,16 +58,6 @@ class HandoffService:
         assert client is not None
         return dossier, client
 
-    async def _active_accountmanager(self, dossier_id: int, service_id: int) -> DossierAssignment | None:
-        return await self.session.scalar(
-            select(DossierAssignment).where(
-                DossierAssignment.dossier_id == dossier_id,
-                DossierAssignment.service_id == service_id,
-                DossierAssignment.role == "accountmanager",
-                DossierAssignment.until.is_(None),
-            )
-        )
-
     async def holding_service_id(self, dossier_id: int) -> int | None:
         """The service that holds the question now: the receiver of the latest requested or accepted handoff."""
         return await self.session.scalar(
@@ -79,17 +70,8 @@ class HandoffService:
     async def _from_service_id(self, dossier_id: int, explicit: str | None) -> int:
         if explicit:
             return (await service_by_code(self.session, explicit, "from_service")).id
-        mine = (
-            await self.session.scalars(
-                select(DossierAssignment.service_id).where(
-                    DossierAssignment.dossier_id == dossier_id,
-                    DossierAssignment.user_id == self.actor.id,
-                    DossierAssignment.role == "accountmanager",
-                    DossierAssignment.until.is_(None),
-                )
-            )
-        ).all()
-        if len(mine) == 1 and mine[0] is not None:
+        mine = await involvement.services_served_by(self.session, dossier_id, self.actor.id)
+        if len(mine) == 1:
             return mine[0]
         holding = await self.holding_service_id(dossier_id)
         if holding is not None:
@@ -111,7 +93,7 @@ class HandoffService:
     ) -> Handoff:
         now = now or datetime.now(UTC)
         dossier, client = await self._dossier(dossier_id)
-        if await dossier_access_for(self.session, self.actor, dossier) < Access.WRITE:
+        if await access_for(self.session, self.actor, dossier) < Access.WRITE:
             raise Forbidden("Alleen wie nu bij dit dossier betrokken is, kan het overdragen.")
         if dossier.status == "closed":
             raise InvalidInput.single("dossier_id", "Een gesloten dossier kan niet worden overgedragen")
@@ -127,7 +109,7 @@ class HandoffService:
             if receiver is None or not receiver.is_active or target.code not in receiver.service_codes:
                 raise InvalidInput.single("to_employee_id", f"Kies een actieve medewerker van {target.code}")
         else:
-            current = await self._active_accountmanager(dossier.id, target.id)
+            current = await involvement.accountmanager_of(self.session, dossier.id, target.id)
             to_employee_id = current.user_id if current else None
         handoff = Handoff(
             dossier_id=dossier.id,
@@ -185,34 +167,21 @@ class HandoffService:
         receiver_id = handoff.to_employee_id or self.actor.id
         receiver = await self.session.get(User, receiver_id)
         if receiver is not None and service.code in receiver.service_codes:
-            await self._make_assignee(dossier, service, receiver_id, handoff, now)
+            await involvement.Assignments(self.session, self.actor, self.audit).replace_accountmanager(
+                dossier,
+                service_id=service.id,
+                service_code=service.code,
+                user_id=receiver_id,
+                user_name=receiver.name,
+                now=now,
+                reason=f"Overdracht: {handoff.reason}",
+                end_reason=f"Overdracht {handoff.id} geaccepteerd",
+                client_pseudonym=client.pseudonym,
+            )
             handoff.to_employee_id = receiver_id
         await self.session.flush()
         self.audit.record(Action.UPDATE, "handoff", handoff.id, client_pseudonym=client.pseudonym, detail="accept")
         return handoff
-
-    async def _make_assignee(
-        self, dossier: Dossier, service: Service, user_id: int, handoff: Handoff, now: datetime
-    ) -> None:
-        current = await self._active_accountmanager(dossier.id, service.id)
-        if current is not None and current.user_id == user_id:
-            return
-        if current is not None:
-            current.until = now
-            current.ended_by_id = self.actor.id
-            current.end_reason = f"Overdracht {handoff.id} geaccepteerd"
-            await self.session.flush()
-        self.session.add(
-            DossierAssignment(
-                dossier_id=dossier.id,
-                role="accountmanager",
-                service_id=service.id,
-                user_id=user_id,
-                since=now,
-                assigned_by_id=self.actor.id,
-                reason=f"Overdracht: {handoff.reason}",
-            )
-        )
 
     async def decline(self, handoff_id: int, *, reason: str, now: datetime | None = None) -> Handoff:
         now = now or datetime.now(UTC)

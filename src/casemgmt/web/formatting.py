@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+from casemgmt.directory.calendar import AMSTERDAM
 
 
 def local(moment: datetime | None) -> datetime | None:

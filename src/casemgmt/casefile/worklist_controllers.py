@@ -11,6 +11,7 @@ from litestar.response import Template
 from casemgmt.audit.dependencies import Audit
 from casemgmt.auth.dependencies import Actor
 from casemgmt.auth.guards import requires_employee
+from casemgmt.casefile.worklist import worklist_for
 from casemgmt.commitments.controllers import commitment_json
 from casemgmt.commitments.rules import KIND_LABELS
 from casemgmt.db import DbSession
@@ -18,7 +19,6 @@ from casemgmt.escalations.controllers import escalation_json
 from casemgmt.handoffs.rules import STATUS_LABELS as HANDOFF_STATUS_LABELS
 from casemgmt.signals.rules import SIGNAL_LABELS
 from casemgmt.web.pages import page_or_fragment
-from casemgmt.worklists.services import worklist_for
 
 PANELS = ("toezeggingen", "overdrachten", "escalaties", "dossiers")
 

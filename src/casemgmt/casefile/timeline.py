@@ -22,12 +22,15 @@ from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
+from casemgmt.audit.services import Action
 from casemgmt.auth.models import User
 from casemgmt.commitments.models import Commitment
 from casemgmt.contacts.models import Contact
 from casemgmt.directory.models import Service
+from casemgmt.dossiers.access import NOT_INVOLVED, Access
 from casemgmt.dossiers.models import DossierAssignment
-from casemgmt.errors import InvalidInput
+from casemgmt.dossiers.services import DossierService, DossierView
+from casemgmt.errors import Forbidden, InvalidInput
 from casemgmt.escalations.models import Escalation
 from casemgmt.handoffs.models import Handoff
 
@@ -422,3 +425,20 @@ async def read_timeline(
         entries = entries[:limit]
         return TimelinePage(entries, entries[-1].cursor)
     return TimelinePage(entries, None)
+
+
+async def dossier_timeline(
+    dossiers: DossierService, view: DossierView, before: Cursor | None = None, limit: int = DEFAULT_LIMIT
+) -> TimelinePage:
+    """The timeline of a dossier already loaded (and access-checked) through ``DossierService``; audited."""
+    if view.access < Access.READ:
+        raise Forbidden(NOT_INVOLVED)
+    page = await read_timeline(dossiers.session, view.dossier.id, before, limit)
+    dossiers.audit.record(
+        Action.READ,
+        "timeline",
+        view.dossier.id,
+        client_pseudonym=view.client_pseudonym,
+        detail=f"voor {before.encode()}" if before else "",
+    )
+    return page

@@ -6,19 +6,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, exists, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casemgmt.audit.services import AuditLog
 from casemgmt.auth.identity import CurrentUser
 from casemgmt.auth.roles import Role
+from casemgmt.casefile.signals import DossierFigures, dossier_figures
 from casemgmt.clients.models import Client
 from casemgmt.commitments import rules as commitment_rules
 from casemgmt.commitments.services import CommitmentService, CommitmentView
-from casemgmt.dossiers.models import Dossier, DossierAssignment
+from casemgmt.dossiers.involvement import involvement_clause
+from casemgmt.dossiers.models import Dossier
 from casemgmt.escalations.services import EscalationService, EscalationView
 from casemgmt.handoffs.services import HandoffService, HandoffView
-from casemgmt.signals.services import DossierFigures, dossier_figures
 
 DECLINED_VISIBLE_FOR = timedelta(days=14)
 
@@ -57,15 +58,7 @@ def sort_commitments(views: list[CommitmentView], now: datetime) -> list[Commitm
 
 
 async def my_dossiers(session: AsyncSession, actor: CurrentUser, now: datetime) -> list[WorklistDossier]:
-    mine = exists(
-        select(DossierAssignment.id).where(
-            and_(
-                DossierAssignment.dossier_id == Dossier.id,
-                DossierAssignment.user_id == actor.id,
-                DossierAssignment.until.is_(None),
-            )
-        )
-    )
+    mine = involvement_clause(actor.id, current_only=True)
     rows = (
         await session.execute(
             select(Dossier.id, Dossier.ref, Dossier.subject, Dossier.status, Client.name)

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from casemgmt.audit.services import AuditLog
 from casemgmt.auth.identity import CurrentUser
 from casemgmt.auth.models import User
+from casemgmt.casefile.signals import dossier_figures
 from casemgmt.commitments.rules import KIND_LABELS
 from casemgmt.commitments.services import CommitmentService
 from casemgmt.directory.calendar import from_amsterdam
@@ -19,7 +20,6 @@ from casemgmt.errors import InvalidInput
 from casemgmt.escalations.services import EscalationService
 from casemgmt.handoffs.rules import STATUS_LABELS as HANDOFF_STATUS_LABELS
 from casemgmt.handoffs.services import HandoffService
-from casemgmt.signals.services import dossier_figures
 
 
 async def promises_context(

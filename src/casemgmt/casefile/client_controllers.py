@@ -1,0 +1,204 @@
+"""The KCC's pages for finding the client and who helps them: Klant zoeken (page, results as you type, API) and
+"Wie helpt deze klant?" (page, fragment, API), with adding a representative from that view."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Request, get, post
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Template
+
+from casemgmt.audit.dependencies import Audit
+from casemgmt.auth.dependencies import Actor
+from casemgmt.auth.guards import requires_employee
+from casemgmt.auth.roles import Role
+from casemgmt.casefile.finding import ClientFinder, routing_json
+from casemgmt.clients import rules
+from casemgmt.clients.controllers import FormBody, requires_creator
+from casemgmt.clients.schemas import (
+    RepresentativeForm,
+    client_json,
+)
+from casemgmt.db import DbSession
+from casemgmt.errors import InvalidInput
+from casemgmt.web.pages import page_or_fragment, wants_fragment
+
+
+def _service(db_session: DbSession, actor: Actor, audit: Audit) -> ClientFinder:
+    return ClientFinder(db_session, actor, audit)
+
+
+DOSSIER_STATUS_LABELS = {
+    "open": "Open",
+    "in_progress": "In behandeling",
+    "waiting": "Wacht op klant of derde",
+    "closed": "Gesloten",
+}
+
+
+def _may_open_dossier(actor: Actor) -> bool:
+    return actor.has(Role.CASEMANAGER, Role.ADMIN)
+
+
+@get("/api/v1/clients", guards=[requires_employee], tags=["klanten"], summary="Find clients by BSN, name or dossier")
+async def api_search_clients(
+    db_session: DbSession, actor: Actor, audit: Audit, bsn: str | None = None, q: str | None = None
+) -> list[dict[str, Any]]:
+    service = _service(db_session, actor, audit)
+    if bsn is not None:
+        result = await service.search_bsn(bsn)
+    elif q is not None and q.strip():
+        result = await service.search(q)
+    else:
+        raise InvalidInput.single("q", "Geef een zoekterm (q) of een BSN (bsn) op")
+    return [client_json(client) for client in result.clients]
+
+
+@get(
+    "/api/v1/clients/{client_id:int}/routing",
+    guards=[requires_employee],
+    tags=["klanten"],
+    summary="Who helps this client: open dossiers, casemanager, accountmanagers, representatives",
+)
+async def api_client_routing(client_id: int, db_session: DbSession, actor: Actor, audit: Audit) -> dict[str, Any]:
+    return routing_json(await _service(db_session, actor, audit).routing(client_id))
+
+
+def _search_context(q: str, result: Any, service: ClientFinder) -> dict[str, Any]:
+    return {"q": q, "result": result, "may_create": service.may_create, "mask_bsn": rules.mask_bsn}
+
+
+@get("/klanten", name="clients.search", guards=[requires_employee], include_in_schema=False)
+async def search_page(
+    request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, audit: Audit, q: str = ""
+) -> Template:
+    """Klant zoeken; with ``?q=`` (the form without JavaScript) the results come with the page."""
+    service = _service(db_session, actor, audit)
+    result = await service.search(q) if q.strip() else None
+    return Template("clients/search.html", context=_search_context(q, result, service))
+
+
+@get("/klanten/zoeken", name="clients.results", guards=[requires_employee], include_in_schema=False)
+async def search_results(
+    request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, audit: Audit, q: str = ""
+) -> Template:
+    """The results as you type (htmx fragment); a plain request gets the whole search page."""
+    service = _service(db_session, actor, audit)
+    result = await service.search(q) if q.strip() else None
+    return page_or_fragment(
+        request, "clients/search.html", "clients/_results.html", _search_context(q, result, service)
+    )
+
+
+def _routing_context(
+    service: ClientFinder,
+    actor: Actor,
+    view: Any,
+    *,
+    heading_level: int,
+    form: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    notice: str = "",
+) -> dict[str, Any]:
+    return {
+        "view": view,
+        "client": view.client,
+        "representatives": view.representatives,
+        "heading_level": heading_level,
+        "may_create": service.may_create,
+        "may_open_dossier": _may_open_dossier(actor),
+        "status_labels": DOSSIER_STATUS_LABELS,
+        "kinds": rules.KINDS,
+        "mask_bsn": rules.mask_bsn,
+        "form": form or {},
+        "errors": errors or {},
+        "notice": notice,
+    }
+
+
+@get("/klanten/{client_id:int}", name="clients.routing_page", guards=[requires_employee], include_in_schema=False)
+async def routing_page(
+    request: Request[Any, Any, Any], client_id: int, db_session: DbSession, actor: Actor, audit: Audit
+) -> Template:
+    """Wie helpt deze klant? as a page of its own."""
+    service = _service(db_session, actor, audit)
+    view = await service.routing(client_id)
+    return Template("clients/routing.html", context=_routing_context(service, actor, view, heading_level=1))
+
+
+@get(
+    "/klanten/{client_id:int}/routering",
+    name="clients.routing_fragment",
+    guards=[requires_employee],
+    include_in_schema=False,
+)
+async def routing_fragment(
+    request: Request[Any, Any, Any], client_id: int, db_session: DbSession, actor: Actor, audit: Audit
+) -> Template:
+    """Wie helpt deze klant? opened in place from the search results (htmx), or as a page."""
+    service = _service(db_session, actor, audit)
+    view = await service.routing(client_id)
+    level = 2 if wants_fragment(request) else 1
+    context = _routing_context(service, actor, view, heading_level=level)
+    return page_or_fragment(request, "clients/routing.html", "clients/_routing.html", context)
+
+
+@post(
+    "/klanten/{client_id:int}/vertegenwoordigers",
+    name="clients.add_representative",
+    guards=[requires_creator],
+    include_in_schema=False,
+)
+async def add_representative(
+    request: Request[Any, Any, Any],
+    client_id: int,
+    db_session: DbSession,
+    actor: Actor,
+    audit: Audit,
+    data: Annotated[RepresentativeForm, FormBody],
+) -> Template | Redirect:
+    """Add a representative: htmx gets the refreshed section (422 with messages and the typed text on errors)."""
+    service = _service(db_session, actor, audit)
+    try:
+        representative = await service.add_representative(client_id, **data.model_dump())
+    except InvalidInput as exc:
+        form, errors = data.model_dump(), exc.by_field()
+        if wants_fragment(request):
+            client, current = await service.representatives(client_id)
+            context = _representatives_context(service, client, current, form=form, errors=errors)
+            return Template("clients/_representatives_body.html", context=context, status_code=422)
+        view = await service.routing(client_id)
+        context = _routing_context(service, actor, view, heading_level=1, form=form, errors=errors)
+        return Template("clients/routing.html", context=context, status_code=422)
+    notice = f"Vertegenwoordiger {representative.name} is toegevoegd."
+    if wants_fragment(request):
+        client, current = await service.representatives(client_id)
+        context = _representatives_context(service, client, current, notice=notice)
+        return Template("clients/_representatives_body.html", context=context, headers={"Vary": "HX-Request"})
+    flash(request, notice, category="info")
+    return Redirect(f"/klanten/{client_id}", status_code=303)
+
+
+def _representatives_context(
+    service: ClientFinder,
+    client: Any,
+    representatives: list[Any],
+    *,
+    form: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    notice: str = "",
+) -> dict[str, Any]:
+    return {
+        "client": client,
+        "representatives": representatives,
+        "heading_level": 2,
+        "may_create": service.may_create,
+        "form": form or {},
+        "errors": errors or {},
+        "notice": notice,
+    }
+
+
+PAGE_HANDLERS: list[Any] = [search_page, search_results, routing_page, routing_fragment, add_representative]
+API_HANDLERS: list[Any] = [api_search_clients, api_client_routing]

@@ -1,0 +1,481 @@
+"""The dossier page (casefile): the dossier with its timeline and promises panel, "Meer laden", the forms on the
+page (status, casemanager, accountmanagers, linking and logging contacts, commitments, handoffs) and the read API
+of one dossier with its figures and its timeline.
+
+The forms call the concept that owns the change (dossiers, contacts, commitments, handoffs); on bad input the page
+is shown again with the messages at the form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from litestar import Request, Response, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Template
+from pydantic import BaseModel
+
+from casemgmt.audit.dependencies import Audit
+from casemgmt.auth.dependencies import Actor
+from casemgmt.auth.guards import requires_employee
+from casemgmt.casefile.promises import parse_due, promises_context
+from casemgmt.casefile.signals import dossier_figures
+from casemgmt.casefile.timeline import Cursor, clamp_limit, contact_entry, dossier_timeline
+from casemgmt.commitments.services import CommitmentService
+from casemgmt.contacts.forms import ContactForm, blank_contact_form, parse_contact_form
+from casemgmt.contacts.presentation import FMT
+from casemgmt.contacts.services import ContactService
+from casemgmt.db import DbSession
+from casemgmt.dossiers import rules
+from casemgmt.dossiers.access import Access
+from casemgmt.dossiers.controllers import TAGS, FormState, form_state
+from casemgmt.dossiers.dependencies import Dossiers
+from casemgmt.errors import Conflict, InvalidInput
+from casemgmt.handoffs.services import HandoffService
+from casemgmt.web.forms import whole_number
+from casemgmt.web.pages import page_or_fragment, wants_fragment
+
+
+@get(
+    "/api/v1/dossiers/{dossier_id:int}",
+    tags=TAGS,
+    summary="One dossier",
+    guards=[requires_employee],
+)
+async def api_get_dossier(
+    dossier_id: int, dossiers: Dossiers, db_session: DbSession, actor: Actor, audit: Audit
+) -> dict[str, Any]:
+    view = await dossiers.get(dossier_id)
+    figures = (await dossier_figures(db_session, [dossier_id], datetime.now(UTC)))[dossier_id]
+    return {
+        **view.as_json(),
+        "handoff_count": figures.handoff_count,
+        "services_visited": figures.services_visited,
+        "ping_pong": figures.ping_pong,
+        "signals": figures.signals,
+    }
+
+
+@get(
+    "/api/v1/dossiers/{dossier_id:int}/timeline",
+    tags=TAGS,
+    summary="The dossier's timeline, newest first; pass an entry's cursor as `before` for older entries",
+    guards=[requires_employee],
+)
+async def api_timeline(
+    dossier_id: int,
+    dossiers: Dossiers,
+    db_session: DbSession,
+    actor: Actor,
+    audit: Audit,
+    before: str | None = None,
+    limit: int | None = None,
+) -> Response[list[dict[str, Any]]]:
+    cursor = Cursor.parse(before) if before else None
+    size = clamp_limit(limit)
+    page = await dossier_timeline(dossiers, await dossiers.require(dossier_id, Access.READ), cursor, size)
+    headers = {"X-Next-Before": page.next_cursor.encode()} if page.next_cursor else {}
+    return Response([entry.as_json() for entry in page.entries], headers=headers)
+
+
+async def _dossier_context(
+    dossiers: Dossiers,
+    db_session: DbSession,
+    actor: Actor,
+    audit: Audit,
+    dossier_id: int,
+    forms: dict[str, FormState] | None = None,
+) -> dict[str, Any]:
+    """Everything the dossier page shows; a constant number of queries whatever the size of the timeline."""
+    contacts = ContactService(db_session, actor, audit)
+    view = await dossiers.get(dossier_id)
+    page = await dossier_timeline(dossiers, view)
+    context: dict[str, Any] = {
+        "fmt": FMT,
+        "view": view,
+        "dossier": view.dossier,
+        "page": page,
+        "representatives": await dossiers.representatives(view.dossier.client_id),
+        "can_write": view.access >= Access.WRITE and view.dossier.status != rules.CLOSED,
+        "can_contact": view.access >= Access.CONTACT,
+        "read_only": view.access == Access.READ,
+        "forms": forms or {},
+    }
+    if view.access >= Access.WRITE:
+        context["next_statuses"] = rules.allowed_next_statuses(view.dossier.status)
+        context["outcomes"] = rules.OUTCOMES
+        context["casemanagers"] = await dossiers.casemanager_choices()
+        accountmanagers = await dossiers.accountmanager_choices()
+        current = {a.service: a for a in view.current_accountmanagers}
+        context["service_rows"] = [
+            (code, name, current.get(code), accountmanagers.get(code, []))
+            for code, name in await dossiers.services()
+            if code in accountmanagers or code in current
+        ]
+    participants = [a.user_id for a in view.current_accountmanagers] + [view.dossier.casemanager_id]
+    context.update(await promises_context(db_session, actor, audit, view.dossier.id, participants))
+    if view.access >= Access.CONTACT:
+        context["unlinked"] = await contacts.unlinked(view.dossier.client_id)
+        context["contact_services"] = await dossiers.services()
+        context.setdefault("contact_form", blank_contact_form(actor, dossier_id=view.dossier.id))
+    return context
+
+
+async def _dossier_page(
+    dossiers: Dossiers,
+    db_session: DbSession,
+    actor: Actor,
+    audit: Audit,
+    dossier_id: int,
+    forms: dict[str, FormState] | None = None,
+    status_code: int = 200,
+) -> Template:
+    context = await _dossier_context(dossiers, db_session, actor, audit, dossier_id, forms)
+    contact_state = (forms or {}).get("contact")
+    if contact_state is not None:
+        context["contact_form"] = ContactForm(**contact_state.values)
+    return Template("dossiers/detail.html", context=context, status_code=status_code)
+
+
+@get("/dossiers/{dossier_id:int}", name="dossiers.detail", include_in_schema=False, guards=[requires_employee])
+async def dossier_page(
+    dossier_id: int, dossiers: Dossiers, db_session: DbSession, actor: Actor, audit: Audit
+) -> Template:
+    return await _dossier_page(dossiers, db_session, actor, audit, dossier_id)
+
+
+@get(
+    "/dossiers/{dossier_id:int}/tijdlijn",
+    name="dossiers.timeline",
+    include_in_schema=False,
+    guards=[requires_employee],
+)
+async def timeline_fragment(
+    request: Request[Any, Any, Any],
+    dossier_id: int,
+    dossiers: Dossiers,
+    db_session: DbSession,
+    actor: Actor,
+    audit: Audit,
+    before: str | None = None,
+) -> Template:
+    """ "Meer laden": the next entries (htmx fragment), or a page of older entries without JavaScript."""
+    view = await dossiers.require(dossier_id, Access.READ)
+    page = await dossier_timeline(dossiers, view, Cursor.parse(before) if before else None)
+    context = {"fmt": FMT, "view": view, "dossier": view.dossier, "page": page}
+    return page_or_fragment(request, "dossiers/timeline.html", "dossiers/_timeline_more.html", context)
+
+
+class StatusForm(BaseModel):
+    version: str = ""
+    status: str = ""
+    outcome: str = ""
+    subject: str | None = None
+
+
+class CasemanagerForm(BaseModel):
+    version: str = ""
+    casemanager_id: str = ""
+    reason: str = ""
+
+
+class AccountmanagerForm(BaseModel):
+    service: str = ""
+    accountmanager_id: str = ""
+    reason: str = ""
+
+
+class LinkForm(BaseModel):
+    contact_id: str = ""
+
+
+async def _after_change(
+    request: Request[Any, Any, Any],
+    dossiers: Dossiers,
+    db_session: DbSession,
+    actor: Actor,
+    audit: Audit,
+    dossier_id: int,
+    form_name: str,
+    values: dict[str, Any],
+    change: Callable[[], Awaitable[Any]],
+    success: str,
+) -> Template | Redirect:
+    """Run ``change``; on success flash and go back to the dossier (303), on bad input show the page again."""
+    try:
+        await change()
+    except (InvalidInput, Conflict) as exc:
+        await db_session.rollback()
+        state = form_state(values, exc)
+        return await _dossier_page(dossiers, db_session, actor, audit, dossier_id, {form_name: state}, exc.status_code)
+    flash(request, success, category="success")
+    return Redirect(f"/dossiers/{dossier_id}", status_code=303)
+
+
+@post("/dossiers/{dossier_id:int}/status", include_in_schema=False, guards=[requires_employee])
+async def change_status(
+    request: Request[Any, Any, Any],
+    dossier_id: int,
+    dossiers: Dossiers,
+    db_session: DbSession,
+    actor: Actor,
+    audit: Audit,
+    data: Annotated[StatusForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+) -> Template | Redirect:
+    def change() -> Awaitable[Any]:
+        return dossiers.update(
+            dossier_id,
+            version=whole_number(data.version),
+            subject=data.subject,
+            status=data.status or None,
+            outcome=data.outcome or None,
+        )
+
+    return await _after_change(
+        request,
+        dossiers,
+        db_session,
+        actor,
+        audit,
+        dossier_id,
+        "status",
+        data.model_dump(),
+        change,
+        "De status is gewijzigd.",
+    )
+
+
+@post("/dossiers/{dossier_id:int}/casemanager", include_in_schema=False, guards=[requires_employee])
+async def change_casemanager(
+    request: Request[Any, Any, Any],
+    dossier_id: int,
+    dossiers: Dossiers,
+    db_session: DbSession,
+    actor: Actor,
+    audit: Audit,
+    data: Annotated[CasemanagerForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+) -> Template | Redirect:
+    casemanager_id = whole_number(data.casemanager_id)
+
+    async def change() -> Any:
+        if casemanager_id is None:
+            await dossiers.require(dossier_id, Access.WRITE)
+            raise InvalidInput.single("casemanager_id", "Kies de nieuwe casemanager")
+        return await dossiers.update(
+            dossier_id, version=whole_number(data.version), casemanager_id=casemanager_id, reason=data.reason
+        )
+
+    return await _after_change(
+        request,
+        dossiers,
+        db_session,
+        actor,
+        audit,
+        dossier_id,
+        "casemanager",
+        data.model_dump(),
+        change,
+        "De casemanager is gewijzigd.",
+    )
+
+
+@post("/dossiers/{dossier_id:int}/accountmanager", include_in_schema=False, guards=[requires_employee])
+async def change_accountmanager(
+    request: Request[Any, Any, Any],
+    dossier_id: int,
+    dossiers: Dossiers,
+    db_session: DbSession,
+    actor: Actor,
+    audit: Audit,
+    data: Annotated[AccountmanagerForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+) -> Template | Redirect:
+    def change() -> Awaitable[Any]:
+        return dossiers.assign_accountmanager(
+            dossier_id, data.service, accountmanager_id=whole_number(data.accountmanager_id), reason=data.reason
+        )
+
+    return await _after_change(
+        request,
+        dossiers,
+        db_session,
+        actor,
+        audit,
+        dossier_id,
+        f"accountmanager:{data.service.upper()}",
+        data.model_dump(),
+        change,
+        f"De accountmanager voor {data.service.upper()} is gewijzigd.",
+    )
+
+
+@post("/dossiers/{dossier_id:int}/koppelen", include_in_schema=False, guards=[requires_employee])
+async def link_contact(
+    request: Request[Any, Any, Any],
+    dossier_id: int,
+    dossiers: Dossiers,
+    db_session: DbSession,
+    actor: Actor,
+    audit: Audit,
+    data: Annotated[LinkForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+) -> Template | Redirect:
+    contacts = ContactService(db_session, actor, audit)
+    contact_id = whole_number(data.contact_id)
+
+    async def change() -> Any:
+        await contacts.dossier_for_contact(dossier_id)  # 403/404 before any message about the form
+        if contact_id is None:
+            raise InvalidInput.single("contact_id", "Kies het contact dat u wilt koppelen")
+        return await contacts.link(contact_id, dossier_id)
+
+    return await _after_change(
+        request,
+        dossiers,
+        db_session,
+        actor,
+        audit,
+        dossier_id,
+        "link",
+        data.model_dump(),
+        change,
+        "Het contact is aan dit dossier gekoppeld.",
+    )
+
+
+@post("/dossiers/{dossier_id:int}/contacten", include_in_schema=False, guards=[requires_employee])
+async def log_contact_on_dossier(
+    request: Request[Any, Any, Any],
+    dossier_id: int,
+    dossiers: Dossiers,
+    db_session: DbSession,
+    actor: Actor,
+    audit: Audit,
+    data: Annotated[ContactForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+) -> Template | Redirect:
+    """The inline contact form: htmx gets a fresh form plus the new entry for the top of the timeline."""
+    contacts = ContactService(db_session, actor, audit)
+    view = await contacts.dossier_for_contact(dossier_id)
+    parsed = parse_contact_form(data)
+    values = {**parsed.values, "client_id": view.dossier.client_id, "dossier_id": view.dossier.id}
+    try:
+        logged = await contacts.log(**values, extra_errors=parsed.errors)
+    except InvalidInput as exc:  # raised before anything was added to the session: nothing to undo
+        kept = data.model_copy(update={"client_id": str(view.dossier.client_id), "dossier_id": str(dossier_id)})
+        if wants_fragment(request):
+            context = {
+                "fmt": FMT,
+                "dossier": view.dossier,
+                "contact_form": kept,
+                "contact_services": await dossiers.services(),
+                "errors": exc.by_field(),
+                "message": exc.message,
+            }
+            return Template("dossiers/_contact_form.html", context=context, status_code=422)
+        state = FormState(kept.model_dump(), exc.by_field(), exc.message)
+        return await _dossier_page(dossiers, db_session, actor, audit, dossier_id, {"contact": state}, 422)
+    if not wants_fragment(request):
+        flash(request, "Het contact is vastgelegd.", category="success")
+        return Redirect(f"/dossiers/{dossier_id}", status_code=303)
+    context = {
+        "fmt": FMT,
+        "dossier": view.dossier,
+        "contact_form": blank_contact_form(actor, dossier_id=dossier_id),
+        "contact_services": await dossiers.services(),
+        "errors": {},
+        "saved": True,
+        "entry": contact_entry(logged.contact, logged.service_code, logged.employee_name),
+    }
+    return Template("dossiers/_contact_logged.html", context=context, headers={"Vary": "HX-Request"})
+
+
+@post("/dossiers/{dossier_id:int}/toezeggingen", include_in_schema=False, guards=[requires_employee])
+async def make_commitment(
+    request: Request[Any, Any, Any],
+    dossier_id: int,
+    dossiers: Dossiers,
+    db_session: DbSession,
+    actor: Actor,
+    audit: Audit,
+    data: Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)],
+) -> Template | Redirect:
+    """Record a commitment to the dossier's client (toezegging) from the dossier page."""
+    view = await dossiers.require(dossier_id, Access.CONTACT)
+
+    async def change() -> Any:
+        owner = whole_number(data.get("owner_id", ""))
+        if owner is None:
+            raise InvalidInput.single("owner_id", "Kies wie de toezegging nakomt")
+        return await CommitmentService(db_session, actor, audit).make(
+            client_id=view.dossier.client_id,
+            dossier_id=dossier_id,
+            kind=data.get("kind", ""),
+            description=data.get("description", ""),
+            owner_id=owner,
+            due_at=parse_due(data.get("due_at", "")),
+        )
+
+    return await _after_change(
+        request,
+        dossiers,
+        db_session,
+        actor,
+        audit,
+        dossier_id,
+        "commitment",
+        dict(data),
+        change,
+        "Toezegging vastgelegd.",
+    )
+
+
+@post("/dossiers/{dossier_id:int}/overdrachten", include_in_schema=False, guards=[requires_employee])
+async def request_handoff(
+    request: Request[Any, Any, Any],
+    dossier_id: int,
+    dossiers: Dossiers,
+    db_session: DbSession,
+    actor: Actor,
+    audit: Audit,
+    data: Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)],
+) -> Template | Redirect:
+    """Hand the question over to another service, with the context the receiver needs."""
+
+    def change() -> Awaitable[Any]:
+        return HandoffService(db_session, actor, audit).request(
+            dossier_id=dossier_id,
+            to_service=data.get("to_service", ""),
+            to_employee_id=whole_number(data.get("to_employee_id", "")),
+            reason=data.get("reason", ""),
+            context=data.get("context", ""),
+            from_service=data.get("from_service") or None,
+        )
+
+    return await _after_change(
+        request,
+        dossiers,
+        db_session,
+        actor,
+        audit,
+        dossier_id,
+        "handoff",
+        dict(data),
+        change,
+        "Overdracht aangevraagd.",
+    )
+
+
+API_HANDLERS: list[Any] = [api_get_dossier, api_timeline]
+PAGE_HANDLERS: list[Any] = [
+    dossier_page,
+    timeline_fragment,
+    change_status,
+    change_casemanager,
+    change_accountmanager,
+    link_contact,
+    log_contact_on_dossier,
+    make_commitment,
+    request_handoff,
+]

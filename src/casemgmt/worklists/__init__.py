@@ -1,1 +1,0 @@
-"""Worklists (werkvoorraad): what each employee has to do now, with due signals."""
