@@ -296,3 +296,22 @@ async def test_unknown_dossier_or_handoff_is_404(client, world) -> None:
     )
     assert response.status_code == 404
     assert (await client.post("/api/v1/handoffs/999999/accept", headers=world.token("ocw"))).status_code == 404
+
+
+async def test_accepting_makes_a_new_version_of_the_dossier_and_audits_the_assignment(client, world, db) -> None:
+    """The receiver's assignment goes through the one writer of assignments: the dossier gets a new version (a
+    form showing the old assignments is stale) and the change of accountmanager is an audit event of the dossier."""
+    before = await client.get(f"/api/v1/dossiers/{world.dossier_id}", headers=world.token("szw"))
+    handoff = await request_handoff(client, world)
+    accepted = await client.post(f"/api/v1/handoffs/{handoff['id']}/accept", headers=world.token("ocw2"))
+    assert accepted.status_code == 200
+    after = await client.get(f"/api/v1/dossiers/{world.dossier_id}", headers=world.token("szw"))
+    assert after.json()["version"] == before.json()["version"] + 1
+    stale = await client.patch(
+        f"/api/v1/dossiers/{world.dossier_id}",
+        json={"version": before.json()["version"], "subject": "Ander onderwerp"},
+        headers=world.token("szw"),
+    )
+    assert stale.status_code == 409
+    events = await audit_events(db, AuditEvent.object_type == "dossier", AuditEvent.action == "update")
+    assert [e.detail for e in events][-1:] == [f"accountmanager OCW → {world.ocw2.name}"]
