@@ -18,29 +18,24 @@ from casemgmt.handoffs.models import Handoff
 
 async def open_promises(session: AsyncSession, dossier_id: int) -> list[str]:
     """What still stands in the way of closing a dossier: open commitments, handoffs and escalations (Dutch)."""
-    blocking: list[str] = []
-    for commitment_id, description in (
-        await session.execute(
+    open_items = (
+        (
             select(Commitment.id, Commitment.description).where(
                 Commitment.dossier_id == dossier_id, Commitment.status == "open"
-            )
-        )
-    ).all():
-        blocking.append(f"Open toezegging #{commitment_id}: {description[:80]}")
-    for handoff_id, code in (
-        await session.execute(
+            ),
+            lambda ident, description: f"Open toezegging #{ident}: {description[:80]}",
+        ),
+        (
             select(Handoff.id, Service.code)
             .join(Service, Service.id == Handoff.to_service_id)
-            .where(Handoff.dossier_id == dossier_id, Handoff.status == "requested")
-        )
-    ).all():
-        blocking.append(f"Openstaande overdracht #{handoff_id} naar {code}")
-    for escalation_id, code in (
-        await session.execute(
+            .where(Handoff.dossier_id == dossier_id, Handoff.status == "requested"),
+            lambda ident, code: f"Openstaande overdracht #{ident} naar {code}",
+        ),
+        (
             select(Escalation.id, Service.code)
             .join(Service, Service.id == Escalation.service_id)
-            .where(Escalation.dossier_id == dossier_id, Escalation.status == "open")
-        )
-    ).all():
-        blocking.append(f"Onbeantwoorde escalatie #{escalation_id} aan {code}")
-    return blocking
+            .where(Escalation.dossier_id == dossier_id, Escalation.status == "open"),
+            lambda ident, code: f"Onbeantwoorde escalatie #{ident} aan {code}",
+        ),
+    )
+    return [describe(*row) for query, describe in open_items for row in (await session.execute(query)).all()]

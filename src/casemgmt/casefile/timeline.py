@@ -119,6 +119,24 @@ def before_clause(
     return at_column < cursor.at
 
 
+async def _newest(
+    session: AsyncSession,
+    kind: str,
+    query: Any,
+    at_column: Any,
+    id_column: InstrumentedAttribute[int],
+    cursor: Cursor | None,
+    limit: int,
+) -> Sequence[Any]:
+    """The rows of a source's ``query`` for entries of type ``kind``: the newest ``limit`` by (``at_column``,
+    ``id_column``) that come after ``cursor``. One query."""
+    query = query.order_by(at_column.desc(), id_column.desc()).limit(limit)
+    condition = before_clause(kind, at_column, id_column, cursor)
+    if condition is not None:
+        query = query.where(condition)
+    return (await session.execute(query)).all()
+
+
 async def contact_entries(
     session: AsyncSession, dossier_id: int, cursor: Cursor | None, limit: int
 ) -> list[TimelineEntry]:
@@ -128,13 +146,8 @@ async def contact_entries(
         .join(Service, Service.id == Contact.service_id)
         .join(User, User.id == Contact.employee_id)
         .where(Contact.dossier_id == dossier_id)
-        .order_by(Contact.occurred_at.desc(), Contact.id.desc())
-        .limit(limit)
     )
-    condition = before_clause("contact", Contact.occurred_at, Contact.id, cursor)
-    if condition is not None:
-        query = query.where(condition)
-    rows = (await session.execute(query)).all()
+    rows = await _newest(session, "contact", query, Contact.occurred_at, Contact.id, cursor, limit)
     return [contact_entry(contact, service_code, employee_name) for contact, service_code, employee_name in rows]
 
 
@@ -167,13 +180,8 @@ async def assignment_entries(
         .outerjoin(Service, Service.id == DossierAssignment.service_id)
         .outerjoin(assigner, assigner.id == DossierAssignment.assigned_by_id)
         .where(DossierAssignment.dossier_id == dossier_id)
-        .order_by(DossierAssignment.since.desc(), DossierAssignment.id.desc())
-        .limit(limit)
     )
-    condition = before_clause("assignment", DossierAssignment.since, DossierAssignment.id, cursor)
-    if condition is not None:
-        query = query.where(condition)
-    rows = (await session.execute(query)).all()
+    rows = await _newest(session, "assignment", query, DossierAssignment.since, DossierAssignment.id, cursor, limit)
     return [
         TimelineEntry(
             "assignment",
@@ -207,12 +215,7 @@ async def commitment_entries(
         .join(owner, owner.id == Commitment.owner_id)
         .join(maker, maker.id == Commitment.made_by_id)
         .where(Commitment.dossier_id == dossier_id)
-        .order_by(Commitment.made_at.desc(), Commitment.id.desc())
-        .limit(limit)
     )
-    condition = before_clause("commitment", Commitment.made_at, Commitment.id, cursor)
-    if condition is not None:
-        query = query.where(condition)
     return [
         TimelineEntry(
             "commitment",
@@ -227,7 +230,9 @@ async def commitment_entries(
                 "status": c.status,
             },
         )
-        for c, owner_name, maker_name in (await session.execute(query)).all()
+        for c, owner_name, maker_name in await _newest(
+            session, "commitment", query, Commitment.made_at, Commitment.id, cursor, limit
+        )
     ]
 
 
@@ -240,12 +245,7 @@ async def commitment_closed_entries(
         select(Commitment, closer.name)
         .outerjoin(closer, closer.id == Commitment.closed_by_id)
         .where(Commitment.dossier_id == dossier_id, Commitment.closed_at.is_not(None))
-        .order_by(Commitment.closed_at.desc(), Commitment.id.desc())
-        .limit(limit)
     )
-    condition = before_clause("commitment_closed", Commitment.closed_at, Commitment.id, cursor)  # type: ignore[arg-type]
-    if condition is not None:
-        query = query.where(condition)
     return [
         TimelineEntry(
             "commitment_closed",
@@ -261,7 +261,9 @@ async def commitment_closed_entries(
                 "closed_by": {"id": c.closed_by_id, "name": closer_name} if c.closed_by_id else None,
             },
         )
-        for c, closer_name in (await session.execute(query)).all()
+        for c, closer_name in await _newest(
+            session, "commitment_closed", query, Commitment.closed_at, Commitment.id, cursor, limit
+        )
         if c.closed_at is not None
     ]
 
@@ -295,32 +297,21 @@ async def handoff_entries(
     session: AsyncSession, dossier_id: int, cursor: Cursor | None, limit: int
 ) -> list[TimelineEntry]:
     """Handoffs at the moment they were requested, with the context the receiver needs."""
-    query = _handoff_query(dossier_id).order_by(Handoff.requested_at.desc(), Handoff.id.desc()).limit(limit)
-    condition = before_clause("handoff", Handoff.requested_at, Handoff.id, cursor)
-    if condition is not None:
-        query = query.where(condition)
-    return [
-        TimelineEntry("handoff", h.requested_at, h.id, _handoff_data(h, *rest))
-        for h, *rest in (await session.execute(query)).all()
-    ]
+    rows = await _newest(
+        session, "handoff", _handoff_query(dossier_id), Handoff.requested_at, Handoff.id, cursor, limit
+    )
+    return [TimelineEntry("handoff", h.requested_at, h.id, _handoff_data(h, *rest)) for h, *rest in rows]
 
 
 async def handoff_decided_entries(
     session: AsyncSession, dossier_id: int, cursor: Cursor | None, limit: int
 ) -> list[TimelineEntry]:
     """Handoffs at the moment they were accepted, declined or cancelled."""
-    query = (
-        _handoff_query(dossier_id)
-        .where(Handoff.decided_at.is_not(None))
-        .order_by(Handoff.decided_at.desc(), Handoff.id.desc())
-        .limit(limit)
-    )
-    condition = before_clause("handoff_decided", Handoff.decided_at, Handoff.id, cursor)  # type: ignore[arg-type]
-    if condition is not None:
-        query = query.where(condition)
+    query = _handoff_query(dossier_id).where(Handoff.decided_at.is_not(None))
+    rows = await _newest(session, "handoff_decided", query, Handoff.decided_at, Handoff.id, cursor, limit)
     return [
         TimelineEntry("handoff_decided", h.decided_at, h.id, _handoff_data(h, *rest))
-        for h, *rest in (await session.execute(query)).all()
+        for h, *rest in rows
         if h.decided_at is not None
     ]
 
@@ -354,32 +345,21 @@ async def escalation_entries(
     session: AsyncSession, dossier_id: int, cursor: Cursor | None, limit: int
 ) -> list[TimelineEntry]:
     """Escalations at the moment the KCC asked them."""
-    query = _escalation_query(dossier_id).order_by(Escalation.asked_at.desc(), Escalation.id.desc()).limit(limit)
-    condition = before_clause("escalation", Escalation.asked_at, Escalation.id, cursor)
-    if condition is not None:
-        query = query.where(condition)
-    return [
-        TimelineEntry("escalation", e.asked_at, e.id, _escalation_data(e, *rest))
-        for e, *rest in (await session.execute(query)).all()
-    ]
+    rows = await _newest(
+        session, "escalation", _escalation_query(dossier_id), Escalation.asked_at, Escalation.id, cursor, limit
+    )
+    return [TimelineEntry("escalation", e.asked_at, e.id, _escalation_data(e, *rest)) for e, *rest in rows]
 
 
 async def escalation_answered_entries(
     session: AsyncSession, dossier_id: int, cursor: Cursor | None, limit: int
 ) -> list[TimelineEntry]:
     """Escalations at the moment they were answered."""
-    query = (
-        _escalation_query(dossier_id)
-        .where(Escalation.answered_at.is_not(None))
-        .order_by(Escalation.answered_at.desc(), Escalation.id.desc())
-        .limit(limit)
-    )
-    condition = before_clause("escalation_answered", Escalation.answered_at, Escalation.id, cursor)  # type: ignore[arg-type]
-    if condition is not None:
-        query = query.where(condition)
+    query = _escalation_query(dossier_id).where(Escalation.answered_at.is_not(None))
+    rows = await _newest(session, "escalation_answered", query, Escalation.answered_at, Escalation.id, cursor, limit)
     return [
         TimelineEntry("escalation_answered", e.answered_at, e.id, _escalation_data(e, *rest))
-        for e, *rest in (await session.execute(query)).all()
+        for e, *rest in rows
         if e.answered_at is not None
     ]
 
