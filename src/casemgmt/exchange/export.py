@@ -22,7 +22,7 @@ one). Fields the contract does not carry are not exported (see the importer for 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -149,6 +149,28 @@ class DossierExport:
                 yield dump_line(line)
             last_id = dossiers[-1].id
 
+    async def _children(
+        self,
+        model: Any,
+        dossier_ids: list[int],
+        order: tuple[Any, ...],
+        fields: dict[str, tuple[Any, Callable[[Any], Any]]],
+        *where: Any,
+    ) -> dict[int, list[dict[str, Any]]]:
+        """Per dossier, its rows of ``model`` in ``order``, each as the line's JSON object: key → (column, how to
+        write its value)."""
+        columns = [column for column, _ in fields.values()]
+        converters = [(key, convert) for key, (_, convert) in fields.items()]
+        query = (
+            select(model.dossier_id, *columns)
+            .where(model.dossier_id.in_(dossier_ids), *where)
+            .order_by(model.dossier_id, *order)
+        )
+        children: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        for dossier_id, *values in await self.session.execute(query):
+            children[dossier_id].append({key: convert(v) for (key, convert), v in zip(converters, values, strict=True)})
+        return children
+
     async def _batch(self, dossiers: Sequence[Any]) -> list[dict[str, Any]]:
         ids = [d.id for d in dossiers]
         client_ids = sorted({d.client_id for d in dossiers})
@@ -197,171 +219,98 @@ class DossierExport:
                 }
             )
 
-        assignments: dict[int, list[dict[str, Any]]] = defaultdict(list)
-        for a in await s.execute(
-            select(
-                DossierAssignment.dossier_id,
-                DossierAssignment.service_id,
-                DossierAssignment.user_id,
-                DossierAssignment.since,
-                DossierAssignment.until,
-                DossierAssignment.reason,
-            )
-            .where(DossierAssignment.dossier_id.in_(ids), DossierAssignment.role == "accountmanager")
-            .order_by(DossierAssignment.dossier_id, DossierAssignment.since, DossierAssignment.id)
-        ):
-            assignments[a.dossier_id].append(
-                {
-                    "service": service(a.service_id),
-                    "accountmanager": email(a.user_id),
-                    "since": moment(a.since),
-                    "until": moment(a.until),
-                    "reason": a.reason,
-                }
-            )
+        def optional(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+            return lambda value: convert(value) if value is not None else None
 
-        contacts: dict[int, list[dict[str, Any]]] = defaultdict(list)
-        for c in await s.execute(
-            select(
-                Contact.dossier_id,
-                Contact.occurred_at,
-                Contact.channel,
-                Contact.direction,
-                Contact.service_id,
-                Contact.employee_id,
-                Contact.outcome,
-                Contact.transfers,
-                Contact.summary,
-            )
-            .where(Contact.dossier_id.in_(ids))
-            .order_by(Contact.dossier_id, Contact.occurred_at, Contact.id)
-        ):
-            contacts[c.dossier_id].append(
-                {
-                    "occurred_at": moment(c.occurred_at),
-                    "channel": c.channel,
-                    "direction": c.direction,
-                    "service": service(c.service_id),
-                    "employee": email(c.employee_id),
-                    "outcome": c.outcome,
-                    "transfers": c.transfers,
-                    "summary": c.summary,
-                }
-            )
-
-        commitments: dict[int, list[dict[str, Any]]] = defaultdict(list)
-        for c in await s.execute(
-            select(
-                Commitment.dossier_id,
-                Commitment.kind,
-                Commitment.description,
-                Commitment.owner_id,
-                Commitment.made_by_id,
-                Commitment.made_at,
-                Commitment.due_at,
-                Commitment.status,
-                Commitment.closed_at,
-                Commitment.kept_on_time,
-                Commitment.note,
-            )
-            .where(Commitment.dossier_id.in_(ids))
-            .order_by(Commitment.dossier_id, Commitment.made_at, Commitment.id)
-        ):
-            commitments[c.dossier_id].append(
-                {
-                    "kind": c.kind,
-                    "description": c.description,
-                    "owner": email(c.owner_id),
-                    "made_by": email(c.made_by_id),
-                    "made_at": moment(c.made_at),
-                    "due_at": moment(c.due_at),
-                    "status": c.status,
-                    "closed_at": moment(c.closed_at),
-                    "kept_on_time": c.kept_on_time,
-                    "note": c.note,
-                }
-            )
-
-        handoffs: dict[int, list[dict[str, Any]]] = defaultdict(list)
-        for h in await s.execute(
-            select(
-                Handoff.dossier_id,
-                Handoff.from_service_id,
-                Handoff.from_employee_id,
-                Handoff.to_service_id,
-                Handoff.to_employee_id,
-                Handoff.reason,
-                Handoff.context,
-                Handoff.requested_at,
-                Handoff.status,
-                Handoff.decided_at,
-                Handoff.decision_reason,
-            )
-            .where(Handoff.dossier_id.in_(ids))
-            .order_by(Handoff.dossier_id, Handoff.requested_at, Handoff.id)
-        ):
-            handoffs[h.dossier_id].append(
-                {
-                    "from_service": service(h.from_service_id),
-                    "from_employee": email(h.from_employee_id),
-                    "to_service": service(h.to_service_id),
-                    "to_employee": email(h.to_employee_id) if h.to_employee_id is not None else None,
-                    "reason": h.reason,
-                    "context": h.context,
-                    "requested_at": moment(h.requested_at),
-                    "status": h.status,
-                    "decided_at": moment(h.decided_at),
-                    "decision_reason": h.decision_reason,
-                }
-            )
-
-        escalations: dict[int, list[dict[str, Any]]] = defaultdict(list)
-        for e in await s.execute(
-            select(
-                Escalation.dossier_id,
-                Escalation.service_id,
-                Escalation.question,
-                Escalation.asked_by_id,
-                Escalation.asked_at,
-                Escalation.due_at,
-                Escalation.answer,
-                Escalation.answered_by_id,
-                Escalation.answered_at,
-                Escalation.reusable,
-            )
-            .where(Escalation.dossier_id.in_(ids))
-            .order_by(Escalation.dossier_id, Escalation.asked_at, Escalation.id)
-        ):
-            escalations[e.dossier_id].append(
-                {
-                    "service": service(e.service_id),
-                    "question": e.question,
-                    "asked_by": email(e.asked_by_id),
-                    "asked_at": moment(e.asked_at),
-                    "due_at": moment(e.due_at),
-                    "answer": e.answer,
-                    "answered_by": email(e.answered_by_id) if e.answered_by_id is not None else None,
-                    "answered_at": moment(e.answered_at),
-                    "reusable": e.reusable,
-                }
-            )
-
-        time_entries: dict[int, list[dict[str, Any]]] = defaultdict(list)
-        for t in await s.execute(
-            select(
-                TimeEntry.dossier_id, TimeEntry.employee_id, TimeEntry.entry_date, TimeEntry.minutes, TimeEntry.activity
-            )
-            .where(TimeEntry.dossier_id.in_(ids))
-            .order_by(TimeEntry.dossier_id, TimeEntry.entry_date, TimeEntry.id)
-        ):
-            time_entries[t.dossier_id].append(
-                {
-                    "employee": email(t.employee_id),
-                    "date": day(t.entry_date),
-                    "minutes": t.minutes,
-                    "activity": t.activity,
-                }
-            )
+        assignments = await self._children(
+            DossierAssignment,
+            ids,
+            (DossierAssignment.since, DossierAssignment.id),
+            {
+                "service": (DossierAssignment.service_id, service),
+                "accountmanager": (DossierAssignment.user_id, email),
+                "since": (DossierAssignment.since, moment),
+                "until": (DossierAssignment.until, moment),
+                "reason": (DossierAssignment.reason, _same),
+            },
+            DossierAssignment.role == "accountmanager",
+        )
+        contacts = await self._children(
+            Contact,
+            ids,
+            (Contact.occurred_at, Contact.id),
+            {
+                "occurred_at": (Contact.occurred_at, moment),
+                "channel": (Contact.channel, _same),
+                "direction": (Contact.direction, _same),
+                "service": (Contact.service_id, service),
+                "employee": (Contact.employee_id, email),
+                "outcome": (Contact.outcome, _same),
+                "transfers": (Contact.transfers, _same),
+                "summary": (Contact.summary, _same),
+            },
+        )
+        commitments = await self._children(
+            Commitment,
+            ids,
+            (Commitment.made_at, Commitment.id),
+            {
+                "kind": (Commitment.kind, _same),
+                "description": (Commitment.description, _same),
+                "owner": (Commitment.owner_id, email),
+                "made_by": (Commitment.made_by_id, email),
+                "made_at": (Commitment.made_at, moment),
+                "due_at": (Commitment.due_at, moment),
+                "status": (Commitment.status, _same),
+                "closed_at": (Commitment.closed_at, moment),
+                "kept_on_time": (Commitment.kept_on_time, _same),
+                "note": (Commitment.note, _same),
+            },
+        )
+        handoffs = await self._children(
+            Handoff,
+            ids,
+            (Handoff.requested_at, Handoff.id),
+            {
+                "from_service": (Handoff.from_service_id, service),
+                "from_employee": (Handoff.from_employee_id, email),
+                "to_service": (Handoff.to_service_id, service),
+                "to_employee": (Handoff.to_employee_id, optional(email)),
+                "reason": (Handoff.reason, _same),
+                "context": (Handoff.context, _same),
+                "requested_at": (Handoff.requested_at, moment),
+                "status": (Handoff.status, _same),
+                "decided_at": (Handoff.decided_at, moment),
+                "decision_reason": (Handoff.decision_reason, _same),
+            },
+        )
+        escalations = await self._children(
+            Escalation,
+            ids,
+            (Escalation.asked_at, Escalation.id),
+            {
+                "service": (Escalation.service_id, service),
+                "question": (Escalation.question, _same),
+                "asked_by": (Escalation.asked_by_id, email),
+                "asked_at": (Escalation.asked_at, moment),
+                "due_at": (Escalation.due_at, moment),
+                "answer": (Escalation.answer, _same),
+                "answered_by": (Escalation.answered_by_id, optional(email)),
+                "answered_at": (Escalation.answered_at, moment),
+                "reusable": (Escalation.reusable, _same),
+            },
+        )
+        time_entries = await self._children(
+            TimeEntry,
+            ids,
+            (TimeEntry.entry_date, TimeEntry.id),
+            {
+                "employee": (TimeEntry.employee_id, email),
+                "date": (TimeEntry.entry_date, day),
+                "minutes": (TimeEntry.minutes, _same),
+                "activity": (TimeEntry.activity, _same),
+            },
+        )
 
         reasons: dict[int, list[str]] = defaultdict(list)
         survey_ids = select(SurveyResponse.id).where(SurveyResponse.dossier_id.in_(ids))
@@ -436,6 +385,10 @@ class DossierExport:
                 }
             )
         return lines
+
+
+def _same(value: Any) -> Any:
+    return value
 
 
 def record_export(audit: AuditLog, filters: ExportFilter, via: str) -> None:
