@@ -325,5 +325,7 @@ async def actor_options(session: AsyncSession) -> list[ActorOption]:
 async def object_type_options(session: AsyncSession) -> list[tuple[str, str]]:
     """(code, Dutch label) of the object types present in the log, plus the known ones."""
     present = set((await session.scalars(select(distinct(AuditEvent.object_type)))).all())
-    codes = sorted(present | set(OBJECT_TYPE_LABELS), key=lambda code: OBJECT_TYPE_LABELS.get(code, code).lower())
+    codes = sorted(
+        present | set(OBJECT_TYPE_LABELS), key=lambda code: (OBJECT_TYPE_LABELS.get(code) or code or "").lower()
+    )
     return [(code, OBJECT_TYPE_LABELS.get(code, code)) for code in codes]

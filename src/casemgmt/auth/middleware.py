@@ -13,7 +13,7 @@ from litestar.exceptions import NotAuthorizedException
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
 from litestar.security.session_auth import SessionAuth
-from litestar.types import Empty, Message, ScopeSession
+from litestar.types import Message, ScopeSession
 from litestar.utils.dataclass import extract_dataclass_items
 
 from casemgmt.auth.identity import CurrentUser
@@ -52,14 +52,14 @@ class RotatingSessionBackend(ServerSideSessionBackend):
             cookie = Cookie(value=self.get_session_id(connection), key=self.config.key, **dict(cookie_params))
             MutableScopeHeaders.from_message(message).add("Set-Cookie", cookie.to_header(header=""))
             return
-        if scope_session is not Empty and scope_session:
+        if isinstance(scope_session, dict) and scope_session:
             scope_session[_RENEWED_AT] = int(time.time())
         await super().store_in_message(scope_session, message, connection)
 
     def _unchanged_and_recently_written(self, scope_session: ScopeSession, connection: ASGIConnection) -> bool:
         state = connection.scope.get("state", {})
         loaded = state.get(_LOADED_SESSION)
-        if scope_session is Empty or not scope_session or loaded is None or _NEW_SESSION_ID in state:
+        if not isinstance(scope_session, dict) or not scope_session or loaded is None or _NEW_SESSION_ID in state:
             return False
         renewed_at = scope_session.get(_RENEWED_AT)
         return (
@@ -114,7 +114,7 @@ def create_session_auth(settings: Settings) -> SessionAuth:
     )
     return SessionAuth[CurrentUser, RotatingSessionBackend](
         retrieve_user_handler=retrieve_user,
-        session_backend_config=config,
+        session_backend_config=config,  # type: ignore[arg-type]  # Litestar types the config by its base backend
         exclude=["^/api/", "^/static/", "^/login", "^/health", "^/schema"],
         exclude_opt_key="public",
         exclude_http_methods=[],

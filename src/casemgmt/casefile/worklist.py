@@ -69,7 +69,9 @@ async def my_dossiers(session: AsyncSession, actor: CurrentUser, now: datetime) 
         )
     ).all()
     figures = await dossier_figures(session, [row.id for row in rows], now)
-    dossiers = [WorklistDossier(*row, figures=figures[row.id]) for row in rows]
+    dossiers = [
+        WorklistDossier(row.id, row.ref, row.subject, row.status, row.name, figures=figures[row.id]) for row in rows
+    ]
     return sorted(dossiers, key=lambda d: (not d.figures.signals, d.ref))
 
 

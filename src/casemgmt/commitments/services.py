@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Select, and_, false, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -244,7 +245,7 @@ class CommitmentService:
             ),
         )
 
-    def _query(self) -> Select[tuple[object, ...]]:
+    def _query(self) -> Select[Any]:
         owner = _OWNER
         return (
             select(Commitment, owner.name, owner.phone, Service.code, Client.name, Client.pseudonym, Dossier.ref)

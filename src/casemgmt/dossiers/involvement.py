@@ -17,9 +17,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, and_, exists, false, insert, or_, select, true
+from sqlalchemy import ColumnElement, Table, and_, exists, false, insert, or_, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
@@ -218,6 +218,6 @@ async def insert_assignments(session: AsyncSession, rows: Sequence[Mapping[str, 
     Loaders bring whole histories that need no version bump or audit event; live changes go through
     ``Assignments``.
     """
-    table = DossierAssignment.__table__
+    table = cast(Table, DossierAssignment.__table__)
     for start in range(0, len(rows), _CHUNK):
         await session.execute(insert(table), [dict(row) for row in rows[start : start + _CHUNK]])

@@ -12,9 +12,9 @@ from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, and_, exists, func, insert, or_, select
+from sqlalchemy import Select, Table, and_, exists, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -603,7 +603,7 @@ class DossierService:
             except ValueError:
                 raise Conflict(f"De dossiernummers voor {year} zijn op") from None
             statement = (
-                insert(Dossier.__table__)
+                insert(cast(Table, Dossier.__table__))
                 .values(ref=ref, version=1, created_at=now, updated_at=now, **values)
                 .returning(Dossier.__table__.c.id)
             )

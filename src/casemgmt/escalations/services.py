@@ -6,9 +6,11 @@ which any accountmanager of the service may answer. The asker and the dossier's 
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Select, false, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -191,7 +193,7 @@ class EscalationService:
             return false()
         return or_(*conditions)
 
-    def _query(self) -> Select[tuple[object, ...]]:
+    def _query(self) -> Select[Any]:
         asker, assignee, answerer = _ASKER, _ASSIGNEE, _ANSWERER
         return (
             select(
@@ -260,7 +262,9 @@ class EscalationService:
         self.audit.record(Action.READ, "escalation", escalation_id, client_pseudonym=view.client_pseudonym)
         return view
 
-    async def reusable_answers(self, *, service: str | None = None, q: str = "", limit: int = 50) -> list[Escalation]:
+    async def reusable_answers(
+        self, *, service: str | None = None, q: str = "", limit: int = 50
+    ) -> builtins.list[Escalation]:
         """Answers marked reusable (the seed's "eenduidige beantwoording"); general knowledge, no personal data."""
         if Role.EVALUATOR in self.actor.roles and len(self.actor.roles) == 1:
             raise Forbidden("Evaluatoren hebben geen toegang tot de antwoorden.")

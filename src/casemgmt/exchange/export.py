@@ -322,12 +322,11 @@ class DossierExport:
             reasons[response_id].append(code)
         refs = {d.id: d.ref for d in dossiers}
         surveys: dict[int, list[dict[str, Any]]] = defaultdict(list)
-        for r in await s.execute(
+        for response in await s.scalars(
             select(SurveyResponse)
             .where(SurveyResponse.dossier_id.in_(ids))
             .order_by(SurveyResponse.dossier_id, SurveyResponse.contact_date, SurveyResponse.respondent_id)
         ):
-            response = r[0]
             assert response.dossier_id is not None
             surveys[response.dossier_id].append(
                 {

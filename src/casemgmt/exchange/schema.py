@@ -25,7 +25,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
@@ -54,11 +54,18 @@ DossierOutcome = Literal[OUTCOMES]  # type: ignore[valid-type]
 Channel = Literal[CHANNELS]  # type: ignore[valid-type]
 Direction = Literal[DIRECTIONS]  # type: ignore[valid-type]
 ContactOutcome = Literal[CONTACT_OUTCOMES]  # type: ignore[valid-type]
-CommitmentKindName = Literal[tuple(kind.value for kind in CommitmentKind)]  # type: ignore[valid-type]
-CommitmentStatusName = Literal[tuple(status.value for status in CommitmentStatus)]  # type: ignore[valid-type]
-HandoffStatusName = Literal[tuple(status.value for status in HandoffStatus)]  # type: ignore[valid-type]
-CohortName = Literal[tuple(COHORTS)]  # type: ignore[valid-type]
-Activity = Literal[tuple(ACTIVITIES)]  # type: ignore[valid-type]
+if TYPE_CHECKING:  # the values come from the rules at run time; to the type checker they are strings
+    CommitmentKindName: TypeAlias = str
+    CommitmentStatusName: TypeAlias = str
+    HandoffStatusName: TypeAlias = str
+    CohortName: TypeAlias = str
+    Activity: TypeAlias = str
+else:
+    CommitmentKindName = Literal[tuple(kind.value for kind in CommitmentKind)]
+    CommitmentStatusName = Literal[tuple(status.value for status in CommitmentStatus)]
+    HandoffStatusName = Literal[tuple(status.value for status in HandoffStatus)]
+    CohortName = Literal[tuple(COHORTS)]
+    Activity = Literal[tuple(ACTIVITIES)]
 
 
 class _Part(BaseModel):
@@ -371,8 +378,8 @@ def line_rule_errors(data: DossierLine, line: int, now: datetime) -> tuple[list[
         if c.outcome == "transferred" and c.transfers == 0:
             p.add(f"contacts[{i}].transfers", "Een doorverbonden contact is minstens één keer doorverbonden.")
     # commitments
-    for i, c in enumerate(data.commitments):
-        _commitment_rules(p, f"commitments[{i}]", c, now)
+    for i, commitment in enumerate(data.commitments):
+        _commitment_rules(p, f"commitments[{i}]", commitment, now)
     # handoffs
     for i, h in enumerate(data.handoffs):
         _handoff_rules(p, f"handoffs[{i}]", h, now)

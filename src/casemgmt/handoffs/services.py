@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -204,7 +205,7 @@ class HandoffService:
 
     # -- reading -----------------------------------------------------------------------------------------------
 
-    def query(self) -> Select[tuple[object, ...]]:
+    def query(self) -> Select[Any]:
         from_service, to_service, sender, receiver = _FROM_SERVICE, _TO_SERVICE, _SENDER, _RECEIVER
         return (
             select(Handoff, Dossier.ref, Client.name, from_service.code, to_service.code, sender.name, receiver.name)

@@ -83,7 +83,7 @@ async def set_max_caseload(
     old = user.max_caseload
     user.max_caseload = new
     await session.flush()
-    shown = {None: "geen maximum"}
+    shown: dict[int | None, object] = {None: "geen maximum"}
     audit.record(
         Action.UPDATE,
         "user",

@@ -71,7 +71,10 @@ def labour_cost(entries: Iterable[tuple[str, int]], rates: Mapping[str, float]) 
 
 def fixed_cost_total(fixed_costs: Iterable[Mapping[str, object]]) -> float:
     """The sum of a pilot's ``[[fixed_costs]]`` amounts."""
-    return sum(float(item["amount"]) for item in fixed_costs)  # type: ignore[arg-type]
+    total = 0.0
+    for item in fixed_costs:
+        total += float(item["amount"])  # type: ignore[arg-type]  # validated by the pilot definition
+    return total
 
 
 def fixed_cost_per_dossier(fixed_costs: Iterable[Mapping[str, object]], pilot_cohort_dossiers: int) -> float:

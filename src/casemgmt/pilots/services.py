@@ -186,7 +186,7 @@ class PilotService:
         if pilot.assignment == RANDOM:
             assert pilot.random_seed is not None and pilot.pilot_share is not None
             draw = rules.draw_value(pilot.random_seed, dossier.id)
-            chosen = rules.draw_cohort(pilot.random_seed, pilot.pilot_share, dossier.id)
+            chosen: str = rules.draw_cohort(pilot.random_seed, pilot.pilot_share, dossier.id)
             method, text = RANDOM, (reason or "").strip()
             how = f"loting: seed {pilot.random_seed}, trekking {draw:.6f}, aandeel pilot {pilot.pilot_share}"
         else:

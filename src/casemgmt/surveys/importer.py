@@ -25,9 +25,9 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -113,9 +113,8 @@ class DossierRefs:
     async def resolve(self, refs: Iterable[str]) -> dict[str, int | None]:
         wanted = {ref for ref in refs if ref not in self.known}
         if wanted:
-            found = dict(
-                (await self.session.execute(select(Dossier.ref, Dossier.id).where(Dossier.ref.in_(wanted)))).all()
-            )
+            rows = await self.session.execute(select(Dossier.ref, Dossier.id).where(Dossier.ref.in_(wanted)))
+            found: dict[str, int] = {ref: dossier_id for ref, dossier_id in rows.all()}
             for ref in wanted:
                 self.known[ref] = found.get(ref)
         return self.known
@@ -226,7 +225,7 @@ class _ChunkWriter:
             }
             for row in valid
         ]
-        table = SurveyResponse.__table__
+        table = cast(Table, SurveyResponse.__table__)
         try:
             result = await self.session.execute(insert(table).returning(table.c.id, table.c.respondent_id), values)
         except IntegrityError as exc:  # another import wrote the same respondent ids at the same moment
