@@ -7,7 +7,7 @@ from sqlalchemy import event, update
 
 from casemgmt.directory.controllers import reachability
 from casemgmt.directory.models import Service
-from tests.conftest import login
+from tests.worlds.personas import login
 
 pytestmark = pytest.mark.anyio
 

@@ -11,8 +11,8 @@ from sqlalchemy import event
 
 from casemgmt.clients.models import Client
 from casemgmt.dossiers.timeline import TIMELINE_SOURCES, Cursor, TimelineEntry, merge_newest_first
-from tests.dossiers.casework import Casework, login_as
 from tests.factories import create_client, create_contact
+from tests.worlds.casework import Casework, login_as
 
 pytestmark = pytest.mark.anyio
 

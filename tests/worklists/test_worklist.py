@@ -17,7 +17,7 @@ from casemgmt.directory.calendar import AMSTERDAM, end_of_business_day, is_busin
 from casemgmt.escalations.models import Escalation
 from casemgmt.handoffs.models import Handoff
 from tests.factories import create_client, create_dossier, service_id
-from tests.worklists.promises import CONTEXT, audit_events, in_days, login_as, make_commitment, make_overdue
+from tests.worlds.promises import CONTEXT, audit_events, in_days, login_as, make_commitment, make_overdue
 
 pytestmark = pytest.mark.anyio
 
