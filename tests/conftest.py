@@ -35,8 +35,30 @@ def anyio_backend() -> str:
 def test_database_url(tmp_dir: Path) -> str:
     url = os.environ.get("CASEMGMT_TEST_DATABASE_URL")
     if url:
-        return url
+        return worker_database(url)
     return f"sqlite+aiosqlite:///{tmp_dir / 'casemgmt-test.sqlite3'}"
+
+
+def worker_database(url: str) -> str:
+    """Under pytest-xdist every worker has a PostgreSQL database of its own (``cm_tests`` → ``cm_tests_gw0``, …),
+    created here on first use. (SQLite needs nothing: each worker has its own temporary directory.)"""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    import anyio
+
+    base, _, name = url.rpartition("/")
+    own = f"{name}_{worker}"
+
+    async def create() -> None:
+        engine = create_engine(Settings(database_url=url, mode=Mode.TEST, secret_key="x"), isolation_level="AUTOCOMMIT")
+        async with engine.connect() as conn:
+            if not await conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": own}):
+                await conn.execute(text(f'CREATE DATABASE "{own}"'))
+        await engine.dispose()
+
+    anyio.run(create)
+    return f"{base}/{own}"
 
 
 @pytest.fixture(scope="session")
@@ -170,4 +192,4 @@ def make_token(db: Callable[[], AsyncSession]) -> Callable[..., Awaitable[dict[s
 
 
 # Browser fixtures (a live uvicorn server and a Playwright page) for every test folder.
-from tests.browser.conftest import live_server, page  # noqa: E402, F401
+from tests.browser.conftest import live_server, page, session_live_server  # noqa: E402, F401
