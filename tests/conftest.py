@@ -1,17 +1,15 @@
 """Test fixtures: one suite, two databases.
 
-SQLite by default; PostgreSQL when ``CASEMGMT_TEST_DATABASE_URL`` is set. The real migrations run once per session;
-every test starts from empty tables with the reference services loaded.
+SQLite by default; PostgreSQL when ``CASEMGMT_TEST_DATABASE_URL`` is set. The real migrations run once per session,
+and one app serves the whole session; every test that asks for ``app`` starts from empty tables with the reference
+services loaded (``tests/isolation.py`` empties only what the previous test wrote).
 """
 
 from __future__ import annotations
 
 import os
-import re
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from litestar import Litestar
@@ -24,11 +22,9 @@ from casemgmt.app import create_app
 from casemgmt.auth.passwords import Passwords
 from casemgmt.auth.services import Accounts
 from casemgmt.db import create_engine, metadata, upgrade
-from casemgmt.directory.reference import load_reference_services
 from casemgmt.settings import Mode, Settings
-
-PASSWORD = "correct-horse-battery"
-_CSRF_INPUT = re.compile(r'name="_csrf_token" value="([^"]+)"')
+from tests.isolation import Isolation
+from tests.worlds.personas import PASSWORD, Person, csrf_from, csrf_token, login  # noqa: F401 (used by tests)
 
 
 @pytest.fixture(scope="session")
@@ -39,8 +35,30 @@ def anyio_backend() -> str:
 def test_database_url(tmp_dir: Path) -> str:
     url = os.environ.get("CASEMGMT_TEST_DATABASE_URL")
     if url:
-        return url
+        return worker_database(url)
     return f"sqlite+aiosqlite:///{tmp_dir / 'casemgmt-test.sqlite3'}"
+
+
+def worker_database(url: str) -> str:
+    """Under pytest-xdist every worker has a PostgreSQL database of its own (``cm_tests`` → ``cm_tests_gw0``, …),
+    created here on first use. (SQLite needs nothing: each worker has its own temporary directory.)"""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    import anyio
+
+    base, _, name = url.rpartition("/")
+    own = f"{name}_{worker}"
+
+    async def create() -> None:
+        engine = create_engine(Settings(database_url=url, mode=Mode.TEST, secret_key="x"), isolation_level="AUTOCOMMIT")
+        async with engine.connect() as conn:
+            if not await conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": own}):
+                await conn.execute(text(f'CREATE DATABASE "{own}"'))
+        await engine.dispose()
+
+    anyio.run(create)
+    return f"{base}/{own}"
 
 
 @pytest.fixture(scope="session")
@@ -80,17 +98,21 @@ async def empty_tables(session: AsyncSession) -> None:
             await session.execute(text(f"DELETE FROM {table}"))  # noqa: S608 (names from our own metadata)
 
 
-@pytest.fixture
-async def app(migrated: Settings) -> AsyncIterator[Litestar]:
-    # NullPool: the test client may run the app on another event loop than the fixtures, and asyncpg
-    # connections belong to the loop that opened them.
+@pytest.fixture(scope="session")
+def session_app(migrated: Settings) -> Iterator[Litestar]:
+    """The one app of the test session (tests that need other settings build their own)."""
+    # NullPool: the test client runs the app on its own event loop (a blocking portal thread), uvicorn on another,
+    # and asyncpg connections belong to the loop that opened them.
     application = create_app(migrated, engine=create_engine(migrated, poolclass=NullPool))
-    maker = async_sessionmaker(application.state.engine, expire_on_commit=False)
-    async with maker() as session, session.begin():
-        await empty_tables(session)
-        await load_reference_services(session)
+    application.state.isolation = Isolation()
     yield application
-    await application.state.engine.dispose()
+
+
+@pytest.fixture
+async def app(session_app: Litestar) -> Litestar:
+    """The session's app, on a database reset to empty tables with the reference services loaded."""
+    await session_app.state.isolation.reset(session_app.state.engine)
+    return session_app
 
 
 @pytest.fixture
@@ -105,22 +127,34 @@ async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
         yield test_client
 
 
-@dataclass
-class Person:
-    id: int
-    email: str
-    name: str
-    roles: list[str]
-    services: list[str]
-    password: str = PASSWORD
-
-
 UserFactory = Callable[..., Awaitable[Person]]
 
 
 @pytest.fixture
 def make_user(db: Callable[[], AsyncSession]) -> UserFactory:
+    """``await make_user("casemanager", …)`` in a transaction of its own, or in the caller's ``session=`` (a world
+    that makes many people at once saves a connection and a commit per person)."""
     counter = {"n": 0}
+
+    async def create(
+        session: AsyncSession,
+        roles: tuple[str, ...],
+        services: list[str] | None,
+        email: str,
+        name: str,
+        active: bool,
+        phone: str,
+    ) -> Person:
+        user = await Accounts(session, Passwords(cheap=True)).create_user(
+            email=email,
+            name=name,
+            roles=list(roles),
+            service_codes=services or [],
+            phone=phone,
+            password=PASSWORD,
+            is_active=active,
+        )
+        return Person(user.id, user.email, user.name, list(roles), list(services or []))
 
     async def factory(
         *roles: str,
@@ -129,55 +163,33 @@ def make_user(db: Callable[[], AsyncSession]) -> UserFactory:
         name: str | None = None,
         active: bool = True,
         phone: str = "070 123 4567",
+        session: AsyncSession | None = None,
     ) -> Person:
         counter["n"] += 1
         email = email or f"{roles[0]}{counter['n']}@test.casemgmt.nl"
         name = name or f"Test {roles[0]} {counter['n']}"
-        async with db() as session, session.begin():
-            user = await Accounts(session, Passwords(cheap=True)).create_user(
-                email=email,
-                name=name,
-                roles=list(roles),
-                service_codes=services or [],
-                phone=phone,
-                password=PASSWORD,
-                is_active=active,
-            )
-            return Person(user.id, user.email, user.name, list(roles), list(services or []))
+        if session is not None:
+            return await create(session, roles, services, email, name, active, phone)
+        async with db() as own, own.begin():
+            return await create(own, roles, services, email, name, active, phone)
 
     return factory
 
 
 @pytest.fixture
-def make_token(db: Callable[[], AsyncSession]) -> Callable[[Person], Awaitable[dict[str, str]]]:
-    async def factory(person: Person) -> dict[str, str]:
-        async with db() as session, session.begin():
+def make_token(db: Callable[[], AsyncSession]) -> Callable[..., Awaitable[dict[str, str]]]:
+    """``await make_token(person)`` → bearer headers; in its own transaction or the caller's ``session=``."""
+
+    async def factory(person: Person, session: AsyncSession | None = None) -> dict[str, str]:
+        if session is not None:
             token = await Accounts(session, Passwords(cheap=True)).create_token(person.email, "test")
+        else:
+            async with db() as own, own.begin():
+                token = await Accounts(own, Passwords(cheap=True)).create_token(person.email, "test")
         return {"Authorization": f"Bearer {token}"}
 
     return factory
 
 
-def csrf_from(html: str) -> str:
-    match = _CSRF_INPUT.search(html)
-    assert match, "page has no CSRF input"
-    return match.group(1)
-
-
-async def login(client: AsyncTestClient[Any], email: str, password: str = PASSWORD) -> Any:
-    form = await client.get("/login")
-    token = csrf_from(form.text)
-    return await client.post(
-        "/login",
-        data={"email": email, "password": password, "_csrf_token": token},
-        follow_redirects=False,
-    )
-
-
-async def csrf_token(client: AsyncTestClient[Any], path: str = "/start") -> str:
-    response = await client.get(path)
-    return csrf_from(response.text)
-
-
 # Browser fixtures (a live uvicorn server and a Playwright page) for every test folder.
-from tests.browser.conftest import live_server, page  # noqa: E402, F401
+from tests.browser.conftest import live_server, page, session_live_server  # noqa: E402, F401

@@ -5,13 +5,12 @@ from __future__ import annotations
 import pytest
 
 from tests.audit.test_logboek_page import record
-from tests.browser.conftest import live_server, page  # noqa: F401 (fixtures used by this module)
-from tests.conftest import PASSWORD
+from tests.worlds.personas import PASSWORD
 
 pytestmark = [pytest.mark.anyio, pytest.mark.browser]
 
 
-async def test_filtering_and_paging_without_a_full_page_load(page, make_user, db) -> None:  # noqa: F811
+async def test_filtering_and_paging_without_a_full_page_load(page, make_user, db) -> None:
     admin = await make_user("admin", name="Ad Beheer")
     kim = await make_user("kcc_agent", services=["KCC"], name="Kim Klant")
     cas = await make_user("casemanager", name="Cas Manager")

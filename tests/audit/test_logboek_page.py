@@ -13,7 +13,7 @@ from casemgmt.audit.queries import MESSAGE_PERIOD_REVERSED, PAGE_SIZE
 from casemgmt.audit.services import AuditLog
 from casemgmt.auth.identity import CurrentUser
 from casemgmt.auth.models import User
-from tests.conftest import login
+from tests.worlds.personas import login
 
 pytestmark = pytest.mark.anyio
 

@@ -52,7 +52,7 @@ async def test_token_of_deactivated_user_is_refused(client, make_user, make_toke
 
 
 async def test_session_cookie_is_not_accepted_on_the_api(client, make_user) -> None:
-    from tests.conftest import login
+    from tests.worlds.personas import login
 
     person = await make_user("casemanager")
     await login(client, person.email)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from casemgmt.auth.models import LoginFailure, SessionStoreEntry
 from casemgmt.auth.throttle import locked_until
-from tests.conftest import csrf_from, csrf_token, login
+from tests.worlds.personas import csrf_from, csrf_token, login
 
 pytestmark = pytest.mark.anyio
 

@@ -9,7 +9,7 @@ from casemgmt.audit.models import AuditEvent
 from casemgmt.auth.models import User
 from casemgmt.errors import InvalidInput
 from casemgmt.organisation.users import MESSAGE_CASELOAD, MESSAGE_NOT_CASEMANAGER, parse_max_caseload
-from tests.cli.test_commands import run
+from tests.worlds.commands import run
 
 pytestmark = pytest.mark.anyio
 

@@ -31,10 +31,12 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture
-def live_server(app: Litestar) -> Iterator[str]:
+@pytest.fixture(scope="session")
+def session_live_server(session_app: Litestar) -> Iterator[str]:
+    """The session's app served by uvicorn in a thread, started once (its engine has no pool, so uvicorn's event loop
+    shares no connection with the tests')."""
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(session_app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -45,6 +47,12 @@ def live_server(app: Litestar) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture
+def live_server(app: Litestar, session_live_server: str) -> str:
+    """The live server's address, on a database reset for this test (``app``)."""
+    return session_live_server
 
 
 @pytest.fixture

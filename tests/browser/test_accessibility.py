@@ -13,8 +13,8 @@ import pytest
 
 from casemgmt.settings import PROJECT_ROOT
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.conftest import PASSWORD
 from tests.factories import create_client, create_contact, create_dossier
+from tests.worlds.personas import PASSWORD
 
 pytestmark = [pytest.mark.anyio, pytest.mark.browser]
 
@@ -69,7 +69,7 @@ async def test_casework_pages_have_no_serious_accessibility_violations(live_serv
 
 
 async def test_evaluation_pages_have_no_serious_accessibility_violations(live_server, make_user, db) -> None:
-    from tests.metrics.dataset import make_pilot
+    from tests.worlds.metrics import make_pilot
 
     person = await make_user("evaluator", name="Eva Luator")
     async with db() as session, session.begin():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.worlds.personas import PASSWORD
 
 pytestmark = [pytest.mark.anyio, pytest.mark.browser]
 

@@ -5,31 +5,15 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from casemgmt.auth.models import ApiToken, User
 from casemgmt.directory.models import Service
+from tests.worlds.commands import CASEMGMT, run
 
 pytestmark = pytest.mark.anyio
-
-CASEMGMT = str(Path(sys.executable).with_name("casemgmt"))
-
-
-def run(settings, *args: str, stdin: str = "", extra_env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
-    env = {
-        **os.environ,
-        "CASEMGMT_DATABASE_URL": settings.database_url,
-        "CASEMGMT_MODE": "test",
-        **(extra_env or {}),
-    }
-    env.pop("CASEMGMT_SECRET_KEY", None)
-    return subprocess.run(
-        [CASEMGMT, *args], input=stdin, capture_output=True, text=True, env=env, timeout=120, check=False
-    )
 
 
 async def test_help_lists_the_commands(migrated) -> None:
@@ -161,7 +145,7 @@ def test_run_serves_with_several_workers(migrated) -> None:
 
 async def test_users_set_password_activates_an_imported_account(app, migrated, make_user, db, client) -> None:
     from casemgmt.audit.models import AuditEvent
-    from tests.conftest import login
+    from tests.worlds.personas import login
 
     person = await make_user("casemanager", active=False)
     short = run(migrated, "users", "set-password", "--email", person.email, "--password-stdin", stdin="kort\n")

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from casemgmt.audit.models import AuditEvent
-from tests.conftest import Person
+from tests.worlds.personas import Person
 
 ROLES = ["kcc_agent", "casemanager", "accountmanager", "evaluator", "admin"]
 EMPLOYEES = ["kcc_agent", "casemanager", "accountmanager", "admin"]

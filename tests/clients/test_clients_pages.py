@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from casemgmt.audit.models import AuditEvent
 from casemgmt.clients.models import Client, Representative
-from tests.conftest import csrf_token, login
 from tests.factories import create_client, create_dossier
+from tests.worlds.personas import csrf_token, login
 
 pytestmark = pytest.mark.anyio
 

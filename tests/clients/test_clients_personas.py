@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from casemgmt.audit.models import AuditEvent
 from casemgmt.clients.models import Client, Representative
 from tests.clients.conftest import CREATORS, EMPLOYEES, ROLES, SERVICES
-from tests.conftest import csrf_from, csrf_token, login
 from tests.factories import create_client, valid_bsn
+from tests.worlds.personas import csrf_from, csrf_token, login
 
 pytestmark = pytest.mark.anyio
 

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.conftest import login
 from tests.factories import create_client, create_dossier
+from tests.worlds.personas import login
 
 pytestmark = pytest.mark.anyio
 

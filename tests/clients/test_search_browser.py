@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import PASSWORD
 from tests.factories import create_client, create_dossier
+from tests.worlds.personas import PASSWORD
 
 pytestmark = [pytest.mark.anyio, pytest.mark.browser]
 

@@ -1,3 +1,3 @@
-"""Fixtures for the promise tests: the small municipality of ``tests/worklists/promises.py``."""
+"""Fixtures for the promise tests: the small municipality of ``tests/worlds/promises.py``."""
 
-from tests.worklists.promises import world  # noqa: F401
+from tests.worlds.promises import world  # noqa: F401

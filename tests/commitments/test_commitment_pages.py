@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from casemgmt.commitments.models import Commitment, CommitmentOwnerChange
-from tests.conftest import csrf_from
-from tests.worklists.promises import counts, login_as, make_commitment, make_overdue, snapshot
+from tests.worlds.personas import csrf_from
+from tests.worlds.promises import counts, login_as, make_commitment, make_overdue, snapshot
 
 pytestmark = pytest.mark.anyio
 HTMX = {"hx-request": "true"}

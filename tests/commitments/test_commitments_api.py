@@ -13,7 +13,7 @@ from casemgmt.clients.models import Client
 from casemgmt.commitments.models import Commitment, CommitmentOwnerChange
 from casemgmt.directory.calendar import add_business_days
 from tests.factories import create_client, create_contact
-from tests.worklists.promises import (
+from tests.worlds.promises import (
     audit_events,
     counts,
     in_days,

@@ -1,10 +1,10 @@
-"""Fixtures for the contact tests: the small municipality of ``casework.py``."""
+"""Fixtures for the contact tests: the small municipality of ``tests/worlds/casework.py``."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.dossiers.casework import Casework, arrange
+from tests.worlds.casework import Casework, arrange
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from casemgmt.audit.models import AuditEvent
 from casemgmt.clients.models import Client
 from casemgmt.contacts.models import Contact
-from tests.dossiers.casework import Casework, counts
 from tests.factories import create_contact, create_dossier
+from tests.worlds.casework import Casework, counts
 
 pytestmark = pytest.mark.anyio
 

@@ -8,9 +8,9 @@ from sqlalchemy import select
 from casemgmt.clients.models import Client
 from casemgmt.contacts.models import Contact
 from casemgmt.contacts.rules import WHY_WE_ASK
-from tests.conftest import csrf_token
-from tests.dossiers.casework import Casework, counts, login_as
 from tests.factories import create_dossier
+from tests.worlds.casework import Casework, counts, login_as
+from tests.worlds.personas import csrf_token
 
 pytestmark = pytest.mark.anyio
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig
 
-from tests.dashboard.world import PilotWorld, arrange_pilot
+from tests.worlds.pilot import PilotWorld, arrange_pilot
 
 
 @pytest.fixture(autouse=True)

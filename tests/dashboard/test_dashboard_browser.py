@@ -7,8 +7,8 @@ import math
 
 import pytest
 
-from tests.conftest import PASSWORD
-from tests.dashboard.world import SLUG
+from tests.worlds.personas import PASSWORD
+from tests.worlds.pilot import SLUG
 
 pytestmark = [pytest.mark.anyio, pytest.mark.browser]
 

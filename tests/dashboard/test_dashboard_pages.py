@@ -9,9 +9,9 @@ from datetime import date
 
 import pytest
 
-from tests.conftest import login
 from tests.dashboard.conftest import at_path, read_figures
-from tests.dashboard.world import SLUG
+from tests.worlds.personas import login
+from tests.worlds.pilot import SLUG
 
 pytestmark = pytest.mark.anyio
 

@@ -10,9 +10,9 @@ import pytest
 
 from casemgmt.dashboard.periods import Period, month_key
 from casemgmt.dashboard.trends import management_trends
-from tests.conftest import login
 from tests.dashboard.conftest import read_figures
-from tests.dashboard.world import (
+from tests.worlds.personas import login
+from tests.worlds.pilot import (
     EXPECTED_TRENDS,
     JUDGED_LATER,
     TRENDS_FROM,

@@ -29,7 +29,7 @@ from casemgmt.demo import (
 )
 from casemgmt.directory.models import Service
 from casemgmt.dossiers.models import Dossier, DossierAssignment
-from tests.conftest import login
+from tests.worlds.personas import login
 
 pytestmark = pytest.mark.anyio
 

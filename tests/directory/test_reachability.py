@@ -7,7 +7,7 @@ from sqlalchemy import event, update
 
 from casemgmt.directory.models import Service
 from casemgmt.organisation.reachability import reachability
-from tests.conftest import login
+from tests.worlds.personas import login
 
 pytestmark = pytest.mark.anyio
 

@@ -16,7 +16,7 @@ from casemgmt.auth.roles import Role
 from casemgmt.dossiers.models import Dossier, DossierAssignment
 from casemgmt.dossiers.services import DossierService
 from casemgmt.errors import Conflict
-from tests.dossiers.casework import Casework, counts
+from tests.worlds.casework import Casework, counts
 
 pytestmark = pytest.mark.anyio
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import live_server, page  # noqa: F401 (fixtures)
-from tests.conftest import PASSWORD
-from tests.dossiers.casework import Casework
+from tests.worlds.casework import Casework
+from tests.worlds.personas import PASSWORD
 
 pytestmark = [pytest.mark.anyio, pytest.mark.browser]
 
 
-async def log_in(page, email: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+async def log_in(page, email: str) -> None:  # type: ignore[no-untyped-def]
     await page.goto("/login")
     await page.get_by_label("E-mailadres").fill(email)
     await page.get_by_label("Wachtwoord").fill(PASSWORD)
@@ -19,7 +18,7 @@ async def log_in(page, email: str) -> None:  # type: ignore[no-untyped-def]  # n
     await page.wait_for_url(lambda url: "/login" not in url)
 
 
-async def test_inline_contact_appears_on_top_without_page_load(page, world: Casework) -> None:  # noqa: F811
+async def test_inline_contact_appears_on_top_without_page_load(page, world: Casework) -> None:
     w = world
     await log_in(page, w.cm.email)
     await page.goto(f"/dossiers/{w.dossier_id}")

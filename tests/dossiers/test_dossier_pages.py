@@ -13,9 +13,9 @@ from casemgmt.auth.models import User
 from casemgmt.clients.models import Client, Representative
 from casemgmt.contacts.models import Contact
 from casemgmt.dossiers.models import Dossier, DossierAssignment
-from tests.conftest import csrf_token
-from tests.dossiers.casework import Casework, count, counts, login_as
 from tests.factories import create_contact, create_dossier
+from tests.worlds.casework import Casework, count, counts, login_as
+from tests.worlds.personas import csrf_token
 
 pytestmark = pytest.mark.anyio
 

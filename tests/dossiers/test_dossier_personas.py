@@ -1,8 +1,8 @@
 """The persona matrix: every dossier and contact route, for every persona the access rules distinguish.
 
-Personas (see ``casework.py``): the current casemanager and accountmanager, an earlier assignee (read only), an
-uninvolved casemanager and accountmanager, a KCC agent (reads, logs contacts), an admin, the evaluator (no personal
-data at all) and an anonymous visitor (pages → login, API → 401).
+Personas (see ``tests/worlds/casework.py``): the current casemanager and accountmanager, an earlier assignee (read
+only), an uninvolved casemanager and accountmanager, a KCC agent (reads, logs contacts), an admin, the evaluator (no
+personal data at all) and an anonymous visitor (pages → login, API → 401).
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from sqlalchemy import select
 
 from casemgmt.clients.models import Client
 from casemgmt.dossiers.models import Dossier
-from tests.conftest import csrf_token
-from tests.dossiers.casework import PERSONAS, Casework, login_as
 from tests.factories import create_contact
+from tests.worlds.casework import PERSONAS, Casework, login_as
+from tests.worlds.personas import csrf_token
 
 pytestmark = pytest.mark.anyio
 

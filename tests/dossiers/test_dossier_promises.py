@@ -14,8 +14,8 @@ from sqlalchemy import select, update
 from casemgmt.commitments.models import Commitment
 from casemgmt.dossiers.models import Dossier
 from casemgmt.handoffs.models import Handoff
-from tests.conftest import csrf_token
-from tests.dossiers.casework import login_as
+from tests.worlds.casework import login_as
+from tests.worlds.personas import csrf_token
 
 pytestmark = pytest.mark.anyio
 

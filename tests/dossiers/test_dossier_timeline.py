@@ -9,10 +9,10 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import event
 
-from casemgmt.clients.models import Client
 from casemgmt.casefile.timeline import TIMELINE_SOURCES, Cursor, TimelineEntry, merge_newest_first
-from tests.dossiers.casework import Casework, login_as
+from casemgmt.clients.models import Client
 from tests.factories import create_client, create_contact
+from tests.worlds.casework import Casework, login_as
 
 pytestmark = pytest.mark.anyio
 

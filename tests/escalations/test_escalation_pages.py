@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from casemgmt.escalations.models import Escalation
-from tests.conftest import csrf_from
-from tests.worklists.promises import counts, login_as, snapshot
+from tests.worlds.personas import csrf_from
+from tests.worlds.promises import counts, login_as, snapshot
 
 pytestmark = pytest.mark.anyio
 HTMX = {"hx-request": "true"}

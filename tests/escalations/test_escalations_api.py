@@ -12,7 +12,7 @@ from casemgmt.audit.models import AuditEvent
 from casemgmt.directory.calendar import add_business_days
 from casemgmt.directory.reference import REFERENCE_SERVICES
 from casemgmt.escalations.models import Escalation
-from tests.worklists.promises import audit_events, counts, make_commitment, snapshot
+from tests.worlds.promises import audit_events, counts, make_commitment, snapshot
 
 pytestmark = pytest.mark.anyio
 

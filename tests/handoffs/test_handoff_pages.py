@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from casemgmt.handoffs.models import Handoff
-from tests.conftest import csrf_from
-from tests.worklists.promises import CONTEXT, counts, login_as, snapshot
+from tests.worlds.personas import csrf_from
+from tests.worlds.promises import CONTEXT, counts, login_as, snapshot
 
 pytestmark = pytest.mark.anyio
 HTMX = {"hx-request": "true"}

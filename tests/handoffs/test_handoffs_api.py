@@ -10,7 +10,7 @@ from casemgmt.audit.models import AuditEvent
 from casemgmt.directory.models import Service
 from casemgmt.dossiers.models import DossierAssignment
 from casemgmt.handoffs.models import Handoff
-from tests.worklists.promises import CONTEXT, audit_events, counts, login_as, move_handoff, snapshot
+from tests.worlds.promises import CONTEXT, audit_events, counts, login_as, move_handoff, snapshot
 
 pytestmark = pytest.mark.anyio
 

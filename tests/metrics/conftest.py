@@ -1,4 +1,4 @@
-"""Fixtures for the metrics tests: the hand-computed pilot of ``dataset.py`` and API personas."""
+"""Fixtures for the metrics tests: the hand-computed pilot of ``tests/worlds/metrics.py`` and API personas."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tests.conftest import Person
-from tests.metrics.dataset import Built, build
+from tests.worlds.metrics import Built, build
+from tests.worlds.personas import Person
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,5 @@
-"""The measures engine on the hand-built pilot of ``dataset.py``: every share per cohort, dossier-level figures,
-cost, comparison, ICER, MDE, periods and empty cohorts (expected values are worked out in ``dataset.py``)."""
+"""The measures engine on the hand-built pilot of ``tests/worlds/metrics.py``: every share per cohort, dossier-level
+figures, cost, comparison, ICER, MDE, periods and empty cohorts (expected values are worked out in that file)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from casemgmt.metrics.engine import (
 )
 from casemgmt.metrics.periods import Period
 from tests.factories import create_client
-from tests.metrics.dataset import FROM, NOW, TARGETS, TO, dossier_at, enrol, make_pilot, mar
+from tests.worlds.metrics import FROM, NOW, TARGETS, TO, dossier_at, enrol, make_pilot, mar
 
 pytestmark = pytest.mark.anyio
 
@@ -242,7 +242,7 @@ async def test_cost_effectiveness_and_mde_on_the_primary_outcome(db, built):
 
 
 async def test_a_clear_effect_gives_a_defined_icer_from_the_dossiers_in_id_order(db, casemanager):
-    from tests.metrics.dataset import Arrange
+    from tests.worlds.metrics import Arrange
 
     async with db() as session, session.begin():
         pilot = await make_pilot(session, fixed_costs=[{"label": "Training", "amount": 1200.0}])
@@ -277,7 +277,7 @@ async def test_a_clear_effect_gives_a_defined_icer_from_the_dossiers_in_id_order
 
 
 async def test_grades_are_compared_with_brunner_munzel_in_the_holm_family(db, casemanager):
-    from tests.metrics.dataset import Arrange
+    from tests.worlds.metrics import Arrange
 
     pilot_grades, control_grades = [8, 9, 7, 10, 6, 8], [5, 6, 7, 4, 6]
     async with db() as session, session.begin():

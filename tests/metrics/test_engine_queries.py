@@ -9,7 +9,7 @@ from sqlalchemy import event
 
 from casemgmt.metrics.engine import dossier_figures, pilot_metrics
 from tests.factories import create_client
-from tests.metrics.dataset import FROM, NOW, TO, Arrange, dossier_at, enrol, make_pilot, mar
+from tests.worlds.metrics import FROM, NOW, TO, Arrange, dossier_at, enrol, make_pilot, mar
 
 pytestmark = pytest.mark.anyio
 

@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from tests.metrics.dataset import FROM, NOW, TO
+from tests.worlds.metrics import FROM, NOW, TO
 
 pytestmark = pytest.mark.anyio
 

@@ -14,7 +14,7 @@ from casemgmt.metrics.periods import Period
 from casemgmt.metrics.survey import survey_metrics
 from casemgmt.surveys.questionnaire import HELPED_AT_ONCE, REASONS, TRANSFER_COUNT
 from tests.factories import create_client
-from tests.metrics.dataset import Arrange, dossier_at, enrol, make_pilot, mar
+from tests.worlds.metrics import Arrange, dossier_at, enrol, make_pilot, mar
 
 pytestmark = pytest.mark.anyio
 

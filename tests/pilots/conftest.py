@@ -14,7 +14,7 @@ from casemgmt.audit.models import AuditEvent
 from casemgmt.pilots.definitions import load_pilots
 from casemgmt.pilots.models import Pilot
 from casemgmt.pilots.services import today
-from tests.conftest import Person
+from tests.worlds.personas import Person
 
 
 def toml_value(value: Any) -> str:

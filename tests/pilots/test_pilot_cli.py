@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from casemgmt.pilots.models import Pilot
-from tests.cli.test_commands import run
 from tests.pilots.conftest import pilot_text
+from tests.worlds.commands import run
 
 pytestmark = pytest.mark.anyio
 

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from casemgmt.dossiers.models import DossierAssignment
 from casemgmt.pilots.models import TimeEntry
 from casemgmt.pilots.services import today
-from tests.conftest import csrf_token, login
 from tests.factories import create_client, create_dossier
+from tests.worlds.personas import csrf_token, login
 
 pytestmark = pytest.mark.anyio
 

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from casemgmt.surveys.models import SurveyResponse
-from tests.cli.test_commands import run
 from tests.surveys.conftest import survey_csv
+from tests.worlds.commands import run
 
 pytestmark = pytest.mark.anyio
 

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from casemgmt.surveys import questionnaire
 from casemgmt.surveys.models import SurveyResponse, survey_reasons
-from tests.conftest import csrf_token, login
 from tests.surveys.conftest import survey_csv
+from tests.worlds.personas import csrf_token, login
 
 pytestmark = pytest.mark.anyio
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import login
+from tests.worlds.personas import login
 
 pytestmark = pytest.mark.anyio
 

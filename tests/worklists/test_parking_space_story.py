@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.worklists.promises import in_days, login_as, make_commitment, make_overdue
+from tests.worlds.promises import in_days, login_as, make_commitment, make_overdue
 
 pytestmark = pytest.mark.anyio
 

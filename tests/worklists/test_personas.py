@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import csrf_from, login
-from tests.worklists.promises import CONTEXT, counts, login_as, make_commitment
+from tests.worlds.personas import csrf_from, login
+from tests.worlds.promises import CONTEXT, counts, login_as, make_commitment
 
 pytestmark = pytest.mark.anyio
 

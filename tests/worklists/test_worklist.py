@@ -17,7 +17,7 @@ from casemgmt.directory.calendar import AMSTERDAM, end_of_business_day, is_busin
 from casemgmt.escalations.models import Escalation
 from casemgmt.handoffs.models import Handoff
 from tests.factories import create_client, create_dossier, service_id
-from tests.worklists.promises import CONTEXT, audit_events, in_days, login_as, make_commitment, make_overdue
+from tests.worlds.promises import CONTEXT, audit_events, in_days, login_as, make_commitment, make_overdue
 
 pytestmark = pytest.mark.anyio
 
@@ -185,9 +185,9 @@ async def test_no_recent_contact_and_what_stands_in_the_way_of_closing(client, w
     ``open_promises`` lists what must be settled before the dossier can be closed."""
     from sqlalchemy import update
 
+    from casemgmt.casefile.closing import open_promises
     from casemgmt.clients.models import Client
     from casemgmt.dossiers.models import Dossier
-    from casemgmt.casefile.closing import open_promises
     from tests.factories import create_contact
 
     commitment = await make_commitment(client, world)

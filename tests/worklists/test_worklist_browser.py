@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from playwright.async_api import expect
 
-from tests.conftest import PASSWORD
-from tests.worklists.promises import make_commitment, make_overdue
+from tests.worlds.personas import PASSWORD
+from tests.worlds.promises import make_commitment, make_overdue
 
 pytestmark = [pytest.mark.anyio, pytest.mark.browser]
 

@@ -19,8 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from casemgmt.audit.models import AuditEvent
 from casemgmt.contacts.models import Contact
 from casemgmt.dossiers.models import Dossier, DossierAssignment
-from tests.conftest import Person, login
 from tests.factories import create_client, create_dossier
+from tests.worlds.personas import Person, login
 
 PERSONAS = ("cm", "am", "earlier", "other_cm", "other_am", "kcc", "admin", "evaluator")
 
@@ -49,16 +49,18 @@ class Casework:
 async def arrange(
     make_user: Callable[..., Any], make_token: Callable[..., Any], db: Callable[[], AsyncSession]
 ) -> Casework:
-    cm = await make_user("casemanager", name="Carla Casemanager", phone="070 111 1111")
-    am = await make_user("accountmanager", services=["SZW"], name="Ahmed Accountmanager", phone="070 222 2222")
-    earlier = await make_user("casemanager", name="Eva Eerder")
-    other_cm = await make_user("casemanager", name="Olga Ander")
-    other_am = await make_user("accountmanager", services=["DSO"], name="Otto Ander")
-    am_dso = await make_user("accountmanager", services=["DSO"], name="Dirk Dso")
-    kcc = await make_user("kcc_agent", services=["KCC"], name="Kees Kcc")
-    admin = await make_user("admin", name="Anna Admin")
-    evaluator = await make_user("evaluator", name="Erik Evaluator")
-    async with db() as session, session.begin():
+    async with db() as session, session.begin():  # one transaction for the whole world
+        cm = await make_user("casemanager", name="Carla Casemanager", phone="070 111 1111", session=session)
+        am = await make_user(
+            "accountmanager", services=["SZW"], name="Ahmed Accountmanager", phone="070 222 2222", session=session
+        )
+        earlier = await make_user("casemanager", name="Eva Eerder", session=session)
+        other_cm = await make_user("casemanager", name="Olga Ander", session=session)
+        other_am = await make_user("accountmanager", services=["DSO"], name="Otto Ander", session=session)
+        am_dso = await make_user("accountmanager", services=["DSO"], name="Dirk Dso", session=session)
+        kcc = await make_user("kcc_agent", services=["KCC"], name="Kees Kcc", session=session)
+        admin = await make_user("admin", name="Anna Admin", session=session)
+        evaluator = await make_user("evaluator", name="Erik Evaluator", session=session)
         client = await create_client(session, name="Jan de Vries")
         other = await create_client(session, name="Piet Anders")
         dossier = await create_dossier(session, client, cm.id, {"SZW": am.id}, subject="Schulden en bijstand")
@@ -74,19 +76,20 @@ async def arrange(
                 end_reason="Overgedragen",
             )
         )
+        await session.flush()
         ids = (client.id, client.pseudonym, other.id, dossier.id)
-    people = {
-        "cm": cm,
-        "am": am,
-        "earlier": earlier,
-        "other_cm": other_cm,
-        "other_am": other_am,
-        "kcc": kcc,
-        "admin": admin,
-        "evaluator": evaluator,
-        "am_dso": am_dso,
-    }
-    tokens = {name: await make_token(person) for name, person in people.items()}
+        people = {
+            "cm": cm,
+            "am": am,
+            "earlier": earlier,
+            "other_cm": other_cm,
+            "other_am": other_am,
+            "kcc": kcc,
+            "admin": admin,
+            "evaluator": evaluator,
+            "am_dso": am_dso,
+        }
+        tokens = {name: await make_token(person, session=session) for name, person in people.items()}
     return Casework(
         **people, client_id=ids[0], client_pseudonym=ids[1], other_client_id=ids[2], dossier_id=ids[3], tokens=tokens
     )

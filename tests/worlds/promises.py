@@ -27,8 +27,8 @@ from casemgmt.commitments.models import Commitment, CommitmentOwnerChange
 from casemgmt.dossiers.models import Dossier, DossierAssignment
 from casemgmt.escalations.models import Escalation
 from casemgmt.handoffs.models import Handoff
-from tests.conftest import Person, login
 from tests.factories import create_client, create_dossier
+from tests.worlds.personas import Person, login
 
 PERSONAS = ("cm", "other_cm", "szw", "dso", "ocw", "ocw2", "kcc", "admin", "evaluator")
 CONTEXT = "Cliënt heeft schulden en een lopende WMO-indicatie; de maatschappelijk werker belt namens haar."
@@ -61,18 +61,24 @@ class World:
 async def arrange(
     make_user: Callable[..., Any], make_token: Callable[..., Any], db: Callable[[], AsyncSession]
 ) -> World:
-    people = {
-        "cm": await make_user("casemanager", name="Carla Casemanager"),
-        "other_cm": await make_user("casemanager", name="Olga Ander"),
-        "szw": await make_user("accountmanager", services=["SZW"], name="Sanne Szw", phone="070 353 7511"),
-        "dso": await make_user("accountmanager", services=["DSO"], name="Dirk Opzichter", phone="070 353 3311"),
-        "ocw": await make_user("accountmanager", services=["OCW"], name="Omar Ocw", phone="070 353 6811"),
-        "ocw2": await make_user("accountmanager", services=["OCW"], name="Olivia Ocw"),
-        "kcc": await make_user("kcc_agent", services=["KCC"], name="Kees Kcc"),
-        "admin": await make_user("admin", name="Anna Admin"),
-        "evaluator": await make_user("evaluator", name="Erik Evaluator"),
-    }
-    async with db() as session, session.begin():
+    async with db() as session, session.begin():  # one transaction for the whole world
+        people = {
+            "cm": await make_user("casemanager", name="Carla Casemanager", session=session),
+            "other_cm": await make_user("casemanager", name="Olga Ander", session=session),
+            "szw": await make_user(
+                "accountmanager", services=["SZW"], name="Sanne Szw", phone="070 353 7511", session=session
+            ),
+            "dso": await make_user(
+                "accountmanager", services=["DSO"], name="Dirk Opzichter", phone="070 353 3311", session=session
+            ),
+            "ocw": await make_user(
+                "accountmanager", services=["OCW"], name="Omar Ocw", phone="070 353 6811", session=session
+            ),
+            "ocw2": await make_user("accountmanager", services=["OCW"], name="Olivia Ocw", session=session),
+            "kcc": await make_user("kcc_agent", services=["KCC"], name="Kees Kcc", session=session),
+            "admin": await make_user("admin", name="Anna Admin", session=session),
+            "evaluator": await make_user("evaluator", name="Erik Evaluator", session=session),
+        }
         client = await create_client(session, name="Jan de Vries")
         dossier = await create_dossier(
             session,
@@ -82,7 +88,7 @@ async def arrange(
             subject="Parkeerplaats voor gehandicapte broer",
         )
         ids = (client.id, client.pseudonym, dossier.id, dossier.ref)
-    tokens = {name: await make_token(person) for name, person in people.items()}
+        tokens = {name: await make_token(person, session=session) for name, person in people.items()}
     return World(**people, client_id=ids[0], pseudonym=ids[1], dossier_id=ids[2], dossier_ref=ids[3], tokens=tokens)
 
 
