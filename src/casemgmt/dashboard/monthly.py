@@ -30,11 +30,11 @@ from casemgmt.db import plan_with_parameter_values
 from casemgmt.dossiers.models import Dossier
 from casemgmt.metrics.engine import CLOSED, RESOLVED, commitments_due_clause
 from casemgmt.pilots.models import Pilot, PilotEnrolment
-from casemgmt.pilots.rules import CONTROL, PILOT
+from casemgmt.pilots.rules import CONTROL, PILOT, PRIMARY_OUTCOMES
 from casemgmt.surveys.models import SurveyResponse
 from casemgmt.surveys.questionnaire import SATISFIED_MIN_GRADE
 
-MONTHLY_MEASURES = ("resolved_share", "satisfied_share", "kept_promises_share")
+MONTHLY_MEASURES = PRIMARY_OUTCOMES
 COHORTS = (PILOT, CONTROL)
 
 

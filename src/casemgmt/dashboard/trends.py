@@ -47,6 +47,7 @@ from casemgmt.escalations.models import Escalation
 from casemgmt.handoffs.models import Handoff
 from casemgmt.handoffs.rules import PING_PONG_WINDOW
 from casemgmt.metrics.engine import COUNTED_HANDOFF_STATUSES, commitments_due_clause, moment_before
+from casemgmt.pilots.measures import BY_CODE, Measure
 from casemgmt.surveys.models import SurveyResponse
 from casemgmt.surveys.questionnaire import SATISFIED_MIN_GRADE
 
@@ -65,21 +66,32 @@ Kind = Literal["share", "mean"]
 
 @dataclass(frozen=True)
 class TrendDefinition:
-    code: str
+    """A catalogue measure as the trends count it: per service and month (the label and definition say so)."""
+
+    measure: Measure
     label: str
-    kind: Kind
     by: str
     """How the rows are split, as a phrase: "per dienst van de toezegging"."""
     count_label: str
     n_label: str
     definition: str
 
+    @property
+    def code(self) -> str:
+        return self.measure.code
+
+    @property
+    def kind(self) -> Kind:
+        kind = self.measure.kind
+        if kind == "share" or kind == "mean":
+            return kind
+        raise ValueError(f"{self.code}: trends show shares and means only")
+
 
 DEFINITIONS: tuple[TrendDefinition, ...] = (
     TrendDefinition(
-        "on_time_share",
+        BY_CODE["on_time_share"],
         "Toezeggingen op tijd nagekomen",
-        "share",
         "per dienst van de toezegging",
         "op tijd nagekomen",
         "toezeggingen die in de maand afliepen",
@@ -88,9 +100,8 @@ DEFINITIONS: tuple[TrendDefinition, ...] = (
         "afgesproken moment zijn ingetrokken tellen niet mee.",
     ),
     TrendDefinition(
-        "escalation_within_norm_share",
+        BY_CODE["escalation_within_norm_share"],
         "Escalaties binnen de norm beantwoord",
-        "share",
         "per dienst die de escalatie beantwoordt",
         "binnen de norm",
         "escalaties die in de maand afliepen",
@@ -98,9 +109,8 @@ DEFINITIONS: tuple[TrendDefinition, ...] = (
         "binnen die termijn zijn beantwoord, gedeeld door alle escalaties die in de maand afliepen.",
     ),
     TrendDefinition(
-        "handoffs_per_dossier",
+        BY_CODE["handoffs_per_dossier"],
         "Overdrachten per dossier",
-        "mean",
         "per dienst die overdraagt",
         "overdrachten",
         "dossiers",
@@ -109,9 +119,8 @@ DEFINITIONS: tuple[TrendDefinition, ...] = (
         "hoger betekent dat dezelfde dossiers vaker werden doorgeschoven.",
     ),
     TrendDefinition(
-        "ping_pong_share",
+        BY_CODE["ping_pong_share"],
         "Dossiers met pingpong",
-        "share",
         "per dienst die het dossier terugstuurt",
         "met pingpong",
         "overgedragen dossiers",
@@ -119,9 +128,8 @@ DEFINITIONS: tuple[TrendDefinition, ...] = (
         "die het dossier in de 30 dagen daarvoor zelf had overgedragen (A → B → A, van het kastje naar de muur).",
     ),
     TrendDefinition(
-        "satisfied_share",
+        BY_CODE["satisfied_share"],
         "Tevreden (rapportcijfer 7 of hoger)",
-        "share",
         "voor de hele gemeente (het tevredenheidsonderzoek kent geen dienst)",
         "tevreden",
         "antwoorden met een rapportcijfer",

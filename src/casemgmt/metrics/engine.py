@@ -88,8 +88,9 @@ from casemgmt.handoffs.rules import COUNTED_STATUSES, PING_PONG_WINDOW
 from casemgmt.metrics import statistics as stats
 from casemgmt.metrics.periods import Period
 from casemgmt.pilots.costs import MINUTES_PER_HOUR, fixed_cost_per_dossier
+from casemgmt.pilots.measures import LOWER_IS_BETTER, SHARE_CODES
 from casemgmt.pilots.models import Pilot, PilotEnrolment, TimeEntry
-from casemgmt.pilots.rules import CONTROL, PILOT, SHARE_MEASURES
+from casemgmt.pilots.rules import CONTROL, PILOT
 from casemgmt.surveys.models import SurveyResponse
 from casemgmt.surveys.questionnaire import SATISFIED_MIN_GRADE
 
@@ -97,9 +98,8 @@ from casemgmt.surveys.questionnaire import SATISFIED_MIN_GRADE
 _LATER_HANDOFF, _EARLIER_HANDOFF = aliased(Handoff), aliased(Handoff)
 
 COHORT_ORDER: tuple[str, str] = (PILOT, CONTROL)
-SHARE_MEASURE_CODES: tuple[str, ...] = tuple(SHARE_MEASURES)
-LOWER_IS_BETTER = frozenset({"transfer_share", "multiple_transfer_share", "ping_pong_share"})
-"""Shares where a lower value is better; their targets are maxima."""
+SHARE_MEASURE_CODES: tuple[str, ...] = SHARE_CODES
+"""The share measures in the catalogue's order (``pilots/measures.py``)."""
 
 CLOSED = "closed"
 RESOLVED = "resolved"

@@ -26,8 +26,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any
 
-from casemgmt.metrics.engine import COHORT_ORDER, SHARE_MEASURE_CODES, DossierFigures
-from casemgmt.pilots.rules import SHARE_MEASURES
+from casemgmt.metrics.engine import COHORT_ORDER, DossierFigures
+from casemgmt.pilots.measures import BY_CODE, MEASURES, SHARE_CODES
 
 TABLES = ("measures", "dossiers")
 VARIANTS = ("", "excel-nl")
@@ -72,15 +72,15 @@ OTHER_LABELS = {
     "dossiers": "Dossiers geopend in de periode",
     "closed": "Dossiers gesloten",
     "resolved": "Dossiers gesloten als opgelost",
-    "handoffs_per_dossier": "Overdrachten per dossier (gemiddelde)",
-    "contacts_per_dossier": "Contacten per dossier (gemiddelde)",
+    "handoffs_per_dossier": BY_CODE["handoffs_per_dossier"].export_label,
+    "contacts_per_dossier": BY_CODE["contacts_per_dossier"].export_label,
     "days_to_close_median": "Doorlooptijd tot sluiting in werkdagen (mediaan)",
     "days_to_close_q1": "Doorlooptijd tot sluiting in werkdagen (eerste kwartiel)",
     "days_to_close_q3": "Doorlooptijd tot sluiting in werkdagen (derde kwartiel)",
     "hours": "Geregistreerde uren",
     "cost_total": "Kosten totaal (EUR)",
-    "cost_per_dossier": "Kosten per dossier (EUR)",
-    "cost_per_resolved_dossier": "Kosten per opgelost dossier (EUR)",
+    "cost_per_dossier": BY_CODE["cost_per_dossier"].export_label,
+    "cost_per_resolved_dossier": BY_CODE["cost_per_resolved_dossier"].export_label,
     "grades": "Rapportcijfers: kans dat een cijfer in de pilotgroep hoger is (Brunner-Munzel)",
     "icer": "Extra kosten per extra geslaagd dossier (ICER, EUR)",
     "delta_cost_per_dossier": "Verschil in kosten per dossier, pilot min controle (EUR)",
@@ -88,92 +88,7 @@ OTHER_LABELS = {
 }
 
 DEFINITIONS: tuple[tuple[str, str, str], ...] = (
-    (
-        "satisfied_share",
-        SHARE_MEASURES["satisfied_share"],
-        "Enquêteantwoorden met een rapportcijfer 7 of hoger, gedeeld door de antwoorden met een cijfer; op datum "
-        "van het contact.",
-    ),
-    (
-        "helped_at_once_share",
-        SHARE_MEASURES["helped_at_once_share"],
-        "Inkomende contacten met uitkomst 'opgelost' zonder doorverbinden, gedeeld door alle inkomende contacten in "
-        "de periode.",
-    ),
-    (
-        "resolved_in_one_go_share",
-        SHARE_MEASURES["resolved_in_one_go_share"],
-        "Inkomende contacten met uitkomst 'opgelost', gedeeld door alle inkomende contacten in de periode.",
-    ),
-    (
-        "transfer_share",
-        SHARE_MEASURES["transfer_share"],
-        "Inkomende contacten met minstens één keer doorverbinden, gedeeld door alle inkomende contacten "
-        "(lager is beter; een streefwaarde is een maximum).",
-    ),
-    (
-        "multiple_transfer_share",
-        SHARE_MEASURES["multiple_transfer_share"],
-        "Inkomende contacten met twee of meer keer doorverbinden, gedeeld door alle inkomende contacten "
-        "(lager is beter; een streefwaarde is een maximum).",
-    ),
-    (
-        "on_time_share",
-        SHARE_MEASURES["on_time_share"],
-        "Toezeggingen met een termijn in de periode (en verstreken) die op of vóór de termijn zijn nagekomen, "
-        "gedeeld door die toezeggingen; toezeggingen die vóór de termijn zijn ingetrokken tellen niet mee.",
-    ),
-    (
-        "escalation_within_norm_share",
-        SHARE_MEASURES["escalation_within_norm_share"],
-        "Escalaties die binnen de norm van de dienst zijn beantwoord, gedeeld door de escalaties waarvan de "
-        "termijn in de periode viel (en verstreken is).",
-    ),
-    (
-        "ping_pong_share",
-        SHARE_MEASURES["ping_pong_share"],
-        "Dossiers met een pingpong (een overdracht naar een dienst die het dossier in de 30 dagen daarvoor zelf "
-        "overdroeg), gedeeld door de dossiers (lager is beter; een streefwaarde is een maximum).",
-    ),
-    (
-        "resolved_share",
-        SHARE_MEASURES["resolved_share"],
-        "Dossiers gesloten met uitkomst 'opgelost', gedeeld door de gesloten dossiers.",
-    ),
-    (
-        "kept_promises_share",
-        SHARE_MEASURES["kept_promises_share"],
-        "Dossiers waarvan alle toezeggingen met een termijn in de periode op tijd zijn nagekomen, gedeeld door de "
-        "dossiers met zulke toezeggingen.",
-    ),
-    (
-        "handoffs_per_dossier",
-        OTHER_LABELS["handoffs_per_dossier"],
-        "Overdrachten (aangevraagd of geaccepteerd) per dossier, gemiddeld.",
-    ),
-    ("contacts_per_dossier", OTHER_LABELS["contacts_per_dossier"], "Klantcontacten per dossier, gemiddeld."),
-    (
-        "days_to_close",
-        "Doorlooptijd",
-        "Werkdagen van opening tot sluiting (feestdagen niet meegeteld): mediaan en kwartielen.",
-    ),
-    (
-        "cost_per_dossier",
-        OTHER_LABELS["cost_per_dossier"],
-        "Geregistreerde uren maal het uurtarief van de rol, plus de vaste pilotkosten verdeeld over alle dossiers "
-        "van de pilotgroep; de controlegroep draagt geen vaste pilotkosten.",
-    ),
-    (
-        "cost_per_resolved_dossier",
-        OTHER_LABELS["cost_per_resolved_dossier"],
-        "De totale kosten van het cohort gedeeld door de dossiers die als 'opgelost' zijn gesloten.",
-    ),
-    (
-        "icer",
-        "ICER",
-        "Verschil in kosten per dossier (pilot min controle) gedeeld door het verschil in de primaire uitkomst, met "
-        "een bootstrap-interval; 'onbepaald' als het interval van het effect 0 bevat.",
-    ),
+    *((m.code, m.export_label, m.export_definition) for m in MEASURES),
     (
         "mde",
         OTHER_LABELS["mde"],
@@ -238,14 +153,14 @@ def measure_rows(metrics: dict[str, Any]) -> list[list[Cell]]:
     """The measures table (without header) of an engine document."""
     rows: list[list[Cell]] = []
     cohorts, comparison = metrics["cohorts"], metrics["comparison"]
-    for measure in SHARE_MEASURE_CODES:
+    for measure in SHARE_CODES:
         diff = comparison[measure]
         for cohort in COHORT_ORDER:
             m = cohorts[cohort]["measures"][measure]
             rows.append(
                 [
                     measure,
-                    SHARE_MEASURES[measure],
+                    BY_CODE[measure].export_label,
                     cohort,
                     m["count"],
                     m["n"],
