@@ -12,10 +12,9 @@ import pytest
 from casemgmt.dashboard import formatting as fmt
 from casemgmt.dashboard import presentation as p
 from casemgmt.dashboard.monthly import MonthFigure
-from casemgmt.dashboard.periods import MAX_MONTHS, Period, last_twelve_months, parse_period
 from casemgmt.dashboard.trends import DEFINITIONS_BY_CODE, TrendCell, TrendMeasure, TrendRow
 from casemgmt.errors import InvalidInput
-from casemgmt.metrics.periods import FROM_AFTER_TO
+from casemgmt.metrics.periods import FROM_AFTER_TO, MAX_MONTHS, Period, last_twelve_months, parse_period
 from casemgmt.metrics.statistics import sample_size_per_arm
 from tests.dashboard.metrics_document import comparison, document, share
 

@@ -24,13 +24,13 @@ from casemgmt.auth.roles import Role
 from casemgmt.dashboard import formatting as fmt
 from casemgmt.dashboard.definitions import ALL_MEASURES, BY_CODE, METHOD_NOTES
 from casemgmt.dashboard.monthly import pilot_monthly
-from casemgmt.dashboard.periods import Period, last_twelve_months, parse_period
 from casemgmt.dashboard.presentation import build_dashboard, monthly_measures, trend_view
 from casemgmt.dashboard.trends import DEFINITIONS as TREND_DEFINITIONS
 from casemgmt.dashboard.trends import SUPPRESSION_THRESHOLD, management_trends
 from casemgmt.directory.calendar import local_date
 from casemgmt.errors import InvalidInput, NotFound
 from casemgmt.metrics.engine import pilot_metrics
+from casemgmt.metrics.periods import Period, last_twelve_months, parse_period
 from casemgmt.pilots.models import Pilot, PilotEnrolment
 from casemgmt.pilots.rules import CONTROL, PILOT
 from casemgmt.web.dependencies import DbSession

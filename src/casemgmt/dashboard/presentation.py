@@ -29,8 +29,8 @@ from casemgmt.dashboard.definitions import (
     MeasureDefinition,
 )
 from casemgmt.dashboard.monthly import COHORTS, MonthFigure
-from casemgmt.dashboard.periods import month_key
 from casemgmt.dashboard.trends import TrendMeasure
+from casemgmt.metrics.periods import month_key
 from casemgmt.metrics.statistics import sample_size_per_arm
 
 SUPPRESSION_THRESHOLD = 5

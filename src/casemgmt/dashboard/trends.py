@@ -40,13 +40,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from casemgmt.commitments.models import Commitment
-from casemgmt.dashboard.periods import Period, month_bucket, month_key
 from casemgmt.db import plan_with_parameter_values
 from casemgmt.directory.models import Service
 from casemgmt.escalations.models import Escalation
 from casemgmt.handoffs.models import Handoff
 from casemgmt.handoffs.rules import PING_PONG_WINDOW
 from casemgmt.metrics.engine import COUNTED_HANDOFF_STATUSES, commitments_due_clause, moment_before
+from casemgmt.metrics.periods import Period, month_bucket, month_key
 from casemgmt.pilots.measures import BY_CODE, Measure
 from casemgmt.surveys.models import SurveyResponse
 from casemgmt.surveys.questionnaire import SATISFIED_MIN_GRADE
@@ -249,7 +249,7 @@ async def _on_time(session: AsyncSession, period: Period, now: datetime) -> list
         )
         .select_from(Commitment)
         .outerjoin(Service, Service.id == Commitment.service_id)
-        .where(commitments_due_clause(period.for_metrics(), now))
+        .where(commitments_due_clause(period, now))
         .subquery()
     )
     return await _grouped(session, inner, func.count().filter(inner.c.kept.is_(True)), func.count())
@@ -264,7 +264,7 @@ async def _escalations(session: AsyncSession, period: Period, now: datetime) -> 
         )
         .select_from(Escalation)
         .join(Service, Service.id == Escalation.service_id)
-        .where(period.for_metrics().moments(Escalation.due_at), Escalation.due_at <= now)
+        .where(period.moments(Escalation.due_at), Escalation.due_at <= now)
         .subquery()
     )
     return await _grouped(session, inner, func.count().filter(inner.c.within.is_(True)), func.count())
@@ -294,7 +294,7 @@ def _handoffs_subquery(session: AsyncSession, period: Period) -> Any:
         )
         .select_from(later)
         .join(Service, Service.id == later.from_service_id)
-        .where(later.status.in_(COUNTED_HANDOFF_STATUSES), period.for_metrics().moments(later.requested_at))
+        .where(later.status.in_(COUNTED_HANDOFF_STATUSES), period.moments(later.requested_at))
         .subquery()
     )
 
@@ -325,7 +325,7 @@ async def _satisfied(session: AsyncSession, period: Period) -> list[Any]:
             month_bucket(SurveyResponse.contact_date, period, moments=False).label("month"),
             SurveyResponse.grade.label("grade"),
         )
-        .where(SurveyResponse.grade.is_not(None), period.for_metrics().dates(SurveyResponse.contact_date))
+        .where(SurveyResponse.grade.is_not(None), period.dates(SurveyResponse.contact_date))
         .subquery()
     )
     rows = (

@@ -62,7 +62,7 @@ async def api_pilot_metrics(
 ) -> dict[str, Any]:
     period = parse_period(date_from, date_to)
     pilot = await _pilot(db_session, actor, audit, slug)
-    return await pilot_metrics(db_session, pilot, period.date_from, period.date_to, datetime.now(UTC))
+    return await pilot_metrics(db_session, pilot, period.start, period.end, datetime.now(UTC))
 
 
 @get(
@@ -124,12 +124,12 @@ async def _export_table(
     pilot = await _pilot(db_session, actor, audit, slug)
     now = datetime.now(UTC)
     if table == "measures":
-        metrics = await pilot_metrics(db_session, pilot, period.date_from, period.date_to, now)
+        metrics = await pilot_metrics(db_session, pilot, period.start, period.end, now)
         header, rows = exports.table(table, metrics, None)
     else:
-        figures = await dossier_figures(db_session, pilot, period.date_from, period.date_to, now)
+        figures = await dossier_figures(db_session, pilot, period.start, period.end, now)
         header, rows = exports.table(table, None, figures)
-    span = f"{period.date_from or 'begin'}_{period.date_to or 'nu'}"
+    span = f"{period.start or 'begin'}_{period.end or 'nu'}"
     audit.record(
         Action.EXPORT,
         "pilot",
