@@ -27,6 +27,7 @@ from casemgmt.errors import FieldError, InvalidInput
 from casemgmt.metrics import exports
 from casemgmt.metrics.engine import dossier_figures, pilot_metrics
 from casemgmt.metrics.periods import Period, parse_period
+from casemgmt.metrics.results import PilotMetrics, SurveyMetrics
 from casemgmt.metrics.survey import check_cohort, survey_metrics
 from casemgmt.pilots.models import Pilot
 from casemgmt.pilots.services import PilotService
@@ -59,7 +60,7 @@ async def api_pilot_metrics(
     audit: Audit,
     date_from: DateFrom = None,
     date_to: DateTo = None,
-) -> dict[str, Any]:
+) -> PilotMetrics:
     period = parse_period(date_from, date_to)
     pilot = await _pilot(db_session, actor, audit, slug)
     return await pilot_metrics(db_session, pilot, period.start, period.end, datetime.now(UTC))
@@ -79,7 +80,7 @@ async def api_survey_metrics(
     date_to: DateTo = None,
     pilot: str | None = None,
     cohort: str | None = None,
-) -> dict[str, Any]:
+) -> SurveyMetrics:
     errors: list[FieldError] = []
     period = Period()
     chosen_cohort = None

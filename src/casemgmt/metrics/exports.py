@@ -24,9 +24,9 @@ import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
-from typing import Any
 
 from casemgmt.metrics.engine import COHORT_ORDER, DossierFigures
+from casemgmt.metrics.results import PilotMetrics
 from casemgmt.pilots.measures import BY_CODE, MEASURES, SHARE_CODES
 
 TABLES = ("measures", "dossiers")
@@ -149,94 +149,85 @@ def xlsx_cell(value: Cell) -> Cell:
 # ------------------------------------------------------------------------------------------------ tables
 
 
-def measure_rows(metrics: dict[str, Any]) -> list[list[Cell]]:
-    """The measures table (without header) of an engine document."""
+def measure_rows(metrics: PilotMetrics) -> list[list[Cell]]:
+    """The measures table (without header) of the engine's result."""
     rows: list[list[Cell]] = []
-    cohorts, comparison = metrics["cohorts"], metrics["comparison"]
     for measure in SHARE_CODES:
-        diff = comparison[measure]
+        diff = metrics.comparison.share(measure)
         for cohort in COHORT_ORDER:
-            m = cohorts[cohort]["measures"][measure]
+            m = metrics.cohorts.of(cohort).measures.share(measure)
             rows.append(
                 [
                     measure,
                     BY_CODE[measure].export_label,
                     cohort,
-                    m["count"],
-                    m["n"],
-                    m["value"],
-                    m["ci_low"],
-                    m["ci_high"],
-                    m["target"],
-                    m["target_status"],
-                    diff["difference"],
-                    diff["ci_low"],
-                    diff["ci_high"],
-                    diff["p_value"],
-                    diff["p_holm"],
+                    m.count,
+                    m.n,
+                    m.value,
+                    m.ci_low,
+                    m.ci_high,
+                    m.target,
+                    m.target_status,
+                    diff.difference,
+                    diff.ci_low,
+                    diff.ci_high,
+                    diff.p_value,
+                    diff.p_holm,
                 ]
             )
 
-    def plain(measure: str, cohort: str, value: Cell, n: int | None = None, count: int | None = None) -> None:
-        rows.append([measure, OTHER_LABELS[measure], cohort, count, n, value, *([None] * 9)])
+    def plain(measure: str, cohort: str | None, value: Cell, n: int | None = None) -> None:
+        """A row with a value (and n); the count, interval and comparison columns stay empty."""
+        rows.append([measure, OTHER_LABELS[measure], cohort, None, n, value, *([None] * 9)])
 
     for cohort in COHORT_ORDER:
-        c = cohorts[cohort]
-        measures, cost = c["measures"], c["cost"]
-        plain("dossiers", cohort, c["dossiers"])
-        plain("closed", cohort, c["closed"])
-        plain("resolved", cohort, c["resolved"])
+        c = metrics.cohorts.of(cohort)
+        measures, cost = c.measures, c.cost
+        plain("dossiers", cohort, c.dossiers)
+        plain("closed", cohort, c.closed)
+        plain("resolved", cohort, c.resolved)
         for key in ("handoffs_per_dossier", "contacts_per_dossier"):
-            plain(key, cohort, measures[key]["value"], n=measures[key]["n"])
-        days = measures["days_to_close"]
-        plain("days_to_close_median", cohort, days["median"], n=days["n"])
-        plain("days_to_close_q1", cohort, days["q1"], n=days["n"])
-        plain("days_to_close_q3", cohort, days["q3"], n=days["n"])
-        plain("hours", cohort, cost["hours"])
-        plain("cost_total", cohort, cost["cost_total"])
-        plain("cost_per_dossier", cohort, cost["cost_per_dossier"], n=c["dossiers"])
-        plain("cost_per_resolved_dossier", cohort, cost["cost_per_resolved_dossier"], n=c["resolved"])
+            mean = measures.mean(key)
+            plain(key, cohort, mean.value, n=mean.n)
+        days = measures.days_to_close
+        plain("days_to_close_median", cohort, days.median, n=days.n)
+        plain("days_to_close_q1", cohort, days.q1, n=days.n)
+        plain("days_to_close_q3", cohort, days.q3, n=days.n)
+        plain("hours", cohort, cost.hours)
+        plain("cost_total", cohort, cost.cost_total)
+        plain("cost_per_dossier", cohort, cost.cost_per_dossier, n=c.dossiers)
+        plain("cost_per_resolved_dossier", cohort, cost.cost_per_resolved_dossier, n=c.resolved)
 
-    grades = comparison["grades"]
+    grades = metrics.comparison.grades
     rows.append(
         [
             "grades",
             OTHER_LABELS["grades"],
             None,
             None,
-            grades["n_pilot"] + grades["n_control"],
-            grades["probability"],
-            grades["ci_low"],
-            grades["ci_high"],
+            grades.n_pilot + grades.n_control,
+            grades.probability,
+            grades.ci_low,
+            grades.ci_high,
             None,
             None,
             None,
             None,
             None,
-            grades["p_value"],
-            grades["p_holm"],
+            grades.p_value,
+            grades.p_holm,
         ]
     )
-    ce = metrics["cost_effectiveness"]
+    ce = metrics.cost_effectiveness
+    plain("delta_cost_per_dossier", None, ce.delta_cost_per_dossier)
     rows.append(
-        [
-            "delta_cost_per_dossier",
-            OTHER_LABELS["delta_cost_per_dossier"],
-            None,
-            None,
-            None,
-            ce["delta_cost_per_dossier"],
-        ]
-        + [None] * 9
-    )
-    rows.append(
-        ["icer", f"{OTHER_LABELS['icer']} — {ce['outcome']} ({ce['status']})", None, None, None, ce["icer"]]
-        + [ce["ci_low"], ce["ci_high"]]
+        ["icer", f"{OTHER_LABELS['icer']} — {ce.outcome} ({ce.status})", None, None, None, ce.icer]
+        + [ce.ci_low, ce.ci_high]
         + [None] * 7
     )
-    mde = metrics["mde"]
+    mde = metrics.mde
     rows.append(
-        ["mde", f"{OTHER_LABELS['mde']} — {mde['outcome']}", None, None, mde["per_arm_n"], mde["detectable_difference"]]
+        ["mde", f"{OTHER_LABELS['mde']} — {mde.outcome}", None, None, mde.per_arm_n, mde.detectable_difference]
         + [None] * 9
     )
     return rows
@@ -312,7 +303,7 @@ def xlsx_bytes(sheet_title: str, header: Sequence[str], rows: Iterable[Sequence[
 
 
 def table(
-    name: str, metrics: dict[str, Any] | None, figures: Iterable[DossierFigures] | None
+    name: str, metrics: PilotMetrics | None, figures: Iterable[DossierFigures] | None
 ) -> tuple[tuple[str, ...], list[list[Cell]]]:
     """(header, rows) of the ``measures`` or ``dossiers`` table."""
     if name == "measures":
