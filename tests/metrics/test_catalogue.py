@@ -49,3 +49,11 @@ def test_every_list_of_measures_reads_the_catalogue() -> None:
     assert [code for code, _, _ in exports.DEFINITIONS][: len(measures.MEASURES)] == list(measures.BY_CODE)
     assert all(d.measure is measures.BY_CODE[d.code] for d in trends.DEFINITIONS)
     assert MeasureName.__args__ == measures.TARGET_KEYS  # the keys a pilot file's [targets] accepts
+
+
+def test_the_result_types_follow_the_catalogue() -> None:
+    from casemgmt.metrics.results import CohortMeasures, Comparison
+
+    others = tuple(m.code for m in measures.OTHER_MEASURES)
+    assert CohortMeasures.__struct_fields__ == measures.SHARE_CODES + others
+    assert Comparison.__struct_fields__ == (*measures.SHARE_CODES, "grades")

@@ -57,3 +57,33 @@ async def test_the_documents_keep_their_shape(client, built, make_user, make_tok
     if os.environ.get("CASEMGMT_RECORD_CONTRACT"):
         path.write_text(response.text + "\n", encoding="utf-8")
     assert_same(pairs(response.text), pairs(path.read_text(encoding="utf-8")))
+
+
+def _resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in node:
+        node = schema["components"]["schemas"][node["$ref"].rsplit("/", 1)[1]]
+    return node
+
+
+@pytest.mark.parametrize(
+    ("path", "keys"),
+    [
+        (
+            "/api/v1/pilots/{slug}/metrics",
+            ["pilot", "from", "to", "primary_outcome", "cohorts", "comparison", "cost_effectiveness", "mde"],
+        ),
+        ("/api/v1/metrics/survey", ["respondents", "remembered", "graded", "satisfied", "dissatisfied"]),
+        ("/api/v1/trends", ["from", "to", "months", "suppression_threshold", "measures"]),
+    ],
+)
+async def test_openapi_describes_the_responses(client, path, keys) -> None:
+    schema = (await client.get("/schema/openapi.json")).json()
+    ok = schema["paths"][path]["get"]["responses"]["200"]
+    body = _resolve(schema, ok["content"]["application/json"]["schema"])
+    assert list(body["properties"])[: len(keys)] == keys
+    if path.endswith("/metrics"):
+        cohort = _resolve(schema, _resolve(schema, body["properties"]["cohorts"])["properties"]["pilot"])
+        measures = _resolve(schema, cohort["properties"]["measures"])
+        from casemgmt.pilots.measures import MEASURES
+
+        assert list(measures["properties"]) == [m.code for m in MEASURES if m.kind != "cost"]

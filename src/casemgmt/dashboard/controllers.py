@@ -31,6 +31,7 @@ from casemgmt.directory.calendar import local_date
 from casemgmt.errors import InvalidInput, NotFound
 from casemgmt.metrics.engine import pilot_metrics
 from casemgmt.metrics.periods import Period, last_twelve_months, parse_period
+from casemgmt.metrics.results import TrendsDocument
 from casemgmt.pilots.models import Pilot, PilotEnrolment
 from casemgmt.pilots.rules import CONTROL, PILOT
 from casemgmt.web.dependencies import DbSession
@@ -199,10 +200,10 @@ async def trends_api(
     db_session: DbSession,
     date_from: Annotated[str | None, Parameter(query="from", description="First day, jjjj-mm-dd")] = None,
     date_to: Annotated[str | None, Parameter(query="to", description="Last day (inclusive), jjjj-mm-dd")] = None,
-) -> dict[str, Any]:
+) -> TrendsDocument:
     moment = now()
     period = parse_period(date_from, date_to, last_twelve_months(local_date(moment)))
-    return (await management_trends(db_session, period, moment)).as_json()
+    return (await management_trends(db_session, period, moment)).document()
 
 
 PAGE_HANDLERS: list[Any] = [pilots_page, pilot_dashboard, trends_page]

@@ -47,6 +47,7 @@ from casemgmt.handoffs.models import Handoff
 from casemgmt.handoffs.rules import PING_PONG_WINDOW
 from casemgmt.metrics.engine import COUNTED_HANDOFF_STATUSES, commitments_due_clause, moment_before
 from casemgmt.metrics.periods import Period, month_bucket, month_key
+from casemgmt.metrics.results import TrendLine, TrendMeasureDocument, TrendMonth, TrendsDocument
 from casemgmt.pilots.measures import BY_CODE, Measure
 from casemgmt.surveys.models import SurveyResponse
 from casemgmt.surveys.questionnaire import SATISFIED_MIN_GRADE
@@ -157,14 +158,14 @@ class TrendCell:
             return None
         return self.count / self.n
 
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "month": month_key(self.month),
-            "count": None if self.suppressed else self.count,
-            "n": self.n,
-            "value": self.value,
-            "suppressed": self.suppressed,
-        }
+    def document(self) -> TrendMonth:
+        return TrendMonth(
+            month=month_key(self.month),
+            count=None if self.suppressed else self.count,
+            n=self.n,
+            value=self.value,
+            suppressed=self.suppressed,
+        )
 
 
 @dataclass(frozen=True)
@@ -193,28 +194,30 @@ class Trends:
     months: tuple[date, ...]
     measures: tuple[TrendMeasure, ...]
 
-    def as_json(self) -> dict[str, Any]:
-        return {
-            **self.period.query_values(),
-            "months": [month_key(month) for month in self.months],
-            "suppression_threshold": SUPPRESSION_THRESHOLD,
-            "measures": {
-                measure.code: {
-                    "label": measure.definition.label,
-                    "kind": measure.definition.kind,
-                    "by": measure.definition.by,
-                    "rows": [
-                        {
-                            "service": None if row.key == MUNICIPALITY else (row.key or None),
-                            "label": row.label,
-                            "months": [cell.as_json() for cell in row.cells],
-                        }
+    def document(self) -> TrendsDocument:
+        """The ``GET /api/v1/trends`` response."""
+        return TrendsDocument(
+            date_from=self.period.as_json()["from"],
+            date_to=self.period.as_json()["to"],
+            months=[month_key(month) for month in self.months],
+            suppression_threshold=SUPPRESSION_THRESHOLD,
+            measures={
+                measure.code: TrendMeasureDocument(
+                    label=measure.definition.label,
+                    kind=measure.definition.kind,
+                    by=measure.definition.by,
+                    rows=[
+                        TrendLine(
+                            service=None if row.key == MUNICIPALITY else (row.key or None),
+                            label=row.label,
+                            months=[cell.document() for cell in row.cells],
+                        )
                         for row in measure.rows
                     ],
-                }
+                )
                 for measure in self.measures
             },
-        }
+        )
 
 
 def _rows(period: Period, found: Iterable[Any]) -> tuple[TrendRow, ...]:

@@ -212,3 +212,39 @@ class SurveyMetrics(Result, frozen=True):
     reasons: dict[str, Breakdown]
     helped_at_once: dict[str, Breakdown]
     transfer_count: dict[str, Breakdown]
+
+
+# ------------------------------------------------------------------------------------------------ management trends
+
+
+class TrendMonth(Result, frozen=True):
+    """One service's figure in one month; ``count`` and ``value`` are null when the cell is suppressed."""
+
+    month: str
+    count: int | None
+    n: int
+    value: float | None
+    suppressed: bool
+
+
+class TrendLine(Result, frozen=True):
+    service: str | None
+    label: str
+    months: list[TrendMonth]
+
+
+class TrendMeasureDocument(Result, frozen=True):
+    label: str
+    kind: str
+    by: str
+    rows: list[TrendLine]
+
+
+class TrendsDocument(Result, frozen=True):
+    """``GET /api/v1/trends``: per measure (the catalogue's codes) a line per service over the months."""
+
+    date_from: str | None = msgspec.field(name="from")
+    date_to: str | None = msgspec.field(name="to")
+    months: list[str]
+    suppression_threshold: int
+    measures: dict[str, TrendMeasureDocument]
