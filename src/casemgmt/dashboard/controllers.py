@@ -9,6 +9,7 @@ message (the page, the fragment and the API alike).
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
@@ -100,27 +101,24 @@ def _form(request: Request[Any, Any, Any]) -> dict[str, str]:
     return {key: (request.query_params.get(key) or "").strip() for key in ("from", "to")}
 
 
-@get("/pilots/{slug:str}", name="dashboard.pilot", guards=[requires_evaluator], include_in_schema=False)
-async def pilot_dashboard(request: Request[Any, Any, Any], db_session: DbSession, slug: str) -> Template:
-    """The evaluator dashboard of one pilot; htmx requests (the period filter) get only the dashboard region."""
-    pilot = await db_session.scalar(select(Pilot).where(Pilot.slug == slug))
-    if pilot is None:
-        raise NotFound(f"Pilot '{slug}' bestaat niet.")
-    moment = now()
-    default = default_pilot_period(pilot, local_date(moment))
+async def _period_page(
+    request: Request[Any, Any, Any],
+    templates: tuple[str, str],
+    default: Period,
+    context: dict[str, Any],
+    figures: Callable[[Period], Awaitable[dict[str, Any]]],
+) -> Template:
+    """A page with the period filter: the period asked for (the default's ends where empty) and its ``figures``,
+    or 422 with the Dutch messages next to the fields. htmx requests get only the region (``templates[1]``)."""
     form = _form(request)
-    context: dict[str, Any] = {
-        "pilot": pilot,
+    context = {
         "form": form,
         "default": default,
         "errors": {},
-        "view": None,
         "period": None,
         "fragment": wants_fragment(request),
-        "primary": BY_CODE.get(pilot.primary_outcome),
-        "measures": ALL_MEASURES,
-        "notes": METHOD_NOTES,
         "fmt": fmt,
+        **context,
     }
     try:
         period = parse_period(form["from"], form["to"], default)
@@ -128,20 +126,38 @@ async def pilot_dashboard(request: Request[Any, Any, Any], db_session: DbSession
         context["errors"] = exc.by_field()
         status = 422
     else:
+        context.update(period=period, form=period.query_values(), **await figures(period))
+        status = 200
+    return page_or_fragment(request, *templates, context, status_code=status)
+
+
+@get("/pilots/{slug:str}", name="dashboard.pilot", guards=[requires_evaluator], include_in_schema=False)
+async def pilot_dashboard(request: Request[Any, Any, Any], db_session: DbSession, slug: str) -> Template:
+    """The evaluator dashboard of one pilot; htmx requests (the period filter) get only the dashboard region."""
+    pilot = await db_session.scalar(select(Pilot).where(Pilot.slug == slug))
+    if pilot is None:
+        raise NotFound(f"Pilot '{slug}' bestaat niet.")
+    moment = now()
+
+    async def figures(period: Period) -> dict[str, Any]:
         metrics = await pilot_metrics(db_session, pilot, period.start, period.end, moment)
         monthly = await pilot_monthly(db_session, pilot, period, moment, monthly_measures(pilot.primary_outcome))
         view = build_dashboard(metrics, monthly)
-        context.update(
-            view=view,
-            period=period,
-            form=period.query_values(),
-            summary=f"Cijfers over {fmt.day(period.start)} tot en met {fmt.day(period.end)}: "
+        return {
+            "view": view,
+            "summary": f"Cijfers over {fmt.day(period.start)} tot en met {fmt.day(period.end)}: "
             f"{view.dossiers[PILOT]} dossiers in de pilotgroep en {view.dossiers[CONTROL]} in de controlegroep.",
-        )
-        status = 200
-    return page_or_fragment(
-        request, "dashboard/pilot.html", "dashboard/_pilot_region.html", context, status_code=status
-    )
+        }
+
+    context: dict[str, Any] = {
+        "pilot": pilot,
+        "view": None,
+        "primary": BY_CODE.get(pilot.primary_outcome),
+        "measures": ALL_MEASURES,
+        "notes": METHOD_NOTES,
+    }
+    templates = ("dashboard/pilot.html", "dashboard/_pilot_region.html")
+    return await _period_page(request, templates, default_pilot_period(pilot, local_date(moment)), context, figures)
 
 
 # ====================================================================== trends
@@ -151,39 +167,25 @@ async def pilot_dashboard(request: Request[Any, Any, Any], db_session: DbSession
 async def trends_page(request: Request[Any, Any, Any], db_session: DbSession) -> Template:
     """Management trends per service and month (default: the last twelve months)."""
     moment = now()
-    default = last_twelve_months(local_date(moment))
-    form = _form(request)
+
+    async def figures(period: Period) -> dict[str, Any]:
+        trends = await management_trends(db_session, period, moment)
+        months = len(trends.months)
+        return {
+            "trends": trends,
+            "views": [trend_view(measure, trends.months) for measure in trends.measures],
+            "summary": f"Trends over {fmt.day(period.start)} tot en met {fmt.day(period.end)}: "
+            f"{months} {'maand' if months == 1 else 'maanden'}.",
+        }
+
     context: dict[str, Any] = {
-        "form": form,
-        "default": default,
-        "errors": {},
         "trends": None,
         "views": [],
-        "period": None,
-        "fragment": wants_fragment(request),
         "definitions": TREND_DEFINITIONS,
         "threshold": SUPPRESSION_THRESHOLD,
-        "fmt": fmt,
     }
-    try:
-        period = parse_period(form["from"], form["to"], default)
-    except InvalidInput as exc:
-        context["errors"] = exc.by_field()
-        status = 422
-    else:
-        trends = await management_trends(db_session, period, moment)
-        context.update(
-            trends=trends,
-            views=[trend_view(measure, trends.months) for measure in trends.measures],
-            period=period,
-            form=period.query_values(),
-            summary=f"Trends over {fmt.day(period.start)} tot en met {fmt.day(period.end)}: "
-            f"{len(trends.months)} {'maand' if len(trends.months) == 1 else 'maanden'}.",
-        )
-        status = 200
-    return page_or_fragment(
-        request, "dashboard/trends.html", "dashboard/_trends_region.html", context, status_code=status
-    )
+    templates = ("dashboard/trends.html", "dashboard/_trends_region.html")
+    return await _period_page(request, templates, last_twelve_months(local_date(moment)), context, figures)
 
 
 @get(

@@ -340,7 +340,7 @@ async def _satisfied(session: AsyncSession, period: Period) -> list[Any]:
             ).group_by(inner.c.month)
         )
     ).all()
-    return [_Row(MUNICIPALITY, r.month, r.count, r.n) for r in rows]
+    return [_Row(MUNICIPALITY, r.month, r._mapping["count"], r.n) for r in rows]  # ``r.count`` is tuple.count
 
 
 @dataclass(frozen=True)

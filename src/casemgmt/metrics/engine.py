@@ -425,35 +425,28 @@ async def _cohort_counts(
             c.inbound, c.helped_at_once, c.resolved_in_one_go = int(row.inbound), int(row.helped), int(row.resolved)
             c.transferred, c.transferred_more = int(row.transferred), int(row.transferred_more)
 
-    commitment_rows = await session.execute(
-        select(
-            PilotEnrolment.cohort,
-            func.count().label("due"),
-            func.count().filter(Commitment.kept_on_time.is_(True)).label("kept"),
+    async def due_and_done(
+        model: Any, done: ColumnElement[bool], due: ColumnElement[bool]
+    ) -> dict[str, tuple[int, int]]:
+        """(due, done) per cohort of the events of ``model`` (commitments, escalations) due in the period."""
+        rows = await session.execute(
+            select(PilotEnrolment.cohort, func.count().label("due"), func.count().filter(done).label("done"))
+            .select_from(model)
+            .join(PilotEnrolment, _enrolled_events(pilot, model.dossier_id))
+            .where(due)
+            .group_by(PilotEnrolment.cohort)
         )
-        .select_from(Commitment)
-        .join(PilotEnrolment, _enrolled_events(pilot, Commitment.dossier_id))
-        .where(_commitments_due(period, now))
-        .group_by(PilotEnrolment.cohort)
-    )
-    for row in commitment_rows:
-        if c := cohorts.get(row.cohort):
-            c.commitments_due, c.commitments_on_time = int(row.due), int(row.kept)
+        return {row.cohort: (int(row.due), int(row.done)) for row in rows}
 
-    escalation_rows = await session.execute(
-        select(
-            PilotEnrolment.cohort,
-            func.count().label("due"),
-            func.count().filter(Escalation.within_norm.is_(True)).label("within"),
-        )
-        .select_from(Escalation)
-        .join(PilotEnrolment, _enrolled_events(pilot, Escalation.dossier_id))
-        .where(period.moments(Escalation.due_at), Escalation.due_at <= now)
-        .group_by(PilotEnrolment.cohort)
+    commitments = await due_and_done(Commitment, Commitment.kept_on_time.is_(True), _commitments_due(period, now))
+    escalations = await due_and_done(
+        Escalation,
+        Escalation.within_norm.is_(True),
+        and_(period.moments(Escalation.due_at), Escalation.due_at <= now),
     )
-    for row in escalation_rows:
-        if c := cohorts.get(row.cohort):
-            c.escalations_due, c.escalations_within_norm = int(row.due), int(row.within)
+    for cohort, c in cohorts.items():
+        c.commitments_due, c.commitments_on_time = commitments.get(cohort, (0, 0))
+        c.escalations_due, c.escalations_within_norm = escalations.get(cohort, (0, 0))
 
     grade_rows = await session.execute(
         select(PilotEnrolment.cohort, SurveyResponse.grade, func.count().label("number"))

@@ -220,16 +220,11 @@ def measure_rows(metrics: PilotMetrics) -> list[list[Cell]]:
     )
     ce = metrics.cost_effectiveness
     plain("delta_cost_per_dossier", None, ce.delta_cost_per_dossier)
-    rows.append(
-        ["icer", f"{OTHER_LABELS['icer']} — {ce.outcome} ({ce.status})", None, None, None, ce.icer]
-        + [ce.ci_low, ce.ci_high]
-        + [None] * 7
-    )
+    icer: list[Cell] = ["icer", f"{OTHER_LABELS['icer']} — {ce.outcome} ({ce.status})", None, None, None, ce.icer]
+    rows.append([*icer, ce.ci_low, ce.ci_high, *([None] * 7)])
     mde = metrics.mde
-    rows.append(
-        ["mde", f"{OTHER_LABELS['mde']} — {mde.outcome}", None, None, mde.per_arm_n, mde.detectable_difference]
-        + [None] * 9
-    )
+    mde_row: list[Cell] = ["mde", f"{OTHER_LABELS['mde']} — {mde.outcome}", None, None, mde.per_arm_n]
+    rows.append([*mde_row, mde.detectable_difference, *([None] * 9)])
     return rows
 
 

@@ -10,9 +10,19 @@ in its order (``pilots/measures.py``; checked by ``tests/metrics/test_catalogue.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 import msgspec
+
+T = TypeVar("T")
+
+
+def _member(struct: Any, code: str, kind: type[T]) -> T:
+    """The field ``code`` of ``struct`` when it is a ``kind`` (a share, a mean); KeyError otherwise."""
+    member = getattr(struct, code, None)
+    if not isinstance(member, kind):
+        raise KeyError(code)
+    return member
 
 
 class Result(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -71,16 +81,10 @@ class CohortMeasures(Result, frozen=True):
 
     def share(self, code: str) -> ShareFigure:
         """The share measure ``code`` (a catalogue share code)."""
-        figure = getattr(self, code)
-        if not isinstance(figure, ShareFigure):
-            raise KeyError(code)
-        return figure
+        return _member(self, code, ShareFigure)
 
     def mean(self, code: str) -> MeanFigure:
-        figure = getattr(self, code)
-        if not isinstance(figure, MeanFigure):
-            raise KeyError(code)
-        return figure
+        return _member(self, code, MeanFigure)
 
 
 class CohortCost(Result, frozen=True):
@@ -149,10 +153,7 @@ class Comparison(Result, frozen=True):
     grades: GradesComparison
 
     def share(self, code: str) -> ShareComparison:
-        comparison = getattr(self, code)
-        if not isinstance(comparison, ShareComparison):
-            raise KeyError(code)
-        return comparison
+        return _member(self, code, ShareComparison)
 
 
 class CostEffectiveness(Result, frozen=True):
