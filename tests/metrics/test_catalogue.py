@@ -57,3 +57,4 @@ def test_the_result_types_follow_the_catalogue() -> None:
     others = tuple(m.code for m in measures.OTHER_MEASURES)
     assert CohortMeasures.__struct_fields__ == measures.SHARE_CODES + others
     assert Comparison.__struct_fields__ == (*measures.SHARE_CODES, "grades")
+    assert tuple(engine._Cohort(grades={}).counts()) == measures.SHARE_CODES  # (count, n) of every share
