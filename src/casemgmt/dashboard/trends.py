@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
 
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -243,34 +243,33 @@ async def _grouped(session: AsyncSession, inner: Any, count: Any, n: Any) -> lis
     return list((await session.execute(query)).all())
 
 
-async def _on_time(session: AsyncSession, period: Period, now: datetime) -> list[Any]:
+async def _due_per_service(
+    session: AsyncSession, period: Period, model: Any, done: Any, due: Any, *, without_service: bool
+) -> list[Any]:
+    """(count, n) per service and month of the events of ``model`` (commitments, escalations) ``due`` in the
+    period: ``done`` (kept on time, within the norm) over all. ``without_service``: keep events without one."""
     inner = (
         select(
             Service.code.label("service"),
-            month_bucket(Commitment.due_at, period).label("month"),
-            Commitment.kept_on_time.label("kept"),
+            month_bucket(model.due_at, period).label("month"),
+            done.label("done"),
         )
-        .select_from(Commitment)
-        .outerjoin(Service, Service.id == Commitment.service_id)
-        .where(commitments_due_clause(period, now))
+        .select_from(model)
+        .join(Service, Service.id == model.service_id, isouter=without_service)
+        .where(due)
         .subquery()
     )
-    return await _grouped(session, inner, func.count().filter(inner.c.kept.is_(True)), func.count())
+    return await _grouped(session, inner, func.count().filter(inner.c.done.is_(True)), func.count())
+
+
+async def _on_time(session: AsyncSession, period: Period, now: datetime) -> list[Any]:
+    due = commitments_due_clause(period, now)
+    return await _due_per_service(session, period, Commitment, Commitment.kept_on_time, due, without_service=True)
 
 
 async def _escalations(session: AsyncSession, period: Period, now: datetime) -> list[Any]:
-    inner = (
-        select(
-            Service.code.label("service"),
-            month_bucket(Escalation.due_at, period).label("month"),
-            Escalation.within_norm.label("within"),
-        )
-        .select_from(Escalation)
-        .join(Service, Service.id == Escalation.service_id)
-        .where(period.moments(Escalation.due_at), Escalation.due_at <= now)
-        .subquery()
-    )
-    return await _grouped(session, inner, func.count().filter(inner.c.within.is_(True)), func.count())
+    due = and_(period.moments(Escalation.due_at), Escalation.due_at <= now)
+    return await _due_per_service(session, period, Escalation, Escalation.within_norm, due, without_service=False)
 
 
 def _handoffs_subquery(session: AsyncSession, period: Period) -> Any:

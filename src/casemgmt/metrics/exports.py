@@ -72,15 +72,15 @@ OTHER_LABELS = {
     "dossiers": "Dossiers geopend in de periode",
     "closed": "Dossiers gesloten",
     "resolved": "Dossiers gesloten als opgelost",
-    "handoffs_per_dossier": BY_CODE["handoffs_per_dossier"].export_label,
-    "contacts_per_dossier": BY_CODE["contacts_per_dossier"].export_label,
+    **{
+        code: BY_CODE[code].export_label
+        for code in ("handoffs_per_dossier", "contacts_per_dossier", "cost_per_dossier", "cost_per_resolved_dossier")
+    },
     "days_to_close_median": "Doorlooptijd tot sluiting in werkdagen (mediaan)",
     "days_to_close_q1": "Doorlooptijd tot sluiting in werkdagen (eerste kwartiel)",
     "days_to_close_q3": "Doorlooptijd tot sluiting in werkdagen (derde kwartiel)",
     "hours": "Geregistreerde uren",
     "cost_total": "Kosten totaal (EUR)",
-    "cost_per_dossier": BY_CODE["cost_per_dossier"].export_label,
-    "cost_per_resolved_dossier": BY_CODE["cost_per_resolved_dossier"].export_label,
     "grades": "Rapportcijfers: kans dat een cijfer in de pilotgroep hoger is (Brunner-Munzel)",
     "icer": "Extra kosten per extra geslaagd dossier (ICER, EUR)",
     "delta_cost_per_dossier": "Verschil in kosten per dossier, pilot min controle (EUR)",
