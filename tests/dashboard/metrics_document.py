@@ -6,18 +6,9 @@ from __future__ import annotations
 from copy import deepcopy
 from typing import Any
 
-SHARES = (
-    "satisfied_share",
-    "helped_at_once_share",
-    "resolved_in_one_go_share",
-    "transfer_share",
-    "multiple_transfer_share",
-    "on_time_share",
-    "escalation_within_norm_share",
-    "ping_pong_share",
-    "resolved_share",
-    "kept_promises_share",
-)
+from casemgmt.pilots.measures import SHARE_CODES
+
+SHARES = SHARE_CODES  # pinned to DESIGN.md by tests/metrics/test_catalogue.py
 
 
 def share(count: int, n: int, value: float | None = None, ci: tuple[float, float] | None = None, **extra: Any) -> dict:

@@ -12,12 +12,14 @@ import pytest
 from casemgmt.dashboard import formatting as fmt
 from casemgmt.dashboard import presentation as p
 from casemgmt.dashboard.monthly import MonthFigure
-from casemgmt.dashboard.periods import MAX_MONTHS, Period, last_twelve_months, parse_period
 from casemgmt.dashboard.trends import DEFINITIONS_BY_CODE, TrendCell, TrendMeasure, TrendRow
 from casemgmt.errors import InvalidInput
-from casemgmt.metrics.periods import FROM_AFTER_TO
+from casemgmt.metrics.periods import FROM_AFTER_TO, MAX_MONTHS, Period, last_twelve_months, parse_period
+from casemgmt.metrics.results import PilotMetrics
 from casemgmt.metrics.statistics import sample_size_per_arm
 from tests.dashboard.metrics_document import comparison, document, share
+
+typed = PilotMetrics.from_json
 
 
 def test_dutch_number_formats() -> None:
@@ -88,7 +90,7 @@ def _document_with_figures() -> dict:
 
 
 def test_cards_show_value_interval_n_and_target_status_in_dutch() -> None:
-    cards = {card.code: card for card in p.build_cards(_document_with_figures())}
+    cards = {card.code: card for card in p.build_cards(typed(_document_with_figures()))}
     assert next(iter(cards)) == "resolved_share"  # the primary outcome first
     assert cards["resolved_share"].primary and not cards["satisfied_share"].primary
     assert len(cards) == 13  # ten shares, two means, time to close
@@ -124,7 +126,7 @@ def test_cards_show_value_interval_n_and_target_status_in_dutch() -> None:
 
 def test_comparison_table_carries_paths_and_unrounded_values() -> None:
     doc = _document_with_figures()
-    table = p.comparison_table(doc, p.build_cards(doc))
+    table = p.comparison_table(typed(doc), p.build_cards(typed(doc)))
     rows = {row[0].parts[0]: row for row in table.rows}
     satisfied = rows["Tevreden (rapportcijfer 7 of hoger)"]
     value, interval, n = satisfied[1].parts[0], satisfied[2].parts, satisfied[3].parts[0]
@@ -142,7 +144,7 @@ def test_comparison_table_carries_paths_and_unrounded_values() -> None:
 
 def test_bar_chart_leaves_out_withheld_and_missing_bars() -> None:
     doc = _document_with_figures()
-    chart = p.comparison_bars(doc, p.build_cards(doc))
+    chart = p.comparison_bars(typed(doc), p.build_cards(typed(doc)))
     groups = {group.key: group for group in chart.groups}
     pilot, control = groups["satisfied_share"].bars
     assert pilot.has_value and pilot.whisker is not None
@@ -159,7 +161,7 @@ def test_icer_defined_with_its_interval() -> None:
     doc["cost_effectiveness"].update(
         delta_cost_per_dossier=600.0, delta_effect=0.25, icer=2400.0, ci_low=1200.0, ci_high=6000.0, status="defined"
     )
-    view = p.cost_view(doc)
+    view = p.cost_view(typed(doc))
     assert view.defined and view.icer_text == "€ 2.400 per extra opgelost dossier"
     assert view.icer_reason == "95%-interval (bootstrap): € 1.200 tot € 6.000."
     assert "€ 600" in view.delta_text and "+25,0 procentpunt" in view.delta_text
@@ -173,15 +175,15 @@ def test_icer_undefined_says_why() -> None:
     doc = _document_with_figures()
     doc["comparison"]["resolved_share"] = comparison(0.05, -0.1, 0.2, 0.5, 0.5)
     doc["cost_effectiveness"].update(delta_cost_per_dossier=600.0, delta_effect=0.05, status="undefined")
-    view = p.cost_view(doc)
+    view = p.cost_view(typed(doc))
     assert not view.defined and view.icer_text == "niet gedefinieerd"
     assert "(+5,0 procentpunt, 95%-interval −10,0 tot +20,0 procentpunt) kan ook nul zijn" in view.icer_reason
 
     doc["cost_effectiveness"].update(delta_cost_per_dossier=None, delta_effect=None)
-    assert "geen enkel dossier" in p.cost_view(doc).icer_reason
+    assert "geen enkel dossier" in p.cost_view(typed(doc)).icer_reason
 
     doc["cohorts"]["control"]["dossiers"] = 3  # too few dossiers: no cost figures, no ICER
-    view = p.cost_view(doc)
+    view = p.cost_view(typed(doc))
     assert view.icer_text == "niet getoond" and view.delta_text == ""
     control_row = view.table.rows[1]
     assert control_row[1].parts[0].text == "3"  # the number of dossiers itself is shown
@@ -192,7 +194,7 @@ def test_minimum_detectable_difference_in_plain_dutch() -> None:
     doc = _document_with_figures()
     doc["mde"].update(per_arm_n=50, detectable_difference=0.2049)
     doc["cohorts"]["control"]["measures"]["resolved_share"] = share(36, 50, target=0.8, target_status="missed")
-    texts = p.mde_text(doc)
+    texts = p.mde_text(typed(doc))
     assert texts[0].startswith(
         "Met 50 afgesloten dossiers per groep is alleen een verschil van 20 procentpunt of meer in dossiers opgelost "
         "aantoonbaar"
@@ -203,9 +205,9 @@ def test_minimum_detectable_difference_in_plain_dutch() -> None:
         "afgesloten dossiers per groep nodig."
     )
     doc["mde"].update(per_arm_n=1, detectable_difference=None)
-    assert "te weinig afgesloten dossiers (n = 1 per groep)" in p.mde_text(doc)[0]
+    assert "te weinig afgesloten dossiers (n = 1 per groep)" in p.mde_text(typed(doc))[0]
     doc["mde"].update(per_arm_n=3, detectable_difference=None)
-    assert "zelfs een stijging tot 100%" in p.mde_text(doc)[0]
+    assert "zelfs een stijging tot 100%" in p.mde_text(typed(doc))[0]
 
 
 # ------------------------------------------------------------------------------------------------ months, trends

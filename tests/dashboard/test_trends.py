@@ -8,8 +8,8 @@ from datetime import date
 
 import pytest
 
-from casemgmt.dashboard.periods import Period, month_key
 from casemgmt.dashboard.trends import management_trends
+from casemgmt.metrics.periods import Period, month_key
 from tests.dashboard.conftest import read_figures
 from tests.worlds.personas import login
 from tests.worlds.pilot import (

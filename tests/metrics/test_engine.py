@@ -54,7 +54,7 @@ EXPECTED_COUNTS = {
 
 async def metrics_of(db, pilot, date_from=FROM, date_to=TO, now=NOW):
     async with db() as session:
-        return await pilot_metrics(session, pilot, date_from, date_to, now)
+        return (await pilot_metrics(session, pilot, date_from, date_to, now)).to_json()
 
 
 async def test_document_has_the_contract_shape(db, built):

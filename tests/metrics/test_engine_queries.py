@@ -56,7 +56,7 @@ async def test_pilot_metrics_issues_the_same_queries_for_10_and_100_dossiers(app
         result = {}
 
         async def call(session):
-            result["value"] = await pilot_metrics(session, pilot, FROM, TO, NOW)
+            result["value"] = (await pilot_metrics(session, pilot, FROM, TO, NOW)).to_json()
 
         queries = await count_queries(app, db, call)
         return queries, result["value"]

@@ -67,7 +67,7 @@ def breakdown(codes, counts: dict[str, int], denominator: int):
 
 async def test_march_figures_match_the_hand_count(db, responses):
     async with db() as session:
-        result = await survey_metrics(session, MARCH)
+        result = (await survey_metrics(session, MARCH)).to_json()
     # S01–S08 and S10 (S09 is April): 9 respondents, 7 remembered, grades 8 5 6 9 3 7
     assert (result["respondents"], result["remembered"], result["graded"]) == (9, 7, 6)
     assert (result["satisfied"], result["dissatisfied"]) == (3, 3)
@@ -89,10 +89,10 @@ async def test_march_figures_match_the_hand_count(db, responses):
 
 async def test_pilot_and_cohort_filters(db, responses):
     async with db() as session:
-        pilot_only = await survey_metrics(session, MARCH, responses)
-        pilot_cohort = await survey_metrics(session, MARCH, responses, "pilot")
-        control = await survey_metrics(session, MARCH, responses, "control")
-        any_pilot_cohort = await survey_metrics(session, MARCH, None, "pilot")
+        pilot_only = (await survey_metrics(session, MARCH, responses)).to_json()
+        pilot_cohort = (await survey_metrics(session, MARCH, responses, "pilot")).to_json()
+        control = (await survey_metrics(session, MARCH, responses, "control")).to_json()
+        any_pilot_cohort = (await survey_metrics(session, MARCH, None, "pilot")).to_json()
     # linked to "proef": S01 S02 S08 (pilot), S05 S06 S10 (control)
     assert (pilot_only["respondents"], pilot_only["graded"], pilot_only["satisfied"]) == (6, 5, 3)
     assert (pilot_cohort["respondents"], pilot_cohort["graded"], pilot_cohort["dissatisfied"]) == (3, 3, 1)
@@ -111,7 +111,7 @@ async def test_pilot_and_cohort_filters(db, responses):
 
 async def test_no_responses_give_zero_counts_and_null_shares(db, responses):
     async with db() as session:
-        result = await survey_metrics(session, Period(date(2025, 1, 1), date(2025, 1, 31)))
+        result = (await survey_metrics(session, Period(date(2025, 1, 1), date(2025, 1, 31)))).to_json()
     assert (result["respondents"], result["graded"]) == (0, 0)
     assert result["satisfied_share"] == {"value": None, "ci_low": None, "ci_high": None}
     assert all(item == {"count": 0, "share": None} for item in result["reasons"].values())

@@ -9,6 +9,7 @@ message (the page, the fragment and the API alike).
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
@@ -24,7 +25,6 @@ from casemgmt.auth.roles import Role
 from casemgmt.dashboard import formatting as fmt
 from casemgmt.dashboard.definitions import ALL_MEASURES, BY_CODE, METHOD_NOTES
 from casemgmt.dashboard.monthly import pilot_monthly
-from casemgmt.dashboard.periods import Period, last_twelve_months, parse_period
 from casemgmt.dashboard.presentation import build_dashboard, monthly_measures, trend_view
 from casemgmt.dashboard.trends import DEFINITIONS as TREND_DEFINITIONS
 from casemgmt.dashboard.trends import SUPPRESSION_THRESHOLD, management_trends
@@ -32,6 +32,8 @@ from casemgmt.db import DbSession
 from casemgmt.directory.calendar import local_date
 from casemgmt.errors import InvalidInput, NotFound
 from casemgmt.metrics.engine import pilot_metrics
+from casemgmt.metrics.periods import Period, last_twelve_months, parse_period
+from casemgmt.metrics.results import TrendsDocument
 from casemgmt.pilots.models import Pilot, PilotEnrolment
 from casemgmt.pilots.rules import CONTROL, PILOT
 from casemgmt.web.pages import page_or_fragment, wants_fragment
@@ -99,27 +101,24 @@ def _form(request: Request[Any, Any, Any]) -> dict[str, str]:
     return {key: (request.query_params.get(key) or "").strip() for key in ("from", "to")}
 
 
-@get("/pilots/{slug:str}", name="dashboard.pilot", guards=[requires_evaluator], include_in_schema=False)
-async def pilot_dashboard(request: Request[Any, Any, Any], db_session: DbSession, slug: str) -> Template:
-    """The evaluator dashboard of one pilot; htmx requests (the period filter) get only the dashboard region."""
-    pilot = await db_session.scalar(select(Pilot).where(Pilot.slug == slug))
-    if pilot is None:
-        raise NotFound(f"Pilot '{slug}' bestaat niet.")
-    moment = now()
-    default = default_pilot_period(pilot, local_date(moment))
+async def _period_page(
+    request: Request[Any, Any, Any],
+    templates: tuple[str, str],
+    default: Period,
+    context: dict[str, Any],
+    figures: Callable[[Period], Awaitable[dict[str, Any]]],
+) -> Template:
+    """A page with the period filter: the period asked for (the default's ends where empty) and its ``figures``,
+    or 422 with the Dutch messages next to the fields. htmx requests get only the region (``templates[1]``)."""
     form = _form(request)
-    context: dict[str, Any] = {
-        "pilot": pilot,
+    context = {
         "form": form,
         "default": default,
         "errors": {},
-        "view": None,
         "period": None,
         "fragment": wants_fragment(request),
-        "primary": BY_CODE.get(pilot.primary_outcome),
-        "measures": ALL_MEASURES,
-        "notes": METHOD_NOTES,
         "fmt": fmt,
+        **context,
     }
     try:
         period = parse_period(form["from"], form["to"], default)
@@ -127,20 +126,38 @@ async def pilot_dashboard(request: Request[Any, Any, Any], db_session: DbSession
         context["errors"] = exc.by_field()
         status = 422
     else:
+        context.update(period=period, form=period.query_values(), **await figures(period))
+        status = 200
+    return page_or_fragment(request, *templates, context, status_code=status)
+
+
+@get("/pilots/{slug:str}", name="dashboard.pilot", guards=[requires_evaluator], include_in_schema=False)
+async def pilot_dashboard(request: Request[Any, Any, Any], db_session: DbSession, slug: str) -> Template:
+    """The evaluator dashboard of one pilot; htmx requests (the period filter) get only the dashboard region."""
+    pilot = await db_session.scalar(select(Pilot).where(Pilot.slug == slug))
+    if pilot is None:
+        raise NotFound(f"Pilot '{slug}' bestaat niet.")
+    moment = now()
+
+    async def figures(period: Period) -> dict[str, Any]:
         metrics = await pilot_metrics(db_session, pilot, period.start, period.end, moment)
         monthly = await pilot_monthly(db_session, pilot, period, moment, monthly_measures(pilot.primary_outcome))
         view = build_dashboard(metrics, monthly)
-        context.update(
-            view=view,
-            period=period,
-            form=period.query_values(),
-            summary=f"Cijfers over {fmt.day(period.start)} tot en met {fmt.day(period.end)}: "
+        return {
+            "view": view,
+            "summary": f"Cijfers over {fmt.day(period.start)} tot en met {fmt.day(period.end)}: "
             f"{view.dossiers[PILOT]} dossiers in de pilotgroep en {view.dossiers[CONTROL]} in de controlegroep.",
-        )
-        status = 200
-    return page_or_fragment(
-        request, "dashboard/pilot.html", "dashboard/_pilot_region.html", context, status_code=status
-    )
+        }
+
+    context: dict[str, Any] = {
+        "pilot": pilot,
+        "view": None,
+        "primary": BY_CODE.get(pilot.primary_outcome),
+        "measures": ALL_MEASURES,
+        "notes": METHOD_NOTES,
+    }
+    templates = ("dashboard/pilot.html", "dashboard/_pilot_region.html")
+    return await _period_page(request, templates, default_pilot_period(pilot, local_date(moment)), context, figures)
 
 
 # ====================================================================== trends
@@ -150,39 +167,25 @@ async def pilot_dashboard(request: Request[Any, Any, Any], db_session: DbSession
 async def trends_page(request: Request[Any, Any, Any], db_session: DbSession) -> Template:
     """Management trends per service and month (default: the last twelve months)."""
     moment = now()
-    default = last_twelve_months(local_date(moment))
-    form = _form(request)
+
+    async def figures(period: Period) -> dict[str, Any]:
+        trends = await management_trends(db_session, period, moment)
+        months = len(trends.months)
+        return {
+            "trends": trends,
+            "views": [trend_view(measure, trends.months) for measure in trends.measures],
+            "summary": f"Trends over {fmt.day(period.start)} tot en met {fmt.day(period.end)}: "
+            f"{months} {'maand' if months == 1 else 'maanden'}.",
+        }
+
     context: dict[str, Any] = {
-        "form": form,
-        "default": default,
-        "errors": {},
         "trends": None,
         "views": [],
-        "period": None,
-        "fragment": wants_fragment(request),
         "definitions": TREND_DEFINITIONS,
         "threshold": SUPPRESSION_THRESHOLD,
-        "fmt": fmt,
     }
-    try:
-        period = parse_period(form["from"], form["to"], default)
-    except InvalidInput as exc:
-        context["errors"] = exc.by_field()
-        status = 422
-    else:
-        trends = await management_trends(db_session, period, moment)
-        context.update(
-            trends=trends,
-            views=[trend_view(measure, trends.months) for measure in trends.measures],
-            period=period,
-            form=period.query_values(),
-            summary=f"Trends over {fmt.day(period.start)} tot en met {fmt.day(period.end)}: "
-            f"{len(trends.months)} {'maand' if len(trends.months) == 1 else 'maanden'}.",
-        )
-        status = 200
-    return page_or_fragment(
-        request, "dashboard/trends.html", "dashboard/_trends_region.html", context, status_code=status
-    )
+    templates = ("dashboard/trends.html", "dashboard/_trends_region.html")
+    return await _period_page(request, templates, last_twelve_months(local_date(moment)), context, figures)
 
 
 @get(
@@ -199,10 +202,10 @@ async def trends_api(
     db_session: DbSession,
     date_from: Annotated[str | None, Parameter(query="from", description="First day, jjjj-mm-dd")] = None,
     date_to: Annotated[str | None, Parameter(query="to", description="Last day (inclusive), jjjj-mm-dd")] = None,
-) -> dict[str, Any]:
+) -> TrendsDocument:
     moment = now()
     period = parse_period(date_from, date_to, last_twelve_months(local_date(moment)))
-    return (await management_trends(db_session, period, moment)).as_json()
+    return (await management_trends(db_session, period, moment)).document()
 
 
 PAGE_HANDLERS: list[Any] = [pilots_page, pilot_dashboard, trends_page]

@@ -25,16 +25,16 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casemgmt.commitments.models import Commitment
-from casemgmt.dashboard.periods import Period, month_bucket, month_key
 from casemgmt.db import plan_with_parameter_values
 from casemgmt.dossiers.models import Dossier
 from casemgmt.metrics.engine import CLOSED, RESOLVED, commitments_due_clause
+from casemgmt.metrics.periods import Period, month_bucket, month_key
 from casemgmt.pilots.models import Pilot, PilotEnrolment
-from casemgmt.pilots.rules import CONTROL, PILOT
+from casemgmt.pilots.rules import CONTROL, PILOT, PRIMARY_OUTCOMES
 from casemgmt.surveys.models import SurveyResponse
 from casemgmt.surveys.questionnaire import SATISFIED_MIN_GRADE
 
-MONTHLY_MEASURES = ("resolved_share", "satisfied_share", "kept_promises_share")
+MONTHLY_MEASURES = PRIMARY_OUTCOMES
 COHORTS = (PILOT, CONTROL)
 
 
@@ -74,7 +74,7 @@ async def _resolved(session: AsyncSession, pilot: Pilot, period: Period) -> Mont
             Dossier.outcome.label("outcome"),
         )
         .join(PilotEnrolment, PilotEnrolment.dossier_id == Dossier.id)
-        .where(PilotEnrolment.pilot_id == pilot.id, period.for_metrics().moments(Dossier.opened_at))
+        .where(PilotEnrolment.pilot_id == pilot.id, period.moments(Dossier.opened_at))
         .subquery()
     )
     closed = inner.c.status == CLOSED
@@ -102,7 +102,7 @@ async def _satisfied(session: AsyncSession, pilot: Pilot, period: Period) -> Mon
         .where(
             PilotEnrolment.pilot_id == pilot.id,
             SurveyResponse.grade.is_not(None),
-            period.for_metrics().dates(SurveyResponse.contact_date),
+            period.dates(SurveyResponse.contact_date),
         )
         .subquery()
     )
@@ -119,7 +119,6 @@ async def _satisfied(session: AsyncSession, pilot: Pilot, period: Period) -> Mon
 
 
 async def _kept_promises(session: AsyncSession, pilot: Pilot, period: Period, now: datetime) -> Monthly:
-    whole = period.for_metrics()
     commitments = (
         select(
             PilotEnrolment.cohort.label("cohort"),
@@ -132,7 +131,7 @@ async def _kept_promises(session: AsyncSession, pilot: Pilot, period: Period, no
         .join(Dossier, Dossier.id == Commitment.dossier_id)
         .join(PilotEnrolment, PilotEnrolment.dossier_id == Dossier.id)
         .where(
-            PilotEnrolment.pilot_id == pilot.id, whole.moments(Dossier.opened_at), commitments_due_clause(whole, now)
+            PilotEnrolment.pilot_id == pilot.id, period.moments(Dossier.opened_at), commitments_due_clause(period, now)
         )
         .subquery()
     )

@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from casemgmt.dashboard import charts
 from casemgmt.dashboard import formatting as fmt
@@ -29,8 +28,17 @@ from casemgmt.dashboard.definitions import (
     MeasureDefinition,
 )
 from casemgmt.dashboard.monthly import COHORTS, MonthFigure
-from casemgmt.dashboard.periods import month_key
 from casemgmt.dashboard.trends import TrendMeasure
+from casemgmt.metrics.periods import month_key
+from casemgmt.metrics.results import (
+    CohortMeasures,
+    GradesComparison,
+    MeanFigure,
+    PilotMetrics,
+    Quartiles,
+    ShareComparison,
+    ShareFigure,
+)
 from casemgmt.metrics.statistics import sample_size_per_arm
 
 SUPPRESSION_THRESHOLD = 5
@@ -155,51 +163,51 @@ def _status_label(status: str | None, has_target: bool, has_data: bool) -> str:
     return NO_DATA if not has_data else "nog onbeslist"
 
 
-def share_figure(definition: MeasureDefinition, cohort: str, data: Mapping[str, Any]) -> Figure:
-    n = int(data.get("n") or 0)
+def share_figure(definition: MeasureDefinition, cohort: str, data: ShareFigure) -> Figure:
+    n = data.n
     suppressed = is_suppressed(n)
-    has_data = n > 0 and data.get("value") is not None
+    has_data = n > 0 and data.value is not None
     path = f"cohorts.{cohort}.measures.{definition.code}.value"
     if suppressed:
         value_text, interval, detail = SUPPRESSED, "", ""
     elif not has_data:
         value_text, interval, detail = NO_DATA, "", ""
     else:
-        value_text = fmt.percent(data["value"])
-        interval = f"95%-interval {fmt.percent_range(data.get('ci_low'), data.get('ci_high'))}"
-        detail = f"{data.get('count')} van {n} {definition.n_unit}".strip()
-    status = None if suppressed else data.get("target_status")
+        value_text = fmt.percent(data.value)
+        interval = f"95%-interval {fmt.percent_range(data.ci_low, data.ci_high)}"
+        detail = f"{data.count} van {n} {definition.n_unit}".strip()
+    status = None if suppressed else data.target_status
     return Figure(
         cohort=cohort,
         cohort_label=COHORT_LABELS[cohort],
         path=path,
-        value=None if suppressed else data.get("value"),
+        value=None if suppressed else data.value,
         value_text=value_text,
         interval_text=interval,
         detail_text=detail,
         n=n,
         status=status,
-        status_label=SUPPRESSED if suppressed else _status_label(status, data.get("target") is not None, has_data),
+        status_label=SUPPRESSED if suppressed else _status_label(status, data.target is not None, has_data),
         suppressed=suppressed,
         has_data=has_data,
     )
 
 
-def other_figure(definition: MeasureDefinition, cohort: str, data: Mapping[str, Any]) -> Figure:
-    n = int(data.get("n") or 0)
+def other_figure(definition: MeasureDefinition, cohort: str, data: MeanFigure | Quartiles) -> Figure:
+    n = data.n
     suppressed = is_suppressed(n)
-    field = "median" if definition.kind == "duration" else "value"
+    field = "median" if isinstance(data, Quartiles) else "value"
     path = f"cohorts.{cohort}.measures.{definition.code}.{field}"
-    raw = data.get(field)
+    raw = data.median if isinstance(data, Quartiles) else data.value
     has_data = n > 0 and raw is not None
     interval, detail = "", ""
     if suppressed:
         value_text = SUPPRESSED
     elif not has_data:
         value_text = NO_DATA
-    elif definition.kind == "duration":
+    elif isinstance(data, Quartiles):
         value_text = f"{fmt.number(raw, 1)} werkdagen (mediaan)"
-        interval = f"kwartielen {fmt.number(data.get('q1'), 1)} tot {fmt.number(data.get('q3'), 1)} werkdagen"
+        interval = f"kwartielen {fmt.number(data.q1, 1)} tot {fmt.number(data.q3, 1)} werkdagen"
         detail = f"{n} {definition.n_unit}"
     else:
         value_text = fmt.number(raw, 1)
@@ -220,64 +228,70 @@ def other_figure(definition: MeasureDefinition, cohort: str, data: Mapping[str, 
     )
 
 
-def comparison_view(
-    code: str, data: Mapping[str, Any] | None, figures: Sequence[Figure], primary: str
-) -> ComparisonView:
-    data = data or {}
+def comparison_view(code: str, data: ShareComparison, figures: Sequence[Figure], primary: str) -> ComparisonView:
     suppressed = any(figure.suppressed for figure in figures)
-    has_data = data.get("difference") is not None
+    has_data = data.difference is not None
     return ComparisonView(
         path=f"comparison.{code}",
-        difference_text=fmt.points(data.get("difference")),
-        interval_text=fmt.points_range(data.get("ci_low"), data.get("ci_high")),
-        p_text=fmt.p_value(data.get("p_value")),
-        p_holm_text=fmt.p_value(data.get("p_holm")),
+        difference_text=fmt.points(data.difference),
+        interval_text=fmt.points_range(data.ci_low, data.ci_high),
+        p_text=fmt.p_value(data.p_value),
+        p_holm_text=fmt.p_value(data.p_holm),
         is_primary=code == primary,
         suppressed=suppressed,
         has_data=has_data and not suppressed,
     )
 
 
-def grades_view(data: Mapping[str, Any] | None) -> GradesView | None:
-    if not data or data.get("probability") is None:
+def grades_view(data: GradesComparison) -> GradesView | None:
+    if data.probability is None:
         return None
     return GradesView(
-        probability_text=fmt.number(data["probability"], 2),
-        interval_text=f"{fmt.number(data.get('ci_low'), 2)} tot {fmt.number(data.get('ci_high'), 2)}"
-        if data.get("ci_low") is not None
+        probability_text=fmt.number(data.probability, 2),
+        interval_text=f"{fmt.number(data.ci_low, 2)} tot {fmt.number(data.ci_high, 2)}"
+        if data.ci_low is not None
         else fmt.MISSING,
-        p_text=fmt.p_value(data.get("p_value")),
-        p_holm_text=fmt.p_value(data.get("p_holm")),
+        p_text=fmt.p_value(data.p_value),
+        p_holm_text=fmt.p_value(data.p_holm),
     )
 
 
-def build_cards(metrics: Mapping[str, Any]) -> list[Card]:
+def _target(metrics: PilotMetrics, code: str) -> float | None:
+    """A share's target (the pilot file's, the same on both cohorts)."""
+    return metrics.cohorts.pilot.measures.share(code).target
+
+
+def _other(measures: CohortMeasures, code: str) -> MeanFigure | Quartiles:
+    return measures.days_to_close if code == "days_to_close" else measures.mean(code)
+
+
+def build_cards(metrics: PilotMetrics) -> list[Card]:
     """A card per measure: every share (primary outcome first), then the means and the time to close."""
-    primary = metrics["primary_outcome"]
-    cohorts = metrics["cohorts"]
+    primary = metrics.primary_outcome
+    cohorts = metrics.cohorts
     cards: list[Card] = []
     shares = sorted(SHARE_MEASURES, key=lambda d: d.code != primary)
     for definition in shares:
         figures = tuple(
-            share_figure(definition, cohort, cohorts[cohort]["measures"][definition.code]) for cohort in COHORTS
+            share_figure(definition, cohort, cohorts.of(cohort).measures.share(definition.code)) for cohort in COHORTS
         )
-        target = cohorts["pilot"]["measures"][definition.code].get("target")
+        target = _target(metrics, definition.code)
         grades = None
         if definition.code == "satisfied_share":
-            grades = grades_view(metrics["comparison"].get("grades"))
+            grades = grades_view(metrics.comparison.grades)
         cards.append(
             Card(
                 definition,
                 definition.code == primary,
                 target_text(definition, target),
                 figures,
-                comparison_view(definition.code, metrics["comparison"].get(definition.code), figures, primary),
+                comparison_view(definition.code, metrics.comparison.share(definition.code), figures, primary),
                 grades,
             )
         )
     for definition in OTHER_MEASURES:
         figures = tuple(
-            other_figure(definition, cohort, cohorts[cohort]["measures"][definition.code]) for cohort in COHORTS
+            other_figure(definition, cohort, _other(cohorts.of(cohort).measures, definition.code)) for cohort in COHORTS
         )
         cards.append(Card(definition, False, "", figures, None))
     return cards
@@ -286,42 +300,42 @@ def build_cards(metrics: Mapping[str, Any]) -> list[Card]:
 # --------------------------------------------------------------------------------------------------- bar chart
 
 
-def comparison_bars(metrics: Mapping[str, Any], cards: Sequence[Card]) -> charts.BarChart:
+def comparison_bars(metrics: PilotMetrics, cards: Sequence[Card]) -> charts.BarChart:
     groups = []
     for card in cards:
         if card.definition.kind != "share":
             continue
         bars = []
         for figure in card.figures:
-            data = metrics["cohorts"][figure.cohort]["measures"][card.code]
+            data = metrics.cohorts.of(figure.cohort).measures.share(card.code)
             shown = figure.has_data and not figure.suppressed
             bars.append(
                 charts.BarInput(
                     series=figure.cohort,
-                    value=data["value"] if shown else None,
-                    ci_low=data.get("ci_low") if shown else None,
-                    ci_high=data.get("ci_high") if shown else None,
+                    value=data.value if shown else None,
+                    ci_low=data.ci_low if shown else None,
+                    ci_high=data.ci_high if shown else None,
                     note=SUPPRESSED if figure.suppressed else NO_DATA,
                 )
             )
-        target = metrics["cohorts"]["pilot"]["measures"][card.code].get("target")
+        target = _target(metrics, card.code)
         groups.append(charts.GroupInput(card.code, card.definition.label, tuple(bars), target))
     return charts.bar_chart(groups)
 
 
-def comparison_table(metrics: Mapping[str, Any], cards: Sequence[Card]) -> Table:
+def comparison_table(metrics: PilotMetrics, cards: Sequence[Card]) -> Table:
     rows = []
     for card in cards:
         if card.definition.kind != "share":
             continue
         row: list[Cell] = [Cell.label(card.definition.label)]
         for figure in card.figures:
-            data = metrics["cohorts"][figure.cohort]["measures"][card.code]
+            data = metrics.cohorts.of(figure.cohort).measures.share(card.code)
             base = f"cohorts.{figure.cohort}.measures.{card.code}"
             if figure.suppressed:
                 row += [Cell.figure("", f"{base}.value", None, True), Cell.text(""), Cell.text("")]
                 continue
-            low, high = data.get("ci_low"), data.get("ci_high")
+            low, high = data.ci_low, data.ci_high
             interval: Cell = Cell.text(fmt.MISSING)
             if low is not None and high is not None:
                 interval = Cell(
@@ -332,11 +346,11 @@ def comparison_table(metrics: Mapping[str, Any], cards: Sequence[Card]) -> Table
                     )
                 )
             row += [
-                Cell.figure(fmt.percent(data.get("value")), f"{base}.value", data.get("value")),
+                Cell.figure(fmt.percent(data.value), f"{base}.value", data.value),
                 interval,
                 Cell.figure(fmt.number(figure.n, 0), f"{base}.n", figure.n),
             ]
-        target = metrics["cohorts"]["pilot"]["measures"][card.code].get("target")
+        target = _target(metrics, card.code)
         row.append(
             Cell.figure(card.target_text.removeprefix("Norm: "), f"cohorts.pilot.measures.{card.code}.target", target)
         )
@@ -425,29 +439,26 @@ class CostView:
     defined: bool
 
 
-def cost_table(metrics: Mapping[str, Any]) -> Table:
+def cost_table(metrics: PilotMetrics) -> Table:
     rows = []
     for cohort in COHORTS:
-        data = metrics["cohorts"][cohort]
-        cost = data["cost"]
-        suppressed = is_suppressed(data["dossiers"])
+        data = metrics.cohorts.of(cohort)
+        cost = data.cost
+        suppressed = is_suppressed(data.dossiers)
         path = f"cohorts.{cohort}.cost"
         rows.append(
             (
                 Cell.label(COHORT_LABELS[cohort]),
-                Cell.figure(fmt.number(data["dossiers"], 0), f"cohorts.{cohort}.dossiers", data["dossiers"]),
-                Cell.figure(fmt.number(cost.get("hours"), 1), f"{path}.hours", cost.get("hours"), suppressed),
-                Cell.figure(fmt.euro(cost.get("cost_total")), f"{path}.cost_total", cost.get("cost_total"), suppressed),
+                Cell.figure(fmt.number(data.dossiers, 0), f"cohorts.{cohort}.dossiers", data.dossiers),
+                Cell.figure(fmt.number(cost.hours, 1), f"{path}.hours", cost.hours, suppressed),
+                Cell.figure(fmt.euro(cost.cost_total), f"{path}.cost_total", cost.cost_total, suppressed),
                 Cell.figure(
-                    fmt.euro(cost.get("cost_per_dossier")),
-                    f"{path}.cost_per_dossier",
-                    cost.get("cost_per_dossier"),
-                    suppressed,
+                    fmt.euro(cost.cost_per_dossier), f"{path}.cost_per_dossier", cost.cost_per_dossier, suppressed
                 ),
                 Cell.figure(
-                    fmt.euro(cost.get("cost_per_resolved_dossier")),
+                    fmt.euro(cost.cost_per_resolved_dossier),
                     f"{path}.cost_per_resolved_dossier",
-                    cost.get("cost_per_resolved_dossier"),
+                    cost.cost_per_resolved_dossier,
                     suppressed,
                 ),
             )
@@ -460,40 +471,40 @@ def cost_table(metrics: Mapping[str, Any]) -> Table:
     )
 
 
-def cost_view(metrics: Mapping[str, Any]) -> CostView:
-    ce = metrics["cost_effectiveness"]
-    outcome = BY_CODE[ce.get("outcome") or metrics["primary_outcome"]]
-    suppressed = any(is_suppressed(metrics["cohorts"][cohort]["dossiers"]) for cohort in COHORTS)
+def cost_view(metrics: PilotMetrics) -> CostView:
+    ce = metrics.cost_effectiveness
+    outcome = BY_CODE[ce.outcome or metrics.primary_outcome]
+    suppressed = any(is_suppressed(metrics.cohorts.of(cohort).dossiers) for cohort in COHORTS)
     delta = ""
-    if not suppressed and ce.get("delta_cost_per_dossier") is not None and ce.get("delta_effect") is not None:
+    if not suppressed and ce.delta_cost_per_dossier is not None and ce.delta_effect is not None:
         delta = (
-            f"Verschil in kosten per dossier (pilot − controle): {fmt.euro(ce['delta_cost_per_dossier'])}; "
-            f"verschil in {outcome.label.lower()}: {fmt.points(ce['delta_effect'])}."
+            f"Verschil in kosten per dossier (pilot − controle): {fmt.euro(ce.delta_cost_per_dossier)}; "
+            f"verschil in {outcome.label.lower()}: {fmt.points(ce.delta_effect)}."
         )
     if suppressed:
         return CostView(cost_table(metrics), "niet getoond", SUPPRESSED, "", False)
-    if ce.get("status") == "defined" and ce.get("icer") is not None:
-        text = f"{fmt.euro(ce['icer'])} per extra {outcome.outcome_unit}"
-        reason = f"95%-interval (bootstrap): {fmt.euro(ce.get('ci_low'))} tot {fmt.euro(ce.get('ci_high'))}."
+    if ce.status == "defined" and ce.icer is not None:
+        text = f"{fmt.euro(ce.icer)} per extra {outcome.outcome_unit}"
+        reason = f"95%-interval (bootstrap): {fmt.euro(ce.ci_low)} tot {fmt.euro(ce.ci_high)}."
         return CostView(cost_table(metrics), text, reason, delta, True)
     return CostView(cost_table(metrics), "niet gedefinieerd", icer_undefined_reason(metrics), delta, False)
 
 
-def icer_undefined_reason(metrics: Mapping[str, Any]) -> str:
+def icer_undefined_reason(metrics: PilotMetrics) -> str:
     """Why there is no ICER, in plain Dutch."""
-    ce = metrics["cost_effectiveness"]
-    outcome = BY_CODE[ce.get("outcome") or metrics["primary_outcome"]]
-    if ce.get("delta_effect") is None:
+    ce = metrics.cost_effectiveness
+    outcome = BY_CODE[ce.outcome or metrics.primary_outcome]
+    if ce.delta_effect is None:
         return (
             f"In de pilotgroep of de controlegroep is voor geen enkel dossier bekend of het een "
             f"{outcome.outcome_unit} is; zonder twee groepen valt er niets te vergelijken."
         )
-    comparison = metrics["comparison"].get(outcome.code) or {}
-    low, high = comparison.get("ci_low"), comparison.get("ci_high")
+    comparison = metrics.comparison.share(outcome.code)
+    low, high = comparison.ci_low, comparison.ci_high
     if outcome.code != "satisfied_share" and low is not None and high is not None and low <= 0 <= high:
         return (
             f"Het verschil in {outcome.label.lower()} tussen pilot- en controlegroep "
-            f"({fmt.points(comparison.get('difference'))}, 95%-interval {fmt.points_range(low, high)}) kan ook nul "
+            f"({fmt.points(comparison.difference)}, 95%-interval {fmt.points_range(low, high)}) kan ook nul "
             f"zijn. Zonder aantoonbaar effect is er geen prijs per extra {outcome.outcome_unit}."
         )
     return (
@@ -506,12 +517,12 @@ def icer_undefined_reason(metrics: Mapping[str, Any]) -> str:
 # --------------------------------------------------------------------------------------------------- MDE
 
 
-def mde_text(metrics: Mapping[str, Any]) -> list[str]:
+def mde_text(metrics: PilotMetrics) -> list[str]:
     """The minimum detectable difference in plain Dutch (and, with a target, how many dossiers reaching it needs)."""
-    mde = metrics["mde"]
-    outcome = BY_CODE[mde.get("outcome") or metrics["primary_outcome"]]
-    n = int(mde.get("per_arm_n") or 0)
-    difference = mde.get("detectable_difference")
+    mde = metrics.mde
+    outcome = BY_CODE[mde.outcome or metrics.primary_outcome]
+    n = mde.per_arm_n
+    difference = mde.detectable_difference
     unit = outcome.n_unit
     if n < 2:
         texts = [
@@ -526,10 +537,9 @@ def mde_text(metrics: Mapping[str, Any]) -> list[str]:
             f"meer in {outcome.label.lower()} aantoonbaar (met 80% kans, bij een tweezijdige toets op 5%). Kleinere "
             f"verschillen kunnen bestaan, maar zijn met deze aantallen niet van toeval te onderscheiden."
         ]
-    control = metrics["cohorts"]["control"]["measures"][outcome.code]
-    target = control.get("target")
-    baseline = control.get("value")
-    if target is not None and baseline is not None and 0 < baseline < target < 1 and not is_suppressed(control["n"]):
+    control = metrics.cohorts.control.measures.share(outcome.code)
+    target, baseline = control.target, control.value
+    if target is not None and baseline is not None and 0 < baseline < target < 1 and not is_suppressed(control.n):
         needed = sample_size_per_arm(baseline, target)
         if needed is not None:
             texts.append(
@@ -544,7 +554,7 @@ def mde_text(metrics: Mapping[str, Any]) -> list[str]:
 
 @dataclass(frozen=True)
 class DashboardView:
-    metrics: Mapping[str, Any]
+    metrics: PilotMetrics
     cards: tuple[Card, ...]
     bars: charts.BarChart
     bars_table: Table
@@ -560,9 +570,7 @@ def monthly_measures(primary: str) -> list[str]:
     return list(dict.fromkeys([primary, "satisfied_share"]))
 
 
-def build_dashboard(
-    metrics: Mapping[str, Any], monthly: Mapping[str, Mapping[str, Sequence[MonthFigure]]]
-) -> DashboardView:
+def build_dashboard(metrics: PilotMetrics, monthly: Mapping[str, Mapping[str, Sequence[MonthFigure]]]) -> DashboardView:
     cards = build_cards(metrics)
     return DashboardView(
         metrics=metrics,
@@ -572,8 +580,8 @@ def build_dashboard(
         monthly=tuple(monthly_view(measure, monthly[measure]) for measure in monthly),
         cost=cost_view(metrics),
         mde=tuple(mde_text(metrics)),
-        primary=BY_CODE[metrics["primary_outcome"]],
-        dossiers={cohort: int(metrics["cohorts"][cohort]["dossiers"]) for cohort in COHORTS},
+        primary=BY_CODE[metrics.primary_outcome],
+        dossiers={cohort: metrics.cohorts.of(cohort).dossiers for cohort in COHORTS},
     )
 
 

@@ -35,18 +35,20 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
 
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from casemgmt.commitments.models import Commitment
-from casemgmt.dashboard.periods import Period, month_bucket, month_key
 from casemgmt.db import plan_with_parameter_values
 from casemgmt.directory.models import Service
 from casemgmt.escalations.models import Escalation
 from casemgmt.handoffs.models import Handoff
 from casemgmt.handoffs.rules import PING_PONG_WINDOW
 from casemgmt.metrics.engine import COUNTED_HANDOFF_STATUSES, commitments_due_clause, moment_before
+from casemgmt.metrics.periods import Period, month_bucket, month_key
+from casemgmt.metrics.results import TrendLine, TrendMeasureDocument, TrendMonth, TrendsDocument
+from casemgmt.pilots.measures import BY_CODE, Measure
 from casemgmt.surveys.models import SurveyResponse
 from casemgmt.surveys.questionnaire import SATISFIED_MIN_GRADE
 
@@ -65,21 +67,32 @@ Kind = Literal["share", "mean"]
 
 @dataclass(frozen=True)
 class TrendDefinition:
-    code: str
+    """A catalogue measure as the trends count it: per service and month (the label and definition say so)."""
+
+    measure: Measure
     label: str
-    kind: Kind
     by: str
     """How the rows are split, as a phrase: "per dienst van de toezegging"."""
     count_label: str
     n_label: str
     definition: str
 
+    @property
+    def code(self) -> str:
+        return self.measure.code
+
+    @property
+    def kind(self) -> Kind:
+        kind = self.measure.kind
+        if kind == "share" or kind == "mean":
+            return kind
+        raise ValueError(f"{self.code}: trends show shares and means only")
+
 
 DEFINITIONS: tuple[TrendDefinition, ...] = (
     TrendDefinition(
-        "on_time_share",
+        BY_CODE["on_time_share"],
         "Toezeggingen op tijd nagekomen",
-        "share",
         "per dienst van de toezegging",
         "op tijd nagekomen",
         "toezeggingen die in de maand afliepen",
@@ -88,9 +101,8 @@ DEFINITIONS: tuple[TrendDefinition, ...] = (
         "afgesproken moment zijn ingetrokken tellen niet mee.",
     ),
     TrendDefinition(
-        "escalation_within_norm_share",
+        BY_CODE["escalation_within_norm_share"],
         "Escalaties binnen de norm beantwoord",
-        "share",
         "per dienst die de escalatie beantwoordt",
         "binnen de norm",
         "escalaties die in de maand afliepen",
@@ -98,9 +110,8 @@ DEFINITIONS: tuple[TrendDefinition, ...] = (
         "binnen die termijn zijn beantwoord, gedeeld door alle escalaties die in de maand afliepen.",
     ),
     TrendDefinition(
-        "handoffs_per_dossier",
+        BY_CODE["handoffs_per_dossier"],
         "Overdrachten per dossier",
-        "mean",
         "per dienst die overdraagt",
         "overdrachten",
         "dossiers",
@@ -109,9 +120,8 @@ DEFINITIONS: tuple[TrendDefinition, ...] = (
         "hoger betekent dat dezelfde dossiers vaker werden doorgeschoven.",
     ),
     TrendDefinition(
-        "ping_pong_share",
+        BY_CODE["ping_pong_share"],
         "Dossiers met pingpong",
-        "share",
         "per dienst die het dossier terugstuurt",
         "met pingpong",
         "overgedragen dossiers",
@@ -119,9 +129,8 @@ DEFINITIONS: tuple[TrendDefinition, ...] = (
         "die het dossier in de 30 dagen daarvoor zelf had overgedragen (A → B → A, van het kastje naar de muur).",
     ),
     TrendDefinition(
-        "satisfied_share",
+        BY_CODE["satisfied_share"],
         "Tevreden (rapportcijfer 7 of hoger)",
-        "share",
         "voor de hele gemeente (het tevredenheidsonderzoek kent geen dienst)",
         "tevreden",
         "antwoorden met een rapportcijfer",
@@ -149,14 +158,14 @@ class TrendCell:
             return None
         return self.count / self.n
 
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "month": month_key(self.month),
-            "count": None if self.suppressed else self.count,
-            "n": self.n,
-            "value": self.value,
-            "suppressed": self.suppressed,
-        }
+    def document(self) -> TrendMonth:
+        return TrendMonth(
+            month=month_key(self.month),
+            count=None if self.suppressed else self.count,
+            n=self.n,
+            value=self.value,
+            suppressed=self.suppressed,
+        )
 
 
 @dataclass(frozen=True)
@@ -185,28 +194,30 @@ class Trends:
     months: tuple[date, ...]
     measures: tuple[TrendMeasure, ...]
 
-    def as_json(self) -> dict[str, Any]:
-        return {
-            **self.period.query_values(),
-            "months": [month_key(month) for month in self.months],
-            "suppression_threshold": SUPPRESSION_THRESHOLD,
-            "measures": {
-                measure.code: {
-                    "label": measure.definition.label,
-                    "kind": measure.definition.kind,
-                    "by": measure.definition.by,
-                    "rows": [
-                        {
-                            "service": None if row.key == MUNICIPALITY else (row.key or None),
-                            "label": row.label,
-                            "months": [cell.as_json() for cell in row.cells],
-                        }
+    def document(self) -> TrendsDocument:
+        """The ``GET /api/v1/trends`` response."""
+        return TrendsDocument(
+            date_from=self.period.as_json()["from"],
+            date_to=self.period.as_json()["to"],
+            months=[month_key(month) for month in self.months],
+            suppression_threshold=SUPPRESSION_THRESHOLD,
+            measures={
+                measure.code: TrendMeasureDocument(
+                    label=measure.definition.label,
+                    kind=measure.definition.kind,
+                    by=measure.definition.by,
+                    rows=[
+                        TrendLine(
+                            service=None if row.key == MUNICIPALITY else (row.key or None),
+                            label=row.label,
+                            months=[cell.document() for cell in row.cells],
+                        )
                         for row in measure.rows
                     ],
-                }
+                )
                 for measure in self.measures
             },
-        }
+        )
 
 
 def _rows(period: Period, found: Iterable[Any]) -> tuple[TrendRow, ...]:
@@ -232,34 +243,33 @@ async def _grouped(session: AsyncSession, inner: Any, count: Any, n: Any) -> lis
     return list((await session.execute(query)).all())
 
 
-async def _on_time(session: AsyncSession, period: Period, now: datetime) -> list[Any]:
+async def _due_per_service(
+    session: AsyncSession, period: Period, model: Any, done: Any, due: Any, *, without_service: bool
+) -> list[Any]:
+    """(count, n) per service and month of the events of ``model`` (commitments, escalations) ``due`` in the
+    period: ``done`` (kept on time, within the norm) over all. ``without_service``: keep events without one."""
     inner = (
         select(
             Service.code.label("service"),
-            month_bucket(Commitment.due_at, period).label("month"),
-            Commitment.kept_on_time.label("kept"),
+            month_bucket(model.due_at, period).label("month"),
+            done.label("done"),
         )
-        .select_from(Commitment)
-        .outerjoin(Service, Service.id == Commitment.service_id)
-        .where(commitments_due_clause(period.for_metrics(), now))
+        .select_from(model)
+        .join(Service, Service.id == model.service_id, isouter=without_service)
+        .where(due)
         .subquery()
     )
-    return await _grouped(session, inner, func.count().filter(inner.c.kept.is_(True)), func.count())
+    return await _grouped(session, inner, func.count().filter(inner.c.done.is_(True)), func.count())
+
+
+async def _on_time(session: AsyncSession, period: Period, now: datetime) -> list[Any]:
+    due = commitments_due_clause(period, now)
+    return await _due_per_service(session, period, Commitment, Commitment.kept_on_time, due, without_service=True)
 
 
 async def _escalations(session: AsyncSession, period: Period, now: datetime) -> list[Any]:
-    inner = (
-        select(
-            Service.code.label("service"),
-            month_bucket(Escalation.due_at, period).label("month"),
-            Escalation.within_norm.label("within"),
-        )
-        .select_from(Escalation)
-        .join(Service, Service.id == Escalation.service_id)
-        .where(period.for_metrics().moments(Escalation.due_at), Escalation.due_at <= now)
-        .subquery()
-    )
-    return await _grouped(session, inner, func.count().filter(inner.c.within.is_(True)), func.count())
+    due = and_(period.moments(Escalation.due_at), Escalation.due_at <= now)
+    return await _due_per_service(session, period, Escalation, Escalation.within_norm, due, without_service=False)
 
 
 def _handoffs_subquery(session: AsyncSession, period: Period) -> Any:
@@ -286,7 +296,7 @@ def _handoffs_subquery(session: AsyncSession, period: Period) -> Any:
         )
         .select_from(later)
         .join(Service, Service.id == later.from_service_id)
-        .where(later.status.in_(COUNTED_HANDOFF_STATUSES), period.for_metrics().moments(later.requested_at))
+        .where(later.status.in_(COUNTED_HANDOFF_STATUSES), period.moments(later.requested_at))
         .subquery()
     )
 
@@ -317,7 +327,7 @@ async def _satisfied(session: AsyncSession, period: Period) -> list[Any]:
             month_bucket(SurveyResponse.contact_date, period, moments=False).label("month"),
             SurveyResponse.grade.label("grade"),
         )
-        .where(SurveyResponse.grade.is_not(None), period.for_metrics().dates(SurveyResponse.contact_date))
+        .where(SurveyResponse.grade.is_not(None), period.dates(SurveyResponse.contact_date))
         .subquery()
     )
     rows = (
@@ -329,7 +339,7 @@ async def _satisfied(session: AsyncSession, period: Period) -> list[Any]:
             ).group_by(inner.c.month)
         )
     ).all()
-    return [_Row(MUNICIPALITY, r.month, r.count, r.n) for r in rows]
+    return [_Row(MUNICIPALITY, r.month, r._mapping["count"], r.n) for r in rows]  # ``r.count`` is tuple.count
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from casemgmt.errors import FieldError, InvalidInput
 from casemgmt.metrics import exports
 from casemgmt.metrics.engine import dossier_figures, pilot_metrics
 from casemgmt.metrics.periods import Period, parse_period
+from casemgmt.metrics.results import PilotMetrics, SurveyMetrics
 from casemgmt.metrics.survey import check_cohort, survey_metrics
 from casemgmt.pilots.models import Pilot
 from casemgmt.pilots.services import PilotService
@@ -61,10 +62,10 @@ async def api_pilot_metrics(
     audit: Audit,
     date_from: DateFrom = None,
     date_to: DateTo = None,
-) -> dict[str, Any]:
+) -> PilotMetrics:
     period = parse_period(date_from, date_to)
     pilot = await _pilot(db_session, actor, audit, slug)
-    return await pilot_metrics(db_session, pilot, period.date_from, period.date_to, datetime.now(UTC))
+    return await pilot_metrics(db_session, pilot, period.start, period.end, datetime.now(UTC))
 
 
 @get(
@@ -81,7 +82,7 @@ async def api_survey_metrics(
     date_to: DateTo = None,
     pilot: str | None = None,
     cohort: str | None = None,
-) -> dict[str, Any]:
+) -> SurveyMetrics:
     errors: list[FieldError] = []
     period = Period()
     chosen_cohort = None
@@ -126,12 +127,12 @@ async def _export_table(
     pilot = await _pilot(db_session, actor, audit, slug)
     now = datetime.now(UTC)
     if table == "measures":
-        metrics = await pilot_metrics(db_session, pilot, period.date_from, period.date_to, now)
+        metrics = await pilot_metrics(db_session, pilot, period.start, period.end, now)
         header, rows = exports.table(table, metrics, None)
     else:
-        figures = await dossier_figures(db_session, pilot, period.date_from, period.date_to, now)
+        figures = await dossier_figures(db_session, pilot, period.start, period.end, now)
         header, rows = exports.table(table, None, figures)
-    span = f"{period.date_from or 'begin'}_{period.date_to or 'nu'}"
+    span = f"{period.start or 'begin'}_{period.end or 'nu'}"
     audit.record(
         Action.EXPORT,
         "pilot",

@@ -87,9 +87,25 @@ from casemgmt.handoffs.models import Handoff
 from casemgmt.handoffs.rules import COUNTED_STATUSES, PING_PONG_WINDOW
 from casemgmt.metrics import statistics as stats
 from casemgmt.metrics.periods import Period
+from casemgmt.metrics.results import (
+    CohortCost,
+    CohortFigures,
+    CohortMeasures,
+    Cohorts,
+    Comparison,
+    CostEffectiveness,
+    GradesComparison,
+    MeanFigure,
+    MinimumDetectableDifference,
+    PilotMetrics,
+    Quartiles,
+    ShareComparison,
+    ShareFigure,
+)
 from casemgmt.pilots.costs import MINUTES_PER_HOUR, fixed_cost_per_dossier
+from casemgmt.pilots.measures import LOWER_IS_BETTER, SHARE_CODES
 from casemgmt.pilots.models import Pilot, PilotEnrolment, TimeEntry
-from casemgmt.pilots.rules import CONTROL, PILOT, SHARE_MEASURES
+from casemgmt.pilots.rules import CONTROL, PILOT
 from casemgmt.surveys.models import SurveyResponse
 from casemgmt.surveys.questionnaire import SATISFIED_MIN_GRADE
 
@@ -97,9 +113,8 @@ from casemgmt.surveys.questionnaire import SATISFIED_MIN_GRADE
 _LATER_HANDOFF, _EARLIER_HANDOFF = aliased(Handoff), aliased(Handoff)
 
 COHORT_ORDER: tuple[str, str] = (PILOT, CONTROL)
-SHARE_MEASURE_CODES: tuple[str, ...] = tuple(SHARE_MEASURES)
-LOWER_IS_BETTER = frozenset({"transfer_share", "multiple_transfer_share", "ping_pong_share"})
-"""Shares where a lower value is better; their targets are maxima."""
+SHARE_MEASURE_CODES: tuple[str, ...] = SHARE_CODES
+"""The share measures in the catalogue's order (``pilots/measures.py``)."""
 
 CLOSED = "closed"
 RESOLVED = "resolved"
@@ -133,17 +148,17 @@ def judged_target_status(measure: str, count: int, n: int, target: float | None)
     return stats.target_status(count, n, float(target))
 
 
-def share_json(measure: str, count: int, n: int, target: float | None) -> dict[str, Any]:
+def share_figure(measure: str, count: int, n: int, target: float | None) -> ShareFigure:
     result = stats.share(count, n)
-    return {
-        "count": count,
-        "n": n,
-        "value": result.value,
-        "ci_low": result.ci_low,
-        "ci_high": result.ci_high,
-        "target": None if target is None else float(target),
-        "target_status": judged_target_status(measure, count, n, target),
-    }
+    return ShareFigure(
+        count=count,
+        n=n,
+        value=result.value,
+        ci_low=result.ci_low,
+        ci_high=result.ci_high,
+        target=None if target is None else float(target),
+        target_status=judged_target_status(measure, count, n, target),
+    )
 
 
 def mde_inputs(primary_pilot: tuple[int, int], primary_control: tuple[int, int]) -> tuple[float | None, int]:
@@ -410,35 +425,28 @@ async def _cohort_counts(
             c.inbound, c.helped_at_once, c.resolved_in_one_go = int(row.inbound), int(row.helped), int(row.resolved)
             c.transferred, c.transferred_more = int(row.transferred), int(row.transferred_more)
 
-    commitment_rows = await session.execute(
-        select(
-            PilotEnrolment.cohort,
-            func.count().label("due"),
-            func.count().filter(Commitment.kept_on_time.is_(True)).label("kept"),
+    async def due_and_done(
+        model: Any, done: ColumnElement[bool], due: ColumnElement[bool]
+    ) -> dict[str, tuple[int, int]]:
+        """(due, done) per cohort of the events of ``model`` (commitments, escalations) due in the period."""
+        rows = await session.execute(
+            select(PilotEnrolment.cohort, func.count().label("due"), func.count().filter(done).label("done"))
+            .select_from(model)
+            .join(PilotEnrolment, _enrolled_events(pilot, model.dossier_id))
+            .where(due)
+            .group_by(PilotEnrolment.cohort)
         )
-        .select_from(Commitment)
-        .join(PilotEnrolment, _enrolled_events(pilot, Commitment.dossier_id))
-        .where(_commitments_due(period, now))
-        .group_by(PilotEnrolment.cohort)
-    )
-    for row in commitment_rows:
-        if c := cohorts.get(row.cohort):
-            c.commitments_due, c.commitments_on_time = int(row.due), int(row.kept)
+        return {row.cohort: (int(row.due), int(row.done)) for row in rows}
 
-    escalation_rows = await session.execute(
-        select(
-            PilotEnrolment.cohort,
-            func.count().label("due"),
-            func.count().filter(Escalation.within_norm.is_(True)).label("within"),
-        )
-        .select_from(Escalation)
-        .join(PilotEnrolment, _enrolled_events(pilot, Escalation.dossier_id))
-        .where(period.moments(Escalation.due_at), Escalation.due_at <= now)
-        .group_by(PilotEnrolment.cohort)
+    commitments = await due_and_done(Commitment, Commitment.kept_on_time.is_(True), _commitments_due(period, now))
+    escalations = await due_and_done(
+        Escalation,
+        Escalation.within_norm.is_(True),
+        and_(period.moments(Escalation.due_at), Escalation.due_at <= now),
     )
-    for row in escalation_rows:
-        if c := cohorts.get(row.cohort):
-            c.escalations_due, c.escalations_within_norm = int(row.due), int(row.within)
+    for cohort, c in cohorts.items():
+        c.commitments_due, c.commitments_on_time = commitments.get(cohort, (0, 0))
+        c.escalations_due, c.escalations_within_norm = escalations.get(cohort, (0, 0))
 
     grade_rows = await session.execute(
         select(PilotEnrolment.cohort, SurveyResponse.grade, func.count().label("number"))
@@ -464,26 +472,26 @@ async def pilot_cohort_size(session: AsyncSession, pilot: Pilot) -> int:
     return int(total or 0)
 
 
-def _cost_json(c: _Cohort, cohort: str, fixed_per_dossier: float) -> dict[str, Any]:
+def _cost(c: _Cohort, cohort: str, fixed_per_dossier: float) -> CohortCost:
     fixed = fixed_per_dossier * c.dossiers if cohort == PILOT else 0.0
     total = c.labour / MINUTES_PER_HOUR + fixed
-    return {
-        "hours": c.minutes / MINUTES_PER_HOUR,
-        "cost_total": total,
-        "cost_per_dossier": total / c.dossiers if c.dossiers else None,
-        "cost_per_resolved_dossier": total / c.resolved if c.resolved else None,
-    }
+    return CohortCost(
+        hours=c.minutes / MINUTES_PER_HOUR,
+        cost_total=total,
+        cost_per_dossier=total / c.dossiers if c.dossiers else None,
+        cost_per_resolved_dossier=total / c.resolved if c.resolved else None,
+    )
 
 
-def _mean_json(total: int, n: int) -> dict[str, Any]:
-    return {"value": total / n if n else None, "n": n}
+def _mean(total: int, n: int) -> MeanFigure:
+    return MeanFigure(value=total / n if n else None, n=n)
 
 
 async def pilot_metrics(
     session: AsyncSession, pilot: Pilot, date_from: date | None, date_to: date | None, now: datetime
-) -> dict[str, Any]:
-    """The metrics document of issue 5 for ``pilot`` over ``date_from``..``date_to`` (inclusive, either None for
-    open) as judged at ``now`` (aware). Raises InvalidInput when ``date_from`` is after ``date_to``."""
+) -> PilotMetrics:
+    """The metrics of issue 5 for ``pilot`` over ``date_from``..``date_to`` (inclusive, either None for open) as
+    judged at ``now`` (aware). Raises InvalidInput when ``date_from`` is after ``date_to``."""
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be timezone-aware")
     period = Period(date_from, date_to)
@@ -516,86 +524,91 @@ async def pilot_metrics(
             icer_pairs[row.cohort].append((cost, outcome))
 
     counts = {cohort: cohorts[cohort].counts() for cohort in COHORT_ORDER}
-    cohort_json: dict[str, Any] = {}
-    for cohort in COHORT_ORDER:
-        c = cohorts[cohort]
-        measures: dict[str, Any] = {
-            measure: share_json(measure, *counts[cohort][measure], targets.get(measure))
-            for measure in SHARE_MEASURE_CODES
-        }
-        measures["handoffs_per_dossier"] = _mean_json(c.handoffs, c.dossiers)
-        measures["contacts_per_dossier"] = _mean_json(c.contacts, c.dossiers)
-        quartiles = stats.median_quartiles(close_days[cohort])
-        measures["days_to_close"] = {
-            "median": quartiles.median,
-            "q1": quartiles.q1,
-            "q3": quartiles.q3,
-            "n": quartiles.n,
-        }
-        cohort_json[cohort] = {
-            "dossiers": c.dossiers,
-            "closed": c.closed,
-            "resolved": c.resolved,
-            "measures": measures,
-            "cost": _cost_json(c, cohort, fixed_per_dossier),
-        }
 
-    comparison = _comparison(counts, cohorts, primary)
+    def cohort_figures(cohort: str) -> CohortFigures:
+        c = cohorts[cohort]
+        quartiles = stats.median_quartiles(close_days[cohort])
+        measures = CohortMeasures(
+            **{
+                measure: share_figure(measure, *counts[cohort][measure], targets.get(measure))
+                for measure in SHARE_MEASURE_CODES
+            },
+            handoffs_per_dossier=_mean(c.handoffs, c.dossiers),
+            contacts_per_dossier=_mean(c.contacts, c.dossiers),
+            days_to_close=Quartiles(median=quartiles.median, q1=quartiles.q1, q3=quartiles.q3, n=quartiles.n),
+        )
+        return CohortFigures(
+            dossiers=c.dossiers,
+            closed=c.closed,
+            resolved=c.resolved,
+            measures=measures,
+            cost=_cost(c, cohort, fixed_per_dossier),
+        )
+
     icer = stats.icer_bootstrap(icer_pairs[PILOT], icer_pairs[CONTROL])
     baseline, per_arm = mde_inputs(counts[PILOT][primary], counts[CONTROL][primary])
-    return {
-        "pilot": pilot.slug,
-        **period.as_json(),
-        "primary_outcome": primary,
-        "cohorts": cohort_json,
-        "comparison": comparison,
-        "cost_effectiveness": {
-            "outcome": primary,
-            "delta_cost_per_dossier": icer.delta_cost_per_dossier,
-            "delta_effect": icer.delta_effect,
-            "icer": icer.icer,
-            "ci_low": icer.ci_low,
-            "ci_high": icer.ci_high,
-            "status": icer.status,
-        },
-        "mde": {
-            "outcome": primary,
-            "per_arm_n": per_arm,
-            "detectable_difference": stats.minimum_detectable_difference(baseline, per_arm),
-        },
-    }
+    bounds = period.as_json()
+    return PilotMetrics(
+        pilot=pilot.slug,
+        date_from=bounds["from"],
+        date_to=bounds["to"],
+        primary_outcome=primary,
+        cohorts=Cohorts(pilot=cohort_figures(PILOT), control=cohort_figures(CONTROL)),
+        comparison=_comparison(counts, cohorts, primary),
+        cost_effectiveness=CostEffectiveness(
+            outcome=primary,
+            delta_cost_per_dossier=icer.delta_cost_per_dossier,
+            delta_effect=icer.delta_effect,
+            icer=icer.icer,
+            ci_low=icer.ci_low,
+            ci_high=icer.ci_high,
+            status=icer.status,
+        ),
+        mde=MinimumDetectableDifference(
+            outcome=primary,
+            per_arm_n=per_arm,
+            detectable_difference=stats.minimum_detectable_difference(baseline, per_arm),
+        ),
+    )
 
 
 def _comparison(
     counts: Mapping[str, Mapping[str, tuple[int, int]]], cohorts: Mapping[str, _Cohort], primary: str
-) -> dict[str, Any]:
-    comparison: dict[str, Any] = {}
-    for measure in SHARE_MEASURE_CODES:
-        result = stats.compare_shares(*counts[PILOT][measure], *counts[CONTROL][measure])
-        comparison[measure] = {
-            "difference": result.difference,
-            "ci_low": result.ci_low,
-            "ci_high": result.ci_high,
-            "p_value": result.p_value,
-            "p_holm": None,
-        }
+) -> Comparison:
+    """Pilot − control per share and the grades; Holm over the secondary p-values, the primary's p as its own."""
+    shares = {
+        measure: stats.compare_shares(*counts[PILOT][measure], *counts[CONTROL][measure])
+        for measure in SHARE_MEASURE_CODES
+    }
     pilot_grades, control_grades = cohorts[PILOT].grade_list(), cohorts[CONTROL].grade_list()
     grades = stats.compare_grades(pilot_grades, control_grades)
-    comparison["grades"] = {
-        "probability": grades.probability if grades else None,
-        "ci_low": grades.ci_low if grades else None,
-        "ci_high": grades.ci_high if grades else None,
-        "p_value": grades.p_value if grades else None,
-        "p_holm": None,
-        "n_pilot": len(pilot_grades),
-        "n_control": len(control_grades),
-    }
-    secondary = {key: value["p_value"] for key, value in comparison.items() if key != primary}
-    for key, adjusted in stats.holm(secondary).items():
-        comparison[key]["p_holm"] = adjusted
-    if primary in comparison:
-        comparison[primary]["p_holm"] = comparison[primary]["p_value"]
-    return comparison
+    p_values = {measure: result.p_value for measure, result in shares.items()}
+    p_values["grades"] = grades.p_value if grades else None
+    p_holm: dict[str, float | None] = dict.fromkeys(p_values)
+    p_holm.update(stats.holm({key: value for key, value in p_values.items() if key != primary}))
+    if primary in p_holm:
+        p_holm[primary] = p_values[primary]
+    return Comparison(
+        **{
+            measure: ShareComparison(
+                difference=result.difference,
+                ci_low=result.ci_low,
+                ci_high=result.ci_high,
+                p_value=result.p_value,
+                p_holm=p_holm[measure],
+            )
+            for measure, result in shares.items()
+        },
+        grades=GradesComparison(
+            probability=grades.probability if grades else None,
+            ci_low=grades.ci_low if grades else None,
+            ci_high=grades.ci_high if grades else None,
+            p_value=grades.p_value if grades else None,
+            p_holm=p_holm["grades"],
+            n_pilot=len(pilot_grades),
+            n_control=len(control_grades),
+        ),
+    )
 
 
 # ------------------------------------------------------------------------------------------------ per-dossier table

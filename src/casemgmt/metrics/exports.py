@@ -24,10 +24,10 @@ import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
-from typing import Any
 
-from casemgmt.metrics.engine import COHORT_ORDER, SHARE_MEASURE_CODES, DossierFigures
-from casemgmt.pilots.rules import SHARE_MEASURES
+from casemgmt.metrics.engine import COHORT_ORDER, DossierFigures
+from casemgmt.metrics.results import PilotMetrics
+from casemgmt.pilots.measures import BY_CODE, MEASURES, SHARE_CODES
 
 TABLES = ("measures", "dossiers")
 VARIANTS = ("", "excel-nl")
@@ -72,15 +72,15 @@ OTHER_LABELS = {
     "dossiers": "Dossiers geopend in de periode",
     "closed": "Dossiers gesloten",
     "resolved": "Dossiers gesloten als opgelost",
-    "handoffs_per_dossier": "Overdrachten per dossier (gemiddelde)",
-    "contacts_per_dossier": "Contacten per dossier (gemiddelde)",
+    **{
+        code: BY_CODE[code].export_label
+        for code in ("handoffs_per_dossier", "contacts_per_dossier", "cost_per_dossier", "cost_per_resolved_dossier")
+    },
     "days_to_close_median": "Doorlooptijd tot sluiting in werkdagen (mediaan)",
     "days_to_close_q1": "Doorlooptijd tot sluiting in werkdagen (eerste kwartiel)",
     "days_to_close_q3": "Doorlooptijd tot sluiting in werkdagen (derde kwartiel)",
     "hours": "Geregistreerde uren",
     "cost_total": "Kosten totaal (EUR)",
-    "cost_per_dossier": "Kosten per dossier (EUR)",
-    "cost_per_resolved_dossier": "Kosten per opgelost dossier (EUR)",
     "grades": "Rapportcijfers: kans dat een cijfer in de pilotgroep hoger is (Brunner-Munzel)",
     "icer": "Extra kosten per extra geslaagd dossier (ICER, EUR)",
     "delta_cost_per_dossier": "Verschil in kosten per dossier, pilot min controle (EUR)",
@@ -88,92 +88,7 @@ OTHER_LABELS = {
 }
 
 DEFINITIONS: tuple[tuple[str, str, str], ...] = (
-    (
-        "satisfied_share",
-        SHARE_MEASURES["satisfied_share"],
-        "Enquêteantwoorden met een rapportcijfer 7 of hoger, gedeeld door de antwoorden met een cijfer; op datum "
-        "van het contact.",
-    ),
-    (
-        "helped_at_once_share",
-        SHARE_MEASURES["helped_at_once_share"],
-        "Inkomende contacten met uitkomst 'opgelost' zonder doorverbinden, gedeeld door alle inkomende contacten in "
-        "de periode.",
-    ),
-    (
-        "resolved_in_one_go_share",
-        SHARE_MEASURES["resolved_in_one_go_share"],
-        "Inkomende contacten met uitkomst 'opgelost', gedeeld door alle inkomende contacten in de periode.",
-    ),
-    (
-        "transfer_share",
-        SHARE_MEASURES["transfer_share"],
-        "Inkomende contacten met minstens één keer doorverbinden, gedeeld door alle inkomende contacten "
-        "(lager is beter; een streefwaarde is een maximum).",
-    ),
-    (
-        "multiple_transfer_share",
-        SHARE_MEASURES["multiple_transfer_share"],
-        "Inkomende contacten met twee of meer keer doorverbinden, gedeeld door alle inkomende contacten "
-        "(lager is beter; een streefwaarde is een maximum).",
-    ),
-    (
-        "on_time_share",
-        SHARE_MEASURES["on_time_share"],
-        "Toezeggingen met een termijn in de periode (en verstreken) die op of vóór de termijn zijn nagekomen, "
-        "gedeeld door die toezeggingen; toezeggingen die vóór de termijn zijn ingetrokken tellen niet mee.",
-    ),
-    (
-        "escalation_within_norm_share",
-        SHARE_MEASURES["escalation_within_norm_share"],
-        "Escalaties die binnen de norm van de dienst zijn beantwoord, gedeeld door de escalaties waarvan de "
-        "termijn in de periode viel (en verstreken is).",
-    ),
-    (
-        "ping_pong_share",
-        SHARE_MEASURES["ping_pong_share"],
-        "Dossiers met een pingpong (een overdracht naar een dienst die het dossier in de 30 dagen daarvoor zelf "
-        "overdroeg), gedeeld door de dossiers (lager is beter; een streefwaarde is een maximum).",
-    ),
-    (
-        "resolved_share",
-        SHARE_MEASURES["resolved_share"],
-        "Dossiers gesloten met uitkomst 'opgelost', gedeeld door de gesloten dossiers.",
-    ),
-    (
-        "kept_promises_share",
-        SHARE_MEASURES["kept_promises_share"],
-        "Dossiers waarvan alle toezeggingen met een termijn in de periode op tijd zijn nagekomen, gedeeld door de "
-        "dossiers met zulke toezeggingen.",
-    ),
-    (
-        "handoffs_per_dossier",
-        OTHER_LABELS["handoffs_per_dossier"],
-        "Overdrachten (aangevraagd of geaccepteerd) per dossier, gemiddeld.",
-    ),
-    ("contacts_per_dossier", OTHER_LABELS["contacts_per_dossier"], "Klantcontacten per dossier, gemiddeld."),
-    (
-        "days_to_close",
-        "Doorlooptijd",
-        "Werkdagen van opening tot sluiting (feestdagen niet meegeteld): mediaan en kwartielen.",
-    ),
-    (
-        "cost_per_dossier",
-        OTHER_LABELS["cost_per_dossier"],
-        "Geregistreerde uren maal het uurtarief van de rol, plus de vaste pilotkosten verdeeld over alle dossiers "
-        "van de pilotgroep; de controlegroep draagt geen vaste pilotkosten.",
-    ),
-    (
-        "cost_per_resolved_dossier",
-        OTHER_LABELS["cost_per_resolved_dossier"],
-        "De totale kosten van het cohort gedeeld door de dossiers die als 'opgelost' zijn gesloten.",
-    ),
-    (
-        "icer",
-        "ICER",
-        "Verschil in kosten per dossier (pilot min controle) gedeeld door het verschil in de primaire uitkomst, met "
-        "een bootstrap-interval; 'onbepaald' als het interval van het effect 0 bevat.",
-    ),
+    *((m.code, m.export_label, m.export_definition) for m in MEASURES),
     (
         "mde",
         OTHER_LABELS["mde"],
@@ -234,96 +149,82 @@ def xlsx_cell(value: Cell) -> Cell:
 # ------------------------------------------------------------------------------------------------ tables
 
 
-def measure_rows(metrics: dict[str, Any]) -> list[list[Cell]]:
-    """The measures table (without header) of an engine document."""
+def measure_rows(metrics: PilotMetrics) -> list[list[Cell]]:
+    """The measures table (without header) of the engine's result."""
     rows: list[list[Cell]] = []
-    cohorts, comparison = metrics["cohorts"], metrics["comparison"]
-    for measure in SHARE_MEASURE_CODES:
-        diff = comparison[measure]
+    for measure in SHARE_CODES:
+        diff = metrics.comparison.share(measure)
         for cohort in COHORT_ORDER:
-            m = cohorts[cohort]["measures"][measure]
+            m = metrics.cohorts.of(cohort).measures.share(measure)
             rows.append(
                 [
                     measure,
-                    SHARE_MEASURES[measure],
+                    BY_CODE[measure].export_label,
                     cohort,
-                    m["count"],
-                    m["n"],
-                    m["value"],
-                    m["ci_low"],
-                    m["ci_high"],
-                    m["target"],
-                    m["target_status"],
-                    diff["difference"],
-                    diff["ci_low"],
-                    diff["ci_high"],
-                    diff["p_value"],
-                    diff["p_holm"],
+                    m.count,
+                    m.n,
+                    m.value,
+                    m.ci_low,
+                    m.ci_high,
+                    m.target,
+                    m.target_status,
+                    diff.difference,
+                    diff.ci_low,
+                    diff.ci_high,
+                    diff.p_value,
+                    diff.p_holm,
                 ]
             )
 
-    def plain(measure: str, cohort: str, value: Cell, n: int | None = None, count: int | None = None) -> None:
-        rows.append([measure, OTHER_LABELS[measure], cohort, count, n, value, *([None] * 9)])
+    def plain(measure: str, cohort: str | None, value: Cell, n: int | None = None) -> None:
+        """A row with a value (and n); the count, interval and comparison columns stay empty."""
+        rows.append([measure, OTHER_LABELS[measure], cohort, None, n, value, *([None] * 9)])
 
     for cohort in COHORT_ORDER:
-        c = cohorts[cohort]
-        measures, cost = c["measures"], c["cost"]
-        plain("dossiers", cohort, c["dossiers"])
-        plain("closed", cohort, c["closed"])
-        plain("resolved", cohort, c["resolved"])
+        c = metrics.cohorts.of(cohort)
+        measures, cost = c.measures, c.cost
+        plain("dossiers", cohort, c.dossiers)
+        plain("closed", cohort, c.closed)
+        plain("resolved", cohort, c.resolved)
         for key in ("handoffs_per_dossier", "contacts_per_dossier"):
-            plain(key, cohort, measures[key]["value"], n=measures[key]["n"])
-        days = measures["days_to_close"]
-        plain("days_to_close_median", cohort, days["median"], n=days["n"])
-        plain("days_to_close_q1", cohort, days["q1"], n=days["n"])
-        plain("days_to_close_q3", cohort, days["q3"], n=days["n"])
-        plain("hours", cohort, cost["hours"])
-        plain("cost_total", cohort, cost["cost_total"])
-        plain("cost_per_dossier", cohort, cost["cost_per_dossier"], n=c["dossiers"])
-        plain("cost_per_resolved_dossier", cohort, cost["cost_per_resolved_dossier"], n=c["resolved"])
+            mean = measures.mean(key)
+            plain(key, cohort, mean.value, n=mean.n)
+        days = measures.days_to_close
+        plain("days_to_close_median", cohort, days.median, n=days.n)
+        plain("days_to_close_q1", cohort, days.q1, n=days.n)
+        plain("days_to_close_q3", cohort, days.q3, n=days.n)
+        plain("hours", cohort, cost.hours)
+        plain("cost_total", cohort, cost.cost_total)
+        plain("cost_per_dossier", cohort, cost.cost_per_dossier, n=c.dossiers)
+        plain("cost_per_resolved_dossier", cohort, cost.cost_per_resolved_dossier, n=c.resolved)
 
-    grades = comparison["grades"]
+    grades = metrics.comparison.grades
     rows.append(
         [
             "grades",
             OTHER_LABELS["grades"],
             None,
             None,
-            grades["n_pilot"] + grades["n_control"],
-            grades["probability"],
-            grades["ci_low"],
-            grades["ci_high"],
+            grades.n_pilot + grades.n_control,
+            grades.probability,
+            grades.ci_low,
+            grades.ci_high,
             None,
             None,
             None,
             None,
             None,
-            grades["p_value"],
-            grades["p_holm"],
+            grades.p_value,
+            grades.p_holm,
         ]
     )
-    ce = metrics["cost_effectiveness"]
-    rows.append(
-        [
-            "delta_cost_per_dossier",
-            OTHER_LABELS["delta_cost_per_dossier"],
-            None,
-            None,
-            None,
-            ce["delta_cost_per_dossier"],
-        ]
-        + [None] * 9
-    )
-    rows.append(
-        ["icer", f"{OTHER_LABELS['icer']} — {ce['outcome']} ({ce['status']})", None, None, None, ce["icer"]]
-        + [ce["ci_low"], ce["ci_high"]]
-        + [None] * 7
-    )
-    mde = metrics["mde"]
-    rows.append(
-        ["mde", f"{OTHER_LABELS['mde']} — {mde['outcome']}", None, None, mde["per_arm_n"], mde["detectable_difference"]]
-        + [None] * 9
-    )
+    ce = metrics.cost_effectiveness
+    plain("delta_cost_per_dossier", None, ce.delta_cost_per_dossier)
+    icer: list[Cell] = ["icer", f"{OTHER_LABELS['icer']} — {ce.outcome} ({ce.status})", None, None, None, ce.icer]
+    rows.append([*icer, ce.ci_low, ce.ci_high, *([None] * 7)])
+    mde = metrics.mde
+    mde_row: list[Cell] = ["mde", f"{OTHER_LABELS['mde']} — {mde.outcome}", None, None, mde.per_arm_n]
+    rows.append([*mde_row, mde.detectable_difference, *([None] * 9)])
     return rows
 
 
@@ -397,7 +298,7 @@ def xlsx_bytes(sheet_title: str, header: Sequence[str], rows: Iterable[Sequence[
 
 
 def table(
-    name: str, metrics: dict[str, Any] | None, figures: Iterable[DossierFigures] | None
+    name: str, metrics: PilotMetrics | None, figures: Iterable[DossierFigures] | None
 ) -> tuple[tuple[str, ...], list[list[Cell]]]:
     """(header, rows) of the ``measures`` or ``dossiers`` table."""
     if name == "measures":

@@ -20,7 +20,6 @@ whatever the number of responses.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,6 +28,7 @@ from casemgmt.db import plan_with_parameter_values
 from casemgmt.errors import FieldError, InvalidInput
 from casemgmt.metrics import statistics as stats
 from casemgmt.metrics.periods import Period
+from casemgmt.metrics.results import Breakdown, Interval, SurveyMetrics
 from casemgmt.pilots.models import Pilot, PilotEnrolment
 from casemgmt.pilots.rules import COHORTS
 from casemgmt.surveys.models import SurveyResponse, survey_reasons
@@ -58,19 +58,19 @@ def _selection(period: Period, pilot: Pilot | None, cohort: str | None) -> list[
     return conditions
 
 
-def _breakdown(codes: Mapping[str, str], counted: Mapping[str, int], denominator: int) -> dict[str, dict[str, Any]]:
+def _breakdown(codes: Mapping[str, str], counted: Mapping[str, int], denominator: int) -> dict[str, Breakdown]:
     return {
-        code: {
-            "count": counted.get(code, 0),
-            "share": counted.get(code, 0) / denominator if denominator else None,
-        }
+        code: Breakdown(
+            count=counted.get(code, 0),
+            share=counted.get(code, 0) / denominator if denominator else None,
+        )
         for code in codes
     }
 
 
 async def survey_metrics(
     session: AsyncSession, period: Period, pilot: Pilot | None = None, cohort: str | None = None
-) -> dict[str, Any]:
+) -> SurveyMetrics:
     """The survey figures of issue 5 for the selection (see the module docstring)."""
     await plan_with_parameter_values(session)
     where = _selection(period, pilot, cohort)
@@ -108,18 +108,16 @@ async def survey_metrics(
 
     graded, satisfied, dissatisfied = int(totals.graded), int(totals.satisfied), int(totals.dissatisfied)
     satisfied_share = stats.share(satisfied, graded)
-    return {
-        "respondents": int(totals.respondents),
-        "remembered": int(totals.remembered),
-        "graded": graded,
-        "satisfied": satisfied,
-        "dissatisfied": dissatisfied,
-        "satisfied_share": {
-            "value": satisfied_share.value,
-            "ci_low": satisfied_share.ci_low,
-            "ci_high": satisfied_share.ci_high,
-        },
-        "reasons": _breakdown(REASONS, reasons, dissatisfied),
-        "helped_at_once": _breakdown(HELPED_AT_ONCE, helped, sum(helped.values())),
-        "transfer_count": _breakdown(TRANSFER_COUNT, transfers, sum(transfers.values())),
-    }
+    return SurveyMetrics(
+        respondents=int(totals.respondents),
+        remembered=int(totals.remembered),
+        graded=graded,
+        satisfied=satisfied,
+        dissatisfied=dissatisfied,
+        satisfied_share=Interval(
+            value=satisfied_share.value, ci_low=satisfied_share.ci_low, ci_high=satisfied_share.ci_high
+        ),
+        reasons=_breakdown(REASONS, reasons, dissatisfied),
+        helped_at_once=_breakdown(HELPED_AT_ONCE, helped, sum(helped.values())),
+        transfer_count=_breakdown(TRANSFER_COUNT, transfers, sum(transfers.values())),
+    )

@@ -50,13 +50,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from casemgmt.audit.services import Action, AuditLog
 from casemgmt.auth.roles import Role
 from casemgmt.directory.models import Service
+from casemgmt.pilots.measures import TARGET_KEYS
 from casemgmt.pilots.models import Pilot, PilotEnrolment
-from casemgmt.pilots.rules import ASSIGNMENTS, PRIMARY_OUTCOMES, RANDOM, SHARE_MEASURES
+from casemgmt.pilots.rules import ASSIGNMENTS, PRIMARY_OUTCOMES, RANDOM
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 RoleName = Literal[tuple(role.value for role in Role)]  # type: ignore[valid-type]
-MeasureName = Literal[tuple(SHARE_MEASURES)]  # type: ignore[valid-type]
+MeasureName = Literal[TARGET_KEYS]  # type: ignore[valid-type]
 OutcomeName = Literal[PRIMARY_OUTCOMES]  # type: ignore[valid-type]
 AssignmentName = Literal[tuple(ASSIGNMENTS)]  # type: ignore[valid-type]
 Money = Annotated[float, Field(ge=0, allow_inf_nan=False)]

@@ -32,6 +32,7 @@ from typing import Final, Literal
 
 from casemgmt.auth.roles import Role
 from casemgmt.errors import FieldError
+from casemgmt.pilots import measures
 
 PILOT: Final = "pilot"
 CONTROL: Final = "control"
@@ -42,24 +43,8 @@ RANDOM: Final = "random"
 MANUAL: Final = "manual"
 ASSIGNMENTS: Final[Mapping[str, str]] = MappingProxyType({RANDOM: "Loting", MANUAL: "Handmatig"})
 
-PRIMARY_OUTCOMES: Final = ("resolved_share", "satisfied_share", "kept_promises_share")
-"""Dossier-level measures a pilot may name as its primary outcome (issue 5)."""
-
-SHARE_MEASURES: Final[Mapping[str, str]] = MappingProxyType(
-    {
-        "satisfied_share": "Tevreden (cijfer 7 of hoger)",
-        "helped_at_once_share": "Meteen geholpen",
-        "resolved_in_one_go_share": "In één keer opgelost",
-        "transfer_share": "Doorverbonden",
-        "multiple_transfer_share": "Vaker dan één keer doorverbonden",
-        "on_time_share": "Toezeggingen op tijd nagekomen",
-        "escalation_within_norm_share": "Escalaties binnen de norm",
-        "ping_pong_share": "Dossiers met pingpong",
-        "resolved_share": "Dossiers opgelost",
-        "kept_promises_share": "Dossiers met alle toezeggingen nagekomen",
-    }
-)
-"""The share measures of DESIGN.md and issue 5 (code → Dutch name); targets may be set for each."""
+PRIMARY_OUTCOMES: Final = measures.PRIMARY_OUTCOMES
+"""Dossier-level measures a pilot may name as its primary outcome (issue 5; the catalogue ``measures.py``)."""
 
 ACTIVITIES: Final[Mapping[str, str]] = MappingProxyType(
     {
