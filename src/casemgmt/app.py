@@ -30,25 +30,33 @@ from casemgmt.auth.models import SessionStoreEntry
 from casemgmt.casefile import client_controllers as casefile_client_controllers
 from casemgmt.casefile import dossier_controllers as casefile_dossier_controllers
 from casemgmt.casefile import worklist_controllers
-from casemgmt.casefile.dependencies import provide_dossiers
+from casemgmt.casefile.dependencies import provide_dossiers, provide_finder
 from casemgmt.cli import CasemgmtCLIPlugin
 from casemgmt.clients import controllers as client_controllers
+from casemgmt.clients.dependencies import provide_clients
 from casemgmt.commitments import controllers as commitment_controllers
+from casemgmt.commitments.dependencies import provide_commitments
 from casemgmt.commitments.rules import KIND_LABELS as COMMITMENT_KIND_LABELS
 from casemgmt.contacts import controllers as contact_controllers
+from casemgmt.contacts.dependencies import provide_contacts
 from casemgmt.dashboard import controllers as dashboard_controllers
 from casemgmt.db import create_alchemy_config, create_engine
 from casemgmt.dossiers import controllers as dossier_controllers
 from casemgmt.escalations import controllers as escalation_controllers
+from casemgmt.escalations.dependencies import provide_escalations
 from casemgmt.exchange import controllers as exchange_controllers
 from casemgmt.handoffs import controllers as handoff_controllers
+from casemgmt.handoffs.dependencies import provide_handoffs
 from casemgmt.metrics import controllers as metrics_controllers
 from casemgmt.organisation import reachability, users
 from casemgmt.pilots import controllers as pilot_controllers
+from casemgmt.pilots.dependencies import provide_pilots, provide_time_entries
 from casemgmt.settings import Mode, Settings
 from casemgmt.surveys import controllers as survey_controllers
+from casemgmt.surveys.dependencies import provide_surveys
 from casemgmt.web.errors import EXCEPTION_HANDLERS
 from casemgmt.web.home import health, home, overview
+from casemgmt.web.openapi import document_api_errors
 from casemgmt.web.security import add_security_headers
 from casemgmt.web.templating import configure_templates
 from casemgmt.web.transactions import transaction_middleware
@@ -95,26 +103,29 @@ def _static_routers(settings: Settings) -> list[Router]:
 
 
 def api_route_handlers() -> list[Any]:
-    return [
-        me,
-        *users.API_HANDLERS,
-        *client_controllers.API_HANDLERS,
-        *casefile_client_controllers.API_HANDLERS,
-        *dossier_controllers.API_HANDLERS,
-        *casefile_dossier_controllers.API_HANDLERS,
-        *contact_controllers.API_HANDLERS,
-        *audit_controllers.API_HANDLERS,
-        *reachability.API_HANDLERS,
-        *commitment_controllers.API_HANDLERS,
-        *handoff_controllers.API_HANDLERS,
-        *escalation_controllers.API_HANDLERS,
-        *worklist_controllers.API_HANDLERS,
-        *pilot_controllers.API_HANDLERS,
-        *survey_controllers.API_HANDLERS,
-        *metrics_controllers.API_HANDLERS,
-        *dashboard_controllers.API_HANDLERS,
-        *exchange_controllers.API_HANDLERS,
-    ]
+    """The ``/api/v1`` handlers, each documented with the error responses it can answer (``web/openapi.py``)."""
+    return document_api_errors(
+        [
+            me,
+            *users.API_HANDLERS,
+            *client_controllers.API_HANDLERS,
+            *casefile_client_controllers.API_HANDLERS,
+            *dossier_controllers.API_HANDLERS,
+            *casefile_dossier_controllers.API_HANDLERS,
+            *contact_controllers.API_HANDLERS,
+            *audit_controllers.API_HANDLERS,
+            *reachability.API_HANDLERS,
+            *commitment_controllers.API_HANDLERS,
+            *handoff_controllers.API_HANDLERS,
+            *escalation_controllers.API_HANDLERS,
+            *worklist_controllers.API_HANDLERS,
+            *pilot_controllers.API_HANDLERS,
+            *survey_controllers.API_HANDLERS,
+            *metrics_controllers.API_HANDLERS,
+            *dashboard_controllers.API_HANDLERS,
+            *exchange_controllers.API_HANDLERS,
+        ]
+    )
 
 
 def page_route_handlers() -> list[Any]:
@@ -193,7 +204,17 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         dependencies={
             "actor": Provide(provide_actor),
             "audit": Provide(provide_audit),
+            # the services, one per concept; handlers declare e.g. ``clients: Clients`` (see each dependencies.py)
+            "clients": Provide(provide_clients),
+            "finder": Provide(provide_finder),
             "dossiers": Provide(provide_dossiers),
+            "contacts": Provide(provide_contacts),
+            "commitments": Provide(provide_commitments),
+            "handoffs": Provide(provide_handoffs),
+            "escalations": Provide(provide_escalations),
+            "pilots": Provide(provide_pilots),
+            "time_entries": Provide(provide_time_entries),
+            "surveys": Provide(provide_surveys),
         },
         openapi_config=OpenAPIConfig(
             title="casemgmt API",

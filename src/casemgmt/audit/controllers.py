@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Request, get
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 from litestar.response import Template
 
 from casemgmt.audit.dependencies import Audit
@@ -19,6 +19,7 @@ from casemgmt.audit.queries import (
     API_MAX_LIMIT,
     FILTER_FIELDS,
     PAGE_SIZE,
+    AuditEventOut,
     AuditFilter,
     AuditPage,
     actor_options,
@@ -76,15 +77,15 @@ async def audit_log_page(request: Request[Any, Any, Any], db_session: DbSession,
 async def audit_events_api(
     db_session: DbSession,
     audit: Audit,
-    actor_id: Annotated[str | None, Parameter(description="User id of the actor")] = None,
-    object_type: Annotated[str | None, Parameter(description="e.g. client, dossier, contact, user")] = None,
-    object_id: Annotated[str | None, Parameter(description="Id of the object (exact)")] = None,
-    pseudonym: Annotated[str | None, Parameter(description="Client pseudonym (exact)")] = None,
-    date_from: Annotated[str | None, Parameter(query="from", description="First day, jjjj-mm-dd")] = None,
-    date_to: Annotated[str | None, Parameter(query="to", description="Last day (inclusive), jjjj-mm-dd")] = None,
-    limit: Annotated[str | None, Parameter(description=f"1–{API_MAX_LIMIT}, default {API_DEFAULT_LIMIT}")] = None,
-    after_id: Annotated[str | None, Parameter(description="Only events with a smaller id (next page)")] = None,
-) -> list[dict[str, Any]]:
+    actor_id: Annotated[str | None, QueryParameter(description="User id of the actor")] = None,
+    object_type: Annotated[str | None, QueryParameter(description="e.g. client, dossier, contact, user")] = None,
+    object_id: Annotated[str | None, QueryParameter(description="Id of the object (exact)")] = None,
+    pseudonym: Annotated[str | None, QueryParameter(description="Client pseudonym (exact)")] = None,
+    date_from: Annotated[str | None, QueryParameter(name="from", description="First day, jjjj-mm-dd")] = None,
+    date_to: Annotated[str | None, QueryParameter(name="to", description="Last day (inclusive), jjjj-mm-dd")] = None,
+    limit: Annotated[str | None, QueryParameter(description=f"1–{API_MAX_LIMIT}, default {API_DEFAULT_LIMIT}")] = None,
+    after_id: Annotated[str | None, QueryParameter(description="Only events with a smaller id (next page)")] = None,
+) -> list[AuditEventOut]:
     values = {
         "actor_id": actor_id,
         "object_type": object_type,
@@ -97,7 +98,7 @@ async def audit_events_api(
     }
     flt = parse_filter(values, default_limit=API_DEFAULT_LIMIT, max_limit=API_MAX_LIMIT)
     page = await read_log(db_session, audit, flt)
-    return [row.as_json() for row in page.rows]
+    return [row.as_out() for row in page.rows]
 
 
 PAGE_HANDLERS: list[Any] = [audit_log_page]

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
+import msgspec
 from sqlalchemy import distinct, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -239,21 +240,37 @@ class AuditRow:
     def object_type_label(self) -> str:
         return OBJECT_TYPE_LABELS.get(self.object_type, self.object_type)
 
-    def as_json(self) -> dict[str, Any]:
+    def as_out(self) -> AuditEventOut:
         occurred = self.occurred_at if self.occurred_at.tzinfo else self.occurred_at.replace(tzinfo=UTC)
-        return {
-            "id": self.id,
-            "occurred_at": occurred.astimezone(UTC).isoformat(),
-            "actor_id": self.actor_id,
-            "actor_name": self.actor_name,
-            "actor_role": self.actor_role,
-            "action": self.action,
-            "object_type": self.object_type,
-            "object_id": self.object_id,
-            "client_pseudonym": self.client_pseudonym,
-            "purpose": self.purpose,
-            "request_id": self.request_id,
-        }
+        return AuditEventOut(
+            id=self.id,
+            occurred_at=occurred.astimezone(UTC).isoformat(),
+            actor_id=self.actor_id,
+            actor_name=self.actor_name,
+            actor_role=self.actor_role,
+            action=self.action,
+            object_type=self.object_type,
+            object_id=self.object_id,
+            client_pseudonym=self.client_pseudonym,
+            purpose=self.purpose,
+            request_id=self.request_id,
+        )
+
+
+class AuditEventOut(msgspec.Struct):
+    """One audit event as the API shows it (``occurred_at`` in UTC, ISO 8601 with ``+00:00``)."""
+
+    id: int
+    occurred_at: str
+    actor_id: int | None
+    actor_name: str | None
+    actor_role: str
+    action: str
+    object_type: str
+    object_id: str
+    client_pseudonym: str | None
+    purpose: str
+    request_id: str
 
 
 @dataclass

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import msgspec
 from litestar import Controller, Request, get, post
 from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import Body, FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from pydantic import BaseModel
@@ -43,7 +44,7 @@ class LoginController(Controller):
     opt = {"public": True}
 
     @get("/login", name="login")
-    async def login_page(self, request: Request[Any, Any, Any], next: str = "") -> Template:
+    async def login_page(self, request: Request[Any, Any, Any], next: FromQuery[str] = "") -> Template:
         return Template("auth/login.html", context={"form": {"email": "", "next": safe_next(next)}})
 
     @post("/login", name="login.submit")
@@ -72,17 +73,28 @@ class LoginController(Controller):
         return Redirect("/login", status_code=303)
 
 
+class MeOut(msgspec.Struct):
+    """The token's user: roles in a fixed order, services by code."""
+
+    id: int
+    name: str
+    email: str
+    phone: str
+    roles: list[str]
+    services: list[str]
+
+
 @get("/api/v1/me", tags=["gebruikers"], summary="The token's user")
-async def me(request: Request[Any, Any, Any]) -> dict[str, Any]:
+async def me(request: Request[Any, Any, Any]) -> MeOut:
     user = current_user(request)
-    return {
-        "id": user.id,
-        "name": user.name,
-        "email": user.email,
-        "phone": user.phone,
-        "roles": [role.value for role in user.sorted_roles],
-        "services": list(user.service_codes),
-    }
+    return MeOut(
+        id=user.id,
+        name=user.name,
+        email=user.email,
+        phone=user.phone,
+        roles=[role.value for role in user.sorted_roles],
+        services=list(user.service_codes),
+    )
 
 
-__all__ = ["LoginController", "flash", "me"]
+__all__ = ["LoginController", "MeOut", "flash", "me"]

@@ -6,28 +6,24 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Request, get, post
+from litestar.params import FromPath, FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from casemgmt.audit.dependencies import Audit
 from casemgmt.auth.dependencies import Actor
 from casemgmt.auth.guards import requires_employee
 from casemgmt.auth.roles import Role
-from casemgmt.casefile.finding import ClientFinder, routing_json
+from casemgmt.casefile.dependencies import Finder
+from casemgmt.casefile.finding import ClientFinder
+from casemgmt.casefile.schemas import RoutingOut
 from casemgmt.clients import rules
 from casemgmt.clients.controllers import FormBody, requires_creator
 from casemgmt.clients.schemas import (
+    ClientOut,
     RepresentativeForm,
-    client_json,
 )
-from casemgmt.db import DbSession
 from casemgmt.errors import InvalidInput
 from casemgmt.web.pages import page_or_fragment, wants_fragment
-
-
-def _service(db_session: DbSession, actor: Actor, audit: Audit) -> ClientFinder:
-    return ClientFinder(db_session, actor, audit)
-
 
 DOSSIER_STATUS_LABELS = {
     "open": "Open",
@@ -43,16 +39,17 @@ def _may_open_dossier(actor: Actor) -> bool:
 
 @get("/api/v1/clients", guards=[requires_employee], tags=["klanten"], summary="Find clients by BSN, name or dossier")
 async def api_search_clients(
-    db_session: DbSession, actor: Actor, audit: Audit, bsn: str | None = None, q: str | None = None
-) -> list[dict[str, Any]]:
-    service = _service(db_session, actor, audit)
+    finder: Finder,
+    bsn: FromQuery[str | None] = None,
+    q: FromQuery[str | None] = None,
+) -> list[ClientOut]:
     if bsn is not None:
-        result = await service.search_bsn(bsn)
+        result = await finder.search_bsn(bsn)
     elif q is not None and q.strip():
-        result = await service.search(q)
+        result = await finder.search(q)
     else:
         raise InvalidInput.single("q", "Geef een zoekterm (q) of een BSN (bsn) op")
-    return [client_json(client) for client in result.clients]
+    return [ClientOut.of(client) for client in result.clients]
 
 
 @get(
@@ -61,38 +58,30 @@ async def api_search_clients(
     tags=["klanten"],
     summary="Who helps this client: open dossiers, casemanager, accountmanagers, representatives",
 )
-async def api_client_routing(client_id: int, db_session: DbSession, actor: Actor, audit: Audit) -> dict[str, Any]:
-    return routing_json(await _service(db_session, actor, audit).routing(client_id))
+async def api_client_routing(client_id: FromPath[int], finder: Finder) -> RoutingOut:
+    return RoutingOut.of(await finder.routing(client_id))
 
 
-def _search_context(q: str, result: Any, service: ClientFinder) -> dict[str, Any]:
-    return {"q": q, "result": result, "may_create": service.may_create, "mask_bsn": rules.mask_bsn}
+def _search_context(q: str, result: Any, finder: ClientFinder) -> dict[str, Any]:
+    return {"q": q, "result": result, "may_create": finder.may_create, "mask_bsn": rules.mask_bsn}
 
 
 @get("/klanten", name="clients.search", guards=[requires_employee], include_in_schema=False)
-async def search_page(
-    request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, audit: Audit, q: str = ""
-) -> Template:
+async def search_page(request: Request[Any, Any, Any], finder: Finder, q: FromQuery[str] = "") -> Template:
     """Klant zoeken; with ``?q=`` (the form without JavaScript) the results come with the page."""
-    service = _service(db_session, actor, audit)
-    result = await service.search(q) if q.strip() else None
-    return Template("clients/search.html", context=_search_context(q, result, service))
+    result = await finder.search(q) if q.strip() else None
+    return Template("clients/search.html", context=_search_context(q, result, finder))
 
 
 @get("/klanten/zoeken", name="clients.results", guards=[requires_employee], include_in_schema=False)
-async def search_results(
-    request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, audit: Audit, q: str = ""
-) -> Template:
+async def search_results(request: Request[Any, Any, Any], finder: Finder, q: FromQuery[str] = "") -> Template:
     """The results as you type (htmx fragment); a plain request gets the whole search page."""
-    service = _service(db_session, actor, audit)
-    result = await service.search(q) if q.strip() else None
-    return page_or_fragment(
-        request, "clients/search.html", "clients/_results.html", _search_context(q, result, service)
-    )
+    result = await finder.search(q) if q.strip() else None
+    return page_or_fragment(request, "clients/search.html", "clients/_results.html", _search_context(q, result, finder))
 
 
 def _routing_context(
-    service: ClientFinder,
+    finder: ClientFinder,
     actor: Actor,
     view: Any,
     *,
@@ -106,7 +95,7 @@ def _routing_context(
         "client": view.client,
         "representatives": view.representatives,
         "heading_level": heading_level,
-        "may_create": service.may_create,
+        "may_create": finder.may_create,
         "may_open_dossier": _may_open_dossier(actor),
         "status_labels": DOSSIER_STATUS_LABELS,
         "kinds": rules.KINDS,
@@ -119,12 +108,11 @@ def _routing_context(
 
 @get("/klanten/{client_id:int}", name="clients.routing_page", guards=[requires_employee], include_in_schema=False)
 async def routing_page(
-    request: Request[Any, Any, Any], client_id: int, db_session: DbSession, actor: Actor, audit: Audit
+    request: Request[Any, Any, Any], client_id: FromPath[int], finder: Finder, actor: Actor
 ) -> Template:
     """Wie helpt deze klant? as a page of its own."""
-    service = _service(db_session, actor, audit)
-    view = await service.routing(client_id)
-    return Template("clients/routing.html", context=_routing_context(service, actor, view, heading_level=1))
+    view = await finder.routing(client_id)
+    return Template("clients/routing.html", context=_routing_context(finder, actor, view, heading_level=1))
 
 
 @get(
@@ -134,13 +122,12 @@ async def routing_page(
     include_in_schema=False,
 )
 async def routing_fragment(
-    request: Request[Any, Any, Any], client_id: int, db_session: DbSession, actor: Actor, audit: Audit
+    request: Request[Any, Any, Any], client_id: FromPath[int], finder: Finder, actor: Actor
 ) -> Template:
     """Wie helpt deze klant? opened in place from the search results (htmx), or as a page."""
-    service = _service(db_session, actor, audit)
-    view = await service.routing(client_id)
+    view = await finder.routing(client_id)
     level = 2 if wants_fragment(request) else 1
-    context = _routing_context(service, actor, view, heading_level=level)
+    context = _routing_context(finder, actor, view, heading_level=level)
     return page_or_fragment(request, "clients/routing.html", "clients/_routing.html", context)
 
 
@@ -152,36 +139,34 @@ async def routing_fragment(
 )
 async def add_representative(
     request: Request[Any, Any, Any],
-    client_id: int,
-    db_session: DbSession,
+    client_id: FromPath[int],
+    finder: Finder,
     actor: Actor,
-    audit: Audit,
     data: Annotated[RepresentativeForm, FormBody],
 ) -> Template | Redirect:
     """Add a representative: htmx gets the refreshed section (422 with messages and the typed text on errors)."""
-    service = _service(db_session, actor, audit)
     try:
-        representative = await service.add_representative(client_id, **data.model_dump())
+        representative = await finder.add_representative(client_id, **data.model_dump())
     except InvalidInput as exc:
         form, errors = data.model_dump(), exc.by_field()
         if wants_fragment(request):
-            client, current = await service.representatives(client_id)
-            context = _representatives_context(service, client, current, form=form, errors=errors)
+            client, current = await finder.representatives(client_id)
+            context = _representatives_context(finder, client, current, form=form, errors=errors)
             return Template("clients/_representatives_body.html", context=context, status_code=422)
-        view = await service.routing(client_id)
-        context = _routing_context(service, actor, view, heading_level=1, form=form, errors=errors)
+        view = await finder.routing(client_id)
+        context = _routing_context(finder, actor, view, heading_level=1, form=form, errors=errors)
         return Template("clients/routing.html", context=context, status_code=422)
     notice = f"Vertegenwoordiger {representative.name} is toegevoegd."
     if wants_fragment(request):
-        client, current = await service.representatives(client_id)
-        context = _representatives_context(service, client, current, notice=notice)
+        client, current = await finder.representatives(client_id)
+        context = _representatives_context(finder, client, current, notice=notice)
         return Template("clients/_representatives_body.html", context=context, headers={"Vary": "HX-Request"})
     flash(request, notice, category="info")
     return Redirect(f"/klanten/{client_id}", status_code=303)
 
 
 def _representatives_context(
-    service: ClientFinder,
+    finder: ClientFinder,
     client: Any,
     representatives: list[Any],
     *,
@@ -193,7 +178,7 @@ def _representatives_context(
         "client": client,
         "representatives": representatives,
         "heading_level": 2,
-        "may_create": service.may_create,
+        "may_create": finder.may_create,
         "form": form or {},
         "errors": errors or {},
         "notice": notice,

@@ -1,13 +1,24 @@
-"""The casefile's providers: the dossier service with the casefile's "may this dossier close?" check."""
+"""The casefile's providers: the dossier service with the casefile's "may this dossier close?" check, and the client
+finder (Klant zoeken, Wie helpt deze klant?)."""
 
 from __future__ import annotations
+
+from litestar.di import NamedDependency
 
 from casemgmt.audit.dependencies import Audit
 from casemgmt.auth.dependencies import Actor
 from casemgmt.casefile.closing import open_promises
+from casemgmt.casefile.finding import ClientFinder
 from casemgmt.db import DbSession
 from casemgmt.dossiers.services import DossierService
+
+Finder = NamedDependency[ClientFinder]
+"""The request's client finder (``finder``): the client service plus the reads across dossiers and promises."""
 
 
 async def provide_dossiers(db_session: DbSession, actor: Actor, audit: Audit) -> DossierService:
     return DossierService(db_session, actor, audit, closing_check=open_promises)
+
+
+async def provide_finder(db_session: DbSession, actor: Actor, audit: Audit) -> ClientFinder:
+    return ClientFinder(db_session, actor, audit)

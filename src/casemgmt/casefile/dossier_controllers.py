@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
 from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import Body, FromPath, FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from pydantic import BaseModel
@@ -23,9 +23,11 @@ from casemgmt.audit.dependencies import Audit
 from casemgmt.auth.dependencies import Actor
 from casemgmt.auth.guards import requires_employee
 from casemgmt.casefile.promises import parse_due, promises_context
+from casemgmt.casefile.schemas import DossierDetailOut, TimelineEntryOut, timeline_entry_out
 from casemgmt.casefile.signals import dossier_figures
 from casemgmt.casefile.timeline import Cursor, clamp_limit, contact_entry, dossier_timeline
-from casemgmt.commitments.services import CommitmentService
+from casemgmt.commitments.dependencies import Commitments
+from casemgmt.contacts.dependencies import Contacts
 from casemgmt.contacts.forms import ContactForm, blank_contact_form, parse_contact_form
 from casemgmt.contacts.presentation import FMT
 from casemgmt.contacts.services import ContactService
@@ -35,7 +37,7 @@ from casemgmt.dossiers.access import Access
 from casemgmt.dossiers.controllers import TAGS, FormState, form_state
 from casemgmt.dossiers.dependencies import Dossiers
 from casemgmt.errors import Conflict, InvalidInput
-from casemgmt.handoffs.services import HandoffService
+from casemgmt.handoffs.dependencies import Handoffs
 from casemgmt.web.forms import whole_number
 from casemgmt.web.pages import page_or_fragment, wants_fragment
 
@@ -46,18 +48,10 @@ from casemgmt.web.pages import page_or_fragment, wants_fragment
     summary="One dossier",
     guards=[requires_employee],
 )
-async def api_get_dossier(
-    dossier_id: int, dossiers: Dossiers, db_session: DbSession, actor: Actor, audit: Audit
-) -> dict[str, Any]:
+async def api_get_dossier(dossier_id: FromPath[int], dossiers: Dossiers, db_session: DbSession) -> DossierDetailOut:
     view = await dossiers.get(dossier_id)
     figures = (await dossier_figures(db_session, [dossier_id], datetime.now(UTC)))[dossier_id]
-    return {
-        **view.as_json(),
-        "handoff_count": figures.handoff_count,
-        "services_visited": figures.services_visited,
-        "ping_pong": figures.ping_pong,
-        "signals": figures.signals,
-    }
+    return DossierDetailOut.of_figures(view, figures)
 
 
 @get(
@@ -67,19 +61,16 @@ async def api_get_dossier(
     guards=[requires_employee],
 )
 async def api_timeline(
-    dossier_id: int,
+    dossier_id: FromPath[int],
     dossiers: Dossiers,
-    db_session: DbSession,
-    actor: Actor,
-    audit: Audit,
-    before: str | None = None,
-    limit: int | None = None,
-) -> Response[list[dict[str, Any]]]:
+    before: FromQuery[str | None] = None,
+    limit: FromQuery[int | None] = None,
+) -> Response[list[TimelineEntryOut]]:
     cursor = Cursor.parse(before) if before else None
     size = clamp_limit(limit)
     page = await dossier_timeline(dossiers, await dossiers.require(dossier_id, Access.READ), cursor, size)
     headers = {"X-Next-Before": page.next_cursor.encode()} if page.next_cursor else {}
-    return Response([entry.as_json() for entry in page.entries], headers=headers)
+    return Response([timeline_entry_out(entry) for entry in page.entries], headers=headers)
 
 
 async def _dossier_context(
@@ -143,7 +134,7 @@ async def _dossier_page(
 
 @get("/dossiers/{dossier_id:int}", name="dossiers.detail", include_in_schema=False, guards=[requires_employee])
 async def dossier_page(
-    dossier_id: int, dossiers: Dossiers, db_session: DbSession, actor: Actor, audit: Audit
+    dossier_id: FromPath[int], dossiers: Dossiers, db_session: DbSession, actor: Actor, audit: Audit
 ) -> Template:
     return await _dossier_page(dossiers, db_session, actor, audit, dossier_id)
 
@@ -156,12 +147,9 @@ async def dossier_page(
 )
 async def timeline_fragment(
     request: Request[Any, Any, Any],
-    dossier_id: int,
+    dossier_id: FromPath[int],
     dossiers: Dossiers,
-    db_session: DbSession,
-    actor: Actor,
-    audit: Audit,
-    before: str | None = None,
+    before: FromQuery[str | None] = None,
 ) -> Template:
     """ "Meer laden": the next entries (htmx fragment), or a page of older entries without JavaScript."""
     view = await dossiers.require(dossier_id, Access.READ)
@@ -219,7 +207,7 @@ async def _after_change(
 @post("/dossiers/{dossier_id:int}/status", include_in_schema=False, guards=[requires_employee])
 async def change_status(
     request: Request[Any, Any, Any],
-    dossier_id: int,
+    dossier_id: FromPath[int],
     dossiers: Dossiers,
     db_session: DbSession,
     actor: Actor,
@@ -252,7 +240,7 @@ async def change_status(
 @post("/dossiers/{dossier_id:int}/casemanager", include_in_schema=False, guards=[requires_employee])
 async def change_casemanager(
     request: Request[Any, Any, Any],
-    dossier_id: int,
+    dossier_id: FromPath[int],
     dossiers: Dossiers,
     db_session: DbSession,
     actor: Actor,
@@ -286,7 +274,7 @@ async def change_casemanager(
 @post("/dossiers/{dossier_id:int}/accountmanager", include_in_schema=False, guards=[requires_employee])
 async def change_accountmanager(
     request: Request[Any, Any, Any],
-    dossier_id: int,
+    dossier_id: FromPath[int],
     dossiers: Dossiers,
     db_session: DbSession,
     actor: Actor,
@@ -315,14 +303,14 @@ async def change_accountmanager(
 @post("/dossiers/{dossier_id:int}/koppelen", include_in_schema=False, guards=[requires_employee])
 async def link_contact(
     request: Request[Any, Any, Any],
-    dossier_id: int,
+    dossier_id: FromPath[int],
     dossiers: Dossiers,
     db_session: DbSession,
     actor: Actor,
     audit: Audit,
+    contacts: Contacts,
     data: Annotated[LinkForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
 ) -> Template | Redirect:
-    contacts = ContactService(db_session, actor, audit)
     contact_id = whole_number(data.contact_id)
 
     async def change() -> Any:
@@ -348,15 +336,15 @@ async def link_contact(
 @post("/dossiers/{dossier_id:int}/contacten", include_in_schema=False, guards=[requires_employee])
 async def log_contact_on_dossier(
     request: Request[Any, Any, Any],
-    dossier_id: int,
+    dossier_id: FromPath[int],
     dossiers: Dossiers,
     db_session: DbSession,
     actor: Actor,
     audit: Audit,
+    contacts: Contacts,
     data: Annotated[ContactForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
 ) -> Template | Redirect:
     """The inline contact form: htmx gets a fresh form plus the new entry for the top of the timeline."""
-    contacts = ContactService(db_session, actor, audit)
     view = await contacts.dossier_for_contact(dossier_id)
     parsed = parse_contact_form(data)
     values = {**parsed.values, "client_id": view.dossier.client_id, "dossier_id": view.dossier.id}
@@ -394,11 +382,12 @@ async def log_contact_on_dossier(
 @post("/dossiers/{dossier_id:int}/toezeggingen", include_in_schema=False, guards=[requires_employee])
 async def make_commitment(
     request: Request[Any, Any, Any],
-    dossier_id: int,
+    dossier_id: FromPath[int],
     dossiers: Dossiers,
     db_session: DbSession,
     actor: Actor,
     audit: Audit,
+    commitments: Commitments,
     data: Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)],
 ) -> Template | Redirect:
     """Record a commitment to the dossier's client (toezegging) from the dossier page."""
@@ -408,7 +397,7 @@ async def make_commitment(
         owner = whole_number(data.get("owner_id", ""))
         if owner is None:
             raise InvalidInput.single("owner_id", "Kies wie de toezegging nakomt")
-        return await CommitmentService(db_session, actor, audit).make(
+        return await commitments.make(
             client_id=view.dossier.client_id,
             dossier_id=dossier_id,
             kind=data.get("kind", ""),
@@ -434,17 +423,18 @@ async def make_commitment(
 @post("/dossiers/{dossier_id:int}/overdrachten", include_in_schema=False, guards=[requires_employee])
 async def request_handoff(
     request: Request[Any, Any, Any],
-    dossier_id: int,
+    dossier_id: FromPath[int],
     dossiers: Dossiers,
     db_session: DbSession,
     actor: Actor,
     audit: Audit,
+    handoffs: Handoffs,
     data: Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)],
 ) -> Template | Redirect:
     """Hand the question over to another service, with the context the receiver needs."""
 
     def change() -> Awaitable[Any]:
-        return HandoffService(db_session, actor, audit).request(
+        return handoffs.request(
             dossier_id=dossier_id,
             to_service=data.get("to_service", ""),
             to_employee_id=whole_number(data.get("to_employee_id", "")),

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import and_, select
 
@@ -18,7 +17,6 @@ from casemgmt.audit.services import Action
 from casemgmt.auth.models import User
 from casemgmt.clients import rules
 from casemgmt.clients.models import Client, Representative
-from casemgmt.clients.schemas import client_json, representative_json
 from casemgmt.clients.services import ClientService, today_in_amsterdam
 from casemgmt.commitments.models import Commitment
 from casemgmt.directory.models import Service
@@ -211,48 +209,3 @@ class ClientFinder(ClientService):
             OpenAgreement(row[0], row[1], row[2], row[3], Person(row[4], row[5], row[6]), row[7], row[8])
             for row in rows
         ]
-
-
-def routing_json(view: RoutingView) -> dict[str, Any]:
-    return {
-        "client": client_json(view.client),
-        "dossiers": [
-            {
-                "id": dossier.id,
-                "ref": dossier.ref,
-                "subject": dossier.subject,
-                "status": dossier.status,
-                "casemanager": {
-                    "id": dossier.casemanager.id,
-                    "name": dossier.casemanager.name,
-                    "phone": dossier.casemanager.phone,
-                },
-                "accountmanagers": [
-                    {
-                        "service": line.service,
-                        "service_name": line.service_name,
-                        "service_phone": line.service_phone,
-                        "service_hours": line.service_hours,
-                        "id": line.person.id,
-                        "name": line.person.name,
-                        "phone": line.person.phone,
-                    }
-                    for line in dossier.accountmanagers
-                ],
-            }
-            for dossier in view.dossiers
-        ],
-        "representatives": [representative_json(r) for r in view.representatives],
-        "commitments": [
-            {
-                "id": a.id,
-                "kind": a.kind,
-                "description": a.description,
-                "due_at": a.due_at,
-                "owner": {"id": a.owner.id, "name": a.owner.name, "phone": a.owner.phone},
-                "service": a.service,
-                "dossier_ref": a.dossier_ref,
-            }
-            for a in view.agreements
-        ],
-    }

@@ -6,16 +6,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 from litestar import Request, get
+from litestar.params import FromPath
 from litestar.response import Template
 
 from casemgmt.audit.dependencies import Audit
 from casemgmt.auth.dependencies import Actor
 from casemgmt.auth.guards import requires_employee
+from casemgmt.casefile.schemas import WorklistOut
 from casemgmt.casefile.worklist import worklist_for
-from casemgmt.commitments.controllers import commitment_json
 from casemgmt.commitments.rules import KIND_LABELS
 from casemgmt.db import DbSession
-from casemgmt.escalations.controllers import escalation_json
 from casemgmt.handoffs.rules import STATUS_LABELS as HANDOFF_STATUS_LABELS
 from casemgmt.signals.rules import SIGNAL_LABELS
 from casemgmt.web.pages import page_or_fragment
@@ -44,7 +44,7 @@ async def worklist_page(request: Request[Any, Any, Any], db_session: DbSession, 
 
 @get("/werkvoorraad/{panel:str}", name="worklist.panel", guards=[requires_employee], include_in_schema=False)
 async def worklist_panel(
-    request: Request[Any, Any, Any], panel: str, db_session: DbSession, actor: Actor, audit: Audit
+    request: Request[Any, Any, Any], panel: FromPath[str], db_session: DbSession, actor: Actor, audit: Audit
 ) -> Template:
     """One panel, refreshed in place (htmx), or the navigation badge (``teller``)."""
     now = datetime.now(UTC)
@@ -59,40 +59,9 @@ async def worklist_panel(
 
 
 @get("/api/v1/worklist", tags=["werkvoorraad"], guards=[requires_employee], summary="The token user's worklist")
-async def api_worklist(db_session: DbSession, actor: Actor, audit: Audit) -> dict[str, Any]:
+async def api_worklist(db_session: DbSession, actor: Actor, audit: Audit) -> WorklistOut:
     now = datetime.now(UTC)
-    w = await worklist_for(db_session, actor, audit, now)
-    return {
-        "commitments": [commitment_json(v.commitment, now) for v in w.commitments],
-        "handoffs": [
-            {
-                "id": h.handoff.id,
-                "dossier_id": h.handoff.dossier_id,
-                "dossier_ref": h.dossier_ref,
-                "status": h.handoff.status,
-                "from_service": h.from_service,
-                "to_service": h.to_service,
-                "reason": h.handoff.reason,
-                "context": h.handoff.context,
-                "decision_reason": h.handoff.decision_reason or None,
-                "requested_at": h.handoff.requested_at,
-            }
-            for h in [*w.handoffs, *w.declined_handoffs]
-        ],
-        "escalations": [escalation_json(v.escalation, v.service_code, now) for v in w.escalations],
-        "dossiers": [
-            {
-                "id": d.id,
-                "ref": d.ref,
-                "subject": d.subject,
-                "status": d.status,
-                "signals": d.figures.signals,
-                "handoff_count": d.figures.handoff_count,
-                "ping_pong": d.figures.ping_pong,
-            }
-            for d in w.dossiers
-        ],
-    }
+    return WorklistOut.of(await worklist_for(db_session, actor, audit, now), now)
 
 
 PAGE_HANDLERS: list[Any] = [worklist_page, worklist_panel]

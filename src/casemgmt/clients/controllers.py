@@ -11,25 +11,25 @@ from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
 from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import Body, FromPath, JSONBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from casemgmt.audit.dependencies import Audit
-from casemgmt.auth.dependencies import Actor
 from casemgmt.auth.guards import requires_employee, requires_role
 from casemgmt.auth.roles import Role
 from casemgmt.clients import rules
+from casemgmt.clients.dependencies import Clients
 from casemgmt.clients.schemas import (
     ClientCreate,
     ClientForm,
+    ClientOut,
+    ExistingClientOut,
     RepresentativeCreate,
-    client_json,
-    representative_json,
+    RepresentativeOut,
 )
-from casemgmt.clients.services import ClientService
-from casemgmt.db import DbSession
 from casemgmt.errors import InvalidInput
+from casemgmt.web.openapi import CONFLICT, responses
 from casemgmt.web.pages import page_or_fragment
 
 requires_creator = requires_role(Role.KCC_AGENT, Role.CASEMANAGER, Role.ADMIN)
@@ -43,19 +43,22 @@ DUPLICATE_MESSAGE = {
 FormBody = Body(media_type=RequestEncodingType.URL_ENCODED)
 
 
-def _service(db_session: DbSession, actor: Actor, audit: Audit) -> ClientService:
-    return ClientService(db_session, actor, audit)
-
-
 # API ---------------------------------------------------------------------------------------------------------------
 
 
-@post("/api/v1/clients", guards=[requires_creator], tags=["klanten"], summary="Create a client (or find it)")
-async def api_create_client(
-    data: ClientCreate, db_session: DbSession, actor: Actor, audit: Audit
-) -> Response[dict[str, Any]]:
+@post(
+    "/api/v1/clients",
+    guards=[requires_creator],
+    tags=["klanten"],
+    summary="Create a client (or find it)",
+    responses=responses(
+        {200: ResponseSpec(ExistingClientOut, description="This BSN/KvK is known: that client; nothing created")},
+        CONFLICT,
+    ),
+)
+async def api_create_client(data: JSONBody[ClientCreate], clients: Clients) -> Response[ClientOut]:
     """201 with the new client; 200 with ``"existing": true`` when the BSN/KvK is already known (nothing created)."""
-    result = await _service(db_session, actor, audit).create(
+    result = await clients.create(
         kind=data.kind,
         name=data.name,
         bsn=data.bsn,
@@ -65,13 +68,13 @@ async def api_create_client(
         address=data.address,
     )
     if result.created:
-        return Response(client_json(result.client), status_code=201)
-    return Response({**client_json(result.client), "existing": True}, status_code=200)
+        return Response(ClientOut.of(result.client), status_code=201)
+    return Response(ExistingClientOut.of(result.client), status_code=200)
 
 
 @get("/api/v1/clients/{client_id:int}", guards=[requires_employee], tags=["klanten"], summary="One client")
-async def api_get_client(client_id: int, db_session: DbSession, actor: Actor, audit: Audit) -> dict[str, Any]:
-    return client_json(await _service(db_session, actor, audit).get(client_id))
+async def api_get_client(client_id: FromPath[int], clients: Clients) -> ClientOut:
+    return ClientOut.of(await clients.get(client_id))
 
 
 @post(
@@ -81,9 +84,9 @@ async def api_get_client(client_id: int, db_session: DbSession, actor: Actor, au
     summary="Register a representative of a client",
 )
 async def api_add_representative(
-    client_id: int, data: RepresentativeCreate, db_session: DbSession, actor: Actor, audit: Audit
-) -> Response[dict[str, Any]]:
-    representative = await _service(db_session, actor, audit).add_representative(
+    client_id: FromPath[int], data: JSONBody[RepresentativeCreate], clients: Clients
+) -> RepresentativeOut:
+    representative = await clients.add_representative(
         client_id,
         name=data.name,
         organisation=data.organisation,
@@ -93,7 +96,7 @@ async def api_add_representative(
         valid_from=data.valid_from,
         valid_until=data.valid_until,
     )
-    return Response(representative_json(representative), status_code=201)
+    return RepresentativeOut.of(representative)
 
 
 # pages -------------------------------------------------------------------------------------------------------------
@@ -111,15 +114,12 @@ async def new_client_page(request: Request[Any, Any, Any]) -> Template:
 @post("/klanten", name="clients.create", guards=[requires_creator], include_in_schema=False)
 async def create_client(
     request: Request[Any, Any, Any],
-    db_session: DbSession,
-    actor: Actor,
-    audit: Audit,
+    clients: Clients,
     data: Annotated[ClientForm, FormBody],
 ) -> Template | Redirect:
     """Create a client; a known BSN/KvK leads to that client's page instead, with a message saying so."""
-    service = _service(db_session, actor, audit)
     try:
-        result = await service.create(**data.model_dump())
+        result = await clients.create(**data.model_dump())
     except InvalidInput as exc:
         context = _new_client_context(data.model_dump(), exc.by_field())
         return page_or_fragment(request, "clients/new.html", "clients/_new_form.html", context, status_code=422)

@@ -7,8 +7,9 @@ Dutch message and a 422.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Literal
 
+import msgspec
 from pydantic import BaseModel
 
 from casemgmt.clients.models import Client, Representative
@@ -62,29 +63,63 @@ class RepresentativeForm(BaseModel):
     valid_until: str = ""
 
 
-def client_json(client: Client) -> dict[str, Any]:
-    return {
-        "id": client.id,
-        "kind": client.kind,
-        "name": client.name,
-        "pseudonym": client.pseudonym,
-        "bsn": client.bsn,
-        "kvk": client.kvk,
-        "phone": client.phone,
-        "email": client.email,
-        "address": client.address,
-        "created_at": client.created_at.isoformat(),
-    }
+class ClientOut(msgspec.Struct):
+    """A client as the API shows it (``created_at`` as ISO 8601 with its offset)."""
+
+    id: int
+    kind: str
+    name: str
+    pseudonym: str
+    bsn: str | None
+    kvk: str | None
+    phone: str
+    email: str
+    address: str
+    created_at: str
+
+    @classmethod
+    def of(cls, client: Client) -> ClientOut:
+        return cls(
+            id=client.id,
+            kind=client.kind,
+            name=client.name,
+            pseudonym=client.pseudonym,
+            bsn=client.bsn,
+            kvk=client.kvk,
+            phone=client.phone,
+            email=client.email,
+            address=client.address,
+            created_at=client.created_at.isoformat(),
+        )
 
 
-def representative_json(representative: Representative) -> dict[str, Any]:
-    return {
-        "id": representative.id,
-        "name": representative.name,
-        "organisation": representative.organisation,
-        "phone": representative.phone,
-        "email": representative.email,
-        "relation": representative.relation,
-        "valid_from": representative.valid_from.isoformat(),
-        "valid_until": representative.valid_until.isoformat() if representative.valid_until else None,
-    }
+class ExistingClientOut(ClientOut):
+    """The client that already has this BSN/KvK (200): nothing was created."""
+
+    existing: bool = True
+
+
+class RepresentativeOut(msgspec.Struct):
+    """Someone who acts for the client (``valid_until`` ``null``: open-ended)."""
+
+    id: int
+    name: str
+    organisation: str
+    phone: str
+    email: str
+    relation: str
+    valid_from: str
+    valid_until: str | None
+
+    @classmethod
+    def of(cls, representative: Representative) -> RepresentativeOut:
+        return cls(
+            id=representative.id,
+            name=representative.name,
+            organisation=representative.organisation,
+            phone=representative.phone,
+            email=representative.email,
+            relation=representative.relation,
+            valid_from=representative.valid_from.isoformat(),
+            valid_until=representative.valid_until.isoformat() if representative.valid_until else None,
+        )

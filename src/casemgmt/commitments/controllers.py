@@ -7,55 +7,27 @@ from typing import Annotated, Any
 
 from litestar import Request, get, post
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, Parameter
+from litestar.params import Body, FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.response import Redirect, Template
 
-from casemgmt.audit.dependencies import Audit
 from casemgmt.audit.services import Purpose
-from casemgmt.auth.dependencies import Actor
 from casemgmt.auth.guards import requires_employee, requires_role
 from casemgmt.auth.roles import Role
 from casemgmt.commitments import rules
-from casemgmt.commitments.models import Commitment
+from casemgmt.commitments.dependencies import Commitments
 from casemgmt.commitments.schemas import (
     CommitmentCancel,
     CommitmentCreate,
     CommitmentFulfil,
     CommitmentMiss,
+    CommitmentOut,
     CommitmentReassign,
 )
-from casemgmt.commitments.services import CommitmentService
-from casemgmt.db import DbSession
 from casemgmt.errors import DomainError, InvalidInput
+from casemgmt.web.openapi import CONFLICT
 from casemgmt.web.pages import page_or_fragment, safe_back
 
 FormData = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
-
-
-def commitment_json(c: Commitment, now: datetime | None = None) -> dict[str, Any]:
-    now = now or datetime.now(UTC)
-    return {
-        "id": c.id,
-        "client_id": c.client_id,
-        "dossier_id": c.dossier_id,
-        "contact_id": c.contact_id,
-        "kind": c.kind,
-        "description": c.description,
-        "owner_id": c.owner_id,
-        "made_by_id": c.made_by_id,
-        "made_at": c.made_at,
-        "due_at": c.due_at,
-        "status": c.status,
-        "overdue": rules.is_overdue(c.status, c.due_at, now),
-        "kept_on_time": c.kept_on_time,
-        "closed_at": c.closed_at,
-        "note": c.note or None,
-        "fulfilling_contact_id": c.fulfilling_contact_id,
-    }
-
-
-def _service(db_session: DbSession, actor: Actor, audit: Audit) -> CommitmentService:
-    return CommitmentService(db_session, actor, audit)
 
 
 # -- API --------------------------------------------------------------------------------------------------------
@@ -68,36 +40,48 @@ def _service(db_session: DbSession, actor: Actor, audit: Audit) -> CommitmentSer
     summary="Record a commitment to a client",
     status_code=201,
 )
-async def api_make(data: CommitmentCreate, db_session: DbSession, actor: Actor, audit: Audit) -> dict[str, Any]:
-    return commitment_json(await _service(db_session, actor, audit).make(**data.model_dump()))
+async def api_make(data: JSONBody[CommitmentCreate], commitments: Commitments) -> CommitmentOut:
+    return CommitmentOut.of(await commitments.make(**data.model_dump()))
 
 
 @post(
-    "/api/v1/commitments/{commitment_id:int}/fulfil", tags=["toezeggingen"], guards=[requires_employee], status_code=200
+    "/api/v1/commitments/{commitment_id:int}/fulfil",
+    tags=["toezeggingen"],
+    guards=[requires_employee],
+    status_code=200,
+    responses=CONFLICT,
 )
 async def api_fulfil(
-    commitment_id: int, data: CommitmentFulfil, db_session: DbSession, actor: Actor, audit: Audit
-) -> dict[str, Any]:
-    service = _service(db_session, actor, audit)
-    return commitment_json(await service.fulfil(commitment_id, note=data.note, contact_id=data.contact_id))
+    commitment_id: FromPath[int], data: JSONBody[CommitmentFulfil], commitments: Commitments
+) -> CommitmentOut:
+    service = commitments
+    return CommitmentOut.of(await service.fulfil(commitment_id, note=data.note, contact_id=data.contact_id))
 
 
 @post(
-    "/api/v1/commitments/{commitment_id:int}/miss", tags=["toezeggingen"], guards=[requires_employee], status_code=200
+    "/api/v1/commitments/{commitment_id:int}/miss",
+    tags=["toezeggingen"],
+    guards=[requires_employee],
+    status_code=200,
+    responses=CONFLICT,
 )
 async def api_miss(
-    commitment_id: int, data: CommitmentMiss, db_session: DbSession, actor: Actor, audit: Audit
-) -> dict[str, Any]:
-    return commitment_json(await _service(db_session, actor, audit).miss(commitment_id, note=data.note))
+    commitment_id: FromPath[int], data: JSONBody[CommitmentMiss], commitments: Commitments
+) -> CommitmentOut:
+    return CommitmentOut.of(await commitments.miss(commitment_id, note=data.note))
 
 
 @post(
-    "/api/v1/commitments/{commitment_id:int}/cancel", tags=["toezeggingen"], guards=[requires_employee], status_code=200
+    "/api/v1/commitments/{commitment_id:int}/cancel",
+    tags=["toezeggingen"],
+    guards=[requires_employee],
+    status_code=200,
+    responses=CONFLICT,
 )
 async def api_cancel(
-    commitment_id: int, data: CommitmentCancel, db_session: DbSession, actor: Actor, audit: Audit
-) -> dict[str, Any]:
-    return commitment_json(await _service(db_session, actor, audit).cancel(commitment_id, reason=data.reason))
+    commitment_id: FromPath[int], data: JSONBody[CommitmentCancel], commitments: Commitments
+) -> CommitmentOut:
+    return CommitmentOut.of(await commitments.cancel(commitment_id, reason=data.reason))
 
 
 @post(
@@ -105,30 +89,29 @@ async def api_cancel(
     tags=["toezeggingen"],
     guards=[requires_employee],
     status_code=200,
+    responses=CONFLICT,
 )
 async def api_reassign(
-    commitment_id: int, data: CommitmentReassign, db_session: DbSession, actor: Actor, audit: Audit
-) -> dict[str, Any]:
-    service = _service(db_session, actor, audit)
-    return commitment_json(await service.reassign(commitment_id, owner_id=data.owner_id, reason=data.reason))
+    commitment_id: FromPath[int], data: JSONBody[CommitmentReassign], commitments: Commitments
+) -> CommitmentOut:
+    service = commitments
+    return CommitmentOut.of(await service.reassign(commitment_id, owner_id=data.owner_id, reason=data.reason))
 
 
 @get("/api/v1/commitments", tags=["toezeggingen"], guards=[requires_employee])
 async def api_list(
-    db_session: DbSession,
-    actor: Actor,
-    audit: Audit,
-    owner_id: int | None = None,
-    dossier_id: int | None = None,
-    service: str | None = None,
-    kind: str | None = None,
-    state_filter: Annotated[str | None, Parameter(query="state")] = None,
-) -> list[dict[str, Any]]:
+    commitments: Commitments,
+    owner_id: FromQuery[int | None] = None,
+    dossier_id: FromQuery[int | None] = None,
+    service: FromQuery[str | None] = None,
+    kind: FromQuery[str | None] = None,
+    state_filter: Annotated[str | None, QueryParameter(name="state")] = None,
+) -> list[CommitmentOut]:
     now = datetime.now(UTC)
-    views = await _service(db_session, actor, audit).list(
+    views = await commitments.list(
         owner_id=owner_id, dossier_id=dossier_id, service=service, kind=kind, state=state_filter, now=now
     )
-    return [commitment_json(v.commitment, now) for v in views]
+    return [CommitmentOut.of(v.commitment, now) for v in views]
 
 
 # -- pages ------------------------------------------------------------------------------------------------------
@@ -137,14 +120,12 @@ async def api_list(
 @get("/terugbelnotities", name="callbacks", guards=[requires_role(Role.KCC_AGENT, Role.ADMIN)], include_in_schema=False)
 async def callbacks_page(
     request: Request[Any, Any, Any],
-    db_session: DbSession,
-    actor: Actor,
-    audit: Audit,
-    service: str | None = None,
+    commitments: Commitments,
+    service: FromQuery[str | None] = None,
 ) -> Template:
     """Every open callback across all services, overdue first (KCC direction over callbacks, seed 3.2.2)."""
     now = datetime.now(UTC)
-    views = await _service(db_session, actor, audit).list(
+    views = await commitments.list(
         kind="callback", state="open", service=service or None, now=now, audit_purpose=Purpose.KLANTCONTACT
     )
     views.sort(key=lambda v: (not rules.is_overdue(v.commitment.status, v.commitment.due_at, now), v.commitment.due_at))
@@ -163,15 +144,13 @@ ACTIONS = {"nagekomen": "fulfil", "niet-nagekomen": "miss", "intrekken": "cancel
 )
 async def commitment_action(
     request: Request[Any, Any, Any],
-    commitment_id: int,
-    action: str,
-    db_session: DbSession,
-    actor: Actor,
-    audit: Audit,
+    commitment_id: FromPath[int],
+    action: FromPath[str],
+    commitments: Commitments,
     data: FormData,
 ) -> Template | Redirect:
     """Inline actions from the worklist, the dossier and Terugbelnotities. htmx gets the commitment's row back."""
-    service = _service(db_session, actor, audit)
+    service = commitments
     kind = ACTIONS.get(action)
     if kind is None:
         raise InvalidInput.single("action", "Onbekende handeling")

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
+import msgspec
 from pydantic import AwareDatetime, BaseModel
+
+from casemgmt.commitments import rules
+from casemgmt.commitments.models import Commitment
 
 
 class CommitmentCreate(BaseModel):
@@ -41,6 +45,50 @@ __all__ = [
     "CommitmentCreate",
     "CommitmentFulfil",
     "CommitmentMiss",
+    "CommitmentOut",
     "CommitmentReassign",
     "datetime",
 ]
+
+
+class CommitmentOut(msgspec.Struct):
+    """A commitment to a client (toezegging); ``overdue`` as of the moment of the response."""
+
+    id: int
+    client_id: int
+    dossier_id: int | None
+    contact_id: int | None
+    kind: str
+    description: str
+    owner_id: int
+    made_by_id: int
+    made_at: datetime
+    due_at: datetime
+    status: str
+    overdue: bool
+    kept_on_time: bool | None
+    closed_at: datetime | None
+    note: str | None
+    fulfilling_contact_id: int | None
+
+    @classmethod
+    def of(cls, c: Commitment, now: datetime | None = None) -> CommitmentOut:
+        now = now or datetime.now(UTC)
+        return cls(
+            id=c.id,
+            client_id=c.client_id,
+            dossier_id=c.dossier_id,
+            contact_id=c.contact_id,
+            kind=c.kind,
+            description=c.description,
+            owner_id=c.owner_id,
+            made_by_id=c.made_by_id,
+            made_at=c.made_at,
+            due_at=c.due_at,
+            status=c.status,
+            overdue=rules.is_overdue(c.status, c.due_at, now),
+            kept_on_time=c.kept_on_time,
+            closed_at=c.closed_at,
+            note=c.note or None,
+            fulfilling_contact_id=c.fulfilling_contact_id,
+        )

@@ -6,20 +6,22 @@ from typing import Annotated, Any
 
 from litestar import Request, get, patch, post
 from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import Body, FromPath, FromQuery, JSONBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from casemgmt.audit.dependencies import Audit
 from casemgmt.auth.dependencies import Actor
 from casemgmt.auth.guards import requires_employee
+from casemgmt.contacts.dependencies import Contacts
 from casemgmt.contacts.forms import ContactForm, blank_contact_form, parse_contact_form
 from casemgmt.contacts.presentation import FMT
-from casemgmt.contacts.schemas import ContactIn, ContactLink
+from casemgmt.contacts.schemas import ContactIn, ContactLink, ContactOut
 from casemgmt.contacts.services import ContactService
 from casemgmt.db import DbSession
+from casemgmt.dossiers.dependencies import Dossiers
 from casemgmt.dossiers.services import DossierService
 from casemgmt.errors import InvalidInput
+from casemgmt.web.openapi import CONFLICT
 
 TAGS = ["klantcontacten"]
 
@@ -28,8 +30,8 @@ TAGS = ["klantcontacten"]
 
 
 @post("/api/v1/contacts", tags=TAGS, summary="Log a contact", guards=[requires_employee], status_code=201)
-async def api_log_contact(data: ContactIn, db_session: DbSession, actor: Actor, audit: Audit) -> dict[str, Any]:
-    logged = await ContactService(db_session, actor, audit).log(
+async def api_log_contact(data: JSONBody[ContactIn], contacts: Contacts) -> ContactOut:
+    logged = await contacts.log(
         client_id=data.client_id,
         dossier_id=data.dossier_id,
         channel=data.channel,
@@ -41,7 +43,7 @@ async def api_log_contact(data: ContactIn, db_session: DbSession, actor: Actor, 
         occurred_at=data.occurred_at,
         subject=data.subject,
     )
-    return logged.as_json()
+    return ContactOut.of(logged.contact, logged.service_code)
 
 
 @patch(
@@ -49,12 +51,11 @@ async def api_log_contact(data: ContactIn, db_session: DbSession, actor: Actor, 
     tags=TAGS,
     summary="Link a contact to a dossier of the same client",
     guards=[requires_employee],
+    responses=CONFLICT,
 )
-async def api_link_contact(
-    contact_id: int, data: ContactLink, db_session: DbSession, actor: Actor, audit: Audit
-) -> dict[str, Any]:
-    logged = await ContactService(db_session, actor, audit).link(contact_id, data.dossier_id)
-    return logged.as_json()
+async def api_link_contact(contact_id: FromPath[int], data: JSONBody[ContactLink], contacts: Contacts) -> ContactOut:
+    logged = await contacts.link(contact_id, data.dossier_id)
+    return ContactOut.of(logged.contact, logged.service_code)
 
 
 API_HANDLERS: list[Any] = [api_log_contact, api_link_contact]
@@ -64,9 +65,8 @@ API_HANDLERS: list[Any] = [api_log_contact, api_link_contact]
 
 
 async def _contact_page(
-    db_session: DbSession,
-    actor: Actor,
-    audit: Audit,
+    contacts: ContactService,
+    dossiers: DossierService,
     form: ContactForm,
     client_id: int | None,
     dossier_id: int | None,
@@ -74,7 +74,6 @@ async def _contact_page(
     message: str = "",
     status_code: int = 200,
 ) -> Template:
-    contacts = ContactService(db_session, actor, audit)
     dossier = await contacts.dossier_for_contact(dossier_id) if dossier_id else None
     if dossier is not None:
         client_id = dossier.dossier.client_id  # a contact on a dossier is always about the dossier's client
@@ -87,7 +86,7 @@ async def _contact_page(
         "contact_form": form.model_copy(
             update={"client_id": str(client.id) if client else "", "dossier_id": str(dossier_id or form.dossier_id)}
         ),
-        "contact_services": await DossierService(db_session, actor, audit).services(),
+        "contact_services": await dossiers.services(),
         "errors": errors or {},
         "message": message,
     }
@@ -96,27 +95,27 @@ async def _contact_page(
 
 @get("/contacten/nieuw", name="contacts.new", include_in_schema=False, guards=[requires_employee])
 async def new_contact(
-    db_session: DbSession,
+    contacts: Contacts,
+    dossiers: Dossiers,
     actor: Actor,
-    audit: Audit,
-    client_id: int | None = None,
-    dossier_id: int | None = None,
+    client_id: FromQuery[int | None] = None,
+    dossier_id: FromQuery[int | None] = None,
 ) -> Template:
     form = blank_contact_form(actor, client_id, dossier_id)
-    return await _contact_page(db_session, actor, audit, form, client_id, dossier_id)
+    return await _contact_page(contacts, dossiers, form, client_id, dossier_id)
 
 
 @post("/contacten", name="contacts.create", include_in_schema=False, guards=[requires_employee])
 async def create_contact(
     request: Request[Any, Any, Any],
+    contacts: Contacts,
+    dossiers: Dossiers,
     db_session: DbSession,
-    actor: Actor,
-    audit: Audit,
     data: Annotated[ContactForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
 ) -> Template | Redirect:
     parsed = parse_contact_form(data)
     try:
-        logged = await ContactService(db_session, actor, audit).log(**parsed.values, extra_errors=parsed.errors)
+        logged = await contacts.log(**parsed.values, extra_errors=parsed.errors)
     except InvalidInput as exc:
         await db_session.rollback()
         client_id = parsed.values["client_id"]
@@ -125,7 +124,7 @@ async def create_contact(
         if "dossier_id" in field_errors:
             dossier_id = None  # the chosen dossier is the problem: offer the choice again
         return await _contact_page(
-            db_session, actor, audit, data, client_id, dossier_id, field_errors, exc.message, status_code=422
+            contacts, dossiers, data, client_id, dossier_id, field_errors, exc.message, status_code=422
         )
     flash(request, "Het contact is vastgelegd.", category="success")
     contact = logged.contact

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import msgspec
 from pydantic import BaseModel
+
+from casemgmt.contacts.models import Contact
 
 
 class ContactIn(BaseModel):
@@ -22,3 +25,37 @@ class ContactIn(BaseModel):
 
 class ContactLink(BaseModel):
     dossier_id: int | None = None
+
+
+class ContactOut(msgspec.Struct):
+    """A logged contact (klantcontact); ``service`` is the code of the service that had it."""
+
+    id: int
+    client_id: int
+    dossier_id: int | None
+    channel: str
+    direction: str
+    service: str
+    employee_id: int
+    occurred_at: datetime
+    outcome: str
+    transfers: int
+    summary: str
+    subject: str
+
+    @classmethod
+    def of(cls, contact: Contact, service_code: str) -> ContactOut:
+        return cls(
+            id=contact.id,
+            client_id=contact.client_id,
+            dossier_id=contact.dossier_id,
+            channel=contact.channel,
+            direction=contact.direction,
+            service=service_code,
+            employee_id=contact.employee_id,
+            occurred_at=contact.occurred_at,
+            outcome=contact.outcome,
+            transfers=contact.transfers,
+            summary=contact.summary,
+            subject=contact.subject,
+        )

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -36,26 +35,6 @@ class LoggedContact:
     contact: Contact
     service_code: str
     employee_name: str
-
-    def as_json(self) -> dict[str, Any]:
-        return contact_json(self.contact, self.service_code)
-
-
-def contact_json(contact: Contact, service_code: str) -> dict[str, Any]:
-    return {
-        "id": contact.id,
-        "client_id": contact.client_id,
-        "dossier_id": contact.dossier_id,
-        "channel": contact.channel,
-        "direction": contact.direction,
-        "service": service_code,
-        "employee_id": contact.employee_id,
-        "occurred_at": contact.occurred_at,
-        "outcome": contact.outcome,
-        "transfers": contact.transfers,
-        "summary": contact.summary,
-        "subject": contact.subject,
-    }
 
 
 @dataclass(frozen=True)

@@ -10,24 +10,25 @@ from typing import Annotated, Any
 
 from litestar import Request, get, patch, post, put
 from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import Body, FromPath, FromQuery, JSONBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from pydantic import BaseModel, ConfigDict
 
-from casemgmt.audit.dependencies import Audit
 from casemgmt.auth.dependencies import Actor
 from casemgmt.auth.guards import requires_employee, requires_role
 from casemgmt.auth.roles import Role
+from casemgmt.clients.dependencies import Clients
 from casemgmt.clients.services import ClientService
 from casemgmt.db import DbSession
 from casemgmt.dossiers import rules
 from casemgmt.dossiers.dependencies import Dossiers
 from casemgmt.dossiers.presentation import FMT
-from casemgmt.dossiers.schemas import AccountmanagerAssignment, DossierCreate, DossierUpdate
+from casemgmt.dossiers.schemas import AccountmanagerAssignment, DossierCreate, DossierOut, DossierUpdate
 from casemgmt.dossiers.services import AccountmanagerRequest, DossierService
 from casemgmt.errors import Conflict, DomainError, FieldError, InvalidInput
 from casemgmt.web.forms import whole_number
+from casemgmt.web.openapi import CONFLICT
 
 TAGS = ["dossiers"]
 requires_caseworker = requires_role(Role.CASEMANAGER, Role.ACCOUNTMANAGER, Role.ADMIN)
@@ -38,35 +39,37 @@ ADMIN_PAGE_SIZE = 50
 # ====================================================================== API
 
 
-@post("/api/v1/dossiers", tags=TAGS, summary="Open a dossier", guards=[requires_dossier_opener], status_code=201)
-async def api_create_dossier(
-    data: DossierCreate, dossiers: Dossiers, db_session: DbSession, actor: Actor, audit: Audit
-) -> dict[str, Any]:
+@post(
+    "/api/v1/dossiers",
+    tags=TAGS,
+    summary="Open a dossier",
+    guards=[requires_dossier_opener],
+    status_code=201,
+    responses=CONFLICT,
+)
+async def api_create_dossier(data: JSONBody[DossierCreate], dossiers: Dossiers) -> DossierOut:
     view = await dossiers.create(
         client_id=data.client_id,
         subject=data.subject,
         casemanager_id=data.casemanager_id,
         assignments=[AccountmanagerRequest(a.service, a.accountmanager_id) for a in data.assignments],
     )
-    return view.as_json()
+    return DossierOut.of(view)
 
 
 @get("/api/v1/dossiers", tags=TAGS, summary="Dossiers the token's user may read", guards=[requires_employee])
 async def api_list_dossiers(
     dossiers: Dossiers,
-    db_session: DbSession,
-    actor: Actor,
-    audit: Audit,
-    status: str | None = None,
-    casemanager_id: int | None = None,
-    service: str | None = None,
-    limit: int = 100,
-    offset: int = 0,
-) -> list[dict[str, Any]]:
+    status: FromQuery[str | None] = None,
+    casemanager_id: FromQuery[int | None] = None,
+    service: FromQuery[str | None] = None,
+    limit: FromQuery[int] = 100,
+    offset: FromQuery[int] = 0,
+) -> list[DossierOut]:
     views = await dossiers.list_dossiers(
         status=status, casemanager_id=casemanager_id, service=service, limit=limit, offset=offset
     )
-    return [view.as_json() for view in views]
+    return [DossierOut.of(view) for view in views]
 
 
 @patch(
@@ -74,10 +77,13 @@ async def api_list_dossiers(
     tags=TAGS,
     summary="Change subject, status (closing with an outcome) or casemanager; 409 on a stale version",
     guards=[requires_employee],
+    responses=CONFLICT,
 )
 async def api_update_dossier(
-    dossier_id: int, data: DossierUpdate, dossiers: Dossiers, db_session: DbSession, actor: Actor, audit: Audit
-) -> dict[str, Any]:
+    dossier_id: FromPath[int],
+    data: JSONBody[DossierUpdate],
+    dossiers: Dossiers,
+) -> DossierOut:
     view = await dossiers.update(
         dossier_id,
         version=data.version,
@@ -87,7 +93,7 @@ async def api_update_dossier(
         casemanager_id=data.casemanager_id,
         reason=data.reason,
     )
-    return view.as_json()
+    return DossierOut.of(view)
 
 
 @put(
@@ -95,20 +101,18 @@ async def api_update_dossier(
     tags=TAGS,
     summary="Make someone the service's accountmanager on the dossier (the previous one's assignment ends)",
     guards=[requires_employee],
+    responses=CONFLICT,
 )
 async def api_assign_accountmanager(
-    dossier_id: int,
-    service: str,
-    data: AccountmanagerAssignment,
+    dossier_id: FromPath[int],
+    service: FromPath[str],
+    data: JSONBody[AccountmanagerAssignment],
     dossiers: Dossiers,
-    db_session: DbSession,
-    actor: Actor,
-    audit: Audit,
-) -> dict[str, Any]:
+) -> DossierOut:
     view = await dossiers.assign_accountmanager(
         dossier_id, service, accountmanager_id=data.accountmanager_id, reason=data.reason
     )
-    return view.as_json()
+    return DossierOut.of(view)
 
 
 API_HANDLERS: list[Any] = [
@@ -139,13 +143,11 @@ def form_state(values: dict[str, Any], exc: DomainError) -> FormState:
 async def my_dossiers(
     request: Request[Any, Any, Any],
     dossiers: Dossiers,
-    db_session: DbSession,
     actor: Actor,
-    audit: Audit,
-    status: str | None = None,
-    casemanager_id: str | None = None,
-    service: str | None = None,
-    pagina: str | None = None,
+    status: FromQuery[str | None] = None,
+    casemanager_id: FromQuery[str | None] = None,
+    service: FromQuery[str | None] = None,
+    pagina: FromQuery[str | None] = None,
 ) -> Template:
     """Mijn dossiers: a casemanager's caseload, an accountmanager's dossiers per service, everything for admins."""
     status = status if status in rules.STATUSES else None
@@ -213,12 +215,12 @@ async def _new_dossier_page(
 
 @get("/dossiers/nieuw", name="dossiers.new", include_in_schema=False, guards=[requires_dossier_opener])
 async def new_dossier(
-    dossiers: Dossiers, db_session: DbSession, actor: Actor, audit: Audit, client_id: int | None = None
+    dossiers: Dossiers, clients: Clients, actor: Actor, client_id: FromQuery[int | None] = None
 ) -> Template:
     values = {"client_id": client_id or "", "casemanager_id": actor.id if actor.has(Role.CASEMANAGER) else ""}
     return await _new_dossier_page(
         dossiers,
-        ClientService(db_session, actor, audit),
+        clients,
         actor,
         client_id,
         FormState(values),
@@ -229,9 +231,9 @@ async def new_dossier(
 async def create_dossier(
     request: Request[Any, Any, Any],
     dossiers: Dossiers,
-    db_session: DbSession,
+    clients: Clients,
     actor: Actor,
-    audit: Audit,
+    db_session: DbSession,
     data: Annotated[NewDossierForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
 ) -> Template | Redirect:
     extra = {key: str(value) for key, value in (data.model_extra or {}).items()}
@@ -261,7 +263,6 @@ async def create_dossier(
                 message = state.errors.pop(f"assignments[{index}].{suffix}", None)
                 if message:
                     state.errors[f"am_{request_.service}"] = message
-        clients = ClientService(db_session, actor, audit)
         return await _new_dossier_page(dossiers, clients, actor, client_id, state, exc.status_code)
     flash(request, f"Dossier {view.dossier.ref} is geopend.", category="success")
     return Redirect(f"/dossiers/{view.dossier.id}", status_code=303)

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import msgspec
 from pydantic import BaseModel
+
+from casemgmt.dossiers.involvement import ACCOUNTMANAGER
 
 
 class AssignmentIn(BaseModel):
@@ -29,3 +35,52 @@ class DossierUpdate(BaseModel):
 class AccountmanagerAssignment(BaseModel):
     accountmanager_id: int | None = None
     reason: str | None = None
+
+
+if TYPE_CHECKING:
+    from casemgmt.dossiers.services import DossierView
+
+
+class AssignmentOut(msgspec.Struct):
+    """An accountmanager's assignment for one service (``until`` ``null``: current)."""
+
+    service: str | None
+    accountmanager_id: int
+    since: datetime
+    until: datetime | None
+
+
+class DossierOut(msgspec.Struct):
+    """A dossier with its accountmanager assignments (history included, by service and start)."""
+
+    id: int
+    ref: str
+    client_id: int
+    subject: str
+    status: str
+    outcome: str | None
+    casemanager_id: int
+    assignments: list[AssignmentOut]
+    version: int
+    opened_at: datetime
+    closed_at: datetime | None
+
+    @classmethod
+    def of(cls, view: DossierView) -> DossierOut:
+        d = view.dossier
+        accountmanagers = sorted(
+            (a for a in view.assignments if a.role == ACCOUNTMANAGER), key=lambda a: (a.service or "", a.since)
+        )
+        return cls(
+            id=d.id,
+            ref=d.ref,
+            client_id=d.client_id,
+            subject=d.subject,
+            status=d.status,
+            outcome=d.outcome,
+            casemanager_id=d.casemanager_id,
+            assignments=[AssignmentOut(a.service, a.user_id, a.since, a.until) for a in accountmanagers],
+            version=d.version,
+            opened_at=d.opened_at,
+            closed_at=d.closed_at,
+        )

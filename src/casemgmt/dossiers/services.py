@@ -95,27 +95,6 @@ class DossierView:
     def history(self) -> list[AssignmentView]:
         return [a for a in self.assignments if not a.active]
 
-    def as_json(self) -> dict[str, Any]:
-        d = self.dossier
-        return {
-            "id": d.id,
-            "ref": d.ref,
-            "client_id": d.client_id,
-            "subject": d.subject,
-            "status": d.status,
-            "outcome": d.outcome,
-            "casemanager_id": d.casemanager_id,
-            "assignments": [
-                {"service": a.service, "accountmanager_id": a.user_id, "since": a.since, "until": a.until}
-                for a in sorted(
-                    (a for a in self.assignments if a.role == ACCOUNTMANAGER), key=lambda a: (a.service or "", a.since)
-                )
-            ],
-            "version": d.version,
-            "opened_at": d.opened_at,
-            "closed_at": d.closed_at,
-        }
-
 
 @dataclass(frozen=True)
 class DossierRow:

@@ -7,51 +7,23 @@ from typing import Annotated, Any
 
 from litestar import Request, get, post
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, Parameter
+from litestar.params import Body, FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.response import Redirect, Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from casemgmt.audit.dependencies import Audit
 from casemgmt.auth.dependencies import Actor
 from casemgmt.auth.guards import requires_employee
 from casemgmt.db import DbSession
 from casemgmt.directory.models import Service
 from casemgmt.errors import Forbidden, InvalidInput
-from casemgmt.escalations.models import Escalation
-from casemgmt.escalations.schemas import EscalationAnswer, EscalationCreate
-from casemgmt.escalations.services import ASKER_ROLES, EscalationService, EscalationView
+from casemgmt.escalations.dependencies import Escalations
+from casemgmt.escalations.schemas import AnswerOut, EscalationAnswer, EscalationCreate, EscalationOut
+from casemgmt.escalations.services import ASKER_ROLES, EscalationView
+from casemgmt.web.openapi import CONFLICT
 from casemgmt.web.pages import page_or_fragment
 
 STATE_LABELS = {"open": "Open", "overdue": "Over de norm", "answered": "Beantwoord"}
-
-
-def _service(session: AsyncSession, actor: Actor, audit: Audit) -> EscalationService:
-    return EscalationService(session, actor, audit)
-
-
-def escalation_json(escalation: Escalation, service_code: str, now: datetime | None = None) -> dict[str, Any]:
-    from casemgmt.escalations.rules import state_of
-
-    now = now or datetime.now(UTC)
-    return {
-        "id": escalation.id,
-        "service": service_code,
-        "question": escalation.question,
-        "client_id": escalation.client_id,
-        "dossier_id": escalation.dossier_id,
-        "commitment_id": escalation.commitment_id,
-        "asked_by_id": escalation.asked_by_id,
-        "asked_at": escalation.asked_at,
-        "assignee_id": escalation.assignee_id,
-        "due_at": escalation.due_at,
-        "status": state_of(escalation.status, escalation.due_at, now),
-        "answer": escalation.answer or None,
-        "answered_by_id": escalation.answered_by_id,
-        "answered_at": escalation.answered_at,
-        "within_norm": escalation.within_norm,
-        "reusable": escalation.reusable,
-    }
 
 
 # -- API --------------------------------------------------------------------------------------------------------
@@ -64,78 +36,68 @@ def escalation_json(escalation: Escalation, service_code: str, now: datetime | N
     summary="Escalate a question to a service",
     status_code=201,
 )
-async def api_create(data: EscalationCreate, db_session: DbSession, actor: Actor, audit: Audit) -> dict[str, Any]:
-    escalation = await _service(db_session, actor, audit).ask(**data.model_dump())
-    return escalation_json(escalation, data.service.strip().upper())
+async def api_create(data: JSONBody[EscalationCreate], escalations: Escalations) -> EscalationOut:
+    escalation = await escalations.ask(**data.model_dump())
+    return EscalationOut.of(escalation, data.service.strip().upper())
 
 
 @post(
-    "/api/v1/escalations/{escalation_id:int}/answer", tags=["escalaties"], guards=[requires_employee], status_code=200
+    "/api/v1/escalations/{escalation_id:int}/answer",
+    tags=["escalaties"],
+    guards=[requires_employee],
+    status_code=200,
+    responses=CONFLICT,
 )
 async def api_answer(
-    escalation_id: int, data: EscalationAnswer, db_session: DbSession, actor: Actor, audit: Audit
-) -> dict[str, Any]:
-    escalation = await _service(db_session, actor, audit).answer(
-        escalation_id, answer=data.answer, reusable=data.reusable
-    )
-    code = await db_session.scalar(select(Service.code).where(Service.id == escalation.service_id))
-    return escalation_json(escalation, code or "")
+    escalation_id: FromPath[int], data: JSONBody[EscalationAnswer], escalations: Escalations
+) -> EscalationOut:
+    escalation = await escalations.answer(escalation_id, answer=data.answer, reusable=data.reusable)
+    code = await escalations.session.scalar(select(Service.code).where(Service.id == escalation.service_id))
+    return EscalationOut.of(escalation, code or "")
 
 
 @get("/api/v1/escalations", tags=["escalaties"], guards=[requires_employee])
 async def api_list(
-    db_session: DbSession,
-    actor: Actor,
-    audit: Audit,
-    service: str | None = None,
-    state_filter: Annotated[str | None, Parameter(query="state")] = None,
-) -> list[dict[str, Any]]:
+    escalations: Escalations,
+    service: FromQuery[str | None] = None,
+    state_filter: Annotated[str | None, QueryParameter(name="state")] = None,
+) -> list[EscalationOut]:
     now = datetime.now(UTC)
-    views = await _service(db_session, actor, audit).list(service=service, state=state_filter, now=now)
-    return [escalation_json(v.escalation, v.service_code, now) for v in views]
+    views = await escalations.list(service=service, state=state_filter, now=now)
+    return [EscalationOut.of(v.escalation, v.service_code, now) for v in views]
 
 
 @get("/api/v1/answers", tags=["escalaties"], guards=[requires_employee], summary="Search reusable answers")
 async def api_answers(
-    db_session: DbSession, actor: Actor, audit: Audit, service: str | None = None, q: str = ""
-) -> list[dict[str, Any]]:
-    answers = await _service(db_session, actor, audit).reusable_answers(service=service, q=q)
-    codes = dict((await db_session.execute(select(Service.id, Service.code))).tuples().all())
-    return [
-        {
-            "id": e.id,
-            "service": codes.get(e.service_id),
-            "question": e.question,
-            "answer": e.answer,
-            "answered_at": e.answered_at,
-        }
-        for e in answers
-    ]
+    escalations: Escalations, service: FromQuery[str | None] = None, q: FromQuery[str] = ""
+) -> list[AnswerOut]:
+    answers = await escalations.reusable_answers(service=service, q=q)
+    codes = dict((await escalations.session.execute(select(Service.id, Service.code))).tuples().all())
+    return [AnswerOut(e.id, codes.get(e.service_id), e.question, e.answer, e.answered_at) for e in answers]
 
 
 # -- pages ------------------------------------------------------------------------------------------------------
 
 
-async def _services(db_session: DbSession) -> list[Service]:
-    return list((await db_session.scalars(select(Service).where(Service.is_active).order_by(Service.code))).all())
+async def _services(session: AsyncSession) -> list[Service]:
+    return list((await session.scalars(select(Service).where(Service.is_active).order_by(Service.code))).all())
 
 
 @get("/escalaties", name="escalations", guards=[requires_employee], include_in_schema=False)
 async def escalations_page(
     request: Request[Any, Any, Any],
-    db_session: DbSession,
+    escalations: Escalations,
     actor: Actor,
-    audit: Audit,
-    service: str | None = None,
-    state_filter: Annotated[str | None, Parameter(query="state")] = None,
+    service: FromQuery[str | None] = None,
+    state_filter: Annotated[str | None, QueryParameter(name="state")] = None,
 ) -> Template:
     now = datetime.now(UTC)
     state = state_filter if state_filter in STATE_LABELS else None
-    views = await _service(db_session, actor, audit).list(service=service or None, state=state, now=now)
+    views = await escalations.list(service=service or None, state=state, now=now)
     context = {
         "views": views,
         "now": now,
-        "services": await _services(db_session),
+        "services": await _services(escalations.session),
         "filters": {"service": service or "", "state": state or ""},
         "state_labels": STATE_LABELS,
         "may_ask": bool(actor.roles & ASKER_ROLES),
@@ -145,7 +107,10 @@ async def escalations_page(
 
 @get("/escalaties/nieuw", name="escalations.new", guards=[requires_employee], include_in_schema=False)
 async def escalations_new(
-    db_session: DbSession, actor: Actor, client_id: int | None = None, dossier_id: int | None = None
+    db_session: DbSession,
+    actor: Actor,
+    client_id: FromQuery[int | None] = None,
+    dossier_id: FromQuery[int | None] = None,
 ) -> Template:
     if not actor.roles & ASKER_ROLES:
         raise Forbidden("U mag geen escalaties aanmaken.")
@@ -160,9 +125,7 @@ async def escalations_new(
 @post("/escalaties", name="escalations.create", guards=[requires_employee], include_in_schema=False)
 async def escalations_create(
     request: Request[Any, Any, Any],
-    db_session: DbSession,
-    actor: Actor,
-    audit: Audit,
+    escalations: Escalations,
     data: Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)],
 ) -> Template | Redirect:
     def as_int(value: str | None) -> int | None:
@@ -175,20 +138,20 @@ async def escalations_create(
         "dossier_id": as_int(data.get("dossier_id")),
     }
     try:
-        escalation = await _service(db_session, actor, audit).ask(
+        escalation = await escalations.ask(
             service=form["service"] or "",
             question=form["question"] or "",
             client_id=form["client_id"],
             dossier_id=form["dossier_id"],
         )
     except InvalidInput as exc:
-        context = {"form": form, "errors": exc.by_field(), "services": await _services(db_session)}
+        context = {"form": form, "errors": exc.by_field(), "services": await _services(escalations.session)}
         return page_or_fragment(request, "escalations/new.html", "escalations/_form.html", context, status_code=422)
     return Redirect(f"/escalaties/{escalation.id}", status_code=303)
 
 
-async def _detail_context(db_session: DbSession, actor: Actor, audit: Audit, escalation_id: int) -> dict[str, Any]:
-    service = _service(db_session, actor, audit)
+async def _detail_context(escalations: Escalations, escalation_id: int) -> dict[str, Any]:
+    service = escalations
     view: EscalationView = await service.get(escalation_id)
     return {
         "view": view,
@@ -202,9 +165,9 @@ async def _detail_context(db_session: DbSession, actor: Actor, audit: Audit, esc
 
 @get("/escalaties/{escalation_id:int}", name="escalations.detail", guards=[requires_employee], include_in_schema=False)
 async def escalation_detail(
-    request: Request[Any, Any, Any], escalation_id: int, db_session: DbSession, actor: Actor, audit: Audit
+    request: Request[Any, Any, Any], escalation_id: FromPath[int], escalations: Escalations
 ) -> Template:
-    context = await _detail_context(db_session, actor, audit, escalation_id)
+    context = await _detail_context(escalations, escalation_id)
     return page_or_fragment(request, "escalations/detail.html", "escalations/_answer.html", context)
 
 
@@ -216,23 +179,21 @@ async def escalation_detail(
 )
 async def escalation_answer(
     request: Request[Any, Any, Any],
-    escalation_id: int,
-    db_session: DbSession,
-    actor: Actor,
-    audit: Audit,
+    escalation_id: FromPath[int],
+    escalations: Escalations,
     data: Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)],
 ) -> Template | Redirect:
     answer, reusable = data.get("answer", ""), data.get("reusable") in ("on", "true", "1")
     try:
-        await _service(db_session, actor, audit).answer(escalation_id, answer=answer, reusable=reusable)
+        await escalations.answer(escalation_id, answer=answer, reusable=reusable)
     except InvalidInput as exc:
-        context = await _detail_context(db_session, actor, audit, escalation_id)
+        context = await _detail_context(escalations, escalation_id)
         context.update(form={"answer": answer, "reusable": reusable}, errors=exc.by_field())
         return page_or_fragment(
             request, "escalations/detail.html", "escalations/_answer.html", context, status_code=422
         )
     if request.headers.get("hx-request"):
-        context = await _detail_context(db_session, actor, audit, escalation_id)
+        context = await _detail_context(escalations, escalation_id)
         return Template("escalations/_answer.html", context=context)
     return Redirect(f"/escalaties/{escalation_id}", status_code=303)
 
@@ -240,18 +201,16 @@ async def escalation_answer(
 @get("/antwoorden", name="answers", guards=[requires_employee], include_in_schema=False)
 async def answers_page(
     request: Request[Any, Any, Any],
-    db_session: DbSession,
-    actor: Actor,
-    audit: Audit,
-    service: str | None = None,
-    q: str = "",
+    escalations: Escalations,
+    service: FromQuery[str | None] = None,
+    q: FromQuery[str] = "",
 ) -> Template:
-    answers = await _service(db_session, actor, audit).reusable_answers(service=service or None, q=q)
-    codes = dict((await db_session.execute(select(Service.id, Service.code))).tuples().all())
+    answers = await escalations.reusable_answers(service=service or None, q=q)
+    codes = dict((await escalations.session.execute(select(Service.id, Service.code))).tuples().all())
     context = {
         "answers": answers,
         "codes": codes,
-        "services": await _services(db_session),
+        "services": await _services(escalations.session),
         "filters": {"service": service or "", "q": q},
     }
     return page_or_fragment(request, "escalations/answers.html", "escalations/_answers.html", context)

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+import msgspec
 from pydantic import BaseModel, Field
+
+from casemgmt.escalations.models import Escalation
+from casemgmt.escalations.rules import state_of
 
 
 class EscalationCreate(BaseModel):
@@ -16,3 +22,56 @@ class EscalationCreate(BaseModel):
 class EscalationAnswer(BaseModel):
     answer: str
     reusable: bool = False
+
+
+class EscalationOut(msgspec.Struct):
+    """An escalation KCC → back office; ``status`` is ``open``, ``overdue`` or ``answered`` at the response."""
+
+    id: int
+    service: str
+    question: str
+    client_id: int | None
+    dossier_id: int | None
+    commitment_id: int | None
+    asked_by_id: int
+    asked_at: datetime
+    assignee_id: int | None
+    due_at: datetime
+    status: str
+    answer: str | None
+    answered_by_id: int | None
+    answered_at: datetime | None
+    within_norm: bool | None
+    reusable: bool
+
+    @classmethod
+    def of(cls, escalation: Escalation, service_code: str, now: datetime | None = None) -> EscalationOut:
+        now = now or datetime.now(UTC)
+        return cls(
+            id=escalation.id,
+            service=service_code,
+            question=escalation.question,
+            client_id=escalation.client_id,
+            dossier_id=escalation.dossier_id,
+            commitment_id=escalation.commitment_id,
+            asked_by_id=escalation.asked_by_id,
+            asked_at=escalation.asked_at,
+            assignee_id=escalation.assignee_id,
+            due_at=escalation.due_at,
+            status=state_of(escalation.status, escalation.due_at, now),
+            answer=escalation.answer or None,
+            answered_by_id=escalation.answered_by_id,
+            answered_at=escalation.answered_at,
+            within_norm=escalation.within_norm,
+            reusable=escalation.reusable,
+        )
+
+
+class AnswerOut(msgspec.Struct):
+    """A reusable answer to an earlier escalation."""
+
+    id: int
+    service: str | None
+    question: str
+    answer: str
+    answered_at: datetime | None

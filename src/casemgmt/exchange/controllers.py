@@ -16,10 +16,12 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
+import msgspec
 from litestar import MediaType, Request, Response, get, post
-from litestar.params import Parameter
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import FromQuery, QueryParameter
 from litestar.response import Stream
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
@@ -29,6 +31,7 @@ from casemgmt.auth.guards import requires_admin
 from casemgmt.db import DbSession
 from casemgmt.exchange.export import DossierExport, ExportFilter, record_export
 from casemgmt.exchange.importer import DossierImportRejected, import_dossiers, split_lines
+from casemgmt.exchange.schema import DossierImportReportOut, DossierLine
 
 log = logging.getLogger(__name__)
 
@@ -44,14 +47,19 @@ MAX_IMPORT_BYTES = 4 * 1024**3
     summary="Export dossiers as JSON Lines (streamed; one dossier per line)",
     guards=[requires_admin],
     media_type=NDJSON,
+    responses={
+        200: ResponseSpec(
+            DossierLine, media_type=NDJSON, description="JSON Lines: one dossier per line", generate_examples=False
+        )
+    },
 )
 async def api_export(
     request: Request[Any, Any, Any],
     db_session: DbSession,
     audit: Audit,
-    pilot: str | None = None,
-    date_from: date | None = Parameter(query="from", default=None),
-    date_to: date | None = Parameter(query="to", default=None),
+    pilot: FromQuery[str | None] = None,
+    date_from: Annotated[date | None, QueryParameter(name="from")] = None,
+    date_to: Annotated[date | None, QueryParameter(name="to")] = None,
 ) -> Stream:
     filters = ExportFilter(pilot=pilot, date_from=date_from, date_to=date_to)
     await DossierExport(db_session, filters).prepare()  # 422 for an unknown pilot, before anything is streamed
@@ -78,14 +86,19 @@ async def api_export(
     guards=[requires_admin],
     status_code=200,
     request_max_body_size=MAX_IMPORT_BYTES,
+    responses={
+        422: ResponseSpec(
+            DossierImportReportOut, description="An invalid line: nothing imported", generate_examples=False
+        )
+    },
 )
 async def api_import(
     request: Request[Any, Any, Any],
     db_session: DbSession,
     actor: Actor,
     audit: Audit,
-    create_users: bool = False,
-) -> Response[Any]:
+    create_users: FromQuery[bool] = False,
+) -> Response[DossierImportReportOut]:
     try:
         report = await import_dossiers(
             db_session,
@@ -97,8 +110,11 @@ async def api_import(
             progress=lambda line: log.info("dossierimport door %s: regel %d gelezen", actor.email, line),
         )
     except DossierImportRejected as exc:
-        return Response({**exc.report.as_json(), "imported": 0}, status_code=422, media_type=MediaType.JSON)
-    return Response(report.as_json(), status_code=200, media_type=MediaType.JSON)
+        rejected = msgspec.convert({**exc.report.as_json(), "imported": 0}, DossierImportReportOut)
+        return Response(rejected, status_code=422, media_type=MediaType.JSON)
+    return Response(
+        msgspec.convert(report.as_json(), DossierImportReportOut), status_code=200, media_type=MediaType.JSON
+    )
 
 
 API_HANDLERS: list[Any] = [api_export, api_import]

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
+import msgspec
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
 from casemgmt.clients.rules import BSN_MESSAGE, KVK_MESSAGE, normalise_bsn, normalise_kvk
@@ -510,3 +511,22 @@ def day(value: date | None) -> str | None:
 def dump_line(line: dict[str, Any]) -> str:
     """One dossier as a JSON line (without the newline): compact, keys in contract order, UTF-8 text kept as is."""
     return json.dumps(line, ensure_ascii=False, separators=(",", ":"))
+
+
+class LineErrorOut(msgspec.Struct):
+    """What is wrong where in an import: ``line`` (1-based), ``path`` (the field; ``null`` for the whole line)."""
+
+    line: int
+    path: str | None
+    message: str
+
+
+class DossierImportReportOut(msgspec.Struct):
+    """What an import wrote (422: nothing, ``imported`` 0, with every error); ``records`` counts per kind."""
+
+    imported: int
+    clients_created: int
+    clients_reused: int
+    users_created: list[str]
+    records: dict[str, int]
+    errors: list[LineErrorOut]

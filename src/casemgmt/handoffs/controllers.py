@@ -6,68 +6,75 @@ from typing import Annotated, Any
 
 from litestar import Request, post
 from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import Body, FromPath, JSONBody
 from litestar.response import Redirect, Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from casemgmt.audit.dependencies import Audit
-from casemgmt.auth.dependencies import Actor
 from casemgmt.auth.guards import requires_employee
-from casemgmt.db import DbSession
 from casemgmt.directory.models import Service
 from casemgmt.errors import DomainError, InvalidInput
+from casemgmt.handoffs.dependencies import Handoffs
 from casemgmt.handoffs.models import Handoff
 from casemgmt.handoffs.rules import STATUS_LABELS
-from casemgmt.handoffs.schemas import HandoffCreate, HandoffDecline
-from casemgmt.handoffs.services import HandoffService, HandoffView
+from casemgmt.handoffs.schemas import HandoffCreate, HandoffDecline, HandoffOut
+from casemgmt.handoffs.services import HandoffView
+from casemgmt.web.openapi import CONFLICT
 from casemgmt.web.pages import safe_back
 
 FormData = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
 
-async def handoff_json(session: AsyncSession, handoff: Handoff) -> dict[str, Any]:
+async def handoff_out(session: AsyncSession, handoff: Handoff) -> HandoffOut:
     codes = dict((await session.execute(select(Service.id, Service.code))).tuples().all())
-    return {
-        "id": handoff.id,
-        "dossier_id": handoff.dossier_id,
-        "status": handoff.status,
-        "from_service": codes.get(handoff.from_service_id),
-        "from_employee_id": handoff.from_employee_id,
-        "to_service": codes.get(handoff.to_service_id),
-        "to_employee_id": handoff.to_employee_id,
-        "reason": handoff.reason,
-        "context": handoff.context,
-        "requested_at": handoff.requested_at,
-        "decided_at": handoff.decided_at,
-        "decision_reason": handoff.decision_reason or None,
-    }
+    return HandoffOut.of(handoff, codes)
 
 
 @post(
-    "/api/v1/handoffs", tags=["overdrachten"], guards=[requires_employee], summary="Request a handoff", status_code=201
+    "/api/v1/handoffs",
+    tags=["overdrachten"],
+    guards=[requires_employee],
+    summary="Request a handoff",
+    status_code=201,
+    responses=CONFLICT,
 )
-async def api_request(data: HandoffCreate, db_session: DbSession, actor: Actor, audit: Audit) -> dict[str, Any]:
-    handoff = await HandoffService(db_session, actor, audit).request(**data.model_dump())
-    return await handoff_json(db_session, handoff)
+async def api_request(data: JSONBody[HandoffCreate], handoffs: Handoffs) -> HandoffOut:
+    handoff = await handoffs.request(**data.model_dump())
+    return await handoff_out(handoffs.session, handoff)
 
 
-@post("/api/v1/handoffs/{handoff_id:int}/accept", tags=["overdrachten"], guards=[requires_employee], status_code=200)
-async def api_accept(handoff_id: int, db_session: DbSession, actor: Actor, audit: Audit) -> dict[str, Any]:
-    return await handoff_json(db_session, await HandoffService(db_session, actor, audit).accept(handoff_id))
+@post(
+    "/api/v1/handoffs/{handoff_id:int}/accept",
+    tags=["overdrachten"],
+    guards=[requires_employee],
+    status_code=200,
+    responses=CONFLICT,
+)
+async def api_accept(handoff_id: FromPath[int], handoffs: Handoffs) -> HandoffOut:
+    return await handoff_out(handoffs.session, await handoffs.accept(handoff_id))
 
 
-@post("/api/v1/handoffs/{handoff_id:int}/decline", tags=["overdrachten"], guards=[requires_employee], status_code=200)
-async def api_decline(
-    handoff_id: int, data: HandoffDecline, db_session: DbSession, actor: Actor, audit: Audit
-) -> dict[str, Any]:
-    handoff = await HandoffService(db_session, actor, audit).decline(handoff_id, reason=data.reason)
-    return await handoff_json(db_session, handoff)
+@post(
+    "/api/v1/handoffs/{handoff_id:int}/decline",
+    tags=["overdrachten"],
+    guards=[requires_employee],
+    status_code=200,
+    responses=CONFLICT,
+)
+async def api_decline(handoff_id: FromPath[int], data: JSONBody[HandoffDecline], handoffs: Handoffs) -> HandoffOut:
+    handoff = await handoffs.decline(handoff_id, reason=data.reason)
+    return await handoff_out(handoffs.session, handoff)
 
 
-@post("/api/v1/handoffs/{handoff_id:int}/cancel", tags=["overdrachten"], guards=[requires_employee], status_code=200)
-async def api_cancel(handoff_id: int, db_session: DbSession, actor: Actor, audit: Audit) -> dict[str, Any]:
-    return await handoff_json(db_session, await HandoffService(db_session, actor, audit).cancel(handoff_id))
+@post(
+    "/api/v1/handoffs/{handoff_id:int}/cancel",
+    tags=["overdrachten"],
+    guards=[requires_employee],
+    status_code=200,
+    responses=CONFLICT,
+)
+async def api_cancel(handoff_id: FromPath[int], handoffs: Handoffs) -> HandoffOut:
+    return await handoff_out(handoffs.session, await handoffs.cancel(handoff_id))
 
 
 # -- pages ------------------------------------------------------------------------------------------------------
@@ -83,15 +90,13 @@ ACTIONS = ("accepteren", "weigeren", "intrekken")
 )
 async def handoff_action(
     request: Request[Any, Any, Any],
-    handoff_id: int,
-    action: str,
-    db_session: DbSession,
-    actor: Actor,
-    audit: Audit,
+    handoff_id: FromPath[int],
+    action: FromPath[str],
+    handoffs: Handoffs,
     data: FormData,
 ) -> Template | Redirect:
     """Accept, decline or cancel from the worklist or the dossier. htmx gets the handoff's row back."""
-    service = HandoffService(db_session, actor, audit)
+    service = handoffs
     if action not in ACTIONS:
         raise InvalidInput.single("action", "Onbekende handeling")
     htmx = bool(request.headers.get("hx-request"))
@@ -110,7 +115,7 @@ async def handoff_action(
         status = exc.status_code
     if not htmx:
         return Redirect(safe_back(request, data.get("back")), status_code=303)
-    rows = (await db_session.execute(service.query().where(Handoff.id == handoff_id))).all()
+    rows = (await handoffs.session.execute(service.query().where(Handoff.id == handoff_id))).all()
     view = HandoffView(*rows[0])  # type: ignore[arg-type]
     context = {
         "h": view,

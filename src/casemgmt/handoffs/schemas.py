@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+import msgspec
 from pydantic import BaseModel
+
+from casemgmt.handoffs.models import Handoff
 
 
 class HandoffCreate(BaseModel):
@@ -16,3 +21,37 @@ class HandoffCreate(BaseModel):
 
 class HandoffDecline(BaseModel):
     reason: str = ""
+
+
+class HandoffOut(msgspec.Struct):
+    """A handoff between services (overdracht); services by code."""
+
+    id: int
+    dossier_id: int
+    status: str
+    from_service: str | None
+    from_employee_id: int
+    to_service: str | None
+    to_employee_id: int | None
+    reason: str
+    context: str
+    requested_at: datetime
+    decided_at: datetime | None
+    decision_reason: str | None
+
+    @classmethod
+    def of(cls, handoff: Handoff, codes: dict[int, str]) -> HandoffOut:
+        return cls(
+            id=handoff.id,
+            dossier_id=handoff.dossier_id,
+            status=handoff.status,
+            from_service=codes.get(handoff.from_service_id),
+            from_employee_id=handoff.from_employee_id,
+            to_service=codes.get(handoff.to_service_id),
+            to_employee_id=handoff.to_employee_id,
+            reason=handoff.reason,
+            context=handoff.context,
+            requested_at=handoff.requested_at,
+            decided_at=handoff.decided_at,
+            decision_reason=handoff.decision_reason or None,
+        )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import msgspec
 from litestar import Request, get
 from litestar.response import Template
 from sqlalchemy import exists, select
@@ -54,18 +55,37 @@ async def reachability(session: AsyncSession) -> list[ServiceReachability]:
     return list(entries.values())
 
 
-def service_json(entry: ServiceReachability) -> dict[str, Any]:
-    service = entry.service
-    return {
-        "code": service.code,
-        "name": service.name,
-        "phone": service.phone,
-        "hours": service.hours,
-        "email": service.email,
-        "callback_term_days": service.callback_term_days,
-        "escalation_norm_days": service.escalation_norm_days,
-        "accountmanagers": [{"id": a.id, "name": a.name, "phone": a.phone} for a in entry.accountmanagers],
-    }
+class DirectLineOut(msgspec.Struct):
+    id: int
+    name: str
+    phone: str
+
+
+class ServiceOut(msgspec.Struct):
+    """An active service with its phone, hours, norms (business days) and its accountmanagers' direct lines."""
+
+    code: str
+    name: str
+    phone: str
+    hours: str
+    email: str
+    callback_term_days: int
+    escalation_norm_days: int
+    accountmanagers: list[DirectLineOut]
+
+    @classmethod
+    def of(cls, entry: ServiceReachability) -> ServiceOut:
+        service = entry.service
+        return cls(
+            code=service.code,
+            name=service.name,
+            phone=service.phone,
+            hours=service.hours,
+            email=service.email,
+            callback_term_days=service.callback_term_days,
+            escalation_norm_days=service.escalation_norm_days,
+            accountmanagers=[DirectLineOut(a.id, a.name, a.phone) for a in entry.accountmanagers],
+        )
 
 
 @get("/bereikbaarheid", name="directory.reachability", guards=[requires_employee], include_in_schema=False)
@@ -79,8 +99,8 @@ async def reachability_page(request: Request[Any, Any, Any], db_session: DbSessi
     tags=["diensten"],
     summary="Services with phone, hours, norms and their accountmanagers' direct lines",
 )
-async def api_services(db_session: DbSession) -> list[dict[str, Any]]:
-    return [service_json(entry) for entry in await reachability(db_session)]
+async def api_services(db_session: DbSession) -> list[ServiceOut]:
+    return [ServiceOut.of(entry) for entry in await reachability(db_session)]
 
 
 PAGE_HANDLERS: list[Any] = [reachability_page]

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import msgspec
 from litestar import get, patch
-from litestar.params import Body, Parameter
+from litestar.params import Body, FromPath, QueryParameter
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -51,15 +52,25 @@ def ordered_roles(user: User) -> list[str]:
     return [role.value for role in Role if role.value in held]
 
 
-def user_json(user: User) -> dict[str, Any]:
-    return {
-        "id": user.id,
-        "name": user.name,
-        "email": user.email,
-        "roles": ordered_roles(user),
-        "services": list(user.service_codes),
-        "phone": user.phone,
-    }
+class UserOut(msgspec.Struct):
+    """An active employee: roles in a fixed order, services by code, direct phone."""
+
+    id: int
+    name: str
+    email: str
+    roles: list[str]
+    services: list[str]
+    phone: str
+
+    @classmethod
+    def of(cls, user: User) -> UserOut:
+        return cls(user.id, user.name, user.email, ordered_roles(user), list(user.service_codes), user.phone)
+
+
+class UserCaseloadOut(UserOut):
+    """An employee with the maximum caseload just set (``null``: no maximum)."""
+
+    max_caseload: int | None
 
 
 async def find_users(session: AsyncSession, email: str | None = None) -> list[User]:
@@ -132,9 +143,9 @@ async def user_by_email(session: AsyncSession, email: str) -> User | None:
 )
 async def list_users(
     db_session: DbSession,
-    email: Annotated[str | None, Parameter(description="Exact e-mail address, case-insensitive")] = None,
-) -> list[dict[str, Any]]:
-    return [user_json(user) for user in await find_users(db_session, email)]
+    email: Annotated[str | None, QueryParameter(description="Exact e-mail address, case-insensitive")] = None,
+) -> list[UserOut]:
+    return [UserOut.of(user) for user in await find_users(db_session, email)]
 
 
 @patch(
@@ -147,19 +158,19 @@ async def list_users(
 async def update_user(
     db_session: DbSession,
     audit: Audit,
-    user_id: int,
+    user_id: FromPath[int],
     data: Annotated[
         dict[str, Any],
         Body(description='{"max_caseload": <whole number ≥ 1> | null}; null means no maximum.'),
     ],
-) -> dict[str, Any]:
+) -> UserCaseloadOut:
     unknown = sorted(set(data) - EDITABLE_FIELDS)
     if unknown:
         raise InvalidInput([FieldError(key, "Dit veld kan hier niet worden gewijzigd") for key in unknown])
     if "max_caseload" not in data:
         raise InvalidInput.single("max_caseload", MESSAGE_CASELOAD_MISSING)
     user = await set_max_caseload(db_session, audit, await db_session.get(User, user_id), data["max_caseload"])
-    return {**user_json(user), "max_caseload": user.max_caseload}
+    return UserCaseloadOut(**msgspec.structs.asdict(UserOut.of(user)), max_caseload=user.max_caseload)
 
 
 API_HANDLERS: list[Any] = [list_users, update_user]

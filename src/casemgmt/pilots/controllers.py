@@ -11,43 +11,30 @@ from typing import Annotated, Any
 
 from litestar import Request, get, patch, post
 from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import Body, FromPath, FromQuery, JSONBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from casemgmt.audit.dependencies import Audit
-from casemgmt.auth.dependencies import Actor
 from casemgmt.auth.guards import requires_employee
 from casemgmt.db import DbSession
 from casemgmt.errors import InvalidInput, NotFound
+from casemgmt.pilots.dependencies import Pilots, TimeEntries
 from casemgmt.pilots.rules import ACTIVITIES, format_minutes
-from casemgmt.pilots.schemas import CohortChangeIn, EnrolmentIn, TimeEntryIn
-from casemgmt.pilots.services import PilotService, TimeEntryService, pilot_json, today
+from casemgmt.pilots.schemas import CohortChangeIn, EnrolmentIn, EnrolmentOut, PilotOut, TimeEntryIn, TimeEntryOut
+from casemgmt.pilots.services import TimeEntryService, today
+from casemgmt.web.openapi import CONFLICT, FORBIDDEN, responses
 from casemgmt.web.pages import page_or_fragment, wants_fragment
 
 TAGS = ["pilots"]
 FormData = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
 
-def time_entry_json(entry: Any) -> dict[str, Any]:
-    return {
-        "id": entry.id,
-        "dossier_id": entry.dossier_id,
-        "employee_id": entry.employee_id,
-        "role": entry.role,
-        "date": entry.entry_date,
-        "minutes": entry.minutes,
-        "activity": entry.activity,
-        "registered_by": entry.registered_by_id,
-    }
-
-
 # ====================================================================== API
 
 
 @get("/api/v1/pilots", tags=TAGS, summary="The pilots (every role, evaluators included)")
-async def api_pilots(db_session: DbSession, actor: Actor, audit: Audit) -> list[dict[str, Any]]:
-    return [pilot_json(p) for p in await PilotService(db_session, actor, audit).list_pilots()]
+async def api_pilots(pilots: Pilots) -> list[PilotOut]:
+    return [PilotOut.of(p) for p in await pilots.list_pilots()]
 
 
 @post(
@@ -55,34 +42,45 @@ async def api_pilots(db_session: DbSession, actor: Actor, audit: Audit) -> list[
     tags=TAGS,
     summary="Enrol a dossier in the pilot (drawn by lot, or a chosen cohort with a reason)",
     status_code=201,
+    responses=responses(FORBIDDEN, CONFLICT),
 )
-async def api_enrol(slug: str, data: EnrolmentIn, db_session: DbSession, actor: Actor, audit: Audit) -> dict[str, Any]:
-    view = await PilotService(db_session, actor, audit).enrol(slug, data.dossier_id, data.cohort, data.reason)
-    return view.as_json()
+async def api_enrol(slug: FromPath[str], data: JSONBody[EnrolmentIn], pilots: Pilots) -> EnrolmentOut:
+    view = await pilots.enrol(slug, data.dossier_id, data.cohort, data.reason)
+    return EnrolmentOut.of(view)
 
 
 @patch(
     "/api/v1/pilots/{slug:str}/enrolments/{dossier_id:int}",
     tags=TAGS,
     summary="Change a dossier's cohort (with a reason; after the first contact only an admin)",
+    responses=responses(FORBIDDEN, CONFLICT),
 )
 async def api_change_cohort(
-    slug: str, dossier_id: int, data: CohortChangeIn, db_session: DbSession, actor: Actor, audit: Audit
-) -> dict[str, Any]:
-    view = await PilotService(db_session, actor, audit).change_cohort(slug, dossier_id, data.cohort, data.reason)
-    return view.as_json()
+    slug: FromPath[str],
+    dossier_id: FromPath[int],
+    data: JSONBody[CohortChangeIn],
+    pilots: Pilots,
+) -> EnrolmentOut:
+    view = await pilots.change_cohort(slug, dossier_id, data.cohort, data.reason)
+    return EnrolmentOut.of(view)
 
 
-@post("/api/v1/time-entries", tags=TAGS, summary="Register time spent on a dossier", status_code=201)
-async def api_time_entry(data: TimeEntryIn, db_session: DbSession, actor: Actor, audit: Audit) -> dict[str, Any]:
-    entry = await TimeEntryService(db_session, actor, audit).register(
+@post(
+    "/api/v1/time-entries",
+    tags=TAGS,
+    summary="Register time spent on a dossier",
+    status_code=201,
+    responses=FORBIDDEN,
+)
+async def api_time_entry(data: JSONBody[TimeEntryIn], time_entries: TimeEntries) -> TimeEntryOut:
+    entry = await time_entries.register(
         dossier_id=data.dossier_id,
         minutes=data.minutes,
         activity=data.activity,
         entry_date=data.entry_date,
         employee_id=data.employee_id,
     )
-    return time_entry_json(entry)
+    return TimeEntryOut.of(entry)
 
 
 API_HANDLERS: list[Any] = [api_pilots, api_enrol, api_change_cohort, api_time_entry]
@@ -122,9 +120,9 @@ async def _time_form(
 
 @get("/tijdregistratie/nieuw", name="time_entries.new", guards=[requires_employee], include_in_schema=False)
 async def new_time_entry(
-    request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, audit: Audit, dossier_id: int
+    request: Request[Any, Any, Any], time_entries: TimeEntries, dossier_id: FromQuery[int]
 ) -> Template:
-    return await _time_form(request, TimeEntryService(db_session, actor, audit), dossier_id, _blank_form())
+    return await _time_form(request, time_entries, dossier_id, _blank_form())
 
 
 def _parse_time_form(data: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
@@ -148,13 +146,13 @@ def _parse_time_form(data: dict[str, str]) -> tuple[dict[str, Any], dict[str, st
 
 @post("/tijdregistratie", name="time_entries.create", guards=[requires_employee], include_in_schema=False)
 async def create_time_entry(
-    request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, audit: Audit, data: FormData
+    request: Request[Any, Any, Any], time_entries: TimeEntries, db_session: DbSession, data: FormData
 ) -> Template | Redirect:
     raw_dossier = (data.get("dossier_id") or "").strip()
     if not raw_dossier.isdigit():
         raise NotFound("Dossier niet gevonden.")
     dossier_id = int(raw_dossier)
-    service = TimeEntryService(db_session, actor, audit)
+    service = time_entries
     form = {key: data.get(key, "") for key in ("minutes", "activity", "date")}
     values, errors = _parse_time_form(data)
     try:

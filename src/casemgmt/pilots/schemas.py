@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
+import msgspec
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -26,3 +28,76 @@ class TimeEntryIn(BaseModel):
     activity: str | None = None
     entry_date: date | None = Field(default=None, alias="date")
     employee_id: int | None = None
+
+
+if TYPE_CHECKING:
+    from casemgmt.pilots.models import Pilot
+    from casemgmt.pilots.services import EnrolmentView
+
+
+class PilotOut(msgspec.Struct):
+    """A pilot: its period, its services and its primary outcome measure."""
+
+    slug: str
+    name: str
+    start: date
+    end: date
+    services: list[str]
+    primary_outcome: str
+
+    @classmethod
+    def of(cls, pilot: Pilot) -> PilotOut:
+        return cls(pilot.slug, pilot.name, pilot.start_date, pilot.end_date, pilot.service_codes, pilot.primary_outcome)
+
+
+class EnrolmentOut(msgspec.Struct):
+    """A dossier's place in a pilot: cohort, how it was assigned (lot or choice), by whom and why."""
+
+    dossier_id: int
+    pilot: str
+    cohort: str
+    method: str
+    reason: str | None
+    assigned_by: int | None
+    assigned_by_name: str | None
+    assigned_at: datetime
+
+    @classmethod
+    def of(cls, view: EnrolmentView) -> EnrolmentOut:
+        e = view.enrolment
+        return cls(
+            dossier_id=e.dossier_id,
+            pilot=view.pilot_slug,
+            cohort=e.cohort,
+            method=e.method,
+            reason=e.reason or None,
+            assigned_by=e.assigned_by_id,
+            assigned_by_name=view.assigned_by_name,
+            assigned_at=e.assigned_at,
+        )
+
+
+class TimeEntryOut(msgspec.Struct):
+    """Time spent on a dossier; ``role`` is the role whose rate prices it."""
+
+    id: int
+    dossier_id: int
+    employee_id: int
+    role: str
+    date: date
+    minutes: int
+    activity: str
+    registered_by: int | None
+
+    @classmethod
+    def of(cls, entry: Any) -> TimeEntryOut:
+        return cls(
+            id=entry.id,
+            dossier_id=entry.dossier_id,
+            employee_id=entry.employee_id,
+            role=entry.role,
+            date=entry.entry_date,
+            minutes=entry.minutes,
+            activity=entry.activity,
+            registered_by=entry.registered_by_id,
+        )

@@ -49,30 +49,6 @@ class EnrolmentView:
     pilot_slug: str
     assigned_by_name: str | None
 
-    def as_json(self) -> dict[str, object]:
-        e = self.enrolment
-        return {
-            "dossier_id": e.dossier_id,
-            "pilot": self.pilot_slug,
-            "cohort": e.cohort,
-            "method": e.method,
-            "reason": e.reason or None,
-            "assigned_by": e.assigned_by_id,
-            "assigned_by_name": self.assigned_by_name,
-            "assigned_at": e.assigned_at,
-        }
-
-
-def pilot_json(pilot: Pilot) -> dict[str, object]:
-    return {
-        "slug": pilot.slug,
-        "name": pilot.name,
-        "start": pilot.start_date,
-        "end": pilot.end_date,
-        "services": pilot.service_codes,
-        "primary_outcome": pilot.primary_outcome,
-    }
-
 
 def today() -> date:
     """Today in the Netherlands."""

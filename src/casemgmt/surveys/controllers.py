@@ -10,21 +10,24 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 from litestar import MediaType, Request, Response, get, post
 from litestar.datastructures import UploadFile
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import FromQuery, JSONBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from casemgmt.audit.dependencies import Audit
-from casemgmt.auth.dependencies import Actor
 from casemgmt.auth.guards import requires_role
 from casemgmt.auth.roles import Role
 from casemgmt.db import DbSession
 from casemgmt.errors import InvalidInput
 from casemgmt.surveys import questionnaire
 from casemgmt.surveys.csv_format import COLUMNS
+from casemgmt.surveys.dependencies import Surveys
 from casemgmt.surveys.importer import ImportReport, SurveyImportRejected
-from casemgmt.surveys.services import SurveyService
+from casemgmt.surveys.schemas import SurveyImportReportOut, SurveyResponseOut
+from casemgmt.web.openapi import CONFLICT, responses
 from casemgmt.web.pages import page_or_fragment, wants_fragment
 
 TAGS = ["tevredenheid"]
@@ -36,8 +39,9 @@ MAX_ERRORS_SHOWN = 500
 survey_roles = requires_role(Role.ADMIN, Role.EVALUATOR)
 
 
-def _report_response(report: ImportReport, status_code: int) -> Response[Any]:
-    return Response(report.as_json(), status_code=status_code, media_type=MediaType.JSON)
+def _report_response(report: ImportReport, status_code: int) -> Response[SurveyImportReportOut]:
+    body = msgspec.convert(report.as_json(), SurveyImportReportOut)
+    return Response(body, status_code=status_code, media_type=MediaType.JSON)
 
 
 # ====================================================================== API
@@ -50,17 +54,23 @@ def _report_response(report: ImportReport, status_code: int) -> Response[Any]:
     guards=[survey_roles],
     status_code=200,
     request_max_body_size=MAX_UPLOAD_BYTES,
+    responses=responses(
+        {
+            422: ResponseSpec(
+                SurveyImportReportOut, description="Invalid rows (or an unreadable file): nothing imported"
+            )
+        },
+        CONFLICT,
+    ),
 )
 async def api_import(
     request: Request[Any, Any, Any],
-    db_session: DbSession,
-    actor: Actor,
-    audit: Audit,
-    skip_invalid: bool = False,
-) -> Response[Any]:
+    surveys: Surveys,
+    skip_invalid: FromQuery[bool] = False,
+) -> Response[SurveyImportReportOut]:
     body = await request.body()
     try:
-        report = await SurveyService(db_session, actor, audit).import_csv(body, skip_invalid=skip_invalid, source="API")
+        report = await surveys.import_csv(body, skip_invalid=skip_invalid, source="API")
     except SurveyImportRejected as exc:
         return _report_response(exc.report, 422)
     return _report_response(report, 200)
@@ -73,8 +83,8 @@ async def api_import(
     guards=[survey_roles],
     status_code=201,
 )
-async def api_create(data: dict[str, Any], db_session: DbSession, actor: Actor, audit: Audit) -> dict[str, Any]:
-    return await SurveyService(db_session, actor, audit).create(data)
+async def api_create(data: JSONBody[dict[str, Any]], surveys: Surveys) -> SurveyResponseOut:
+    return SurveyResponseOut(**await surveys.create(data))
 
 
 API_HANDLERS: list[Any] = [api_import, api_create]
@@ -100,13 +110,13 @@ async def new_response(request: Request[Any, Any, Any]) -> Template:
 
 @post("/tevredenheid/nieuw", name="surveys.create", guards=[survey_roles], include_in_schema=False)
 async def create_response(
-    request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, audit: Audit
+    request: Request[Any, Any, Any], surveys: Surveys, db_session: DbSession
 ) -> Template | Redirect:
     form = await request.form()
     answers: dict[str, Any] = {column: str(form.get(column) or "").strip() for column in COLUMNS if column != "reasons"}
     answers["reasons"] = [str(code) for code in form.getall("reasons")] if "reasons" in form else []
     try:
-        saved = await SurveyService(db_session, actor, audit).create(answers)
+        saved = await surveys.create(answers)
     except InvalidInput as exc:
         await db_session.rollback()
         errors: dict[str, str] = {}
@@ -148,7 +158,7 @@ async def import_page(request: Request[Any, Any, Any]) -> Template:
     include_in_schema=False,
     request_max_body_size=MAX_UPLOAD_BYTES,
 )
-async def import_upload(request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, audit: Audit) -> Template:
+async def import_upload(request: Request[Any, Any, Any], surveys: Surveys) -> Template:
     form = await request.form()
     upload = form.get("bestand")
     skip_invalid = form.get("skip_invalid") == "ja"
@@ -162,9 +172,7 @@ async def import_upload(request: Request[Any, Any, Any], db_session: DbSession, 
         return answer(_import_context(None, problem="Kies een CSV-bestand om te importeren."), 422)
     data = await upload.read()
     try:
-        report = await SurveyService(db_session, actor, audit).import_csv(
-            data, skip_invalid=skip_invalid, source=upload.filename
-        )
+        report = await surveys.import_csv(data, skip_invalid=skip_invalid, source=upload.filename)
     except SurveyImportRejected as exc:
         return answer(_import_context(exc.report, rejected=True), 422)
     return answer(_import_context(report), 200)

@@ -1,0 +1,320 @@
+"""The casefile's API shapes: one dossier with its figures, its timeline, Wie helpt deze klant? and the Werkvoorraad.
+
+The timeline is a tagged union on ``type``: each kind of entry has its own fields between ``id`` and ``cursor``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import msgspec
+
+from casemgmt.casefile.finding import RoutingView
+from casemgmt.casefile.signals import DossierFigures
+from casemgmt.casefile.timeline import TimelineEntry
+from casemgmt.casefile.worklist import Worklist
+from casemgmt.clients.schemas import ClientOut, RepresentativeOut
+from casemgmt.commitments.schemas import CommitmentOut
+from casemgmt.dossiers.schemas import DossierOut
+from casemgmt.dossiers.services import DossierView
+from casemgmt.escalations.schemas import EscalationOut
+
+# -- one dossier -------------------------------------------------------------------------------------------------
+
+
+class DossierDetailOut(DossierOut):
+    """A dossier with its handoff figures and signals (``GET /api/v1/dossiers/{id}``)."""
+
+    handoff_count: int
+    services_visited: list[str]
+    ping_pong: bool
+    signals: list[str]
+
+    @classmethod
+    def of_figures(cls, view: DossierView, figures: DossierFigures) -> DossierDetailOut:
+        return cls(
+            **msgspec.structs.asdict(DossierOut.of(view)),
+            handoff_count=figures.handoff_count,
+            services_visited=figures.services_visited,
+            ping_pong=figures.ping_pong,
+            signals=figures.signals,
+        )
+
+
+# -- the timeline ------------------------------------------------------------------------------------------------
+
+
+class EmployeeRef(msgspec.Struct):
+    id: int | None
+    name: str | None
+
+
+class _Entry(msgspec.Struct, tag_field="type"):
+    at: datetime
+    id: int
+
+
+class ContactEntryOut(_Entry, tag="contact"):
+    channel: str
+    direction: str
+    service: str
+    employee: EmployeeRef
+    outcome: str
+    transfers: int
+    summary: str
+    subject: str
+    cursor: str
+
+
+class AssignmentEntryOut(_Entry, tag="assignment"):
+    who: EmployeeRef
+    role: str
+    service: str | None
+    since: datetime
+    until: datetime | None
+    reason: str
+    assigned_by: EmployeeRef | None
+    end_reason: str
+    cursor: str
+
+
+class CommitmentEntryOut(_Entry, tag="commitment"):
+    kind: str
+    description: str
+    owner: EmployeeRef
+    made_by: EmployeeRef
+    due_at: datetime
+    status: str
+    cursor: str
+
+
+class CommitmentClosedEntryOut(_Entry, tag="commitment_closed"):
+    kind: str
+    description: str
+    status: str
+    kept_on_time: bool | None
+    note: str
+    due_at: datetime
+    closed_by: EmployeeRef | None
+    cursor: str
+
+
+class _HandoffEntry(_Entry):
+    from_service: str
+    to_service: str
+    from_employee: EmployeeRef
+    to_employee: EmployeeRef | None
+    reason: str
+    context: str
+    status: str
+    decision_reason: str
+    cursor: str
+
+
+class HandoffEntryOut(_HandoffEntry, tag="handoff"):
+    pass
+
+
+class HandoffDecidedEntryOut(_HandoffEntry, tag="handoff_decided"):
+    pass
+
+
+class _EscalationEntry(_Entry):
+    service: str
+    question: str
+    asked_by: EmployeeRef
+    due_at: datetime
+    status: str
+    answer: str
+    answered_by: EmployeeRef | None
+    within_norm: bool | None
+    reusable: bool
+    cursor: str
+
+
+class EscalationEntryOut(_EscalationEntry, tag="escalation"):
+    pass
+
+
+class EscalationAnsweredEntryOut(_EscalationEntry, tag="escalation_answered"):
+    pass
+
+
+TimelineEntryOut = (
+    ContactEntryOut
+    | AssignmentEntryOut
+    | CommitmentEntryOut
+    | CommitmentClosedEntryOut
+    | HandoffEntryOut
+    | HandoffDecidedEntryOut
+    | EscalationEntryOut
+    | EscalationAnsweredEntryOut
+)
+"""One timeline entry; ``type`` says which (contact, assignment, commitment, …); ``cursor`` pages on (``before``)."""
+
+
+def timeline_entry_out(entry: TimelineEntry) -> TimelineEntryOut:
+    raw: dict[str, Any] = {"type": entry.type, "at": entry.at, "id": entry.id, **entry.data}
+    raw["cursor"] = entry.cursor.encode()
+    return msgspec.convert(raw, TimelineEntryOut)  # type: ignore[arg-type]
+
+
+# -- Wie helpt deze klant? ---------------------------------------------------------------------------------------
+
+
+class PersonOut(msgspec.Struct):
+    id: int
+    name: str
+    phone: str
+
+
+class AccountmanagerLineOut(msgspec.Struct):
+    """The dossier's accountmanager for one service, with the service's own line and hours."""
+
+    service: str
+    service_name: str
+    service_phone: str
+    service_hours: str
+    id: int
+    name: str
+    phone: str
+
+
+class RoutingDossierOut(msgspec.Struct):
+    id: int
+    ref: str
+    subject: str
+    status: str
+    casemanager: PersonOut
+    accountmanagers: list[AccountmanagerLineOut]
+
+
+class OpenCommitmentOut(msgspec.Struct):
+    """An open commitment to the client, with the direct line of the person who promised."""
+
+    id: int
+    kind: str
+    description: str
+    due_at: datetime
+    owner: PersonOut
+    service: str | None
+    dossier_ref: str | None
+
+
+class RoutingOut(msgspec.Struct):
+    """Who helps this client: open dossiers with their owners, current representatives, open commitments."""
+
+    client: ClientOut
+    dossiers: list[RoutingDossierOut]
+    representatives: list[RepresentativeOut]
+    commitments: list[OpenCommitmentOut]
+
+    @classmethod
+    def of(cls, view: RoutingView) -> RoutingOut:
+        def person(p: Any) -> PersonOut:
+            return PersonOut(p.id, p.name, p.phone)
+
+        return cls(
+            client=ClientOut.of(view.client),
+            dossiers=[
+                RoutingDossierOut(
+                    id=d.id,
+                    ref=d.ref,
+                    subject=d.subject,
+                    status=d.status,
+                    casemanager=person(d.casemanager),
+                    accountmanagers=[
+                        AccountmanagerLineOut(
+                            service=line.service,
+                            service_name=line.service_name,
+                            service_phone=line.service_phone,
+                            service_hours=line.service_hours,
+                            id=line.person.id,
+                            name=line.person.name,
+                            phone=line.person.phone,
+                        )
+                        for line in d.accountmanagers
+                    ],
+                )
+                for d in view.dossiers
+            ],
+            representatives=[RepresentativeOut.of(r) for r in view.representatives],
+            commitments=[
+                OpenCommitmentOut(a.id, a.kind, a.description, a.due_at, person(a.owner), a.service, a.dossier_ref)
+                for a in view.agreements
+            ],
+        )
+
+
+# -- Werkvoorraad ------------------------------------------------------------------------------------------------
+
+
+class WorklistHandoffOut(msgspec.Struct):
+    """A handoff waiting for the user's decision, or one of theirs that was declined."""
+
+    id: int
+    dossier_id: int
+    dossier_ref: str
+    status: str
+    from_service: str
+    to_service: str
+    reason: str
+    context: str
+    decision_reason: str | None
+    requested_at: datetime
+
+
+class WorklistDossierOut(msgspec.Struct):
+    """One of the user's dossiers with its signals."""
+
+    id: int
+    ref: str
+    subject: str
+    status: str
+    signals: list[str]
+    handoff_count: int
+    ping_pong: bool
+
+
+class WorklistOut(msgspec.Struct):
+    """The token user's worklist: open commitments, handoffs, escalations and dossiers with signals."""
+
+    commitments: list[CommitmentOut]
+    handoffs: list[WorklistHandoffOut]
+    escalations: list[EscalationOut]
+    dossiers: list[WorklistDossierOut]
+
+    @classmethod
+    def of(cls, w: Worklist, now: datetime) -> WorklistOut:
+        return cls(
+            commitments=[CommitmentOut.of(v.commitment, now) for v in w.commitments],
+            handoffs=[
+                WorklistHandoffOut(
+                    id=h.handoff.id,
+                    dossier_id=h.handoff.dossier_id,
+                    dossier_ref=h.dossier_ref,
+                    status=h.handoff.status,
+                    from_service=h.from_service,
+                    to_service=h.to_service,
+                    reason=h.handoff.reason,
+                    context=h.handoff.context,
+                    decision_reason=h.handoff.decision_reason or None,
+                    requested_at=h.handoff.requested_at,
+                )
+                for h in [*w.handoffs, *w.declined_handoffs]
+            ],
+            escalations=[EscalationOut.of(v.escalation, v.service_code, now) for v in w.escalations],
+            dossiers=[
+                WorklistDossierOut(
+                    id=d.id,
+                    ref=d.ref,
+                    subject=d.subject,
+                    status=d.status,
+                    signals=d.figures.signals,
+                    handoff_count=d.figures.handoff_count,
+                    ping_pong=d.figures.ping_pong,
+                )
+                for d in w.dossiers
+            ],
+        )

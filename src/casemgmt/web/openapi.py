@@ -1,0 +1,121 @@
+"""The API's contract in ``/schema/openapi.json``: the error bodies as declared types, and one place that adds the
+status codes every API route can answer, so no handler repeats them.
+
+Errors are answered by ``web/errors.py`` as ``{"status_code", "detail"}``; a domain validation error (422) adds
+``"extra"``: one ``{"field", "message"}`` per field. ``document_api_errors`` gives each ``/api/v1`` handler:
+
+- 401 (no or an invalid bearer token: the token middleware guards every API route);
+- 403 when the route has a role guard, or the handler declares it (``responses=FORBIDDEN``);
+- 404 when the path names something (``{…_id}``, ``{slug}``, ``{service}``) or the body does (``…_id``);
+- 422 with the field errors when the route takes a body or parameters;
+- 409 only where the handler declares it (``responses=CONFLICT``): the service can refuse a stale or clashing write.
+
+A handler's own ``responses`` win (e.g. the import reports that answer 422 with their own body).
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Iterable, Mapping
+from typing import Annotated, Any, get_args, get_origin, get_type_hints
+
+import msgspec
+from litestar.handlers import HTTPRouteHandler
+from litestar.openapi.datastructures import ResponseSpec
+
+
+class FieldErrorOut(msgspec.Struct):
+    """One field's message, in the language of the UI (Dutch)."""
+
+    field: str
+    message: str
+
+
+class ErrorOut(msgspec.Struct):
+    """An error: its HTTP status and a message (Dutch for domain errors)."""
+
+    status_code: int
+    detail: str
+
+
+class ValidationErrorOut(msgspec.Struct):
+    """Invalid input (422): nothing was written; ``extra`` lists one message per field."""
+
+    status_code: int
+    detail: str
+    extra: list[FieldErrorOut] = msgspec.field(default_factory=list)
+
+
+def _error(description: str) -> ResponseSpec:
+    return ResponseSpec(data_container=ErrorOut, description=description, generate_examples=False)
+
+
+UNAUTHORIZED = {401: _error("No bearer token, or an unknown, expired or revoked one")}
+FORBIDDEN = {403: _error("The token's user may not do this (role, or not involved in the dossier)")}
+NOT_FOUND = {404: _error("Unknown id (or not visible to the token's user)")}
+CONFLICT = {409: _error("Conflict: a stale version, or a write that clashes with the current state; nothing changed")}
+INVALID = {
+    422: ResponseSpec(
+        data_container=ValidationErrorOut,
+        description="Invalid input: one message per field; nothing was written",
+        generate_examples=False,
+    )
+}
+
+_NAMED_IN_PATH = re.compile(r"\{[a-z_]+(:[a-z]+)?\}")
+
+
+_INPUT_MARKERS = ("FromQuery[", "FromPath[", "JSONBody[", "QueryParameter(", "PathParameter(")
+
+
+def _takes_input(handler: HTTPRouteHandler) -> bool:
+    """A body or query/path parameters: something that can be invalid (declared as the handlers declare them)."""
+    for name, parameter in inspect.signature(handler.fn).parameters.items():
+        annotation = parameter.annotation if isinstance(parameter.annotation, str) else repr(parameter.annotation)
+        if name == "data" or any(marker in annotation for marker in _INPUT_MARKERS):
+            return True
+    return False
+
+
+def _body_names_a_record(handler: HTTPRouteHandler) -> bool:
+    """The JSON body refers to a stored record (a field ``…_id``), which the service may not find (404)."""
+    try:
+        hints = get_type_hints(handler.fn, include_extras=True)
+    except (NameError, TypeError):  # pragma: no cover - every API handler's annotations resolve
+        return False
+    body = hints.get("data")
+    model = get_args(body)[0] if get_origin(body) is Annotated else body
+    fields = getattr(model, "model_fields", None) or {}
+    return any(name.endswith("_id") for name in fields)
+
+
+def error_responses(handler: HTTPRouteHandler) -> dict[int, ResponseSpec]:
+    """The error responses ``handler`` can answer, with the handler's own declarations taking precedence."""
+    responses: dict[int, ResponseSpec] = {**UNAUTHORIZED}
+    if handler.guards:
+        responses.update(FORBIDDEN)
+    if any(_NAMED_IN_PATH.search(path) for path in handler.paths) or _body_names_a_record(handler):
+        responses.update(NOT_FOUND)
+    if _takes_input(handler):
+        responses.update(INVALID)
+    responses.update(handler.responses or {})
+    return dict(sorted(responses.items()))
+
+
+def document_api_errors(handlers: Iterable[Any]) -> list[Any]:
+    """Give every API route handler the error responses it can answer (see the module docstring)."""
+    documented = []
+    for handler in handlers:
+        if isinstance(handler, HTTPRouteHandler):
+            handler.responses = error_responses(handler)
+        documented.append(handler)
+    return documented
+
+
+def responses(*specs: Mapping[int, ResponseSpec]) -> dict[int, ResponseSpec]:
+    """Several declarations in one ``responses=``, e.g. ``responses(FORBIDDEN, CONFLICT)``."""
+    merged: dict[int, ResponseSpec] = {}
+    for spec in specs:
+        merged.update(spec)
+    return merged
