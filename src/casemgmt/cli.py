@@ -254,7 +254,7 @@ def sessions_prune() -> None:
 @click.option("--no-serve", is_flag=True, help="Only prepare the demo database.")
 def demo(host: str, port: int, no_serve: bool) -> None:
     from casemgmt.db import upgrade
-    from casemgmt.demo import DEMO_PASSWORD, load_demo
+    from casemgmt.synthetic.demo import DEMO_PASSWORD, load_demo
 
     settings = cli_settings()
     upgrade(settings)

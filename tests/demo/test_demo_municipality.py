@@ -18,7 +18,9 @@ from casemgmt.auth.models import User
 from casemgmt.auth.passwords import Passwords
 from casemgmt.clients.models import Client, Representative
 from casemgmt.contacts.models import Contact
-from casemgmt.demo import (
+from casemgmt.directory.models import Service
+from casemgmt.dossiers.models import Dossier, DossierAssignment
+from casemgmt.synthetic.demo import (
     DEMO_PASSWORD,
     DEMO_STAFF,
     DEMO_USERS,
@@ -27,8 +29,6 @@ from casemgmt.demo import (
     business_day,
     load_demo,
 )
-from casemgmt.directory.models import Service
-from casemgmt.dossiers.models import Dossier, DossierAssignment
 from tests.worlds.personas import login
 
 pytestmark = pytest.mark.anyio
@@ -258,10 +258,10 @@ def test_demo_command_prepares_a_fresh_sqlite_database(tmp_path) -> None:
 async def test_demo_promises_tell_the_parking_space_story(db) -> None:
     from casemgmt.auth.passwords import Passwords
     from casemgmt.commitments.models import Commitment
-    from casemgmt.demo import load_demo
-    from casemgmt.demo_promises import PARKING_REF
     from casemgmt.escalations.models import Escalation
     from casemgmt.handoffs.models import Handoff
+    from casemgmt.synthetic.demo import load_demo
+    from casemgmt.synthetic.promises import PARKING_REF
 
     async with db() as session, session.begin():
         await load_demo(session, Passwords(cheap=True))
@@ -287,9 +287,9 @@ async def test_demo_pilot_has_both_cohorts_time_and_survey_responses(db) -> None
     from sqlalchemy import func, select
 
     from casemgmt.auth.passwords import Passwords
-    from casemgmt.demo import load_demo
     from casemgmt.pilots.models import PilotEnrolment, TimeEntry
     from casemgmt.surveys.models import SurveyResponse
+    from casemgmt.synthetic.demo import load_demo
 
     for _ in range(2):  # loading twice adds nothing
         async with db() as session, session.begin():

@@ -31,7 +31,7 @@ async def admin_headers(db, make_user, make_token) -> dict[str, str]:
 
 
 async def test_export_streams_the_same_lines_as_the_cli(client, db, admin_headers) -> None:
-    from casemgmt.exchange.generator import generate
+    from casemgmt.synthetic.generator import generate
 
     async with db() as session, session.begin():
         await generate(session, "small", seed=4, as_of=AS_OF, pilot_dossiers=10)

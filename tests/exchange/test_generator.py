@@ -15,11 +15,12 @@ from casemgmt.commitments.models import Commitment
 from casemgmt.contacts.models import Contact
 from casemgmt.dossiers.models import Dossier, DossierAssignment
 from casemgmt.escalations.models import Escalation
-from casemgmt.exchange.generator import SIZES, Quota, bsn_from, generate
 from casemgmt.exchange.schema import ParsedLine, parse_line
 from casemgmt.handoffs.models import Handoff
 from casemgmt.pilots.models import PilotEnrolment, TimeEntry
 from casemgmt.surveys.models import SurveyResponse, survey_reasons
+from casemgmt.synthetic.generator import SIZES, Quota, generate
+from casemgmt.synthetic.numbers import bsn_from
 from tests.exchange.conftest import AS_OF, export_lines, reset
 
 pytestmark = pytest.mark.anyio

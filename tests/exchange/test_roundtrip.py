@@ -13,9 +13,9 @@ from casemgmt.contacts.models import Contact
 from casemgmt.directory.calendar import local_date
 from casemgmt.dossiers.models import Dossier
 from casemgmt.exchange.export import ExportFilter
-from casemgmt.exchange.generator import generate
 from casemgmt.exchange.importer import import_dossiers
 from casemgmt.surveys.models import SurveyResponse
+from casemgmt.synthetic.generator import generate
 from tests.exchange.conftest import (
     AS_OF,
     NOTE_WITH_SEPARATOR,

@@ -22,8 +22,8 @@ from casemgmt.cli import EXIT_BAD_INPUT, cli_settings, transaction
 if TYPE_CHECKING:
     from rich.progress import Progress as RichProgress
 
-    from casemgmt.exchange.generator import GenerateReport
     from casemgmt.exchange.importer import ImportReport
+    from casemgmt.synthetic.generator import GenerateReport
 
 
 def _progress() -> RichProgress:
@@ -71,7 +71,7 @@ def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> da
 )
 def generate_command(size: str, seed: int, pilot_dossiers: int, pilot_slug: str | None, as_of: date | None) -> None:
     from casemgmt.errors import DomainError, InvalidInput
-    from casemgmt.exchange.generator import Progress, generate
+    from casemgmt.synthetic.generator import Progress, generate
 
     settings = cli_settings()
 

@@ -56,7 +56,8 @@ from casemgmt.commitments.models import Commitment
 from casemgmt.contacts.models import Contact
 from casemgmt.db import refresh_planner_statistics
 from casemgmt.directory.models import Service
-from casemgmt.dossiers.models import Dossier, DossierAssignment
+from casemgmt.dossiers.involvement import insert_assignments
+from casemgmt.dossiers.models import Dossier
 from casemgmt.errors import DomainError
 from casemgmt.escalations.models import Escalation
 from casemgmt.exchange.schema import LineError, ParsedLine, parse_line
@@ -816,8 +817,8 @@ class DossierImporter:
                     )
                 )
         s = self.session
+        await insert_assignments(s, tables.get("assignments", []))
         for name, model in (
-            ("assignments", DossierAssignment),
             ("enrolments", PilotEnrolment),
             ("contacts", Contact),
             ("commitments", Commitment),
@@ -828,8 +829,7 @@ class DossierImporter:
             rows = tables.get(name)
             if rows:
                 await s.execute(insert(model), rows)
-                if name != "assignments":
-                    self.report.records[name] += len(rows)
+                self.report.records[name] += len(rows)
         if surveys:
             result = await s.execute(
                 insert(SurveyResponse).returning(SurveyResponse.id, SurveyResponse.respondent_id),

@@ -1,5 +1,5 @@
-"""Words for the synthetic municipality (``generator.py``): names, streets, subjects and the texts of contacts,
-commitments, handoffs, escalations and survey comments.
+"""Words for the synthetic municipality (``casemgmt.synthetic.generator``): names, streets, subjects and the texts
+of contacts, commitments, handoffs, escalations and survey comments.
 
 Deliberately varied: Dutch names with diacritics and the ĳ ligature, Turkish, Moroccan, Surinamese and Vietnamese
 names, quotes, newlines and the occasional emoji in summaries, so that every screen, search and export meets real

@@ -45,10 +45,9 @@ when fulfilled at or before due, ``within_norm`` exactly when answered at or bef
 open commitments or escalations, time entries stay within 24 hours per employee per day and not before the opening.
 Generated employees cannot log in (no password); existing users are kept.
 
-**Writing**: primary keys are assigned here from max(id)+1, so children reference parents without round trips; rows
-go to the database per table in batches (PostgreSQL: ``COPY`` through asyncpg; SQLite: executemany of a Core
-``INSERT``), and PostgreSQL's id sequences are moved past the new ids at the end. Run it on a database nobody else is
-writing to at the same time.
+**Writing**: the rows go through ``casemgmt.synthetic.writer.BulkWriter`` (ids assigned there from max(id)+1,
+batches per table, sequences synced and ANALYZE at the end). Run it on a database nobody else is writing to at the
+same time.
 """
 
 from __future__ import annotations
@@ -57,14 +56,14 @@ import math
 import random
 import unicodedata
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from time import perf_counter
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Table, func, insert, select, text
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casemgmt.audit.services import Action, AuditLog
@@ -74,7 +73,6 @@ from casemgmt.clients.models import Client, Representative
 from casemgmt.clients.rules import PSEUDONYM_ALPHABET, PSEUDONYM_LENGTH, PSEUDONYM_PREFIX, normalise_name
 from casemgmt.commitments.models import Commitment
 from casemgmt.contacts.models import Contact
-from casemgmt.db import refresh_planner_statistics
 from casemgmt.directory.calendar import add_business_days, local_date
 from casemgmt.directory.models import Service
 from casemgmt.directory.reference import load_reference_services
@@ -89,6 +87,8 @@ from casemgmt.pilots.models import Pilot, PilotEnrolment, TimeEntry
 from casemgmt.pilots.rules import ACTIVITIES, CONTROL, MINUTES_PER_DAY, PILOT, RANDOM, draw_cohort
 from casemgmt.settings import PROJECT_ROOT
 from casemgmt.surveys.models import SurveyResponse, survey_reasons
+from casemgmt.synthetic.numbers import bsn_from
+from casemgmt.synthetic.writer import BulkWriter, stamp
 
 BACK_OFFICE = ("SZW", "OCW", "DSO", "DPZ")
 KCC = "KCC"
@@ -251,85 +251,11 @@ def _choice(rnd: random.Random, shares: Mapping[Any, float]) -> Any:
     return rnd.choices(list(shares), weights=list(shares.values()))[0]
 
 
-def bsn_from(eight: int) -> str | None:
-    """The BSN whose first eight digits are ``eight`` (the 11-proof fixes the ninth), or None when no digit fits."""
-    digits = f"{eight:08d}"
-    total = sum(int(d) * w for d, w in zip(digits, range(9, 1, -1), strict=True))
-    check = total % 11
-    if check > 9:
-        return None
-    number = digits + str(check)
-    return None if number == "000000000" else number
-
-
 def _ascii(text_: str) -> str:
     """A name as the local part of an e-mail address: ASCII, lower case, words joined by single dots."""
     folded = unicodedata.normalize("NFKD", text_.replace("ı", "i")).encode("ascii", "ignore").decode()
     kept = "".join(ch if ch.isalnum() or ch == "-" else " " for ch in folded.lower())
     return ".".join(kept.split())
-
-
-# ------------------------------------------------------------------------------------------------ writing
-
-
-class BulkWriter:
-    """Writes rows (dicts) to one table at a time: COPY on PostgreSQL, executemany of a Core INSERT elsewhere.
-
-    Columns a row does not name get their scalar default (or NULL); ``created_at``/``updated_at`` must be given."""
-
-    CHUNK = 5_000
-
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-        self.postgres = session.bind.dialect.name == "postgresql"
-        self.written: dict[str, int] = defaultdict(int)
-
-    @staticmethod
-    def _defaults(table: Table) -> dict[str, Any]:
-        defaults: dict[str, Any] = {}
-        for column in table.columns:
-            default = column.default
-            arg = getattr(default, "arg", None) if default is not None else None
-            defaults[column.name] = arg if default is not None and default.is_scalar else None
-        return defaults
-
-    async def write(self, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-        if not rows:
-            return
-        names = [column.name for column in table.columns]
-        defaults = self._defaults(table)
-        if self.postgres:
-            connection = await self.session.connection()
-            raw = await connection.get_raw_connection()
-            driver = raw.driver_connection
-            assert driver is not None
-            for start in range(0, len(rows), self.CHUNK * 10):
-                records = [
-                    tuple(row.get(name, defaults[name]) for name in names)
-                    for row in rows[start : start + self.CHUNK * 10]
-                ]
-                await driver.copy_records_to_table(table.name, records=records, columns=names)
-        else:
-            for start in range(0, len(rows), self.CHUNK):
-                chunk = [
-                    {name: row.get(name, defaults[name]) for name in names} for row in rows[start : start + self.CHUNK]
-                ]
-                await self.session.execute(insert(table), chunk)
-        self.written[table.name] += len(rows)
-
-    async def sync_sequences(self) -> None:
-        """PostgreSQL: move each written table's id sequence past its highest id."""
-        if not self.postgres:
-            return
-        for name in self.written:
-            if name in ("user_services", "survey_reasons", "pilot_services"):
-                continue
-            await self.session.execute(
-                text(
-                    f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "  # noqa: S608 (our own table names)
-                    f"COALESCE((SELECT MAX(id) FROM {name}), 1), (SELECT MAX(id) FROM {name}) IS NOT NULL)"
-                )
-            )
 
 
 # ------------------------------------------------------------------------------------------------ plans
@@ -433,7 +359,6 @@ class Generator:
         self.rng = np.random.default_rng(seed)
         self.rnd = random.Random(seed)
         self.writer = BulkWriter(session)
-        self.next_id: dict[str, int] = {}
         self.quotas: dict[tuple[str, str], Quota] = {}
         self.services: dict[str, Any] = {}
         self.service_ids: dict[str, int] = {}
@@ -458,9 +383,7 @@ class Generator:
         return self.quotas[key]
 
     def ids(self, table: str, n: int) -> range:
-        first = self.next_id[table]
-        self.next_id[table] = first + n
-        return range(first, first + n)
+        return self.writer.ids(table, n)
 
     def moment_between(self, start: datetime, end: datetime) -> datetime:
         """A moment in [start, end], preferably on a weekday during office hours (08:00–18:00 in the Netherlands)."""
@@ -474,9 +397,6 @@ class Generator:
         chosen = candidate if start <= candidate <= end else raw
         return chosen.replace(microsecond=0) if chosen.replace(microsecond=0) >= start else start
 
-    def stamp(self, moment_: datetime) -> dict[str, datetime]:
-        return {"created_at": moment_, "updated_at": moment_}
-
     # -------------------------------------------------------------------------------------------- run
 
     async def run(self) -> GenerateReport:
@@ -486,12 +406,13 @@ class Generator:
         await self._load_pilot()
         self.services = {row.code: row for row in (await s.scalars(select(Service))).all()}
         self.service_ids = {code: row.id for code, row in self.services.items()}
-        for table in (
-            "users", "user_roles", "clients", "representatives", "dossiers", "dossier_assignments", "pilot_enrolments",
-            "contacts", "commitments", "handoffs", "escalations", "time_entries", "survey_responses",
-        ):  # fmt: skip
-            highest = await s.scalar(text(f"SELECT MAX(id) FROM {table}"))  # noqa: S608 (our own table names)
-            self.next_id[table] = int(highest or 0) + 1
+        await self.writer.start(
+            (
+                "users", "user_roles", "clients", "representatives", "dossiers", "dossier_assignments",
+                "pilot_enrolments", "contacts", "commitments", "handoffs", "escalations", "time_entries",
+                "survey_responses",
+            )
+        )  # fmt: skip
         existing_respondents = await s.scalar(
             select(func.count())
             .select_from(SurveyResponse)
@@ -510,8 +431,7 @@ class Generator:
             self.progress.advance(len(batch))
         await self._dossierless_contacts()
         await self._unlinked_surveys()
-        await self.writer.sync_sequences()
-        await refresh_planner_statistics(s)
+        await self.writer.finish()
         counts = {
             "medewerkers": self.writer.written["users"],
             "klanten": self.writer.written["clients"],
@@ -566,7 +486,7 @@ class Generator:
         cm_services = Quota(dict.fromkeys(BACK_OFFICE, 1.0), self.rng).take(roles.count(Role.CASEMANAGER.value))
         ids = self.ids("users", len(roles))
         users, user_roles, memberships = [], [], []
-        stamp = self.stamp(self.start)
+        started = stamp(self.start)
         for user_id, role in zip(ids, roles, strict=True):
             first, last = self.rnd.choice(words.FIRST_NAMES), self.rnd.choice(words.LAST_NAMES)
             base = f"{_ascii(first)}.{_ascii(last)}".strip(".")
@@ -584,10 +504,10 @@ class Generator:
                     "password_hash": None,
                     "is_active": True,
                     "max_caseload": None,
-                    **stamp,
+                    **started,
                 }
             )
-            user_roles.append({"id": self.ids("user_roles", 1)[0], "user_id": user_id, "role": role, **stamp})
+            user_roles.append({"id": self.writer.next("user_roles"), "user_id": user_id, "role": role, **started})
             service = None
             if role == Role.KCC_AGENT:
                 service = KCC
@@ -661,7 +581,7 @@ class Generator:
                     "address": address,
                     "pseudonym": pseudonym,
                     "created_by_id": None,
-                    **self.stamp(self.start),
+                    **stamp(self.start),
                 }
             )
             if self.rnd.random() < 0.12:
@@ -670,7 +590,7 @@ class Generator:
                     valid_from = (self.start + timedelta(days=self.rnd.randint(0, HISTORY_DAYS // 2))).date()
                     reps.append(
                         {
-                            "id": self.ids("representatives", 1)[0],
+                            "id": self.writer.next("representatives"),
                             "client_id": client_id,
                             "name": f"{self.rnd.choice(words.FIRST_NAMES)} {self.rnd.choice(words.LAST_NAMES)}",
                             "organisation": organisation.format(district=district),
@@ -684,7 +604,7 @@ class Generator:
                                 else None
                             ),
                             "created_by_id": None,
-                            **self.stamp(self.start),
+                            **stamp(self.start),
                         }
                     )
         self.client_ids = list(ids)
@@ -832,14 +752,14 @@ class Generator:
                     "closed_at": plan.closed,
                     "casemanager_id": plan.casemanager,
                     "version": 1,
-                    **self.stamp(plan.opened),
+                    **stamp(plan.opened),
                 }
             )
             self._assignments(plan, rows)
             if plan.cohort is not None and self.pilot is not None:
                 rows["pilot_enrolments"].append(
                     {
-                        "id": self.ids("pilot_enrolments", 1)[0],
+                        "id": self.writer.next("pilot_enrolments"),
                         "dossier_id": plan.id,
                         "pilot_id": self.pilot.id,
                         "cohort": plan.cohort,
@@ -847,7 +767,7 @@ class Generator:
                         "reason": "" if self.pilot.assignment == RANDOM else "Indeling door de generator",
                         "assigned_by_id": plan.casemanager,
                         "assigned_at": plan.opened,
-                        **self.stamp(plan.opened),
+                        **stamp(plan.opened),
                     }
                 )
             self._handoffs(plan, rows)
@@ -874,7 +794,7 @@ class Generator:
     def _assignments(self, plan: DossierPlan, rows: dict[str, list[dict[str, Any]]]) -> None:
         rows["dossier_assignments"].append(
             {
-                "id": self.ids("dossier_assignments", 1)[0],
+                "id": self.writer.next("dossier_assignments"),
                 "dossier_id": plan.id,
                 "role": Role.CASEMANAGER.value,
                 "service_id": None,
@@ -883,7 +803,7 @@ class Generator:
                 "until": None,
                 "assigned_by_id": self.admin_id,
                 "reason": "Casemanager bij opening",
-                **self.stamp(plan.opened),
+                **stamp(plan.opened),
             }
         )
         for code in plan.services:
@@ -901,7 +821,7 @@ class Generator:
             for span in spans:
                 rows["dossier_assignments"].append(
                     {
-                        "id": self.ids("dossier_assignments", 1)[0],
+                        "id": self.writer.next("dossier_assignments"),
                         "dossier_id": plan.id,
                         "role": Role.ACCOUNTMANAGER.value,
                         "service_id": self.service_ids[code],
@@ -912,7 +832,7 @@ class Generator:
                         "reason": span.reason,
                         "ended_by_id": plan.casemanager if span.until else None,
                         "end_reason": "Vervangen" if span.until else "",
-                        **self.stamp(span.since),
+                        **stamp(span.since),
                     }
                 )
 
@@ -967,7 +887,7 @@ class Generator:
                 reason = self.rnd.choice(words.HANDOFF_REASONS)
                 rows["handoffs"].append(
                     {
-                        "id": self.ids("handoffs", 1)[0],
+                        "id": self.writer.next("handoffs"),
                         "dossier_id": plan.id,
                         "from_employee_id": sender,
                         "from_service_id": self.service_ids[holding],
@@ -980,7 +900,7 @@ class Generator:
                         "decided_at": decided_at,
                         "decided_by_id": (receiver if status != "cancelled" else sender) if decided_at else None,
                         "decision_reason": self.rnd.choice(words.DECLINE_REASONS) if status == "declined" else "",
-                        **self.stamp(at),
+                        **stamp(at),
                     }
                 )
                 if status in ("requested", "accepted"):
@@ -1028,25 +948,44 @@ class Generator:
                     employee = plan.accountmanager_at(service, at) or self.rnd.choice(self.accountmanagers[service])
             summary = self.rnd.choice(words.CONTACT_SUMMARIES[outcome]).format(subject=plan.subject.lower())
             rows["contacts"].append(
-                {
-                    "id": contact_id,
-                    "client_id": plan.client_id,
-                    "dossier_id": plan.id,
-                    "channel": channel,
-                    "direction": direction,
-                    "service_id": self.service_ids[service],
-                    "employee_id": employee,
-                    "occurred_at": at,
-                    "outcome": outcome,
-                    "transfers": transfers,
-                    "summary": summary,
-                    "subject": "",
-                    **self.stamp(at),
-                }
+                self._contact_row(
+                    contact_id,
+                    plan.client_id,
+                    plan.id,
+                    channel,
+                    direction,
+                    service,
+                    employee,
+                    at,
+                    outcome,
+                    transfers,
+                    summary,
+                    "",
+                )
             )
             if outcome == "callback_promised":
                 callbacks[plan.id].append((contact_id, at, employee))
         return callbacks
+
+    def _contact_row(
+        self, contact_id: int, client_id: int, dossier_id: int | None, channel: str, direction: str, service: str,
+        employee: int, at: datetime, outcome: str, transfers: int, summary: str, subject: str,
+    ) -> dict[str, Any]:  # fmt: skip
+        return {
+            "id": contact_id,
+            "client_id": client_id,
+            "dossier_id": dossier_id,
+            "channel": channel,
+            "direction": direction,
+            "service_id": self.service_ids[service],
+            "employee_id": employee,
+            "occurred_at": at,
+            "outcome": outcome,
+            "transfers": transfers,
+            "summary": summary,
+            "subject": subject,
+            **stamp(at),
+        }
 
     def _inbound_outcome(self, category: str) -> tuple[str, int]:
         if category == "helped":
@@ -1077,22 +1016,23 @@ class Generator:
                 else:
                     channel, outcome, transfers = _choice(self.rnd, OUTBOUND_CHANNELS), "resolved", 0
                 subject = self.rnd.choice(words.DOSSIER_SUBJECTS)
+                client_id = self.rnd.choice(self.client_ids)
+                summary = self.rnd.choice(words.CONTACT_SUMMARIES[outcome]).format(subject=subject.lower())
                 rows.append(
-                    {
-                        "id": contact_id,
-                        "client_id": self.rnd.choice(self.client_ids),
-                        "dossier_id": None,
-                        "channel": channel,
-                        "direction": direction,
-                        "service_id": self.service_ids[service],
-                        "employee_id": employee,
-                        "occurred_at": at,
-                        "outcome": outcome,
-                        "transfers": transfers,
-                        "summary": self.rnd.choice(words.CONTACT_SUMMARIES[outcome]).format(subject=subject.lower()),
-                        "subject": subject[:200],
-                        **self.stamp(at),
-                    }
+                    self._contact_row(
+                        contact_id,
+                        client_id,
+                        None,
+                        channel,
+                        direction,
+                        service,
+                        employee,
+                        at,
+                        outcome,
+                        transfers,
+                        summary,
+                        subject[:200],
+                    )
                 )
             await self.writer.write(Contact.__table__, rows)
             self.progress.advance(n)
@@ -1184,7 +1124,7 @@ class Generator:
                     "kept_on_time": kept,
                     "fulfilling_contact_id": None,
                     "note": note,
-                    **self.stamp(made_at),
+                    **stamp(made_at),
                 }
             )
 
@@ -1219,7 +1159,7 @@ class Generator:
             index = self.rnd.randrange(len(words.ESCALATION_QUESTIONS))
             rows["escalations"].append(
                 {
-                    "id": self.ids("escalations", 1)[0],
+                    "id": self.writer.next("escalations"),
                     "service_id": self.service_ids[service],
                     "question": words.ESCALATION_QUESTIONS[index],
                     "client_id": plan.client_id,
@@ -1235,7 +1175,7 @@ class Generator:
                     "answered_at": answered_at,
                     "within_norm": (answered_at <= due_at) if answered_at is not None else None,
                     "reusable": answered and self.rnd.random() < 0.3,
-                    **self.stamp(asked_at),
+                    **stamp(asked_at),
                 }
             )
 
@@ -1268,7 +1208,7 @@ class Generator:
             moment_ = datetime.combine(entry_date, time(16), tzinfo=UTC)
             rows["time_entries"].append(
                 {
-                    "id": self.ids("time_entries", 1)[0],
+                    "id": self.writer.next("time_entries"),
                     "dossier_id": plan.id,
                     "employee_id": employee,
                     "role": role,
@@ -1276,7 +1216,7 @@ class Generator:
                     "minutes": minutes,
                     "activity": activity,
                     "registered_by_id": employee,
-                    **self.stamp(moment_),
+                    **stamp(moment_),
                 }
             )
 
@@ -1285,7 +1225,7 @@ class Generator:
     def _survey_row(
         self, group: str, category: str, contact_date: date, dossier_id: int | None, rows: dict[str, list]
     ) -> None:
-        response_id = self.ids("survey_responses", 1)[0]
+        response_id = self.writer.next("survey_responses")
         respondent_id = f"{self.respondent_prefix}{self.respondent_next:07d}"
         self.respondent_next += 1
         values: dict[str, Any] = {
@@ -1305,7 +1245,7 @@ class Generator:
             "imported_at": self.as_of,
             "import_batch": None,
             "entered_by_id": None,
-            **self.stamp(self.as_of),
+            **stamp(self.as_of),
         }
         if category in ("satisfied", "dissatisfied", "no_grade"):
             if category == "satisfied":

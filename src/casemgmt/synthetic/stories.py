@@ -1,0 +1,74 @@
+"""The demo municipality's scripted stories (the seed's cases), read from the data files in ``stories/*.toml``.
+
+Each file tells one story, in the order of its name; a file holds any of these arrays of tables:
+
+- ``clients``: a person or organisation by ``name``, with fixed ``phone``, ``email``, ``address`` and
+  ``representatives`` (``since_days``/``until_days`` before today). What a client does not give is drawn from the
+  demo's ``random.Random(2013)``, in this order: pseudonym, BSN (persons), phone (a mobile number), address.
+- ``dossiers``: a dossier with a fixed ``ref``, the ``client`` by name, ``status`` (and ``outcome`` when closed), its
+  casemanager and one accountmanager per service (e-mail addresses). It opens ``opened.days`` business days before
+  today at ``opened.at`` (Europe/Amsterdam) and closes on its ``closed.days`` at 17:00; every assignment starts at the
+  opening. Its ``contacts`` happen ``day`` business days before today at ``at``, all on the dossier's ``topic``.
+- ``handoffs`` and ``escalations``: on the n-th open demo dossier with a current SZW accountmanager (``dossier``), by
+  e-mail address or ``am:<service>`` (that dossier's current accountmanager of the service), at moments counted back
+  from now (``requested``, ``asked``) — see the files for the rules.
+- ``promised``: a dossier created with the demo's promises (the parking-space story): times count from now, its
+  contacts and commitments come ``after`` the opening.
+
+The demo municipality (``casemgmt.synthetic.demo`` and ``.promises``) turns them into rows for the bulk writer.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+Table = dict[str, Any]
+
+
+def span(value: Table) -> timedelta:
+    """``{days = …, hours = …}`` as a duration."""
+    return timedelta(days=value.get("days", 0), hours=value.get("hours", 0))
+
+
+def minute_of_day(clock: str) -> int:
+    """``"09:12"`` as minutes after midnight."""
+    hours, minutes = clock.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+@dataclass(frozen=True)
+class Stories:
+    clients: list[Table] = field(default_factory=list)
+    dossiers: list[Table] = field(default_factory=list)
+    handoffs: list[Table] = field(default_factory=list)
+    escalations: list[Table] = field(default_factory=list)
+    promised: list[Table] = field(default_factory=list)
+
+    def dossier(self, ref: str) -> Table:
+        return next(d for d in self.dossiers if d["ref"] == ref)
+
+
+@cache
+def load_stories() -> Stories:
+    """Every story file in name order, its arrays appended to one another."""
+    stories = Stories()
+    folder = files("casemgmt.synthetic") / "stories"
+    for path in sorted((p for p in folder.iterdir() if p.name.endswith(".toml")), key=lambda p: p.name):
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        unknown = set(data) - set(Stories.__dataclass_fields__)
+        if unknown:
+            raise ValueError(f"{path.name}: unknown sections {sorted(unknown)}")
+        for name, rows in data.items():
+            getattr(stories, name).extend(rows)
+    return stories
+
+
+@cache
+def load_themes() -> Table:
+    """``themes.toml``: the everyday dossiers' themes and the topics of calls without a dossier."""
+    return tomllib.loads((files("casemgmt.synthetic") / "themes.toml").read_text(encoding="utf-8"))
