@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from casemgmt.cli import EXIT_BAD_INPUT, run_in_transaction
+from casemgmt.cli.support import EXIT_BAD_INPUT, run_in_transaction
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import anyio
 import click
 
-from casemgmt.cli import EXIT_BAD_INPUT, cli_settings, transaction
+from casemgmt.cli.support import EXIT_BAD_INPUT, cli_settings, transaction
 
 if TYPE_CHECKING:
     from casemgmt.surveys.importer import ImportReport

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import anyio
 import click
 
-from casemgmt.cli import EXIT_BAD_INPUT, cli_settings, transaction
+from casemgmt.cli.support import EXIT_BAD_INPUT, cli_settings, transaction
 
 if TYPE_CHECKING:
     from rich.progress import Progress as RichProgress

@@ -1,76 +1,17 @@
-"""The ``casemgmt`` command line: Litestar's CLI with casemgmt's own groups added through a CLI plugin."""
+"""casemgmt's own commands: database, services, users, tokens, sessions, demo and run."""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Awaitable, Callable
-from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
-import anyio
 import click
-from litestar.plugins import CLIPluginProtocol
 
-from casemgmt.errors import DomainError, InvalidInput, NotFound
+from casemgmt.cli.support import EXIT_BAD_INPUT, cli_passwords, cli_settings, run_in_transaction
+from casemgmt.errors import NotFound
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
-
     from sqlalchemy.ext.asyncio import AsyncSession
-
-    from casemgmt.auth.passwords import Passwords
-    from casemgmt.settings import Settings
-
-T = TypeVar("T")
-
-EXIT_BAD_INPUT = 2
-
-
-def cli_settings() -> Settings:
-    """Commands read the same ``CASEMGMT_*`` settings as the app they manage."""
-    from casemgmt.settings import Settings
-
-    return Settings()
-
-
-def cli_passwords() -> Passwords:
-    from casemgmt.auth.middleware import passwords_for
-
-    return passwords_for(cli_settings())
-
-
-@asynccontextmanager
-async def transaction(settings: Settings) -> AsyncIterator[AsyncSession]:
-    """A database session that commits when the block succeeds and rolls back on any error."""
-    from sqlalchemy.ext.asyncio import async_sessionmaker
-
-    from casemgmt.db import create_engine
-
-    engine = create_engine(settings)
-    try:
-        async with async_sessionmaker(engine, expire_on_commit=False)() as session, session.begin():
-            yield session
-    finally:
-        await engine.dispose()
-
-
-def run_in_transaction(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    """Run ``work`` in one transaction; domain errors print in Dutch and exit with code 2, writing nothing."""
-    settings = cli_settings()
-
-    async def main() -> T:
-        async with transaction(settings) as session:
-            return await work(session)
-
-    try:
-        return anyio.run(main)
-    except InvalidInput as exc:
-        for error in exc.errors:
-            click.echo(f"Fout in {error.field}: {error.message}", err=True)
-        sys.exit(EXIT_BAD_INPUT)
-    except DomainError as exc:
-        click.echo(f"Fout: {exc.message}", err=True)
-        sys.exit(EXIT_BAD_INPUT)
 
 
 # -- database ---------------------------------------------------------------------------------------------------
@@ -267,9 +208,8 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     import uvicorn
 
     click.echo(f"casemgmt draait op http://{host}:{port}")
-    from casemgmt.app import create_app
-
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    # By import string, like ``run``: the app is built from the same CASEMGMT_* settings (demo mode).
+    uvicorn.run("casemgmt.app:create_app", factory=True, host=host, port=port, log_level="info")
 
 
 @click.command(name="run", help="Serve casemgmt with uvicorn (production: set CASEMGMT_SECRET_KEY).")
@@ -296,17 +236,3 @@ def run(host: str | None, port: int | None, workers: int) -> None:
         workers=workers,
         log_level="info",
     )
-
-
-class CasemgmtCLIPlugin(CLIPluginProtocol):
-    def on_cli_init(self, cli: click.Group) -> None:
-        from casemgmt.exchange.cli import dossiers_group, generate_command
-        from casemgmt.pilots.cli import pilots_group
-        from casemgmt.surveys.cli import surveys_group
-
-        for command in (run, database_group, services_group, users_group, tokens_group, sessions_group, demo):
-            cli.add_command(command)
-        cli.add_command(pilots_group)
-        cli.add_command(surveys_group)
-        cli.add_command(dossiers_group)
-        cli.add_command(generate_command)

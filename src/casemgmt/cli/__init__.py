@@ -1,0 +1,34 @@
+"""The ``casemgmt`` command line: Litestar's CLI with casemgmt's own groups, added through a CLI plugin.
+
+``support`` holds what every command shares; ``commands`` the platform's commands (database, services, users,
+tokens, sessions, demo, run); ``exchange``, ``pilots`` and ``surveys`` their own groups.
+"""
+
+from __future__ import annotations
+
+import click
+from litestar.plugins import CLIPluginProtocol
+
+from casemgmt.cli.commands import (
+    database_group,
+    demo,
+    run,
+    services_group,
+    sessions_group,
+    tokens_group,
+    users_group,
+)
+
+
+class CasemgmtCLIPlugin(CLIPluginProtocol):
+    def on_cli_init(self, cli: click.Group) -> None:
+        from casemgmt.cli.exchange import dossiers_group, generate_command
+        from casemgmt.cli.pilots import pilots_group
+        from casemgmt.cli.surveys import surveys_group
+
+        for command in (run, database_group, services_group, users_group, tokens_group, sessions_group, demo):
+            cli.add_command(command)
+        cli.add_command(pilots_group)
+        cli.add_command(surveys_group)
+        cli.add_command(dossiers_group)
+        cli.add_command(generate_command)

@@ -1,0 +1,73 @@
+"""What every casemgmt command shares: the settings it reads, the password hasher, one transaction per command, and
+exit code 2 with Dutch messages for bad input (nothing written)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, TypeVar
+
+import anyio
+import click
+
+from casemgmt.errors import DomainError, InvalidInput
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from casemgmt.auth.passwords import Passwords
+    from casemgmt.settings import Settings
+
+T = TypeVar("T")
+
+EXIT_BAD_INPUT = 2
+
+
+def cli_settings() -> Settings:
+    """Commands read the same ``CASEMGMT_*`` settings as the app they manage."""
+    from casemgmt.settings import Settings
+
+    return Settings()
+
+
+def cli_passwords() -> Passwords:
+    from casemgmt.auth.middleware import passwords_for
+
+    return passwords_for(cli_settings())
+
+
+@asynccontextmanager
+async def transaction(settings: Settings) -> AsyncIterator[AsyncSession]:
+    """A database session that commits when the block succeeds and rolls back on any error."""
+    from sqlalchemy.ext.asyncio import async_sessionmaker
+
+    from casemgmt.db import create_engine
+
+    engine = create_engine(settings)
+    try:
+        async with async_sessionmaker(engine, expire_on_commit=False)() as session, session.begin():
+            yield session
+    finally:
+        await engine.dispose()
+
+
+def run_in_transaction(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run ``work`` in one transaction; domain errors print in Dutch and exit with code 2, writing nothing."""
+    settings = cli_settings()
+
+    async def main() -> T:
+        async with transaction(settings) as session:
+            return await work(session)
+
+    try:
+        return anyio.run(main)
+    except InvalidInput as exc:
+        for error in exc.errors:
+            click.echo(f"Fout in {error.field}: {error.message}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except DomainError as exc:
+        click.echo(f"Fout: {exc.message}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
