@@ -131,18 +131,12 @@ async def escalations_create(
     def as_int(value: str | None) -> int | None:
         return int(value) if value and value.isdigit() else None
 
-    form = {
-        "service": data.get("service", ""),
-        "question": data.get("question", ""),
-        "client_id": as_int(data.get("client_id")),
-        "dossier_id": as_int(data.get("dossier_id")),
-    }
+    service, question = data.get("service", ""), data.get("question", "")
+    client_id, dossier_id = as_int(data.get("client_id")), as_int(data.get("dossier_id"))
+    form = {"service": service, "question": question, "client_id": client_id, "dossier_id": dossier_id}
     try:
         escalation = await escalations.ask(
-            service=form["service"] or "",
-            question=form["question"] or "",
-            client_id=form["client_id"],
-            dossier_id=form["dossier_id"],
+            service=service or "", question=question or "", client_id=client_id, dossier_id=dossier_id
         )
     except InvalidInput as exc:
         context = {"form": form, "errors": exc.by_field(), "services": await _services(escalations.session)}

@@ -722,24 +722,24 @@ class DossierImporter:
                         "subject": "",
                     }
                 )
-            for c in d.commitments:
-                owner = self.employees[_key(c.owner)]
+            for commitment in d.commitments:
+                owner = self.employees[_key(commitment.owner)]
                 tables["commitments"].append(
                     {
                         "client_id": client_id,
                         "dossier_id": dossier_id,
-                        "kind": c.kind,
-                        "description": c.description,
+                        "kind": commitment.kind,
+                        "description": commitment.description,
                         "owner_id": owner.id,
                         "service_id": self.services[owner.services[0]] if owner.services else None,
-                        "made_by_id": self._id(c.made_by),
-                        "made_at": c.made_at,
-                        "due_at": c.due_at,
-                        "status": c.status,
-                        "closed_at": c.closed_at,
-                        "closed_by_id": owner.id if c.closed_at is not None else None,
-                        "kept_on_time": c.kept_on_time,
-                        "note": c.note,
+                        "made_by_id": self._id(commitment.made_by),
+                        "made_at": commitment.made_at,
+                        "due_at": commitment.due_at,
+                        "status": commitment.status,
+                        "closed_at": commitment.closed_at,
+                        "closed_by_id": owner.id if commitment.closed_at is not None else None,
+                        "kept_on_time": commitment.kept_on_time,
+                        "note": commitment.note,
                     }
                 )
             for h in d.handoffs:

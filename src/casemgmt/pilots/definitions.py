@@ -41,7 +41,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import func, select
@@ -56,10 +56,16 @@ from casemgmt.pilots.rules import ASSIGNMENTS, PRIMARY_OUTCOMES, RANDOM
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
-RoleName = Literal[tuple(role.value for role in Role)]  # type: ignore[valid-type]
-MeasureName = Literal[TARGET_KEYS]  # type: ignore[valid-type]
-OutcomeName = Literal[PRIMARY_OUTCOMES]  # type: ignore[valid-type]
-AssignmentName = Literal[tuple(ASSIGNMENTS)]  # type: ignore[valid-type]
+if TYPE_CHECKING:  # the values come from the rules at run time; to the type checker they are strings
+    RoleName: TypeAlias = str
+    MeasureName: TypeAlias = str
+    OutcomeName: TypeAlias = str
+    AssignmentName: TypeAlias = str
+else:
+    RoleName = Literal[tuple(role.value for role in Role)]
+    MeasureName = Literal[TARGET_KEYS]
+    OutcomeName = Literal[PRIMARY_OUTCOMES]
+    AssignmentName = Literal[tuple(ASSIGNMENTS)]
 Money = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 
@@ -344,9 +350,8 @@ async def load_pilots(session: AsyncSession, location: Path, audit: AuditLog | N
         return report
     services = await _services(session)
     existing = {pilot.slug: pilot for pilot in (await session.scalars(select(Pilot))).all()}
-    enrolled = dict(
-        (await session.execute(select(PilotEnrolment.pilot_id, func.count()).group_by(PilotEnrolment.pilot_id))).all()
-    )
+    counts = await session.execute(select(PilotEnrolment.pilot_id, func.count()).group_by(PilotEnrolment.pilot_id))
+    enrolled: dict[int, int] = {pilot_id: count for pilot_id, count in counts.all()}
     seen_slugs: dict[str, str] = {}
     for path in files:
         result = read_pilot_file(path)

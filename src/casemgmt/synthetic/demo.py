@@ -622,13 +622,6 @@ def _story_contact(c: Table, topic: str) -> ContactPlan:
     )  # fmt: skip
 
 
-def _story_contact(c: Table, topic: str) -> ContactPlan:
-    return ContactPlan(
-        c["day"], minute_of_day(c["at"]), c["channel"], c["direction"], c["service"], c["employee"], c["outcome"],
-        c["transfers"], c["summary"], topic,
-    )  # fmt: skip
-
-
 def _story_dossiers(clients: list[ClientPlan]) -> list[DossierPlan]:
     """The story files' dossiers (the seed's scenarios 1, 2, 3 and 6), told by their contacts."""
     keys = {client.name: client.key for client in clients}
@@ -683,7 +676,9 @@ def moment(today: date, days_ago: int, minute: int) -> datetime:
 async def _ensure_users(session: AsyncSession, passwords: Passwords) -> dict[str, int]:
     accounts = Accounts(session, passwords)
     existing = {user.email: user.id for user in (await session.scalars(select(User))).all()}
-    wanted = [(email, name, roles, services, phone, None) for email, name, roles, services, phone in DEMO_USERS]
+    wanted: list[tuple[str, str, list[str], list[str], str, int | None]] = [
+        (email, name, roles, services, phone, None) for email, name, roles, services, phone in DEMO_USERS
+    ]
     wanted += [(m.email, m.name, list(m.roles), list(m.services), m.phone, m.max_caseload) for m in DEMO_STAFF]
     for email, name, roles, services, phone, cap in wanted:
         if email in existing:

@@ -478,8 +478,8 @@ class Generator:
         taken = set((await s.scalars(select(User.email))).all())
         n = self.size.employees
         roles: list[str] = []
-        for role, share in EMPLOYEE_MIX.items():
-            roles += [role.value] * max(1, round(n * share))
+        for mixed_role, share in EMPLOYEE_MIX.items():
+            roles += [mixed_role.value] * max(1, round(n * share))
         roles += [Role.ADMIN.value] * max(1, n - len(roles))
         roles = roles[:n] if len(roles) > n else roles
         am_services = Quota(ACCOUNTMANAGER_SERVICES, self.rng).take(roles.count(Role.ACCOUNTMANAGER.value))
@@ -657,9 +657,8 @@ class Generator:
                     cohort = PILOT if dossier_id % 2 else CONTROL
             group = PILOT if cohort == PILOT else STATUS_QUO
             duration = timedelta(days=float(self.rng.lognormal(math.log(CLOSE_MEDIAN_DAYS[group]), 0.7)))
-            closed_at = (opened_at + duration).replace(microsecond=0)
-            if closed_at >= self.as_of - timedelta(hours=2):
-                closed_at = None
+            ends_at = (opened_at + duration).replace(microsecond=0)
+            closed_at = None if ends_at >= self.as_of - timedelta(hours=2) else ends_at
             status = "closed" if closed_at else _choice(self.rnd, {"open": 0.25, "in_progress": 0.55, "waiting": 0.20})
             if enrolled and pilot_codes:
                 first = self.rnd.choice(pilot_codes)

@@ -10,11 +10,13 @@ dossiers have no commitments yet). Moments count from now.
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Row, func, select
+from sqlalchemy import Table as SQLTable
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casemgmt.clients.models import Client
@@ -94,7 +96,7 @@ async def load_promises(
         await _promised_dossier(session, scene, story, rows)
     rows["escalations"] = _escalations(scene)
     await writer.write_all(
-        (table, rows.get(table.name, []))
+        (table, rows.get(cast(SQLTable, table).name, []))
         for table in (
             Dossier.__table__, DossierAssignment.__table__, Contact.__table__, Commitment.__table__,
             Handoff.__table__, Escalation.__table__,
@@ -102,7 +104,7 @@ async def load_promises(
     )  # fmt: skip
 
 
-def _commitments(scene: _Scene, dossiers: list[Row[Any]]) -> Rows:
+def _commitments(scene: _Scene, dossiers: Sequence[Row[Any]]) -> Rows:
     """One promise per dossier with an accountmanager: most kept on time, some late, a few overdue or still open."""
     writer, services, now = scene.writer, scene.services, scene.now
     rng = random.Random(2013)
@@ -227,7 +229,9 @@ async def _promised_dossier(session: AsyncSession, scene: _Scene, story: Table, 
             **stamp(now),
         }
     )
-    involved = [("casemanager", None, casemanager, story["casemanager_reason"])] + [
+    involved: list[tuple[str, int | None, int | None, Any]] = [
+        ("casemanager", None, casemanager, story["casemanager_reason"])
+    ] + [
         ("accountmanager", services[code], who(user), story["accountmanager_reason"])
         for code, user in story["accountmanagers"].items()
     ]

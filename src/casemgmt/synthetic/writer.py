@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Table, insert, text
+from sqlalchemy import FromClause, Table, insert, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casemgmt.db import refresh_planner_statistics
@@ -75,7 +75,8 @@ class BulkWriter:
         defaults = self._defaults(table)
         return [{name: row.get(name, default) for name, default in defaults.items()} for row in rows]
 
-    async def write(self, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    async def write(self, table: FromClause, rows: Sequence[dict[str, Any]]) -> None:
+        table = cast(Table, table)  # a model's __table__
         if not rows:
             return
         if table is DossierAssignment.__table__:
@@ -97,7 +98,7 @@ class BulkWriter:
                 await self.session.execute(insert(table), self._complete(table, rows[start : start + self.CHUNK]))
         self.written[table.name] += len(rows)
 
-    async def write_all(self, tables: Iterable[tuple[Table, Sequence[dict[str, Any]]]]) -> None:
+    async def write_all(self, tables: Iterable[tuple[FromClause, Sequence[dict[str, Any]]]]) -> None:
         """Several tables in the given order (parents before children)."""
         for table, rows in tables:
             await self.write(table, rows)
