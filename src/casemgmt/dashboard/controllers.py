@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from litestar import Request, get
-from litestar.params import Parameter
+from litestar.params import FromPath, QueryParameter
 from litestar.response import Template
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -132,7 +132,7 @@ async def _period_page(
 
 
 @get("/pilots/{slug:str}", name="dashboard.pilot", guards=[requires_evaluator], include_in_schema=False)
-async def pilot_dashboard(request: Request[Any, Any, Any], db_session: DbSession, slug: str) -> Template:
+async def pilot_dashboard(request: Request[Any, Any, Any], db_session: DbSession, slug: FromPath[str]) -> Template:
     """The evaluator dashboard of one pilot; htmx requests (the period filter) get only the dashboard region."""
     pilot = await db_session.scalar(select(Pilot).where(Pilot.slug == slug))
     if pilot is None:
@@ -200,8 +200,8 @@ async def trends_page(request: Request[Any, Any, Any], db_session: DbSession) ->
 )
 async def trends_api(
     db_session: DbSession,
-    date_from: Annotated[str | None, Parameter(query="from", description="First day, jjjj-mm-dd")] = None,
-    date_to: Annotated[str | None, Parameter(query="to", description="Last day (inclusive), jjjj-mm-dd")] = None,
+    date_from: Annotated[str | None, QueryParameter(name="from", description="First day, jjjj-mm-dd")] = None,
+    date_to: Annotated[str | None, QueryParameter(name="to", description="Last day (inclusive), jjjj-mm-dd")] = None,
 ) -> TrendsDocument:
     moment = now()
     period = parse_period(date_from, date_to, last_twelve_months(local_date(moment)))

@@ -17,7 +17,8 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from litestar import Response, get
-from litestar.params import Parameter
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Stream
 
 from casemgmt.audit.dependencies import Audit
@@ -39,8 +40,8 @@ TAGS = ["metrics"]
 requires_metrics_reader = requires_role(Role.EVALUATOR, Role.ADMIN)
 """Evaluators and admins read pilot figures and exports."""
 
-DateFrom = Annotated[str | None, Parameter(query="from", required=False, description="YYYY-MM-DD, inclusive")]
-DateTo = Annotated[str | None, Parameter(query="to", required=False, description="YYYY-MM-DD, inclusive")]
+DateFrom = Annotated[str | None, QueryParameter(name="from", description="YYYY-MM-DD, inclusive")]
+DateTo = Annotated[str | None, QueryParameter(name="to", description="YYYY-MM-DD, inclusive")]
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -56,7 +57,7 @@ async def _pilot(db_session: DbSession, actor: Actor, audit: Audit, slug: str) -
     guards=[requires_metrics_reader],
 )
 async def api_pilot_metrics(
-    slug: str,
+    slug: FromPath[str],
     db_session: DbSession,
     actor: Actor,
     audit: Audit,
@@ -80,8 +81,8 @@ async def api_survey_metrics(
     audit: Audit,
     date_from: DateFrom = None,
     date_to: DateTo = None,
-    pilot: str | None = None,
-    cohort: str | None = None,
+    pilot: FromQuery[str | None] = None,
+    cohort: FromQuery[str | None] = None,
 ) -> SurveyMetrics:
     errors: list[FieldError] = []
     period = Period()
@@ -117,7 +118,7 @@ async def _export_table(
     db_session: DbSession,
     actor: Actor,
     audit: Audit,
-    slug: str,
+    slug: FromPath[str],
     date_from: str | None,
     date_to: str | None,
     table: str,
@@ -147,16 +148,21 @@ async def _export_table(
     tags=TAGS,
     summary="Pilot measures or per-dossier table as CSV (variant=excel-nl: ';', BOM, decimal commas)",
     guards=[requires_metrics_reader],
+    responses={
+        200: ResponseSpec(
+            str, media_type="text/csv; charset=utf-8", description="The table as CSV", generate_examples=False
+        )
+    },
 )
 async def api_export_csv(
-    slug: str,
+    slug: FromPath[str],
     db_session: DbSession,
     actor: Actor,
     audit: Audit,
     date_from: DateFrom = None,
     date_to: DateTo = None,
-    table: str | None = None,
-    variant: str | None = None,
+    table: FromQuery[str | None] = None,
+    variant: FromQuery[str | None] = None,
 ) -> Stream:
     chosen_table, chosen_variant = _export_options(table, variant)
     name, header, rows = await _export_table(
@@ -176,14 +182,14 @@ async def api_export_csv(
     guards=[requires_metrics_reader],
 )
 async def api_export_xlsx(
-    slug: str,
+    slug: FromPath[str],
     db_session: DbSession,
     actor: Actor,
     audit: Audit,
     date_from: DateFrom = None,
     date_to: DateTo = None,
-    table: str | None = None,
-    variant: str | None = None,
+    table: FromQuery[str | None] = None,
+    variant: FromQuery[str | None] = None,
 ) -> Response[bytes]:
     chosen_table, _ = _export_options(table, variant)
     name, header, rows = await _export_table(db_session, actor, audit, slug, date_from, date_to, chosen_table, "xlsx")
