@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import anyio
 import click
 
-from casemgmt.cli.support import EXIT_BAD_INPUT, cli_settings, transaction
+from casemgmt.cli.support import EXIT_BAD_INPUT, cli_settings, run_or_exit, transaction
 
 if TYPE_CHECKING:
     from rich.progress import Progress as RichProgress
@@ -70,7 +70,6 @@ def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> da
     "--as-of", callback=_date, default=None, help="The history ends at 00:00 UTC of this date (default: today)."
 )
 def generate_command(size: str, seed: int, pilot_dossiers: int, pilot_slug: str | None, as_of: date | None) -> None:
-    from casemgmt.errors import DomainError, InvalidInput
     from casemgmt.synthetic.generator import Progress, generate
 
     settings = cli_settings()
@@ -98,15 +97,7 @@ def generate_command(size: str, seed: int, pilot_dossiers: int, pilot_slug: str 
                 )  # fmt: skip
 
     started = time.perf_counter()
-    try:
-        report = anyio.run(main)
-    except InvalidInput as exc:
-        for error in exc.errors:
-            click.echo(f"Fout in {error.field}: {error.message}", err=True)
-        sys.exit(EXIT_BAD_INPUT)
-    except DomainError as exc:
-        click.echo(f"Fout: {exc.message}", err=True)
-        sys.exit(EXIT_BAD_INPUT)
+    report = run_or_exit(main)
     elapsed = time.perf_counter() - started
     click.echo(report.summary())
     if report.pilot:
@@ -129,7 +120,6 @@ def dossiers_group() -> None:
 @click.option("--to", "date_to", callback=_date, default=None, help="Opened on or before this date (jjjj-mm-dd).")
 def dossiers_export(file: Path, pilot: str | None, date_from: date | None, date_to: date | None) -> None:
     from casemgmt.audit.services import AuditLog
-    from casemgmt.errors import InvalidInput
     from casemgmt.exchange.export import DossierExport, ExportFilter, record_export
 
     settings = cli_settings()
@@ -158,12 +148,7 @@ def dossiers_export(file: Path, pilot: str | None, date_from: date | None, date_
         return written
 
     started = time.perf_counter()
-    try:
-        written = anyio.run(main)
-    except InvalidInput as exc:
-        for error in exc.errors:
-            click.echo(f"Fout in {error.field}: {error.message}", err=True)
-        sys.exit(EXIT_BAD_INPUT)
+    written = run_or_exit(main)
     elapsed = time.perf_counter() - started
     where = "standaarduitvoer" if to_stdout else str(file)
     click.echo(f"{written} dossier(s) geëxporteerd naar {where} ({elapsed:.1f} s).", err=to_stdout)

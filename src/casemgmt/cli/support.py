@@ -62,6 +62,11 @@ def run_in_transaction(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
         async with transaction(settings) as session:
             return await work(session)
 
+    return run_or_exit(main)
+
+
+def run_or_exit(main: Callable[[], Awaitable[T]]) -> T:
+    """Run a command's async ``main``; domain errors print in Dutch and exit with code 2."""
     try:
         return anyio.run(main)
     except InvalidInput as exc:
