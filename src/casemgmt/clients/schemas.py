@@ -13,6 +13,7 @@ import msgspec
 from pydantic import BaseModel
 
 from casemgmt.clients.models import Client, Representative
+from casemgmt.web.structs import copied
 
 
 class ClientCreate(BaseModel):
@@ -79,18 +80,7 @@ class ClientOut(msgspec.Struct):
 
     @classmethod
     def of(cls, client: Client) -> ClientOut:
-        return cls(
-            id=client.id,
-            kind=client.kind,
-            name=client.name,
-            pseudonym=client.pseudonym,
-            bsn=client.bsn,
-            kvk=client.kvk,
-            phone=client.phone,
-            email=client.email,
-            address=client.address,
-            created_at=client.created_at.isoformat(),
-        )
+        return copied(cls, client, created_at=client.created_at.isoformat())
 
 
 class ExistingClientOut(ClientOut):
