@@ -6,32 +6,41 @@ from __future__ import annotations
 import os
 import secrets
 import sys
+from collections.abc import Mapping, Sequence
 
 SERVING_COMMANDS = {"run"}
+APP_FACTORY = "casemgmt.app:create_app"
 
 
-def _subcommand(argv: list[str]) -> str | None:
+def _subcommand(argv: Sequence[str]) -> str | None:
     for arg in argv:
         if not arg.startswith("-"):
             return arg
     return None
 
 
-def main() -> None:
-    command = _subcommand(sys.argv[1:])
+def command_environment(argv: Sequence[str], environ: Mapping[str, str]) -> dict[str, str]:
+    """The settings a command adds to its environment: ``demo`` runs in demo mode, and administrative commands serve
+    no requests, so they get a throw-away CSRF secret when none is set (``run`` still needs a real one)."""
+    command = _subcommand(argv)
+    added = {"LITESTAR_APP": environ.get("LITESTAR_APP", APP_FACTORY)}
     if command == "demo":
-        os.environ["CASEMGMT_MODE"] = "demo"
-    if command in SERVING_COMMANDS:
+        added["CASEMGMT_MODE"] = "demo"
+    elif command not in SERVING_COMMANDS and not environ.get("CASEMGMT_SECRET_KEY"):
+        added["CASEMGMT_SECRET_KEY"] = secrets.token_hex(32)
+    return added
+
+
+def main() -> None:
+    argv = sys.argv[1:]
+    os.environ.update(command_environment(argv, os.environ))
+    if _subcommand(argv) in SERVING_COMMANDS:
         from casemgmt.settings import Settings, SettingsError
 
         try:
             Settings().require_secret_key()
         except SettingsError as exc:
             sys.exit(f"casemgmt start niet: {exc}")
-    elif command != "demo" and not os.environ.get("CASEMGMT_SECRET_KEY"):
-        # Administrative commands serve no requests, so they need no CSRF secret; `run` still refuses to start.
-        os.environ["CASEMGMT_SECRET_KEY"] = secrets.token_hex(32)
-    os.environ.setdefault("LITESTAR_APP", "casemgmt.app:create_app")
     from litestar.cli.main import litestar_group
 
     litestar_group()

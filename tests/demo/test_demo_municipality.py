@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from collections import Counter
 from datetime import UTC, datetime
-from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, select
@@ -29,11 +26,11 @@ from casemgmt.synthetic.demo import (
     business_day,
     load_demo,
 )
+from tests.worlds.commands import run
 from tests.worlds.personas import login
 
 pytestmark = pytest.mark.anyio
 
-CASEMGMT = str(Path(sys.executable).with_name("casemgmt"))
 TABLES = (User, Client, Representative, Dossier, DossierAssignment, Contact, Service)
 VALID_CHANNELS = {"phone", "desk", "email", "web", "letter"}
 VALID_OUTCOMES = {"resolved", "transferred", "callback_promised", "client_to_call_back", "appointment_made"}
@@ -235,20 +232,16 @@ def test_business_days_skip_weekends() -> None:
 
 
 def test_demo_command_prepares_a_fresh_sqlite_database(tmp_path) -> None:
-    database = tmp_path / "demo.sqlite3"
-    env = {**os.environ, "CASEMGMT_DATABASE_URL": f"sqlite+aiosqlite:///{database}", "CASEMGMT_MODE": "demo"}
-    env.pop("CASEMGMT_SECRET_KEY", None)
+    database = SimpleNamespace(database_url=f"sqlite+aiosqlite:///{tmp_path / 'demo.sqlite3'}")
     for _ in range(2):
-        result = subprocess.run(
-            [CASEMGMT, "demo", "--no-serve"], capture_output=True, text=True, env=env, timeout=300, check=False
-        )
+        result = run(database, "demo", "--no-serve")
         assert result.returncode == 0, result.stderr
         assert DEMO_PASSWORD in result.stdout
         for email, _name, roles, _services, _phone in DEMO_USERS:
             assert re.search(rf"{roles[0]}\s+{re.escape(email)}", result.stdout)
     import sqlite3
 
-    with sqlite3.connect(database) as connection:
+    with sqlite3.connect(tmp_path / "demo.sqlite3") as connection:
         assert (
             connection.execute("SELECT count(*) FROM dossiers").fetchone()[0] == 31
         )  # the 30 planned dossiers and the parking-space story

@@ -1,11 +1,8 @@
-"""``casemgmt generate`` and ``casemgmt dossiers export|import``, run as real processes against the test database."""
+"""``casemgmt generate`` and ``casemgmt dossiers export|import``, run against the test database."""
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,16 +10,9 @@ from sqlalchemy import func, select
 
 from casemgmt.dossiers.models import Dossier
 from tests.exchange.conftest import AS_OF, jsonl, make_staff, reset, valid_line, written_counts
+from tests.worlds.commands import run
 
 pytestmark = pytest.mark.anyio
-
-CASEMGMT = str(Path(sys.executable).with_name("casemgmt"))
-
-
-def run(settings, *args: str) -> subprocess.CompletedProcess[str]:  # type: ignore[no-untyped-def]
-    env = {**os.environ, "CASEMGMT_DATABASE_URL": settings.database_url, "CASEMGMT_MODE": "test"}
-    env.pop("CASEMGMT_SECRET_KEY", None)
-    return subprocess.run([CASEMGMT, *args], capture_output=True, text=True, env=env, timeout=300, check=False)
 
 
 async def test_generate_export_import_round_trip(app, migrated, db, tmp_path: Path) -> None:

@@ -6,22 +6,20 @@ from __future__ import annotations
 import subprocess
 import sys
 
-
-def _modules_after(code: str) -> set[str]:
-    out = subprocess.run(
-        [sys.executable, "-c", f"{code}\nimport sys\nprint(' '.join(sorted(sys.modules)))"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return {name.split(".")[0] for name in out.split()}
-
-
-def test_the_app_starts_without_scipy_statsmodels_or_openpyxl() -> None:
-    loaded = _modules_after("import casemgmt.app\ncasemgmt.app.page_route_handlers()")
-    assert not loaded & {"scipy", "statsmodels", "openpyxl"}
+STEPS = """
+import sys
+import casemgmt.app
+casemgmt.app.page_route_handlers()
+print(' '.join(sorted(sys.modules)))
+from casemgmt.metrics import statistics
+statistics.share(3, 10)
+print(' '.join(sorted(sys.modules)))
+"""
 
 
-def test_computing_a_share_loads_statsmodels() -> None:
-    loaded = _modules_after("from casemgmt.metrics import statistics\nstatistics.share(3, 10)")
-    assert "statsmodels" in loaded
+def test_the_app_starts_without_the_statistics_libraries_and_a_share_loads_statsmodels() -> None:
+    """One fresh interpreter: the modules loaded after starting the app, then after computing one share."""
+    out = subprocess.run([sys.executable, "-c", STEPS], capture_output=True, text=True, check=True).stdout
+    after_app, after_share = ({name.split(".")[0] for name in line.split()} for line in out.splitlines()[-2:])
+    assert not after_app & {"scipy", "statsmodels", "openpyxl"}
+    assert "statsmodels" in after_share
