@@ -1,10 +1,14 @@
-"""The one writer of audit events. Services call it for every read and change of personal data."""
+"""The one writer of audit events. Services call it for every read and change of personal data.
+
+``AuditedService`` is what every concept's service starts from: the request's session, the acting employee and this
+writer."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,6 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from casemgmt.audit.models import AuditEvent
 from casemgmt.auth.identity import CurrentUser
 from casemgmt.auth.roles import Role
+from casemgmt.errors import NotFound
+
+_Row = TypeVar("_Row")
 
 
 class Purpose:
@@ -99,3 +106,21 @@ class AuditLog:
         ]
         if rows:
             await self.session.execute(insert(AuditEvent), rows)
+
+
+class AuditedService:
+    """A concept's service for one request: the request's session, the acting employee and the request's one audit
+    writer. It flushes, never commits."""
+
+    def __init__(self, session: AsyncSession, actor: CurrentUser, audit: AuditLog) -> None:
+        self.session = session
+        self.actor = actor
+        self.audit = audit
+
+    async def _existing(self, model: type[_Row], ident: int, not_found: str, *, for_update: bool = False) -> _Row:
+        """The ``model`` row with this id (``for_update``: locked until the transaction ends); 404 with the
+        ``not_found`` message when there is none."""
+        row = await self.session.get(model, ident, with_for_update=for_update)
+        if row is None:
+            raise NotFound(not_found)
+        return row

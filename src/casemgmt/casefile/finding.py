@@ -22,9 +22,12 @@ from casemgmt.commitments.models import Commitment
 from casemgmt.directory.models import Service
 from casemgmt.dossiers.involvement import ACTIVE
 from casemgmt.dossiers.models import Dossier, DossierAssignment
+from casemgmt.dossiers.services import Person
 from casemgmt.errors import InvalidInput
 
 SEARCH_LIMIT = 20
+_PERSON = (User.id, User.name, User.phone)
+"""The columns of a ``Person``: the employee with their direct line."""
 
 
 @dataclass(frozen=True)
@@ -47,13 +50,6 @@ class SearchResult:
             return "1 klant gevonden."
         more = " (de eerste 20; verfijn de zoekterm)" if len(self.clients) >= SEARCH_LIMIT else ""
         return f"{len(self.clients)} klanten gevonden{more}."
-
-
-@dataclass(frozen=True)
-class Person:
-    id: int
-    name: str
-    phone: str
 
 
 @dataclass(frozen=True)
@@ -147,27 +143,15 @@ class ClientFinder(ClientService):
         today = today or today_in_amsterdam()
         open_dossiers = and_(Dossier.client_id == client.id, Dossier.status != "closed")
         dossier_rows = await self.session.execute(
-            select(Dossier.id, Dossier.ref, Dossier.subject, Dossier.status, User.id, User.name, User.phone)
+            select(Dossier.id, Dossier.ref, Dossier.subject, Dossier.status, *_PERSON)
             .join(User, User.id == Dossier.casemanager_id)
             .where(open_dossiers)
             .order_by(Dossier.opened_at, Dossier.id)
         )
-        dossiers = {
-            row[0]: RoutingDossier(row[0], row[1], row[2], row[3], Person(row[4], row[5], row[6]))
-            for row in dossier_rows
-        }
+        dossiers = {row[0]: RoutingDossier(row[0], row[1], row[2], row[3], Person(*row[4:7])) for row in dossier_rows}
         if dossiers:
             assignment_rows = await self.session.execute(
-                select(
-                    DossierAssignment.dossier_id,
-                    Service.code,
-                    Service.name,
-                    Service.phone,
-                    Service.hours,
-                    User.id,
-                    User.name,
-                    User.phone,
-                )
+                select(DossierAssignment.dossier_id, Service.code, Service.name, Service.phone, Service.hours, *_PERSON)
                 .join(Service, Service.id == DossierAssignment.service_id)
                 .join(User, User.id == DossierAssignment.user_id)
                 .where(
@@ -179,7 +163,7 @@ class ClientFinder(ClientService):
             )
             for row in assignment_rows:
                 dossiers[row[0]].accountmanagers.append(
-                    AccountmanagerLine(row[1], row[2], row[3], row[4], Person(row[5], row[6], row[7]))
+                    AccountmanagerLine(row[1], row[2], row[3], row[4], Person(*row[5:8]))
                 )
         representatives = await self._current_representatives(client.id, today)
         agreements = await self._open_agreements(client.id)
@@ -188,17 +172,7 @@ class ClientFinder(ClientService):
 
     async def _open_agreements(self, client_id: int) -> list[OpenAgreement]:
         rows = await self.session.execute(
-            select(
-                Commitment.id,
-                Commitment.kind,
-                Commitment.description,
-                Commitment.due_at,
-                User.id,
-                User.name,
-                User.phone,
-                Service.code,
-                Dossier.ref,
-            )
+            select(Commitment, *_PERSON, Service.code, Dossier.ref)
             .join(User, User.id == Commitment.owner_id)
             .outerjoin(Service, Service.id == Commitment.service_id)
             .outerjoin(Dossier, Dossier.id == Commitment.dossier_id)
@@ -206,6 +180,6 @@ class ClientFinder(ClientService):
             .order_by(Commitment.due_at)
         )
         return [
-            OpenAgreement(row[0], row[1], row[2], row[3], Person(row[4], row[5], row[6]), row[7], row[8])
-            for row in rows
+            OpenAgreement(c.id, c.kind, c.description, c.due_at, Person(*person), service, ref)
+            for c, *person, service, ref in rows
         ]

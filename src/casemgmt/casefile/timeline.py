@@ -1,9 +1,10 @@
 """The dossier's timeline: one story per client, newest first, merged from several entry sources.
 
-Each source is one function that returns the newest ``limit`` entries of its kind before a cursor, with ONE query
-(joins, no lazy loads), so the number of queries does not grow with the number of entries. The timeline asks every
-source in ``TIMELINE_SOURCES`` and merges the answers by time. Later concepts (commitments, handoffs,
-escalations) join the timeline by adding their source function to that tuple.
+Each source (an ``EntrySource``: the kind's query, the moment that places an entry and the data it carries) returns
+the newest ``limit`` entries of its kind before a cursor, with ONE query (joins, no lazy loads), so the number of
+queries does not grow with the number of entries. The timeline asks every source in ``TIMELINE_SOURCES`` and merges
+the answers by time. Later concepts (commitments, handoffs, escalations) join the timeline by adding their source to
+that tuple.
 
 Order and pagination: entries are ordered by ``(at, type, id)`` descending. The cursor ``before`` is the position of
 the last entry already shown, written as ``<ISO moment>~<type>~<id>``; a bare ISO moment means "everything strictly
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
@@ -34,7 +35,8 @@ from casemgmt.errors import Forbidden, InvalidInput
 from casemgmt.escalations.models import Escalation
 from casemgmt.handoffs.models import Handoff
 
-# Aliases built once: a fresh aliased() makes SQLAlchemy set up the entity again on every statement (ms each).
+# Aliases built once: a fresh aliased() makes SQLAlchemy set up the entity again on every statement (ms each). The
+# sources' statements below are built once too; each call adds the dossier, the cursor and the limit.
 _ASSIGNEE, _ASSIGNER = aliased(User), aliased(User)
 _OWNER, _MAKER, _CLOSER = aliased(User), aliased(User), aliased(User)
 _FROM_SERVICE, _TO_SERVICE = aliased(Service), aliased(Service)
@@ -119,165 +121,154 @@ def before_clause(
     return at_column < cursor.at
 
 
-async def _newest(
-    session: AsyncSession,
-    kind: str,
-    query: Any,
-    at_column: Any,
-    id_column: InstrumentedAttribute[int],
-    cursor: Cursor | None,
-    limit: int,
-) -> Sequence[Any]:
-    """The rows of a source's ``query`` for entries of type ``kind``: the newest ``limit`` by (``at_column``,
-    ``id_column``) that come after ``cursor``. One query."""
-    query = query.order_by(at_column.desc(), id_column.desc()).limit(limit)
-    condition = before_clause(kind, at_column, id_column, cursor)
-    if condition is not None:
-        query = query.where(condition)
-    return (await session.execute(query)).all()
+@dataclass(frozen=True)
+class EntrySource:
+    """One kind of timeline entry, called as a ``TimelineSource``: ``query`` selects the records (first) with their
+    joined values, and the source keeps those of the dossier; the record's ``at`` column places the entry (ties
+    broken by the record's id) and ``data(record, *joined values)`` is what the entry carries. One query per call."""
+
+    kind: str
+    query: Select[Any]
+    at: InstrumentedAttribute[Any]
+    data: Callable[..., dict[str, Any]]
+
+    @property
+    def __name__(self) -> str:
+        """Named like a source function: ``<kind>_entries``."""
+        return f"{self.kind}_entries"
+
+    async def __call__(
+        self, session: AsyncSession, dossier_id: int, cursor: Cursor | None, limit: int
+    ) -> list[TimelineEntry]:
+        """The newest ``limit`` entries that come after ``cursor``."""
+        record_type = self.at.class_
+        id_column = record_type.id
+        query = (
+            self.query.where(record_type.dossier_id == dossier_id)
+            .order_by(self.at.desc(), id_column.desc())
+            .limit(limit)
+        )
+        condition = before_clause(self.kind, self.at, id_column, cursor)
+        if condition is not None:
+            query = query.where(condition)
+        entries = []
+        for record, *joined in (await session.execute(query)).all():
+            at = getattr(record, self.at.key)
+            if at is not None:
+                entries.append(TimelineEntry(self.kind, at, record.id, self.data(record, *joined)))
+        return entries
 
 
-async def contact_entries(
-    session: AsyncSession, dossier_id: int, cursor: Cursor | None, limit: int
-) -> list[TimelineEntry]:
-    """Klantcontacten linked to the dossier."""
-    query = (
-        select(Contact, Service.code, User.name)
-        .join(Service, Service.id == Contact.service_id)
-        .join(User, User.id == Contact.employee_id)
-        .where(Contact.dossier_id == dossier_id)
-    )
-    rows = await _newest(session, "contact", query, Contact.occurred_at, Contact.id, cursor, limit)
-    return [contact_entry(contact, service_code, employee_name) for contact, service_code, employee_name in rows]
+_CONTACTS = (
+    select(Contact, Service.code, User.name)
+    .join(Service, Service.id == Contact.service_id)
+    .join(User, User.id == Contact.employee_id)
+)
+
+
+def _contact_data(contact: Contact, service_code: str, employee_name: str) -> dict[str, Any]:
+    return {
+        "channel": contact.channel,
+        "direction": contact.direction,
+        "service": service_code,
+        "employee": {"id": contact.employee_id, "name": employee_name},
+        "outcome": contact.outcome,
+        "transfers": contact.transfers,
+        "summary": contact.summary,
+        "subject": contact.subject,
+    }
+
+
+contact_entries = EntrySource("contact", _CONTACTS, Contact.occurred_at, _contact_data)
+"""Klantcontacten linked to the dossier."""
 
 
 def contact_entry(contact: Contact, service_code: str, employee_name: str) -> TimelineEntry:
-    return TimelineEntry(
-        "contact",
-        contact.occurred_at,
-        contact.id,
-        {
-            "channel": contact.channel,
-            "direction": contact.direction,
-            "service": service_code,
-            "employee": {"id": contact.employee_id, "name": employee_name},
-            "outcome": contact.outcome,
-            "transfers": contact.transfers,
-            "summary": contact.summary,
-            "subject": contact.subject,
-        },
-    )
+    """A contact as the timeline shows it (also the fragment shown right after logging one on the dossier page)."""
+    data = _contact_data(contact, service_code, employee_name)
+    return TimelineEntry("contact", contact.occurred_at, contact.id, data)
 
 
-async def assignment_entries(
-    session: AsyncSession, dossier_id: int, cursor: Cursor | None, limit: int
-) -> list[TimelineEntry]:
-    """Assignments of the casemanager and the accountmanagers, at the moment each started (history kept)."""
-    assignee, assigner = _ASSIGNEE, _ASSIGNER
-    query = (
-        select(DossierAssignment, Service.code, assignee.name, assigner.name)
-        .join(assignee, assignee.id == DossierAssignment.user_id)
-        .outerjoin(Service, Service.id == DossierAssignment.service_id)
-        .outerjoin(assigner, assigner.id == DossierAssignment.assigned_by_id)
-        .where(DossierAssignment.dossier_id == dossier_id)
-    )
-    rows = await _newest(session, "assignment", query, DossierAssignment.since, DossierAssignment.id, cursor, limit)
-    return [
-        TimelineEntry(
-            "assignment",
-            row.since,
-            row.id,
-            {
-                "who": {"id": row.user_id, "name": assignee_name},
-                "role": row.role,
-                "service": service_code,
-                "since": row.since,
-                "until": row.until,
-                "reason": row.reason,
-                "assigned_by": {"id": row.assigned_by_id, "name": assigner_name} if row.assigned_by_id else None,
-                "end_reason": row.end_reason,
-            },
-        )
-        for row, service_code, assignee_name, assigner_name in rows
-    ]
+_ASSIGNMENTS = (
+    select(DossierAssignment, Service.code, _ASSIGNEE.name, _ASSIGNER.name)
+    .join(_ASSIGNEE, _ASSIGNEE.id == DossierAssignment.user_id)
+    .outerjoin(Service, Service.id == DossierAssignment.service_id)
+    .outerjoin(_ASSIGNER, _ASSIGNER.id == DossierAssignment.assigned_by_id)
+)
+
+
+def _assignment_data(
+    a: DossierAssignment, service_code: str | None, assignee_name: str, assigner_name: str | None
+) -> dict[str, Any]:
+    return {
+        "who": {"id": a.user_id, "name": assignee_name},
+        "role": a.role,
+        "service": service_code,
+        "since": a.since,
+        "until": a.until,
+        "reason": a.reason,
+        "assigned_by": {"id": a.assigned_by_id, "name": assigner_name} if a.assigned_by_id else None,
+        "end_reason": a.end_reason,
+    }
+
+
+assignment_entries = EntrySource("assignment", _ASSIGNMENTS, DossierAssignment.since, _assignment_data)
+"""Assignments of the casemanager and the accountmanagers, at the moment each started (history kept)."""
 
 
 # -- promises (issue 4): commitments, handoffs and escalations, each when made and when closed ----------------------
 
-
-async def commitment_entries(
-    session: AsyncSession, dossier_id: int, cursor: Cursor | None, limit: int
-) -> list[TimelineEntry]:
-    """Commitments at the moment they were made."""
-    owner, maker = _OWNER, _MAKER
-    query = (
-        select(Commitment, owner.name, maker.name)
-        .join(owner, owner.id == Commitment.owner_id)
-        .join(maker, maker.id == Commitment.made_by_id)
-        .where(Commitment.dossier_id == dossier_id)
-    )
-    return [
-        TimelineEntry(
-            "commitment",
-            c.made_at,
-            c.id,
-            {
-                "kind": c.kind,
-                "description": c.description,
-                "owner": {"id": c.owner_id, "name": owner_name},
-                "made_by": {"id": c.made_by_id, "name": maker_name},
-                "due_at": c.due_at,
-                "status": c.status,
-            },
-        )
-        for c, owner_name, maker_name in await _newest(
-            session, "commitment", query, Commitment.made_at, Commitment.id, cursor, limit
-        )
-    ]
+_COMMITMENTS = (
+    select(Commitment, _OWNER.name, _MAKER.name)
+    .join(_OWNER, _OWNER.id == Commitment.owner_id)
+    .join(_MAKER, _MAKER.id == Commitment.made_by_id)
+)
 
 
-async def commitment_closed_entries(
-    session: AsyncSession, dossier_id: int, cursor: Cursor | None, limit: int
-) -> list[TimelineEntry]:
-    """Commitments at the moment they were fulfilled, missed or cancelled."""
-    closer = _CLOSER
-    query = (
-        select(Commitment, closer.name)
-        .outerjoin(closer, closer.id == Commitment.closed_by_id)
-        .where(Commitment.dossier_id == dossier_id, Commitment.closed_at.is_not(None))
-    )
-    return [
-        TimelineEntry(
-            "commitment_closed",
-            c.closed_at,
-            c.id,
-            {
-                "kind": c.kind,
-                "description": c.description,
-                "status": c.status,
-                "kept_on_time": c.kept_on_time,
-                "note": c.note,
-                "due_at": c.due_at,
-                "closed_by": {"id": c.closed_by_id, "name": closer_name} if c.closed_by_id else None,
-            },
-        )
-        for c, closer_name in await _newest(
-            session, "commitment_closed", query, Commitment.closed_at, Commitment.id, cursor, limit
-        )
-        if c.closed_at is not None
-    ]
+def _promised(c: Commitment) -> dict[str, Any]:
+    """What both of a commitment's entries say of it: the promise, its due moment and where it stands now."""
+    return {"kind": c.kind, "description": c.description, "due_at": c.due_at, "status": c.status}
 
 
-def _handoff_query(dossier_id: int) -> Any:
-    from_service, to_service, sender, receiver = _FROM_SERVICE, _TO_SERVICE, _SENDER, _RECEIVER
-    return (
-        select(Handoff, from_service.code, to_service.code, sender.name, receiver.name)
-        .join(from_service, from_service.id == Handoff.from_service_id)
-        .join(to_service, to_service.id == Handoff.to_service_id)
-        .join(sender, sender.id == Handoff.from_employee_id)
-        .outerjoin(receiver, receiver.id == Handoff.to_employee_id)
-        .where(Handoff.dossier_id == dossier_id)
-    )
+def _commitment_data(c: Commitment, owner_name: str, maker_name: str) -> dict[str, Any]:
+    return {
+        **_promised(c),
+        "owner": {"id": c.owner_id, "name": owner_name},
+        "made_by": {"id": c.made_by_id, "name": maker_name},
+    }
+
+
+commitment_entries = EntrySource("commitment", _COMMITMENTS, Commitment.made_at, _commitment_data)
+"""Commitments at the moment they were made."""
+
+_CLOSED_COMMITMENTS = (
+    select(Commitment, _CLOSER.name)
+    .outerjoin(_CLOSER, _CLOSER.id == Commitment.closed_by_id)
+    .where(Commitment.closed_at.is_not(None))
+)
+
+
+def _closed_commitment_data(c: Commitment, closer_name: str | None) -> dict[str, Any]:
+    return {
+        **_promised(c),
+        "kept_on_time": c.kept_on_time,
+        "note": c.note,
+        "closed_by": {"id": c.closed_by_id, "name": closer_name} if c.closed_by_id else None,
+    }
+
+
+commitment_closed_entries = EntrySource(
+    "commitment_closed", _CLOSED_COMMITMENTS, Commitment.closed_at, _closed_commitment_data
+)
+"""Commitments at the moment they were fulfilled, missed or cancelled."""
+
+_HANDOFFS = (
+    select(Handoff, _FROM_SERVICE.code, _TO_SERVICE.code, _SENDER.name, _RECEIVER.name)
+    .join(_FROM_SERVICE, _FROM_SERVICE.id == Handoff.from_service_id)
+    .join(_TO_SERVICE, _TO_SERVICE.id == Handoff.to_service_id)
+    .join(_SENDER, _SENDER.id == Handoff.from_employee_id)
+    .outerjoin(_RECEIVER, _RECEIVER.id == Handoff.to_employee_id)
+)
 
 
 def _handoff_data(h: Handoff, from_code: str, to_code: str, sender: str, receiver: str | None) -> dict[str, Any]:
@@ -293,38 +284,20 @@ def _handoff_data(h: Handoff, from_code: str, to_code: str, sender: str, receive
     }
 
 
-async def handoff_entries(
-    session: AsyncSession, dossier_id: int, cursor: Cursor | None, limit: int
-) -> list[TimelineEntry]:
-    """Handoffs at the moment they were requested, with the context the receiver needs."""
-    rows = await _newest(
-        session, "handoff", _handoff_query(dossier_id), Handoff.requested_at, Handoff.id, cursor, limit
-    )
-    return [TimelineEntry("handoff", h.requested_at, h.id, _handoff_data(h, *rest)) for h, *rest in rows]
+handoff_entries = EntrySource("handoff", _HANDOFFS, Handoff.requested_at, _handoff_data)
+"""Handoffs at the moment they were requested, with the context the receiver needs."""
 
+handoff_decided_entries = EntrySource(
+    "handoff_decided", _HANDOFFS.where(Handoff.decided_at.is_not(None)), Handoff.decided_at, _handoff_data
+)
+"""Handoffs at the moment they were accepted, declined or cancelled."""
 
-async def handoff_decided_entries(
-    session: AsyncSession, dossier_id: int, cursor: Cursor | None, limit: int
-) -> list[TimelineEntry]:
-    """Handoffs at the moment they were accepted, declined or cancelled."""
-    query = _handoff_query(dossier_id).where(Handoff.decided_at.is_not(None))
-    rows = await _newest(session, "handoff_decided", query, Handoff.decided_at, Handoff.id, cursor, limit)
-    return [
-        TimelineEntry("handoff_decided", h.decided_at, h.id, _handoff_data(h, *rest))
-        for h, *rest in rows
-        if h.decided_at is not None
-    ]
-
-
-def _escalation_query(dossier_id: int) -> Any:
-    asker, answerer = _ASKER, _ANSWERER
-    return (
-        select(Escalation, Service.code, asker.name, answerer.name)
-        .join(Service, Service.id == Escalation.service_id)
-        .join(asker, asker.id == Escalation.asked_by_id)
-        .outerjoin(answerer, answerer.id == Escalation.answered_by_id)
-        .where(Escalation.dossier_id == dossier_id)
-    )
+_ESCALATIONS = (
+    select(Escalation, Service.code, _ASKER.name, _ANSWERER.name)
+    .join(Service, Service.id == Escalation.service_id)
+    .join(_ASKER, _ASKER.id == Escalation.asked_by_id)
+    .outerjoin(_ANSWERER, _ANSWERER.id == Escalation.answered_by_id)
+)
 
 
 def _escalation_data(e: Escalation, service: str, asker: str, answerer: str | None) -> dict[str, Any]:
@@ -341,27 +314,16 @@ def _escalation_data(e: Escalation, service: str, asker: str, answerer: str | No
     }
 
 
-async def escalation_entries(
-    session: AsyncSession, dossier_id: int, cursor: Cursor | None, limit: int
-) -> list[TimelineEntry]:
-    """Escalations at the moment the KCC asked them."""
-    rows = await _newest(
-        session, "escalation", _escalation_query(dossier_id), Escalation.asked_at, Escalation.id, cursor, limit
-    )
-    return [TimelineEntry("escalation", e.asked_at, e.id, _escalation_data(e, *rest)) for e, *rest in rows]
+escalation_entries = EntrySource("escalation", _ESCALATIONS, Escalation.asked_at, _escalation_data)
+"""Escalations at the moment the KCC asked them."""
 
-
-async def escalation_answered_entries(
-    session: AsyncSession, dossier_id: int, cursor: Cursor | None, limit: int
-) -> list[TimelineEntry]:
-    """Escalations at the moment they were answered."""
-    query = _escalation_query(dossier_id).where(Escalation.answered_at.is_not(None))
-    rows = await _newest(session, "escalation_answered", query, Escalation.answered_at, Escalation.id, cursor, limit)
-    return [
-        TimelineEntry("escalation_answered", e.answered_at, e.id, _escalation_data(e, *rest))
-        for e, *rest in rows
-        if e.answered_at is not None
-    ]
+escalation_answered_entries = EntrySource(
+    "escalation_answered",
+    _ESCALATIONS.where(Escalation.answered_at.is_not(None)),
+    Escalation.answered_at,
+    _escalation_data,
+)
+"""Escalations at the moment they were answered."""
 
 
 TIMELINE_SOURCES: tuple[TimelineSource, ...] = (
@@ -374,7 +336,7 @@ TIMELINE_SOURCES: tuple[TimelineSource, ...] = (
     escalation_entries,
     escalation_answered_entries,
 )
-"""Every kind of entry on the timeline. A new kind is one function above and one line here."""
+"""Every kind of entry on the timeline. A new kind is one ``EntrySource`` above and one line here."""
 
 
 def clamp_limit(limit: int | None) -> int:

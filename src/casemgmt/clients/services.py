@@ -10,20 +10,18 @@ Access: every employee role may search clients and see the routing view; ``kcc_a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from casemgmt.audit.services import Action, AuditLog
-from casemgmt.auth.identity import CurrentUser
+from casemgmt.audit.services import Action, AuditedService
 from casemgmt.auth.roles import EMPLOYEE_ROLES, Role
 from casemgmt.clients import rules
 from casemgmt.clients.models import Client, Representative
 from casemgmt.directory.calendar import AMSTERDAM
-from casemgmt.errors import Conflict, Forbidden, InvalidInput, NotFound
+from casemgmt.errors import Conflict, Forbidden, InvalidInput
 
 CREATOR_ROLES = frozenset({Role.KCC_AGENT, Role.CASEMANAGER, Role.ADMIN})
 NO_PERSONAL_DATA = (
@@ -46,13 +44,8 @@ class Created:
     created: bool  # False: a client with this BSN/KvK already existed and is returned instead
 
 
-class ClientService:
+class ClientService(AuditedService):
     """Clients for one request: takes the request's session, the acting employee and the audit log; flushes only."""
-
-    def __init__(self, session: AsyncSession, actor: CurrentUser, audit: AuditLog) -> None:
-        self.session = session
-        self.actor = actor
-        self.audit = audit
 
     # access -----------------------------------------------------------------------------------------------------
 
@@ -100,14 +93,8 @@ class ClientService:
             )
             return Created(existing, created=False)
         client = Client(
-            kind=data.kind,
-            bsn=data.bsn,
-            kvk=data.kvk,
-            name=data.name,
+            **asdict(data),  # the cleaned input's fields are the client's columns
             name_normalised=data.name_normalised,
-            phone=data.phone,
-            email=data.email,
-            address=data.address,
             pseudonym=await self._unused_pseudonym(),
             created_by_id=self.actor.id,
         )
@@ -134,10 +121,7 @@ class ClientService:
         raise RuntimeError("no unused pseudonym found")  # 32^10 possibilities: practically unreachable
 
     async def _client(self, client_id: int) -> Client:
-        client = await self.session.get(Client, client_id)
-        if client is None:
-            raise NotFound("Deze klant bestaat niet.")
-        return client
+        return await self._existing(Client, client_id, "Deze klant bestaat niet.")
 
     async def get(self, client_id: int) -> Client:
         self._require_employee()
@@ -185,17 +169,8 @@ class ClientService:
         )
         if data is None:
             raise InvalidInput(errors)
-        representative = Representative(
-            client_id=client.id,
-            name=data.name,
-            organisation=data.organisation,
-            phone=data.phone,
-            email=data.email,
-            relation=data.relation,
-            valid_from=data.valid_from,
-            valid_until=data.valid_until,
-            created_by_id=self.actor.id,
-        )
+        # the cleaned input's fields are the representative's columns
+        representative = Representative(client_id=client.id, **asdict(data), created_by_id=self.actor.id)
         self.session.add(representative)
         await self.session.flush()
         self.audit.record(Action.CREATE, "representative", representative.id, client_pseudonym=client.pseudonym)

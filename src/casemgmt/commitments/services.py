@@ -11,10 +11,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Select, and_, false, or_, select, true
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from casemgmt.audit.services import Action, AuditLog
+from casemgmt.audit.services import Action, AuditedService
 from casemgmt.auth.identity import CurrentUser
 from casemgmt.auth.models import User
 from casemgmt.auth.roles import EMPLOYEE_ROLES, Role
@@ -58,12 +57,7 @@ def _is_employee(user: CurrentUser) -> bool:
     return bool(user.roles & EMPLOYEE_ROLES)
 
 
-class CommitmentService:
-    def __init__(self, session: AsyncSession, actor: CurrentUser, audit: AuditLog) -> None:
-        self.session = session
-        self.actor = actor
-        self.audit = audit
-
+class CommitmentService(AuditedService):
     # -- making ------------------------------------------------------------------------------------------------
 
     async def make(
@@ -140,9 +134,7 @@ class CommitmentService:
     # -- changing ----------------------------------------------------------------------------------------------
 
     async def _load_for_change(self, commitment_id: int) -> tuple[Commitment, Client]:
-        commitment = await self.session.get(Commitment, commitment_id, with_for_update=True)
-        if commitment is None:
-            raise NotFound("Toezegging niet gevonden")
+        commitment = await self._existing(Commitment, commitment_id, "Toezegging niet gevonden", for_update=True)
         client = await self.session.get(Client, commitment.client_id)
         assert client is not None
         if not await self.may_change(commitment):

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from casemgmt.audit.services import Action, AuditLog
+from casemgmt.audit.services import Action, AuditedService, AuditLog
 from casemgmt.auth.identity import CurrentUser
 from casemgmt.auth.roles import EMPLOYEE_ROLES
 from casemgmt.clients.models import Client
@@ -46,11 +46,9 @@ class UnlinkedContact:
     summary: str
 
 
-class ContactService:
+class ContactService(AuditedService):
     def __init__(self, session: AsyncSession, actor: CurrentUser, audit: AuditLog) -> None:
-        self.session = session
-        self.actor = actor
-        self.audit = audit
+        super().__init__(session, actor, audit)
         self.dossiers = DossierService(session, actor, audit)
 
     def _require_employee(self) -> None:
@@ -60,9 +58,7 @@ class ContactService:
     async def client(self, client_id: int) -> Client:
         """The client a contact is logged for (404 when unknown), read for the form: an audit event."""
         self._require_employee()
-        client = await self.session.get(Client, client_id)
-        if client is None:
-            raise NotFound("Klant niet gevonden")
+        client = await self._existing(Client, client_id, "Klant niet gevonden")
         self.audit.record(
             Action.READ, "client", client.id, client_pseudonym=client.pseudonym, detail="contactformulier"
         )

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from casemgmt.audit.services import Action, AuditLog
+from casemgmt.audit.services import Action, AuditedService, AuditLog
 from casemgmt.auth.identity import CurrentUser
 from casemgmt.auth.models import User, UserRole, user_services
 from casemgmt.auth.roles import Role
@@ -114,6 +114,8 @@ class DossierRow:
 
 @dataclass(frozen=True)
 class Person:
+    """An employee with their direct line; ``detail`` is what a choice list shows after the name (the caseload)."""
+
     id: int
     name: str
     phone: str = ""
@@ -138,20 +140,31 @@ class _Candidate:
     max_caseload: int | None = None
 
 
+_VIEW = (Dossier, Client.name, Client.pseudonym, _CASEMANAGER.name)
+"""A ``DossierView``'s row: the dossier, its client's name and pseudonym, its casemanager's name."""
+
+
+def _named(*columns: Any) -> Select[Any]:
+    """``columns`` of dossiers with the client's and the casemanager's names joined."""
+    return (
+        select(*columns)
+        .join(Client, Client.id == Dossier.client_id)
+        .join(_CASEMANAGER, _CASEMANAGER.id == Dossier.casemanager_id)
+    )
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
 
-class DossierService:
+class DossierService(AuditedService):
     """Dossiers on behalf of ``actor``. ``closing_check`` decides whether a dossier may close (the casefile's
     ``open_promises``); a service built without it reads and edits dossiers but refuses to close one."""
 
     def __init__(
         self, session: AsyncSession, actor: CurrentUser, audit: AuditLog, closing_check: ClosingCheck | None = None
     ) -> None:
-        self.session = session
-        self.actor = actor
-        self.audit = audit
+        super().__init__(session, actor, audit)
         self.closing_check = closing_check
         self.assignments = Assignments(session, actor, audit)
 
@@ -159,15 +172,7 @@ class DossierService:
 
     async def load(self, dossier_id: int) -> DossierView:
         """The dossier with its assignment history and the actor's access; no audit event (callers record)."""
-        casemanager = _CASEMANAGER
-        row = (
-            await self.session.execute(
-                select(Dossier, Client.name, Client.pseudonym, casemanager.name)
-                .join(Client, Client.id == Dossier.client_id)
-                .join(casemanager, casemanager.id == Dossier.casemanager_id)
-                .where(Dossier.id == dossier_id)
-            )
-        ).one_or_none()
+        row = (await self.session.execute(_named(*_VIEW).where(Dossier.id == dossier_id))).one_or_none()
         if row is None:
             raise NotFound(DOSSIER_NOT_FOUND)
         dossier, client_name, pseudonym, casemanager_name = row
@@ -228,17 +233,7 @@ class DossierService:
             errors.append(FieldError("offset", "De beginpositie kan niet negatief zijn"))
         if errors:
             raise InvalidInput(errors)
-        casemanager = _CASEMANAGER
-        query = (
-            select(Dossier, Client.name, Client.pseudonym, casemanager.name)
-            .join(Client, Client.id == Dossier.client_id)
-            .join(casemanager, casemanager.id == Dossier.casemanager_id)
-            .where(visible_dossiers_clause(self.actor))
-            .order_by(Dossier.opened_at.desc(), Dossier.id.desc())
-            .limit(limit)
-            .offset(offset)
-        )
-        query = self._filtered(query, status, casemanager_id, service_code)
+        query = self._page(self._readable(*_VIEW), status, casemanager_id, service_code, limit, offset)
         rows = (await self.session.execute(query)).all()
         assignments = await self.assignments_of([row[0].id for row in rows])
         self.audit.record(
@@ -248,10 +243,20 @@ class DossierService:
         )
         return [DossierView(d, name, pseudonym, cm, assignments.get(d.id, [])) for d, name, pseudonym, cm in rows]
 
+    def _readable(self, *columns: Any) -> Select[Any]:
+        """``columns`` of the dossiers the actor may read, the client's and the casemanager's names joined."""
+        return _named(*columns).where(visible_dossiers_clause(self.actor))
+
     @staticmethod
-    def _filtered(
-        query: Select[Any], status: str | None, casemanager_id: int | None, service_code: str | None
+    def _page(
+        query: Select[Any],
+        status: str | None,
+        casemanager_id: int | None,
+        service_code: str | None,
+        limit: int,
+        offset: int,
     ) -> Select[Any]:
+        """The filtered dossiers of ``query``, newest first, one page."""
         if status:
             query = query.where(Dossier.status == status)
         if casemanager_id:
@@ -268,7 +273,7 @@ class DossierService:
                     )
                 )
             )
-        return query
+        return query.order_by(Dossier.opened_at.desc(), Dossier.id.desc()).limit(limit).offset(offset)
 
     async def assignments_of(self, dossier_ids: list[int]) -> dict[int, list[AssignmentView]]:
         if not dossier_ids:
@@ -315,8 +320,7 @@ class DossierService:
         offset: int = 0,
     ) -> list[DossierRow]:
         """Dossier lines for the "Mijn dossiers" page, always within what the actor may read."""
-        casemanager = _CASEMANAGER
-        columns = [
+        query = self._readable(
             Dossier.id,
             Dossier.ref,
             Dossier.subject,
@@ -324,14 +328,8 @@ class DossierService:
             Dossier.client_id,
             Client.name,
             Dossier.casemanager_id,
-            casemanager.name,
+            _CASEMANAGER.name,
             Dossier.opened_at,
-        ]
-        query = (
-            select(*columns)
-            .join(Client, Client.id == Dossier.client_id)
-            .join(casemanager, casemanager.id == Dossier.casemanager_id)
-            .where(visible_dossiers_clause(self.actor))
         )
         if accountmanager_id is not None:
             mine = _MY_ASSIGNMENT  # aliased: the access filter has its own subquery on assignments
@@ -349,8 +347,7 @@ class DossierService:
                 .join(Service, Service.id == mine.service_id)
                 .order_by(Service.code)
             )
-        query = self._filtered(query, status, casemanager_id, service.upper() if service else None)
-        query = query.order_by(Dossier.opened_at.desc(), Dossier.id.desc()).limit(limit).offset(offset)
+        query = self._page(query, status, casemanager_id, service.upper() if service else None, limit, offset)
         rows = (await self.session.execute(query)).all()
         self.audit.record(Action.SEARCH, "dossier", detail="Mijn dossiers")
         return [DossierRow(*row) for row in rows]

@@ -10,14 +10,12 @@ import builtins
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, false, func, or_, select, true
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from casemgmt.audit.services import Action, AuditLog
-from casemgmt.auth.identity import CurrentUser
+from casemgmt.audit.services import Action, AuditedService
 from casemgmt.auth.models import User
 from casemgmt.auth.roles import Role
 from casemgmt.clients.models import Client
@@ -35,6 +33,13 @@ from casemgmt.escalations.models import Escalation
 
 # Aliases built once: a fresh aliased() makes SQLAlchemy set up the entity again on every statement (ms each).
 _ASKER, _ASSIGNEE, _ANSWERER = aliased(User), aliased(User), aliased(User)
+
+_About = TypeVar("_About", Dossier, Commitment)
+_ABOUT_ERRORS: dict[type[Dossier | Commitment], tuple[str, str, str]] = {
+    Dossier: ("dossier_id", "Onbekend dossier", "Dit dossier hoort bij een andere klant"),
+    Commitment: ("commitment_id", "Onbekende toezegging", "Deze toezegging hoort bij een andere klant"),
+}
+"""What a question may be about: (field, "unknown", "belongs to another client")."""
 
 ASKER_ROLES = frozenset({Role.KCC_AGENT, Role.CASEMANAGER, Role.ACCOUNTMANAGER, Role.ADMIN})
 STATES = ("open", "overdue", "answered")
@@ -56,12 +61,7 @@ class EscalationView:
         return rules.state_of(self.escalation.status, self.escalation.due_at, now)
 
 
-class EscalationService:
-    def __init__(self, session: AsyncSession, actor: CurrentUser, audit: AuditLog) -> None:
-        self.session = session
-        self.actor = actor
-        self.audit = audit
-
+class EscalationService(AuditedService):
     # -- asking ------------------------------------------------------------------------------------------------
 
     async def ask(
@@ -118,20 +118,12 @@ class EscalationService:
 
     async def _client(self, client_id: int | None, dossier_id: int | None, commitment_id: int | None) -> Client | None:
         if dossier_id is not None:
-            dossier = await self.session.get(Dossier, dossier_id)
-            if dossier is None:
-                raise InvalidInput.single("dossier_id", "Onbekend dossier")
-            if client_id is not None and client_id != dossier.client_id:
-                raise InvalidInput.single("dossier_id", "Dit dossier hoort bij een andere klant")
+            dossier = await self._about(Dossier, dossier_id, client_id)
             if await access_for(self.session, self.actor, dossier) < Access.READ:
                 raise Forbidden("U bent niet betrokken bij dit dossier.")
             client_id = dossier.client_id
         if commitment_id is not None:
-            commitment = await self.session.get(Commitment, commitment_id)
-            if commitment is None:
-                raise InvalidInput.single("commitment_id", "Onbekende toezegging")
-            if client_id is not None and client_id != commitment.client_id:
-                raise InvalidInput.single("commitment_id", "Deze toezegging hoort bij een andere klant")
+            commitment = await self._about(Commitment, commitment_id, client_id)
             client_id = commitment.client_id
         if client_id is None:
             return None
@@ -140,15 +132,24 @@ class EscalationService:
             raise InvalidInput.single("client_id", "Onbekende klant")
         return client
 
+    async def _about(self, model: type[_About], ident: int, client_id: int | None) -> _About:
+        """The dossier or commitment the question is about; 422 when it is unknown or belongs to another client than
+        ``client_id`` (if given)."""
+        field, unknown, other_client = _ABOUT_ERRORS[model]
+        record = await self.session.get(model, ident)
+        if record is None:
+            raise InvalidInput.single(field, unknown)
+        if client_id is not None and client_id != record.client_id:
+            raise InvalidInput.single(field, other_client)
+        return record
+
     # -- answering ---------------------------------------------------------------------------------------------
 
     async def answer(
         self, escalation_id: int, *, answer: str, reusable: bool, now: datetime | None = None
     ) -> Escalation:
         now = now or datetime.now(UTC)
-        escalation = await self.session.get(Escalation, escalation_id, with_for_update=True)
-        if escalation is None:
-            raise NotFound("Escalatie niet gevonden")
+        escalation = await self._existing(Escalation, escalation_id, "Escalatie niet gevonden", for_update=True)
         service = await self.session.get(Service, escalation.service_id)
         assert service is not None
         if not self.may_answer(service.code):

@@ -11,11 +11,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Select, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from casemgmt.audit.services import Action, AuditLog
-from casemgmt.auth.identity import CurrentUser
+from casemgmt.audit.services import Action, AuditedService
 from casemgmt.auth.models import User
 from casemgmt.auth.roles import Role
 from casemgmt.clients.models import Client
@@ -25,7 +23,7 @@ from casemgmt.dossiers import involvement
 from casemgmt.dossiers.access import Access
 from casemgmt.dossiers.involvement import access_for
 from casemgmt.dossiers.models import Dossier
-from casemgmt.errors import Forbidden, InvalidInput, NotFound
+from casemgmt.errors import Forbidden, InvalidInput
 from casemgmt.handoffs import rules
 from casemgmt.handoffs.models import Handoff
 
@@ -45,16 +43,9 @@ class HandoffView:
     to_employee_name: str | None
 
 
-class HandoffService:
-    def __init__(self, session: AsyncSession, actor: CurrentUser, audit: AuditLog) -> None:
-        self.session = session
-        self.actor = actor
-        self.audit = audit
-
+class HandoffService(AuditedService):
     async def _dossier(self, dossier_id: int) -> tuple[Dossier, Client]:
-        dossier = await self.session.get(Dossier, dossier_id)
-        if dossier is None:
-            raise NotFound("Dossier niet gevonden")
+        dossier = await self._existing(Dossier, dossier_id, "Dossier niet gevonden")
         client = await self.session.get(Client, dossier.client_id)
         assert client is not None
         return dossier, client
@@ -129,9 +120,7 @@ class HandoffService:
         return handoff
 
     async def _load(self, handoff_id: int) -> tuple[Handoff, Dossier, Client, Service]:
-        handoff = await self.session.get(Handoff, handoff_id, with_for_update=True)
-        if handoff is None:
-            raise NotFound("Overdracht niet gevonden")
+        handoff = await self._existing(Handoff, handoff_id, "Overdracht niet gevonden", for_update=True)
         dossier, client = await self._dossier(handoff.dossier_id)
         service = await self.session.get(Service, handoff.to_service_id)
         assert service is not None

@@ -20,10 +20,8 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from casemgmt.audit.services import Action, AuditLog
-from casemgmt.auth.identity import CurrentUser
+from casemgmt.audit.services import Action, AuditedService
 from casemgmt.auth.models import User
 from casemgmt.auth.roles import EMPLOYEE_ROLES, Role
 from casemgmt.clients.models import Client
@@ -38,6 +36,7 @@ from casemgmt.pilots import rules
 from casemgmt.pilots.models import Pilot, PilotEnrolment, TimeEntry
 from casemgmt.pilots.rules import COHORTS, MANUAL, PILOT, RANDOM
 
+DOSSIER_NOT_FOUND = "Dossier niet gevonden."
 ENROLERS_ONLY = "Alleen de casemanager van het dossier of functioneel beheer kan een dossier in een pilot indelen."
 NO_TIME_FOR_EVALUATORS = "Alleen medewerkers die aan dossiers werken registreren tijd."
 ONLY_ADMIN_FOR_OTHERS = "Alleen functioneel beheer kan tijd registreren voor een andere medewerker."
@@ -55,12 +54,7 @@ def today() -> date:
     return local_date(datetime.now(UTC))
 
 
-class PilotService:
-    def __init__(self, session: AsyncSession, actor: CurrentUser, audit: AuditLog) -> None:
-        self.session = session
-        self.actor = actor
-        self.audit = audit
-
+class PilotService(AuditedService):
     async def list_pilots(self) -> list[Pilot]:
         return list((await self.session.scalars(select(Pilot).order_by(Pilot.start_date, Pilot.slug))).all())
 
@@ -73,10 +67,7 @@ class PilotService:
     async def _dossier(self, dossier_id: int | None) -> Dossier:
         if dossier_id is None:
             raise InvalidInput.single("dossier_id", "Kies het dossier.")
-        dossier = await self.session.get(Dossier, dossier_id)
-        if dossier is None:
-            raise NotFound("Dossier niet gevonden.")
-        return dossier
+        return await self._existing(Dossier, dossier_id, DOSSIER_NOT_FOUND)
 
     def _is_casemanager_of(self, dossier: Dossier) -> bool:
         return Role.CASEMANAGER in self.actor.roles and dossier.casemanager_id == self.actor.id
@@ -240,12 +231,7 @@ class PilotService:
         return EnrolmentView(enrolment, pilot.slug, assigned_by)
 
 
-class TimeEntryService:
-    def __init__(self, session: AsyncSession, actor: CurrentUser, audit: AuditLog) -> None:
-        self.session = session
-        self.actor = actor
-        self.audit = audit
-
+class TimeEntryService(AuditedService):
     async def register(
         self,
         dossier_id: int | None,
@@ -262,9 +248,7 @@ class TimeEntryService:
             raise Forbidden(ONLY_ADMIN_FOR_OTHERS)
         if dossier_id is None:
             raise InvalidInput.single("dossier_id", "Kies het dossier.")
-        dossier = await self.session.get(Dossier, dossier_id)
-        if dossier is None:
-            raise NotFound("Dossier niet gevonden.")
+        dossier = await self._existing(Dossier, dossier_id, DOSSIER_NOT_FOUND)
         target_id = self.actor.id if for_self else employee_id
         assert target_id is not None
         employee = await self.session.get(User, target_id)
@@ -338,9 +322,7 @@ class TimeEntryService:
         """The dossier the actor registers their own time on (the quick-entry form): 404 / 403 otherwise."""
         if not self.actor.roles & EMPLOYEE_ROLES:
             raise Forbidden(NO_TIME_FOR_EVALUATORS)
-        dossier = await self.session.get(Dossier, dossier_id)
-        if dossier is None:
-            raise NotFound("Dossier niet gevonden.")
+        dossier = await self._existing(Dossier, dossier_id, DOSSIER_NOT_FOUND)
         if Role.ADMIN not in self.actor.roles and not any(await self._involvement(dossier, self.actor.id)):
             raise Forbidden(NOT_INVOLVED)
         return dossier
