@@ -1,9 +1,9 @@
 """Per-test isolation for the one app of a test session: bring the database back to "empty tables, reference
 services loaded, every id sequence fresh", touching only what the previous test changed.
 
-The suite's app writes through several connections at once (the request's session, the session store, the test's
-own ``db()`` sessions, the CLI on a thread with its own engine, uvicorn in a thread), so wrapping a test in one rolled-back
-transaction would change what the app does. Instead, before each test one round trip asks which tables hold rows
+The suite's app writes through several connections at once (the request's session, the session store, the test's own
+``db()`` sessions, the CLI on a thread with its own engine, uvicorn in a thread), so wrapping a test in one rolled-
+back transaction would change what the app does. Instead, before each test one round trip asks which tables hold rows
 (and, on PostgreSQL, which id sequences moved); only those tables are emptied, in foreign-key order, and only those
 sequences restarted. The reference services stay in place while their rows (and their id sequence) still match the
 snapshot taken when they were loaded; otherwise they are emptied and loaded again.
