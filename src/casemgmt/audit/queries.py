@@ -22,6 +22,7 @@ from casemgmt.auth.models import User
 from casemgmt.auth.roles import ROLE_LABELS, Role
 from casemgmt.directory.calendar import AMSTERDAM
 from casemgmt.errors import FieldError, InvalidInput
+from casemgmt.web.structs import copied
 
 PAGE_SIZE = 50
 """Events per page on the Logboek page."""
@@ -209,10 +210,11 @@ def role_label(role: str) -> str:
         return role
 
 
-@dataclass(frozen=True)
-class AuditRow:
-    id: int
-    occurred_at: datetime
+class _EventFacts(msgspec.Struct, kw_only=True, frozen=True):
+    """Who did what to which object, for which client and purpose: what a Logboek row and the API event share.
+
+    Keyword-only, so in each subclass these fields come after its own ``id`` and ``occurred_at``."""
+
     actor_id: int | None
     actor_name: str | None
     actor_role: str
@@ -222,6 +224,13 @@ class AuditRow:
     client_pseudonym: str | None
     purpose: str
     request_id: str
+
+
+class AuditRow(_EventFacts, frozen=True):
+    """One audit event on the Logboek page, with its actor's name and Dutch labels."""
+
+    id: int
+    occurred_at: datetime
     detail: str
 
     @property
@@ -242,35 +251,14 @@ class AuditRow:
 
     def as_out(self) -> AuditEventOut:
         occurred = self.occurred_at if self.occurred_at.tzinfo else self.occurred_at.replace(tzinfo=UTC)
-        return AuditEventOut(
-            id=self.id,
-            occurred_at=occurred.astimezone(UTC).isoformat(),
-            actor_id=self.actor_id,
-            actor_name=self.actor_name,
-            actor_role=self.actor_role,
-            action=self.action,
-            object_type=self.object_type,
-            object_id=self.object_id,
-            client_pseudonym=self.client_pseudonym,
-            purpose=self.purpose,
-            request_id=self.request_id,
-        )
+        return copied(AuditEventOut, self, occurred_at=occurred.astimezone(UTC).isoformat())
 
 
-class AuditEventOut(msgspec.Struct):
+class AuditEventOut(_EventFacts, frozen=True):
     """One audit event as the API shows it (``occurred_at`` in UTC, ISO 8601 with ``+00:00``)."""
 
     id: int
     occurred_at: str
-    actor_id: int | None
-    actor_name: str | None
-    actor_role: str
-    action: str
-    object_type: str
-    object_id: str
-    client_pseudonym: str | None
-    purpose: str
-    request_id: str
 
 
 @dataclass
@@ -305,23 +293,7 @@ async def audit_events(session: AsyncSession, flt: AuditFilter) -> AuditPage:
         statement = statement.where(AuditEvent.id < flt.after_id)
     statement = statement.order_by(AuditEvent.id.desc()).limit(flt.limit + 1)
     result = (await session.execute(statement)).all()
-    rows = [
-        AuditRow(
-            id=event.id,
-            occurred_at=event.occurred_at,
-            actor_id=event.actor_id,
-            actor_name=name,
-            actor_role=event.actor_role,
-            action=event.action,
-            object_type=event.object_type,
-            object_id=event.object_id,
-            client_pseudonym=event.client_pseudonym,
-            purpose=event.purpose,
-            request_id=event.request_id,
-            detail=event.detail,
-        )
-        for event, name in result[: flt.limit]
-    ]
+    rows = [copied(AuditRow, event, actor_name=name) for event, name in result[: flt.limit]]
     next_after_id = rows[-1].id if len(result) > flt.limit and rows else None
     return AuditPage(rows=rows, next_after_id=next_after_id, filter=flt)
 

@@ -20,6 +20,7 @@ from casemgmt.auth.models import User, UserRole, user_services
 from casemgmt.auth.roles import Role
 from casemgmt.db import DbSession
 from casemgmt.directory.models import Service
+from casemgmt.web.structs import copied
 
 
 @dataclass(frozen=True)
@@ -75,16 +76,8 @@ class ServiceOut(msgspec.Struct):
 
     @classmethod
     def of(cls, entry: ServiceReachability) -> ServiceOut:
-        service = entry.service
-        return cls(
-            code=service.code,
-            name=service.name,
-            phone=service.phone,
-            hours=service.hours,
-            email=service.email,
-            callback_term_days=service.callback_term_days,
-            escalation_norm_days=service.escalation_norm_days,
-            accountmanagers=[DirectLineOut(a.id, a.name, a.phone) for a in entry.accountmanagers],
+        return copied(
+            cls, entry.service, accountmanagers=[copied(DirectLineOut, line) for line in entry.accountmanagers]
         )
 
 
