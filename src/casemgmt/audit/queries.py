@@ -7,10 +7,10 @@ tested without HTTP or a database; the page and the API share them, so both answ
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 import msgspec
@@ -23,6 +23,8 @@ from casemgmt.auth.roles import ROLE_LABELS, Role
 from casemgmt.directory.calendar import AMSTERDAM
 from casemgmt.errors import FieldError, InvalidInput
 from casemgmt.web.structs import copied
+
+T = TypeVar("T")
 
 PAGE_SIZE = 50
 """Events per page on the Logboek page."""
@@ -142,25 +144,20 @@ def parse_filter(
         return "" if raw is None else str(raw)
 
     errors: list[FieldError] = []
-    actor_id = after_id = None
-    date_from = date_to = None
+
+    def parsed(key: str, parse: Callable[[str], T | None], message: str) -> T | None:
+        """``parse`` of the value under ``key``; ``None`` when that is unreadable, with ``message`` for ``key``."""
+        try:
+            return parse(text(key))
+        except ValueError:
+            errors.append(FieldError(key, message))
+            return None
+
+    actor_id = parsed("actor_id", _positive_int, MESSAGE_BAD_ACTOR)
+    after_id = parsed("after_id", _positive_int, MESSAGE_BAD_AFTER)
+    date_from = parsed("from", parse_date, MESSAGE_BAD_DATE)
+    date_to = parsed("to", parse_date, MESSAGE_BAD_DATE)
     limit = default_limit
-    try:
-        actor_id = _positive_int(text("actor_id"))
-    except ValueError:
-        errors.append(FieldError("actor_id", MESSAGE_BAD_ACTOR))
-    try:
-        after_id = _positive_int(text("after_id"))
-    except ValueError:
-        errors.append(FieldError("after_id", MESSAGE_BAD_AFTER))
-    try:
-        date_from = parse_date(text("from"))
-    except ValueError:
-        errors.append(FieldError("from", MESSAGE_BAD_DATE))
-    try:
-        date_to = parse_date(text("to"))
-    except ValueError:
-        errors.append(FieldError("to", MESSAGE_BAD_DATE))
     if text("limit").strip():
         try:
             limit = int(text("limit"))

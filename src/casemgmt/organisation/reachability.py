@@ -20,6 +20,7 @@ from casemgmt.auth.models import User, UserRole, user_services
 from casemgmt.auth.roles import Role
 from casemgmt.db import DbSession
 from casemgmt.directory.models import Service
+from casemgmt.directory.reference import ServiceDefinition
 from casemgmt.web.structs import copied
 
 
@@ -62,16 +63,9 @@ class DirectLineOut(msgspec.Struct):
     phone: str
 
 
-class ServiceOut(msgspec.Struct):
+class ServiceOut(ServiceDefinition, frozen=True):
     """An active service with its phone, hours, norms (business days) and its accountmanagers' direct lines."""
 
-    code: str
-    name: str
-    phone: str
-    hours: str
-    email: str
-    callback_term_days: int
-    escalation_norm_days: int
     accountmanagers: list[DirectLineOut]
 
     @classmethod
