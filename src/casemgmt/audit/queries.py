@@ -7,10 +7,10 @@ tested without HTTP or a database; the page and the API share them, so both answ
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 import msgspec
@@ -22,6 +22,9 @@ from casemgmt.auth.models import User
 from casemgmt.auth.roles import ROLE_LABELS, Role
 from casemgmt.directory.calendar import AMSTERDAM
 from casemgmt.errors import FieldError, InvalidInput
+from casemgmt.web.structs import copied
+
+T = TypeVar("T")
 
 PAGE_SIZE = 50
 """Events per page on the Logboek page."""
@@ -141,25 +144,20 @@ def parse_filter(
         return "" if raw is None else str(raw)
 
     errors: list[FieldError] = []
-    actor_id = after_id = None
-    date_from = date_to = None
+
+    def parsed(key: str, parse: Callable[[str], T | None], message: str) -> T | None:
+        """``parse`` of the value under ``key``; ``None`` when that is unreadable, with ``message`` for ``key``."""
+        try:
+            return parse(text(key))
+        except ValueError:
+            errors.append(FieldError(key, message))
+            return None
+
+    actor_id = parsed("actor_id", _positive_int, MESSAGE_BAD_ACTOR)
+    after_id = parsed("after_id", _positive_int, MESSAGE_BAD_AFTER)
+    date_from = parsed("from", parse_date, MESSAGE_BAD_DATE)
+    date_to = parsed("to", parse_date, MESSAGE_BAD_DATE)
     limit = default_limit
-    try:
-        actor_id = _positive_int(text("actor_id"))
-    except ValueError:
-        errors.append(FieldError("actor_id", MESSAGE_BAD_ACTOR))
-    try:
-        after_id = _positive_int(text("after_id"))
-    except ValueError:
-        errors.append(FieldError("after_id", MESSAGE_BAD_AFTER))
-    try:
-        date_from = parse_date(text("from"))
-    except ValueError:
-        errors.append(FieldError("from", MESSAGE_BAD_DATE))
-    try:
-        date_to = parse_date(text("to"))
-    except ValueError:
-        errors.append(FieldError("to", MESSAGE_BAD_DATE))
     if text("limit").strip():
         try:
             limit = int(text("limit"))
@@ -209,10 +207,11 @@ def role_label(role: str) -> str:
         return role
 
 
-@dataclass(frozen=True)
-class AuditRow:
-    id: int
-    occurred_at: datetime
+class _EventFacts(msgspec.Struct, kw_only=True, frozen=True):
+    """Who did what to which object, for which client and purpose: what a Logboek row and the API event share.
+
+    Keyword-only, so in each subclass these fields come after its own ``id`` and ``occurred_at``."""
+
     actor_id: int | None
     actor_name: str | None
     actor_role: str
@@ -222,6 +221,13 @@ class AuditRow:
     client_pseudonym: str | None
     purpose: str
     request_id: str
+
+
+class AuditRow(_EventFacts, frozen=True):
+    """One audit event on the Logboek page, with its actor's name and Dutch labels."""
+
+    id: int
+    occurred_at: datetime
     detail: str
 
     @property
@@ -242,35 +248,14 @@ class AuditRow:
 
     def as_out(self) -> AuditEventOut:
         occurred = self.occurred_at if self.occurred_at.tzinfo else self.occurred_at.replace(tzinfo=UTC)
-        return AuditEventOut(
-            id=self.id,
-            occurred_at=occurred.astimezone(UTC).isoformat(),
-            actor_id=self.actor_id,
-            actor_name=self.actor_name,
-            actor_role=self.actor_role,
-            action=self.action,
-            object_type=self.object_type,
-            object_id=self.object_id,
-            client_pseudonym=self.client_pseudonym,
-            purpose=self.purpose,
-            request_id=self.request_id,
-        )
+        return copied(AuditEventOut, self, occurred_at=occurred.astimezone(UTC).isoformat())
 
 
-class AuditEventOut(msgspec.Struct):
+class AuditEventOut(_EventFacts, frozen=True):
     """One audit event as the API shows it (``occurred_at`` in UTC, ISO 8601 with ``+00:00``)."""
 
     id: int
     occurred_at: str
-    actor_id: int | None
-    actor_name: str | None
-    actor_role: str
-    action: str
-    object_type: str
-    object_id: str
-    client_pseudonym: str | None
-    purpose: str
-    request_id: str
 
 
 @dataclass
@@ -305,23 +290,7 @@ async def audit_events(session: AsyncSession, flt: AuditFilter) -> AuditPage:
         statement = statement.where(AuditEvent.id < flt.after_id)
     statement = statement.order_by(AuditEvent.id.desc()).limit(flt.limit + 1)
     result = (await session.execute(statement)).all()
-    rows = [
-        AuditRow(
-            id=event.id,
-            occurred_at=event.occurred_at,
-            actor_id=event.actor_id,
-            actor_name=name,
-            actor_role=event.actor_role,
-            action=event.action,
-            object_type=event.object_type,
-            object_id=event.object_id,
-            client_pseudonym=event.client_pseudonym,
-            purpose=event.purpose,
-            request_id=event.request_id,
-            detail=event.detail,
-        )
-        for event, name in result[: flt.limit]
-    ]
+    rows = [copied(AuditRow, event, actor_name=name) for event, name in result[: flt.limit]]
     next_after_id = rows[-1].id if len(result) > flt.limit and rows else None
     return AuditPage(rows=rows, next_after_id=next_after_id, filter=flt)
 

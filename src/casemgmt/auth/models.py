@@ -4,20 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from advanced_alchemy.base import BigIntAuditBase, orm_registry
+from advanced_alchemy.base import BigIntAuditBase
 from advanced_alchemy.extensions.litestar.store import StoreModelMixin
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Table
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from casemgmt.directory.models import Service
+from casemgmt.directory.models import Service, service_links
 
-user_services = Table(
-    "user_services",
-    orm_registry.metadata,
-    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
-    Column("service_id", ForeignKey("services.id", ondelete="RESTRICT"), primary_key=True),
-)
+user_services = service_links("user_services", "user_id", "users")
 
 
 class User(BigIntAuditBase):

@@ -10,7 +10,7 @@ from typing import Any
 
 import msgspec
 
-from casemgmt.casefile.finding import RoutingView
+from casemgmt.casefile.finding import AccountmanagerLine, Person, RoutingView
 from casemgmt.casefile.signals import DossierFigures
 from casemgmt.casefile.timeline import TimelineEntry
 from casemgmt.casefile.worklist import Worklist
@@ -19,6 +19,7 @@ from casemgmt.commitments.schemas import CommitmentOut
 from casemgmt.dossiers.schemas import DossierOut
 from casemgmt.dossiers.services import DossierView
 from casemgmt.escalations.schemas import EscalationOut
+from casemgmt.web.structs import copied
 
 # -- one dossier -------------------------------------------------------------------------------------------------
 
@@ -33,13 +34,7 @@ class DossierDetailOut(DossierOut):
 
     @classmethod
     def of_figures(cls, view: DossierView, figures: DossierFigures) -> DossierDetailOut:
-        return cls(
-            **msgspec.structs.asdict(DossierOut.of(view)),
-            handoff_count=figures.handoff_count,
-            services_visited=figures.services_visited,
-            ping_pong=figures.ping_pong,
-            signals=figures.signals,
-        )
+        return copied(cls, figures, **msgspec.structs.asdict(DossierOut.of(view)))
 
 
 # -- the timeline ------------------------------------------------------------------------------------------------
@@ -212,38 +207,25 @@ class RoutingOut(msgspec.Struct):
 
     @classmethod
     def of(cls, view: RoutingView) -> RoutingOut:
-        def person(p: Any) -> PersonOut:
-            return PersonOut(p.id, p.name, p.phone)
+        def person(p: Person) -> PersonOut:
+            return copied(PersonOut, p)
+
+        def accountmanager(line: AccountmanagerLine) -> AccountmanagerLineOut:
+            return copied(AccountmanagerLineOut, line, **msgspec.structs.asdict(person(line.person)))
 
         return cls(
             client=ClientOut.of(view.client),
             dossiers=[
-                RoutingDossierOut(
-                    id=d.id,
-                    ref=d.ref,
-                    subject=d.subject,
-                    status=d.status,
+                copied(
+                    RoutingDossierOut,
+                    d,
                     casemanager=person(d.casemanager),
-                    accountmanagers=[
-                        AccountmanagerLineOut(
-                            service=line.service,
-                            service_name=line.service_name,
-                            service_phone=line.service_phone,
-                            service_hours=line.service_hours,
-                            id=line.person.id,
-                            name=line.person.name,
-                            phone=line.person.phone,
-                        )
-                        for line in d.accountmanagers
-                    ],
+                    accountmanagers=[accountmanager(line) for line in d.accountmanagers],
                 )
                 for d in view.dossiers
             ],
             representatives=[RepresentativeOut.of(r) for r in view.representatives],
-            commitments=[
-                OpenCommitmentOut(a.id, a.kind, a.description, a.due_at, person(a.owner), a.service, a.dossier_ref)
-                for a in view.agreements
-            ],
+            commitments=[copied(OpenCommitmentOut, a, owner=person(a.owner)) for a in view.agreements],
         )
 
 
@@ -290,31 +272,19 @@ class WorklistOut(msgspec.Struct):
         return cls(
             commitments=[CommitmentOut.of(v.commitment, now) for v in w.commitments],
             handoffs=[
-                WorklistHandoffOut(
-                    id=h.handoff.id,
-                    dossier_id=h.handoff.dossier_id,
+                copied(
+                    WorklistHandoffOut,
+                    h.handoff,
                     dossier_ref=h.dossier_ref,
-                    status=h.handoff.status,
                     from_service=h.from_service,
                     to_service=h.to_service,
-                    reason=h.handoff.reason,
-                    context=h.handoff.context,
                     decision_reason=h.handoff.decision_reason or None,
-                    requested_at=h.handoff.requested_at,
                 )
                 for h in [*w.handoffs, *w.declined_handoffs]
             ],
             escalations=[EscalationOut.of(v.escalation, v.service_code, now) for v in w.escalations],
             dossiers=[
-                WorklistDossierOut(
-                    id=d.id,
-                    ref=d.ref,
-                    subject=d.subject,
-                    status=d.status,
-                    signals=d.figures.signals,
-                    handoff_count=d.figures.handoff_count,
-                    ping_pong=d.figures.ping_pong,
-                )
+                copied(WorklistDossierOut, d.figures, id=d.id, ref=d.ref, subject=d.subject, status=d.status)
                 for d in w.dossiers
             ],
         )

@@ -93,6 +93,16 @@ def mask_bsn(value: str | None) -> str:
     return "*" * (len(value) - 3) + value[-3:]
 
 
+def check_phone_and_email(phone: str, email: str) -> list[FieldError]:
+    """A phone number of at most ``MAX_PHONE`` characters; an e-mail address, when given, that looks like one."""
+    errors: list[FieldError] = []
+    if len(phone) > MAX_PHONE:
+        errors.append(FieldError("phone", f"Telefoonnummer is te lang (ten hoogste {MAX_PHONE} tekens)"))
+    if email and (len(email) > MAX_EMAIL or not is_valid_email(email)):
+        errors.append(FieldError("email", EMAIL_MESSAGE))
+    return errors
+
+
 @dataclass(frozen=True)
 class ClientInput:
     """A client as entered, cleaned: identifiers compacted, text trimmed."""
@@ -133,10 +143,7 @@ def check_client(
         errors.append(FieldError("name", "Naam is verplicht"))
     elif len(name) > MAX_NAME:
         errors.append(FieldError("name", f"Naam is te lang (ten hoogste {MAX_NAME} tekens)"))
-    if len(phone) > MAX_PHONE:
-        errors.append(FieldError("phone", f"Telefoonnummer is te lang (ten hoogste {MAX_PHONE} tekens)"))
-    if email and (len(email) > MAX_EMAIL or not is_valid_email(email)):
-        errors.append(FieldError("email", EMAIL_MESSAGE))
+    errors.extend(check_phone_and_email(phone, email))
     if len(address) > MAX_ADDRESS:
         errors.append(FieldError("address", f"Adres is te lang (ten hoogste {MAX_ADDRESS} tekens)"))
     if errors:
@@ -189,10 +196,7 @@ def check_representative(
             errors.append(FieldError(field, f"{label} is verplicht"))
         elif len(value) > MAX_NAME:
             errors.append(FieldError(field, f"{label} is te lang (ten hoogste {MAX_NAME} tekens)"))
-    if len(phone) > MAX_PHONE:
-        errors.append(FieldError("phone", f"Telefoonnummer is te lang (ten hoogste {MAX_PHONE} tekens)"))
-    if email and (len(email) > MAX_EMAIL or not is_valid_email(email)):
-        errors.append(FieldError("email", EMAIL_MESSAGE))
+    errors.extend(check_phone_and_email(phone, email))
     start: date | None = today
     end: date | None = None
     try:

@@ -103,13 +103,9 @@ class RepresentativeOut(msgspec.Struct):
 
     @classmethod
     def of(cls, representative: Representative) -> RepresentativeOut:
-        return cls(
-            id=representative.id,
-            name=representative.name,
-            organisation=representative.organisation,
-            phone=representative.phone,
-            email=representative.email,
-            relation=representative.relation,
+        return copied(
+            cls,
+            representative,
             valid_from=representative.valid_from.isoformat(),
             valid_until=representative.valid_until.isoformat() if representative.valid_until else None,
         )

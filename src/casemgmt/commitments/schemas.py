@@ -9,6 +9,7 @@ from pydantic import AwareDatetime, BaseModel
 
 from casemgmt.commitments import rules
 from casemgmt.commitments.models import Commitment
+from casemgmt.web.structs import copied
 
 
 class CommitmentCreate(BaseModel):
@@ -74,21 +75,4 @@ class CommitmentOut(msgspec.Struct):
     @classmethod
     def of(cls, c: Commitment, now: datetime | None = None) -> CommitmentOut:
         now = now or datetime.now(UTC)
-        return cls(
-            id=c.id,
-            client_id=c.client_id,
-            dossier_id=c.dossier_id,
-            contact_id=c.contact_id,
-            kind=c.kind,
-            description=c.description,
-            owner_id=c.owner_id,
-            made_by_id=c.made_by_id,
-            made_at=c.made_at,
-            due_at=c.due_at,
-            status=c.status,
-            overdue=rules.is_overdue(c.status, c.due_at, now),
-            kept_on_time=c.kept_on_time,
-            closed_at=c.closed_at,
-            note=c.note or None,
-            fulfilling_contact_id=c.fulfilling_contact_id,
-        )
+        return copied(cls, c, overdue=rules.is_overdue(c.status, c.due_at, now), note=c.note or None)

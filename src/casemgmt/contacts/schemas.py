@@ -8,6 +8,7 @@ import msgspec
 from pydantic import BaseModel
 
 from casemgmt.contacts.models import Contact
+from casemgmt.web.structs import copied
 
 
 class ContactIn(BaseModel):
@@ -45,17 +46,4 @@ class ContactOut(msgspec.Struct):
 
     @classmethod
     def of(cls, contact: Contact, service_code: str) -> ContactOut:
-        return cls(
-            id=contact.id,
-            client_id=contact.client_id,
-            dossier_id=contact.dossier_id,
-            channel=contact.channel,
-            direction=contact.direction,
-            service=service_code,
-            employee_id=contact.employee_id,
-            occurred_at=contact.occurred_at,
-            outcome=contact.outcome,
-            transfers=contact.transfers,
-            summary=contact.summary,
-            subject=contact.subject,
-        )
+        return copied(cls, contact, service=service_code)

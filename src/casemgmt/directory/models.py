@@ -1,9 +1,10 @@
-"""A municipal service (dienst): KCC, SZW, OCW, DSO, DPZ and any an admin adds, with its norms and reachability."""
+"""A municipal service (dienst): KCC, SZW, OCW, DSO, DPZ and any an admin adds, with its norms and reachability;
+and the link tables that say which services an employee or a pilot belongs to."""
 
 from __future__ import annotations
 
-from advanced_alchemy.base import BigIntAuditBase
-from sqlalchemy import Boolean, Integer, String, Text
+from advanced_alchemy.base import BigIntAuditBase, orm_registry
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 
@@ -18,3 +19,14 @@ class Service(BigIntAuditBase):
     callback_term_days: Mapped[int] = mapped_column(Integer, default=2)
     escalation_norm_days: Mapped[int] = mapped_column(Integer, default=3)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+def service_links(table_name: str, owner_id: str, owner_table: str) -> Table:
+    """The link table ``table_name`` between rows of ``owner_table`` (column ``owner_id``) and services: the pair is
+    the primary key; removing the owner removes its links, a service that is still linked cannot be removed."""
+    return Table(
+        table_name,
+        orm_registry.metadata,
+        Column(owner_id, ForeignKey(f"{owner_table}.id", ondelete="CASCADE"), primary_key=True),
+        Column("service_id", ForeignKey("services.id", ondelete="RESTRICT"), primary_key=True),
+    )

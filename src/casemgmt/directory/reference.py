@@ -1,17 +1,18 @@
-"""The reference services every municipality starts with, and their idempotent loading."""
+"""What defines a service, the reference services every municipality starts with, and their idempotent loading."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-
+import msgspec
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casemgmt.directory.models import Service
 
 
-@dataclass(frozen=True)
-class ServiceDefinition:
+class ServiceDefinition(msgspec.Struct, frozen=True):
+    """What defines a service: its code and name, how the public reaches it (phone, hours, e-mail) and its norms in
+    business days (callback term, escalation answer); the columns of :class:`Service` a municipality sets."""
+
     code: str
     name: str
     phone: str
@@ -45,7 +46,7 @@ async def load_reference_services(session: AsyncSession) -> tuple[int, int]:
     existing = {s.code: s for s in (await session.scalars(select(Service))).all()}
     created = updated = 0
     for definition in REFERENCE_SERVICES:
-        values = asdict(definition)
+        values = msgspec.structs.asdict(definition)
         service = existing.get(definition.code)
         if service is None:
             session.add(Service(**values))

@@ -9,6 +9,7 @@ import msgspec
 from pydantic import BaseModel
 
 from casemgmt.dossiers.involvement import ACCOUNTMANAGER
+from casemgmt.web.structs import copied
 
 
 class AssignmentIn(BaseModel):
@@ -71,16 +72,6 @@ class DossierOut(msgspec.Struct):
         accountmanagers = sorted(
             (a for a in view.assignments if a.role == ACCOUNTMANAGER), key=lambda a: (a.service or "", a.since)
         )
-        return cls(
-            id=d.id,
-            ref=d.ref,
-            client_id=d.client_id,
-            subject=d.subject,
-            status=d.status,
-            outcome=d.outcome,
-            casemanager_id=d.casemanager_id,
-            assignments=[AssignmentOut(a.service, a.user_id, a.since, a.until) for a in accountmanagers],
-            version=d.version,
-            opened_at=d.opened_at,
-            closed_at=d.closed_at,
+        return copied(
+            cls, d, assignments=[AssignmentOut(a.service, a.user_id, a.since, a.until) for a in accountmanagers]
         )

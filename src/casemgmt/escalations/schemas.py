@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from casemgmt.escalations.models import Escalation
 from casemgmt.escalations.rules import state_of
+from casemgmt.web.structs import copied
 
 
 class EscalationCreate(BaseModel):
@@ -47,23 +48,12 @@ class EscalationOut(msgspec.Struct):
     @classmethod
     def of(cls, escalation: Escalation, service_code: str, now: datetime | None = None) -> EscalationOut:
         now = now or datetime.now(UTC)
-        return cls(
-            id=escalation.id,
+        return copied(
+            cls,
+            escalation,
             service=service_code,
-            question=escalation.question,
-            client_id=escalation.client_id,
-            dossier_id=escalation.dossier_id,
-            commitment_id=escalation.commitment_id,
-            asked_by_id=escalation.asked_by_id,
-            asked_at=escalation.asked_at,
-            assignee_id=escalation.assignee_id,
-            due_at=escalation.due_at,
             status=state_of(escalation.status, escalation.due_at, now),
             answer=escalation.answer or None,
-            answered_by_id=escalation.answered_by_id,
-            answered_at=escalation.answered_at,
-            within_norm=escalation.within_norm,
-            reusable=escalation.reusable,
         )
 
 

@@ -8,6 +8,7 @@ import msgspec
 from pydantic import BaseModel
 
 from casemgmt.handoffs.models import Handoff
+from casemgmt.web.structs import copied
 
 
 class HandoffCreate(BaseModel):
@@ -41,17 +42,10 @@ class HandoffOut(msgspec.Struct):
 
     @classmethod
     def of(cls, handoff: Handoff, codes: dict[int, str]) -> HandoffOut:
-        return cls(
-            id=handoff.id,
-            dossier_id=handoff.dossier_id,
-            status=handoff.status,
+        return copied(
+            cls,
+            handoff,
             from_service=codes.get(handoff.from_service_id),
-            from_employee_id=handoff.from_employee_id,
             to_service=codes.get(handoff.to_service_id),
-            to_employee_id=handoff.to_employee_id,
-            reason=handoff.reason,
-            context=handoff.context,
-            requested_at=handoff.requested_at,
-            decided_at=handoff.decided_at,
             decision_reason=handoff.decision_reason or None,
         )

@@ -20,6 +20,8 @@ from casemgmt.auth.models import User, UserRole, user_services
 from casemgmt.auth.roles import Role
 from casemgmt.db import DbSession
 from casemgmt.directory.models import Service
+from casemgmt.directory.reference import ServiceDefinition
+from casemgmt.web.structs import copied
 
 
 @dataclass(frozen=True)
@@ -61,30 +63,15 @@ class DirectLineOut(msgspec.Struct):
     phone: str
 
 
-class ServiceOut(msgspec.Struct):
+class ServiceOut(ServiceDefinition, frozen=True):
     """An active service with its phone, hours, norms (business days) and its accountmanagers' direct lines."""
 
-    code: str
-    name: str
-    phone: str
-    hours: str
-    email: str
-    callback_term_days: int
-    escalation_norm_days: int
     accountmanagers: list[DirectLineOut]
 
     @classmethod
     def of(cls, entry: ServiceReachability) -> ServiceOut:
-        service = entry.service
-        return cls(
-            code=service.code,
-            name=service.name,
-            phone=service.phone,
-            hours=service.hours,
-            email=service.email,
-            callback_term_days=service.callback_term_days,
-            escalation_norm_days=service.escalation_norm_days,
-            accountmanagers=[DirectLineOut(a.id, a.name, a.phone) for a in entry.accountmanagers],
+        return copied(
+            cls, entry.service, accountmanagers=[copied(DirectLineOut, line) for line in entry.accountmanagers]
         )
 
 

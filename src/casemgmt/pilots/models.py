@@ -13,32 +13,25 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from advanced_alchemy.base import BigIntAuditBase, orm_registry
+from advanced_alchemy.base import BigIntAuditBase
 from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy import (
     JSON,
     BigInteger,
     CheckConstraint,
-    Column,
     Date,
     Float,
     ForeignKey,
     Index,
     Integer,
     String,
-    Table,
     Text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from casemgmt.directory.models import Service
+from casemgmt.directory.models import Service, service_links
 
-pilot_services = Table(
-    "pilot_services",
-    orm_registry.metadata,
-    Column("pilot_id", ForeignKey("pilots.id", ondelete="CASCADE"), primary_key=True),
-    Column("service_id", ForeignKey("services.id", ondelete="RESTRICT"), primary_key=True),
-)
+pilot_services = service_links("pilot_services", "pilot_id", "pilots")
 
 
 class Pilot(BigIntAuditBase):

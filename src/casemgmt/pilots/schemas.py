@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 from pydantic import BaseModel, ConfigDict, Field
 
+from casemgmt.web.structs import copied
+
 
 class EnrolmentIn(BaseModel):
     dossier_id: int | None = None
@@ -47,7 +49,7 @@ class PilotOut(msgspec.Struct):
 
     @classmethod
     def of(cls, pilot: Pilot) -> PilotOut:
-        return cls(pilot.slug, pilot.name, pilot.start_date, pilot.end_date, pilot.service_codes, pilot.primary_outcome)
+        return copied(cls, pilot, start=pilot.start_date, end=pilot.end_date, services=pilot.service_codes)
 
 
 class EnrolmentOut(msgspec.Struct):
@@ -65,15 +67,13 @@ class EnrolmentOut(msgspec.Struct):
     @classmethod
     def of(cls, view: EnrolmentView) -> EnrolmentOut:
         e = view.enrolment
-        return cls(
-            dossier_id=e.dossier_id,
+        return copied(
+            cls,
+            e,
             pilot=view.pilot_slug,
-            cohort=e.cohort,
-            method=e.method,
             reason=e.reason or None,
             assigned_by=e.assigned_by_id,
             assigned_by_name=view.assigned_by_name,
-            assigned_at=e.assigned_at,
         )
 
 
@@ -91,13 +91,4 @@ class TimeEntryOut(msgspec.Struct):
 
     @classmethod
     def of(cls, entry: Any) -> TimeEntryOut:
-        return cls(
-            id=entry.id,
-            dossier_id=entry.dossier_id,
-            employee_id=entry.employee_id,
-            role=entry.role,
-            date=entry.entry_date,
-            minutes=entry.minutes,
-            activity=entry.activity,
-            registered_by=entry.registered_by_id,
-        )
+        return copied(cls, entry, date=entry.entry_date, registered_by=entry.registered_by_id)
