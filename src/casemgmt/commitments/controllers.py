@@ -23,9 +23,10 @@ from casemgmt.commitments.schemas import (
     CommitmentOut,
     CommitmentReassign,
 )
-from casemgmt.errors import DomainError, InvalidInput
+from casemgmt.errors import InvalidInput
 from casemgmt.web.openapi import CONFLICT
-from casemgmt.web.pages import page_or_fragment, safe_back
+from casemgmt.web.pages import page_or_fragment
+from casemgmt.web.rows import RowAction, refusal_message
 
 FormData = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
@@ -150,41 +151,36 @@ async def commitment_action(
     data: FormData,
 ) -> Template | Redirect:
     """Inline actions from the worklist, the dossier and Terugbelnotities. htmx gets the commitment's row back."""
-    service = commitments
     kind = ACTIONS.get(action)
     if kind is None:
         raise InvalidInput.single("action", "Onbekende handeling")
     note = data.get("note", "")
-    htmx = bool(request.headers.get("hx-request"))
-    try:
+
+    async def act() -> object:
         if kind == "fulfil":
             contact = data.get("contact_id", "")
-            await service.fulfil(commitment_id, note=note, contact_id=int(contact) if contact.isdigit() else None)
-        elif kind == "miss":
-            await service.miss(commitment_id, note=note)
-        elif kind == "cancel":
-            await service.cancel(commitment_id, reason=data.get("reason", ""))
-        else:
-            owner = data.get("owner_id", "")
-            if not owner.isdigit():
-                raise InvalidInput.single("owner_id", "Kies een nieuwe eigenaar")
-            await service.reassign(commitment_id, owner_id=int(owner), reason=data.get("reason", ""))
-        error, status = None, 200
+            return await commitments.fulfil(
+                commitment_id, note=note, contact_id=int(contact) if contact.isdigit() else None
+            )
+        if kind == "miss":
+            return await commitments.miss(commitment_id, note=note)
+        if kind == "cancel":
+            return await commitments.cancel(commitment_id, reason=data.get("reason", ""))
+        owner = data.get("owner_id", "")
+        if not owner.isdigit():
+            raise InvalidInput.single("owner_id", "Kies een nieuwe eigenaar")
+        return await commitments.reassign(commitment_id, owner_id=int(owner), reason=data.get("reason", ""))
+
+    row = RowAction(request)
+    try:
+        await row.run(act)
     except InvalidInput as exc:
-        if not htmx:
-            # the error page shows the field's message, not just "Controleer de invoer."
-            raise InvalidInput(exc.errors, "; ".join(e.message for e in exc.errors)) from None
-        error, status = "; ".join(e.message for e in exc.errors), 422
-    except DomainError as exc:
-        if exc.status_code in (403, 404) or not htmx:
-            raise
-        error, status = exc.message, exc.status_code
-    if not htmx:
-        return Redirect(safe_back(request, data.get("back")), status_code=303)
-    view = await service.get(commitment_id)
-    context = {"v": view, "now": datetime.now(UTC), "error": error, "kind_labels": rules.KIND_LABELS}
-    headers = {} if error else {"HX-Trigger": "worklist-changed"}
-    return Template("commitments/_row.html", context=context, status_code=status, headers=headers)
+        # a plain form post: the error page shows the field's message, not just "Controleer de invoer."
+        raise InvalidInput(exc.errors, refusal_message(exc)) from None
+    if not row.htmx:
+        return row.back(data.get("back"))
+    view = await commitments.get(commitment_id)
+    return row.row("commitments/_row.html", {"v": view, "now": datetime.now(UTC), "kind_labels": rules.KIND_LABELS})
 
 
 PAGE_HANDLERS: list[Any] = [callbacks_page, commitment_action]

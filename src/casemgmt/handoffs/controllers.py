@@ -13,14 +13,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from casemgmt.auth.guards import requires_employee
 from casemgmt.directory.models import Service
-from casemgmt.errors import DomainError, InvalidInput
+from casemgmt.errors import InvalidInput
 from casemgmt.handoffs.dependencies import Handoffs
 from casemgmt.handoffs.models import Handoff
 from casemgmt.handoffs.rules import STATUS_LABELS
 from casemgmt.handoffs.schemas import HandoffCreate, HandoffDecline, HandoffOut
 from casemgmt.handoffs.services import HandoffView
 from casemgmt.web.openapi import CONFLICT
-from casemgmt.web.pages import safe_back
+from casemgmt.web.rows import RowAction
 
 FormData = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
@@ -96,35 +96,28 @@ async def handoff_action(
     data: FormData,
 ) -> Template | Redirect:
     """Accept, decline or cancel from the worklist or the dossier. htmx gets the handoff's row back."""
-    service = handoffs
     if action not in ACTIONS:
         raise InvalidInput.single("action", "Onbekende handeling")
-    htmx = bool(request.headers.get("hx-request"))
-    error, status = None, 200
-    try:
+
+    async def act() -> object:
         if action == "accepteren":
-            await service.accept(handoff_id)
-        elif action == "weigeren":
-            await service.decline(handoff_id, reason=data.get("reason", ""))
-        else:
-            await service.cancel(handoff_id)
-    except DomainError as exc:
-        if exc.status_code in (403, 404) or not htmx:
-            raise
-        error = "; ".join(e.message for e in exc.errors) if isinstance(exc, InvalidInput) else exc.message
-        status = exc.status_code
-    if not htmx:
-        return Redirect(safe_back(request, data.get("back")), status_code=303)
-    rows = (await handoffs.session.execute(service.query().where(Handoff.id == handoff_id))).all()
+            return await handoffs.accept(handoff_id)
+        if action == "weigeren":
+            return await handoffs.decline(handoff_id, reason=data.get("reason", ""))
+        return await handoffs.cancel(handoff_id)
+
+    row = RowAction(request)
+    await row.run(act)
+    if not row.htmx:
+        return row.back(data.get("back"))
+    rows = (await handoffs.session.execute(handoffs.query().where(Handoff.id == handoff_id))).all()
     view = HandoffView(*rows[0])  # type: ignore[arg-type]
     context = {
         "h": view,
-        "error": error,
         "status_labels": STATUS_LABELS,
-        "may_decide": service.is_receiver(view.handoff, view.to_service),
+        "may_decide": handoffs.is_receiver(view.handoff, view.to_service),
     }
-    headers = {} if error else {"HX-Trigger": "worklist-changed"}
-    return Template("handoffs/_row.html", context=context, status_code=status, headers=headers)
+    return row.row("handoffs/_row.html", context)
 
 
 PAGE_HANDLERS: list[Any] = [handoff_action]
