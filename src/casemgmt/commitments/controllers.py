@@ -6,8 +6,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from litestar import Request, get, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.response import Redirect, Template
 
 from casemgmt.audit.services import Purpose
@@ -26,17 +25,22 @@ from casemgmt.commitments.schemas import (
 from casemgmt.errors import InvalidInput
 from casemgmt.web.openapi import CONFLICT
 from casemgmt.web.pages import page_or_fragment
-from casemgmt.web.rows import RowAction, refusal_message
+from casemgmt.web.rows import FormData, Row, refusal_message, row_action
 
-FormData = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+TAGS = ["toezeggingen"]
 
 
 # -- API --------------------------------------------------------------------------------------------------------
 
 
+def commitment_change(path: str) -> post:
+    """``POST`` a change of a commitment's state: 200 with the commitment, 409 when its state does not allow it."""
+    return post(path, tags=TAGS, guards=[requires_employee], status_code=200, responses=CONFLICT)
+
+
 @post(
     "/api/v1/commitments",
-    tags=["toezeggingen"],
+    tags=TAGS,
     guards=[requires_employee],
     summary="Record a commitment to a client",
     status_code=201,
@@ -45,61 +49,35 @@ async def api_make(data: JSONBody[CommitmentCreate], commitments: Commitments) -
     return CommitmentOut.of(await commitments.make(**data.model_dump()))
 
 
-@post(
-    "/api/v1/commitments/{commitment_id:int}/fulfil",
-    tags=["toezeggingen"],
-    guards=[requires_employee],
-    status_code=200,
-    responses=CONFLICT,
-)
+@commitment_change("/api/v1/commitments/{commitment_id:int}/fulfil")
 async def api_fulfil(
     commitment_id: FromPath[int], data: JSONBody[CommitmentFulfil], commitments: Commitments
 ) -> CommitmentOut:
-    service = commitments
-    return CommitmentOut.of(await service.fulfil(commitment_id, note=data.note, contact_id=data.contact_id))
+    return CommitmentOut.of(await commitments.fulfil(commitment_id, note=data.note, contact_id=data.contact_id))
 
 
-@post(
-    "/api/v1/commitments/{commitment_id:int}/miss",
-    tags=["toezeggingen"],
-    guards=[requires_employee],
-    status_code=200,
-    responses=CONFLICT,
-)
+@commitment_change("/api/v1/commitments/{commitment_id:int}/miss")
 async def api_miss(
     commitment_id: FromPath[int], data: JSONBody[CommitmentMiss], commitments: Commitments
 ) -> CommitmentOut:
     return CommitmentOut.of(await commitments.miss(commitment_id, note=data.note))
 
 
-@post(
-    "/api/v1/commitments/{commitment_id:int}/cancel",
-    tags=["toezeggingen"],
-    guards=[requires_employee],
-    status_code=200,
-    responses=CONFLICT,
-)
+@commitment_change("/api/v1/commitments/{commitment_id:int}/cancel")
 async def api_cancel(
     commitment_id: FromPath[int], data: JSONBody[CommitmentCancel], commitments: Commitments
 ) -> CommitmentOut:
     return CommitmentOut.of(await commitments.cancel(commitment_id, reason=data.reason))
 
 
-@post(
-    "/api/v1/commitments/{commitment_id:int}/reassign",
-    tags=["toezeggingen"],
-    guards=[requires_employee],
-    status_code=200,
-    responses=CONFLICT,
-)
+@commitment_change("/api/v1/commitments/{commitment_id:int}/reassign")
 async def api_reassign(
     commitment_id: FromPath[int], data: JSONBody[CommitmentReassign], commitments: Commitments
 ) -> CommitmentOut:
-    service = commitments
-    return CommitmentOut.of(await service.reassign(commitment_id, owner_id=data.owner_id, reason=data.reason))
+    return CommitmentOut.of(await commitments.reassign(commitment_id, owner_id=data.owner_id, reason=data.reason))
 
 
-@get("/api/v1/commitments", tags=["toezeggingen"], guards=[requires_employee])
+@get("/api/v1/commitments", tags=TAGS, guards=[requires_employee])
 async def api_list(
     commitments: Commitments,
     owner_id: FromQuery[int | None] = None,
@@ -137,21 +115,12 @@ async def callbacks_page(
 ACTIONS = {"nagekomen": "fulfil", "niet-nagekomen": "miss", "intrekken": "cancel", "overdragen": "reassign"}
 
 
-@post(
-    "/toezeggingen/{commitment_id:int}/{action:str}",
-    name="commitments.action",
-    guards=[requires_employee],
-    include_in_schema=False,
-)
+@row_action("/toezeggingen/{commitment_id:int}/{action:str}", name="commitments.action")
 async def commitment_action(
-    request: Request[Any, Any, Any],
-    commitment_id: FromPath[int],
-    action: FromPath[str],
-    commitments: Commitments,
-    data: FormData,
+    commitment_id: FromPath[int], commitments: Commitments, row: Row, data: FormData
 ) -> Template | Redirect:
     """Inline actions from the worklist, the dossier and Terugbelnotities. htmx gets the commitment's row back."""
-    kind = ACTIONS.get(action)
+    kind = ACTIONS.get(row.name)
     if kind is None:
         raise InvalidInput.single("action", "Onbekende handeling")
     note = data.get("note", "")
@@ -171,7 +140,6 @@ async def commitment_action(
             raise InvalidInput.single("owner_id", "Kies een nieuwe eigenaar")
         return await commitments.reassign(commitment_id, owner_id=int(owner), reason=data.get("reason", ""))
 
-    row = RowAction(request)
     try:
         await row.run(act)
     except InvalidInput as exc:

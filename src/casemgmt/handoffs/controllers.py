@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from litestar import Request, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, JSONBody
+from litestar import post
+from litestar.params import FromPath, JSONBody
 from litestar.response import Redirect, Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,9 +19,9 @@ from casemgmt.handoffs.rules import STATUS_LABELS
 from casemgmt.handoffs.schemas import HandoffCreate, HandoffDecline, HandoffOut
 from casemgmt.handoffs.services import HandoffView
 from casemgmt.web.openapi import CONFLICT
-from casemgmt.web.rows import RowAction
+from casemgmt.web.rows import FormData, Row, row_action
 
-FormData = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+TAGS = ["overdrachten"]
 
 
 async def handoff_out(session: AsyncSession, handoff: Handoff) -> HandoffOut:
@@ -30,9 +29,14 @@ async def handoff_out(session: AsyncSession, handoff: Handoff) -> HandoffOut:
     return HandoffOut.of(handoff, codes)
 
 
+def handoff_change(path: str) -> post:
+    """``POST`` a change of a handoff's state: 200 with the handoff, 409 when its state does not allow it."""
+    return post(path, tags=TAGS, guards=[requires_employee], status_code=200, responses=CONFLICT)
+
+
 @post(
     "/api/v1/handoffs",
-    tags=["overdrachten"],
+    tags=TAGS,
     guards=[requires_employee],
     summary="Request a handoff",
     status_code=201,
@@ -43,36 +47,18 @@ async def api_request(data: JSONBody[HandoffCreate], handoffs: Handoffs) -> Hand
     return await handoff_out(handoffs.session, handoff)
 
 
-@post(
-    "/api/v1/handoffs/{handoff_id:int}/accept",
-    tags=["overdrachten"],
-    guards=[requires_employee],
-    status_code=200,
-    responses=CONFLICT,
-)
+@handoff_change("/api/v1/handoffs/{handoff_id:int}/accept")
 async def api_accept(handoff_id: FromPath[int], handoffs: Handoffs) -> HandoffOut:
     return await handoff_out(handoffs.session, await handoffs.accept(handoff_id))
 
 
-@post(
-    "/api/v1/handoffs/{handoff_id:int}/decline",
-    tags=["overdrachten"],
-    guards=[requires_employee],
-    status_code=200,
-    responses=CONFLICT,
-)
+@handoff_change("/api/v1/handoffs/{handoff_id:int}/decline")
 async def api_decline(handoff_id: FromPath[int], data: JSONBody[HandoffDecline], handoffs: Handoffs) -> HandoffOut:
     handoff = await handoffs.decline(handoff_id, reason=data.reason)
     return await handoff_out(handoffs.session, handoff)
 
 
-@post(
-    "/api/v1/handoffs/{handoff_id:int}/cancel",
-    tags=["overdrachten"],
-    guards=[requires_employee],
-    status_code=200,
-    responses=CONFLICT,
-)
+@handoff_change("/api/v1/handoffs/{handoff_id:int}/cancel")
 async def api_cancel(handoff_id: FromPath[int], handoffs: Handoffs) -> HandoffOut:
     return await handoff_out(handoffs.session, await handoffs.cancel(handoff_id))
 
@@ -82,20 +68,12 @@ async def api_cancel(handoff_id: FromPath[int], handoffs: Handoffs) -> HandoffOu
 ACTIONS = ("accepteren", "weigeren", "intrekken")
 
 
-@post(
-    "/overdrachten/{handoff_id:int}/{action:str}",
-    name="handoffs.action",
-    guards=[requires_employee],
-    include_in_schema=False,
-)
+@row_action("/overdrachten/{handoff_id:int}/{action:str}", name="handoffs.action")
 async def handoff_action(
-    request: Request[Any, Any, Any],
-    handoff_id: FromPath[int],
-    action: FromPath[str],
-    handoffs: Handoffs,
-    data: FormData,
+    handoff_id: FromPath[int], handoffs: Handoffs, row: Row, data: FormData
 ) -> Template | Redirect:
     """Accept, decline or cancel from the worklist or the dossier. htmx gets the handoff's row back."""
+    action = row.name
     if action not in ACTIONS:
         raise InvalidInput.single("action", "Onbekende handeling")
 
@@ -106,7 +84,6 @@ async def handoff_action(
             return await handoffs.decline(handoff_id, reason=data.get("reason", ""))
         return await handoffs.cancel(handoff_id)
 
-    row = RowAction(request)
     await row.run(act)
     if not row.htmx:
         return row.back(data.get("back"))
