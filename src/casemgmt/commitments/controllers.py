@@ -23,19 +23,14 @@ from casemgmt.commitments.schemas import (
     CommitmentReassign,
 )
 from casemgmt.errors import InvalidInput
-from casemgmt.web.openapi import CONFLICT
 from casemgmt.web.pages import page_or_fragment
+from casemgmt.web.routes import state_change
 from casemgmt.web.rows import FormData, Row, refusal_message, row_action
 
 TAGS = ["toezeggingen"]
 
 
 # -- API --------------------------------------------------------------------------------------------------------
-
-
-def commitment_change(path: str) -> post:
-    """``POST`` a change of a commitment's state: 200 with the commitment, 409 when its state does not allow it."""
-    return post(path, tags=TAGS, guards=[requires_employee], status_code=200, responses=CONFLICT)
 
 
 @post(
@@ -49,28 +44,28 @@ async def api_make(data: JSONBody[CommitmentCreate], commitments: Commitments) -
     return CommitmentOut.of(await commitments.make(**data.model_dump()))
 
 
-@commitment_change("/api/v1/commitments/{commitment_id:int}/fulfil")
+@state_change("/api/v1/commitments/{commitment_id:int}/fulfil", TAGS)
 async def api_fulfil(
     commitment_id: FromPath[int], data: JSONBody[CommitmentFulfil], commitments: Commitments
 ) -> CommitmentOut:
     return CommitmentOut.of(await commitments.fulfil(commitment_id, note=data.note, contact_id=data.contact_id))
 
 
-@commitment_change("/api/v1/commitments/{commitment_id:int}/miss")
+@state_change("/api/v1/commitments/{commitment_id:int}/miss", TAGS)
 async def api_miss(
     commitment_id: FromPath[int], data: JSONBody[CommitmentMiss], commitments: Commitments
 ) -> CommitmentOut:
     return CommitmentOut.of(await commitments.miss(commitment_id, note=data.note))
 
 
-@commitment_change("/api/v1/commitments/{commitment_id:int}/cancel")
+@state_change("/api/v1/commitments/{commitment_id:int}/cancel", TAGS)
 async def api_cancel(
     commitment_id: FromPath[int], data: JSONBody[CommitmentCancel], commitments: Commitments
 ) -> CommitmentOut:
     return CommitmentOut.of(await commitments.cancel(commitment_id, reason=data.reason))
 
 
-@commitment_change("/api/v1/commitments/{commitment_id:int}/reassign")
+@state_change("/api/v1/commitments/{commitment_id:int}/reassign", TAGS)
 async def api_reassign(
     commitment_id: FromPath[int], data: JSONBody[CommitmentReassign], commitments: Commitments
 ) -> CommitmentOut:

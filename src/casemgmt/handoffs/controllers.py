@@ -19,6 +19,7 @@ from casemgmt.handoffs.rules import STATUS_LABELS
 from casemgmt.handoffs.schemas import HandoffCreate, HandoffDecline, HandoffOut
 from casemgmt.handoffs.services import HandoffView
 from casemgmt.web.openapi import CONFLICT
+from casemgmt.web.routes import state_change
 from casemgmt.web.rows import FormData, Row, row_action
 
 TAGS = ["overdrachten"]
@@ -27,11 +28,6 @@ TAGS = ["overdrachten"]
 async def handoff_out(session: AsyncSession, handoff: Handoff) -> HandoffOut:
     codes = dict((await session.execute(select(Service.id, Service.code))).tuples().all())
     return HandoffOut.of(handoff, codes)
-
-
-def handoff_change(path: str) -> post:
-    """``POST`` a change of a handoff's state: 200 with the handoff, 409 when its state does not allow it."""
-    return post(path, tags=TAGS, guards=[requires_employee], status_code=200, responses=CONFLICT)
 
 
 @post(
@@ -47,18 +43,18 @@ async def api_request(data: JSONBody[HandoffCreate], handoffs: Handoffs) -> Hand
     return await handoff_out(handoffs.session, handoff)
 
 
-@handoff_change("/api/v1/handoffs/{handoff_id:int}/accept")
+@state_change("/api/v1/handoffs/{handoff_id:int}/accept", TAGS)
 async def api_accept(handoff_id: FromPath[int], handoffs: Handoffs) -> HandoffOut:
     return await handoff_out(handoffs.session, await handoffs.accept(handoff_id))
 
 
-@handoff_change("/api/v1/handoffs/{handoff_id:int}/decline")
+@state_change("/api/v1/handoffs/{handoff_id:int}/decline", TAGS)
 async def api_decline(handoff_id: FromPath[int], data: JSONBody[HandoffDecline], handoffs: Handoffs) -> HandoffOut:
     handoff = await handoffs.decline(handoff_id, reason=data.reason)
     return await handoff_out(handoffs.session, handoff)
 
 
-@handoff_change("/api/v1/handoffs/{handoff_id:int}/cancel")
+@state_change("/api/v1/handoffs/{handoff_id:int}/cancel", TAGS)
 async def api_cancel(handoff_id: FromPath[int], handoffs: Handoffs) -> HandoffOut:
     return await handoff_out(handoffs.session, await handoffs.cancel(handoff_id))
 
