@@ -2,8 +2,9 @@
 page (status, casemanager, accountmanagers, linking and logging contacts, commitments, handoffs) and the read API
 of one dossier with its figures and its timeline.
 
-The forms call the concept that owns the change (dossiers, contacts, commitments, handoffs); on bad input the page
-is shown again with the messages at the form.
+The forms call the concept that owns the change (dossiers, contacts, commitments, handoffs). Each form's handler
+gets the page as ``page`` (``DossierPage``, declared with ``dossier_form``): on bad input it shows the page again with
+the messages at the form, after a change it goes back to the dossier.
 """
 
 from __future__ import annotations
