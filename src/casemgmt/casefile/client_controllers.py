@@ -81,25 +81,34 @@ async def search_results(request: Request[Any, Any, Any], finder: Finder, q: Fro
 
 
 def _routing_context(
+    finder: ClientFinder, actor: Actor, view: Any, *, heading_level: int, **section: Any
+) -> dict[str, Any]:
+    """Wie helpt deze klant?: the representatives section (``section``: its form, errors, notice) and the rest."""
+    return {
+        **_representatives_context(finder, view.client, view.representatives, heading_level=heading_level, **section),
+        "view": view,
+        "may_open_dossier": _may_open_dossier(actor),
+        "status_labels": DOSSIER_STATUS_LABELS,
+        "kinds": rules.KINDS,
+        "mask_bsn": rules.mask_bsn,
+    }
+
+
+def _representatives_context(
     finder: ClientFinder,
-    actor: Actor,
-    view: Any,
+    client: Any,
+    representatives: list[Any],
     *,
-    heading_level: int,
+    heading_level: int = 2,
     form: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
     notice: str = "",
 ) -> dict[str, Any]:
     return {
-        "view": view,
-        "client": view.client,
-        "representatives": view.representatives,
+        "client": client,
+        "representatives": representatives,
         "heading_level": heading_level,
         "may_create": finder.may_create,
-        "may_open_dossier": _may_open_dossier(actor),
-        "status_labels": DOSSIER_STATUS_LABELS,
-        "kinds": rules.KINDS,
-        "mask_bsn": rules.mask_bsn,
         "form": form or {},
         "errors": errors or {},
         "notice": notice,
@@ -163,26 +172,6 @@ async def add_representative(
         return Template("clients/_representatives_body.html", context=context, headers={"Vary": "HX-Request"})
     flash(request, notice, category="info")
     return Redirect(f"/klanten/{client_id}", status_code=303)
-
-
-def _representatives_context(
-    finder: ClientFinder,
-    client: Any,
-    representatives: list[Any],
-    *,
-    form: dict[str, str] | None = None,
-    errors: dict[str, str] | None = None,
-    notice: str = "",
-) -> dict[str, Any]:
-    return {
-        "client": client,
-        "representatives": representatives,
-        "heading_level": 2,
-        "may_create": finder.may_create,
-        "form": form or {},
-        "errors": errors or {},
-        "notice": notice,
-    }
 
 
 PAGE_HANDLERS: list[Any] = [search_page, search_results, routing_page, routing_fragment, add_representative]

@@ -2,26 +2,32 @@
 page (status, casemanager, accountmanagers, linking and logging contacts, commitments, handoffs) and the read API
 of one dossier with its figures and its timeline.
 
-The forms call the concept that owns the change (dossiers, contacts, commitments, handoffs); on bad input the page
-is shown again with the messages at the form.
+The forms call the concept that owns the change (dossiers, contacts, commitments, handoffs). Each form's handler
+gets the page as ``page`` (``DossierPage``, declared with ``dossier_form``): on bad input it shows the page again with
+the messages at the form, after a change it goes back to the dossier.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
+from litestar.di import NamedDependency, Provide
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from casemgmt.audit.dependencies import Audit
+from casemgmt.audit.services import AuditLog
 from casemgmt.auth.dependencies import Actor
 from casemgmt.auth.guards import requires_employee
+from casemgmt.auth.identity import CurrentUser
 from casemgmt.casefile.promises import parse_due, promises_context
 from casemgmt.casefile.schemas import DossierDetailOut, TimelineEntryOut, timeline_entry_out
 from casemgmt.casefile.signals import dossier_figures
@@ -36,10 +42,14 @@ from casemgmt.dossiers import rules
 from casemgmt.dossiers.access import Access
 from casemgmt.dossiers.controllers import TAGS, FormState, form_state
 from casemgmt.dossiers.dependencies import Dossiers
+from casemgmt.dossiers.services import DossierService
 from casemgmt.errors import Conflict, InvalidInput
 from casemgmt.handoffs.dependencies import Handoffs
 from casemgmt.web.forms import whole_number
 from casemgmt.web.pages import page_or_fragment, wants_fragment
+
+FormBody = Body(media_type=RequestEncodingType.URL_ENCODED)
+FormData = Annotated[dict[str, str], FormBody]
 
 
 @get(
@@ -73,70 +83,111 @@ async def api_timeline(
     return Response([timeline_entry_out(entry) for entry in page.entries], headers=headers)
 
 
-async def _dossier_context(
+@dataclass
+class DossierPage:
+    """The dossier page as the forms on it see it: shown (again, with a form's messages) or returned to after a
+    change. Handlers get it as ``page`` (``provide_dossier_page``)."""
+
+    request: Request[Any, Any, Any]
+    dossier_id: int
+    dossiers: DossierService
+    db_session: AsyncSession
+    actor: CurrentUser
+    audit: AuditLog
+
+    async def context(self, forms: dict[str, FormState] | None = None) -> dict[str, Any]:
+        """Everything the dossier page shows; a constant number of queries whatever the size of the timeline."""
+        dossiers, actor = self.dossiers, self.actor
+        contacts = ContactService(self.db_session, actor, self.audit)
+        view = await dossiers.get(self.dossier_id)
+        page = await dossier_timeline(dossiers, view)
+        context: dict[str, Any] = {
+            "fmt": FMT,
+            "view": view,
+            "dossier": view.dossier,
+            "page": page,
+            "representatives": await dossiers.representatives(view.dossier.client_id),
+            "can_write": view.access >= Access.WRITE and view.dossier.status != rules.CLOSED,
+            "can_contact": view.access >= Access.CONTACT,
+            "read_only": view.access == Access.READ,
+            "forms": forms or {},
+        }
+        if view.access >= Access.WRITE:
+            context["next_statuses"] = rules.allowed_next_statuses(view.dossier.status)
+            context["outcomes"] = rules.OUTCOMES
+            context["casemanagers"] = await dossiers.casemanager_choices()
+            accountmanagers = await dossiers.accountmanager_choices()
+            current = {a.service: a for a in view.current_accountmanagers}
+            context["service_rows"] = [
+                (code, name, current.get(code), accountmanagers.get(code, []))
+                for code, name in await dossiers.services()
+                if code in accountmanagers or code in current
+            ]
+        participants = [a.user_id for a in view.current_accountmanagers] + [view.dossier.casemanager_id]
+        context.update(await promises_context(self.db_session, actor, self.audit, view.dossier.id, participants))
+        if view.access >= Access.CONTACT:
+            context["unlinked"] = await contacts.unlinked(view.dossier.client_id)
+            context["contact_services"] = await dossiers.services()
+            context.setdefault("contact_form", blank_contact_form(actor, dossier_id=view.dossier.id))
+        return context
+
+    async def render(self, forms: dict[str, FormState] | None = None, status_code: int = 200) -> Template:
+        context = await self.context(forms)
+        contact_state = (forms or {}).get("contact")
+        if contact_state is not None:
+            context["contact_form"] = ContactForm(**contact_state.values)
+        return Template("dossiers/detail.html", context=context, status_code=status_code)
+
+    def back(self, success: str) -> Redirect:
+        """Flash ``success`` and go back to the dossier (303)."""
+        flash(self.request, success, category="success")
+        return Redirect(f"/dossiers/{self.dossier_id}", status_code=303)
+
+    async def after_change(
+        self, form_name: str, values: dict[str, Any], change: Callable[[], Awaitable[Any]], success: str
+    ) -> Template | Redirect:
+        """Run ``change``; on success flash and go back to the dossier, on bad input show the page again."""
+        try:
+            await change()
+        except (InvalidInput, Conflict) as exc:
+            await self.db_session.rollback()
+            return await self.render({form_name: form_state(values, exc)}, exc.status_code)
+        return self.back(success)
+
+
+async def provide_dossier_page(
+    request: Request[Any, Any, Any],
+    dossier_id: FromPath[int],
     dossiers: Dossiers,
     db_session: DbSession,
     actor: Actor,
     audit: Audit,
-    dossier_id: int,
-    forms: dict[str, FormState] | None = None,
-) -> dict[str, Any]:
-    """Everything the dossier page shows; a constant number of queries whatever the size of the timeline."""
-    contacts = ContactService(db_session, actor, audit)
-    view = await dossiers.get(dossier_id)
-    page = await dossier_timeline(dossiers, view)
-    context: dict[str, Any] = {
-        "fmt": FMT,
-        "view": view,
-        "dossier": view.dossier,
-        "page": page,
-        "representatives": await dossiers.representatives(view.dossier.client_id),
-        "can_write": view.access >= Access.WRITE and view.dossier.status != rules.CLOSED,
-        "can_contact": view.access >= Access.CONTACT,
-        "read_only": view.access == Access.READ,
-        "forms": forms or {},
-    }
-    if view.access >= Access.WRITE:
-        context["next_statuses"] = rules.allowed_next_statuses(view.dossier.status)
-        context["outcomes"] = rules.OUTCOMES
-        context["casemanagers"] = await dossiers.casemanager_choices()
-        accountmanagers = await dossiers.accountmanager_choices()
-        current = {a.service: a for a in view.current_accountmanagers}
-        context["service_rows"] = [
-            (code, name, current.get(code), accountmanagers.get(code, []))
-            for code, name in await dossiers.services()
-            if code in accountmanagers or code in current
-        ]
-    participants = [a.user_id for a in view.current_accountmanagers] + [view.dossier.casemanager_id]
-    context.update(await promises_context(db_session, actor, audit, view.dossier.id, participants))
-    if view.access >= Access.CONTACT:
-        context["unlinked"] = await contacts.unlinked(view.dossier.client_id)
-        context["contact_services"] = await dossiers.services()
-        context.setdefault("contact_form", blank_contact_form(actor, dossier_id=view.dossier.id))
-    return context
+) -> DossierPage:
+    return DossierPage(request, dossier_id, dossiers, db_session, actor, audit)
 
 
-async def _dossier_page(
-    dossiers: Dossiers,
-    db_session: DbSession,
-    actor: Actor,
-    audit: Audit,
-    dossier_id: int,
-    forms: dict[str, FormState] | None = None,
-    status_code: int = 200,
-) -> Template:
-    context = await _dossier_context(dossiers, db_session, actor, audit, dossier_id, forms)
-    contact_state = (forms or {}).get("contact")
-    if contact_state is not None:
-        context["contact_form"] = ContactForm(**contact_state.values)
-    return Template("dossiers/detail.html", context=context, status_code=status_code)
+Page = NamedDependency[DossierPage]
+"""The dossier page of the route's ``dossier_id`` (``page``)."""
 
 
-@get("/dossiers/{dossier_id:int}", name="dossiers.detail", include_in_schema=False, guards=[requires_employee])
-async def dossier_page(
-    dossier_id: FromPath[int], dossiers: Dossiers, db_session: DbSession, actor: Actor, audit: Audit
-) -> Template:
-    return await _dossier_page(dossiers, db_session, actor, audit, dossier_id)
+def _with_page() -> dict[str, Provide]:
+    return {"page": Provide(provide_dossier_page)}
+
+
+def dossier_form(path: str) -> post:
+    """A form on the dossier page (``POST /dossiers/{dossier_id}/…``), for employees; the handler gets ``page``."""
+    return post(path, include_in_schema=False, guards=[requires_employee], dependencies=_with_page())
+
+
+@get(
+    "/dossiers/{dossier_id:int}",
+    name="dossiers.detail",
+    include_in_schema=False,
+    guards=[requires_employee],
+    dependencies=_with_page(),
+)
+async def dossier_page(page: Page) -> Template:
+    return await page.render()
 
 
 @get(
@@ -181,170 +232,67 @@ class LinkForm(BaseModel):
     contact_id: str = ""
 
 
-async def _after_change(
-    request: Request[Any, Any, Any],
-    dossiers: Dossiers,
-    db_session: DbSession,
-    actor: Actor,
-    audit: Audit,
-    dossier_id: int,
-    form_name: str,
-    values: dict[str, Any],
-    change: Callable[[], Awaitable[Any]],
-    success: str,
-) -> Template | Redirect:
-    """Run ``change``; on success flash and go back to the dossier (303), on bad input show the page again."""
-    try:
-        await change()
-    except (InvalidInput, Conflict) as exc:
-        await db_session.rollback()
-        state = form_state(values, exc)
-        return await _dossier_page(dossiers, db_session, actor, audit, dossier_id, {form_name: state}, exc.status_code)
-    flash(request, success, category="success")
-    return Redirect(f"/dossiers/{dossier_id}", status_code=303)
-
-
-@post("/dossiers/{dossier_id:int}/status", include_in_schema=False, guards=[requires_employee])
-async def change_status(
-    request: Request[Any, Any, Any],
-    dossier_id: FromPath[int],
-    dossiers: Dossiers,
-    db_session: DbSession,
-    actor: Actor,
-    audit: Audit,
-    data: Annotated[StatusForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
-) -> Template | Redirect:
+@dossier_form("/dossiers/{dossier_id:int}/status")
+async def change_status(page: Page, data: Annotated[StatusForm, FormBody]) -> Template | Redirect:
     def change() -> Awaitable[Any]:
-        return dossiers.update(
-            dossier_id,
+        return page.dossiers.update(
+            page.dossier_id,
             version=whole_number(data.version),
             subject=data.subject,
             status=data.status or None,
             outcome=data.outcome or None,
         )
 
-    return await _after_change(
-        request,
-        dossiers,
-        db_session,
-        actor,
-        audit,
-        dossier_id,
-        "status",
-        data.model_dump(),
-        change,
-        "De status is gewijzigd.",
-    )
+    return await page.after_change("status", data.model_dump(), change, "De status is gewijzigd.")
 
 
-@post("/dossiers/{dossier_id:int}/casemanager", include_in_schema=False, guards=[requires_employee])
-async def change_casemanager(
-    request: Request[Any, Any, Any],
-    dossier_id: FromPath[int],
-    dossiers: Dossiers,
-    db_session: DbSession,
-    actor: Actor,
-    audit: Audit,
-    data: Annotated[CasemanagerForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
-) -> Template | Redirect:
+@dossier_form("/dossiers/{dossier_id:int}/casemanager")
+async def change_casemanager(page: Page, data: Annotated[CasemanagerForm, FormBody]) -> Template | Redirect:
     casemanager_id = whole_number(data.casemanager_id)
 
     async def change() -> Any:
         if casemanager_id is None:
-            await dossiers.require(dossier_id, Access.WRITE)
+            await page.dossiers.require(page.dossier_id, Access.WRITE)
             raise InvalidInput.single("casemanager_id", "Kies de nieuwe casemanager")
-        return await dossiers.update(
-            dossier_id, version=whole_number(data.version), casemanager_id=casemanager_id, reason=data.reason
+        return await page.dossiers.update(
+            page.dossier_id, version=whole_number(data.version), casemanager_id=casemanager_id, reason=data.reason
         )
 
-    return await _after_change(
-        request,
-        dossiers,
-        db_session,
-        actor,
-        audit,
-        dossier_id,
-        "casemanager",
-        data.model_dump(),
-        change,
-        "De casemanager is gewijzigd.",
-    )
+    return await page.after_change("casemanager", data.model_dump(), change, "De casemanager is gewijzigd.")
 
 
-@post("/dossiers/{dossier_id:int}/accountmanager", include_in_schema=False, guards=[requires_employee])
-async def change_accountmanager(
-    request: Request[Any, Any, Any],
-    dossier_id: FromPath[int],
-    dossiers: Dossiers,
-    db_session: DbSession,
-    actor: Actor,
-    audit: Audit,
-    data: Annotated[AccountmanagerForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
-) -> Template | Redirect:
+@dossier_form("/dossiers/{dossier_id:int}/accountmanager")
+async def change_accountmanager(page: Page, data: Annotated[AccountmanagerForm, FormBody]) -> Template | Redirect:
+    service = data.service.upper()
+
     def change() -> Awaitable[Any]:
-        return dossiers.assign_accountmanager(
-            dossier_id, data.service, accountmanager_id=whole_number(data.accountmanager_id), reason=data.reason
+        return page.dossiers.assign_accountmanager(
+            page.dossier_id, data.service, accountmanager_id=whole_number(data.accountmanager_id), reason=data.reason
         )
 
-    return await _after_change(
-        request,
-        dossiers,
-        db_session,
-        actor,
-        audit,
-        dossier_id,
-        f"accountmanager:{data.service.upper()}",
-        data.model_dump(),
-        change,
-        f"De accountmanager voor {data.service.upper()} is gewijzigd.",
-    )
+    success = f"De accountmanager voor {service} is gewijzigd."
+    return await page.after_change(f"accountmanager:{service}", data.model_dump(), change, success)
 
 
-@post("/dossiers/{dossier_id:int}/koppelen", include_in_schema=False, guards=[requires_employee])
-async def link_contact(
-    request: Request[Any, Any, Any],
-    dossier_id: FromPath[int],
-    dossiers: Dossiers,
-    db_session: DbSession,
-    actor: Actor,
-    audit: Audit,
-    contacts: Contacts,
-    data: Annotated[LinkForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
-) -> Template | Redirect:
+@dossier_form("/dossiers/{dossier_id:int}/koppelen")
+async def link_contact(page: Page, contacts: Contacts, data: Annotated[LinkForm, FormBody]) -> Template | Redirect:
     contact_id = whole_number(data.contact_id)
 
     async def change() -> Any:
-        await contacts.dossier_for_contact(dossier_id)  # 403/404 before any message about the form
+        await contacts.dossier_for_contact(page.dossier_id)  # 403/404 before any message about the form
         if contact_id is None:
             raise InvalidInput.single("contact_id", "Kies het contact dat u wilt koppelen")
-        return await contacts.link(contact_id, dossier_id)
+        return await contacts.link(contact_id, page.dossier_id)
 
-    return await _after_change(
-        request,
-        dossiers,
-        db_session,
-        actor,
-        audit,
-        dossier_id,
-        "link",
-        data.model_dump(),
-        change,
-        "Het contact is aan dit dossier gekoppeld.",
-    )
+    return await page.after_change("link", data.model_dump(), change, "Het contact is aan dit dossier gekoppeld.")
 
 
-@post("/dossiers/{dossier_id:int}/contacten", include_in_schema=False, guards=[requires_employee])
+@dossier_form("/dossiers/{dossier_id:int}/contacten")
 async def log_contact_on_dossier(
-    request: Request[Any, Any, Any],
-    dossier_id: FromPath[int],
-    dossiers: Dossiers,
-    db_session: DbSession,
-    actor: Actor,
-    audit: Audit,
-    contacts: Contacts,
-    data: Annotated[ContactForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+    page: Page, contacts: Contacts, data: Annotated[ContactForm, FormBody]
 ) -> Template | Redirect:
     """The inline contact form: htmx gets a fresh form plus the new entry for the top of the timeline."""
+    request, dossier_id = page.request, page.dossier_id
     view = await contacts.dossier_for_contact(dossier_id)
     parsed = parse_contact_form(data)
     values = {**parsed.values, "client_id": view.dossier.client_id, "dossier_id": view.dossier.id}
@@ -357,21 +305,19 @@ async def log_contact_on_dossier(
                 "fmt": FMT,
                 "dossier": view.dossier,
                 "contact_form": kept,
-                "contact_services": await dossiers.services(),
+                "contact_services": await page.dossiers.services(),
                 "errors": exc.by_field(),
                 "message": exc.message,
             }
             return Template("dossiers/_contact_form.html", context=context, status_code=422)
-        state = FormState(kept.model_dump(), exc.by_field(), exc.message)
-        return await _dossier_page(dossiers, db_session, actor, audit, dossier_id, {"contact": state}, 422)
+        return await page.render({"contact": FormState(kept.model_dump(), exc.by_field(), exc.message)}, 422)
     if not wants_fragment(request):
-        flash(request, "Het contact is vastgelegd.", category="success")
-        return Redirect(f"/dossiers/{dossier_id}", status_code=303)
+        return page.back("Het contact is vastgelegd.")
     context = {
         "fmt": FMT,
         "dossier": view.dossier,
-        "contact_form": blank_contact_form(actor, dossier_id=dossier_id),
-        "contact_services": await dossiers.services(),
+        "contact_form": blank_contact_form(page.actor, dossier_id=dossier_id),
+        "contact_services": await page.dossiers.services(),
         "errors": {},
         "saved": True,
         "entry": contact_entry(logged.contact, logged.service_code, logged.employee_name),
@@ -379,19 +325,10 @@ async def log_contact_on_dossier(
     return Template("dossiers/_contact_logged.html", context=context, headers={"Vary": "HX-Request"})
 
 
-@post("/dossiers/{dossier_id:int}/toezeggingen", include_in_schema=False, guards=[requires_employee])
-async def make_commitment(
-    request: Request[Any, Any, Any],
-    dossier_id: FromPath[int],
-    dossiers: Dossiers,
-    db_session: DbSession,
-    actor: Actor,
-    audit: Audit,
-    commitments: Commitments,
-    data: Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)],
-) -> Template | Redirect:
+@dossier_form("/dossiers/{dossier_id:int}/toezeggingen")
+async def make_commitment(page: Page, commitments: Commitments, data: FormData) -> Template | Redirect:
     """Record a commitment to the dossier's client (toezegging) from the dossier page."""
-    view = await dossiers.require(dossier_id, Access.CONTACT)
+    view = await page.dossiers.require(page.dossier_id, Access.CONTACT)
 
     async def change() -> Any:
         owner = whole_number(data.get("owner_id", ""))
@@ -399,43 +336,23 @@ async def make_commitment(
             raise InvalidInput.single("owner_id", "Kies wie de toezegging nakomt")
         return await commitments.make(
             client_id=view.dossier.client_id,
-            dossier_id=dossier_id,
+            dossier_id=page.dossier_id,
             kind=data.get("kind", ""),
             description=data.get("description", ""),
             owner_id=owner,
             due_at=parse_due(data.get("due_at", "")),
         )
 
-    return await _after_change(
-        request,
-        dossiers,
-        db_session,
-        actor,
-        audit,
-        dossier_id,
-        "commitment",
-        dict(data),
-        change,
-        "Toezegging vastgelegd.",
-    )
+    return await page.after_change("commitment", dict(data), change, "Toezegging vastgelegd.")
 
 
-@post("/dossiers/{dossier_id:int}/overdrachten", include_in_schema=False, guards=[requires_employee])
-async def request_handoff(
-    request: Request[Any, Any, Any],
-    dossier_id: FromPath[int],
-    dossiers: Dossiers,
-    db_session: DbSession,
-    actor: Actor,
-    audit: Audit,
-    handoffs: Handoffs,
-    data: Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)],
-) -> Template | Redirect:
+@dossier_form("/dossiers/{dossier_id:int}/overdrachten")
+async def request_handoff(page: Page, handoffs: Handoffs, data: FormData) -> Template | Redirect:
     """Hand the question over to another service, with the context the receiver needs."""
 
     def change() -> Awaitable[Any]:
         return handoffs.request(
-            dossier_id=dossier_id,
+            dossier_id=page.dossier_id,
             to_service=data.get("to_service", ""),
             to_employee_id=whole_number(data.get("to_employee_id", "")),
             reason=data.get("reason", ""),
@@ -443,18 +360,7 @@ async def request_handoff(
             from_service=data.get("from_service") or None,
         )
 
-    return await _after_change(
-        request,
-        dossiers,
-        db_session,
-        actor,
-        audit,
-        dossier_id,
-        "handoff",
-        dict(data),
-        change,
-        "Overdracht aangevraagd.",
-    )
+    return await page.after_change("handoff", dict(data), change, "Overdracht aangevraagd.")
 
 
 API_HANDLERS: list[Any] = [api_get_dossier, api_timeline]

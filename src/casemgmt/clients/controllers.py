@@ -58,15 +58,7 @@ FormBody = Body(media_type=RequestEncodingType.URL_ENCODED)
 )
 async def api_create_client(data: JSONBody[ClientCreate], clients: Clients) -> Response[ClientOut]:
     """201 with the new client; 200 with ``"existing": true`` when the BSN/KvK is already known (nothing created)."""
-    result = await clients.create(
-        kind=data.kind,
-        name=data.name,
-        bsn=data.bsn,
-        kvk=data.kvk,
-        phone=data.phone,
-        email=data.email,
-        address=data.address,
-    )
+    result = await clients.create(**data.model_dump())
     if result.created:
         return Response(ClientOut.of(result.client), status_code=201)
     return Response(ExistingClientOut.of(result.client), status_code=200)
@@ -86,17 +78,7 @@ async def api_get_client(client_id: FromPath[int], clients: Clients) -> ClientOu
 async def api_add_representative(
     client_id: FromPath[int], data: JSONBody[RepresentativeCreate], clients: Clients
 ) -> RepresentativeOut:
-    representative = await clients.add_representative(
-        client_id,
-        name=data.name,
-        organisation=data.organisation,
-        relation=data.relation,
-        phone=data.phone,
-        email=data.email,
-        valid_from=data.valid_from,
-        valid_until=data.valid_until,
-    )
-    return RepresentativeOut.of(representative)
+    return RepresentativeOut.of(await clients.add_representative(client_id, **data.model_dump()))
 
 
 # pages -------------------------------------------------------------------------------------------------------------

@@ -6,8 +6,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from litestar import Request, get, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.response import Redirect, Template
 
 from casemgmt.audit.services import Purpose
@@ -23,11 +22,12 @@ from casemgmt.commitments.schemas import (
     CommitmentOut,
     CommitmentReassign,
 )
-from casemgmt.errors import DomainError, InvalidInput
-from casemgmt.web.openapi import CONFLICT
-from casemgmt.web.pages import page_or_fragment, safe_back
+from casemgmt.errors import InvalidInput
+from casemgmt.web.pages import page_or_fragment
+from casemgmt.web.routes import state_change
+from casemgmt.web.rows import FormData, Row, refusal_message, row_action
 
-FormData = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+TAGS = ["toezeggingen"]
 
 
 # -- API --------------------------------------------------------------------------------------------------------
@@ -35,7 +35,7 @@ FormData = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENC
 
 @post(
     "/api/v1/commitments",
-    tags=["toezeggingen"],
+    tags=TAGS,
     guards=[requires_employee],
     summary="Record a commitment to a client",
     status_code=201,
@@ -44,61 +44,35 @@ async def api_make(data: JSONBody[CommitmentCreate], commitments: Commitments) -
     return CommitmentOut.of(await commitments.make(**data.model_dump()))
 
 
-@post(
-    "/api/v1/commitments/{commitment_id:int}/fulfil",
-    tags=["toezeggingen"],
-    guards=[requires_employee],
-    status_code=200,
-    responses=CONFLICT,
-)
+@state_change("/api/v1/commitments/{commitment_id:int}/fulfil", TAGS)
 async def api_fulfil(
     commitment_id: FromPath[int], data: JSONBody[CommitmentFulfil], commitments: Commitments
 ) -> CommitmentOut:
-    service = commitments
-    return CommitmentOut.of(await service.fulfil(commitment_id, note=data.note, contact_id=data.contact_id))
+    return CommitmentOut.of(await commitments.fulfil(commitment_id, note=data.note, contact_id=data.contact_id))
 
 
-@post(
-    "/api/v1/commitments/{commitment_id:int}/miss",
-    tags=["toezeggingen"],
-    guards=[requires_employee],
-    status_code=200,
-    responses=CONFLICT,
-)
+@state_change("/api/v1/commitments/{commitment_id:int}/miss", TAGS)
 async def api_miss(
     commitment_id: FromPath[int], data: JSONBody[CommitmentMiss], commitments: Commitments
 ) -> CommitmentOut:
     return CommitmentOut.of(await commitments.miss(commitment_id, note=data.note))
 
 
-@post(
-    "/api/v1/commitments/{commitment_id:int}/cancel",
-    tags=["toezeggingen"],
-    guards=[requires_employee],
-    status_code=200,
-    responses=CONFLICT,
-)
+@state_change("/api/v1/commitments/{commitment_id:int}/cancel", TAGS)
 async def api_cancel(
     commitment_id: FromPath[int], data: JSONBody[CommitmentCancel], commitments: Commitments
 ) -> CommitmentOut:
     return CommitmentOut.of(await commitments.cancel(commitment_id, reason=data.reason))
 
 
-@post(
-    "/api/v1/commitments/{commitment_id:int}/reassign",
-    tags=["toezeggingen"],
-    guards=[requires_employee],
-    status_code=200,
-    responses=CONFLICT,
-)
+@state_change("/api/v1/commitments/{commitment_id:int}/reassign", TAGS)
 async def api_reassign(
     commitment_id: FromPath[int], data: JSONBody[CommitmentReassign], commitments: Commitments
 ) -> CommitmentOut:
-    service = commitments
-    return CommitmentOut.of(await service.reassign(commitment_id, owner_id=data.owner_id, reason=data.reason))
+    return CommitmentOut.of(await commitments.reassign(commitment_id, owner_id=data.owner_id, reason=data.reason))
 
 
-@get("/api/v1/commitments", tags=["toezeggingen"], guards=[requires_employee])
+@get("/api/v1/commitments", tags=TAGS, guards=[requires_employee])
 async def api_list(
     commitments: Commitments,
     owner_id: FromQuery[int | None] = None,
@@ -136,55 +110,40 @@ async def callbacks_page(
 ACTIONS = {"nagekomen": "fulfil", "niet-nagekomen": "miss", "intrekken": "cancel", "overdragen": "reassign"}
 
 
-@post(
-    "/toezeggingen/{commitment_id:int}/{action:str}",
-    name="commitments.action",
-    guards=[requires_employee],
-    include_in_schema=False,
-)
+@row_action("/toezeggingen/{commitment_id:int}/{action:str}", name="commitments.action")
 async def commitment_action(
-    request: Request[Any, Any, Any],
-    commitment_id: FromPath[int],
-    action: FromPath[str],
-    commitments: Commitments,
-    data: FormData,
+    commitment_id: FromPath[int], commitments: Commitments, row: Row, data: FormData
 ) -> Template | Redirect:
     """Inline actions from the worklist, the dossier and Terugbelnotities. htmx gets the commitment's row back."""
-    service = commitments
-    kind = ACTIONS.get(action)
+    kind = ACTIONS.get(row.name)
     if kind is None:
         raise InvalidInput.single("action", "Onbekende handeling")
     note = data.get("note", "")
-    htmx = bool(request.headers.get("hx-request"))
-    try:
+
+    async def act() -> object:
         if kind == "fulfil":
             contact = data.get("contact_id", "")
-            await service.fulfil(commitment_id, note=note, contact_id=int(contact) if contact.isdigit() else None)
-        elif kind == "miss":
-            await service.miss(commitment_id, note=note)
-        elif kind == "cancel":
-            await service.cancel(commitment_id, reason=data.get("reason", ""))
-        else:
-            owner = data.get("owner_id", "")
-            if not owner.isdigit():
-                raise InvalidInput.single("owner_id", "Kies een nieuwe eigenaar")
-            await service.reassign(commitment_id, owner_id=int(owner), reason=data.get("reason", ""))
-        error, status = None, 200
+            return await commitments.fulfil(
+                commitment_id, note=note, contact_id=int(contact) if contact.isdigit() else None
+            )
+        if kind == "miss":
+            return await commitments.miss(commitment_id, note=note)
+        if kind == "cancel":
+            return await commitments.cancel(commitment_id, reason=data.get("reason", ""))
+        owner = data.get("owner_id", "")
+        if not owner.isdigit():
+            raise InvalidInput.single("owner_id", "Kies een nieuwe eigenaar")
+        return await commitments.reassign(commitment_id, owner_id=int(owner), reason=data.get("reason", ""))
+
+    try:
+        await row.run(act)
     except InvalidInput as exc:
-        if not htmx:
-            # the error page shows the field's message, not just "Controleer de invoer."
-            raise InvalidInput(exc.errors, "; ".join(e.message for e in exc.errors)) from None
-        error, status = "; ".join(e.message for e in exc.errors), 422
-    except DomainError as exc:
-        if exc.status_code in (403, 404) or not htmx:
-            raise
-        error, status = exc.message, exc.status_code
-    if not htmx:
-        return Redirect(safe_back(request, data.get("back")), status_code=303)
-    view = await service.get(commitment_id)
-    context = {"v": view, "now": datetime.now(UTC), "error": error, "kind_labels": rules.KIND_LABELS}
-    headers = {} if error else {"HX-Trigger": "worklist-changed"}
-    return Template("commitments/_row.html", context=context, status_code=status, headers=headers)
+        # a plain form post: the error page shows the field's message, not just "Controleer de invoer."
+        raise InvalidInput(exc.errors, refusal_message(exc)) from None
+    if not row.htmx:
+        return row.back(data.get("back"))
+    view = await commitments.get(commitment_id)
+    return row.row("commitments/_row.html", {"v": view, "now": datetime.now(UTC), "kind_labels": rules.KIND_LABELS})
 
 
 PAGE_HANDLERS: list[Any] = [callbacks_page, commitment_action]

@@ -31,18 +31,7 @@ TAGS = ["klantcontacten"]
 
 @post("/api/v1/contacts", tags=TAGS, summary="Log a contact", guards=[requires_employee], status_code=201)
 async def api_log_contact(data: JSONBody[ContactIn], contacts: Contacts) -> ContactOut:
-    logged = await contacts.log(
-        client_id=data.client_id,
-        dossier_id=data.dossier_id,
-        channel=data.channel,
-        direction=data.direction,
-        service=data.service,
-        outcome=data.outcome,
-        transfers=data.transfers,
-        summary=data.summary,
-        occurred_at=data.occurred_at,
-        subject=data.subject,
-    )
+    logged = await contacts.log(**data.model_dump())
     return ContactOut.of(logged.contact, logged.service_code)
 
 

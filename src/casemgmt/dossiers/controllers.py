@@ -84,16 +84,7 @@ async def api_update_dossier(
     data: JSONBody[DossierUpdate],
     dossiers: Dossiers,
 ) -> DossierOut:
-    view = await dossiers.update(
-        dossier_id,
-        version=data.version,
-        subject=data.subject,
-        status=data.status,
-        outcome=data.outcome,
-        casemanager_id=data.casemanager_id,
-        reason=data.reason,
-    )
-    return DossierOut.of(view)
+    return DossierOut.of(await dossiers.update(dossier_id, **data.model_dump()))
 
 
 @put(
@@ -109,10 +100,7 @@ async def api_assign_accountmanager(
     data: JSONBody[AccountmanagerAssignment],
     dossiers: Dossiers,
 ) -> DossierOut:
-    view = await dossiers.assign_accountmanager(
-        dossier_id, service, accountmanager_id=data.accountmanager_id, reason=data.reason
-    )
-    return DossierOut.of(view)
+    return DossierOut.of(await dossiers.assign_accountmanager(dossier_id, service, **data.model_dump()))
 
 
 API_HANDLERS: list[Any] = [

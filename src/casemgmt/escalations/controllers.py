@@ -20,9 +20,10 @@ from casemgmt.errors import Forbidden, InvalidInput
 from casemgmt.escalations.dependencies import Escalations
 from casemgmt.escalations.schemas import AnswerOut, EscalationAnswer, EscalationCreate, EscalationOut
 from casemgmt.escalations.services import ASKER_ROLES, EscalationView
-from casemgmt.web.openapi import CONFLICT
 from casemgmt.web.pages import page_or_fragment
+from casemgmt.web.routes import state_change
 
+TAGS = ["escalaties"]
 STATE_LABELS = {"open": "Open", "overdue": "Over de norm", "answered": "Beantwoord"}
 
 
@@ -31,7 +32,7 @@ STATE_LABELS = {"open": "Open", "overdue": "Over de norm", "answered": "Beantwoo
 
 @post(
     "/api/v1/escalations",
-    tags=["escalaties"],
+    tags=TAGS,
     guards=[requires_employee],
     summary="Escalate a question to a service",
     status_code=201,
@@ -41,13 +42,7 @@ async def api_create(data: JSONBody[EscalationCreate], escalations: Escalations)
     return EscalationOut.of(escalation, data.service.strip().upper())
 
 
-@post(
-    "/api/v1/escalations/{escalation_id:int}/answer",
-    tags=["escalaties"],
-    guards=[requires_employee],
-    status_code=200,
-    responses=CONFLICT,
-)
+@state_change("/api/v1/escalations/{escalation_id:int}/answer", TAGS)
 async def api_answer(
     escalation_id: FromPath[int], data: JSONBody[EscalationAnswer], escalations: Escalations
 ) -> EscalationOut:
@@ -56,7 +51,7 @@ async def api_answer(
     return EscalationOut.of(escalation, code or "")
 
 
-@get("/api/v1/escalations", tags=["escalaties"], guards=[requires_employee])
+@get("/api/v1/escalations", tags=TAGS, guards=[requires_employee])
 async def api_list(
     escalations: Escalations,
     service: FromQuery[str | None] = None,
@@ -67,7 +62,7 @@ async def api_list(
     return [EscalationOut.of(v.escalation, v.service_code, now) for v in views]
 
 
-@get("/api/v1/answers", tags=["escalaties"], guards=[requires_employee], summary="Search reusable answers")
+@get("/api/v1/answers", tags=TAGS, guards=[requires_employee], summary="Search reusable answers")
 async def api_answers(
     escalations: Escalations, service: FromQuery[str | None] = None, q: FromQuery[str] = ""
 ) -> list[AnswerOut]:

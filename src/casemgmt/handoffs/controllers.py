@@ -2,27 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from litestar import Request, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, JSONBody
+from litestar import post
+from litestar.params import FromPath, JSONBody
 from litestar.response import Redirect, Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casemgmt.auth.guards import requires_employee
 from casemgmt.directory.models import Service
-from casemgmt.errors import DomainError, InvalidInput
+from casemgmt.errors import InvalidInput
 from casemgmt.handoffs.dependencies import Handoffs
 from casemgmt.handoffs.models import Handoff
 from casemgmt.handoffs.rules import STATUS_LABELS
 from casemgmt.handoffs.schemas import HandoffCreate, HandoffDecline, HandoffOut
 from casemgmt.handoffs.services import HandoffView
 from casemgmt.web.openapi import CONFLICT
-from casemgmt.web.pages import safe_back
+from casemgmt.web.routes import state_change
+from casemgmt.web.rows import FormData, Row, row_action
 
-FormData = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+TAGS = ["overdrachten"]
 
 
 async def handoff_out(session: AsyncSession, handoff: Handoff) -> HandoffOut:
@@ -32,7 +32,7 @@ async def handoff_out(session: AsyncSession, handoff: Handoff) -> HandoffOut:
 
 @post(
     "/api/v1/handoffs",
-    tags=["overdrachten"],
+    tags=TAGS,
     guards=[requires_employee],
     summary="Request a handoff",
     status_code=201,
@@ -43,36 +43,18 @@ async def api_request(data: JSONBody[HandoffCreate], handoffs: Handoffs) -> Hand
     return await handoff_out(handoffs.session, handoff)
 
 
-@post(
-    "/api/v1/handoffs/{handoff_id:int}/accept",
-    tags=["overdrachten"],
-    guards=[requires_employee],
-    status_code=200,
-    responses=CONFLICT,
-)
+@state_change("/api/v1/handoffs/{handoff_id:int}/accept", TAGS)
 async def api_accept(handoff_id: FromPath[int], handoffs: Handoffs) -> HandoffOut:
     return await handoff_out(handoffs.session, await handoffs.accept(handoff_id))
 
 
-@post(
-    "/api/v1/handoffs/{handoff_id:int}/decline",
-    tags=["overdrachten"],
-    guards=[requires_employee],
-    status_code=200,
-    responses=CONFLICT,
-)
+@state_change("/api/v1/handoffs/{handoff_id:int}/decline", TAGS)
 async def api_decline(handoff_id: FromPath[int], data: JSONBody[HandoffDecline], handoffs: Handoffs) -> HandoffOut:
     handoff = await handoffs.decline(handoff_id, reason=data.reason)
     return await handoff_out(handoffs.session, handoff)
 
 
-@post(
-    "/api/v1/handoffs/{handoff_id:int}/cancel",
-    tags=["overdrachten"],
-    guards=[requires_employee],
-    status_code=200,
-    responses=CONFLICT,
-)
+@state_change("/api/v1/handoffs/{handoff_id:int}/cancel", TAGS)
 async def api_cancel(handoff_id: FromPath[int], handoffs: Handoffs) -> HandoffOut:
     return await handoff_out(handoffs.session, await handoffs.cancel(handoff_id))
 
@@ -82,49 +64,33 @@ async def api_cancel(handoff_id: FromPath[int], handoffs: Handoffs) -> HandoffOu
 ACTIONS = ("accepteren", "weigeren", "intrekken")
 
 
-@post(
-    "/overdrachten/{handoff_id:int}/{action:str}",
-    name="handoffs.action",
-    guards=[requires_employee],
-    include_in_schema=False,
-)
+@row_action("/overdrachten/{handoff_id:int}/{action:str}", name="handoffs.action")
 async def handoff_action(
-    request: Request[Any, Any, Any],
-    handoff_id: FromPath[int],
-    action: FromPath[str],
-    handoffs: Handoffs,
-    data: FormData,
+    handoff_id: FromPath[int], handoffs: Handoffs, row: Row, data: FormData
 ) -> Template | Redirect:
     """Accept, decline or cancel from the worklist or the dossier. htmx gets the handoff's row back."""
-    service = handoffs
+    action = row.name
     if action not in ACTIONS:
         raise InvalidInput.single("action", "Onbekende handeling")
-    htmx = bool(request.headers.get("hx-request"))
-    error, status = None, 200
-    try:
+
+    async def act() -> object:
         if action == "accepteren":
-            await service.accept(handoff_id)
-        elif action == "weigeren":
-            await service.decline(handoff_id, reason=data.get("reason", ""))
-        else:
-            await service.cancel(handoff_id)
-    except DomainError as exc:
-        if exc.status_code in (403, 404) or not htmx:
-            raise
-        error = "; ".join(e.message for e in exc.errors) if isinstance(exc, InvalidInput) else exc.message
-        status = exc.status_code
-    if not htmx:
-        return Redirect(safe_back(request, data.get("back")), status_code=303)
-    rows = (await handoffs.session.execute(service.query().where(Handoff.id == handoff_id))).all()
+            return await handoffs.accept(handoff_id)
+        if action == "weigeren":
+            return await handoffs.decline(handoff_id, reason=data.get("reason", ""))
+        return await handoffs.cancel(handoff_id)
+
+    await row.run(act)
+    if not row.htmx:
+        return row.back(data.get("back"))
+    rows = (await handoffs.session.execute(handoffs.query().where(Handoff.id == handoff_id))).all()
     view = HandoffView(*rows[0])  # type: ignore[arg-type]
     context = {
         "h": view,
-        "error": error,
         "status_labels": STATUS_LABELS,
-        "may_decide": service.is_receiver(view.handoff, view.to_service),
+        "may_decide": handoffs.is_receiver(view.handoff, view.to_service),
     }
-    headers = {} if error else {"HX-Trigger": "worklist-changed"}
-    return Template("handoffs/_row.html", context=context, status_code=status, headers=headers)
+    return row.row("handoffs/_row.html", context)
 
 
 PAGE_HANDLERS: list[Any] = [handoff_action]

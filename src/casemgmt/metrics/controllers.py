@@ -46,15 +46,18 @@ DateTo = Annotated[str | None, QueryParameter(name="to", description="YYYY-MM-DD
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def metrics_get(path: str, summary: str, **options: Any) -> get:
+    """A metrics route: tagged ``metrics``, for evaluators and admins only."""
+    return get(path, tags=TAGS, summary=summary, guards=[requires_metrics_reader], **options)
+
+
 async def _pilot(db_session: DbSession, actor: Actor, audit: Audit, slug: str) -> Pilot:
     return await PilotService(db_session, actor, audit).pilot(slug)
 
 
-@get(
+@metrics_get(
     "/api/v1/pilots/{slug:str}/metrics",
-    tags=TAGS,
-    summary="Pilot measures per cohort, pilot versus control, cost-effectiveness (evaluators and admins)",
-    guards=[requires_metrics_reader],
+    "Pilot measures per cohort, pilot versus control, cost-effectiveness (evaluators and admins)",
 )
 async def api_pilot_metrics(
     slug: FromPath[str],
@@ -69,11 +72,9 @@ async def api_pilot_metrics(
     return await pilot_metrics(db_session, pilot, period.start, period.end, datetime.now(UTC))
 
 
-@get(
+@metrics_get(
     "/api/v1/metrics/survey",
-    tags=TAGS,
-    summary="Survey figures: satisfaction, reasons, helped at once, transfers (evaluators and admins)",
-    guards=[requires_metrics_reader],
+    "Survey figures: satisfaction, reasons, helped at once, transfers (evaluators and admins)",
 )
 async def api_survey_metrics(
     db_session: DbSession,
@@ -143,11 +144,9 @@ async def _export_table(
     return f"{pilot.slug}-{table}-{span}", header, rows
 
 
-@get(
+@metrics_get(
     "/api/v1/pilots/{slug:str}/export.csv",
-    tags=TAGS,
-    summary="Pilot measures or per-dossier table as CSV (variant=excel-nl: ';', BOM, decimal commas)",
-    guards=[requires_metrics_reader],
+    "Pilot measures or per-dossier table as CSV (variant=excel-nl: ';', BOM, decimal commas)",
     responses={
         200: ResponseSpec(
             str, media_type="text/csv; charset=utf-8", description="The table as CSV", generate_examples=False
@@ -175,11 +174,9 @@ async def api_export_csv(
     )
 
 
-@get(
+@metrics_get(
     "/api/v1/pilots/{slug:str}/export.xlsx",
-    tags=TAGS,
-    summary="Pilot measures or per-dossier table as XLSX, with a sheet of definitions",
-    guards=[requires_metrics_reader],
+    "Pilot measures or per-dossier table as XLSX, with a sheet of definitions",
 )
 async def api_export_xlsx(
     slug: FromPath[str],

@@ -73,14 +73,7 @@ async def api_change_cohort(
     responses=FORBIDDEN,
 )
 async def api_time_entry(data: JSONBody[TimeEntryIn], time_entries: TimeEntries) -> TimeEntryOut:
-    entry = await time_entries.register(
-        dossier_id=data.dossier_id,
-        minutes=data.minutes,
-        activity=data.activity,
-        entry_date=data.entry_date,
-        employee_id=data.employee_id,
-    )
-    return TimeEntryOut.of(entry)
+    return TimeEntryOut.of(await time_entries.register(**data.model_dump()))
 
 
 API_HANDLERS: list[Any] = [api_pilots, api_enrol, api_change_cohort, api_time_entry]
