@@ -6,7 +6,9 @@ real minus sign (U+2212). ``None`` (no figure) is shown as an en dash, so an emp
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from functools import partial
 
 MISSING = "–"
 MINUS = "−"
@@ -43,11 +45,19 @@ def percent(value: float | None, decimals: int = 1) -> str:
     return MISSING if value is None else f"{number(value * 100, decimals)}%"
 
 
-def percent_range(low: float | None, high: float | None, decimals: int = 1) -> str:
-    """An interval of shares: ``"65,1% tot 78,0%"``."""
+def _interval(
+    low: float | None, high: float | None, low_text: Callable[[float], str], high_text: Callable[[float], str]
+) -> str:
+    """``"<low> tot <high>"``, or the en dash when either end is missing."""
     if low is None or high is None:
         return MISSING
-    return f"{percent(low, decimals)} tot {percent(high, decimals)}"
+    return f"{low_text(low)} tot {high_text(high)}"
+
+
+def percent_range(low: float | None, high: float | None, decimals: int = 1) -> str:
+    """An interval of shares: ``"65,1% tot 78,0%"``."""
+    shown = partial(percent, decimals=decimals)
+    return _interval(low, high, shown, shown)
 
 
 def points(value: float | None, decimals: int = 1) -> str:
@@ -61,9 +71,13 @@ def points(value: float | None, decimals: int = 1) -> str:
 
 
 def points_range(low: float | None, high: float | None, decimals: int = 1) -> str:
-    if low is None or high is None:
-        return MISSING
-    return f"{points(low, decimals).removesuffix(' procentpunt')} tot {points(high, decimals)}"
+    """An interval of differences, the unit said once: ``"+2,0 tot +14,0 procentpunt"``."""
+    return _interval(
+        low,
+        high,
+        lambda value: points(value, decimals).removesuffix(" procentpunt"),
+        partial(points, decimals=decimals),
+    )
 
 
 def euro(value: float | None, decimals: int = 0) -> str:
