@@ -45,19 +45,16 @@ def percent(value: float | None, decimals: int = 1) -> str:
     return MISSING if value is None else f"{number(value * 100, decimals)}%"
 
 
-def _interval(
-    low: float | None, high: float | None, low_text: Callable[[float], str], high_text: Callable[[float], str]
-) -> str:
-    """``"<low> tot <high>"``, or the en dash when either end is missing."""
+def _interval(low: float | None, high: float | None, show: Callable[[float], str], unit: str = "") -> str:
+    """``"<low> tot <high>"`` with ``show``'s ``unit`` said once, at the end; the en dash when an end is missing."""
     if low is None or high is None:
         return MISSING
-    return f"{low_text(low)} tot {high_text(high)}"
+    return f"{show(low).removesuffix(unit)} tot {show(high)}"
 
 
 def percent_range(low: float | None, high: float | None, decimals: int = 1) -> str:
     """An interval of shares: ``"65,1% tot 78,0%"``."""
-    shown = partial(percent, decimals=decimals)
-    return _interval(low, high, shown, shown)
+    return _interval(low, high, partial(percent, decimals=decimals))
 
 
 def points(value: float | None, decimals: int = 1) -> str:
@@ -71,13 +68,8 @@ def points(value: float | None, decimals: int = 1) -> str:
 
 
 def points_range(low: float | None, high: float | None, decimals: int = 1) -> str:
-    """An interval of differences, the unit said once: ``"+2,0 tot +14,0 procentpunt"``."""
-    return _interval(
-        low,
-        high,
-        lambda value: points(value, decimals).removesuffix(" procentpunt"),
-        partial(points, decimals=decimals),
-    )
+    """An interval of differences in percentage points: ``"+2,0 tot +14,0 procentpunt"``."""
+    return _interval(low, high, partial(points, decimals=decimals), unit=" procentpunt")
 
 
 def euro(value: float | None, decimals: int = 0) -> str:
