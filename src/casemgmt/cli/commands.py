@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from casemgmt.cli.support import EXIT_BAD_INPUT, cli_passwords, cli_settings, run_in_transaction
+from casemgmt.cli.support import EXIT_BAD_INPUT, cli_audit, cli_passwords, cli_settings, run_in_transaction
 from casemgmt.errors import NotFound
 
 if TYPE_CHECKING:
@@ -110,7 +110,6 @@ def users_create(
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @click.option("--activate", is_flag=True, help="Also make an inactive account active.")
 def users_set_password(email: str, password_stdin: bool, activate: bool) -> None:
-    from casemgmt.audit.services import AuditLog
     from casemgmt.organisation.users import set_password, user_by_email
 
     password = _read_password(password_stdin)
@@ -119,7 +118,7 @@ def users_set_password(email: str, password_stdin: bool, activate: bool) -> None
         user = await user_by_email(session, email)
         if user is None:
             raise NotFound(f"Geen gebruiker met e-mailadres {email}")
-        audit = AuditLog(session, actor=None, request_id="cli")
+        audit = cli_audit(session)
         await set_password(session, audit, cli_passwords(), user, password, activate=activate)
         return user.email, user.is_active
 
@@ -134,7 +133,6 @@ NO_MAXIMUM = ("geen", "none", "null")
 @click.option("--email", required=True)
 @click.option("--max", "maximum", required=True, help="A whole number of at least 1, or 'geen' for no maximum.")
 def users_set_caseload(email: str, maximum: str) -> None:
-    from casemgmt.audit.services import AuditLog
     from casemgmt.organisation.users import set_max_caseload, user_by_email
 
     value: object = maximum
@@ -147,7 +145,7 @@ def users_set_caseload(email: str, maximum: str) -> None:
         user = await user_by_email(session, email)
         if user is None:
             raise NotFound(f"Geen gebruiker met e-mailadres {email}")
-        audit = AuditLog(session, actor=None, request_id="cli")
+        audit = cli_audit(session)
         await set_max_caseload(session, audit, user, value, via="casemgmt users set-caseload")
         return user.email, user.max_caseload
 

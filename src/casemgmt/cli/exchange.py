@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import anyio
 import click
 
-from casemgmt.cli.support import EXIT_BAD_INPUT, cli_settings, run_or_exit, transaction
+from casemgmt.cli.support import EXIT_BAD_INPUT, cli_audit, cli_settings, count_lines, run_or_exit, transaction
 
 if TYPE_CHECKING:
     from rich.progress import Progress as RichProgress
@@ -119,7 +119,6 @@ def dossiers_group() -> None:
 @click.option("--from", "date_from", callback=_date, default=None, help="Opened on or after this date (jjjj-mm-dd).")
 @click.option("--to", "date_to", callback=_date, default=None, help="Opened on or before this date (jjjj-mm-dd).")
 def dossiers_export(file: Path, pilot: str | None, date_from: date | None, date_to: date | None) -> None:
-    from casemgmt.audit.services import AuditLog
     from casemgmt.exchange.export import DossierExport, ExportFilter, record_export
 
     settings = cli_settings()
@@ -144,7 +143,7 @@ def dossiers_export(file: Path, pilot: str | None, date_from: date | None, date_
             finally:
                 if not to_stdout:
                     out.close()
-            record_export(AuditLog(session, actor=None, request_id="cli"), filters, "casemgmt dossiers export")
+            record_export(cli_audit(session), filters, "casemgmt dossiers export")
         return written
 
     started = time.perf_counter()
@@ -169,12 +168,10 @@ def _binary_lines(path: Path) -> Iterator[bytes]:
     "--create-users", is_flag=True, help="Create unknown employees as inactive accounts (roles implied by the file)."
 )
 def dossiers_import(file: Path, create_users: bool) -> None:
-    from casemgmt.audit.services import AuditLog
     from casemgmt.exchange.importer import DossierImportRejected, import_dossiers
 
     settings = cli_settings()
-    with file.open("rb") as handle:
-        total = sum(1 for _ in handle)
+    total = count_lines(file)
 
     async def main() -> ImportReport:
         with _progress() as rich:
@@ -188,7 +185,7 @@ def dossiers_import(file: Path, create_users: bool) -> None:
                     session,
                     _binary_lines(file),
                     create_users=create_users,
-                    audit=AuditLog(session, actor=None, request_id="cli"),
+                    audit=cli_audit(session),
                     source=file.name,
                     progress=progress,
                 )

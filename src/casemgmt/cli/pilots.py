@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from casemgmt.cli.support import EXIT_BAD_INPUT, run_in_transaction
+from casemgmt.cli.support import EXIT_BAD_INPUT, cli_audit, run_in_transaction
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -32,14 +32,13 @@ def pilots_group() -> None:
 )
 @click.argument("location", required=False, type=click.Path(exists=True, path_type=Path))
 def pilots_load(location: Path | None) -> None:
-    from casemgmt.audit.services import AuditLog
     from casemgmt.pilots.definitions import load_pilots
     from casemgmt.settings import PROJECT_ROOT
 
     where = location or PROJECT_ROOT / "pilots"
 
     async def load(session: AsyncSession) -> LoadReport:
-        return await load_pilots(session, where, AuditLog(session, actor=None, request_id="cli"))
+        return await load_pilots(session, where, cli_audit(session))
 
     report = run_in_transaction(load)
     for slug in report.created:

@@ -1,11 +1,12 @@
-"""What every casemgmt command shares: the settings it reads, the password hasher, one transaction per command, and
-exit code 2 with Dutch messages for bad input (nothing written)."""
+"""What every casemgmt command shares: the settings it reads, the password hasher, one transaction per command, the
+audit log it writes to, and exit code 2 with Dutch messages for bad input (nothing written)."""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 import anyio
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
 
     from sqlalchemy.ext.asyncio import AsyncSession
 
+    from casemgmt.audit.services import AuditLog
     from casemgmt.auth.passwords import Passwords
     from casemgmt.settings import Settings
 
@@ -37,6 +39,19 @@ def cli_passwords() -> Passwords:
     from casemgmt.auth.middleware import passwords_for
 
     return passwords_for(cli_settings())
+
+
+def cli_audit(session: AsyncSession) -> AuditLog:
+    """The audit log of a command: no signed-in actor, request id ``cli``."""
+    from casemgmt.audit.services import AuditLog
+
+    return AuditLog(session, actor=None, request_id="cli")
+
+
+def count_lines(path: Path) -> int:
+    """The number of lines in a file (the length of an import's progress bar)."""
+    with path.open("rb") as handle:
+        return sum(1 for _ in handle)
 
 
 @asynccontextmanager

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import anyio
 import click
 
-from casemgmt.cli.support import EXIT_BAD_INPUT, cli_settings, transaction
+from casemgmt.cli.support import EXIT_BAD_INPUT, cli_audit, cli_settings, count_lines, transaction
 
 if TYPE_CHECKING:
     from casemgmt.surveys.importer import ImportReport
@@ -24,11 +24,6 @@ if TYPE_CHECKING:
 @click.group(name="surveys", help="Satisfaction surveys (tevredenheidsmetingen).")
 def surveys_group() -> None:
     pass
-
-
-def _count_lines(path: Path) -> int:
-    with path.open("rb") as handle:
-        return sum(1 for _ in handle)
 
 
 def _print_errors(report: ImportReport) -> None:
@@ -42,13 +37,12 @@ def _print_errors(report: ImportReport) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--skip-invalid", is_flag=True, help="Import the valid rows and report the invalid ones.")
 def surveys_import(file: Path, skip_invalid: bool) -> None:
-    from casemgmt.audit.services import AuditLog
     from casemgmt.errors import DomainError
     from casemgmt.surveys.csv_format import parse_survey_csv
     from casemgmt.surveys.importer import SurveyImportRejected, import_survey_rows
 
     settings = cli_settings()
-    total = _count_lines(file)
+    total = count_lines(file)
     started = time.perf_counter()
 
     with click.progressbar(length=total, label="Importeren", file=sys.stderr, show_pos=True) as bar:
@@ -65,7 +59,7 @@ def surveys_import(file: Path, skip_invalid: bool) -> None:
                         session,
                         parse_survey_csv(handle),
                         skip_invalid=skip_invalid,
-                        audit=AuditLog(session, actor=None, request_id="cli"),
+                        audit=cli_audit(session),
                         source=file.name,
                         progress=progress,
                     )

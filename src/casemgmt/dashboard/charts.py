@@ -97,6 +97,25 @@ def number_ticks(value: float) -> str:
 
 
 @dataclass(frozen=True)
+class PlotFrame:
+    """What every chart starts with: the SVG's size and the plot area inside it."""
+
+    width: float
+    height: float
+    plot_left: float
+    plot_right: float
+    plot_top: float
+    plot_bottom: float
+
+
+def _frame(
+    width: float, height: float, left: float, right: float, top: float, bottom: float
+) -> tuple[float, float, float, float, float, float]:
+    """The fields of ``PlotFrame``, in order and rounded."""
+    return _r(width), _r(height), _r(left), _r(right), _r(top), _r(bottom)
+
+
+@dataclass(frozen=True)
 class Tick:
     position: float
     label: str
@@ -171,13 +190,7 @@ class BarGroup:
 
 
 @dataclass(frozen=True)
-class BarChart:
-    width: float
-    height: float
-    plot_left: float
-    plot_right: float
-    plot_top: float
-    plot_bottom: float
+class BarChart(PlotFrame):
     groups: tuple[BarGroup, ...]
     ticks: tuple[Tick, ...]
     tick_label_y: float
@@ -254,12 +267,7 @@ def bar_chart(
     plot_bottom = y - group_gap + 6 if groups else top + 6
     ticks = tuple(Tick(scale(value), tick_format(value), scale(value)) for value in tick_values(domain_max))
     return BarChart(
-        width=_r(width),
-        height=_r(plot_bottom + bottom),
-        plot_left=_r(plot_left),
-        plot_right=_r(plot_right),
-        plot_top=_r(top - 6),
-        plot_bottom=_r(plot_bottom),
+        *_frame(width, plot_bottom + bottom, plot_left, plot_right, top - 6, plot_bottom),
         groups=tuple(laid_out),
         ticks=ticks,
         tick_label_y=_r(plot_bottom + 16),
@@ -309,13 +317,7 @@ class CategoryTick:
 
 
 @dataclass(frozen=True)
-class LineChart:
-    width: float
-    height: float
-    plot_left: float
-    plot_right: float
-    plot_top: float
-    plot_bottom: float
+class LineChart(PlotFrame):
     x_ticks: tuple[CategoryTick, ...]
     y_ticks: tuple[Tick, ...]
     series: tuple[Series, ...]
@@ -377,12 +379,7 @@ def line_chart(
     x_ticks = tuple(CategoryTick(xs[i], tuple(categories[i])) for i in range(0, count, step))
     y_ticks = tuple(Tick(y_scale(value), tick_format(value), _r(y_scale(value) + 4)) for value in tick_values(y_max))
     return LineChart(
-        width=_r(width),
-        height=_r(height),
-        plot_left=_r(plot_left),
-        plot_right=_r(plot_right),
-        plot_top=_r(plot_top),
-        plot_bottom=_r(plot_bottom),
+        *_frame(width, height, plot_left, plot_right, plot_top, plot_bottom),
         x_ticks=x_ticks,
         y_ticks=y_ticks,
         series=tuple(laid_out),

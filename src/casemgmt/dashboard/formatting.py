@@ -6,7 +6,9 @@ real minus sign (U+2212). ``None`` (no figure) is shown as an en dash, so an emp
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from functools import partial
 
 MISSING = "–"
 MINUS = "−"
@@ -43,11 +45,16 @@ def percent(value: float | None, decimals: int = 1) -> str:
     return MISSING if value is None else f"{number(value * 100, decimals)}%"
 
 
-def percent_range(low: float | None, high: float | None, decimals: int = 1) -> str:
-    """An interval of shares: ``"65,1% tot 78,0%"``."""
+def _interval(low: float | None, high: float | None, show: Callable[[float], str], unit: str = "") -> str:
+    """``"<low> tot <high>"`` with ``show``'s ``unit`` said once, at the end; the en dash when an end is missing."""
     if low is None or high is None:
         return MISSING
-    return f"{percent(low, decimals)} tot {percent(high, decimals)}"
+    return f"{show(low).removesuffix(unit)} tot {show(high)}"
+
+
+def percent_range(low: float | None, high: float | None, decimals: int = 1) -> str:
+    """An interval of shares: ``"65,1% tot 78,0%"``."""
+    return _interval(low, high, partial(percent, decimals=decimals))
 
 
 def points(value: float | None, decimals: int = 1) -> str:
@@ -61,9 +68,8 @@ def points(value: float | None, decimals: int = 1) -> str:
 
 
 def points_range(low: float | None, high: float | None, decimals: int = 1) -> str:
-    if low is None or high is None:
-        return MISSING
-    return f"{points(low, decimals).removesuffix(' procentpunt')} tot {points(high, decimals)}"
+    """An interval of differences in percentage points: ``"+2,0 tot +14,0 procentpunt"``."""
+    return _interval(low, high, partial(points, decimals=decimals), unit=" procentpunt")
 
 
 def euro(value: float | None, decimals: int = 0) -> str:

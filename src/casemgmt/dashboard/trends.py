@@ -44,8 +44,7 @@ from casemgmt.db import plan_with_parameter_values
 from casemgmt.directory.models import Service
 from casemgmt.escalations.models import Escalation
 from casemgmt.handoffs.models import Handoff
-from casemgmt.handoffs.rules import PING_PONG_WINDOW
-from casemgmt.metrics.engine import COUNTED_HANDOFF_STATUSES, commitments_due_clause, moment_before
+from casemgmt.metrics.engine import COUNTED_HANDOFF_STATUSES, commitments_due_clause, sent_back_clause
 from casemgmt.metrics.periods import Period, month_bucket, month_key
 from casemgmt.metrics.results import TrendLine, TrendMeasureDocument, TrendMonth, TrendsDocument
 from casemgmt.pilots.measures import BY_CODE, Measure
@@ -275,18 +274,7 @@ async def _escalations(session: AsyncSession, period: Period, now: datetime) -> 
 def _handoffs_subquery(session: AsyncSession, period: Period) -> Any:
     later, earlier = _LATER_HANDOFF, _EARLIER_HANDOFF
     dialect = session.bind.dialect.name
-    ping_pong = (
-        select(earlier.id)
-        .where(
-            earlier.dossier_id == later.dossier_id,
-            earlier.id != later.id,
-            earlier.status.in_(COUNTED_HANDOFF_STATUSES),
-            earlier.from_service_id == later.to_service_id,
-            earlier.requested_at <= later.requested_at,
-            earlier.requested_at >= moment_before(dialect, later.requested_at, PING_PONG_WINDOW),
-        )
-        .exists()
-    )
+    ping_pong = select(earlier.id).where(sent_back_clause(dialect, later, earlier)).exists()
     return (
         select(
             Service.code.label("service"),

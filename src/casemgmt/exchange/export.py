@@ -335,12 +335,7 @@ class DossierExport:
                     "remembered_contact": "ja" if response.remembered_contact else "nee",
                     "grade": response.grade,
                     "reasons": sorted(reasons.get(response.id, []), key=lambda code: _REASON_ORDER.get(code, 99)),
-                    "helped_at_once": response.helped_at_once,
-                    "transfer_count": response.transfer_count,
-                    "respondent_type": response.respondent_type,
-                    "gender": response.gender,
-                    "age_band": response.age_band,
-                    "education": response.education,
+                    **response.coded_answers(),
                     "dossier_ref": refs[response.dossier_id],
                     "comment": response.comment,
                 }

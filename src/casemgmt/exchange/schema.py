@@ -22,6 +22,7 @@ compact JSON (UTF-8, not ASCII-escaped) so that export → import → export giv
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -224,45 +225,42 @@ _EXPECTED_TYPE = {
     "model_type": "een object",
     "model_attributes_type": "een object",
 }
+_EXAMPLE_MOMENT = "bijvoorbeeld 2026-03-02T09:15:00+00:00"
+
+_MESSAGES: dict[str, str] = {
+    "missing": "Ontbreekt; dit veld is verplicht.",
+    "extra_forbidden": "Onbekend veld.",
+    **{kind: f"Verwacht {expected}, niet {{value}}." for kind, expected in _EXPECTED_TYPE.items()},
+    "timezone_aware": f"Het moment {{value}} heeft geen tijdzone; geef de afwijking van UTC op, {_EXAMPLE_MOMENT}.",
+    **dict.fromkeys(
+        ("datetime_type", "datetime_parsing", "datetime_from_date_parsing", "datetime_object_invalid"),
+        f"Ongeldig moment {{value}}; gebruik ISO 8601 met tijdzone, {_EXAMPLE_MOMENT}.",
+    ),
+    **dict.fromkeys(
+        ("date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"),
+        "Ongeldige datum {value}; gebruik jjjj-mm-dd.",
+    ),
+    "string_too_short": "Mag niet leeg zijn.",
+    "string_too_long": "Is te lang (hoogstens {max_length} tekens).",
+    "string_pattern_mismatch": "{value} heeft niet de vorm D-jjjj-nnnnn.",
+    "greater_than_equal": "Moet minstens {ge} zijn (nu {value}).",
+    "less_than_equal": "Mag hoogstens {le} zijn (nu {value}).",
+}
+"""Per pydantic error type its Dutch message; ``{value}`` is the value shown, the other fields come from the
+error's context (None where it has none)."""
 
 
 def dutch_message(error: dict[str, Any]) -> str:
     """A pydantic error in Dutch, for people fixing an export by hand."""
     kind = error["type"]
     ctx = error.get("ctx") or {}
-    value = error.get("input")
     if kind == "json_invalid":
         return f"Geen geldige JSON ({ctx.get('error', error.get('msg'))})."
-    if kind == "missing":
-        return "Ontbreekt; dit veld is verplicht."
-    if kind == "extra_forbidden":
-        return "Onbekend veld."
     if kind == "literal_error":
         expected = str(ctx.get("expected", "")).replace(" or ", " of ")
-        return f"Onbekende waarde {_shown(value)}; kies uit: {expected}."
-    if kind in _EXPECTED_TYPE:
-        return f"Verwacht {_EXPECTED_TYPE[kind]}, niet {_shown(value)}."
-    if kind == "timezone_aware":
-        return (
-            f"Het moment {_shown(value)} heeft geen tijdzone; geef de afwijking van UTC op, "
-            "bijvoorbeeld 2026-03-02T09:15:00+00:00."
-        )
-    if kind in ("datetime_type", "datetime_parsing", "datetime_from_date_parsing", "datetime_object_invalid"):
-        return (
-            f"Ongeldig moment {_shown(value)}; gebruik ISO 8601 met tijdzone, bijvoorbeeld 2026-03-02T09:15:00+00:00."
-        )
-    if kind in ("date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"):
-        return f"Ongeldige datum {_shown(value)}; gebruik jjjj-mm-dd."
-    if kind == "string_too_short":
-        return "Mag niet leeg zijn."
-    if kind == "string_too_long":
-        return f"Is te lang (hoogstens {ctx.get('max_length')} tekens)."
-    if kind == "string_pattern_mismatch":
-        return f"{_shown(value)} heeft niet de vorm D-jjjj-nnnnn."
-    if kind == "greater_than_equal":
-        return f"Moet minstens {ctx.get('ge')} zijn (nu {_shown(value)})."
-    if kind == "less_than_equal":
-        return f"Mag hoogstens {ctx.get('le')} zijn (nu {_shown(value)})."
+        return f"Onbekende waarde {_shown(error.get('input'))}; kies uit: {expected}."
+    if kind in _MESSAGES:
+        return _MESSAGES[kind].format_map(defaultdict(lambda: None, ctx, value=_shown(error.get("input"))))
     return str(error.get("msg", "Ongeldig."))
 
 

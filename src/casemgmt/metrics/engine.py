@@ -108,6 +108,7 @@ from casemgmt.pilots.models import Pilot, PilotEnrolment, TimeEntry
 from casemgmt.pilots.rules import CONTROL, PILOT
 from casemgmt.surveys.models import SurveyResponse
 from casemgmt.surveys.questionnaire import SATISFIED_MIN_GRADE
+from casemgmt.web.structs import copied
 
 # Aliases built once: a fresh aliased() makes SQLAlchemy set up the entity again on every statement (ms each).
 _LATER_HANDOFF, _EARLIER_HANDOFF = aliased(Handoff), aliased(Handoff)
@@ -149,13 +150,9 @@ def judged_target_status(measure: str, count: int, n: int, target: float | None)
 
 
 def share_figure(measure: str, count: int, n: int, target: float | None) -> ShareFigure:
-    result = stats.share(count, n)
-    return ShareFigure(
-        count=count,
-        n=n,
-        value=result.value,
-        ci_low=result.ci_low,
-        ci_high=result.ci_high,
+    return copied(
+        ShareFigure,
+        stats.share(count, n),
         target=None if target is None else float(target),
         target_status=judged_target_status(measure, count, n, target),
     )
@@ -187,6 +184,19 @@ def _commitments_due(period: Period, now: datetime) -> ColumnElement[bool]:
         period.moments(Commitment.due_at),
         Commitment.due_at <= now,
         or_(Commitment.status != CANCELLED, Commitment.closed_at >= Commitment.due_at),
+    )
+
+
+def _sent_back(dialect: str, later: Any, earlier: Any) -> ColumnElement[bool]:
+    """SQL: the handoff ``later`` sends its dossier back to where the counted handoff ``earlier`` came from, within
+    the ping-pong window before it, bounds included (``handoffs/rules.py``)."""
+    return and_(
+        earlier.dossier_id == later.dossier_id,
+        earlier.id != later.id,
+        earlier.status.in_(_COUNTED),
+        earlier.from_service_id == later.to_service_id,
+        earlier.requested_at <= later.requested_at,
+        earlier.requested_at >= _before(dialect, later.requested_at, PING_PONG_WINDOW),
     )
 
 
@@ -254,17 +264,7 @@ def dossier_figures_query(
     later, earlier = _LATER_HANDOFF, _EARLIER_HANDOFF
     ping_pong = (
         select(later.id)
-        .join(
-            earlier,
-            and_(
-                earlier.dossier_id == later.dossier_id,
-                earlier.id != later.id,
-                earlier.status.in_(_COUNTED),
-                earlier.from_service_id == later.to_service_id,
-                earlier.requested_at <= later.requested_at,
-                earlier.requested_at >= _before(dialect, later.requested_at, PING_PONG_WINDOW),
-            ),
-        )
+        .join(earlier, _sent_back(dialect, later, earlier))
         .where(later.dossier_id == Dossier.id, later.status.in_(_COUNTED))
         .exists()
     )
@@ -535,7 +535,7 @@ async def pilot_metrics(
             },
             handoffs_per_dossier=_mean(c.handoffs, c.dossiers),
             contacts_per_dossier=_mean(c.contacts, c.dossiers),
-            days_to_close=Quartiles(median=quartiles.median, q1=quartiles.q1, q3=quartiles.q3, n=quartiles.n),
+            days_to_close=copied(Quartiles, quartiles),
         )
         return CohortFigures(
             dossiers=c.dossiers,
@@ -555,15 +555,7 @@ async def pilot_metrics(
         primary_outcome=primary,
         cohorts=Cohorts(pilot=cohort_figures(PILOT), control=cohort_figures(CONTROL)),
         comparison=_comparison(counts, cohorts, primary),
-        cost_effectiveness=CostEffectiveness(
-            outcome=primary,
-            delta_cost_per_dossier=icer.delta_cost_per_dossier,
-            delta_effect=icer.delta_effect,
-            icer=icer.icer,
-            ci_low=icer.ci_low,
-            ci_high=icer.ci_high,
-            status=icer.status,
-        ),
+        cost_effectiveness=copied(CostEffectiveness, icer, outcome=primary),
         mde=MinimumDetectableDifference(
             outcome=primary,
             per_arm_n=per_arm,
@@ -589,16 +581,7 @@ def _comparison(
     if primary in p_holm:
         p_holm[primary] = p_values[primary]
     return Comparison(
-        **{
-            measure: ShareComparison(
-                difference=result.difference,
-                ci_low=result.ci_low,
-                ci_high=result.ci_high,
-                p_value=result.p_value,
-                p_holm=p_holm[measure],
-            )
-            for measure, result in shares.items()
-        },
+        **{measure: copied(ShareComparison, result, p_holm=p_holm[measure]) for measure, result in shares.items()},
         grades=GradesComparison(
             probability=grades.probability if grades else None,
             ci_low=grades.ci_low if grades else None,
@@ -668,7 +651,7 @@ async def dossier_figures(
 # so every screen counts due commitments and ping-pong exactly as the engine does.
 COUNTED_HANDOFF_STATUSES = _COUNTED
 commitments_due_clause = _commitments_due
-moment_before = _before
+sent_back_clause = _sent_back
 
 __all__: Sequence[str] = (
     "COUNTED_HANDOFF_STATUSES",
@@ -678,7 +661,7 @@ __all__: Sequence[str] = (
     "commitments_due_clause",
     "dossier_figures",
     "dossier_figures_query",
-    "moment_before",
     "pilot_metrics",
     "primary_outcome_value",
+    "sent_back_clause",
 )

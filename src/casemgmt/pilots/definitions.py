@@ -37,6 +37,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -226,6 +227,28 @@ _TYPE_NAMES = {
     "bool_type": "true of false",
 }
 
+_MESSAGES: dict[str, str] = {
+    "missing": "ontbreekt; dit veld is verplicht.",
+    "extra_forbidden": "onbekend veld.",
+    "string_pattern_mismatch": (
+        "{value!r} is ongeldig: gebruik kleine letters, cijfers en streepjes, bijvoorbeeld 'mijn-pilot'."
+    ),
+    **dict.fromkeys(("string_too_short", "too_short"), "mag niet leeg zijn."),
+    **dict.fromkeys(("string_too_long", "too_long"), "is te lang (hoogstens {max_length} tekens)."),
+    "greater_than_equal": "moet minstens {ge} zijn (nu {value!r}).",
+    "greater_than": "moet groter dan {gt} zijn (nu {value!r}).",
+    "less_than_equal": "mag hoogstens {le} zijn (nu {value!r}).",
+    "less_than": "moet kleiner dan {lt} zijn (nu {value!r}).",
+    **dict.fromkeys(
+        ("date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"),
+        "{value!r} is geen geldige datum; gebruik jjjj-mm-dd.",
+    ),
+    "finite_number": "moet een eindig getal zijn.",
+    **{kind: f"verwacht {name} (nu {{value!r}})." for kind, name in _TYPE_NAMES.items()},
+}
+"""Per pydantic error type the Dutch reason (after the field's name); ``{value}`` is the value given, the bounds
+come from the error's context (a whole float shown as a whole number)."""
+
 
 def _number(value: object) -> object:
     return int(value) if isinstance(value, float) and value.is_integer() else value
@@ -233,36 +256,13 @@ def _number(value: object) -> object:
 
 def _dutch(error: Mapping[str, Any]) -> str:
     kind = error["type"]
-    ctx = error.get("ctx") or {}
-    value = error.get("input")
-    if kind == "missing":
-        return "ontbreekt; dit veld is verplicht."
-    if kind == "extra_forbidden":
-        return "onbekend veld."
     if kind == "literal_error":
         what = "sleutel" if "[key]" in error["loc"] else "waarde"
-        expected = str(ctx.get("expected", "")).replace(" or ", " of ")
-        return f"onbekende {what} {value!r}; kies uit: {expected}."
-    if kind == "string_pattern_mismatch":
-        return f"{value!r} is ongeldig: gebruik kleine letters, cijfers en streepjes, bijvoorbeeld 'mijn-pilot'."
-    if kind in ("string_too_short", "too_short"):
-        return "mag niet leeg zijn."
-    if kind in ("string_too_long", "too_long"):
-        return f"is te lang (hoogstens {ctx.get('max_length')} tekens)."
-    if kind == "greater_than_equal":
-        return f"moet minstens {_number(ctx.get('ge'))} zijn (nu {value!r})."
-    if kind == "greater_than":
-        return f"moet groter dan {_number(ctx.get('gt'))} zijn (nu {value!r})."
-    if kind == "less_than_equal":
-        return f"mag hoogstens {_number(ctx.get('le'))} zijn (nu {value!r})."
-    if kind == "less_than":
-        return f"moet kleiner dan {_number(ctx.get('lt'))} zijn (nu {value!r})."
-    if kind in ("date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"):
-        return f"{value!r} is geen geldige datum; gebruik jjjj-mm-dd."
-    if kind == "finite_number":
-        return "moet een eindig getal zijn."
-    if kind in _TYPE_NAMES:
-        return f"verwacht {_TYPE_NAMES[kind]} (nu {value!r})."
+        expected = str((error.get("ctx") or {}).get("expected", "")).replace(" or ", " of ")
+        return f"onbekende {what} {error.get('input')!r}; kies uit: {expected}."
+    if kind in _MESSAGES:
+        bounds = {name: _number(bound) for name, bound in (error.get("ctx") or {}).items()}
+        return _MESSAGES[kind].format_map(defaultdict(lambda: None, bounds, value=error.get("input")))
     return str(error.get("msg", "ongeldig."))
 
 

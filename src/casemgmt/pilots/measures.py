@@ -37,8 +37,6 @@ class Measure:
     """The Dutch definition in the sheet "Definities" of the XLSX export."""
     direction: Direction = "higher"
     """Which way is better; for ``lower`` a target is a maximum."""
-    target_key: str | None = None
-    """The key of this measure's target in the pilot file's ``[targets]`` (None: no target can be set)."""
     primary_rank: int | None = None
     """Set when a pilot may name this measure its primary outcome (a dossier-level 0/1 outcome): its place among
     those choices in the pilot file's documentation and messages (1 = ``resolved_share``, the usual choice)."""
@@ -50,6 +48,12 @@ class Measure:
     @property
     def lower_is_better(self) -> bool:
         return self.direction == "lower"
+
+    @property
+    def target_key(self) -> str | None:
+        """The key of this measure's target in the pilot file's ``[targets]``: a share's code (None: no target can be
+        set)."""
+        return self.code if self.kind == "share" else None
 
 
 MEASURES: Final[tuple[Measure, ...]] = (
@@ -67,7 +71,6 @@ MEASURES: Final[tuple[Measure, ...]] = (
             "Enquêteantwoorden met een rapportcijfer 7 of hoger, gedeeld door de antwoorden met een cijfer; op datum "
             "van het contact."
         ),
-        target_key="satisfied_share",
         primary_rank=2,
         outcome_unit="tevreden klant",
         n_unit="antwoorden met een rapportcijfer",
@@ -85,7 +88,6 @@ MEASURES: Final[tuple[Measure, ...]] = (
             "Inkomende contacten met uitkomst 'opgelost' zonder doorverbinden, gedeeld door alle inkomende contacten "
             "in de periode."
         ),
-        target_key="helped_at_once_share",
         n_unit="inkomende klantcontacten",
     ),
     Measure(
@@ -97,7 +99,6 @@ MEASURES: Final[tuple[Measure, ...]] = (
         export_definition=(
             "Inkomende contacten met uitkomst 'opgelost', gedeeld door alle inkomende contacten in de periode."
         ),
-        target_key="resolved_in_one_go_share",
         n_unit="inkomende klantcontacten",
     ),
     Measure(
@@ -114,7 +115,6 @@ MEASURES: Final[tuple[Measure, ...]] = (
             "is beter; een streefwaarde is een maximum)."
         ),
         direction="lower",
-        target_key="transfer_share",
         n_unit="inkomende klantcontacten",
     ),
     Measure(
@@ -131,7 +131,6 @@ MEASURES: Final[tuple[Measure, ...]] = (
             "is beter; een streefwaarde is een maximum)."
         ),
         direction="lower",
-        target_key="multiple_transfer_share",
         n_unit="inkomende klantcontacten",
     ),
     Measure(
@@ -148,7 +147,6 @@ MEASURES: Final[tuple[Measure, ...]] = (
             "Toezeggingen met een termijn in de periode (en verstreken) die op of vóór de termijn zijn nagekomen, "
             "gedeeld door die toezeggingen; toezeggingen die vóór de termijn zijn ingetrokken tellen niet mee."
         ),
-        target_key="on_time_share",
         n_unit="toezeggingen",
     ),
     Measure(
@@ -164,7 +162,6 @@ MEASURES: Final[tuple[Measure, ...]] = (
             "Escalaties die binnen de norm van de dienst zijn beantwoord, gedeeld door de escalaties waarvan de "
             "termijn in de periode viel (en verstreken is)."
         ),
-        target_key="escalation_within_norm_share",
         n_unit="escalaties",
     ),
     Measure(
@@ -182,7 +179,6 @@ MEASURES: Final[tuple[Measure, ...]] = (
             "overdroeg), gedeeld door de dossiers (lager is beter; een streefwaarde is een maximum)."
         ),
         direction="lower",
-        target_key="ping_pong_share",
         n_unit="dossiers",
     ),
     Measure(
@@ -192,7 +188,6 @@ MEASURES: Final[tuple[Measure, ...]] = (
         definition=("Dossiers die zijn afgesloten met uitkomst ‘opgelost’, gedeeld door alle afgesloten dossiers."),
         export_label="Dossiers opgelost",
         export_definition=("Dossiers gesloten met uitkomst 'opgelost', gedeeld door de gesloten dossiers."),
-        target_key="resolved_share",
         primary_rank=1,
         outcome_unit="opgelost dossier",
         n_unit="afgesloten dossiers",
@@ -210,7 +205,6 @@ MEASURES: Final[tuple[Measure, ...]] = (
             "Dossiers waarvan alle toezeggingen met een termijn in de periode op tijd zijn nagekomen, gedeeld door "
             "de dossiers met zulke toezeggingen."
         ),
-        target_key="kept_promises_share",
         primary_rank=3,
         outcome_unit="dossier met alle toezeggingen nagekomen",
         n_unit="dossiers met toezeggingen",

@@ -37,17 +37,7 @@ from dataclasses import field as dataclass_field
 from datetime import date
 from typing import Any, Final
 
-from casemgmt.surveys.questionnaire import (
-    AGE_BAND,
-    EDUCATION,
-    GENDER,
-    GRADE_MAX,
-    GRADE_MIN,
-    HELPED_AT_ONCE,
-    REASONS,
-    RESPONDENT_TYPE,
-    TRANSFER_COUNT,
-)
+from casemgmt.surveys.questionnaire import CODED_FIELDS, GRADE_MAX, GRADE_MIN, REASONS
 
 COLUMNS: Final = (
     "respondent_id",
@@ -64,18 +54,11 @@ COLUMNS: Final = (
     "dossier_ref",
     "comment",
 )
-ANSWER_FIELDS: Final = (
-    "grade",
-    "reasons",
-    "helped_at_once",
-    "transfer_count",
-    "respondent_type",
-    "gender",
-    "age_band",
-    "education",
-    "comment",
+ANSWER_FIELDS: Final = tuple(
+    column for column in COLUMNS if column not in ("respondent_id", "contact_date", "remembered_contact", "dossier_ref")
 )
-"""Fields that hold answers; they must be empty when the respondent does not remember the contact."""
+"""Fields that hold answers (every column but who, when, whether remembered and which dossier), in column order;
+they must be empty when the respondent does not remember the contact."""
 
 REASON_SEPARATOR: Final = "|"
 RESPONDENT_ID_MAX_LENGTH: Final = 64
@@ -84,14 +67,7 @@ DOSSIER_REF_PATTERN: Final = re.compile(r"D-\d{4}-\d{5}")
 
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _DUTCH_DATE = re.compile(r"(\d{1,2})-(\d{1,2})-(\d{4})")
-_SINGLE_CHOICE: Final[Mapping[str, Mapping[str, str]]] = {
-    "helped_at_once": HELPED_AT_ONCE,
-    "transfer_count": TRANSFER_COUNT,
-    "respondent_type": RESPONDENT_TYPE,
-    "gender": GENDER,
-    "age_band": AGE_BAND,
-    "education": EDUCATION,
-}
+_SINGLE_CHOICE: Final[Mapping[str, Mapping[str, str]]] = CODED_FIELDS
 _ALLOWED_TEXT = {field: ", ".join(codes) for field, codes in _SINGLE_CHOICE.items()}
 _REASONS_TEXT = ", ".join(REASONS)
 

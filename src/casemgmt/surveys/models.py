@@ -16,6 +16,7 @@ from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, SmallInteger, S
 from sqlalchemy.orm import Mapped, mapped_column
 
 from casemgmt.surveys.csv_format import RESPONDENT_ID_MAX_LENGTH
+from casemgmt.surveys.questionnaire import CODED_FIELDS
 
 survey_reasons = Table(
     "survey_reasons",
@@ -47,3 +48,7 @@ class SurveyResponse(BigIntAuditBase):
     imported_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
     import_batch: Mapped[str | None] = mapped_column(String(36), default=None)
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), default=None)
+
+    def coded_answers(self) -> dict[str, str | None]:
+        """The single-choice answers as stored (``questionnaire.CODED_FIELDS``), in the questionnaire's order."""
+        return {field: getattr(self, field) for field in CODED_FIELDS}

@@ -48,12 +48,7 @@ def response_json(response: SurveyResponse, reasons: Iterable[str], dossier_ref:
         "remembered_contact": "ja" if response.remembered_contact else "nee",
         "grade": response.grade,
         "reasons": list(reasons),
-        "helped_at_once": response.helped_at_once,
-        "transfer_count": response.transfer_count,
-        "respondent_type": response.respondent_type,
-        "gender": response.gender,
-        "age_band": response.age_band,
-        "education": response.education,
+        **response.coded_answers(),
         "dossier_ref": dossier_ref,
         "comment": response.comment,
     }

@@ -945,21 +945,19 @@ class Generator:
                 else:
                     service = self.rnd.choice(plan.services)
                     employee = plan.accountmanager_at(service, at) or self.rnd.choice(self.accountmanagers[service])
-            summary = self.rnd.choice(words.CONTACT_SUMMARIES[outcome]).format(subject=plan.subject.lower())
             rows["contacts"].append(
                 self._contact_row(
                     contact_id,
                     plan.client_id,
                     plan.id,
+                    plan.subject,
+                    at,
                     channel,
                     direction,
                     service,
                     employee,
-                    at,
                     outcome,
                     transfers,
-                    summary,
-                    "",
                 )
             )
             if outcome == "callback_promised":
@@ -967,9 +965,12 @@ class Generator:
         return callbacks
 
     def _contact_row(
-        self, contact_id: int, client_id: int, dossier_id: int | None, channel: str, direction: str, service: str,
-        employee: int, at: datetime, outcome: str, transfers: int, summary: str, subject: str,
+        self, contact_id: int, client_id: int, dossier_id: int | None, about: str, at: datetime, channel: str,
+        direction: str, service: str, employee: int, outcome: str, transfers: int, *, subject: str = "",
     ) -> dict[str, Any]:  # fmt: skip
+        """A contact about ``about`` with a summary drawn for its outcome; ``subject`` is stored only for a contact
+        without a dossier."""
+        summary = self.rnd.choice(words.CONTACT_SUMMARIES[outcome]).format(subject=about.lower())
         return {
             "id": contact_id,
             "client_id": client_id,
@@ -1016,21 +1017,20 @@ class Generator:
                     channel, outcome, transfers = _choice(self.rnd, OUTBOUND_CHANNELS), "resolved", 0
                 subject = self.rnd.choice(words.DOSSIER_SUBJECTS)
                 client_id = self.rnd.choice(self.client_ids)
-                summary = self.rnd.choice(words.CONTACT_SUMMARIES[outcome]).format(subject=subject.lower())
                 rows.append(
                     self._contact_row(
                         contact_id,
                         client_id,
                         None,
+                        subject,
+                        at,
                         channel,
                         direction,
                         service,
                         employee,
-                        at,
                         outcome,
                         transfers,
-                        summary,
-                        subject[:200],
+                        subject=subject[:200],
                     )
                 )
             await self.writer.write(Contact.__table__, rows)
