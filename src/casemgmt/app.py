@@ -56,6 +56,7 @@ from casemgmt.surveys import controllers as survey_controllers
 from casemgmt.surveys.dependencies import provide_surveys
 from casemgmt.web.errors import EXCEPTION_HANDLERS
 from casemgmt.web.home import health, home, overview
+from casemgmt.web.input_guard import refuse_unstorable_input
 from casemgmt.web.openapi import document_api_errors
 from casemgmt.web.security import add_security_headers
 from casemgmt.web.templating import configure_templates
@@ -187,6 +188,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         request_class=HTMXRequest,
         on_app_init=[session_auth.on_app_init],
         middleware=[transaction_middleware],
+        before_request=refuse_unstorable_input,
         before_send=[add_security_headers],
         stores={"sessions": SQLAlchemyStore(alchemy, model=SessionStoreEntry, namespace="sessions")},
         csrf_config=CSRFConfig(

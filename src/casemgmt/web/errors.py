@@ -88,6 +88,8 @@ def handle_domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Re
             [{"field": e.field, "message": e.message} for e in exc.errors] if isinstance(exc, InvalidInput) else None
         )
         return _json(exc.status_code, exc.message, extra)
+    if isinstance(exc, InvalidInput):  # a form handles its own; what reaches here names the fields' problems
+        return _page(request, exc.status_code, " ".join(dict.fromkeys(e.message for e in exc.errors)))
     return _page(request, exc.status_code, exc.message)
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import inspect
 import re
 from collections.abc import Iterable, Mapping
+from functools import cache
 from typing import Annotated, Any, get_args, get_origin, get_type_hints
 
 import msgspec
@@ -69,7 +70,8 @@ _NAMED_IN_PATH = re.compile(r"\{[a-z_]+(:[a-z]+)?\}")
 _INPUT_MARKERS = ("FromQuery[", "FromPath[", "JSONBody[", "QueryParameter(", "PathParameter(")
 
 
-def _takes_input(handler: HTTPRouteHandler) -> bool:
+@cache
+def takes_input(handler: HTTPRouteHandler) -> bool:
     """A body or query/path parameters: something that can be invalid (declared as the handlers declare them)."""
     for name, parameter in inspect.signature(handler.fn).parameters.items():
         annotation = parameter.annotation if isinstance(parameter.annotation, str) else repr(parameter.annotation)
@@ -97,7 +99,7 @@ def error_responses(handler: HTTPRouteHandler) -> dict[int, ResponseSpec]:
         responses.update(FORBIDDEN)
     if any(_NAMED_IN_PATH.search(path) for path in handler.paths) or _body_names_a_record(handler):
         responses.update(NOT_FOUND)
-    if _takes_input(handler):
+    if takes_input(handler):
         responses.update(INVALID)
     responses.update(handler.responses or {})
     return dict(sorted(responses.items()))

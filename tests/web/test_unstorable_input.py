@@ -1,0 +1,87 @@
+"""Text no database can store (a NUL character, a lone surrogate) and absurdly deep JSON get a 422 naming the field,
+before any handler runs, on both databases alike; nothing is written."""
+
+from __future__ import annotations
+
+import pytest
+
+from casemgmt.errors import InvalidInput
+from casemgmt.web.input_guard import MAX_JSON_DEPTH, TOO_DEEP, UNSTORABLE, storable, unstorable_fields
+from tests.worlds.casework import Casework, arrange, counts
+from tests.worlds.personas import csrf_from, login
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+async def world(make_user, make_token, db) -> Casework:  # type: ignore[no-untyped-def]
+    return await arrange(make_user, make_token, db)
+
+
+def test_storable_text() -> None:
+    assert storable("Gewoon een zin, met é en 😀.")
+    assert not storable("a\x00b")
+    assert not storable("a\ud800b")
+
+
+def test_unstorable_fields_are_named_by_their_path() -> None:
+    body = {"summary": "ok", "contacts": [{"note": "x\x00"}, {"note": "fine"}], "bad\x00key": 1}
+    assert sorted(unstorable_fields(body)) == ["body", "contacts.0.note"]
+    assert list(unstorable_fields([["ok"]])) == []
+
+
+def test_nesting_deeper_than_the_limit_is_refused_without_recursion() -> None:
+    deep: object = "x"
+    for _ in range(100_000):
+        deep = [deep]
+    with pytest.raises(InvalidInput) as refused:
+        list(unstorable_fields(deep))
+    assert refused.value.errors[0].message == TOO_DEEP
+    shallow: object = "x"
+    for _ in range(MAX_JSON_DEPTH):
+        shallow = [shallow]
+    assert list(unstorable_fields(shallow)) == []
+
+
+async def test_a_nul_in_a_query_parameter_is_422_naming_it(client, world: Casework) -> None:
+    response = await client.get("/api/v1/commitments?service=%00SZW", headers=world.tokens["am"])
+    assert response.status_code == 422, response.text
+    assert response.json()["extra"] == [{"field": "service", "message": UNSTORABLE}]
+
+
+async def test_a_nul_in_a_json_body_is_422_and_writes_nothing(client, db, world: Casework) -> None:
+    before = await counts(db)
+    body = {
+        "client_id": world.client_id,
+        "channel": "phone",
+        "direction": "in",
+        "service": "KCC",
+        "outcome": "answered",
+        "summary": "Beller\x00 vraagt naar zijn aanvraag.",
+    }
+    response = await client.post("/api/v1/contacts", json=body, headers=world.tokens["kcc"])
+    assert response.status_code == 422, response.text
+    assert response.json()["extra"] == [{"field": "summary", "message": UNSTORABLE}]
+    assert await counts(db) == before
+
+
+async def test_json_nested_100_000_deep_is_422(client, world: Casework) -> None:
+    body = b"[" * 100_000 + b"]" * 100_000
+    response = await client.post(
+        "/api/v1/contacts", content=body, headers={**world.tokens["kcc"], "Content-Type": "application/json"}
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["extra"][0]["message"] == TOO_DEEP
+
+
+async def test_a_nul_in_a_page_form_gets_the_dutch_message_and_writes_nothing(client, db, world: Casework) -> None:
+    await login(client, world.kcc.email)
+    token = csrf_from((await client.get("/klanten/nieuw")).text)
+    before = await counts(db)
+    response = await client.post(
+        "/klanten",
+        data={"_csrf_token": token, "kind": "person", "name": "Jan\x00 Jansen", "bsn": "", "phone": "", "email": ""},
+    )
+    assert response.status_code == 422
+    assert "niet kan worden opgeslagen" in response.text
+    assert await counts(db) == before
