@@ -80,7 +80,6 @@ from casemgmt.dossiers.models import Dossier, DossierAssignment
 from casemgmt.dossiers.rules import format_reference, parse_reference
 from casemgmt.errors import InvalidInput
 from casemgmt.escalations.models import Escalation
-from casemgmt.exchange import vocabulary as words
 from casemgmt.handoffs.models import Handoff
 from casemgmt.pilots.definitions import load_pilots
 from casemgmt.pilots.models import Pilot, PilotEnrolment, TimeEntry
@@ -88,6 +87,7 @@ from casemgmt.pilots.rules import ACTIVITIES, CONTROL, MINUTES_PER_DAY, PILOT, R
 from casemgmt.settings import PROJECT_ROOT
 from casemgmt.surveys.models import SurveyResponse, survey_reasons
 from casemgmt.synthetic.numbers import bsn_from
+from casemgmt.synthetic.stories import load_words
 from casemgmt.synthetic.writer import BulkWriter, stamp
 
 BACK_OFFICE = ("SZW", "OCW", "DSO", "DPZ")
@@ -98,6 +98,9 @@ HISTORY_DAYS = 730
 DOSSIERLESS_SHARE = 0.2
 LINKED_SURVEY_SHARE = 0.6
 STATUS_QUO = "status_quo"
+
+WORDS = load_words()
+"""Names, streets, subjects and texts (``synthetic/vocabulary.toml``)."""
 
 
 @dataclass(frozen=True)
@@ -488,7 +491,7 @@ class Generator:
         users, user_roles, memberships = [], [], []
         started = stamp(self.start)
         for user_id, role in zip(ids, roles, strict=True):
-            first, last = self.rnd.choice(words.FIRST_NAMES), self.rnd.choice(words.LAST_NAMES)
+            first, last = self.rnd.choice(WORDS["first_names"]), self.rnd.choice(WORDS["last_names"])
             base = f"{_ascii(first)}.{_ascii(last)}".strip(".")
             email, number = f"{base}@{EMAIL_DOMAIN}", 1
             while email in taken:
@@ -542,10 +545,10 @@ class Generator:
         clients, reps = [], []
         self.progress.phase("Klanten", n)
         for client_id in ids:
-            district = self.rnd.choice(words.DISTRICTS)
-            street = self.rnd.choice(words.STREETS)
+            district = self.rnd.choice(WORDS["districts"])
+            street = self.rnd.choice(WORDS["streets"])
             address = f"{street} {self.rnd.randint(1, 400)}, 25{self.rnd.randint(10, 99)} {self._letters(2)} Den Haag"
-            last = self.rnd.choice(words.LAST_NAMES)
+            last = self.rnd.choice(WORDS["last_names"])
             if self.rnd.random() < 0.85:
                 kind = "person"
                 while True:
@@ -553,7 +556,7 @@ class Generator:
                     if bsn is not None and bsn not in bsns:
                         break
                 bsns.add(bsn)
-                name = f"{self.rnd.choice(words.FIRST_NAMES)} {last}"
+                name = f"{self.rnd.choice(WORDS['first_names'])} {last}"
                 number: dict[str, str | None] = {"bsn": bsn, "kvk": None}
             else:
                 kind = "organisation"
@@ -562,7 +565,7 @@ class Generator:
                     if kvk not in kvks:
                         break
                 kvks.add(kvk)
-                name = self.rnd.choice(words.ORGANISATION_FORMS).format(name=last, district=district, street=street)
+                name = self.rnd.choice(WORDS["organisation_forms"]).format(name=last, district=district, street=street)
                 number = {"bsn": None, "kvk": kvk}
             while True:
                 pseudonym = PSEUDONYM_PREFIX + "".join(self.rnd.choices(PSEUDONYM_ALPHABET, k=PSEUDONYM_LENGTH))
@@ -586,13 +589,13 @@ class Generator:
             )
             if self.rnd.random() < 0.12:
                 for _ in range(1 if self.rnd.random() < 0.8 else 2):
-                    organisation, relation = self.rnd.choice(words.REPRESENTATIVE_ROLES)
+                    organisation, relation = self.rnd.choice(WORDS["representative_roles"])
                     valid_from = (self.start + timedelta(days=self.rnd.randint(0, HISTORY_DAYS // 2))).date()
                     reps.append(
                         {
                             "id": self.writer.next("representatives"),
                             "client_id": client_id,
-                            "name": f"{self.rnd.choice(words.FIRST_NAMES)} {self.rnd.choice(words.LAST_NAMES)}",
+                            "name": f"{self.rnd.choice(WORDS['first_names'])} {self.rnd.choice(WORDS['last_names'])}",
                             "organisation": organisation.format(district=district),
                             "phone": f"06 {self.rnd.randint(10_000_000, 99_999_999)}",
                             "email": "",
@@ -683,7 +686,7 @@ class Generator:
                 id=dossier_id,
                 ref=format_reference(year, numbers[year]),
                 client_id=client_id,
-                subject=self.rnd.choice(words.DOSSIER_SUBJECTS),
+                subject=self.rnd.choice(WORDS["dossier_subjects"]),
                 opened=opened_at,
                 closed=closed_at,
                 status=status,
@@ -877,13 +880,13 @@ class Generator:
                             receiver = later[0].user
                         else:
                             receiver = self.rnd.choice(self.accountmanagers[target])
-                            reason = self.rnd.choice(words.HANDOFF_REASONS)
+                            reason = self.rnd.choice(WORDS["handoff_reasons"])
                             current.append(Span(decided_at, None, receiver, f"Overdracht: {reason}"))
                 elif receiver is not None and self.rnd.random() < 0.5:
                     receiver = None
                 if status in ("requested", "accepted"):
                     counted.append((at, holding, target))
-                reason = self.rnd.choice(words.HANDOFF_REASONS)
+                reason = self.rnd.choice(WORDS["handoff_reasons"])
                 rows["handoffs"].append(
                     {
                         "id": self.writer.next("handoffs"),
@@ -893,12 +896,12 @@ class Generator:
                         "to_service_id": self.service_ids[target],
                         "to_employee_id": receiver,
                         "reason": reason,
-                        "context": self.rnd.choice(words.HANDOFF_CONTEXTS).format(subject=plan.subject.lower()),
+                        "context": self.rnd.choice(WORDS["handoff_contexts"]).format(subject=plan.subject.lower()),
                         "requested_at": at,
                         "status": status,
                         "decided_at": decided_at,
                         "decided_by_id": (receiver if status != "cancelled" else sender) if decided_at else None,
-                        "decision_reason": self.rnd.choice(words.DECLINE_REASONS) if status == "declined" else "",
+                        "decision_reason": self.rnd.choice(WORDS["decline_reasons"]) if status == "declined" else "",
                         **stamp(at),
                     }
                 )
@@ -970,7 +973,7 @@ class Generator:
     ) -> dict[str, Any]:  # fmt: skip
         """A contact about ``about`` with a summary drawn for its outcome; ``subject`` is stored only for a contact
         without a dossier."""
-        summary = self.rnd.choice(words.CONTACT_SUMMARIES[outcome]).format(subject=about.lower())
+        summary = self.rnd.choice(WORDS["contact_summaries"][outcome]).format(subject=about.lower())
         return {
             "id": contact_id,
             "client_id": client_id,
@@ -1015,7 +1018,7 @@ class Generator:
                     outcome, transfers = self._inbound_outcome(next(categories))
                 else:
                     channel, outcome, transfers = _choice(self.rnd, OUTBOUND_CHANNELS), "resolved", 0
-                subject = self.rnd.choice(words.DOSSIER_SUBJECTS)
+                subject = self.rnd.choice(WORDS["dossier_subjects"])
                 client_id = self.rnd.choice(self.client_ids)
                 rows.append(
                     self._contact_row(
@@ -1088,20 +1091,20 @@ class Generator:
             if category in ("on_time", "early"):
                 status, kept = "fulfilled", True
                 closed_at = self._between(made_at, min(due_at, horizon))
-                note = self.rnd.choice(words.FULFIL_NOTES)
+                note = self.rnd.choice(WORDS["fulfil_notes"])
             elif category == "late" and horizon > due_at + timedelta(minutes=10):
                 closed_at = self._between(due_at + timedelta(minutes=5), min(horizon, due_at + timedelta(days=5)))
                 status, kept = "fulfilled", closed_at <= due_at
-                note = self.rnd.choice(words.FULFIL_NOTES)
+                note = self.rnd.choice(WORDS["fulfil_notes"])
             elif category in ("missed", "late"):
                 status, kept = "missed", False
                 closed_at = self._between(due_at, min(horizon, due_at + timedelta(days=3)))
-                note = self.rnd.choice(words.MISSED_NOTES)
+                note = self.rnd.choice(WORDS["missed_notes"])
             elif category in ("cancelled", "cancelled_early"):
                 status = "cancelled"
                 closed_at = self._between(made_at, min(due_at, horizon))
-                note = self.rnd.choice(words.CANCEL_NOTES)
-            text_ = self.rnd.choice(words.COMMITMENT_TEXTS[kind]).format(
+                note = self.rnd.choice(WORDS["cancel_notes"])
+            text_ = self.rnd.choice(WORDS["commitment_texts"][kind]).format(
                 subject=plan.subject.lower(), due=local_date(due_at).strftime("%d-%m-%Y")
             )
             rows["commitments"].append(
@@ -1155,12 +1158,12 @@ class Generator:
             if answered_at is None and plan.closed is not None:
                 answered_at = plan.end
             answered = answered_at is not None
-            index = self.rnd.randrange(len(words.ESCALATION_QUESTIONS))
+            index = self.rnd.randrange(len(WORDS["escalation_questions"]))
             rows["escalations"].append(
                 {
                     "id": self.writer.next("escalations"),
                     "service_id": self.service_ids[service],
-                    "question": words.ESCALATION_QUESTIONS[index],
+                    "question": WORDS["escalation_questions"][index],
                     "client_id": plan.client_id,
                     "dossier_id": plan.id,
                     "commitment_id": None,
@@ -1169,7 +1172,7 @@ class Generator:
                     "due_at": due_at,
                     "assignee_id": assignee,
                     "status": "answered" if answered else "open",
-                    "answer": words.ESCALATION_ANSWERS[index] if answered else "",
+                    "answer": WORDS["escalation_answers"][index] if answered else "",
                     "answered_by_id": assignee if answered else None,
                     "answered_at": answered_at,
                     "within_norm": (answered_at <= due_at) if answered_at is not None else None,
@@ -1267,7 +1270,7 @@ class Generator:
                     education=_choice(self.rnd, EDUCATION),
                 )
             if self.rnd.random() < 0.3:
-                values["comment"] = self.rnd.choice(words.SURVEY_COMMENTS)
+                values["comment"] = self.rnd.choice(WORDS["survey_comments"])
         rows["survey_responses"].append(values)
 
     def _linked_surveys(self, plans: list[DossierPlan], rows: dict[str, list[dict[str, Any]]]) -> None:

@@ -72,3 +72,9 @@ def load_stories() -> Stories:
 def load_themes() -> Table:
     """``themes.toml``: the everyday dossiers' themes and the topics of calls without a dossier."""
     return tomllib.loads((files("casemgmt.synthetic") / "themes.toml").read_text(encoding="utf-8"))
+
+
+@cache
+def load_words() -> Table:
+    """``vocabulary.toml``: the names, streets, subjects and texts the generated municipality is written with."""
+    return tomllib.loads((files("casemgmt.synthetic") / "vocabulary.toml").read_text(encoding="utf-8"))
