@@ -144,6 +144,32 @@ async def test_security_headers_on_pages_errors_and_assets(client) -> None:
         assert response.headers["referrer-policy"] == "same-origin"
 
 
+async def test_personal_data_is_never_cached_but_static_assets_are_not_affected(client, make_user, make_token) -> None:
+    person = await make_user("casemanager")
+    headers = await make_token(person)
+    assert (await client.get("/api/v1/me", headers=headers)).headers["cache-control"] == "no-store"
+    await login(client, person.email)
+    for path in ("/werkvoorraad", "/does-not-exist", "/login"):
+        assert (await client.get(path)).headers["cache-control"] == "no-store", path
+    assert (await client.get("/static/htmx/htmx.min.js")).headers.get("cache-control") != "no-store"
+    assert "strict-transport-security" not in (await client.get("/login")).headers  # test mode is plain HTTP
+
+
+async def test_production_sends_hsts(migrated) -> None:
+    from litestar.testing import AsyncTestClient
+    from sqlalchemy.pool import NullPool
+
+    from casemgmt.app import create_app
+    from casemgmt.db import create_engine
+    from casemgmt.settings import Mode, Settings
+
+    settings = Settings(database_url=migrated.database_url, mode=Mode.PRODUCTION, secret_key="k" * 32)
+    app = create_app(settings, engine=create_engine(settings, poolclass=NullPool))
+    async with AsyncTestClient(app=app, base_url="https://casemgmt.example") as production:
+        response = await production.get("/login")
+    assert response.headers["strict-transport-security"] == "max-age=31536000; includeSubDomains"
+
+
 async def test_session_cookie_flags(client, make_user) -> None:
     person = await make_user("casemanager")
     response = await login(client, person.email)

@@ -1,4 +1,8 @@
-"""Security headers and a request id on every response: pages, errors (also unknown URLs) and static assets."""
+"""Security headers and a request id on every response: pages, errors (also unknown URLs) and static assets.
+
+Every response but a static asset may carry personal data, so none is kept by the browser or a proxy
+(``Cache-Control: no-store``) unless its handler says otherwise; static assets keep their own caching. HSTS is sent
+where the app is served over HTTPS (production, where cookies are ``Secure``)."""
 
 from __future__ import annotations
 
@@ -32,6 +36,9 @@ SECURITY_HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
 
+STATIC_PREFIX = "/static/"
+STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
+
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 _STATE_KEY = "request_id"
 
@@ -52,3 +59,12 @@ async def add_security_headers(message: Message, scope: Scope) -> None:
         for name, value in SECURITY_HEADERS.items():
             headers[name] = value
         headers["X-Request-ID"] = request_id_of(scope)
+        if not scope.get("path", "").startswith(STATIC_PREFIX) and "cache-control" not in headers:
+            headers["Cache-Control"] = "no-store"
+        if _served_over_https(scope):
+            headers["Strict-Transport-Security"] = STRICT_TRANSPORT_SECURITY
+
+
+def _served_over_https(scope: Scope) -> bool:
+    settings = getattr(scope["app"].state, "settings", None) if "app" in scope else None
+    return bool(settings is not None and settings.secure_cookies)
