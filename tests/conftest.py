@@ -92,6 +92,7 @@ def migrated(settings: Settings) -> Settings:
 async def empty_tables(session: AsyncSession) -> None:
     tables = [t.name for t in reversed(metadata.sorted_tables)]
     if session.bind.dialect.name == "postgresql":
+        await session.execute(text("SET LOCAL session_replication_role = replica"))  # past the audit log's trigger
         await session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
     else:
         for table in tables:

@@ -19,14 +19,19 @@ def _subcommand(argv: Sequence[str]) -> str | None:
     return None
 
 
+def asks_help(argv: Sequence[str]) -> bool:
+    return bool({"--help", "-h"} & set(argv))
+
+
 def command_environment(argv: Sequence[str], environ: Mapping[str, str]) -> dict[str, str]:
     """The settings a command adds to its environment: ``demo`` runs in demo mode, and administrative commands serve
-    no requests, so they get a throw-away CSRF secret when none is set (``run`` still needs a real one)."""
+    no requests, so they get a throw-away CSRF secret when none is set (``run`` still needs a real one, except to
+    print its help)."""
     command = _subcommand(argv)
     added = {"LITESTAR_APP": environ.get("LITESTAR_APP", APP_FACTORY)}
     if command == "demo":
         added["CASEMGMT_MODE"] = "demo"
-    elif command not in SERVING_COMMANDS and not environ.get("CASEMGMT_SECRET_KEY"):
+    elif (command not in SERVING_COMMANDS or asks_help(argv)) and not environ.get("CASEMGMT_SECRET_KEY"):
         added["CASEMGMT_SECRET_KEY"] = secrets.token_hex(32)
     return added
 
@@ -34,7 +39,7 @@ def command_environment(argv: Sequence[str], environ: Mapping[str, str]) -> dict
 def main() -> None:
     argv = sys.argv[1:]
     os.environ.update(command_environment(argv, os.environ))
-    if _subcommand(argv) in SERVING_COMMANDS:
+    if _subcommand(argv) in SERVING_COMMANDS and not asks_help(argv):
         from casemgmt.settings import Settings, SettingsError
 
         try:

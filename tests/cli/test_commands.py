@@ -104,6 +104,11 @@ def test_run_refuses_without_secret_key_in_production(tmp_path) -> None:
     result = subprocess.run([CASEMGMT, "run"], capture_output=True, text=True, env=env, timeout=60, check=False)
     assert result.returncode != 0
     assert "CASEMGMT_SECRET_KEY" in result.stderr
+    helped = subprocess.run(
+        [CASEMGMT, "run", "--help"], capture_output=True, text=True, env=env, timeout=60, check=False
+    )
+    assert helped.returncode == 0, helped.stderr  # asking how to start needs no secret
+    assert "--port" in helped.stdout
 
 
 def test_run_serves_with_several_workers(migrated) -> None:

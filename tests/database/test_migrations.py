@@ -92,6 +92,11 @@ def test_audit_events_are_append_only_in_postgresql(scratch_settings: Settings) 
         with pytest.raises(Exception, match="append-only"):
             async with engine.begin() as conn:
                 await conn.execute(text("DELETE FROM audit_events"))
+        with pytest.raises(Exception, match="append-only"):
+            async with engine.begin() as conn:
+                await conn.execute(text("TRUNCATE audit_events"))
+        async with engine.connect() as conn:
+            assert await conn.scalar(text("SELECT count(*) FROM audit_events")) == 1
         await engine.dispose()
 
     anyio.run(tamper)
