@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from casemgmt.auth.models import LoginFailure, SessionStoreEntry
-from casemgmt.auth.throttle import locked_until
-from tests.worlds.personas import csrf_from, csrf_token, login
+from casemgmt.auth.throttle import MAX_ADDRESS_FAILURES, MAX_FAILURES, locked_until
+from tests.worlds.personas import PASSWORD, csrf_from, csrf_token, login
 
 pytestmark = pytest.mark.anyio
 
@@ -60,6 +61,40 @@ async def test_five_failures_lock_the_email_for_fifteen_minutes(client, make_use
     assert "Te veel mislukte inlogpogingen" in locked.text
     other = await make_user("casemanager")
     assert (await login(client, other.email)).status_code == 303  # only that e-mail is locked
+
+
+async def test_parallel_wrong_passwords_cannot_pass_the_lock_together(client, make_user, db) -> None:
+    person = await make_user("casemanager")
+    token = csrf_from((await client.get("/login")).text)
+
+    async def attempt(password: str) -> int:
+        data = {"email": person.email, "password": password, "_csrf_token": token}
+        return (await client.post("/login", data=data, follow_redirects=False)).status_code
+
+    answers = await asyncio.gather(*(attempt("wrong-password-123") for _ in range(19)), attempt(PASSWORD))
+    assert answers.count(401) + answers[-1:].count(303) <= MAX_FAILURES, answers
+    assert set(answers) <= {401, 429, 303}
+    async with db() as session:  # a refused attempt is not counted; a wrong one is
+        failures = await session.scalar(select(func.count()).select_from(LoginFailure))
+    assert failures == answers.count(401)
+
+
+async def test_one_address_trying_many_e_mails_is_slowed_down_too(client, make_user) -> None:
+    person = await make_user("casemanager")
+    for n in range(MAX_ADDRESS_FAILURES):
+        assert (await login(client, f"gok{n}@gemeente.nl", "wrong-password-123")).status_code == 401
+    refused = await login(client, person.email)  # another e-mail, the right password, the same client address
+    assert refused.status_code == 429
+    assert "vanaf deze computer" in refused.text
+
+
+@pytest.mark.parametrize("email", ["a" * 250 + "@gemeente.nl", "x" * 10_000])
+async def test_an_impossible_e_mail_is_a_wrong_login_not_an_error(client, db, email) -> None:
+    response = await login(client, email)
+    assert response.status_code == 401
+    assert "Onjuist e-mailadres of wachtwoord" in response.text
+    async with db() as session:
+        assert await session.scalar(select(func.count()).select_from(LoginFailure)) == 0
 
 
 def test_lockout_rule() -> None:

@@ -20,8 +20,8 @@ from casemgmt.db import DbSession
 
 WRONG_CREDENTIALS = "Onjuist e-mailadres of wachtwoord"
 LOCKED = (
-    f"Te veel mislukte inlogpogingen voor dit e-mailadres. Probeer het over {int(LOCKOUT.total_seconds() // 60)} "
-    "minuten opnieuw."
+    f"Te veel mislukte inlogpogingen voor dit e-mailadres of vanaf deze computer. Probeer het over "
+    f"{int(LOCKOUT.total_seconds() // 60)} minuten opnieuw."
 )
 
 
@@ -55,7 +55,8 @@ class LoginController(Controller):
         data: Annotated[LoginForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
     ) -> Template | Redirect:
         accounts = Accounts(db_session, request.app.state.passwords)
-        result = await accounts.authenticate(data.email, data.password)
+        address = request.client.host if request.client else ""
+        result = await accounts.authenticate(data.email, data.password, address=address)
         form = {"email": data.email, "next": safe_next(data.next)}
         if result.locked_until is not None:
             return Template("auth/login.html", context={"form": form, "error": LOCKED}, status_code=429)

@@ -61,13 +61,18 @@ class ApiToken(BigIntAuditBase):
 
 
 class LoginFailure(BigIntAuditBase):
-    """One failed login for an e-mail address; the throttle counts these."""
+    """One failed login for an e-mail address, from a client address; the throttle counts these. A row is written
+    before the password is checked (and removed again when it is right), so parallel attempts count each other."""
 
     __tablename__ = "login_failures"
-    __table_args__ = (Index("ix_login_failures_email_at", "email", "attempted_at"),)
+    __table_args__ = (
+        Index("ix_login_failures_email_at", "email", "attempted_at"),
+        Index("ix_login_failures_address_at", "address", "attempted_at"),
+    )
 
     email: Mapped[str] = mapped_column(String(254))
     attempted_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    address: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
 
 class SessionStoreEntry(StoreModelMixin):

@@ -5,17 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, delete, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casemgmt.auth.identity import CurrentUser
 from casemgmt.auth.models import ApiToken, LoginFailure, User, UserRole, user_services
 from casemgmt.auth.passwords import Passwords
 from casemgmt.auth.roles import Role
-from casemgmt.auth.throttle import LOCKOUT, MAX_FAILURES, locked_until
+from casemgmt.auth.throttle import LOCKOUT, MAX_ADDRESS_FAILURES, MAX_FAILURES, locked_until
 from casemgmt.auth.tokens import new_token, token_hash
 from casemgmt.directory.models import Service
 from casemgmt.errors import FieldError, InvalidInput, NotFound
+
+MAX_EMAIL_LENGTH = 254
+"""The longest e-mail address there can be (RFC 5321), the column's length."""
+MAX_PASSWORD_LENGTH = 1024
+MAX_ADDRESS_LENGTH = 64
 
 
 def normalise_email(email: str) -> str:
@@ -47,7 +52,8 @@ class LoginResult:
 
 
 class Accounts:
-    """The service for employee accounts. Takes an open session; the caller commits."""
+    """The service for employee accounts. Takes an open session; the caller commits (a login attempt commits its own
+    record first, see ``authenticate``)."""
 
     def __init__(self, session: AsyncSession, passwords: Passwords) -> None:
         self.session = session
@@ -88,29 +94,62 @@ class Accounts:
         await self.session.flush()
         return user
 
-    async def authenticate(self, email: str, password: str, now: datetime | None = None) -> LoginResult:
-        """Check a login. Failed attempts are recorded; a locked e-mail is refused without checking the password."""
+    async def authenticate(
+        self, email: str, password: str, now: datetime | None = None, address: str = ""
+    ) -> LoginResult:
+        """Check a login from client ``address``. A locked e-mail or address is refused without checking the password.
+
+        The attempt is recorded as a failure and committed *before* the password is checked, the recording serialised
+        per e-mail and per address, so parallel attempts count one another: at most ``MAX_FAILURES`` passwords are
+        ever checked for one e-mail in a window. A right password removes the e-mail's failures (the caller commits
+        that); a refused attempt is not counted. Input no real account can have (an e-mail longer than the column, a
+        password beyond ``MAX_PASSWORD_LENGTH``) is a wrong login at once, recorded nowhere and never hashed.
+        """
         now = now or datetime.now(UTC)
         email = normalise_email(email)
-        recent = (
-            await self.session.scalars(
-                select(LoginFailure.attempted_at)
-                .where(LoginFailure.email == email, LoginFailure.attempted_at > now - LOCKOUT * 2)
-                .order_by(LoginFailure.attempted_at.desc())
-                .limit(MAX_FAILURES)
-            )
-        ).all()
-        until = locked_until(list(recent), now)
+        if len(email) > MAX_EMAIL_LENGTH or len(password) > MAX_PASSWORD_LENGTH:
+            return LoginResult(None)
+        address = address[:MAX_ADDRESS_LENGTH]
+        await self._serialise_attempts(email, address)
+        attempt = LoginFailure(email=email, address=address, attempted_at=now)
+        self.session.add(attempt)
+        await self.session.flush()
+        until = await self._locked_until(LoginFailure.email == email, attempt, now, MAX_FAILURES)
+        if until is None and address:
+            until = await self._locked_until(LoginFailure.address == address, attempt, now, MAX_ADDRESS_FAILURES)
         if until is not None:
+            await self.session.delete(attempt)
+            await self.session.commit()
             return LoginResult(None, locked_until=until)
+        await self.session.commit()
         user = await self.session.scalar(select(User).where(User.email == email))
         ok = await self.passwords.verify(password, user.password_hash if user else None)
         if not ok or user is None or not user.is_active:
-            self.session.add(LoginFailure(email=email, attempted_at=now))
-            await self.session.flush()
             return LoginResult(None)
         await self.session.execute(delete(LoginFailure).where(LoginFailure.email == email))
         return LoginResult(user)
+
+    async def _serialise_attempts(self, email: str, address: str) -> None:
+        """PostgreSQL: one attempt per e-mail and per address at a time, until the attempt is committed (SQLite has a
+        single writer: the attempt's INSERT already waits for any other)."""
+        if self.session.bind.dialect.name == "postgresql":
+            await self.session.execute(
+                text("SELECT pg_advisory_xact_lock(hashtext(:email)), pg_advisory_xact_lock(hashtext(:address))"),
+                {"email": f"login-email:{email}", "address": f"login-address:{address}"},
+            )
+
+    async def _locked_until(
+        self, whose: ColumnElement[bool], attempt: LoginFailure, now: datetime, limit: int
+    ) -> datetime | None:
+        earlier = (
+            await self.session.scalars(
+                select(LoginFailure.attempted_at)
+                .where(whose, LoginFailure.id < attempt.id, LoginFailure.attempted_at > now - LOCKOUT * 2)
+                .order_by(LoginFailure.id.desc())
+                .limit(limit)
+            )
+        ).all()
+        return locked_until(sorted(earlier, reverse=True), now, limit)
 
     async def active_user(self, user_id: int) -> CurrentUser | None:
         """The active employee with this id, in one query (it runs on every request): a row per role × service."""
