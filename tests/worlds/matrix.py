@@ -1,0 +1,189 @@
+"""The access matrix's municipality (``tests/web/test_access_matrix.py``): one object of every kind that a route
+names, once "own" for the involved personas and once "foreign" (in a dossier none of the personas is on).
+
+Personas (the six of the matrix; ``anonymous`` has no user): ``kcc`` (KCC), ``cm`` (casemanager), ``am`` (SZW
+accountmanager), ``evaluator``, ``admin``. Bystanders: ``other_cm`` and ``other_am`` (SZW) run the foreign dossier,
+``ocw`` is the OCW accountmanager the foreign handoff and escalation are addressed to.
+
+- own: dossier A of Jan de Vries (``cm`` casemanager, ``am`` its SZW accountmanager), commitment on A (owner and
+  maker ``cm``), handoff on A from ``cm`` to ``am`` (SZW), escalation on A to SZW asked by ``kcc``, an unlinked contact
+  of Jan, and dossier E of Jan (same people) enrolled in the pilot, without contacts;
+- foreign: dossier B of Piet Anders (``other_cm``, ``other_am``), commitment on B by ``other_cm``, handoff on B from
+  ``other_cm`` to OCW, escalation on B to OCW asked by ``other_cm``, an unlinked contact of Piet, and an enrolled
+  dossier of the pilot world (``tests/worlds/pilot.py``, whose clients all belong to ``other_cm``).
+
+Every client's name and BSN is in ``secrets`` so the evaluator's responses can be scanned for them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from casemgmt.commitments.models import Commitment
+from casemgmt.dossiers.models import Dossier
+from casemgmt.escalations.models import Escalation
+from casemgmt.handoffs.models import Handoff
+from casemgmt.pilots.models import PilotEnrolment
+from tests.factories import create_client, create_contact, create_dossier, service_id
+from tests.worlds.personas import Person
+from tests.worlds.pilot import SLUG, arrange_pilot
+
+PERSONA_USERS = {
+    "kcc_agent": "kcc",
+    "casemanager": "cm",
+    "accountmanager": "am",
+    "evaluator": "evaluator",
+    "admin": "admin",
+}
+
+
+@dataclass(frozen=True)
+class Objects:
+    """The ids of one side (own or foreign) of the world."""
+
+    client: int
+    dossier: int
+    commitment: int
+    handoff: int
+    escalation: int
+    contact: int
+    enrolled: int
+    """A dossier enrolled in the pilot (no contacts on the own one, so its casemanager may still move it)."""
+
+
+@dataclass
+class MatrixWorld:
+    people: dict[str, Person]
+    tokens: dict[str, dict[str, str]]
+    own: Objects
+    foreign: Objects
+    slug: str
+    secrets: list[str] = field(default_factory=list)
+    """Every client name and BSN of the world."""
+
+    def objects(self, ownership: str) -> Objects:
+        return self.own if ownership != "foreign" else self.foreign
+
+    def person(self, persona: str) -> Person:
+        return self.people[PERSONA_USERS[persona]]
+
+
+async def arrange(
+    make_user: Callable[..., Any], make_token: Callable[..., Any], db: Callable[[], AsyncSession], tmp_path: Path
+) -> MatrixWorld:
+    now = datetime.now(UTC)
+    async with db() as session, session.begin():
+        people = {
+            "kcc": await make_user("kcc_agent", services=["KCC"], name="Kees Kcc", session=session),
+            "cm": await make_user("casemanager", name="Carla Casemanager", session=session),
+            "am": await make_user("accountmanager", services=["SZW"], name="Sanne Szw", session=session),
+            "evaluator": await make_user("evaluator", name="Erik Evaluator", session=session),
+            "admin": await make_user("admin", name="Anna Admin", session=session),
+            "other_cm": await make_user("casemanager", name="Olga Ander", session=session),
+            "other_am": await make_user("accountmanager", services=["SZW"], name="Otto Ander", session=session),
+            "ocw": await make_user("accountmanager", services=["OCW"], name="Omar Ocw", session=session),
+        }
+        cm, am, kcc = people["cm"], people["am"], people["kcc"]
+        other_cm, other_am, ocw = people["other_cm"], people["other_am"], people["ocw"]
+        jan = await create_client(session, name="Jan de Vries")
+        piet = await create_client(session, name="Piet Anders")
+        secrets = [jan.name, jan.bsn or "", piet.name, piet.bsn or ""]
+        own_dossier = await create_dossier(session, jan, cm.id, {"SZW": am.id}, subject="Schulden en bijstand")
+        enrolled = await create_dossier(session, jan, cm.id, {"SZW": am.id}, subject="Bijzondere bijstand")
+        foreign_dossier = await create_dossier(
+            session, piet, other_cm.id, {"SZW": other_am.id}, subject="Kwijtschelding"
+        )
+        szw = await service_id(session, "SZW")
+        ocw_service = await service_id(session, "OCW")
+        kcc_service = await service_id(session, "KCC")
+
+        def commitment(client_id: int, dossier_id: int, person: Person) -> Commitment:
+            return Commitment(
+                client_id=client_id,
+                dossier_id=dossier_id,
+                kind="callback",
+                description="Ik bel u donderdag terug.",
+                owner_id=person.id,
+                made_by_id=person.id,
+                made_at=now,
+                due_at=now + timedelta(days=3),
+            )
+
+        def handoff(dossier_id: int, person: Person, from_id: int, to_id: int, to_employee: int | None) -> Handoff:
+            return Handoff(
+                dossier_id=dossier_id,
+                from_employee_id=person.id,
+                from_service_id=from_id,
+                to_service_id=to_id,
+                to_employee_id=to_employee,
+                reason="Vraag over de uitkering",
+                context="Cliënt heeft schulden; de maatschappelijk werker belt namens haar.",
+                requested_at=now,
+            )
+
+        def escalation(client_id: int, dossier_id: int, service: int, asker: Person, assignee: Person) -> Escalation:
+            return Escalation(
+                service_id=service,
+                question="Wanneer wordt de bijstand uitbetaald?",
+                client_id=client_id,
+                dossier_id=dossier_id,
+                asked_by_id=asker.id,
+                asked_at=now,
+                due_at=now + timedelta(days=3),
+                assignee_id=assignee.id,
+            )
+
+        rows = [
+            commitment(jan.id, own_dossier.id, cm),
+            commitment(piet.id, foreign_dossier.id, other_cm),
+            handoff(own_dossier.id, cm, kcc_service, szw, am.id),
+            handoff(foreign_dossier.id, other_cm, szw, ocw_service, None),
+            escalation(jan.id, own_dossier.id, szw, kcc, am),
+            escalation(piet.id, foreign_dossier.id, ocw_service, other_cm, ocw),
+        ]
+        session.add_all(rows)
+        own_contact = await create_contact(session, jan, kcc.id, summary="Belde over de bijstand.")
+        foreign_contact = await create_contact(session, piet, kcc.id, summary="Belde over de kwijtschelding.")
+        await session.flush()
+        tokens = {name: await make_token(people[name], session=session) for name in PERSONA_USERS.values()}
+        ids = [row.id for row in rows]
+        jan_id, piet_id, own_id, foreign_id, enrolled_id = (
+            jan.id,
+            piet.id,
+            own_dossier.id,
+            foreign_dossier.id,
+            enrolled.id,
+        )
+        contact_ids = (own_contact.id, foreign_contact.id)
+
+    pilot = await arrange_pilot(db, tmp_path, other_cm.id)
+    async with db() as session, session.begin():
+        session.add(
+            PilotEnrolment(
+                dossier_id=enrolled_id,
+                pilot_id=pilot.pilot.id,
+                cohort="pilot",
+                method="manual",
+                reason="Matrix",
+                assigned_by_id=cm.id,
+                assigned_at=now,
+            )
+        )
+        foreign_enrolled = await session.scalar(
+            select(PilotEnrolment.dossier_id)
+            .join(Dossier, Dossier.id == PilotEnrolment.dossier_id)
+            .where(Dossier.casemanager_id == other_cm.id)
+            .order_by(PilotEnrolment.dossier_id)
+            .limit(1)
+        )
+    assert foreign_enrolled is not None
+    own = Objects(jan_id, own_id, ids[0], ids[2], ids[4], contact_ids[0], enrolled_id)
+    foreign = Objects(piet_id, foreign_id, ids[1], ids[3], ids[5], contact_ids[1], foreign_enrolled)
+    return MatrixWorld(people, tokens, own, foreign, SLUG, secrets + pilot.names + pilot.bsns)
