@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from litestar import Request, get, post
+from litestar import Request, get
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.response import Redirect, Template
 
@@ -24,7 +24,7 @@ from casemgmt.commitments.schemas import (
 )
 from casemgmt.errors import InvalidInput
 from casemgmt.web.pages import page_or_fragment
-from casemgmt.web.routes import state_change
+from casemgmt.web.routes import creation, state_change
 from casemgmt.web.rows import FormData, Row, refusal_message, row_action
 
 TAGS = ["toezeggingen"]
@@ -33,13 +33,7 @@ TAGS = ["toezeggingen"]
 # -- API --------------------------------------------------------------------------------------------------------
 
 
-@post(
-    "/api/v1/commitments",
-    tags=TAGS,
-    guards=[requires_employee],
-    summary="Record a commitment to a client",
-    status_code=201,
-)
+@creation("/api/v1/commitments", TAGS, "Record a commitment to a client")
 async def api_make(data: JSONBody[CommitmentCreate], commitments: Commitments) -> CommitmentOut:
     return CommitmentOut.of(await commitments.make(**data.model_dump()))
 

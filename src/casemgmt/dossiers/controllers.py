@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 from litestar import Request, get, patch, post, put
 from litestar.enums import RequestEncodingType
+from litestar.handlers import HTTPRouteHandler
 from litestar.params import Body, FromPath, FromQuery, JSONBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
@@ -72,12 +73,15 @@ async def api_list_dossiers(
     return [DossierOut.of(view) for view in views]
 
 
-@patch(
+def dossier_change(route: type[patch | put], path: str, summary: str) -> HTTPRouteHandler:
+    """A change to a stored dossier by an employee: 409 on a stale version or a clashing write."""
+    return route(path, tags=TAGS, summary=summary, guards=[requires_employee], responses=CONFLICT)
+
+
+@dossier_change(
+    patch,
     "/api/v1/dossiers/{dossier_id:int}",
-    tags=TAGS,
-    summary="Change subject, status (closing with an outcome) or casemanager; 409 on a stale version",
-    guards=[requires_employee],
-    responses=CONFLICT,
+    "Change subject, status (closing with an outcome) or casemanager; 409 on a stale version",
 )
 async def api_update_dossier(
     dossier_id: FromPath[int],
@@ -87,12 +91,10 @@ async def api_update_dossier(
     return DossierOut.of(await dossiers.update(dossier_id, **data.model_dump()))
 
 
-@put(
+@dossier_change(
+    put,
     "/api/v1/dossiers/{dossier_id:int}/assignments/{service:str}",
-    tags=TAGS,
-    summary="Make someone the service's accountmanager on the dossier (the previous one's assignment ends)",
-    guards=[requires_employee],
-    responses=CONFLICT,
+    "Make someone the service's accountmanager on the dossier (the previous one's assignment ends)",
 )
 async def api_assign_accountmanager(
     dossier_id: FromPath[int],

@@ -21,7 +21,7 @@ from casemgmt.escalations.dependencies import Escalations
 from casemgmt.escalations.schemas import AnswerOut, EscalationAnswer, EscalationCreate, EscalationOut
 from casemgmt.escalations.services import ASKER_ROLES, EscalationView
 from casemgmt.web.pages import page_or_fragment
-from casemgmt.web.routes import state_change
+from casemgmt.web.routes import creation, state_change
 
 TAGS = ["escalaties"]
 STATE_LABELS = {"open": "Open", "overdue": "Over de norm", "answered": "Beantwoord"}
@@ -30,13 +30,7 @@ STATE_LABELS = {"open": "Open", "overdue": "Over de norm", "answered": "Beantwoo
 # -- API --------------------------------------------------------------------------------------------------------
 
 
-@post(
-    "/api/v1/escalations",
-    tags=TAGS,
-    guards=[requires_employee],
-    summary="Escalate a question to a service",
-    status_code=201,
-)
+@creation("/api/v1/escalations", TAGS, "Escalate a question to a service")
 async def api_create(data: JSONBody[EscalationCreate], escalations: Escalations) -> EscalationOut:
     escalation = await escalations.ask(**data.model_dump())
     return EscalationOut.of(escalation, data.service.strip().upper())

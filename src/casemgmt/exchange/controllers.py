@@ -19,7 +19,7 @@ from datetime import date
 from typing import Annotated, Any
 
 import msgspec
-from litestar import MediaType, Request, Response, get, post
+from litestar import MediaType, Request, Response, get
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromQuery, QueryParameter
 from litestar.response import Stream
@@ -32,6 +32,7 @@ from casemgmt.db import DbSession
 from casemgmt.exchange.export import DossierExport, ExportFilter, record_export
 from casemgmt.exchange.importer import DossierImportRejected, import_dossiers, split_lines
 from casemgmt.exchange.schema import DossierImportReportOut, DossierLine
+from casemgmt.web.routes import file_import
 
 log = logging.getLogger(__name__)
 
@@ -79,18 +80,14 @@ async def api_export(
     )
 
 
-@post(
+@file_import(
     "/api/v1/dossiers/import",
-    tags=TAGS,
-    summary="Import dossiers from a JSON Lines body; all or nothing",
-    guards=[requires_admin],
-    status_code=200,
-    request_max_body_size=MAX_IMPORT_BYTES,
-    responses={
-        422: ResponseSpec(
-            DossierImportReportOut, description="An invalid line: nothing imported", generate_examples=False
-        )
-    },
+    TAGS,
+    "Import dossiers from a JSON Lines body; all or nothing",
+    [requires_admin],
+    MAX_IMPORT_BYTES,
+    DossierImportReportOut,
+    "An invalid line: nothing imported",
 )
 async def api_import(
     request: Request[Any, Any, Any],

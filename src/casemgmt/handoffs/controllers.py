@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import post
 from litestar.params import FromPath, JSONBody
 from litestar.response import Redirect, Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from casemgmt.auth.guards import requires_employee
 from casemgmt.directory.models import Service
 from casemgmt.errors import InvalidInput
 from casemgmt.handoffs.dependencies import Handoffs
@@ -19,7 +17,7 @@ from casemgmt.handoffs.rules import STATUS_LABELS
 from casemgmt.handoffs.schemas import HandoffCreate, HandoffDecline, HandoffOut
 from casemgmt.handoffs.services import HandoffView
 from casemgmt.web.openapi import CONFLICT
-from casemgmt.web.routes import state_change
+from casemgmt.web.routes import creation, state_change
 from casemgmt.web.rows import FormData, Row, row_action
 
 TAGS = ["overdrachten"]
@@ -30,14 +28,7 @@ async def handoff_out(session: AsyncSession, handoff: Handoff) -> HandoffOut:
     return HandoffOut.of(handoff, codes)
 
 
-@post(
-    "/api/v1/handoffs",
-    tags=TAGS,
-    guards=[requires_employee],
-    summary="Request a handoff",
-    status_code=201,
-    responses=CONFLICT,
-)
+@creation("/api/v1/handoffs", TAGS, "Request a handoff", responses=CONFLICT)
 async def api_request(data: JSONBody[HandoffCreate], handoffs: Handoffs) -> HandoffOut:
     handoff = await handoffs.request(**data.model_dump())
     return await handoff_out(handoffs.session, handoff)

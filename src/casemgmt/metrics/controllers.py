@@ -13,27 +13,26 @@ after ``to`` → 422); exports also take ``table=measures|dossiers`` (default ``
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from litestar import Response, get
+from litestar.di import NamedDependency, Provide
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Stream
 
-from casemgmt.audit.dependencies import Audit
 from casemgmt.audit.services import Action
-from casemgmt.auth.dependencies import Actor
 from casemgmt.auth.guards import requires_role
 from casemgmt.auth.roles import Role
-from casemgmt.db import DbSession
 from casemgmt.errors import FieldError, InvalidInput
 from casemgmt.metrics import exports
 from casemgmt.metrics.engine import dossier_figures, pilot_metrics
 from casemgmt.metrics.periods import Period, parse_period
 from casemgmt.metrics.results import PilotMetrics, SurveyMetrics
 from casemgmt.metrics.survey import check_cohort, survey_metrics
-from casemgmt.pilots.models import Pilot
+from casemgmt.pilots.dependencies import Pilots
 from casemgmt.pilots.services import PilotService
 
 TAGS = ["metrics"]
@@ -51,25 +50,64 @@ def metrics_get(path: str, summary: str, **options: Any) -> get:
     return get(path, tags=TAGS, summary=summary, guards=[requires_metrics_reader], **options)
 
 
-async def _pilot(db_session: DbSession, actor: Actor, audit: Audit, slug: str) -> Pilot:
-    return await PilotService(db_session, actor, audit).pilot(slug)
+async def provide_period(date_from: DateFrom = None, date_to: DateTo = None) -> Period:
+    return parse_period(date_from, date_to)
+
+
+AskedPeriod = NamedDependency[Period]
+"""The period of the ``from``/``to`` query parameters (``period``): 422 before the handler runs when invalid."""
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """What an export asks for: the table, the CSV variant (``""`` for plain CSV) and the period."""
+
+    table: str
+    variant: str
+    period: Period
+
+
+def _export_options(table: str | None, variant: str | None) -> tuple[str, str]:
+    errors: list[FieldError] = []
+    chosen_table = (table or "measures").strip().lower()
+    if chosen_table not in exports.TABLES:
+        errors.append(FieldError("table", f"Onbekende tabel '{table}'; kies 'measures' of 'dossiers'."))
+    chosen_variant = (variant or "").strip().lower()
+    if chosen_variant not in exports.VARIANTS:
+        errors.append(FieldError("variant", f"Onbekende variant '{variant}'; alleen 'excel-nl' bestaat."))
+    if errors:
+        raise InvalidInput(errors)
+    return chosen_table, chosen_variant
+
+
+async def provide_export_request(
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    table: FromQuery[str | None] = None,
+    variant: FromQuery[str | None] = None,
+) -> ExportRequest:
+    """The export's options, checked before its period (one 422 for both options, then one for the period)."""
+    chosen_table, chosen_variant = _export_options(table, variant)
+    return ExportRequest(chosen_table, chosen_variant, parse_period(date_from, date_to))
+
+
+Export = NamedDependency[ExportRequest]
+"""The export request of the query parameters ``table``, ``variant``, ``from`` and ``to`` (``export``)."""
+
+
+def pilot_export(path: str, summary: str, **options: Any) -> get:
+    """A pilot export route: a metrics route whose handler gets the checked ``export`` request."""
+    return metrics_get(path, summary, dependencies={"export": Provide(provide_export_request)}, **options)
 
 
 @metrics_get(
     "/api/v1/pilots/{slug:str}/metrics",
     "Pilot measures per cohort, pilot versus control, cost-effectiveness (evaluators and admins)",
+    dependencies={"period": Provide(provide_period)},
 )
-async def api_pilot_metrics(
-    slug: FromPath[str],
-    db_session: DbSession,
-    actor: Actor,
-    audit: Audit,
-    date_from: DateFrom = None,
-    date_to: DateTo = None,
-) -> PilotMetrics:
-    period = parse_period(date_from, date_to)
-    pilot = await _pilot(db_session, actor, audit, slug)
-    return await pilot_metrics(db_session, pilot, period.start, period.end, datetime.now(UTC))
+async def api_pilot_metrics(slug: FromPath[str], pilots: Pilots, period: AskedPeriod) -> PilotMetrics:
+    pilot = await pilots.pilot(slug)
+    return await pilot_metrics(pilots.session, pilot, period.start, period.end, datetime.now(UTC))
 
 
 @metrics_get(
@@ -77,9 +115,7 @@ async def api_pilot_metrics(
     "Survey figures: satisfaction, reasons, helped at once, transfers (evaluators and admins)",
 )
 async def api_survey_metrics(
-    db_session: DbSession,
-    actor: Actor,
-    audit: Audit,
+    pilots: Pilots,
     date_from: DateFrom = None,
     date_to: DateTo = None,
     pilot: FromQuery[str | None] = None,
@@ -98,44 +134,25 @@ async def api_survey_metrics(
         errors.extend(exc.errors)
     if errors:
         raise InvalidInput(errors)
-    chosen_pilot = await _pilot(db_session, actor, audit, pilot) if pilot else None
-    return await survey_metrics(db_session, period, chosen_pilot, chosen_cohort)
-
-
-def _export_options(table: str | None, variant: str | None) -> tuple[str, str]:
-    errors: list[FieldError] = []
-    chosen_table = (table or "measures").strip().lower()
-    if chosen_table not in exports.TABLES:
-        errors.append(FieldError("table", f"Onbekende tabel '{table}'; kies 'measures' of 'dossiers'."))
-    chosen_variant = (variant or "").strip().lower()
-    if chosen_variant not in exports.VARIANTS:
-        errors.append(FieldError("variant", f"Onbekende variant '{variant}'; alleen 'excel-nl' bestaat."))
-    if errors:
-        raise InvalidInput(errors)
-    return chosen_table, chosen_variant
+    chosen_pilot = await pilots.pilot(pilot) if pilot else None
+    return await survey_metrics(pilots.session, period, chosen_pilot, chosen_cohort)
 
 
 async def _export_table(
-    db_session: DbSession,
-    actor: Actor,
-    audit: Audit,
-    slug: FromPath[str],
-    date_from: str | None,
-    date_to: str | None,
-    table: str,
-    file_format: str,
+    pilots: PilotService, slug: str, export: ExportRequest, file_format: str
 ) -> tuple[str, tuple[str, ...], list[list[exports.Cell]]]:
-    period = parse_period(date_from, date_to)
-    pilot = await _pilot(db_session, actor, audit, slug)
+    """The export's file name (without extension), header and rows; writes the export's audit event."""
+    period, table = export.period, export.table
+    pilot = await pilots.pilot(slug)
     now = datetime.now(UTC)
     if table == "measures":
-        metrics = await pilot_metrics(db_session, pilot, period.start, period.end, now)
+        metrics = await pilot_metrics(pilots.session, pilot, period.start, period.end, now)
         header, rows = exports.table(table, metrics, None)
     else:
-        figures = await dossier_figures(db_session, pilot, period.start, period.end, now)
+        figures = await dossier_figures(pilots.session, pilot, period.start, period.end, now)
         header, rows = exports.table(table, None, figures)
     span = f"{period.start or 'begin'}_{period.end or 'nu'}"
-    audit.record(
+    pilots.audit.record(
         Action.EXPORT,
         "pilot",
         pilot.id,
@@ -144,7 +161,7 @@ async def _export_table(
     return f"{pilot.slug}-{table}-{span}", header, rows
 
 
-@metrics_get(
+@pilot_export(
     "/api/v1/pilots/{slug:str}/export.csv",
     "Pilot measures or per-dossier table as CSV (variant=excel-nl: ';', BOM, decimal commas)",
     responses={
@@ -153,44 +170,22 @@ async def _export_table(
         )
     },
 )
-async def api_export_csv(
-    slug: FromPath[str],
-    db_session: DbSession,
-    actor: Actor,
-    audit: Audit,
-    date_from: DateFrom = None,
-    date_to: DateTo = None,
-    table: FromQuery[str | None] = None,
-    variant: FromQuery[str | None] = None,
-) -> Stream:
-    chosen_table, chosen_variant = _export_options(table, variant)
-    name, header, rows = await _export_table(
-        db_session, actor, audit, slug, date_from, date_to, chosen_table, f"csv {chosen_variant}".strip()
-    )
+async def api_export_csv(slug: FromPath[str], pilots: Pilots, export: Export) -> Stream:
+    name, header, rows = await _export_table(pilots, slug, export, f"csv {export.variant}".strip())
     return Stream(
-        exports.csv_chunks(header, rows, chosen_variant),
+        exports.csv_chunks(header, rows, export.variant),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
     )
 
 
-@metrics_get(
+@pilot_export(
     "/api/v1/pilots/{slug:str}/export.xlsx",
     "Pilot measures or per-dossier table as XLSX, with a sheet of definitions",
 )
-async def api_export_xlsx(
-    slug: FromPath[str],
-    db_session: DbSession,
-    actor: Actor,
-    audit: Audit,
-    date_from: DateFrom = None,
-    date_to: DateTo = None,
-    table: FromQuery[str | None] = None,
-    variant: FromQuery[str | None] = None,
-) -> Response[bytes]:
-    chosen_table, _ = _export_options(table, variant)
-    name, header, rows = await _export_table(db_session, actor, audit, slug, date_from, date_to, chosen_table, "xlsx")
-    title = "Maatregelen" if chosen_table == "measures" else "Dossiers"
+async def api_export_xlsx(slug: FromPath[str], pilots: Pilots, export: Export) -> Response[bytes]:
+    name, header, rows = await _export_table(pilots, slug, export, "xlsx")
+    title = "Maatregelen" if export.table == "measures" else "Dossiers"
     return Response(
         exports.xlsx_bytes(title, header, rows),
         media_type=XLSX_MEDIA_TYPE,

@@ -16,7 +16,9 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import get, patch
+from litestar.handlers import HTTPRouteHandler
 from litestar.params import Body, FromPath, QueryParameter
+from litestar.types import Guard
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -133,12 +135,19 @@ async def user_by_email(session: AsyncSession, email: str) -> User | None:
     return await session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
 
 
-@get(
+def users_api(
+    route: type[get | patch], path: str, action: str, guards: list[Guard], summary: str, **options: Any
+) -> HTTPRouteHandler:
+    """A route of the employee directory API: tagged ``gebruikers``, named ``api.users.<action>``."""
+    return route(path, name=f"api.users.{action}", guards=guards, tags=["gebruikers"], summary=summary, **options)
+
+
+@users_api(
+    get,
     "/api/v1/users",
-    name="api.users.list",
-    guards=[requires_employee],
-    tags=["gebruikers"],
-    summary="Employees (active), by name",
+    "list",
+    [requires_employee],
+    "Employees (active), by name",
     description=f"With `email`: the user with exactly that address (case-insensitive). At most {LIST_LIMIT}.",
 )
 async def list_users(
@@ -148,12 +157,8 @@ async def list_users(
     return [UserOut.of(user) for user in await find_users(db_session, email)]
 
 
-@patch(
-    "/api/v1/users/{user_id:int}",
-    name="api.users.update",
-    guards=[requires_admin],
-    tags=["gebruikers"],
-    summary="Set a casemanager's maximum caseload (admin)",
+@users_api(
+    patch, "/api/v1/users/{user_id:int}", "update", [requires_admin], "Set a casemanager's maximum caseload (admin)"
 )
 async def update_user(
     db_session: DbSession,

@@ -13,7 +13,6 @@ from typing import Any
 import msgspec
 from litestar import MediaType, Request, Response, get, post
 from litestar.datastructures import UploadFile
-from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromQuery, JSONBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
@@ -27,8 +26,9 @@ from casemgmt.surveys.csv_format import COLUMNS
 from casemgmt.surveys.dependencies import Surveys
 from casemgmt.surveys.importer import ImportReport, SurveyImportRejected
 from casemgmt.surveys.schemas import SurveyImportReportOut, SurveyResponseOut
-from casemgmt.web.openapi import CONFLICT, responses
+from casemgmt.web.openapi import CONFLICT
 from casemgmt.web.pages import page_or_fragment, wants_fragment
+from casemgmt.web.routes import file_import
 
 TAGS = ["tevredenheid"]
 MAX_UPLOAD_BYTES = 64 * 1024 * 1024
@@ -47,21 +47,15 @@ def _report_response(report: ImportReport, status_code: int) -> Response[SurveyI
 # ====================================================================== API
 
 
-@post(
+@file_import(
     "/api/v1/surveys/import",
-    tags=TAGS,
-    summary="Import survey responses from a CSV body (text/csv); all-or-nothing unless skip_invalid=true",
-    guards=[survey_roles],
-    status_code=200,
-    request_max_body_size=MAX_UPLOAD_BYTES,
-    responses=responses(
-        {
-            422: ResponseSpec(
-                SurveyImportReportOut, description="Invalid rows (or an unreadable file): nothing imported"
-            )
-        },
-        CONFLICT,
-    ),
+    TAGS,
+    "Import survey responses from a CSV body (text/csv); all-or-nothing unless skip_invalid=true",
+    [survey_roles],
+    MAX_UPLOAD_BYTES,
+    SurveyImportReportOut,
+    "Invalid rows (or an unreadable file): nothing imported",
+    CONFLICT,
 )
 async def api_import(
     request: Request[Any, Any, Any],
