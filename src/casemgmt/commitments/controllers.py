@@ -41,7 +41,7 @@ TAGS = ["toezeggingen"]
     status_code=201,
 )
 async def api_make(data: JSONBody[CommitmentCreate], commitments: Commitments) -> CommitmentOut:
-    return CommitmentOut.of(await commitments.make(**data.model_dump()))
+    return CommitmentOut.of(await commitments.make(data))
 
 
 @state_change("/api/v1/commitments/{commitment_id:int}/fulfil", TAGS)
