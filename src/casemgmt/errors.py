@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import ClassVar
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,19 @@ class InvalidInput(DomainError):
 
 class Conflict(DomainError):
     status_code = 409
+
+
+class NoLongerChangeable(Conflict):
+    """An action on a record whose status no longer allows it (409), naming that status's Dutch label in lower case.
+
+    A subclass gives the status labels and the message with a ``{label}`` slot. Nothing has been changed."""
+
+    status_labels: ClassVar[Mapping[str, str]]
+    template: ClassVar[str]
+
+    def __init__(self, status: str) -> None:
+        super().__init__(self.template.format(label=self.status_labels.get(status, status).lower()))
+        self.status = status
 
 
 class Forbidden(DomainError):

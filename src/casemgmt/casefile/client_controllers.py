@@ -155,7 +155,7 @@ async def add_representative(
 ) -> Template | Redirect:
     """Add a representative: htmx gets the refreshed section (422 with messages and the typed text on errors)."""
     try:
-        representative = await finder.add_representative(client_id, **data.model_dump())
+        representative = await finder.add_representative(client_id, data)
     except InvalidInput as exc:
         form, errors = data.model_dump(), exc.by_field()
         if wants_fragment(request):

@@ -33,6 +33,7 @@ from casemgmt.casefile.schemas import DossierDetailOut, TimelineEntryOut, timeli
 from casemgmt.casefile.signals import dossier_figures
 from casemgmt.casefile.timeline import Cursor, clamp_limit, contact_entry, dossier_timeline
 from casemgmt.commitments.dependencies import Commitments
+from casemgmt.commitments.schemas import CommitmentCreate
 from casemgmt.contacts.dependencies import Contacts
 from casemgmt.contacts.forms import ContactForm, blank_contact_form, parse_contact_form
 from casemgmt.contacts.presentation import FMT
@@ -45,6 +46,7 @@ from casemgmt.dossiers.dependencies import Dossiers
 from casemgmt.dossiers.services import DossierService
 from casemgmt.errors import Conflict, InvalidInput
 from casemgmt.handoffs.dependencies import Handoffs
+from casemgmt.handoffs.schemas import HandoffCreate
 from casemgmt.web.forms import whole_number
 from casemgmt.web.pages import page_or_fragment, wants_fragment
 
@@ -335,12 +337,14 @@ async def make_commitment(page: Page, commitments: Commitments, data: FormData) 
         if owner is None:
             raise InvalidInput.single("owner_id", "Kies wie de toezegging nakomt")
         return await commitments.make(
-            client_id=view.dossier.client_id,
-            dossier_id=page.dossier_id,
-            kind=data.get("kind", ""),
-            description=data.get("description", ""),
-            owner_id=owner,
-            due_at=parse_due(data.get("due_at", "")),
+            CommitmentCreate(
+                client_id=view.dossier.client_id,
+                dossier_id=page.dossier_id,
+                kind=data.get("kind", ""),
+                description=data.get("description", ""),
+                owner_id=owner,
+                due_at=parse_due(data.get("due_at", "")),
+            )
         )
 
     return await page.after_change("commitment", dict(data), change, "Toezegging vastgelegd.")
@@ -352,12 +356,14 @@ async def request_handoff(page: Page, handoffs: Handoffs, data: FormData) -> Tem
 
     def change() -> Awaitable[Any]:
         return handoffs.request(
-            dossier_id=page.dossier_id,
-            to_service=data.get("to_service", ""),
-            to_employee_id=whole_number(data.get("to_employee_id", "")),
-            reason=data.get("reason", ""),
-            context=data.get("context", ""),
-            from_service=data.get("from_service") or None,
+            HandoffCreate(
+                dossier_id=page.dossier_id,
+                to_service=data.get("to_service", ""),
+                to_employee_id=whole_number(data.get("to_employee_id", "")),
+                reason=data.get("reason", ""),
+                context=data.get("context", ""),
+                from_service=data.get("from_service") or None,
+            )
         )
 
     return await page.after_change("handoff", dict(data), change, "Overdracht aangevraagd.")

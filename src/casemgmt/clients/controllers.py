@@ -58,7 +58,7 @@ FormBody = Body(media_type=RequestEncodingType.URL_ENCODED)
 )
 async def api_create_client(data: JSONBody[ClientCreate], clients: Clients) -> Response[ClientOut]:
     """201 with the new client; 200 with ``"existing": true`` when the BSN/KvK is already known (nothing created)."""
-    result = await clients.create(**data.model_dump())
+    result = await clients.create(data)
     if result.created:
         return Response(ClientOut.of(result.client), status_code=201)
     return Response(ExistingClientOut.of(result.client), status_code=200)
@@ -78,7 +78,7 @@ async def api_get_client(client_id: FromPath[int], clients: Clients) -> ClientOu
 async def api_add_representative(
     client_id: FromPath[int], data: JSONBody[RepresentativeCreate], clients: Clients
 ) -> RepresentativeOut:
-    return RepresentativeOut.of(await clients.add_representative(client_id, **data.model_dump()))
+    return RepresentativeOut.of(await clients.add_representative(client_id, data))
 
 
 # pages -------------------------------------------------------------------------------------------------------------
@@ -101,7 +101,7 @@ async def create_client(
 ) -> Template | Redirect:
     """Create a client; a known BSN/KvK leads to that client's page instead, with a message saying so."""
     try:
-        result = await clients.create(**data.model_dump())
+        result = await clients.create(data)
     except InvalidInput as exc:
         context = _new_client_context(data.model_dump(), exc.by_field())
         return page_or_fragment(request, "clients/new.html", "clients/_new_form.html", context, status_code=422)

@@ -103,9 +103,18 @@ def check_phone_and_email(phone: str, email: str) -> list[FieldError]:
     return errors
 
 
+def check_required_name(field: str, value: str, label: str) -> list[FieldError]:
+    """Why a required name-like text (already trimmed) is wrong: missing, or longer than ``MAX_NAME``; else none."""
+    if not value:
+        return [FieldError(field, f"{label} is verplicht")]
+    if len(value) > MAX_NAME:
+        return [FieldError(field, f"{label} is te lang (ten hoogste {MAX_NAME} tekens)")]
+    return []
+
+
 @dataclass(frozen=True)
 class ClientInput:
-    """A client as entered, cleaned: identifiers compacted, text trimmed."""
+    """A client as entered, cleaned: identifiers compacted, text trimmed; with the name's searched (normalised) form."""
 
     kind: str
     bsn: str | None
@@ -114,10 +123,7 @@ class ClientInput:
     phone: str
     email: str
     address: str
-
-    @property
-    def name_normalised(self) -> str:
-        return normalise_name(self.name)
+    name_normalised: str
 
 
 def check_client(
@@ -139,16 +145,13 @@ def check_client(
         clean_kvk = normalise_kvk(kvk)
         if clean_kvk is None:
             errors.append(FieldError("kvk", KVK_MESSAGE))
-    if not name:
-        errors.append(FieldError("name", "Naam is verplicht"))
-    elif len(name) > MAX_NAME:
-        errors.append(FieldError("name", f"Naam is te lang (ten hoogste {MAX_NAME} tekens)"))
+    errors.extend(check_required_name("name", name, "Naam"))
     errors.extend(check_phone_and_email(phone, email))
     if len(address) > MAX_ADDRESS:
         errors.append(FieldError("address", f"Adres is te lang (ten hoogste {MAX_ADDRESS} tekens)"))
     if errors:
         return None, errors
-    return ClientInput(kind, clean_bsn, clean_kvk, name, phone, email, address), []
+    return ClientInput(kind, clean_bsn, clean_kvk, name, phone, email, address, normalise_name(name)), []
 
 
 @dataclass(frozen=True)
@@ -192,10 +195,7 @@ def check_representative(
         ("organisation", organisation, "Organisatie"),
         ("relation", relation, "Relatie"),
     ):
-        if not value:
-            errors.append(FieldError(field, f"{label} is verplicht"))
-        elif len(value) > MAX_NAME:
-            errors.append(FieldError(field, f"{label} is te lang (ten hoogste {MAX_NAME} tekens)"))
+        errors.extend(check_required_name(field, value, label))
     errors.extend(check_phone_and_email(phone, email))
     start: date | None = today
     end: date | None = None

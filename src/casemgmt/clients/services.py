@@ -20,6 +20,7 @@ from casemgmt.audit.services import Action, AuditedService
 from casemgmt.auth.roles import EMPLOYEE_ROLES, Role
 from casemgmt.clients import rules
 from casemgmt.clients.models import Client, Representative
+from casemgmt.clients.schemas import ClientCreate, ClientForm, RepresentativeCreate, RepresentativeForm
 from casemgmt.directory.calendar import AMSTERDAM
 from casemgmt.errors import Conflict, Forbidden, InvalidInput
 
@@ -64,22 +65,12 @@ class ClientService(AuditedService):
 
     # clients ----------------------------------------------------------------------------------------------------
 
-    async def create(
-        self,
-        *,
-        kind: str,
-        name: str,
-        bsn: str | None = None,
-        kvk: str | None = None,
-        phone: str = "",
-        email: str = "",
-        address: str = "",
-    ) -> Created:
-        """Create a client; a BSN or KvK number that is already known answers with that client, creating nothing."""
+    async def create(self, entered: ClientCreate | ClientForm) -> Created:
+        """Create a client as entered (API body or page form).
+
+        A BSN or KvK number that is already known answers with that client, creating nothing."""
         self._require_creator()
-        data, errors = rules.check_client(
-            kind=kind, bsn=bsn, kvk=kvk, name=name, phone=phone, email=email, address=address
-        )
+        data, errors = rules.check_client(**entered.model_dump())
         if data is None:
             raise InvalidInput(errors)
         existing = await self._by_identifier(data.bsn, data.kvk)
@@ -94,7 +85,6 @@ class ClientService(AuditedService):
             return Created(existing, created=False)
         client = Client(
             **asdict(data),  # the cleaned input's fields are the client's columns
-            name_normalised=data.name_normalised,
             pseudonym=await self._unused_pseudonym(),
             created_by_id=self.actor.id,
         )
@@ -144,29 +134,12 @@ class ClientService(AuditedService):
     # representatives --------------------------------------------------------------------------------------------
 
     async def add_representative(
-        self,
-        client_id: int,
-        *,
-        name: str,
-        organisation: str,
-        relation: str,
-        phone: str = "",
-        email: str = "",
-        valid_from: date | str | None = None,
-        valid_until: date | str | None = None,
+        self, client_id: int, entered: RepresentativeCreate | RepresentativeForm
     ) -> Representative:
+        """Register a representative of the client as entered (API body or page form)."""
         self._require_creator()
         client = await self._client(client_id)
-        data, errors = rules.check_representative(
-            name=name,
-            organisation=organisation,
-            relation=relation,
-            phone=phone,
-            email=email,
-            valid_from=valid_from,
-            valid_until=valid_until,
-            today=today_in_amsterdam(),
-        )
+        data, errors = rules.check_representative(**entered.model_dump(), today=today_in_amsterdam())
         if data is None:
             raise InvalidInput(errors)
         # the cleaned input's fields are the representative's columns

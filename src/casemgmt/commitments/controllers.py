@@ -35,7 +35,7 @@ TAGS = ["toezeggingen"]
 
 @creation("/api/v1/commitments", TAGS, "Record a commitment to a client")
 async def api_make(data: JSONBody[CommitmentCreate], commitments: Commitments) -> CommitmentOut:
-    return CommitmentOut.of(await commitments.make(**data.model_dump()))
+    return CommitmentOut.of(await commitments.make(data))
 
 
 @state_change("/api/v1/commitments/{commitment_id:int}/fulfil", TAGS)

@@ -23,8 +23,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from casemgmt.directory.calendar import add_business_days, local_date
-from casemgmt.errors import Conflict, InvalidInput
+from casemgmt.directory.calendar import add_business_days, local_date, require_aware
+from casemgmt.errors import InvalidInput, NoLongerChangeable
 
 DEFAULT_CALLBACK_TERM_DAYS = 2
 
@@ -66,13 +66,11 @@ ALLOWED_TRANSITIONS: Mapping[CommitmentStatus, frozenset[CommitmentStatus]] = {
 }
 
 
-class ClosedCommitment(Conflict):
+class ClosedCommitment(NoLongerChangeable):
     """An action on a commitment that is no longer open (mapped to 409). Nothing has been changed."""
 
-    def __init__(self, status: str) -> None:
-        label = STATUS_LABELS.get(status, status).lower()
-        super().__init__(f"Deze toezegging is al afgesloten ({label}) en kan niet meer worden gewijzigd.")
-        self.status = status
+    status_labels = STATUS_LABELS
+    template = "Deze toezegging is al afgesloten ({label}) en kan niet meer worden gewijzigd."
 
 
 def can_transition(from_status: str, to_status: str) -> bool:
@@ -129,18 +127,13 @@ Action = Fulfil | Miss | Cancel
 Transition = Action
 
 
-def _require_aware(moment: datetime, name: str) -> None:
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError(f"{name} must be timezone-aware, got naive {moment!r}")
-
-
 def apply(state: CommitmentState, action: Action, now: datetime) -> CommitmentState:
     """The state after `action` at `now`, or an error with `state` untouched.
 
     Raises `ClosedCommitment` when the commitment is not open, `InvalidInput` when a required note or reason is
     missing (field ``note`` for fulfil and miss, ``reason`` for cancel), ValueError for a naive `now`.
     """
-    _require_aware(now, "now")
+    require_aware(now, "now")
     if state.status != CommitmentStatus.OPEN:
         raise ClosedCommitment(state.status)
     closed_at = now.astimezone(UTC)
@@ -212,8 +205,8 @@ def default_due(kind: str, made_at: datetime, callback_term_days: int = DEFAULT_
 def validate_due(due_at: datetime, now: datetime) -> datetime:
     """An explicit due moment, in UTC. In the past → InvalidInput on field ``due_at``. Naive → ValueError
     (the caller decides which time zone a form's local time means)."""
-    _require_aware(due_at, "due_at")
-    _require_aware(now, "now")
+    require_aware(due_at, "due_at")
+    require_aware(now, "now")
     if due_at < now:
         raise InvalidInput.single("due_at", "Het afgesproken moment ligt in het verleden")
     return due_at.astimezone(UTC)

@@ -20,6 +20,7 @@ from casemgmt.auth.roles import EMPLOYEE_ROLES, Role
 from casemgmt.clients.models import Client
 from casemgmt.commitments import rules
 from casemgmt.commitments.models import Commitment, CommitmentOwnerChange
+from casemgmt.commitments.schemas import CommitmentCreate
 from casemgmt.contacts.models import Contact
 from casemgmt.directory.lookup import service_by_code
 from casemgmt.directory.models import Service
@@ -60,41 +61,31 @@ def _is_employee(user: CurrentUser) -> bool:
 class CommitmentService(AuditedService):
     # -- making ------------------------------------------------------------------------------------------------
 
-    async def make(
-        self,
-        *,
-        client_id: int,
-        kind: str,
-        description: str,
-        owner_id: int,
-        dossier_id: int | None = None,
-        contact_id: int | None = None,
-        due_at: datetime | None = None,
-        service: str | None = None,
-        now: datetime | None = None,
-    ) -> Commitment:
+    async def make(self, entered: CommitmentCreate, *, now: datetime | None = None) -> Commitment:
+        """Record a commitment as entered (API body, or built from the dossier page's form)."""
         if not _is_employee(self.actor):
             raise Forbidden("Evaluatoren leggen geen toezeggingen vast.")
         now = now or datetime.now(UTC)
         errors: list[FieldError] = []
         try:
-            rules.validate_kind(kind)
+            rules.validate_kind(entered.kind)
         except InvalidInput as exc:
             errors.extend(exc.errors)
-        text = description.strip()
+        text = entered.description.strip()
         if not text:
             errors.append(FieldError("description", "Noteer wat de klant is toegezegd, in de woorden van het gesprek"))
         elif len(text) > MAX_DESCRIPTION:
             errors.append(FieldError("description", f"Maximaal {MAX_DESCRIPTION} tekens"))
-        client = await self.session.get(Client, client_id)
+        client = await self.session.get(Client, entered.client_id)
         if client is None:
             errors.append(FieldError("client_id", "Onbekende klant"))
-        owner = await self.session.get(User, owner_id)
+        owner = await self.session.get(User, entered.owner_id)
         if owner is None or not owner.is_active or not set(owner.roles) & {r.value for r in EMPLOYEE_ROLES}:
             errors.append(FieldError("owner_id", "Kies een actieve medewerker als eigenaar"))
         if errors:
             raise InvalidInput(errors)
         assert client is not None and owner is not None
+        dossier_id, contact_id = entered.dossier_id, entered.contact_id
         if dossier_id is not None:
             dossier = await self.session.get(Dossier, dossier_id)
             if dossier is None or dossier.client_id != client.id:
@@ -105,13 +96,13 @@ class CommitmentService(AuditedService):
             contact = await self.session.get(Contact, contact_id)
             if contact is None or contact.client_id != client.id:
                 raise InvalidInput.single("contact_id", "Dit klantcontact hoort niet bij deze klant")
-        target = await self._service(service, owner)
-        due = rules.resolve_due(kind, due_at, now, target.callback_term_days if target else 2)
+        target = await self._service(entered.service, owner)
+        due = rules.resolve_due(entered.kind, entered.due_at, now, target.callback_term_days if target else 2)
         commitment = Commitment(
             client_id=client.id,
             dossier_id=dossier_id,
             contact_id=contact_id,
-            kind=kind,
+            kind=entered.kind,
             description=text,
             owner_id=owner.id,
             service_id=target.id if target else None,

@@ -54,14 +54,15 @@ def is_business_day(day: date) -> bool:
     return day.weekday() < 5 and day not in dutch_holidays(day.year)
 
 
-def _require_aware(moment: datetime, name: str) -> None:
+def require_aware(moment: datetime, name: str) -> None:
+    """Refuse a naive moment (ValueError naming the argument ``name``): every rule works on aware moments."""
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError(f"{name} must be timezone-aware, got naive {moment!r}")
 
 
 def local_date(moment: datetime) -> date:
     """The calendar date of an aware moment in Europe/Amsterdam."""
-    _require_aware(moment, "moment")
+    require_aware(moment, "moment")
     return moment.astimezone(AMSTERDAM).date()
 
 
@@ -97,7 +98,7 @@ def add_business_days(moment: datetime, n: int) -> datetime:
 
     Raises ValueError for a naive `moment` or a negative `n`.
     """
-    _require_aware(moment, "moment")
+    require_aware(moment, "moment")
     if n < 0:
         raise ValueError(f"n must be 0 or more, got {n}")
     day = local_date(moment)
@@ -127,8 +128,8 @@ def business_days_between(start: datetime, end: datetime) -> int:
     date. Used for "time to close" (opening → closing) and "no contact for 10 business days" (last contact → now).
     Raises ValueError for naive moments.
     """
-    _require_aware(start, "start")
-    _require_aware(end, "end")
+    require_aware(start, "start")
+    require_aware(end, "end")
     if end <= start:
         return 0
     first, last = local_date(start), local_date(end)

@@ -26,7 +26,7 @@ from casemgmt.dossiers import rules
 from casemgmt.dossiers.dependencies import Dossiers
 from casemgmt.dossiers.presentation import FMT
 from casemgmt.dossiers.schemas import AccountmanagerAssignment, DossierCreate, DossierOut, DossierUpdate
-from casemgmt.dossiers.services import AccountmanagerRequest, DossierService
+from casemgmt.dossiers.services import AccountmanagerRequest, DossierFilter, DossierService
 from casemgmt.errors import Conflict, DomainError, FieldError, InvalidInput
 from casemgmt.web.forms import whole_number
 from casemgmt.web.openapi import CONFLICT
@@ -68,7 +68,7 @@ async def api_list_dossiers(
     offset: FromQuery[int] = 0,
 ) -> list[DossierOut]:
     views = await dossiers.list_dossiers(
-        status=status, casemanager_id=casemanager_id, service=service, limit=limit, offset=offset
+        DossierFilter(status=status, casemanager_id=casemanager_id, service=service, limit=limit, offset=offset)
     )
     return [DossierOut.of(view) for view in views]
 
@@ -144,11 +144,11 @@ async def my_dossiers(
     context: dict[str, Any] = {"fmt": FMT, "status": status, "statuses": rules.STATUSES}
     if actor.has(Role.CASEMANAGER):
         context["caseload_counts"] = await dossiers.caseload_counts(actor.id)
-        caseload = await dossiers.rows(casemanager_id=actor.id, status=status, limit=500)
+        caseload = await dossiers.rows(DossierFilter(casemanager_id=actor.id, status=status, limit=500))
         context["caseload"] = caseload if status else [row for row in caseload if row.status != rules.CLOSED]
     if actor.has(Role.ACCOUNTMANAGER):
         per_service: dict[str, list[Any]] = {}
-        for row in await dossiers.rows(accountmanager_id=actor.id, limit=500):
+        for row in await dossiers.rows(DossierFilter(limit=500), accountmanager_id=actor.id):
             per_service.setdefault(row.service or "", []).append(row)
         context["per_service"] = per_service
     if actor.has(Role.ADMIN):
@@ -157,11 +157,13 @@ async def my_dossiers(
         cm_filter = whole_number(casemanager_id or "")
         context.update(
             admin_rows=await dossiers.rows(
-                status=status,
-                casemanager_id=cm_filter,
-                service=service_code,
-                limit=ADMIN_PAGE_SIZE + 1,
-                offset=(page_number - 1) * ADMIN_PAGE_SIZE,
+                DossierFilter(
+                    status=status,
+                    casemanager_id=cm_filter,
+                    service=service_code,
+                    limit=ADMIN_PAGE_SIZE + 1,
+                    offset=(page_number - 1) * ADMIN_PAGE_SIZE,
+                )
             ),
             page_size=ADMIN_PAGE_SIZE,
             page_number=page_number,

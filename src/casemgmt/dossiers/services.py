@@ -113,6 +113,17 @@ class DossierRow:
 
 
 @dataclass(frozen=True)
+class DossierFilter:
+    """Which of the readable dossiers a list shows (every criterion optional), and which page of them."""
+
+    status: str | None = None
+    casemanager_id: int | None = None
+    service: str | None = None
+    limit: int = 100
+    offset: int = 0
+
+
+@dataclass(frozen=True)
 class Person:
     """An employee with their direct line; ``detail`` is what a choice list shows after the name (the caseload)."""
 
@@ -211,17 +222,10 @@ class DossierService(AuditedService):
             ).all()
         )
 
-    async def list_dossiers(
-        self,
-        *,
-        status: str | None = None,
-        casemanager_id: int | None = None,
-        service: str | None = None,
-        limit: int = 100,
-        offset: int = 0,
-    ) -> list[DossierView]:
+    async def list_dossiers(self, wanted: DossierFilter) -> list[DossierView]:
         """Dossiers the actor may read, filtered; newest first."""
         errors: list[FieldError] = []
+        status, casemanager_id, service, limit = wanted.status, wanted.casemanager_id, wanted.service, wanted.limit
         if status and status not in rules.STATUSES:
             errors.append(FieldError("status", f"Onbekende status '{status}'; kies uit {', '.join(rules.STATUSES)}"))
         service_code = service.strip().upper() if service else None
@@ -229,11 +233,11 @@ class DossierService(AuditedService):
             errors.append(FieldError("service", f"Onbekende dienst '{service}'"))
         if not 1 <= limit <= LIST_LIMIT_MAX:
             errors.append(FieldError("limit", f"Het aantal ligt tussen 1 en {LIST_LIMIT_MAX}"))
-        if offset < 0:
+        if wanted.offset < 0:
             errors.append(FieldError("offset", "De beginpositie kan niet negatief zijn"))
         if errors:
             raise InvalidInput(errors)
-        query = self._page(self._readable(*_VIEW), status, casemanager_id, service_code, limit, offset)
+        query = self._page(self._readable(*_VIEW), wanted, service_code)
         rows = (await self.session.execute(query)).all()
         assignments = await self.assignments_of([row[0].id for row in rows])
         self.audit.record(
@@ -248,19 +252,12 @@ class DossierService(AuditedService):
         return _named(*columns).where(visible_dossiers_clause(self.actor))
 
     @staticmethod
-    def _page(
-        query: Select[Any],
-        status: str | None,
-        casemanager_id: int | None,
-        service_code: str | None,
-        limit: int,
-        offset: int,
-    ) -> Select[Any]:
-        """The filtered dossiers of ``query``, newest first, one page."""
-        if status:
-            query = query.where(Dossier.status == status)
-        if casemanager_id:
-            query = query.where(Dossier.casemanager_id == casemanager_id)
+    def _page(query: Select[Any], wanted: DossierFilter, service_code: str | None) -> Select[Any]:
+        """The filtered dossiers of ``query``, newest first, one page (``service_code`` as the caller spells it)."""
+        if wanted.status:
+            query = query.where(Dossier.status == wanted.status)
+        if wanted.casemanager_id:
+            query = query.where(Dossier.casemanager_id == wanted.casemanager_id)
         if service_code:
             query = query.where(
                 exists(
@@ -273,7 +270,7 @@ class DossierService(AuditedService):
                     )
                 )
             )
-        return query.order_by(Dossier.opened_at.desc(), Dossier.id.desc()).limit(limit).offset(offset)
+        return query.order_by(Dossier.opened_at.desc(), Dossier.id.desc()).limit(wanted.limit).offset(wanted.offset)
 
     async def assignments_of(self, dossier_ids: list[int]) -> dict[int, list[AssignmentView]]:
         if not dossier_ids:
@@ -309,16 +306,7 @@ class DossierService(AuditedService):
         counts.update({status: count for status, count in rows})
         return counts
 
-    async def rows(
-        self,
-        *,
-        casemanager_id: int | None = None,
-        accountmanager_id: int | None = None,
-        status: str | None = None,
-        service: str | None = None,
-        limit: int = 100,
-        offset: int = 0,
-    ) -> list[DossierRow]:
+    async def rows(self, wanted: DossierFilter, *, accountmanager_id: int | None = None) -> list[DossierRow]:
         """Dossier lines for the "Mijn dossiers" page, always within what the actor may read."""
         query = self._readable(
             Dossier.id,
@@ -347,7 +335,7 @@ class DossierService(AuditedService):
                 .join(Service, Service.id == mine.service_id)
                 .order_by(Service.code)
             )
-        query = self._page(query, status, casemanager_id, service.upper() if service else None, limit, offset)
+        query = self._page(query, wanted, wanted.service.upper() if wanted.service else None)
         rows = (await self.session.execute(query)).all()
         self.audit.record(Action.SEARCH, "dossier", detail="Mijn dossiers")
         return [DossierRow(*row) for row in rows]

@@ -30,7 +30,7 @@ async def handoff_out(session: AsyncSession, handoff: Handoff) -> HandoffOut:
 
 @creation("/api/v1/handoffs", TAGS, "Request a handoff", responses=CONFLICT)
 async def api_request(data: JSONBody[HandoffCreate], handoffs: Handoffs) -> HandoffOut:
-    handoff = await handoffs.request(**data.model_dump())
+    handoff = await handoffs.request(data)
     return await handoff_out(handoffs.session, handoff)
 
 

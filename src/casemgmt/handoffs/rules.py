@@ -25,7 +25,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from casemgmt.errors import Conflict, FieldError, InvalidInput
+from casemgmt.directory.calendar import require_aware
+from casemgmt.errors import FieldError, InvalidInput, NoLongerChangeable
 
 MIN_CONTEXT_LENGTH = 30
 PING_PONG_WINDOW = timedelta(days=30)
@@ -51,13 +52,11 @@ STATUS_LABELS: Mapping[str, str] = {
 COUNTED_STATUSES = frozenset({HandoffStatus.REQUESTED, HandoffStatus.ACCEPTED})
 
 
-class ClosedHandoff(Conflict):
+class ClosedHandoff(NoLongerChangeable):
     """A decision on a handoff that is no longer requested (mapped to 409). Nothing has been changed."""
 
-    def __init__(self, status: str) -> None:
-        label = STATUS_LABELS.get(status, status).lower()
-        super().__init__(f"Deze overdracht is al afgehandeld ({label}).")
-        self.status = status
+    status_labels = STATUS_LABELS
+    template = "Deze overdracht is al afgehandeld ({label})."
 
 
 # -- the request ---------------------------------------------------------------------------------------------------
@@ -142,8 +141,7 @@ def apply(state: HandoffState, action: HandoffAction, now: datetime) -> HandoffS
     Not requested → `ClosedHandoff`; decline without a reason → `InvalidInput` on field ``reason``;
     naive `now` → ValueError.
     """
-    if now.tzinfo is None or now.utcoffset() is None:
-        raise ValueError(f"now must be timezone-aware, got naive {now!r}")
+    require_aware(now, "now")
     if state.status != HandoffStatus.REQUESTED:
         raise ClosedHandoff(state.status)
     decided_at = now.astimezone(UTC)

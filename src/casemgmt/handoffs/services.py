@@ -26,6 +26,7 @@ from casemgmt.dossiers.models import Dossier
 from casemgmt.errors import Forbidden, InvalidInput
 from casemgmt.handoffs import rules
 from casemgmt.handoffs.models import Handoff
+from casemgmt.handoffs.schemas import HandoffCreate
 
 # Aliases built once: a fresh aliased() makes SQLAlchemy set up the entity again on every statement (ms each).
 _FROM_SERVICE, _TO_SERVICE = aliased(Service), aliased(Service)
@@ -72,30 +73,26 @@ class HandoffService(AuditedService):
             return (await service_by_code(self.session, self.actor.service_codes[0], "from_service")).id
         raise InvalidInput.single("from_service", "Kies namens welke dienst u de vraag overdraagt")
 
-    async def request(
-        self,
-        *,
-        dossier_id: int,
-        to_service: str,
-        reason: str,
-        context: str,
-        to_employee_id: int | None = None,
-        from_service: str | None = None,
-        now: datetime | None = None,
-    ) -> Handoff:
+    async def request(self, entered: HandoffCreate, *, now: datetime | None = None) -> Handoff:
+        """Request a handoff as entered (API body, or built from the dossier page's form)."""
         now = now or datetime.now(UTC)
-        dossier, client = await self._dossier(dossier_id)
+        dossier, client = await self._dossier(entered.dossier_id)
         if await access_for(self.session, self.actor, dossier) < Access.WRITE:
             raise Forbidden("Alleen wie nu bij dit dossier betrokken is, kan het overdragen.")
         if dossier.status == "closed":
             raise InvalidInput.single("dossier_id", "Een gesloten dossier kan niet worden overgedragen")
+        to_service = entered.to_service
         target = await service_by_code(self.session, to_service, "to_service") if to_service.strip() else None
-        from_id = await self._from_service_id(dossier.id, from_service)
+        from_id = await self._from_service_id(dossier.id, entered.from_service)
         holding = await self.holding_service_id(dossier.id) or from_id
         valid = rules.validate_request(
-            to_service=target.id if target else None, holding_service=holding, reason=reason, context=context
+            to_service=target.id if target else None,
+            holding_service=holding,
+            reason=entered.reason,
+            context=entered.context,
         )
         assert target is not None
+        to_employee_id = entered.to_employee_id
         if to_employee_id is not None:
             receiver = await self.session.get(User, to_employee_id)
             if receiver is None or not receiver.is_active or target.code not in receiver.service_codes:
