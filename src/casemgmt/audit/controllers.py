@@ -32,6 +32,7 @@ from casemgmt.auth.guards import requires_admin
 from casemgmt.db import DbSession
 from casemgmt.errors import InvalidInput
 from casemgmt.web.pages import page_or_fragment, wants_fragment
+from casemgmt.web.parameters import DateFrom, DateTo
 
 LOG_PATH = "/logboek"
 
@@ -81,8 +82,8 @@ async def audit_events_api(
     object_type: Annotated[str | None, QueryParameter(description="e.g. client, dossier, contact, user")] = None,
     object_id: Annotated[str | None, QueryParameter(description="Id of the object (exact)")] = None,
     pseudonym: Annotated[str | None, QueryParameter(description="Client pseudonym (exact)")] = None,
-    date_from: Annotated[str | None, QueryParameter(name="from", description="First day, jjjj-mm-dd")] = None,
-    date_to: Annotated[str | None, QueryParameter(name="to", description="Last day (inclusive), jjjj-mm-dd")] = None,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
     limit: Annotated[str | None, QueryParameter(description=f"1–{API_MAX_LIMIT}, default {API_DEFAULT_LIMIT}")] = None,
     after_id: Annotated[str | None, QueryParameter(description="Only events with a smaller id (next page)")] = None,
 ) -> list[AuditEventOut]:

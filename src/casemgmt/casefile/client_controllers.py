@@ -17,12 +17,13 @@ from casemgmt.casefile.dependencies import Finder
 from casemgmt.casefile.finding import ClientFinder
 from casemgmt.casefile.schemas import RoutingOut
 from casemgmt.clients import rules
-from casemgmt.clients.controllers import FormBody, requires_creator
+from casemgmt.clients.controllers import requires_creator
 from casemgmt.clients.schemas import (
     ClientOut,
     RepresentativeForm,
 )
 from casemgmt.errors import InvalidInput
+from casemgmt.web.forms import FormBody
 from casemgmt.web.pages import page_or_fragment, wants_fragment
 
 DOSSIER_STATUS_LABELS = {

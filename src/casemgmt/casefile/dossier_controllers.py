@@ -16,8 +16,7 @@ from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency, Provide
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, FromQuery
+from litestar.params import FromPath, FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from pydantic import BaseModel
@@ -47,11 +46,8 @@ from casemgmt.dossiers.services import DossierService
 from casemgmt.errors import Conflict, InvalidInput
 from casemgmt.handoffs.dependencies import Handoffs
 from casemgmt.handoffs.schemas import HandoffCreate
-from casemgmt.web.forms import whole_number
+from casemgmt.web.forms import FormBody, FormData, whole_number
 from casemgmt.web.pages import page_or_fragment, wants_fragment
-
-FormBody = Body(media_type=RequestEncodingType.URL_ENCODED)
-FormData = Annotated[dict[str, str], FormBody]
 
 
 @get(

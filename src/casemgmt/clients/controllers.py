@@ -10,9 +10,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
-from litestar.enums import RequestEncodingType
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import Body, FromPath, JSONBody
+from litestar.params import FromPath, JSONBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
@@ -29,6 +28,7 @@ from casemgmt.clients.schemas import (
     RepresentativeOut,
 )
 from casemgmt.errors import InvalidInput
+from casemgmt.web.forms import FormBody
 from casemgmt.web.openapi import CONFLICT, responses
 from casemgmt.web.pages import page_or_fragment
 
@@ -39,8 +39,6 @@ DUPLICATE_MESSAGE = {
     "organisation": "Er bestaat al een klant met dit KvK-nummer. U ziet nu die klant; er is geen nieuwe klant "
     "aangemaakt.",
 }
-
-FormBody = Body(media_type=RequestEncodingType.URL_ENCODED)
 
 
 # API ---------------------------------------------------------------------------------------------------------------

@@ -23,9 +23,10 @@ from casemgmt.commitments.schemas import (
     CommitmentReassign,
 )
 from casemgmt.errors import InvalidInput
+from casemgmt.web.forms import FormData
 from casemgmt.web.pages import page_or_fragment
 from casemgmt.web.routes import creation, state_change
-from casemgmt.web.rows import FormData, Row, refusal_message, row_action
+from casemgmt.web.rows import Row, refusal_message, row_action
 
 TAGS = ["toezeggingen"]
 

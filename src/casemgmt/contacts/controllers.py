@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Request, get, patch, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
@@ -21,6 +20,7 @@ from casemgmt.db import DbSession
 from casemgmt.dossiers.dependencies import Dossiers
 from casemgmt.dossiers.services import DossierService
 from casemgmt.errors import InvalidInput
+from casemgmt.web.forms import FormBody
 from casemgmt.web.openapi import CONFLICT
 
 TAGS = ["klantcontacten"]
@@ -100,7 +100,7 @@ async def create_contact(
     contacts: Contacts,
     dossiers: Dossiers,
     db_session: DbSession,
-    data: Annotated[ContactForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+    data: Annotated[ContactForm, FormBody],
 ) -> Template | Redirect:
     parsed = parse_contact_form(data)
     try:

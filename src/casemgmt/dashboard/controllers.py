@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Request, get
-from litestar.params import FromPath, QueryParameter
+from litestar.params import FromPath
 from litestar.response import Template
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -37,6 +37,7 @@ from casemgmt.metrics.results import TrendsDocument
 from casemgmt.pilots.models import Pilot, PilotEnrolment
 from casemgmt.pilots.rules import CONTROL, PILOT
 from casemgmt.web.pages import page_or_fragment, wants_fragment
+from casemgmt.web.parameters import DateFrom, DateTo
 
 requires_evaluator = requires_role(Role.EVALUATOR, Role.ADMIN)
 """Pilot figures and trends: evaluators (management, audit office) and functional administrators."""
@@ -200,8 +201,8 @@ async def trends_page(request: Request[Any, Any, Any], db_session: DbSession) ->
 )
 async def trends_api(
     db_session: DbSession,
-    date_from: Annotated[str | None, QueryParameter(name="from", description="First day, jjjj-mm-dd")] = None,
-    date_to: Annotated[str | None, QueryParameter(name="to", description="Last day (inclusive), jjjj-mm-dd")] = None,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
 ) -> TrendsDocument:
     moment = now()
     period = parse_period(date_from, date_to, last_twelve_months(local_date(moment)))

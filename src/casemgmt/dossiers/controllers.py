@@ -9,9 +9,8 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from litestar import Request, get, patch, post, put
-from litestar.enums import RequestEncodingType
 from litestar.handlers import HTTPRouteHandler
-from litestar.params import Body, FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from pydantic import BaseModel, ConfigDict
@@ -28,7 +27,7 @@ from casemgmt.dossiers.presentation import FMT
 from casemgmt.dossiers.schemas import AccountmanagerAssignment, DossierCreate, DossierOut, DossierUpdate
 from casemgmt.dossiers.services import AccountmanagerRequest, DossierFilter, DossierService
 from casemgmt.errors import Conflict, DomainError, FieldError, InvalidInput
-from casemgmt.web.forms import whole_number
+from casemgmt.web.forms import FormBody, whole_number
 from casemgmt.web.openapi import CONFLICT
 
 TAGS = ["dossiers"]
@@ -226,7 +225,7 @@ async def create_dossier(
     clients: Clients,
     actor: Actor,
     db_session: DbSession,
-    data: Annotated[NewDossierForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+    data: Annotated[NewDossierForm, FormBody],
 ) -> Template | Redirect:
     extra = {key: str(value) for key, value in (data.model_extra or {}).items()}
     chosen = [(key[3:].upper(), value) for key, value in extra.items() if key.startswith("am_") and value.strip()]

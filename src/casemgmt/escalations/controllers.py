@@ -6,8 +6,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from litestar import Request, get, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.response import Redirect, Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,6 +19,7 @@ from casemgmt.errors import Forbidden, InvalidInput
 from casemgmt.escalations.dependencies import Escalations
 from casemgmt.escalations.schemas import AnswerOut, EscalationAnswer, EscalationCreate, EscalationOut
 from casemgmt.escalations.services import ASKER_ROLES, EscalationView
+from casemgmt.web.forms import FormData
 from casemgmt.web.pages import page_or_fragment
 from casemgmt.web.routes import creation, state_change
 
@@ -115,7 +115,7 @@ async def escalations_new(
 async def escalations_create(
     request: Request[Any, Any, Any],
     escalations: Escalations,
-    data: Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)],
+    data: FormData,
 ) -> Template | Redirect:
     def as_int(value: str | None) -> int | None:
         return int(value) if value and value.isdigit() else None
@@ -164,7 +164,7 @@ async def escalation_answer(
     request: Request[Any, Any, Any],
     escalation_id: FromPath[int],
     escalations: Escalations,
-    data: Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)],
+    data: FormData,
 ) -> Template | Redirect:
     answer, reusable = data.get("answer", ""), data.get("reusable") in ("on", "true", "1")
     try:

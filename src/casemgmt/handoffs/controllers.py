@@ -16,9 +16,10 @@ from casemgmt.handoffs.models import Handoff
 from casemgmt.handoffs.rules import STATUS_LABELS
 from casemgmt.handoffs.schemas import HandoffCreate, HandoffDecline, HandoffOut
 from casemgmt.handoffs.services import HandoffView
+from casemgmt.web.forms import FormData
 from casemgmt.web.openapi import CONFLICT
 from casemgmt.web.routes import creation, state_change
-from casemgmt.web.rows import FormData, Row, row_action
+from casemgmt.web.rows import Row, row_action
 
 TAGS = ["overdrachten"]
 

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Response, get
 from litestar.di import NamedDependency, Provide
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar.params import FromPath, FromQuery
 from litestar.response import Stream
 
 from casemgmt.audit.services import Action
@@ -34,13 +34,12 @@ from casemgmt.metrics.results import PilotMetrics, SurveyMetrics
 from casemgmt.metrics.survey import check_cohort, survey_metrics
 from casemgmt.pilots.dependencies import Pilots
 from casemgmt.pilots.services import PilotService
+from casemgmt.web.parameters import DateFrom, DateTo
 
 TAGS = ["metrics"]
 requires_metrics_reader = requires_role(Role.EVALUATOR, Role.ADMIN)
 """Evaluators and admins read pilot figures and exports."""
 
-DateFrom = Annotated[str | None, QueryParameter(name="from", description="YYYY-MM-DD, inclusive")]
-DateTo = Annotated[str | None, QueryParameter(name="to", description="YYYY-MM-DD, inclusive")]
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -7,11 +7,10 @@ the worklist can load it in place (``hx-get`` … ``hx-trigger="load"``); withou
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Request, get, patch, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
@@ -22,11 +21,11 @@ from casemgmt.pilots.dependencies import Pilots, TimeEntries
 from casemgmt.pilots.rules import ACTIVITIES, format_minutes
 from casemgmt.pilots.schemas import CohortChangeIn, EnrolmentIn, EnrolmentOut, PilotOut, TimeEntryIn, TimeEntryOut
 from casemgmt.pilots.services import TimeEntryService, today
+from casemgmt.web.forms import FormData
 from casemgmt.web.openapi import CONFLICT, FORBIDDEN, responses
 from casemgmt.web.pages import page_or_fragment, wants_fragment
 
 TAGS = ["pilots"]
-FormData = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
 
 # ====================================================================== API

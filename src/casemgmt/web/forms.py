@@ -1,6 +1,17 @@
-"""Reading HTML form values: what every form handler needs before the domain rules see the input."""
+"""Reading HTML form values: what every form handler needs before the domain rules see the input, and how a
+handler declares a form body (``data: Annotated[SomeForm, FormBody]``, or ``data: FormData`` for loose fields)."""
 
 from __future__ import annotations
+
+from typing import Annotated
+
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+
+FormBody = Body(media_type=RequestEncodingType.URL_ENCODED)
+"""A handler's ``data`` is a URL-encoded HTML form."""
+FormData = Annotated[dict[str, str], FormBody]
+"""A form read as loose fields."""
 
 
 def whole_number(text: str | None) -> int | None:

@@ -8,19 +8,17 @@ action as ``row: Row``: the action's name (from the path) and the answers; the h
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Request, post
 from litestar.di import NamedDependency, Provide
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from casemgmt.auth.guards import requires_employee
 from casemgmt.errors import DomainError, InvalidInput
 from casemgmt.web.pages import safe_back
 
-FormData = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 """A form post's fields as text."""
 
 
