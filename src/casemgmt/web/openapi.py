@@ -24,6 +24,7 @@ from typing import Annotated, Any, get_args, get_origin, get_type_hints
 import msgspec
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import BodyKwarg, ParameterKwarg
 
 
 class FieldErrorOut(msgspec.Struct):
@@ -67,15 +68,22 @@ INVALID = {
 _NAMED_IN_PATH = re.compile(r"\{[a-z_]+(:[a-z]+)?\}")
 
 
-_INPUT_MARKERS = ("FromQuery[", "FromPath[", "JSONBody[", "QueryParameter(", "PathParameter(")
-
-
 @cache
 def takes_input(handler: HTTPRouteHandler) -> bool:
-    """A body or query/path parameters: something that can be invalid (declared as the handlers declare them)."""
-    for name, parameter in inspect.signature(handler.fn).parameters.items():
-        annotation = parameter.annotation if isinstance(parameter.annotation, str) else repr(parameter.annotation)
-        if name == "data" or any(marker in annotation for marker in _INPUT_MARKERS):
+    """A body or query/path/header parameters: something that can be invalid (a ``data`` argument, or one declared
+    with Litestar's parameter or body markers, directly or through an alias such as ``web.parameters.DateFrom``)."""
+    names = inspect.signature(handler.fn).parameters
+    try:
+        hints = get_type_hints(handler.fn, include_extras=True)
+    except (NameError, TypeError):  # Litestar's own handlers (the schema pages) annotate with names it never imports
+        return "data" in names
+    for name in names:
+        if name == "data":
+            return True
+        hint = hints.get(name)
+        if get_origin(hint) is Annotated and any(
+            isinstance(meta, ParameterKwarg | BodyKwarg) for meta in get_args(hint)[1:]
+        ):
             return True
     return False
 
