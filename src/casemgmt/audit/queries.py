@@ -22,6 +22,7 @@ from casemgmt.auth.models import User
 from casemgmt.auth.roles import ROLE_LABELS, Role
 from casemgmt.directory.calendar import AMSTERDAM
 from casemgmt.errors import FieldError, InvalidInput
+from casemgmt.web.parameters import MAX_ID
 from casemgmt.web.structs import copied
 
 T = TypeVar("T")
@@ -129,7 +130,7 @@ def _positive_int(value: str) -> int | None:
     value = value.strip()
     if not value:
         return None
-    if not value.isdigit() or int(value) < 1:
+    if not value.isdigit() or not 1 <= int(value) <= MAX_ID:
         raise ValueError(value)
     return int(value)
 

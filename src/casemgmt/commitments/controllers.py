@@ -25,6 +25,7 @@ from casemgmt.commitments.schemas import (
 from casemgmt.errors import InvalidInput
 from casemgmt.web.forms import FormData
 from casemgmt.web.pages import page_or_fragment
+from casemgmt.web.parameters import QueryId
 from casemgmt.web.routes import creation, state_change
 from casemgmt.web.rows import Row, refusal_message, row_action
 
@@ -70,8 +71,8 @@ async def api_reassign(
 @get("/api/v1/commitments", tags=TAGS, guards=[requires_employee])
 async def api_list(
     commitments: Commitments,
-    owner_id: FromQuery[int | None] = None,
-    dossier_id: FromQuery[int | None] = None,
+    owner_id: QueryId = None,
+    dossier_id: QueryId = None,
     service: FromQuery[str | None] = None,
     kind: FromQuery[str | None] = None,
     state_filter: Annotated[str | None, QueryParameter(name="state")] = None,

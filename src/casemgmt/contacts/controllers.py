@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Request, get, patch, post
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, JSONBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
@@ -22,6 +22,7 @@ from casemgmt.dossiers.services import DossierService
 from casemgmt.errors import InvalidInput
 from casemgmt.web.forms import FormBody
 from casemgmt.web.openapi import CONFLICT
+from casemgmt.web.parameters import QueryId
 
 TAGS = ["klantcontacten"]
 
@@ -87,8 +88,8 @@ async def new_contact(
     contacts: Contacts,
     dossiers: Dossiers,
     actor: Actor,
-    client_id: FromQuery[int | None] = None,
-    dossier_id: FromQuery[int | None] = None,
+    client_id: QueryId = None,
+    dossier_id: QueryId = None,
 ) -> Template:
     form = blank_contact_form(actor, client_id, dossier_id)
     return await _contact_page(contacts, dossiers, form, client_id, dossier_id)

@@ -29,6 +29,7 @@ from casemgmt.dossiers.services import AccountmanagerRequest, DossierFilter, Dos
 from casemgmt.errors import Conflict, DomainError, FieldError, InvalidInput
 from casemgmt.web.forms import FormBody, whole_number
 from casemgmt.web.openapi import CONFLICT
+from casemgmt.web.parameters import QueryId
 
 TAGS = ["dossiers"]
 requires_caseworker = requires_role(Role.CASEMANAGER, Role.ACCOUNTMANAGER, Role.ADMIN)
@@ -61,7 +62,7 @@ async def api_create_dossier(data: JSONBody[DossierCreate], dossiers: Dossiers) 
 async def api_list_dossiers(
     dossiers: Dossiers,
     status: FromQuery[str | None] = None,
-    casemanager_id: FromQuery[int | None] = None,
+    casemanager_id: QueryId = None,
     service: FromQuery[str | None] = None,
     limit: FromQuery[int] = 100,
     offset: FromQuery[int] = 0,
@@ -205,9 +206,7 @@ async def _new_dossier_page(
 
 
 @get("/dossiers/nieuw", name="dossiers.new", include_in_schema=False, guards=[requires_dossier_opener])
-async def new_dossier(
-    dossiers: Dossiers, clients: Clients, actor: Actor, client_id: FromQuery[int | None] = None
-) -> Template:
+async def new_dossier(dossiers: Dossiers, clients: Clients, actor: Actor, client_id: QueryId = None) -> Template:
     values = {"client_id": client_id or "", "casemanager_id": actor.id if actor.has(Role.CASEMANAGER) else ""}
     return await _new_dossier_page(
         dossiers,

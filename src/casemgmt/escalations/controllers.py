@@ -21,6 +21,7 @@ from casemgmt.escalations.schemas import AnswerOut, EscalationAnswer, Escalation
 from casemgmt.escalations.services import ASKER_ROLES, EscalationView
 from casemgmt.web.forms import FormData
 from casemgmt.web.pages import page_or_fragment
+from casemgmt.web.parameters import QueryId
 from casemgmt.web.routes import creation, state_change
 
 TAGS = ["escalaties"]
@@ -98,8 +99,8 @@ async def escalations_page(
 async def escalations_new(
     db_session: DbSession,
     actor: Actor,
-    client_id: FromQuery[int | None] = None,
-    dossier_id: FromQuery[int | None] = None,
+    client_id: QueryId = None,
+    dossier_id: QueryId = None,
 ) -> Template:
     if not actor.roles & ASKER_ROLES:
         raise Forbidden("U mag geen escalaties aanmaken.")

@@ -1,5 +1,6 @@
-"""Input no database can store, refused before any handler runs: text with a NUL character or a lone UTF-16
-surrogate (PostgreSQL refuses the first, both databases the second), and JSON nested deeper than any casemgmt body.
+"""Input no database can store, refused before any handler runs: a record number in the path beyond a 64-bit id,
+text with a NUL character or a lone UTF-16 surrogate (PostgreSQL refuses the first, both databases the second), and
+JSON nested deeper than any casemgmt body.
 
 One ``before_request`` hook checks path and query parameters, URL-encoded forms and JSON bodies and answers 422
 naming the field, on both databases alike, so no handler ever meets such text. Uploaded files (multipart, NDJSON)
@@ -14,12 +15,14 @@ from typing import Any
 from litestar import Request
 from litestar.exceptions import SerializationException
 
-from casemgmt.errors import FieldError, InvalidInput
+from casemgmt.errors import FieldError, InvalidInput, NotFound
 from casemgmt.web.openapi import takes_input
+from casemgmt.web.parameters import MAX_ID
 
 MAX_JSON_DEPTH = 32
 """Deeper than any casemgmt request body (the deepest, a dossier import line, is 4 levels)."""
 
+NO_SUCH_NUMBER = "Niet gevonden: er bestaat niets met dit nummer."
 UNSTORABLE = "Dit veld bevat een teken dat niet kan worden opgeslagen (bijvoorbeeld een NUL-teken); verwijder het."
 TOO_DEEP = f"De gegevens zijn dieper genest dan toegestaan (meer dan {MAX_JSON_DEPTH} niveaus)."
 
@@ -61,8 +64,11 @@ def unstorable_fields(value: Any, path: str = "") -> Iterator[str]:
 
 
 async def refuse_unstorable_input(request: Request[Any, Any, Any]) -> None:
-    """``before_request``: 422 naming every field whose text cannot be stored; otherwise the request goes on. A
-    handler that takes no input (see ``web.openapi.takes_input``) reads nothing of the request but its path."""
+    """``before_request``: 404 for a record number in the path beyond any id the database can hold (it names no
+    record); 422 naming every field whose text cannot be stored; otherwise the request goes on. A handler that takes
+    no input (see ``web.openapi.takes_input``) reads nothing of the request but its path."""
+    if any(isinstance(value, int) and not 0 <= value <= MAX_ID for value in request.path_params.values()):
+        raise NotFound(NO_SUCH_NUMBER)
     if not takes_input(request.route_handler):
         return
     fields = [name for name, value in request.path_params.items() if isinstance(value, str) and not storable(value)]

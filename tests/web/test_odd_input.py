@@ -1,12 +1,20 @@
-"""Text no database can store (a NUL character, a lone surrogate) and absurdly deep JSON get a 422 naming the field,
-before any handler runs, on both databases alike; nothing is written."""
+"""Odd input gets a clear 4xx before it reaches the database, on both databases alike, and writes nothing: record
+numbers beyond a 64-bit id (404 in the path, a field error in the query), text no database can store (a NUL
+character, a lone surrogate) and absurdly deep JSON (422 naming the field)."""
 
 from __future__ import annotations
 
 import pytest
 
 from casemgmt.errors import InvalidInput
-from casemgmt.web.input_guard import MAX_JSON_DEPTH, TOO_DEEP, UNSTORABLE, storable, unstorable_fields
+from casemgmt.web.input_guard import (
+    MAX_JSON_DEPTH,
+    NO_SUCH_NUMBER,
+    TOO_DEEP,
+    UNSTORABLE,
+    storable,
+    unstorable_fields,
+)
 from tests.worlds.casework import Casework, arrange, counts
 from tests.worlds.personas import csrf_from, login
 
@@ -85,3 +93,46 @@ async def test_a_nul_in_a_page_form_gets_the_dutch_message_and_writes_nothing(cl
     assert response.status_code == 422
     assert "niet kan worden opgeslagen" in response.text
     assert await counts(db) == before
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/api/v1/dossiers/18825872313424170450944"),
+        ("POST", "/api/v1/commitments/2297014932889253629040525312/fulfil"),
+        ("PATCH", "/api/v1/contacts/926082354852272990098292736"),
+        ("POST", "/api/v1/handoffs/38298845057195574771975192576/accept"),
+        ("POST", "/api/v1/handoffs/38298845057195574771975192576/decline"),
+        ("GET", "/api/v1/clients/9223372036854775808/routing"),
+    ],
+)
+async def test_a_path_number_beyond_any_id_is_404(client, db, world: Casework, method: str, path: str) -> None:
+    before = await counts(db)
+    response = await client.request(method, path, json={"reason": "g"}, headers=world.tokens["admin"])
+    assert response.status_code == 404, response.text
+    assert response.json()["detail"] == NO_SUCH_NUMBER
+    assert await counts(db) == before
+
+
+async def test_a_page_with_such_a_number_is_the_dutch_404(client, world: Casework) -> None:
+    await login(client, world.cm.email)
+    response = await client.get("/dossiers/99999999999999999999999")
+    assert response.status_code == 404
+    assert NO_SUCH_NUMBER in response.text
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/commitments?owner_id=99999999999999999999", "/api/v1/dossiers?casemanager_id=99999999999999999999"],
+)
+async def test_a_query_number_beyond_any_id_is_refused_naming_it(client, world: Casework, path: str) -> None:
+    response = await client.get(path, headers=world.tokens["admin"])
+    assert 400 <= response.status_code < 500, response.text
+    field = path.split("?")[1].split("=")[0]
+    assert field in response.text
+
+
+async def test_the_logboek_filter_refuses_such_an_actor_number(client, world: Casework) -> None:
+    response = await client.get("/api/v1/audit?actor_id=99999999999999999999", headers=world.tokens["admin"])
+    assert response.status_code == 422, response.text
+    assert response.json()["extra"][0]["field"] == "actor_id"
