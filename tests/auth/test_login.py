@@ -97,6 +97,14 @@ async def test_an_impossible_e_mail_is_a_wrong_login_not_an_error(client, db, em
         assert await session.scalar(select(func.count()).select_from(LoginFailure)) == 0
 
 
+async def test_a_nul_in_the_login_form_is_refused_not_an_error(client, db) -> None:
+    response = await login(client, "kcc\x00@gemeente.nl")
+    assert response.status_code == 422
+    assert "niet kan worden opgeslagen" in response.text
+    async with db() as session:
+        assert await session.scalar(select(func.count()).select_from(LoginFailure)) == 0
+
+
 def test_lockout_rule() -> None:
     now = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
     five = [now - timedelta(minutes=m) for m in (1, 2, 3, 4, 5)]
