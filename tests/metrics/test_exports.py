@@ -45,7 +45,7 @@ def pseudonym_of(built, name: str) -> str:
 async def test_measures_csv(client, built, evaluator_headers):
     response = await client.get("/api/v1/pilots/proef/export.csv", params=MARCH, headers=evaluator_headers)
     assert response.status_code == 200, response.text
-    assert response.headers["content-type"].startswith("text/csv")
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"  # once, not repeated
     assert 'attachment; filename="proef-measures-2026-03-01_2026-03-31.csv"' == response.headers["content-disposition"]
     assert not response.content.startswith(b"\xef\xbb\xbf")
     rows = read_csv(response.content.decode("utf-8"))

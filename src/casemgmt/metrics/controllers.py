@@ -173,7 +173,7 @@ async def api_export_csv(slug: FromPath[str], pilots: Pilots, export: Export) ->
     name, header, rows = await _export_table(pilots, slug, export, f"csv {export.variant}".strip())
     return Stream(
         exports.csv_chunks(header, rows, export.variant),
-        media_type="text/csv; charset=utf-8",
+        media_type="text/csv",  # Litestar adds "; charset=utf-8"
         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
     )
 
