@@ -204,3 +204,12 @@ def test_no_project_module_declares_parameters_in_the_deprecated_style() -> None
         and ".".join(("casemgmt", *path.relative_to(source).with_suffix("").parts)) not in NOT_YET_TYPED
     ]
     assert offenders == []
+
+
+def test_the_document_declares_the_bearer_token_the_api_takes_and_no_session_cookie(document) -> None:
+    schemes = document["components"]["securitySchemes"]
+    assert schemes == {
+        "bearerToken": {"type": "http", "scheme": "bearer", "description": schemes["bearerToken"]["description"]}
+    }
+    assert document["security"] == [{"bearerToken": []}]
+    assert document["components"]["schemas"]  # the response types are still described
