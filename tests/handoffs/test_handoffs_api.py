@@ -209,6 +209,8 @@ async def test_three_handoffs_raise_many_handoffs(client, world) -> None:
         ({"to_service": "XYZ"}, "to_service"),
         ({"to_service": "SZW"}, "to_service"),
         ({"to_service": "OCW", "to_employee_id": "dso"}, "to_employee_id"),
+        ({"context": "x" * 4_500_000}, "context"),  # the 4.5 MB that once made the dossier page 18 MB
+        ({"reason": "x" * 501}, "reason"),
     ],
 )
 async def test_bad_handoffs_are_422_and_write_nothing(client, world, db, values, field) -> None:

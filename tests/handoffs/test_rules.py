@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 
 from casemgmt.errors import Conflict, InvalidInput
 from casemgmt.handoffs.rules import (
+    MAX_CONTEXT_LENGTH,
+    MAX_REASON_LENGTH,
     MIN_CONTEXT_LENGTH,
     STATUS_LABELS,
     Accept,
@@ -76,6 +78,22 @@ def test_every_problem_is_reported_at_once() -> None:
     with pytest.raises(InvalidInput) as missing:
         validate_request(to_service=None, holding_service="SZW", reason="r", context=CONTEXT)
     assert set(missing.value.by_field()) == {"to_service"}
+
+
+def test_reason_and_context_have_a_maximum_length() -> None:
+    longest = validate_request(
+        to_service=2, holding_service=1, reason="r" * MAX_REASON_LENGTH, context="c" * MAX_CONTEXT_LENGTH
+    )
+    assert (len(longest.reason), len(longest.context)) == (MAX_REASON_LENGTH, MAX_CONTEXT_LENGTH)
+    with pytest.raises(InvalidInput) as caught:
+        validate_request(to_service=2, holding_service=1, reason="r" * (MAX_REASON_LENGTH + 1), context="c" * 4_500_000)
+    assert caught.value.by_field() == {
+        "reason": f"De reden is te lang ({MAX_REASON_LENGTH + 1} tekens, maximaal {MAX_REASON_LENGTH})",
+        "context": f"De toelichting is te lang (4500000 tekens, maximaal {MAX_CONTEXT_LENGTH})",
+    }
+    with pytest.raises(InvalidInput) as declined:
+        apply(HandoffState.requested(), Decline(reason="x" * (MAX_REASON_LENGTH + 1)), T0)
+    assert set(declined.value.by_field()) == {"reason"}
 
 
 # -- the life cycle --------------------------------------------------------------------------------------------------

@@ -2,11 +2,13 @@
 
 Pure functions; no database, no HTTP.
 
-- A request names the receiving service, a reason, and a context note of at least `MIN_CONTEXT_LENGTH` characters
-  (what the receiver must know so the client need not repeat the story). Handing off to the service that currently
-  holds the question is refused. All problems are reported at once as `InvalidInput` (HTTP 422).
-- Status `requested` → `accepted` | `declined` (reason required) | `cancelled`. Only a requested handoff can be
-  decided; anything else raises `ClosedHandoff` (a `Conflict`, HTTP 409). Nothing changes on an error.
+- A request names the receiving service, a reason (at most `MAX_REASON_LENGTH` characters), and a context note of at
+  least `MIN_CONTEXT_LENGTH` and at most `MAX_CONTEXT_LENGTH` characters (what the receiver must know so the client
+  need not repeat the story). Handing off to the service that currently holds the question is refused. All problems
+  are reported at once as `InvalidInput` (HTTP 422).
+- Status `requested` → `accepted` | `declined` (reason required, at most `MAX_REASON_LENGTH`) | `cancelled`. Only a
+  requested handoff can be decided; anything else raises `ClosedHandoff` (a `Conflict`, HTTP 409). Nothing changes on
+  an error.
 - Ping-pong: a handoff to a service that itself handed this dossier off within the previous 30 days (A → B → A).
 
 Which handoffs count. Count, services visited and ping-pong consider only handoffs that are `requested` or
@@ -29,6 +31,9 @@ from casemgmt.directory.calendar import require_aware
 from casemgmt.errors import FieldError, InvalidInput, NoLongerChangeable
 
 MIN_CONTEXT_LENGTH = 30
+MAX_CONTEXT_LENGTH = 4000
+"""As long as a contact's summary: the story, not a document."""
+MAX_REASON_LENGTH = 500
 PING_PONG_WINDOW = timedelta(days=30)
 
 ServiceRef = str | int
@@ -59,6 +64,13 @@ class ClosedHandoff(NoLongerChangeable):
     template = "Deze overdracht is al afgehandeld ({label})."
 
 
+def too_long(field: str, label: str, text: str, limit: int) -> list[FieldError]:
+    """The error for a text beyond ``limit`` characters, in the words every form uses (none when it fits)."""
+    if len(text) <= limit:
+        return []
+    return [FieldError(field, f"{label} is te lang ({len(text)} tekens, maximaal {limit})")]
+
+
 # -- the request ---------------------------------------------------------------------------------------------------
 
 
@@ -77,7 +89,8 @@ def validate_request(
     """Check a new handoff; `holding_service` is the service that currently holds the question (if any).
 
     Raises one `InvalidInput` listing every problem: ``to_service`` missing or equal to `holding_service`,
-    ``reason`` empty, ``context`` shorter than 30 characters (after trimming).
+    ``reason`` empty or over ``MAX_REASON_LENGTH``, ``context`` shorter than 30 or longer than ``MAX_CONTEXT_LENGTH``
+    characters (after trimming).
     """
     errors: list[FieldError] = []
     if to_service is None or (isinstance(to_service, str) and not to_service.strip()):
@@ -87,7 +100,9 @@ def validate_request(
     clean_reason = reason.strip()
     if not clean_reason:
         errors.append(FieldError("reason", "Geef de reden van de overdracht."))
+    errors += too_long("reason", "De reden", clean_reason, MAX_REASON_LENGTH)
     clean_context = context.strip()
+    errors += too_long("context", "De toelichting", clean_context, MAX_CONTEXT_LENGTH)
     if len(clean_context) < MIN_CONTEXT_LENGTH:
         errors.append(
             FieldError(
@@ -152,6 +167,8 @@ def apply(state: HandoffState, action: HandoffAction, now: datetime) -> HandoffS
             text = reason.strip()
             if not text:
                 raise InvalidInput.single("reason", "Geef de reden waarom u de overdracht weigert.")
+            if problems := too_long("reason", "De reden", text, MAX_REASON_LENGTH):
+                raise InvalidInput(problems)
             return replace(state, status=HandoffStatus.DECLINED, decided_at=decided_at, decision_reason=text)
         case Cancel():
             return replace(state, status=HandoffStatus.CANCELLED, decided_at=decided_at)
