@@ -213,3 +213,10 @@ def test_the_document_declares_the_bearer_token_the_api_takes_and_no_session_coo
     }
     assert document["security"] == [{"bearerToken": []}]
     assert document["components"]["schemas"]  # the response types are still described
+
+
+def test_file_exports_are_documented_with_their_own_media_types(document) -> None:
+    xlsx = document["paths"]["/api/v1/pilots/{slug}/export.xlsx"]["get"]["responses"]["200"]["content"]
+    csv = document["paths"]["/api/v1/pilots/{slug}/export.csv"]["get"]["responses"]["200"]["content"]
+    assert list(xlsx) == ["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]
+    assert list(csv) == ["text/csv; charset=utf-8"]

@@ -181,6 +181,11 @@ async def api_export_csv(slug: FromPath[str], pilots: Pilots, export: Export) ->
 @pilot_export(
     "/api/v1/pilots/{slug:str}/export.xlsx",
     "Pilot measures or per-dossier table as XLSX, with a sheet of definitions",
+    responses={
+        200: ResponseSpec(
+            bytes, media_type=XLSX_MEDIA_TYPE, description="The table as an XLSX workbook", generate_examples=False
+        )
+    },
 )
 async def api_export_xlsx(slug: FromPath[str], pilots: Pilots, export: Export) -> Response[bytes]:
     name, header, rows = await _export_table(pilots, slug, export, "xlsx")
