@@ -136,3 +136,11 @@ async def test_the_logboek_filter_refuses_such_an_actor_number(client, world: Ca
     response = await client.get("/api/v1/audit?actor_id=99999999999999999999", headers=world.tokens["admin"])
     assert response.status_code == 422, response.text
     assert response.json()["extra"][0]["field"] == "actor_id"
+
+
+async def test_a_method_a_route_does_not_have_is_405_with_the_allowed_methods(client, world: Casework) -> None:
+    api = await client.request("TRACE", "/api/v1/clients", headers=world.tokens["admin"])
+    assert api.status_code == 405
+    assert {m.strip() for m in api.headers["allow"].split(",")} >= {"GET", "POST"}
+    page = await client.delete("/login")
+    assert page.status_code == 405 and "allow" in page.headers

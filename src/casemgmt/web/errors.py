@@ -65,6 +65,14 @@ def _dutch_detail(exc: HTTPException) -> str:
 
 
 def handle_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    """The Dutch page or the JSON error, keeping the headers the exception carries (the ``Allow`` of a 405)."""
+    response = _http_error(request, exc)
+    for name, value in (exc.headers or {}).items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     status = exc.status_code
     if isinstance(exc, ValidationException) and is_api(request):
         return _json(400 if status == 400 else status, exc.detail, exc.extra)
