@@ -54,6 +54,7 @@ from casemgmt.pilots.dependencies import provide_pilots, provide_time_entries
 from casemgmt.settings import Mode, Settings
 from casemgmt.surveys import controllers as survey_controllers
 from casemgmt.surveys.dependencies import provide_surveys
+from casemgmt.web.allow import allow_what_the_route_allows
 from casemgmt.web.errors import EXCEPTION_HANDLERS
 from casemgmt.web.home import health, home, overview
 from casemgmt.web.input_guard import refuse_unstorable_input
@@ -189,7 +190,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         on_app_init=[session_auth.on_app_init, declare_bearer_security],
         middleware=[transaction_middleware],
         before_request=refuse_unstorable_input,
-        before_send=[add_security_headers],
+        before_send=[add_security_headers, allow_what_the_route_allows],
         stores={"sessions": SQLAlchemyStore(alchemy, model=SessionStoreEntry, namespace="sessions")},
         csrf_config=CSRFConfig(
             secret=secret,

@@ -107,7 +107,8 @@ async def test_invalid_input_is_422_with_the_field_and_writes_nothing(
 async def test_unknown_kind_is_refused(client, db, employee) -> None:
     _, headers = await employee("admin")
     response = await client.post("/api/v1/clients", json={"kind": "robot", "name": "X"}, headers=headers)
-    assert response.status_code == 400
+    assert response.status_code == 422  # issue 11: Litestar's own refusals answer like InvalidInput
+    assert response.json()["extra"] == [{"field": "kind", "message": "Kies een van de toegestane waarden."}]
     assert await count(db, Client) == 0
 
 

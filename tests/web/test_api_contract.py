@@ -220,3 +220,96 @@ def test_file_exports_are_documented_with_their_own_media_types(document) -> Non
     csv = document["paths"]["/api/v1/pilots/{slug}/export.csv"]["get"]["responses"]["200"]["content"]
     assert list(xlsx) == ["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]
     assert list(csv) == ["text/csv; charset=utf-8"]
+
+
+# ------------------------------------------------------------------ Litestar's own refusals, OPTIONS (issue 11)
+
+
+def test_no_api_operation_documents_litestars_400_for_what_the_app_answers_with_422(built, document) -> None:
+    """Litestar documents a 400 for its ``ValidationException``; the app answers those with the 422 field errors."""
+    with_400 = [
+        f"{method} {path}"
+        for method, path, operation in _api_operations(built[0], document)
+        if "400" in operation["responses"]
+    ]
+    assert with_400 == []
+
+
+@pytest.fixture
+async def admin_token(make_user, make_token) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return await make_token(await make_user("admin"))
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("method", "path", "body", "field", "message"),
+    [
+        ("GET", "/api/v1/dossiers?limit=veel", None, "limit", "Vul een geheel getal in."),
+        ("POST", "/api/v1/surveys/import?skip_invalid=misschien", None, "skip_invalid", "Vul true of false in."),
+        ("POST", "/api/v1/clients", b'{"kind": "robot", "name": "X"}', "kind", "Kies een van de toegestane waarden."),
+        ("POST", "/api/v1/commitments", b'{"client_id": "een"}', "client_id", "Vul een geheel getal in."),
+        ("POST", "/api/v1/commitments", b"[1, 2]", "body", "Verwacht een JSON-object."),
+        ("POST", "/api/v1/commitments", b'{"client_id": 1,', "body", "De inhoud is geen geldige JSON."),
+    ],
+)
+async def test_input_litestar_refuses_is_a_422_with_dutch_field_errors_like_the_apps_own(
+    client, db, admin_token, method: str, path: str, body: bytes | None, field: str, message: str
+) -> None:
+    from casemgmt.audit.models import AuditEvent
+    from tests.worlds.casework import count
+
+    headers = {**admin_token, "Content-Type": "application/json"}
+    response = await client.request(method, path, content=body, headers=headers)
+    assert response.status_code == 422, response.text
+    answer = response.json()
+    assert answer["status_code"] == 422
+    assert answer["detail"] == "Controleer de invoer."
+    assert {"field": field, "message": message} in answer["extra"], answer
+    assert await count(db, AuditEvent) == 0  # nothing written, not even a read logged
+
+
+@pytest.mark.anyio
+async def test_a_page_shows_litestars_refusal_as_the_dutch_error_page(client, make_user) -> None:
+    from tests.worlds.personas import login
+
+    person = await make_user("kcc_agent", services=["KCC"])
+    await login(client, person.email)
+    response = await client.get("/contacten/nieuw?client_id=een")
+    assert response.status_code == 422, response.text[:300]
+    assert "Controleer de invoer" in response.text
+    assert "Vul een geheel getal in." in response.text
+    assert "Validation failed" not in response.text
+
+
+def _concrete(path: str) -> str:
+    """A path template with a value for every parameter (``{dossier_id:int}`` → ``1``, ``{slug:str}`` → ``x``)."""
+    return re.sub(r"\{[a-z_]+:([a-z]+)\}", lambda m: "1" if m.group(1) == "int" else "x", path)
+
+
+@pytest.mark.anyio
+async def test_options_lists_exactly_the_methods_each_route_allows(app, client, make_user) -> None:
+    from litestar.routes import HTTPRoute
+
+    from tests.worlds.personas import login
+
+    await login(client, (await make_user("admin")).email)  # the pages answer OPTIONS to a signed-in user
+    wrong = []
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute) or ":path}" in route.path:
+            continue  # the static file routers take any path below them
+        response = await client.options(_concrete(route.path), follow_redirects=False)
+        allowed = {method.strip() for method in response.headers.get("allow", "").split(",") if method.strip()}
+        if response.status_code != 204 or allowed != set(route.methods):
+            wrong.append(f"{route.path}: {response.status_code} {sorted(allowed)} != {sorted(route.methods)}")
+    assert wrong == []
+
+
+@pytest.mark.anyio
+async def test_options_on_a_path_with_handlers_from_two_concepts_names_both(client) -> None:
+    """``GET /api/v1/commitments`` is the worklist's, ``POST`` the commitments': Litestar named only the first."""
+    response = await client.options("/api/v1/commitments")
+    assert response.status_code == 204
+    assert response.headers["allow"] == "GET, OPTIONS, POST"
+    refused = await client.put("/api/v1/commitments")
+    assert refused.status_code == 405
+    assert set(refused.headers["allow"].split(", ")) == {"GET", "OPTIONS", "POST"}

@@ -1,17 +1,29 @@
-"""Errors as Dutch pages without stack traces for browsers, as JSON with field details for the API."""
+"""Errors as Dutch pages without stack traces for browsers, as JSON with field details for the API.
+
+Input that Litestar itself refuses before a handler runs (a wrong type in a query parameter, a body that is not
+JSON or does not fit the request model) answers like the project's own ``InvalidInput``: 422 with
+``{"status_code", "detail", "extra": [{"field", "message"}]}`` and Dutch messages, and the Dutch error page for pages.
+"""
 
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from litestar import MediaType, Request, Response
-from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
+from litestar.exceptions import (
+    ClientException,
+    HTTPException,
+    NotAuthorizedException,
+    SerializationException,
+    ValidationException,
+)
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from sqlalchemy.exc import OperationalError
 
-from casemgmt.errors import DomainError, InvalidInput
+from casemgmt.errors import DomainError, FieldError, InvalidInput
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +76,84 @@ def _dutch_detail(exc: HTTPException) -> str:
     return detail
 
 
+CHECK_INPUT = "Controleer de invoer."
+NOT_JSON = "De inhoud is geen geldige JSON."
+
+_REQUIRED_FIELD = re.compile(r"missing required field `([^`]+)`", re.IGNORECASE)
+_EXPECTED = re.compile(r"Expected `([^`]+)`")
+"""msgspec's wording: ``Expected `int | null`, got `str```."""
+_BY_TYPE = {
+    "int": "Vul een geheel getal in.",
+    "float": "Vul een getal in.",
+    "bool": "Vul true of false in.",
+    "str": "Vul tekst in.",
+    "object": "Verwacht een JSON-object.",
+    "array": "Verwacht een lijst.",
+    "datetime": "Vul een geldig moment in (ISO 8601, bijvoorbeeld 2026-03-02T10:00:00+01:00).",
+    "date": "Vul een geldige datum in (JJJJ-MM-DD).",
+}
+_BY_WORDING = (
+    # pydantic's (and msgspec's other) wording → the Dutch message
+    (re.compile(r"required|missing", re.IGNORECASE), "Dit veld is verplicht."),
+    (re.compile(r"valid integer|whole number", re.IGNORECASE), _BY_TYPE["int"]),
+    (re.compile(r"valid number", re.IGNORECASE), _BY_TYPE["float"]),
+    (re.compile(r"valid boolean", re.IGNORECASE), _BY_TYPE["bool"]),
+    (re.compile(r"datetime", re.IGNORECASE), _BY_TYPE["datetime"]),
+    (re.compile(r"date", re.IGNORECASE), _BY_TYPE["date"]),
+    (re.compile(r"valid dictionary|instance of", re.IGNORECASE), _BY_TYPE["object"]),
+    (re.compile(r"valid list|valid array", re.IGNORECASE), _BY_TYPE["array"]),
+    (re.compile(r"valid string", re.IGNORECASE), _BY_TYPE["str"]),
+    (re.compile(r"input should be|invalid enum|expected one of", re.IGNORECASE), "Kies een van de toegestane waarden."),
+    (
+        re.compile(r"greater than|less than|[<>]=|at least|at most|too (long|short)", re.IGNORECASE),
+        "Deze waarde valt buiten het toegestane bereik.",
+    ),
+)
+GENERIC_MESSAGES = frozenset({*_BY_TYPE.values(), *(dutch for _, dutch in _BY_WORDING), "Ongeldige waarde."})
+"""Every message Litestar's own refusals can carry (``tests/fuzz`` tells them from the domain rules' messages)."""
+
+
+def _dutch_field_message(message: str) -> str:
+    if re.search(r"`\s*[<>]=?|length", message):  # msgspec: "Expected `int` >= 1", "Expected `str` of length <= 9"
+        return _BY_WORDING[-1][1]
+    if expected := _EXPECTED.search(message):
+        for name in (part.strip() for part in expected.group(1).split("|")):
+            if name in _BY_TYPE:
+                return _BY_TYPE[name]
+    for pattern, dutch in _BY_WORDING:
+        if pattern.search(message):
+            return dutch
+    return "Ongeldige waarde."
+
+
+def field_errors(exc: ValidationException) -> list[FieldError]:
+    """Litestar's own validation messages (``extra``: ``{"message", "key", "source"}`` per problem) as field errors
+    with Dutch messages; a problem of the body as a whole is named ``body``."""
+    errors = []
+    for item in exc.extra if isinstance(exc.extra, list) else []:
+        if not isinstance(item, dict):
+            continue
+        message = str(item.get("message", ""))
+        field = str(item.get("key") or "body")
+        if required := _REQUIRED_FIELD.search(message):
+            field = required.group(1)
+        if field == "data":
+            field = "body"
+        errors.append(FieldError(field, _dutch_field_message(message)))
+    return errors or [FieldError("body", "Ongeldige invoer.")]
+
+
+def refused_input(exc: HTTPException) -> InvalidInput | None:
+    """The project's ``InvalidInput`` for what Litestar refused before any handler ran: a ``ValidationException``
+    (a parameter or body that does not fit its declaration) or a body that is not JSON at all (Litestar answers that
+    with a plain 400 ``ClientException`` caused by a ``SerializationException``)."""
+    if isinstance(exc, ValidationException):
+        return InvalidInput(field_errors(exc), CHECK_INPUT)
+    if type(exc) is ClientException and isinstance(exc.__cause__, SerializationException):
+        return InvalidInput(FieldError("body", NOT_JSON), CHECK_INPUT)
+    return None
+
+
 def handle_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     """The Dutch page or the JSON error, keeping the headers the exception carries (the ``Allow`` of a 405)."""
     response = _http_error(request, exc)
@@ -74,8 +164,8 @@ def handle_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -
 
 def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     status = exc.status_code
-    if isinstance(exc, ValidationException) and is_api(request):
-        return _json(400 if status == 400 else status, exc.detail, exc.extra)
+    if (invalid := refused_input(exc)) is not None:
+        return handle_domain_error(request, invalid)
     if is_api(request):
         return _json(status, exc.detail, exc.extra if isinstance(exc.extra, list | dict) else None)
     if isinstance(exc, NotAuthorizedException) or status == 401:

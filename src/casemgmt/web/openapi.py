@@ -10,7 +10,9 @@ Errors are answered by ``web/errors.py`` as ``{"status_code", "detail"}``; a dom
 - 422 with the field errors when the route takes a body or parameters;
 - 409 only where the handler declares it (``responses=CONFLICT``): the service can refuse a stale or clashing write.
 
-A handler's own ``responses`` win (e.g. the import reports that answer 422 with their own body).
+A handler's own ``responses`` win (e.g. the import reports that answer 422 with their own body). Litestar's own
+400 for a ``ValidationException`` is left out of the document (``ApiOperation``): ``web/errors.py`` answers Litestar's
+validation errors with the 422 above.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import inspect
 import re
 from collections.abc import Iterable, Mapping
 from copy import copy
+from dataclasses import dataclass
 from functools import cache
 from typing import Annotated, Any, get_args, get_origin, get_type_hints
 
@@ -26,7 +29,7 @@ import msgspec
 from litestar.config.app import AppConfig
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.openapi.spec import Components, SecurityScheme
+from litestar.openapi.spec import Components, Operation, SecurityScheme
 from litestar.params import BodyKwarg, ParameterKwarg
 
 
@@ -116,12 +119,23 @@ def error_responses(handler: HTTPRouteHandler) -> dict[int, ResponseSpec]:
     return dict(sorted(responses.items()))
 
 
+@dataclass
+class ApiOperation(Operation):
+    """An API operation without the 400 Litestar documents for its ``ValidationException``: the app answers those
+    with 422 and the field-error body (``web/errors.refused_input``), which ``error_responses`` declares."""
+
+    def __post_init__(self) -> None:
+        if self.responses and "422" in self.responses:
+            self.responses.pop("400", None)
+
+
 def document_api_errors(handlers: Iterable[Any]) -> list[Any]:
     """Give every API route handler the error responses it can answer (see the module docstring)."""
     documented = []
     for handler in handlers:
         if isinstance(handler, HTTPRouteHandler):
             handler.responses = error_responses(handler)
+            handler.operation_class = ApiOperation
         documented.append(handler)
     return documented
 
