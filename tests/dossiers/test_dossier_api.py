@@ -102,7 +102,7 @@ async def test_only_casemanagers_and_admins_open_dossiers(client, db, world: Cas
     ("changes", "field", "message"),
     [
         (
-            {"assignments": [{"service": "XYZ", "accountmanager_id": 0}]},
+            {"assignments": [{"service": "XYZ", "accountmanager_id": 999999}]},
             "assignments[0].service",
             "Onbekende dienst 'XYZ'",
         ),

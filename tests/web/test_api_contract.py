@@ -132,9 +132,11 @@ def test_every_documented_error_has_the_error_body(built, document) -> None:
     for method, path, operation in _api_operations(built[0], document):
         for code, response in operation["responses"].items():
             if code in ("400", "401", "403", "404", "409", "422"):
-                properties = set(_schema_of(document, response).get("properties", {}))
-                if not ({"status_code", "detail"} <= properties or {"imported", "errors"} <= properties):
-                    wrong.append(f"{method} {path} {code}: {sorted(properties)}")
+                schema = _schema_of(document, response)
+                for option in [_resolve(document, one) for one in schema.get("oneOf", [schema])]:
+                    properties = set(option.get("properties", {}))
+                    if not ({"status_code", "detail"} <= properties or {"imported", "errors"} <= properties):
+                        wrong.append(f"{method} {path} {code}: {sorted(properties)}")
     assert wrong == []
 
 
@@ -313,3 +315,36 @@ async def test_options_on_a_path_with_handlers_from_two_concepts_names_both(clie
     refused = await client.put("/api/v1/commitments")
     assert refused.status_code == 405
     assert set(refused.headers["allow"].split(", ")) == {"GET", "OPTIONS", "POST"}
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("number", [2**70, -(2**70), 0])
+async def test_a_record_id_in_a_body_outside_the_id_range_is_a_field_error(client, admin_token, number: int) -> None:
+    """Declared in the request models (``web/parameters.RecordId``): refused before any query, on both databases."""
+    response = await client.post("/api/v1/commitments/1/fulfil", json={"contact_id": number}, headers=admin_token)
+    assert response.status_code == 422, response.text
+    assert response.json()["extra"] == [
+        {"field": "contact_id", "message": "Deze waarde valt buiten het toegestane bereik."}
+    ]
+
+
+@pytest.mark.anyio
+async def test_a_page_form_whose_number_does_not_fit_the_request_model_is_a_422_not_a_500(
+    client, db, make_user, make_token
+) -> None:
+    """The dossier page builds ``CommitmentCreate`` from the form: an owner ``0`` breaks its declaration (an id is at
+    least 1), which answers like any other refused input."""
+    from casemgmt.commitments.models import Commitment
+    from tests.worlds.casework import arrange, count
+    from tests.worlds.personas import csrf_token, login
+
+    world = await arrange(make_user, make_token, db)
+    await login(client, world.cm.email)
+    token = await csrf_token(client, f"/dossiers/{world.dossier_id}")
+    response = await client.post(
+        f"/dossiers/{world.dossier_id}/toezeggingen",
+        data={"_csrf_token": token, "kind": "callback", "description": "Ik bel u vrijdag.", "owner_id": "0"},
+    )
+    assert response.status_code == 422, response.text[:300]
+    assert "Deze waarde valt buiten het toegestane bereik." in response.text
+    assert await count(db, Commitment) == 0

@@ -9,23 +9,24 @@ from pydantic import AwareDatetime, BaseModel
 
 from casemgmt.commitments import rules
 from casemgmt.commitments.models import Commitment
+from casemgmt.web.parameters import RecordId
 from casemgmt.web.structs import copied
 
 
 class CommitmentCreate(BaseModel):
-    client_id: int
-    dossier_id: int | None = None
-    contact_id: int | None = None
+    client_id: RecordId
+    dossier_id: RecordId | None = None
+    contact_id: RecordId | None = None
     kind: str
     description: str
-    owner_id: int
+    owner_id: RecordId
     due_at: AwareDatetime | None = None
     service: str | None = None
 
 
 class CommitmentFulfil(BaseModel):
     note: str = ""
-    contact_id: int | None = None
+    contact_id: RecordId | None = None
 
 
 class CommitmentMiss(BaseModel):
@@ -37,7 +38,7 @@ class CommitmentCancel(BaseModel):
 
 
 class CommitmentReassign(BaseModel):
-    owner_id: int
+    owner_id: RecordId
     reason: str = ""
 
 

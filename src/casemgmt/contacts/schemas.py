@@ -8,12 +8,13 @@ import msgspec
 from pydantic import BaseModel
 
 from casemgmt.contacts.models import Contact
+from casemgmt.web.parameters import RecordId
 from casemgmt.web.structs import copied
 
 
 class ContactIn(BaseModel):
-    client_id: int | None = None
-    dossier_id: int | None = None
+    client_id: RecordId | None = None
+    dossier_id: RecordId | None = None
     channel: str | None = None
     direction: str | None = None
     service: str | None = None
@@ -25,7 +26,7 @@ class ContactIn(BaseModel):
 
 
 class ContactLink(BaseModel):
-    dossier_id: int | None = None
+    dossier_id: RecordId | None = None
 
 
 class ContactOut(msgspec.Struct):

@@ -9,18 +9,19 @@ import msgspec
 from pydantic import BaseModel
 
 from casemgmt.dossiers.involvement import ACCOUNTMANAGER
+from casemgmt.web.parameters import RecordId
 from casemgmt.web.structs import copied
 
 
 class AssignmentIn(BaseModel):
     service: str = ""
-    accountmanager_id: int | None = None
+    accountmanager_id: RecordId | None = None
 
 
 class DossierCreate(BaseModel):
-    client_id: int | None = None
+    client_id: RecordId | None = None
     subject: str | None = None
-    casemanager_id: int | None = None
+    casemanager_id: RecordId | None = None
     assignments: list[AssignmentIn] = []
 
 
@@ -29,12 +30,12 @@ class DossierUpdate(BaseModel):
     subject: str | None = None
     status: str | None = None
     outcome: str | None = None
-    casemanager_id: int | None = None
+    casemanager_id: RecordId | None = None
     reason: str | None = None
 
 
 class AccountmanagerAssignment(BaseModel):
-    accountmanager_id: int | None = None
+    accountmanager_id: RecordId | None = None
     reason: str | None = None
 
 

@@ -11,6 +11,7 @@ import logging
 import re
 from typing import Any
 
+import pydantic
 from litestar import MediaType, Request, Response
 from litestar.exceptions import (
     ClientException,
@@ -92,8 +93,10 @@ _BY_TYPE = {
     "datetime": "Vul een geldig moment in (ISO 8601, bijvoorbeeld 2026-03-02T10:00:00+01:00).",
     "date": "Vul een geldige datum in (JJJJ-MM-DD).",
 }
+OUT_OF_RANGE = "Deze waarde valt buiten het toegestane bereik."
 _BY_WORDING = (
     # pydantic's (and msgspec's other) wording → the Dutch message
+    (re.compile(r"greater than|less than|[<>]=|at least|at most|too (long|short)", re.IGNORECASE), OUT_OF_RANGE),
     (re.compile(r"required|missing", re.IGNORECASE), "Dit veld is verplicht."),
     (re.compile(r"valid integer|whole number", re.IGNORECASE), _BY_TYPE["int"]),
     (re.compile(r"valid number", re.IGNORECASE), _BY_TYPE["float"]),
@@ -104,10 +107,6 @@ _BY_WORDING = (
     (re.compile(r"valid list|valid array", re.IGNORECASE), _BY_TYPE["array"]),
     (re.compile(r"valid string", re.IGNORECASE), _BY_TYPE["str"]),
     (re.compile(r"input should be|invalid enum|expected one of", re.IGNORECASE), "Kies een van de toegestane waarden."),
-    (
-        re.compile(r"greater than|less than|[<>]=|at least|at most|too (long|short)", re.IGNORECASE),
-        "Deze waarde valt buiten het toegestane bereik.",
-    ),
 )
 GENERIC_MESSAGES = frozenset({*_BY_TYPE.values(), *(dutch for _, dutch in _BY_WORDING), "Ongeldige waarde."})
 """Every message Litestar's own refusals can carry (``tests/fuzz`` tells them from the domain rules' messages)."""
@@ -115,7 +114,7 @@ GENERIC_MESSAGES = frozenset({*_BY_TYPE.values(), *(dutch for _, dutch in _BY_WO
 
 def _dutch_field_message(message: str) -> str:
     if re.search(r"`\s*[<>]=?|length", message):  # msgspec: "Expected `int` >= 1", "Expected `str` of length <= 9"
-        return _BY_WORDING[-1][1]
+        return OUT_OF_RANGE
     if expected := _EXPECTED.search(message):
         for name in (part.strip() for part in expected.group(1).split("|")):
             if name in _BY_TYPE:
@@ -152,6 +151,16 @@ def refused_input(exc: HTTPException) -> InvalidInput | None:
     if type(exc) is ClientException and isinstance(exc.__cause__, SerializationException):
         return InvalidInput(FieldError("body", NOT_JSON), CHECK_INPUT)
     return None
+
+
+def handle_model_error(request: Request[Any, Any, Any], exc: pydantic.ValidationError) -> Response[Any]:
+    """A request model built by a handler from what a page posted (``CommitmentCreate(owner_id=0)``) that does not
+    fit its declaration: the same 422 as when Litestar refuses a body, never a 500."""
+    errors = [
+        FieldError(".".join(str(part) for part in error["loc"]) or "body", _dutch_field_message(error["msg"]))
+        for error in exc.errors()
+    ]
+    return handle_domain_error(request, InvalidInput(errors or [FieldError("body", "Ongeldige invoer.")], CHECK_INPUT))
 
 
 def handle_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
@@ -206,5 +215,6 @@ def handle_server_error(request: Request[Any, Any, Any], exc: Exception) -> Resp
 EXCEPTION_HANDLERS: dict[Any, Any] = {
     HTTPException: handle_http_exception,
     DomainError: handle_domain_error,
+    pydantic.ValidationError: handle_model_error,
     Exception: handle_server_error,
 }
