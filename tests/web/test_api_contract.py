@@ -348,3 +348,37 @@ async def test_a_page_form_whose_number_does_not_fit_the_request_model_is_a_422_
     assert response.status_code == 422, response.text[:300]
     assert "Deze waarde valt buiten het toegestane bereik." in response.text
     assert await count(db, Commitment) == 0
+
+
+def _parameter(document: dict[str, Any], method: str, path: str, name: str) -> dict[str, Any]:
+    operation = document["paths"][path][method]
+    return next(p for p in operation["parameters"] if p["name"] == name)["schema"]
+
+
+def test_the_document_says_which_values_a_filter_takes(document) -> None:
+    """What the services refuse with a 422 is in the document, so a schema-valid request is not refused for it
+    (issue 11: an empty ``?kind=`` was schema-valid and answered 422)."""
+    kind = _parameter(document, "get", "/api/v1/commitments", "kind")
+    assert "" not in kind["enum"] and {"callback", "information", "action", "appointment"} <= set(kind["enum"])
+    status = _parameter(document, "get", "/api/v1/dossiers", "status")
+    assert "" in status["enum"]  # empty means no filter there
+    assert _parameter(document, "get", "/api/v1/clients", "bsn")["pattern"] == "^[0-9]{9}$"
+    assert _parameter(document, "get", "/api/v1/dossiers", "offset")["maximum"] == 2**63 - 1
+    assert _parameter(document, "get", "/api/v1/trends", "from")["pattern"]
+
+
+def test_record_ids_in_bodies_are_bounded_in_the_document_exactly(document) -> None:
+    """Litestar writes a pydantic bound as a float (2^63-1 would read 2^63) and drops an optional field's bounds."""
+    schema = document["components"]["schemas"]["CommitmentCreate"]["properties"]
+    for name in ("client_id", "owner_id", "dossier_id", "contact_id"):
+        assert (schema[name]["minimum"], schema[name]["maximum"]) == (1, 2**63 - 1), name
+        assert isinstance(schema[name]["maximum"], int)
+
+
+def test_bodies_taken_as_a_mapping_say_which_keys_they_take(document) -> None:
+    users = document["paths"]["/api/v1/users/{user_id}"]["patch"]["requestBody"]["content"]["application/json"]
+    assert users["schema"]["additionalProperties"] is False
+    assert users["schema"]["required"] == ["max_caseload"]
+    surveys = document["paths"]["/api/v1/surveys"]["post"]["requestBody"]["content"]["application/json"]
+    assert surveys["schema"]["additionalProperties"] is False
+    assert "grade" in surveys["schema"]["properties"]

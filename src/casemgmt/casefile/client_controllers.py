@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Request, get, post
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
@@ -41,7 +41,11 @@ def _may_open_dossier(actor: Actor) -> bool:
 @get("/api/v1/clients", guards=[requires_employee], tags=["klanten"], summary="Find clients by BSN, name or dossier")
 async def api_search_clients(
     finder: Finder,
-    bsn: FromQuery[str | None] = None,
+    bsn: Annotated[
+        str | None,
+        # documented only: the finder checks the 11-proof and answers a Dutch message
+        QueryParameter(description="Nine digits passing the 11-proof", schema_extra={"pattern": "^[0-9]{9}$"}),
+    ] = None,
     q: FromQuery[str | None] = None,
 ) -> list[ClientOut]:
     if bsn is not None:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from litestar import Request, get
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Redirect, Template
 
 from casemgmt.audit.services import Purpose
@@ -22,10 +22,11 @@ from casemgmt.commitments.schemas import (
     CommitmentOut,
     CommitmentReassign,
 )
+from casemgmt.commitments.services import STATES
 from casemgmt.errors import InvalidInput
 from casemgmt.web.forms import FormData
 from casemgmt.web.pages import page_or_fragment
-from casemgmt.web.parameters import QueryId
+from casemgmt.web.parameters import QueryId, choice
 from casemgmt.web.routes import creation, state_change
 from casemgmt.web.rows import Row, refusal_message, row_action
 
@@ -74,8 +75,8 @@ async def api_list(
     owner_id: QueryId = None,
     dossier_id: QueryId = None,
     service: FromQuery[str | None] = None,
-    kind: FromQuery[str | None] = None,
-    state_filter: Annotated[str | None, QueryParameter(name="state")] = None,
+    kind: Annotated[str | None, choice(rules.KIND_LABELS)] = None,
+    state_filter: Annotated[str | None, choice(STATES, name="state")] = None,
 ) -> list[CommitmentOut]:
     now = datetime.now(UTC)
     views = await commitments.list(

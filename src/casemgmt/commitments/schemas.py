@@ -9,14 +9,14 @@ from pydantic import AwareDatetime, BaseModel
 
 from casemgmt.commitments import rules
 from casemgmt.commitments.models import Commitment
-from casemgmt.web.parameters import RecordId
+from casemgmt.web.parameters import OptionalRecordId, RecordId
 from casemgmt.web.structs import copied
 
 
 class CommitmentCreate(BaseModel):
     client_id: RecordId
-    dossier_id: RecordId | None = None
-    contact_id: RecordId | None = None
+    dossier_id: OptionalRecordId = None
+    contact_id: OptionalRecordId = None
     kind: str
     description: str
     owner_id: RecordId
@@ -26,7 +26,7 @@ class CommitmentCreate(BaseModel):
 
 class CommitmentFulfil(BaseModel):
     note: str = ""
-    contact_id: RecordId | None = None
+    contact_id: OptionalRecordId = None
 
 
 class CommitmentMiss(BaseModel):

@@ -8,13 +8,13 @@ import msgspec
 from pydantic import BaseModel
 
 from casemgmt.contacts.models import Contact
-from casemgmt.web.parameters import RecordId
+from casemgmt.web.parameters import OptionalRecordId
 from casemgmt.web.structs import copied
 
 
 class ContactIn(BaseModel):
-    client_id: RecordId | None = None
-    dossier_id: RecordId | None = None
+    client_id: OptionalRecordId = None
+    dossier_id: OptionalRecordId = None
     channel: str | None = None
     direction: str | None = None
     service: str | None = None
@@ -26,7 +26,7 @@ class ContactIn(BaseModel):
 
 
 class ContactLink(BaseModel):
-    dossier_id: RecordId | None = None
+    dossier_id: OptionalRecordId = None
 
 
 class ContactOut(msgspec.Struct):

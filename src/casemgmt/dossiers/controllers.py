@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from litestar import Request, get, patch, post, put
 from litestar.handlers import HTTPRouteHandler
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from pydantic import BaseModel, ConfigDict
@@ -29,7 +29,7 @@ from casemgmt.dossiers.services import AccountmanagerRequest, DossierFilter, Dos
 from casemgmt.errors import Conflict, DomainError, FieldError, InvalidInput
 from casemgmt.web.forms import FormBody, whole_number
 from casemgmt.web.openapi import CONFLICT
-from casemgmt.web.parameters import QueryId
+from casemgmt.web.parameters import MAX_ID, QueryId, choice
 
 TAGS = ["dossiers"]
 requires_caseworker = requires_role(Role.CASEMANAGER, Role.ACCOUNTMANAGER, Role.ADMIN)
@@ -61,11 +61,11 @@ async def api_create_dossier(data: JSONBody[DossierCreate], dossiers: Dossiers) 
 @get("/api/v1/dossiers", tags=TAGS, summary="Dossiers the token's user may read", guards=[requires_employee])
 async def api_list_dossiers(
     dossiers: Dossiers,
-    status: FromQuery[str | None] = None,
+    status: Annotated[str | None, choice(("", *rules.STATUSES))] = None,
     casemanager_id: QueryId = None,
     service: FromQuery[str | None] = None,
-    limit: FromQuery[int] = 100,
-    offset: FromQuery[int] = 0,
+    limit: Annotated[int, QueryParameter(schema_extra={"minimum": 1, "maximum": 500})] = 100,
+    offset: Annotated[int, QueryParameter(le=MAX_ID, schema_extra={"minimum": 0, "maximum": MAX_ID})] = 0,
 ) -> list[DossierOut]:
     views = await dossiers.list_dossiers(
         DossierFilter(status=status, casemanager_id=casemanager_id, service=service, limit=limit, offset=offset)

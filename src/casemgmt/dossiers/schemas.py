@@ -9,19 +9,19 @@ import msgspec
 from pydantic import BaseModel
 
 from casemgmt.dossiers.involvement import ACCOUNTMANAGER
-from casemgmt.web.parameters import RecordId
+from casemgmt.web.parameters import OptionalRecordId
 from casemgmt.web.structs import copied
 
 
 class AssignmentIn(BaseModel):
     service: str = ""
-    accountmanager_id: RecordId | None = None
+    accountmanager_id: OptionalRecordId = None
 
 
 class DossierCreate(BaseModel):
-    client_id: RecordId | None = None
+    client_id: OptionalRecordId = None
     subject: str | None = None
-    casemanager_id: RecordId | None = None
+    casemanager_id: OptionalRecordId = None
     assignments: list[AssignmentIn] = []
 
 
@@ -30,12 +30,12 @@ class DossierUpdate(BaseModel):
     subject: str | None = None
     status: str | None = None
     outcome: str | None = None
-    casemanager_id: RecordId | None = None
+    casemanager_id: OptionalRecordId = None
     reason: str | None = None
 
 
 class AccountmanagerAssignment(BaseModel):
-    accountmanager_id: RecordId | None = None
+    accountmanager_id: OptionalRecordId = None
     reason: str | None = None
 
 

@@ -18,10 +18,10 @@ from casemgmt.directory.models import Service
 from casemgmt.errors import Forbidden, InvalidInput
 from casemgmt.escalations.dependencies import Escalations
 from casemgmt.escalations.schemas import AnswerOut, EscalationAnswer, EscalationCreate, EscalationOut
-from casemgmt.escalations.services import ASKER_ROLES, EscalationView
+from casemgmt.escalations.services import ASKER_ROLES, STATES, EscalationView
 from casemgmt.web.forms import FormData
 from casemgmt.web.pages import page_or_fragment
-from casemgmt.web.parameters import QueryId
+from casemgmt.web.parameters import QueryId, choice
 from casemgmt.web.routes import creation, state_change
 
 TAGS = ["escalaties"]
@@ -50,7 +50,7 @@ async def api_answer(
 async def api_list(
     escalations: Escalations,
     service: FromQuery[str | None] = None,
-    state_filter: Annotated[str | None, QueryParameter(name="state")] = None,
+    state_filter: Annotated[str | None, choice(STATES, name="state")] = None,
 ) -> list[EscalationOut]:
     now = datetime.now(UTC)
     views = await escalations.list(service=service, state=state_filter, now=now)

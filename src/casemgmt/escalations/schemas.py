@@ -9,16 +9,16 @@ from pydantic import BaseModel, Field
 
 from casemgmt.escalations.models import Escalation
 from casemgmt.escalations.rules import state_of
-from casemgmt.web.parameters import RecordId
+from casemgmt.web.parameters import OptionalRecordId
 from casemgmt.web.structs import copied
 
 
 class EscalationCreate(BaseModel):
     service: str = Field(min_length=1, max_length=10)
     question: str
-    client_id: RecordId | None = None
-    dossier_id: RecordId | None = None
-    commitment_id: RecordId | None = None
+    client_id: OptionalRecordId = None
+    dossier_id: OptionalRecordId = None
+    commitment_id: OptionalRecordId = None
 
 
 class EscalationAnswer(BaseModel):

@@ -8,14 +8,14 @@ import msgspec
 from pydantic import BaseModel
 
 from casemgmt.handoffs.models import Handoff
-from casemgmt.web.parameters import RecordId
+from casemgmt.web.parameters import OptionalRecordId, RecordId
 from casemgmt.web.structs import copied
 
 
 class HandoffCreate(BaseModel):
     dossier_id: RecordId
     to_service: str
-    to_employee_id: RecordId | None = None
+    to_employee_id: OptionalRecordId = None
     reason: str = ""
     context: str = ""
     from_service: str | None = None

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Response, get
 from litestar.di import NamedDependency, Provide
@@ -33,8 +33,10 @@ from casemgmt.metrics.periods import Period, parse_period
 from casemgmt.metrics.results import PilotMetrics, SurveyMetrics
 from casemgmt.metrics.survey import check_cohort, survey_metrics
 from casemgmt.pilots.dependencies import Pilots
+from casemgmt.pilots.rules import COHORTS
 from casemgmt.pilots.services import PilotService
-from casemgmt.web.parameters import DateFrom, DateTo
+from casemgmt.web.openapi import NOT_FOUND
+from casemgmt.web.parameters import DateFrom, DateTo, choice
 
 TAGS = ["metrics"]
 requires_metrics_reader = requires_role(Role.EVALUATOR, Role.ADMIN)
@@ -82,8 +84,8 @@ def _export_options(table: str | None, variant: str | None) -> tuple[str, str]:
 async def provide_export_request(
     date_from: DateFrom = None,
     date_to: DateTo = None,
-    table: FromQuery[str | None] = None,
-    variant: FromQuery[str | None] = None,
+    table: Annotated[str | None, choice(("", *exports.TABLES))] = None,
+    variant: Annotated[str | None, choice(exports.VARIANTS)] = None,
 ) -> ExportRequest:
     """The export's options, checked before its period (one 422 for both options, then one for the period)."""
     chosen_table, chosen_variant = _export_options(table, variant)
@@ -112,13 +114,14 @@ async def api_pilot_metrics(slug: FromPath[str], pilots: Pilots, period: AskedPe
 @metrics_get(
     "/api/v1/metrics/survey",
     "Survey figures: satisfaction, reasons, helped at once, transfers (evaluators and admins)",
+    responses=NOT_FOUND,  # an unknown pilot
 )
 async def api_survey_metrics(
     pilots: Pilots,
     date_from: DateFrom = None,
     date_to: DateTo = None,
     pilot: FromQuery[str | None] = None,
-    cohort: FromQuery[str | None] = None,
+    cohort: Annotated[str | None, choice(("", *COHORTS))] = None,
 ) -> SurveyMetrics:
     errors: list[FieldError] = []
     period = Period()

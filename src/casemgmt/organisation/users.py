@@ -17,6 +17,7 @@ from typing import Annotated, Any
 import msgspec
 from litestar import get, patch
 from litestar.handlers import HTTPRouteHandler
+from litestar.openapi.spec import OpenAPIType, Schema
 from litestar.params import Body, FromPath, QueryParameter
 from litestar.types import Guard
 from sqlalchemy import func, select
@@ -31,6 +32,7 @@ from casemgmt.auth.roles import Role
 from casemgmt.auth.services import normalise_email
 from casemgmt.db import DbSession
 from casemgmt.errors import FieldError, InvalidInput, NotFound
+from casemgmt.web.openapi import closed_object
 
 LIST_LIMIT = 200
 
@@ -166,7 +168,17 @@ async def update_user(
     user_id: FromPath[int],
     data: Annotated[
         dict[str, Any],
-        Body(description='{"max_caseload": <whole number ≥ 1> | null}; null means no maximum.'),
+        Body(
+            description='{"max_caseload": <whole number ≥ 1> | null}; null means no maximum.',
+            schema_extra=closed_object(
+                {
+                    "max_caseload": Schema(
+                        one_of=[Schema(type=OpenAPIType.INTEGER, minimum=1), Schema(type=OpenAPIType.NULL)]
+                    )
+                },
+                required=["max_caseload"],
+            ),
+        ),
     ],
 ) -> UserCaseloadOut:
     unknown = sorted(set(data) - EDITABLE_FIELDS)

@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 from pydantic import BaseModel, ConfigDict, Field
 
-from casemgmt.web.parameters import RecordId
+from casemgmt.web.parameters import OptionalRecordId
 from casemgmt.web.structs import copied
 
 
 class EnrolmentIn(BaseModel):
-    dossier_id: RecordId | None = None
+    dossier_id: OptionalRecordId = None
     cohort: str | None = None
     reason: str | None = None
 
@@ -26,11 +26,11 @@ class CohortChangeIn(BaseModel):
 class TimeEntryIn(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
-    dossier_id: RecordId | None = None
+    dossier_id: OptionalRecordId = None
     minutes: int | None = None
     activity: str | None = None
     entry_date: date | None = Field(default=None, alias="date")
-    employee_id: RecordId | None = None
+    employee_id: OptionalRecordId = None
 
 
 if TYPE_CHECKING:

@@ -8,12 +8,13 @@ JavaScript it is a plain multipart form that answers with the summary page.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from litestar import MediaType, Request, Response, get, post
 from litestar.datastructures import UploadFile
-from litestar.params import FromQuery, JSONBody
+from litestar.openapi.spec import Schema
+from litestar.params import Body, FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
@@ -26,7 +27,7 @@ from casemgmt.surveys.csv_format import COLUMNS
 from casemgmt.surveys.dependencies import Surveys
 from casemgmt.surveys.importer import ImportReport, SurveyImportRejected
 from casemgmt.surveys.schemas import SurveyImportReportOut, SurveyResponseOut
-from casemgmt.web.openapi import CONFLICT
+from casemgmt.web.openapi import CONFLICT, closed_object
 from casemgmt.web.pages import page_or_fragment, wants_fragment
 from casemgmt.web.routes import file_import
 
@@ -77,7 +78,14 @@ async def api_import(
     guards=[survey_roles],
     status_code=201,
 )
-async def api_create(data: JSONBody[dict[str, Any]], surveys: Surveys) -> SurveyResponseOut:
+async def api_create(
+    data: Annotated[
+        dict[str, Any],
+        # the columns of the CSV import, each checked by the questionnaire's rules; any other key is refused
+        Body(schema_extra=closed_object({column: Schema() for column in COLUMNS})),
+    ],
+    surveys: Surveys,
+) -> SurveyResponseOut:
     return SurveyResponseOut(**await surveys.create(data))
 
 
