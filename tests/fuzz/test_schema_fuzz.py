@@ -210,7 +210,7 @@ async def world(make_user, make_token, db, tmp_path) -> MatrixWorld:  # type: ig
 
 
 async def test_the_api_answers_schema_generated_requests_as_its_document_says(
-    app: Litestar, world: MatrixWorld
+    app: Litestar, world: MatrixWorld, capsys: pytest.CaptureFixture[str], record_property: Any
 ) -> None:
     # An app of its own on the session's database: schemathesis keeps the lifespan of the app it calls running
     # for the rest of the process, which must not be the session's shared app. It calls the app on one event loop
@@ -225,18 +225,59 @@ async def test_the_api_answers_schema_generated_requests_as_its_document_says(
     server_errors = sum(t.server_errors for t in tallies.values())
     failures = sum((t.failures for t in tallies.values()), Counter())
     schema_violations = sum(n for name, n in failures.items() if "conformance" in name)
-    print(
-        f"\nschema fuzzing ({fuzzed.state.engine.dialect.name}): {calls} calls, {server_errors} 5xx, "
+    lines = [
+        f"schema fuzzing ({fuzzed.state.engine.dialect.name}): {calls} calls, {server_errors} 5xx, "
         f"{schema_violations} schema violations, {sum(failures.values())} check failures in all"
-    )
+    ]
     for role, tally in tallies.items():
-        print(
+        lines.append(
             f"  {role}: {tally.calls} calls in {tally.seconds:.1f} s, {tally.cpu_seconds:.1f} s CPU "
-            f"({', '.join(PHASES[role])}; {tally.stop_reason}),"
-            f" {tally.server_errors} 5xx, failures {dict(tally.failures) or 'none'}"
+            f"({', '.join(PHASES[role])}; {tally.stop_reason}), "
+            f"{tally.server_errors} 5xx, failures {dict(tally.failures) or 'none'}"
         )
+    with capsys.disabled():  # the figures belong in the test output, passed or not (and in the JUnit report)
+        print("\n" + "\n".join(lines))
+    for name, value in (("calls", calls), ("server_errors", server_errors), ("schema_violations", schema_violations)):
+        record_property(f"schema_fuzzing_{name}", value)
     assert not any(t.reproductions for t in tallies.values()), "\n".join(
         line for t in tallies.values() for line in t.reproductions
     )
     assert all(t.stop_reason == "completed" for t in tallies.values())
     assert calls >= MIN_CALLS
+
+
+def _refusal(mode: str, body: dict[str, Any], method: str = "POST", path: str = "/api/v1/commitments") -> None:
+    from types import SimpleNamespace
+
+    from schemathesis.generation import GenerationMode
+
+    DECLARED.setdefault(("POST", "/api/v1/commitments"), {"client_id", "kind", "body"})
+    case = SimpleNamespace(
+        meta=SimpleNamespace(generation=SimpleNamespace(mode=GenerationMode(mode))),
+        operation=SimpleNamespace(method=method, path=path),
+    )
+    response = SimpleNamespace(status_code=422, content=json.dumps(body).encode())
+    refused_only_by_a_domain_rule(None, response, case)
+
+
+def test_the_refusal_check_takes_a_domain_rules_message_on_a_declared_field() -> None:
+    _refusal(
+        "positive", {"status_code": 422, "detail": "x", "extra": [{"field": "kind", "message": "Kies een soort."}]}
+    )
+    # invalid input may be refused any way the app likes (negative_data_rejection judges that)
+    _refusal(
+        "negative", {"status_code": 422, "detail": "x", "extra": [{"field": "zz", "message": "Ongeldige waarde."}]}
+    )
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        [{"field": "client_id", "message": "Vul een geheel getal in."}],  # Litestar refused what the schema allows
+        [{"field": "x-extra", "message": "Onbekend veld"}],  # a field the operation does not declare
+        [],  # no field errors at all
+    ],
+)
+def test_the_refusal_check_fails_on_what_the_document_does_not_explain(extra: list[dict[str, str]]) -> None:
+    with pytest.raises(AssertionError):
+        _refusal("positive", {"status_code": 422, "detail": "x", "extra": extra})
