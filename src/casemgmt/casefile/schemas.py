@@ -95,7 +95,7 @@ class CommitmentClosedEntryOut(_Entry, tag="commitment_closed"):
     cursor: str
 
 
-class _HandoffEntry(_Entry):
+class HandoffEntryOut(_Entry, tag="handoff"):
     from_service: str
     to_service: str
     from_employee: EmployeeRef
@@ -107,15 +107,11 @@ class _HandoffEntry(_Entry):
     cursor: str
 
 
-class HandoffEntryOut(_HandoffEntry, tag="handoff"):
-    pass
+class HandoffDecidedEntryOut(HandoffEntryOut, tag="handoff_decided"):
+    """The decision on a handoff: the request's fields, as they are after it."""
 
 
-class HandoffDecidedEntryOut(_HandoffEntry, tag="handoff_decided"):
-    pass
-
-
-class _EscalationEntry(_Entry):
+class EscalationEntryOut(_Entry, tag="escalation"):
     service: str
     question: str
     asked_by: EmployeeRef
@@ -128,12 +124,8 @@ class _EscalationEntry(_Entry):
     cursor: str
 
 
-class EscalationEntryOut(_EscalationEntry, tag="escalation"):
-    pass
-
-
-class EscalationAnsweredEntryOut(_EscalationEntry, tag="escalation_answered"):
-    pass
+class EscalationAnsweredEntryOut(EscalationEntryOut, tag="escalation_answered"):
+    """The answer to an escalation: the question's fields, as they are after it."""
 
 
 TimelineEntryOut = (
