@@ -349,18 +349,19 @@ class Progress:
 
 
 class Generator:
-    """One run of the generator on one session (see the module docstring); ``run()`` writes and reports."""
+    """One run of the generator on one session (see the module docstring); ``run()`` writes and reports. Built by
+    :func:`generate`, which holds the options' defaults."""
 
     def __init__(
         self,
         session: AsyncSession,
         size: Size,
         *,
-        seed: int = 2013,
-        pilot_dossiers: int = DEFAULT_PILOT_DOSSIERS,
-        pilot_slug: str | None = None,
-        as_of: date | None = None,
-        progress: Progress | None = None,
+        seed: int,
+        pilot_dossiers: int,
+        pilot_slug: str | None,
+        as_of: date | None,
+        progress: Progress | None,
     ) -> None:
         self.session = session
         self.size = size
