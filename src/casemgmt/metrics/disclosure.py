@@ -78,12 +78,16 @@ def months(cells: Sequence[tuple[int, int]], total_withheld: bool = False) -> li
     """Which parts of a total to withhold; ``cells`` are ``(n, dossiers)`` per part (a month), in order.
 
     Primary: a part over 1–4 units or 1–4 dossiers. Then, unless the total itself is withheld, complementary
-    suppression: while the withheld parts hold 1–4 units together (so "total minus the shown parts" would give
-    them back), the shown part with the fewest units (the earliest of equals) is withheld as well."""
+    suppression: while the withheld parts hold 1–4 units or 1–4 dossiers together (so "total minus the shown parts"
+    would give them back), the shown part with the fewest units (the earliest of equals) is withheld as well. The
+    dossiers of several parts are added up, which may count a dossier twice (the distinct count is not known here).
+    """
     withheld = [small(n) or small(dossiers) for n, dossiers in cells]
     if total_withheld:
         return [w or n > 0 for w, (n, _) in zip(withheld, cells, strict=True)]
-    while small(sum(n for w, (n, _) in zip(withheld, cells, strict=True) if w)):
+    while small(sum(n for w, (n, _) in zip(withheld, cells, strict=True) if w)) or small(
+        sum(dossiers for w, (_, dossiers) in zip(withheld, cells, strict=True) if w)
+    ):
         shown = [(n, index) for index, (n, _) in enumerate(cells) if not withheld[index] and n > 0]
         if not shown:  # cannot happen when the total is shown (it would be small itself); stay safe anyway
             return [w or n > 0 for w, (n, _) in zip(withheld, cells, strict=True)]

@@ -135,7 +135,11 @@ async def graded_per_cohort(
     selection is one cohort of one pilot (it is then itself the cell, not a total of cells)."""
     if pilot is not None and cohort is not None:
         return []
-    conditions = [*_selection(period, pilot, cohort), SurveyResponse.grade.is_not(None)]
+    conditions = [period.dates(SurveyResponse.contact_date), SurveyResponse.grade.is_not(None)]
+    if pilot is not None:
+        conditions.append(PilotEnrolment.pilot_id == pilot.id)
+    if cohort is not None:
+        conditions.append(PilotEnrolment.cohort == cohort)
     rows = await session.execute(
         select(func.count())
         .select_from(SurveyResponse)
