@@ -84,7 +84,8 @@ DETECT = """() => {
     }
   }
   for (const el of document.querySelectorAll('script:not([src])')) found.push('inline script');
-  return {found, violations: window.__cspViolations || [], text: document.body ? document.body.innerText : ''};
+  return {found, violations: window.__cspViolations || [], text: document.body ? document.body.innerText : '',
+          htmx: typeof window.htmx !== 'undefined'};
 }"""
 
 WATCH_CSP = """window.__cspViolations = [];
@@ -280,6 +281,8 @@ async def visit(context: Any, email: str, paths: list[str], hits: list[str], sto
         issues += [f"template evaluated: {m.group(0)}" for m in re.finditer(r"xss-[a-z-]+\s+49", seen["text"])]
         if (stored and status != 200) or status >= 500:
             issues.append(f"status {status}")
+        if stored and not seen["htmx"]:
+            issues.append("htmx is not loaded, so an injected hx-* element could not have shown itself")
         if issues:
             problems[path] = issues
         texts[path] = seen["text"]
