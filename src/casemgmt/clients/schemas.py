@@ -68,7 +68,7 @@ class RepresentativeForm(BaseModel):
 class DisclosureRequest(BaseModel):
     """``POST /api/v1/clients/{id}/inzage``: why the full record is needed (doelbinding; 10–500 characters)."""
 
-    reden: str = Field("", max_length=MAX_REASON * 2)  # the rule checks the trimmed text; this only bounds the body
+    reden: str = Field("", max_length=MAX_REASON)  # the rule (clients/access.py) checks it trimmed: 422 in Dutch
 
 
 class DisclosureForm(BaseModel):
