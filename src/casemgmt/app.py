@@ -30,10 +30,9 @@ from casemgmt.auth.models import SessionStoreEntry
 from casemgmt.casefile import client_controllers as casefile_client_controllers
 from casemgmt.casefile import dossier_controllers as casefile_dossier_controllers
 from casemgmt.casefile import worklist_controllers
-from casemgmt.casefile.dependencies import provide_dossiers, provide_finder
+from casemgmt.casefile.dependencies import provide_clients, provide_dossiers, provide_finder
 from casemgmt.cli import CasemgmtCLIPlugin
 from casemgmt.clients import controllers as client_controllers
-from casemgmt.clients.dependencies import provide_clients
 from casemgmt.commitments import controllers as commitment_controllers
 from casemgmt.commitments.dependencies import provide_commitments
 from casemgmt.commitments.rules import KIND_LABELS as COMMITMENT_KIND_LABELS

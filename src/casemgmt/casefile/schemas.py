@@ -6,7 +6,7 @@ The timeline is a tagged union on ``type``: each kind of entry has its own field
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 
@@ -190,9 +190,15 @@ class OpenCommitmentOut(msgspec.Struct):
 
 
 class RoutingOut(msgspec.Struct):
-    """Who helps this client: open dossiers with their owners, current representatives, open commitments."""
+    """Who helps this client: open dossiers with their owners, current representatives, open commitments.
+
+    Need to know (docs/PRIVACY.md): with ``access`` ``"limited"`` the client's details are ``null`` (``ClientOut``)
+    and ``dossiers``, ``representatives`` and ``commitments`` are empty; ``open_dossiers`` is always the number of
+    the client's dossiers that are not closed."""
 
     client: ClientOut
+    access: Literal["full", "limited"]
+    open_dossiers: int
     dossiers: list[RoutingDossierOut]
     representatives: list[RepresentativeOut]
     commitments: list[OpenCommitmentOut]
@@ -206,7 +212,9 @@ class RoutingOut(msgspec.Struct):
             return copied(AccountmanagerLineOut, line, **msgspec.structs.asdict(person(line.person)))
 
         return cls(
-            client=ClientOut.of(view.client),
+            client=ClientOut.of(view.client, view.access),
+            access="full" if view.full else "limited",
+            open_dossiers=view.open_dossiers,
             dossiers=[
                 copied(
                     RoutingDossierOut,
