@@ -20,8 +20,10 @@ from casemgmt.audit.models import AuditEvent
 from casemgmt.commitments.models import Commitment
 from casemgmt.contacts.models import Contact
 from casemgmt.handoffs.models import Handoff
+from casemgmt.web import idempotency
 from casemgmt.web.idempotency import (
     FORM_REUSED,
+    IN_PROGRESS,
     INVALID_KEY,
     KEY_LIFETIME,
     KEY_REUSED,
@@ -256,6 +258,23 @@ async def test_parallel_requests_without_a_key_are_not_held_back(live_server: st
         )
     assert [a.status_code for a in answers] == [201] * 10
     assert await count(db, Contact) == 10
+
+
+async def test_a_duplicate_that_waits_too_long_answers_409(client, db, world: Casework, monkeypatch) -> None:
+    """The first request with the key still holds it (here: an open transaction that claimed it): the duplicate
+    waits CLAIM_WAIT_SECONDS, then answers 409 and writes nothing; once the holder is gone the key is free."""
+    monkeypatch.setattr(idempotency, "CLAIM_WAIT_SECONDS", 0.5)
+    headers = keyed(world.tokens["kcc"], "held")
+    async with db() as holder, holder.begin():
+        now = datetime.now(UTC)
+        holder.add(IdempotencyKey(user_id=world.kcc.id, key="held", fingerprint="x" * 64, created_at=now))
+        await holder.flush()
+        waiting = await client.post("/api/v1/contacts", json=contact(world), headers=headers)
+        assert waiting.status_code == 409, waiting.text
+        assert waiting.json()["detail"] == IN_PROGRESS
+        await holder.rollback()
+    assert await count(db, Contact) == 0
+    assert (await client.post("/api/v1/contacts", json=contact(world), headers=headers)).status_code == 201
 
 
 # -- the pages -------------------------------------------------------------------------------------------------------

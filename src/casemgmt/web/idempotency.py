@@ -51,6 +51,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from casemgmt.auth.identity import CurrentUser
+from casemgmt.db import SQLITE_BUSY_TIMEOUT_MS
 from casemgmt.errors import Conflict, InvalidInput
 
 log = logging.getLogger(__name__)
@@ -208,15 +209,26 @@ class Claim:
     existing: StoredKey | None = None
 
 
+class StillRunning(Exception):
+    """The first request with this key held it longer than ``CLAIM_WAIT_SECONDS``."""
+
+
+async def _wait_at_most(session: AsyncSession, postgres: bool, seconds: float | None) -> None:
+    """How long a statement may wait for another transaction's lock: ``seconds``, or the usual (None)."""
+    if postgres:
+        value = f"'{int(seconds * 1000)}ms'" if seconds is not None else "DEFAULT"
+        await session.execute(text(f"SET LOCAL lock_timeout = {value}"))
+    else:
+        milliseconds = int(seconds * 1000) if seconds is not None else SQLITE_BUSY_TIMEOUT_MS
+        await session.execute(text(f"PRAGMA busy_timeout = {milliseconds}"))
+
+
 async def claim(session: AsyncSession, user_id: int, key: str, fingerprint_: str, now: datetime) -> Claim:
     """Insert the key for this request, or find the claim of an earlier one. An earlier request with the same key
-    that is still running makes this wait (up to ``CLAIM_WAIT_SECONDS``) until it commits or rolls back."""
+    that is still running makes this wait until it commits or rolls back, at most ``CLAIM_WAIT_SECONDS`` (then
+    ``StillRunning``, with this request's transaction rolled back)."""
     same_key = (IdempotencyKey.user_id == user_id) & (IdempotencyKey.key == key)
     postgres = session.get_bind().dialect.name == "postgresql"
-    if postgres:
-        await session.execute(text(f"SET LOCAL lock_timeout = '{CLAIM_WAIT_SECONDS}s'"))
-    # An expired row of the same key no longer counts: make room for the new claim.
-    await session.execute(delete(IdempotencyKey).where(same_key, IdempotencyKey.created_at <= now - KEY_LIFETIME))
     insert = pg_insert if postgres else sqlite_insert
     statement = (
         insert(IdempotencyKey)
@@ -224,9 +236,19 @@ async def claim(session: AsyncSession, user_id: int, key: str, fingerprint_: str
         .on_conflict_do_nothing(index_elements=["user_id", "key"])
         .returning(IdempotencyKey.id)
     )
-    claimed = (await session.execute(statement)).scalar()
-    if postgres:
-        await session.execute(text("SET LOCAL lock_timeout = DEFAULT"))
+    await _wait_at_most(session, postgres, CLAIM_WAIT_SECONDS)
+    try:
+        # An expired row of the same key no longer counts: make room for the new claim.
+        await session.execute(delete(IdempotencyKey).where(same_key, IdempotencyKey.created_at <= now - KEY_LIFETIME))
+        claimed = (await session.execute(statement)).scalar()
+    except IntegrityError:
+        raise
+    except DBAPIError as exc:  # PostgreSQL: lock_timeout; SQLite: "database is locked"
+        await session.rollback()
+        if not postgres:
+            await _wait_at_most(session, postgres, None)
+        raise StillRunning from exc
+    await _wait_at_most(session, postgres, None)
     if claimed is not None:
         return Claim(int(claimed))
     row = (
@@ -318,11 +340,7 @@ class IdempotentWrites:
         now = datetime.now(UTC)
         try:
             claimed = await claim(session, user.id, key, print_, now)
-        except IntegrityError:
-            raise
-        except DBAPIError:
-            # the first request with this key held it longer than CLAIM_WAIT_SECONDS (lock timeout, SQLite busy)
-            await session.rollback()
+        except StillRunning:
             raise Conflict(IN_PROGRESS) from None
         if claimed.id is None:
             await session.rollback()  # only reads were made; nothing of this request is to be written
