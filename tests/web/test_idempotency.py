@@ -20,6 +20,8 @@ from casemgmt.audit.models import AuditEvent
 from casemgmt.commitments.models import Commitment
 from casemgmt.contacts.models import Contact
 from casemgmt.handoffs.models import Handoff
+from casemgmt.surveys.csv_format import COLUMNS
+from casemgmt.surveys.models import SurveyResponse
 from casemgmt.web import idempotency
 from casemgmt.web.idempotency import (
     FORM_REUSED,
@@ -40,6 +42,7 @@ from casemgmt.web.idempotency import (
     valid_key,
 )
 from tests.worlds.casework import Casework, arrange, count, login_as
+from tests.worlds.personas import login
 
 pytestmark = pytest.mark.anyio
 
@@ -392,3 +395,31 @@ async def test_a_form_key_is_per_user(client, db, world: Casework) -> None:
     data = {**body, "_csrf_token": token, SUBMISSION_FIELD: fields[SUBMISSION_FIELD], "owner_id": str(world.cm.id)}
     assert (await client.post(action, data=data, follow_redirects=False)).status_code == 303
     assert await count(db, Commitment) == 2
+
+
+async def test_a_survey_file_uploaded_twice_is_imported_once_and_the_form_gets_a_fresh_key(
+    client, db, make_user
+) -> None:
+    """The import form stays on the page after htmx posted it: its answer brings a new key (hx-swap-oob), so the
+    next file is a new import; the same upload twice (a new multipart boundary each time) is imported once."""
+    admin = await make_user("admin")
+    await login(client, admin.email)
+    fields = form_fields((await client.get("/tevredenheid/import")).text, "/tevredenheid/import")
+
+    def upload(*respondents: str) -> dict[str, tuple[str, bytes, str]]:
+        lines = [",".join(COLUMNS), *(f"{r},2026-03-04,ja,8,,,,,,,,," for r in respondents)]
+        return {"bestand": ("bureau.csv", ("\r\n".join(lines) + "\r\n").encode(), "text/csv")}
+
+    first = await client.post("/tevredenheid/import", files=upload("R-1", "R-2"), data=fields, headers=HTMX)
+    again = await client.post("/tevredenheid/import", files=upload("R-1", "R-2"), data=fields, headers=HTMX)
+    assert first.status_code == again.status_code == 200, first.text
+    assert again.text == first.text and "2 antwoorden geïmporteerd." in first.text
+    assert await count(db, SurveyResponse) == 2
+    fresh = re.search(
+        r'<input type="hidden" name="_submission_key" value="([^"]+)" id="import-sleutel" hx-swap-oob', first.text
+    )
+    assert fresh and fresh.group(1) != fields[SUBMISSION_FIELD]
+    data = {**fields, SUBMISSION_FIELD: fresh.group(1)}
+    other = await client.post("/tevredenheid/import", files=upload("R-3"), data=data, headers=HTMX)
+    assert other.status_code == 200 and "1 antwoord" in other.text
+    assert await count(db, SurveyResponse) == 3
