@@ -55,6 +55,7 @@ from casemgmt.surveys import controllers as survey_controllers
 from casemgmt.surveys.dependencies import provide_surveys
 from casemgmt.web.errors import EXCEPTION_HANDLERS
 from casemgmt.web.home import health, home, overview
+from casemgmt.web.idempotency import IdempotentWrites
 from casemgmt.web.input_guard import refuse_unstorable_input
 from casemgmt.web.openapi import declare_bearer_security, document_api_errors
 from casemgmt.web.security import add_security_headers
@@ -173,7 +174,8 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     api = Router(
         path="",
         route_handlers=api_route_handlers(),
-        middleware=[DefineMiddleware(TokenAuthMiddleware)],
+        # after the token check: a repeated POST with the same Idempotency-Key gets the first answer
+        middleware=[DefineMiddleware(TokenAuthMiddleware), IdempotentWrites],
     )
     app = Litestar(
         route_handlers=[*page_route_handlers(), api, *_static_routers(settings)],
@@ -186,7 +188,8 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         ],
         request_class=HTMXRequest,
         on_app_init=[session_auth.on_app_init, declare_bearer_security],
-        middleware=[transaction_middleware],
+        # the session auth goes first (on_app_init); a form submitted twice with its key gets the first answer
+        middleware=[transaction_middleware, IdempotentWrites],
         before_request=refuse_unstorable_input,
         before_send=[add_security_headers],
         stores={"sessions": SQLAlchemyStore(alchemy, model=SessionStoreEntry, namespace="sessions")},
