@@ -11,8 +11,8 @@ import advanced_alchemy.types
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_idempotency"
-down_revision = "0006"  # "0006_hardening" in the brief; main's 0006 migration has the revision id "0006"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
