@@ -30,10 +30,9 @@ from casemgmt.auth.models import SessionStoreEntry
 from casemgmt.casefile import client_controllers as casefile_client_controllers
 from casemgmt.casefile import dossier_controllers as casefile_dossier_controllers
 from casemgmt.casefile import worklist_controllers
-from casemgmt.casefile.dependencies import provide_dossiers, provide_finder
+from casemgmt.casefile.dependencies import provide_clients, provide_dossiers, provide_finder
 from casemgmt.cli import CasemgmtCLIPlugin
 from casemgmt.clients import controllers as client_controllers
-from casemgmt.clients.dependencies import provide_clients
 from casemgmt.commitments import controllers as commitment_controllers
 from casemgmt.commitments.dependencies import provide_commitments
 from casemgmt.commitments.rules import KIND_LABELS as COMMITMENT_KIND_LABELS
@@ -57,6 +56,7 @@ from casemgmt.surveys.dependencies import provide_surveys
 from casemgmt.web.allow import allow_what_the_route_allows
 from casemgmt.web.errors import EXCEPTION_HANDLERS
 from casemgmt.web.home import health, home, overview
+from casemgmt.web.idempotency import IdempotentWrites
 from casemgmt.web.input_guard import refuse_unstorable_input
 from casemgmt.web.openapi import declare_bearer_security, document_api_errors
 from casemgmt.web.security import add_security_headers
@@ -175,7 +175,8 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     api = Router(
         path="",
         route_handlers=api_route_handlers(),
-        middleware=[DefineMiddleware(TokenAuthMiddleware)],
+        # after the token check: a repeated POST with the same Idempotency-Key gets the first answer
+        middleware=[DefineMiddleware(TokenAuthMiddleware), IdempotentWrites],
     )
     app = Litestar(
         route_handlers=[*page_route_handlers(), api, *_static_routers(settings)],
@@ -188,7 +189,8 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         ],
         request_class=HTMXRequest,
         on_app_init=[session_auth.on_app_init, declare_bearer_security],
-        middleware=[transaction_middleware],
+        # the session auth goes first (on_app_init); a form submitted twice with its key gets the first answer
+        middleware=[transaction_middleware, IdempotentWrites],
         before_request=refuse_unstorable_input,
         before_send=[add_security_headers, allow_what_the_route_allows],
         stores={"sessions": SQLAlchemyStore(alchemy, model=SessionStoreEntry, namespace="sessions")},
