@@ -58,7 +58,8 @@ async def api_export(
     request: Request[Any, Any, Any],
     db_session: DbSession,
     audit: Audit,
-    pilot: FromQuery[str | None] = None,
+    # a pilot's slug (documented only: an empty or unknown one is refused by the export with a Dutch message)
+    pilot: Annotated[str | None, QueryParameter(schema_extra={"min_length": 1})] = None,
     date_from: Annotated[date | None, QueryParameter(name="from")] = None,
     date_to: Annotated[date | None, QueryParameter(name="to")] = None,
 ) -> Stream:
