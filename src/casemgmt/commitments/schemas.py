@@ -9,6 +9,7 @@ from pydantic import AwareDatetime, BaseModel
 
 from casemgmt.commitments import rules
 from casemgmt.commitments.models import Commitment
+from casemgmt.web.limits import limited
 from casemgmt.web.structs import copied
 
 
@@ -17,28 +18,28 @@ class CommitmentCreate(BaseModel):
     dossier_id: int | None = None
     contact_id: int | None = None
     kind: str
-    description: str
+    description: str = limited(rules.MAX_DESCRIPTION)
     owner_id: int
     due_at: AwareDatetime | None = None
     service: str | None = None
 
 
 class CommitmentFulfil(BaseModel):
-    note: str = ""
+    note: str = limited(rules.MAX_NOTE, "")
     contact_id: int | None = None
 
 
 class CommitmentMiss(BaseModel):
-    note: str = ""
+    note: str = limited(rules.MAX_NOTE, "")
 
 
 class CommitmentCancel(BaseModel):
-    reason: str = ""
+    reason: str = limited(rules.MAX_REASON, "")
 
 
 class CommitmentReassign(BaseModel):
     owner_id: int
-    reason: str = ""
+    reason: str = limited(rules.MAX_REASON, "")
 
 
 __all__ = [

@@ -9,6 +9,8 @@ import msgspec
 from pydantic import BaseModel
 
 from casemgmt.dossiers.involvement import ACCOUNTMANAGER
+from casemgmt.dossiers.rules import REASON_MAX, SUBJECT_MAX
+from casemgmt.web.limits import limited
 from casemgmt.web.structs import copied
 
 
@@ -19,23 +21,23 @@ class AssignmentIn(BaseModel):
 
 class DossierCreate(BaseModel):
     client_id: int | None = None
-    subject: str | None = None
+    subject: str | None = limited(SUBJECT_MAX, None)
     casemanager_id: int | None = None
     assignments: list[AssignmentIn] = []
 
 
 class DossierUpdate(BaseModel):
     version: int | None = None
-    subject: str | None = None
+    subject: str | None = limited(SUBJECT_MAX, None)
     status: str | None = None
     outcome: str | None = None
     casemanager_id: int | None = None
-    reason: str | None = None
+    reason: str | None = limited(REASON_MAX, None)
 
 
 class AccountmanagerAssignment(BaseModel):
     accountmanager_id: int | None = None
-    reason: str | None = None
+    reason: str | None = limited(REASON_MAX, None)
 
 
 if TYPE_CHECKING:

@@ -132,7 +132,6 @@ async def escalations_new(
         "form": {"service": "", "question": "", "client_id": client_id, "dossier_id": dossier_id},
         "errors": {},
         "services": await _services(db_session),
-        "limits": LIMITS,
     }
     return Template("escalations/new.html", context=context)
 
@@ -158,7 +157,6 @@ async def escalations_create(
             "form": form,
             "errors": exc.by_field(),
             "services": await _services(escalations.session),
-            "limits": LIMITS,
         }
         return page_or_fragment(request, "escalations/new.html", "escalations/_form.html", context, status_code=422)
     return Redirect(f"/escalaties/{escalation.id}", status_code=303)
@@ -182,12 +180,7 @@ async def _detail_context(escalations: Escalations, escalation_id: int) -> dict[
         },
         "errors": {},
         "reusable_errors": {},
-        "limits": LIMITS,
     }
-
-
-LIMITS = {"question": rules.MAX_QUESTION, "answer": rules.MAX_ANSWER, "title": rules.MAX_TITLE, "q": rules.MAX_QUERY}
-"""The text limits the forms' ``maxlength`` show (the rules enforce them)."""
 
 
 @get("/escalaties/{escalation_id:int}", name="escalations.detail", guards=[requires_employee], include_in_schema=False)
@@ -273,7 +266,6 @@ async def answers_page(
     context = {
         "answers": answers,
         "errors": errors,
-        "limits": LIMITS,
         "services": await _services(escalations.session),
         "filters": {"service": service or "", "q": q},
     }

@@ -13,10 +13,10 @@ from datetime import datetime
 
 from advanced_alchemy.base import BigIntAuditBase
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import Boolean, ForeignKey, Index, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from casemgmt.escalations.rules import MAX_ANSWER, MAX_TITLE
+from casemgmt.escalations.rules import MAX_ANSWER, MAX_QUESTION, MAX_TITLE
 
 
 class Escalation(BigIntAuditBase):
@@ -30,7 +30,7 @@ class Escalation(BigIntAuditBase):
     )
 
     service_id: Mapped[int] = mapped_column(ForeignKey("services.id", ondelete="RESTRICT"))
-    question: Mapped[str] = mapped_column(Text)
+    question: Mapped[str] = mapped_column(String(MAX_QUESTION))
     client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id", ondelete="RESTRICT"), default=None)
     dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossiers.id", ondelete="RESTRICT"), default=None)
     commitment_id: Mapped[int | None] = mapped_column(ForeignKey("commitments.id", ondelete="RESTRICT"), default=None)
@@ -39,7 +39,7 @@ class Escalation(BigIntAuditBase):
     due_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), default=None)
     status: Mapped[str] = mapped_column(String(20), default="open")
-    answer: Mapped[str] = mapped_column(Text, default="")
+    answer: Mapped[str] = mapped_column(String(MAX_ANSWER), default="")
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), default=None)
     answered_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
     within_norm: Mapped[bool | None] = mapped_column(Boolean, default=None)

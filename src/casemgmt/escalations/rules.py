@@ -28,6 +28,8 @@ MAX_TITLE = 200
 """A reusable answer's question in general terms: one line, like a knowledge article's title."""
 MAX_QUERY = 200
 """A search in the reusable answers."""
+LIMITS = {"question": MAX_QUESTION, "answer": MAX_ANSWER, "title": MAX_TITLE, "q": MAX_QUERY}
+"""The text limits by field, for the forms' ``maxlength``."""
 
 CONFIRM_MESSAGE = (
     "Bevestig dat de vraag en het antwoord geen persoonsgegevens bevatten (geen naam, BSN, adres, telefoonnummer, "

@@ -34,6 +34,8 @@ MIN_CONTEXT_LENGTH = 30
 MAX_CONTEXT_LENGTH = 4000
 """As long as a contact's summary: the story, not a document."""
 MAX_REASON_LENGTH = 500
+LIMITS = {"reason": MAX_REASON_LENGTH, "context": MAX_CONTEXT_LENGTH}
+"""The text limits by field, for the forms' ``maxlength``."""
 PING_PONG_WINDOW = timedelta(days=30)
 
 ServiceRef = str | int

@@ -53,7 +53,7 @@ from casemgmt.auth.roles import Role
 from casemgmt.directory.models import Service
 from casemgmt.pilots.measures import TARGET_KEYS
 from casemgmt.pilots.models import Pilot, PilotEnrolment
-from casemgmt.pilots.rules import ASSIGNMENTS, PRIMARY_OUTCOMES, RANDOM
+from casemgmt.pilots.rules import ASSIGNMENTS, MAX_DESCRIPTION_LENGTH, PRIMARY_OUTCOMES, RANDOM
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
@@ -85,7 +85,7 @@ class PilotFile(BaseModel):
 
     slug: Annotated[str, Field(pattern=SLUG_PATTERN, max_length=64)]
     name: Annotated[str, Field(min_length=1, max_length=200)]
-    description: str = ""
+    description: Annotated[str, Field(max_length=MAX_DESCRIPTION_LENGTH)] = ""
     start: Annotated[date, Field(strict=False)]
     end: Annotated[date, Field(strict=False)]
     services: Annotated[list[Annotated[str, Field(min_length=1, max_length=10)]], Field(min_length=1)]
