@@ -66,6 +66,7 @@ from casemgmt.surveys.dependencies import provide_surveys
 from casemgmt.web.errors import EXCEPTION_HANDLERS
 from casemgmt.web.home import health, home, overview
 from casemgmt.web.input_guard import refuse_unstorable_input
+from casemgmt.web.limits import MAX_BODY_BYTES
 from casemgmt.web.openapi import declare_bearer_security, document_api_errors
 from casemgmt.web.security import add_security_headers
 from casemgmt.web.templating import configure_templates
@@ -214,6 +215,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         on_app_init=[session_auth.on_app_init, declare_bearer_security],
         middleware=[transaction_middleware],
         before_request=refuse_unstorable_input,
+        request_max_body_size=MAX_BODY_BYTES,
         before_send=[add_security_headers],
         stores={"sessions": SQLAlchemyStore(alchemy, model=SessionStoreEntry, namespace="sessions")},
         csrf_config=CSRFConfig(
