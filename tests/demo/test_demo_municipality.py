@@ -271,6 +271,10 @@ async def test_demo_promises_tell_the_parking_space_story(db) -> None:
         assert sum(c.kind == "callback" for c in promised) == 2
         assert await session.scalar(select(func.count()).select_from(Handoff)) == 3
         assert await session.scalar(select(func.count()).where(Escalation.reusable.is_(True))) == 3
+        from casemgmt.escalations.models import ReusableAnswer
+
+        titles = (await session.scalars(select(ReusableAnswer.title).order_by(ReusableAnswer.id))).all()
+        assert len(titles) == 3 and "VOG" in titles[1]  # published in general terms, not the escalation's question
         kept = await session.scalar(select(func.count()).where(Commitment.kept_on_time.is_(True)))
         late = await session.scalar(select(func.count()).where(Commitment.kept_on_time.is_(False)))
         assert kept and late
