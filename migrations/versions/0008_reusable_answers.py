@@ -6,8 +6,8 @@ data. ``/antwoorden`` shows only these. Escalations marked reusable before stay 
 now "proposed for reuse") but have no reusable answer, so their question texts, which may name the client, are no
 longer shown to anyone beyond the escalation; they reappear on ``/antwoorden`` only when someone words them anew.
 
-Revision ID: 0008_reusable_answers
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-03
 """
 
@@ -17,8 +17,8 @@ import advanced_alchemy.types
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008_reusable_answers"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

@@ -6,8 +6,8 @@ limit, instead of cutting them: a text a citizen was told is not shortened silen
 rebuilt (``batch_alter_table``) with foreign-key enforcement switched off for the rebuild, so the rows that refer to
 a rebuilt table keep their references.
 
-Revision ID: 0010_text_limits
-Revises: 0008_reusable_answers
+Revision ID: 0010
+Revises: 0008
 Create Date: 2026-12-03
 """
 
@@ -16,8 +16,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_text_limits"
-down_revision = "0008_reusable_answers"
+revision = "0010"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

@@ -31,11 +31,10 @@ from casemgmt.auth.services import MAX_EMAIL_LENGTH, MAX_PASSWORD_LENGTH
 from casemgmt.casefile import client_controllers as casefile_client_controllers
 from casemgmt.casefile import dossier_controllers as casefile_dossier_controllers
 from casemgmt.casefile import worklist_controllers
-from casemgmt.casefile.dependencies import provide_dossiers, provide_finder
+from casemgmt.casefile.dependencies import provide_clients, provide_dossiers, provide_finder
 from casemgmt.cli import CasemgmtCLIPlugin
 from casemgmt.clients import controllers as client_controllers
 from casemgmt.clients import rules as clients_rules
-from casemgmt.clients.dependencies import provide_clients
 from casemgmt.commitments import controllers as commitment_controllers
 from casemgmt.commitments import rules as commitments_rules
 from casemgmt.commitments.dependencies import provide_commitments
@@ -65,6 +64,7 @@ from casemgmt.surveys.csv_format import COMMENT_MAX_LENGTH, RESPONDENT_ID_MAX_LE
 from casemgmt.surveys.dependencies import provide_surveys
 from casemgmt.web.errors import EXCEPTION_HANDLERS
 from casemgmt.web.home import health, home, overview
+from casemgmt.web.idempotency import IdempotentWrites
 from casemgmt.web.input_guard import refuse_unstorable_input
 from casemgmt.web.limits import MAX_BODY_BYTES
 from casemgmt.web.openapi import declare_bearer_security, document_api_errors
@@ -200,7 +200,8 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     api = Router(
         path="",
         route_handlers=api_route_handlers(),
-        middleware=[DefineMiddleware(TokenAuthMiddleware)],
+        # after the token check: a repeated POST with the same Idempotency-Key gets the first answer
+        middleware=[DefineMiddleware(TokenAuthMiddleware), IdempotentWrites],
     )
     app = Litestar(
         route_handlers=[*page_route_handlers(), api, *_static_routers(settings)],
@@ -213,7 +214,8 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         ],
         request_class=HTMXRequest,
         on_app_init=[session_auth.on_app_init, declare_bearer_security],
-        middleware=[transaction_middleware],
+        # the session auth goes first (on_app_init); a form submitted twice with its key gets the first answer
+        middleware=[transaction_middleware, IdempotentWrites],
         before_request=refuse_unstorable_input,
         request_max_body_size=MAX_BODY_BYTES,
         before_send=[add_security_headers],

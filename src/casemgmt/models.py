@@ -12,6 +12,7 @@ from casemgmt.escalations.models import Escalation, ReusableAnswer
 from casemgmt.handoffs.models import Handoff
 from casemgmt.pilots.models import Pilot, PilotEnrolment, TimeEntry, pilot_services
 from casemgmt.surveys.models import SurveyResponse, survey_reasons
+from casemgmt.web.idempotency import IdempotencyKey
 
 __all__ = [
     "ApiToken",
@@ -24,6 +25,7 @@ __all__ = [
     "DossierAssignment",
     "Escalation",
     "Handoff",
+    "IdempotencyKey",
     "LoginFailure",
     "Pilot",
     "PilotEnrolment",

@@ -96,6 +96,7 @@ async def test_sessions_prune(app, migrated) -> None:
     result = run(migrated, "sessions", "prune")
     assert result.returncode == 0
     assert "verlopen sessie" in result.stdout
+    assert "0 verlopen verzendsleutel(s) verwijderd." in result.stdout
 
 
 def test_run_refuses_without_secret_key_in_production(tmp_path) -> None:

@@ -287,7 +287,7 @@ async def test_add_representative_inline_with_htmx(client, db, make_user, audit_
 async def test_add_representative_without_javascript(client, db, make_user) -> None:
     async with db() as session, session.begin():
         person = await create_client(session, "Gerda Smit")
-    await logged_in(client, make_user, "casemanager")
+    await logged_in(client, make_user, "kcc_agent")  # the KCC sees every client in full
     token = await csrf_token(client, f"/klanten/{person.id}")
     bad = await client.post(
         f"/klanten/{person.id}/vertegenwoordigers",

@@ -104,7 +104,7 @@ def test_audit_events_are_append_only_in_postgresql(scratch_settings: Settings) 
 
 # -- 0010: text limits -------------------------------------------------------------------------------------------
 
-BEFORE_LIMITS = "0008_reusable_answers"
+BEFORE_LIMITS = "0008"
 
 
 def _run(settings: Settings, statements: list[tuple[str, dict[str, object]]]) -> list[object]:

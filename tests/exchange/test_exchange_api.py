@@ -47,11 +47,18 @@ async def test_export_streams_the_same_lines_as_the_cli(client, db, admin_header
     pilot = await client.get(
         "/api/v1/dossiers/export", params={"pilot": "multiservice-szw-ocw-dso"}, headers=admin_headers
     )
-    refs = [json.loads(line)["ref"] for line in pilot.content.decode().split("\n") if line]
-    assert len(refs) == 11  # ten generated pilot dossiers and the hand-made one
+    lines = [json.loads(line) for line in pilot.content.decode().split("\n") if line]
+    assert len(lines) == 11  # ten generated pilot dossiers and the hand-made one
+    exported_clients = {json.dumps(line["client"], sort_keys=True) for line in lines}
     async with db() as session:
         events = (await session.scalars(select(AuditEvent).where(AuditEvent.action == "export"))).all()
-    assert len(events) == 2 and "pilot multiservice-szw-ocw-dso" in events[1].detail
+    whole = [e for e in events if "alle dossiers" in e.detail]
+    of_pilot = [e for e in events if "pilot multiservice-szw-ocw-dso" in e.detail]
+    assert len(whole) + len(of_pilot) == len(events) and len({e.request_id for e in events}) == 2
+    # one event per client whose dossiers left the system: "who saw client X?" finds the export
+    assert len(of_pilot) == len(exported_clients) == len({e.client_pseudonym for e in of_pilot})
+    assert all(e.client_pseudonym for e in events)
+    assert of_pilot[0].detail.endswith(f"klanten={len(exported_clients)}")
 
 
 async def test_export_refuses_unknown_pilot_and_backwards_period(client, admin_headers) -> None:

@@ -68,7 +68,10 @@ async def test_document_has_the_contract_shape(db, built):
         "comparison",
         "cost_effectiveness",
         "mde",
+        "suppression_threshold",
+        "suppressed",
     }
+    assert result["suppressed"] == []  # the engine computes everything; disclosure control withholds (API, pages)
     assert (result["pilot"], result["from"], result["to"]) == ("proef", "2026-03-01", "2026-03-31")
     assert result["primary_outcome"] == "resolved_share"
     for cohort in ("pilot", "control"):

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 
 from casemgmt.audit.models import AuditEvent
 from casemgmt.clients.models import Client
-from casemgmt.metrics.engine import SHARE_MEASURE_CODES
+from casemgmt.metrics.engine import SHARE_MEASURE_CODES, pilot_metrics
 from casemgmt.metrics.exports import (
     DEFINITIONS,
     DOSSIER_COLUMNS,
@@ -20,8 +20,11 @@ from casemgmt.metrics.exports import (
     csv_cell,
     csv_chunks,
     format_number,
+    measure_rows,
     neutralise,
 )
+from casemgmt.metrics.results import PilotMetrics
+from tests.worlds.metrics import FROM, NOW, TO
 
 pytestmark = pytest.mark.anyio
 
@@ -53,12 +56,43 @@ async def test_measures_csv(client, built, evaluator_headers):
     table = {(row[0], row[2]): dict(zip(MEASURE_COLUMNS, row, strict=True)) for row in rows[1:]}
     for measure in SHARE_MEASURE_CODES:
         assert (measure, "pilot") in table and (measure, "control") in table
+    # 3 closed pilot dossiers: withheld, with the comparison, the cost and the ICER (metrics/disclosure.py)
     resolved = table[("resolved_share", "pilot")]
-    assert (resolved["count"], resolved["n"], resolved["value"]) == ("2", "3", "0.666667")
-    assert (resolved["target"], resolved["target_status"]) == ("0.75", "undecided")
+    assert (resolved["count"], resolved["n"], resolved["value"], resolved["difference"]) == ("", "", "", "")
+    assert (resolved["target"], resolved["target_status"], resolved["suppressed"]) == ("0.75", "", "1")
+    assert resolved["label"] == "Dossiers opgelost"
+    assert table[("cost_per_dossier", "pilot")]["value"] == "" and table[("cost_per_dossier", "pilot")]["suppressed"]
+    assert table[("icer", "")]["label"].endswith("resolved_share (suppressed)")
+    assert table[("delta_cost_per_dossier", "")]["value"] == ""
+    # 6 inbound contacts in the pilot cohort: shown, not flagged; its comparison withheld (3 in the control)
+    transfer = table[("transfer_share", "pilot")]
+    assert (transfer["count"], transfer["n"], transfer["value"]) == ("2", "6", "0.333333")
+    assert transfer["difference"] == "" and transfer["suppressed"] == "1"  # the row's comparison is withheld
+    assert table[("hours", "pilot")]["suppressed"] == "1" and table[("hours", "pilot")]["value"] == ""
+
+
+def scaled(document: dict, factor: int) -> PilotMetrics:
+    """The recorded March document with every count and n multiplied by ``factor`` (nothing small any more)."""
+    keys = {"count", "n", "dossiers", "closed", "resolved", "n_pilot", "n_control", "per_arm_n"}
+
+    def walk(node):
+        if isinstance(node, dict):
+            return {k: v * factor if k in keys and isinstance(v, int) else walk(v) for k, v in node.items()}
+        return node
+
+    return PilotMetrics.from_json(walk(document))
+
+
+async def test_measures_rows_write_every_figure_when_nothing_is_small(db, built):
+    async with db() as session:
+        document = (await pilot_metrics(session, built.pilot, FROM, TO, NOW)).to_json()
+    rows = read_csv(b"".join(csv_chunks(MEASURE_COLUMNS, measure_rows(scaled(document, 10)))).decode())
+    table = {(row[0], row[2]): dict(zip(MEASURE_COLUMNS, row, strict=True)) for row in rows[1:]}
+    resolved = table[("resolved_share", "pilot")]
+    assert (resolved["count"], resolved["n"], resolved["value"]) == ("20", "30", "0.666667")
+    assert (resolved["target"], resolved["target_status"], resolved["suppressed"]) == ("0.75", "undecided", "0")
     assert resolved["difference"] == "0.166667" == table[("resolved_share", "control")]["difference"]
     assert resolved["p_holm"] == resolved["p_value"] != ""
-    assert resolved["label"] == "Dossiers opgelost"
     # a negative difference stays a number, not a neutralised text
     assert table[("transfer_share", "pilot")]["difference"] == "-0.333333"
     assert table[("cost_per_dossier", "pilot")]["value"] == "1886.25"
@@ -66,6 +100,11 @@ async def test_measures_csv(client, built, evaluator_headers):
     assert table[("days_to_close_median", "control")]["value"] == "6"
     assert table[("icer", "")]["label"].endswith("resolved_share (undefined)")
     assert table[("delta_cost_per_dossier", "")]["value"] == "1805.5"
+    assert {row["suppressed"] for row in table.values()} == {"0"}
+    excel = b"".join(csv_chunks(MEASURE_COLUMNS, measure_rows(scaled(document, 10)), "excel-nl")).decode("utf-8-sig")
+    excel_table = {(row[0], row[2]): row for row in read_csv(excel, delimiter=";")[1:]}
+    assert excel_table[("cost_per_dossier", "pilot")][5] == "1886,25"
+    assert excel_table[("transfer_share", "pilot")][10] == "-0,333333"
 
 
 async def test_dossier_csv_has_one_row_per_dossier_with_pseudonyms(client, built, evaluator_headers):
@@ -117,9 +156,9 @@ async def test_excel_nl_variant_uses_semicolons_a_bom_and_decimal_commas(client,
     rows = read_csv(text, delimiter=";")
     assert tuple(rows[0]) == MEASURE_COLUMNS
     table = {(row[0], row[2]): dict(zip(MEASURE_COLUMNS, row, strict=True)) for row in rows[1:]}
-    assert table[("resolved_share", "pilot")]["value"] == "0,666667"
-    assert table[("cost_per_dossier", "pilot")]["value"] == "1886,25"
-    assert table[("transfer_share", "pilot")]["difference"] == "-0,333333"
+    assert table[("transfer_share", "pilot")]["value"] == "0,333333"
+    assert table[("resolved_share", "pilot")]["value"] == ""  # withheld
+    assert table[("helped_at_once_share", "pilot")]["value"] == "0,5"
 
 
 @pytest.mark.parametrize("table", ["measures", "dossiers"])
@@ -138,8 +177,10 @@ async def test_xlsx_opens_with_openpyxl_and_has_the_definitions(client, built, e
     assert rows[0] == (MEASURE_COLUMNS if table == "measures" else DOSSIER_COLUMNS)
     if table == "measures":
         resolved = next(row for row in rows if row[0] == "resolved_share" and row[2] == "pilot")
-        assert (resolved[3], resolved[4]) == (2, 3)
-        assert resolved[5] == pytest.approx(2 / 3)
+        assert (resolved[3], resolved[4], resolved[5], resolved[-1]) == (None, None, None, True)  # withheld
+        transfer = next(row for row in rows if row[0] == "transfer_share" and row[2] == "pilot")
+        assert (transfer[3], transfer[4], transfer[10], transfer[-1]) == (2, 6, None, True)
+        assert transfer[5] == pytest.approx(1 / 3)
     else:
         assert len(rows) == 8
         p1 = next(row for row in rows if row[0] == pseudonym_of(built, "P1"))

@@ -127,7 +127,14 @@ async def test_survey_api_for_an_evaluator(client, make_user, make_token, respon
     )
     assert response.status_code == 200, response.text
     body = response.json()
-    assert (body["respondents"], body["graded"], body["satisfied"]) == (3, 2, 1)
+    # 3 respondents, 2 graded (1 satisfied): fewer than 5, so withheld (metrics/disclosure.py)
+    assert (body["respondents"], body["graded"], body["satisfied"], body["satisfied_share"]["value"]) == (
+        None,
+        None,
+        None,
+        None,
+    )
+    assert {"respondents", "graded", "satisfied", "satisfied_share"} <= set(body["suppressed"])
     assert set(body) == {
         "respondents",
         "remembered",
@@ -138,6 +145,8 @@ async def test_survey_api_for_an_evaluator(client, make_user, make_token, respon
         "reasons",
         "helped_at_once",
         "transfer_count",
+        "suppression_threshold",
+        "suppressed",
     }
     everything = await client.get("/api/v1/metrics/survey", headers=headers)
     assert everything.json()["respondents"] == 10

@@ -9,7 +9,9 @@ checks). ``test_matrix[persona]`` builds ``tests/worlds/matrix.py`` once and mak
   point is the access decision);
 - refused: 401 or 403, 404 where the app hides the object, or (anonymous pages) a redirect to ``/login``.
 
-Every body the evaluator and the anonymous visitor get is scanned for every client name and BSN of the world.
+Every body the evaluator and the anonymous visitor get is scanned for every client name and BSN of the world. Rows
+that show one client (``client_view``) also check need to know: the client's address (only in the full record) is
+in the body exactly where ``FULL_CLIENT`` says, so an uninvolved casemanager or accountmanager gets the limited view.
 Cells run reads first, then writes (a write by an allowed persona may change the world: the bodies are minimal, so
 most allowed writes answer 422 after the access check and change nothing), and logging out and in last.
 """
@@ -82,7 +84,8 @@ ESCALATION_READ = rule("ESCALATION_READ", KCC, ADMIN, own=(CM, AM))  # asker, th
 ESCALATION_ANSWER = rule("ESCALATION_ANSWER", ADMIN, own=(AM,))  # the service's accountmanagers
 ENROLER = rule("ENROLER", ADMIN, own=(CM,))  # the dossier's casemanager (before the first contact) or an admin
 TIME_ENTRY = rule("TIME_ENTRY", ADMIN, own=(CM, AM))  # who is or was on the dossier
-CLIENT = EMPLOYEES  # a client is not behind a dossier: every employee finds and reads every client
+CLIENT = EMPLOYEES  # every employee finds a client and reads its limited view (name, pseudonym, last digits)
+FULL_CLIENT = rule("FULL_CLIENT", KCC, ADMIN, own=(CM, AM))  # need to know: the full record (clients/access.py)
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,8 @@ class Row:
     """The body or query names an object (own and foreign are both tried); path ids imply it."""
     last: int = 0
     """Cells of rows with a higher ``last`` run later (logging out and in)."""
+    client_view: bool = False
+    """The answer shows the cell's client: full (with its address) as ``FULL_CLIENT`` says, else limited."""
 
 
 def row(rule_: Rule | dict[str, Rule], **kwargs: Any) -> Row:
@@ -153,10 +158,11 @@ TABLE: dict[tuple[str, str], Row] = {
     ("PATCH", "/api/v1/users/{user_id:int}"): row(ADMIN_ONLY, body=empty_body),
     ("GET", "/api/v1/services"): row(EMPLOYEES),
     ("GET", "/api/v1/audit"): row(ADMIN_ONLY),
-    ("GET", "/api/v1/clients"): row(EMPLOYEES, query=lambda c: {"q": "Jan"}),
+    ("GET", "/api/v1/clients"): row(CLIENT, query=lambda c: {"q": c.o.client_name}, per_object=True, client_view=True),
     ("POST", "/api/v1/clients"): row(CREATORS, body=lambda c: {"kind": "person"}),
-    ("GET", "/api/v1/clients/{client_id:int}"): row(CLIENT),
-    ("GET", "/api/v1/clients/{client_id:int}/routing"): row(CLIENT),
+    ("GET", "/api/v1/clients/{client_id:int}"): row(CLIENT, client_view=True),
+    ("GET", "/api/v1/clients/{client_id:int}/routing"): row(CLIENT, client_view=True),
+    ("POST", "/api/v1/clients/{client_id:int}/inzage"): row(EMPLOYEES, body=empty_body),
     ("POST", "/api/v1/clients/{client_id:int}/representatives"): row(CREATORS, body=empty_body),
     ("GET", "/api/v1/dossiers"): row(EMPLOYEES),
     ("POST", "/api/v1/dossiers"): row(OPENERS, body=empty_body),
@@ -227,9 +233,10 @@ TABLE: dict[tuple[str, str], Row] = {
     ("GET", "/klanten"): row(EMPLOYEES),
     ("POST", "/klanten"): row(CREATORS, body=empty_body),
     ("GET", "/klanten/nieuw"): row(CREATORS),
-    ("GET", "/klanten/zoeken"): row(EMPLOYEES, query=lambda c: {"q": "Jan"}),
-    ("GET", "/klanten/{client_id:int}"): row(CLIENT),
-    ("GET", "/klanten/{client_id:int}/routering"): row(CLIENT),
+    ("GET", "/klanten/zoeken"): row(CLIENT, query=lambda c: {"q": c.o.client_name}, per_object=True, client_view=True),
+    ("GET", "/klanten/{client_id:int}"): row(CLIENT, client_view=True),
+    ("GET", "/klanten/{client_id:int}/routering"): row(CLIENT, client_view=True),
+    ("POST", "/klanten/{client_id:int}/inzage"): row(EMPLOYEES, body=empty_body),
     ("POST", "/klanten/{client_id:int}/vertegenwoordigers"): row(CREATORS, body=empty_body),
     ("GET", "/contacten/nieuw"): row(DOSSIER_CONTACT, query=DOSSIER, per_object=True),
     ("POST", "/contacten"): row(
@@ -436,6 +443,7 @@ async def test_matrix(client, make_user, make_token, db, tmp_path, caplog, perso
         headers = world.tokens[PERSONA_USERS[persona]]
     csrf = await csrf_token(client, "/login")
     mismatches, known, leaks, seen = [], [], [], set()
+    views = {True: 0, False: 0}  # client cells answered with the full record / the limited view
     cells = cells_for(persona)
     for cell in cells:
         ctx = Ctx(world, world.objects(cell.ownership), persona)
@@ -450,13 +458,22 @@ async def test_matrix(client, make_user, make_token, db, tmp_path, caplog, perso
             (known if key in KNOWN else mismatches).append(line)
         elif key in KNOWN:
             mismatches.append(f"{cell.label(persona)} answers as the table says now: remove it from KNOWN")
+        if cell.row.client_view and got == "allowed":
+            full = FULL_CLIENT.allows(persona, cell.ownership)
+            views[full] += 1
+            if (ctx.o.client_address in readable(response)) != full:
+                shown = "the limited view" if full else "the full record"
+                mismatches.append(f"{cell.label(persona)}: got {shown} ({FULL_CLIENT.name}, need to know)")
         if persona in (EVALUATOR, ANONYMOUS, ADMIN):
             text = readable(response)
             found = [secret for secret in world.secrets if secret and secret in text]
             seen.update(found)
             if persona != ADMIN:
                 leaks += [f"{cell.label(persona)}: {secret!r}" for secret in found]
-    print(f"\n{persona}: {len(cells)} cells, {len(known)} known deviations")
+    print(
+        f"\n{persona}: {len(cells)} cells, {len(known)} known deviations; "
+        f"client views full {views[True]}, limited {views[False]}"
+    )
     for line in known:
         print(f"  known: {line}")
     if persona == ADMIN:  # the scan finds what is there: the admin reads both clients' names and BSNs

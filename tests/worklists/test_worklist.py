@@ -74,7 +74,9 @@ async def test_reading_the_worklist_is_audited_with_each_clients_pseudonym(clien
     assert {(e.object_type, e.client_pseudonym, e.actor_id) for e in reads} == {
         ("commitment_list", world.pseudonym, world.dso.id),
         ("commitment_list", other_pseudonym, world.dso.id),
+        ("dossier_list", world.pseudonym, world.dso.id),  # the DSO accountmanager is on Jan's dossier
     }
+    assert len(reads) == 3 and len({e.request_id for e in reads}) == 1
 
 
 # -- a constant number of queries ---------------------------------------------------------------------------------
@@ -243,3 +245,51 @@ async def test_an_admin_who_is_also_accountmanager_sees_only_their_services_esca
     assert f"/escalaties/{mine.json()['id']}" in panel.text
     read = await audit_events(db, AuditEvent.id > first_id)
     assert other_pseudonym not in {e.client_pseudonym for e in read}
+
+
+async def audit_inserts_for(client, app, path: str, **kwargs) -> tuple[int, object]:
+    with counting_queries(app) as statements:
+        response = await client.get(path, **kwargs)
+    assert response.status_code == 200, response.text
+    return sum(1 for statement in statements if statement.startswith(AUDIT_INSERT)), response
+
+
+async def test_each_panel_records_every_client_it_shows_in_one_insert(client, app, db, world) -> None:
+    """Issue 11: ``/werkvoorraad/dossiers`` showed 8 clients and logged one event with one pseudonym."""
+    await fill_worklist(db, world, 8)  # 8 clients with a dossier of the casemanager, each with promises and handoffs
+    await login_as(client, world.cm)
+    first_id = (await audit_events(db))[-1].id if await audit_events(db) else 0
+
+    inserts, response = await audit_inserts_for(client, app, "/werkvoorraad/dossiers", headers={"HX-Request": "true"})
+    shown = set(re.findall(r'href="/dossiers/(\d+)"', response.text))
+    reads = await audit_events(db, AuditEvent.id > first_id)
+    assert inserts == 1 and len(shown) == 9  # Jan's dossier and the 8 new ones
+    assert {e.object_type for e in reads} == {"dossier_list"}
+    assert len(reads) == 9 and len({e.client_pseudonym for e in reads}) == 9  # rows = clients shown
+    assert world.pseudonym in {e.client_pseudonym for e in reads}
+
+    last = reads[-1].id
+    inserts, _ = await audit_inserts_for(client, app, "/werkvoorraad/teller")
+    assert inserts == 0 and not await audit_events(db, AuditEvent.id > last)  # the badge shows counts only
+
+    inserts, _ = await audit_inserts_for(client, app, "/werkvoorraad")
+    page = await audit_events(db, AuditEvent.id > last)
+    by_type = {
+        kind: {e.client_pseudonym for e in page if e.object_type == kind} for kind in {e.object_type for e in page}
+    }
+    assert inserts == 1  # four panels, one INSERT
+    assert len(by_type["commitment_list"]) == 8 and len(by_type["handoff_list"]) == 8
+    assert len(by_type["dossier_list"]) == 9
+    assert len(page) == sum(len(pseudonyms) for pseudonyms in by_type.values())
+
+
+async def test_who_saw_client_x_finds_the_worklist_read(client, db, world, make_user) -> None:
+    await make_commitment(client, world)
+    await login_as(client, world.dso)
+    assert (await client.get("/werkvoorraad/toezeggingen", headers={"HX-Request": "true"})).status_code == 200
+    admin = await make_user("admin")
+    await login_as(client, admin)
+    log = await client.get("/api/v1/audit", params={"pseudonym": world.pseudonym}, headers=world.token("admin"))
+    assert log.status_code == 200
+    lists = [e for e in log.json() if e["object_type"] == "commitment_list"]
+    assert [(e["actor_id"], e["action"]) for e in lists] == [(world.dso.id, "read")]

@@ -12,7 +12,10 @@ accountmanager), ``evaluator``, ``admin``. Bystanders: ``other_cm`` and ``other_
   ``other_cm`` to OCW, escalation on B to OCW asked by ``other_cm``, an unlinked contact of Piet, and an enrolled
   dossier of the pilot world (``tests/worlds/pilot.py``, whose clients all belong to ``other_cm``).
 
-Every client's name and BSN is in ``secrets`` so the evaluator's responses can be scanned for them.
+Every client's name and BSN is in ``secrets`` so the evaluator's responses can be scanned for them. Each side's client
+has an address of its own (``Objects.client_address``): it shows only in the full record, so the matrix sees which
+persona got the full and which the limited view (need to know, ``clients/access.py``): ``cm`` and ``am`` are on Jan's
+dossiers and none of Piet's.
 """
 
 from __future__ import annotations
@@ -44,6 +47,10 @@ PERSONA_USERS = {
 }
 
 
+JAN_ADDRESS = "Lange Poten 1, 2511 CL Den Haag"
+PIET_ADDRESS = "Spui 70, 2511 BT Den Haag"
+
+
 @dataclass(frozen=True)
 class Objects:
     """The ids of one side (own or foreign) of the world."""
@@ -56,6 +63,9 @@ class Objects:
     contact: int
     enrolled: int
     """A dossier enrolled in the pilot (no contacts on the own one, so its casemanager may still move it)."""
+    client_name: str = ""
+    client_address: str = ""
+    """Shown only with the full record of the client."""
 
 
 @dataclass
@@ -92,8 +102,8 @@ async def arrange(
         }
         cm, am, kcc = people["cm"], people["am"], people["kcc"]
         other_cm, other_am, ocw = people["other_cm"], people["other_am"], people["ocw"]
-        jan = await create_client(session, name="Jan de Vries")
-        piet = await create_client(session, name="Piet Anders")
+        jan = await create_client(session, name="Jan de Vries", address=JAN_ADDRESS)
+        piet = await create_client(session, name="Piet Anders", address=PIET_ADDRESS)
         secrets = [jan.name, jan.bsn or "", piet.name, piet.bsn or ""]
         own_dossier = await create_dossier(session, jan, cm.id, {"SZW": am.id}, subject="Schulden en bijstand")
         enrolled = await create_dossier(session, jan, cm.id, {"SZW": am.id}, subject="Bijzondere bijstand")
@@ -184,6 +194,8 @@ async def arrange(
             .limit(1)
         )
     assert foreign_enrolled is not None
-    own = Objects(jan_id, own_id, ids[0], ids[2], ids[4], contact_ids[0], enrolled_id)
-    foreign = Objects(piet_id, foreign_id, ids[1], ids[3], ids[5], contact_ids[1], foreign_enrolled)
+    own = Objects(jan_id, own_id, ids[0], ids[2], ids[4], contact_ids[0], enrolled_id, "Jan de Vries", JAN_ADDRESS)
+    foreign = Objects(
+        piet_id, foreign_id, ids[1], ids[3], ids[5], contact_ids[1], foreign_enrolled, "Piet Anders", PIET_ADDRESS
+    )
     return MatrixWorld(people, tokens, own, foreign, SLUG, secrets + pilot.names + pilot.bsns)

@@ -3,6 +3,10 @@
 Reading the log is itself personal-data access, so every successful read is recorded as an audit event
 (action ``read``, object type ``audit_log``, purpose ``beheer``). There is deliberately no route that changes or
 removes audit events.
+
+"Who saw client X?": filter by the client's pseudonym or BSN (the BSN is looked up through the client service and
+replaced by the pseudonym before anything is queried or recorded); list reads, searches and exports carry one event
+per client shown, so they are found too.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Request, get
+from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 from litestar.response import Template
 
@@ -22,10 +27,12 @@ from casemgmt.audit.queries import (
     AuditEventOut,
     AuditFilter,
     AuditPage,
+    ClientLookup,
     actor_options,
     audit_events,
     object_type_options,
     parse_filter,
+    resolve_bsn,
 )
 from casemgmt.audit.services import Action, Purpose
 from casemgmt.auth.guards import requires_admin
@@ -35,17 +42,22 @@ from casemgmt.web.pages import page_or_fragment, wants_fragment
 from casemgmt.web.parameters import DateFrom, DateTo
 
 LOG_PATH = "/logboek"
+Clients = NamedDependency[ClientLookup]
+"""The request's client service (``clients``), seen only as the BSN lookup the filter needs."""
 
 
-async def read_log(db_session: DbSession, audit: Audit, flt: AuditFilter) -> AuditPage:
+async def read_log(db_session: DbSession, audit: Audit, clients: ClientLookup, flt: AuditFilter) -> AuditPage:
     """Query the log and record that it was read (after the query, so the read itself is not in this page)."""
+    flt = await resolve_bsn(flt, clients)
     page = await audit_events(db_session, flt)
     audit.record(Action.READ, "audit_log", "", purpose=Purpose.BEHEER, detail=flt.describe())
     return page
 
 
 @get(LOG_PATH, name="audit.log", guards=[requires_admin], include_in_schema=False)
-async def audit_log_page(request: Request[Any, Any, Any], db_session: DbSession, audit: Audit) -> Template:
+async def audit_log_page(
+    request: Request[Any, Any, Any], db_session: DbSession, audit: Audit, clients: Clients
+) -> Template:
     """Audit events newest first, filtered; htmx requests get only the results region."""
     form = {key: request.query_params.get(key) or "" for key in FILTER_FIELDS}
     values = {**form, "after_id": request.query_params.get("after_id") or ""}
@@ -53,10 +65,9 @@ async def audit_log_page(request: Request[Any, Any, Any], db_session: DbSession,
     page: AuditPage | None = None
     try:
         flt = parse_filter(values, default_limit=PAGE_SIZE, max_limit=PAGE_SIZE)
+        page = await read_log(db_session, audit, clients, flt)
     except InvalidInput as exc:
         errors = exc.by_field()
-    else:
-        page = await read_log(db_session, audit, flt)
     context: dict[str, Any] = {"form": form, "errors": errors, "page": page, "log_path": LOG_PATH}
     if not wants_fragment(request):
         context["actors"] = await actor_options(db_session)
@@ -72,16 +83,20 @@ async def audit_log_page(request: Request[Any, Any, Any], db_session: DbSession,
     guards=[requires_admin],
     tags=["logboek"],
     summary="Audit events, newest first (admin)",
-    description="Filter by actor, object, client pseudonym and period (Europe/Amsterdam dates, inclusive). "
-    "Page with `after_id` = the last id received. `from` after `to` answers 422.",
+    description="Filter by actor, object, client (pseudonym or BSN) and period (Europe/Amsterdam dates, inclusive). "
+    "Who saw client X: `pseudonym=` or `bsn=` finds every event on that client, list reads included (one event per "
+    "client shown). Page with `after_id` = the last id received. `from` after `to`, an unknown BSN or both a BSN and "
+    "a pseudonym answer 422.",
 )
 async def audit_events_api(
     db_session: DbSession,
     audit: Audit,
+    clients: Clients,
     actor_id: Annotated[str | None, QueryParameter(description="User id of the actor")] = None,
     object_type: Annotated[str | None, QueryParameter(description="e.g. client, dossier, contact, user")] = None,
     object_id: Annotated[str | None, QueryParameter(description="Id of the object (exact)")] = None,
     pseudonym: Annotated[str | None, QueryParameter(description="Client pseudonym (exact)")] = None,
+    bsn: Annotated[str | None, QueryParameter(description="BSN of the client (9 digits), instead of pseudonym")] = None,
     date_from: DateFrom = None,
     date_to: DateTo = None,
     limit: Annotated[str | None, QueryParameter(description=f"1–{API_MAX_LIMIT}, default {API_DEFAULT_LIMIT}")] = None,
@@ -92,13 +107,14 @@ async def audit_events_api(
         "object_type": object_type,
         "object_id": object_id,
         "pseudonym": pseudonym,
+        "bsn": bsn,
         "from": date_from,
         "to": date_to,
         "limit": limit,
         "after_id": after_id,
     }
     flt = parse_filter(values, default_limit=API_DEFAULT_LIMIT, max_limit=API_MAX_LIMIT)
-    page = await read_log(db_session, audit, flt)
+    page = await read_log(db_session, audit, clients, flt)
     return [row.as_out() for row in page.rows]
 
 

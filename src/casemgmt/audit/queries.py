@@ -7,10 +7,10 @@ tested without HTTP or a database; the page and the API share them, so both answ
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar, runtime_checkable
 from urllib.parse import urlencode
 
 import msgspec
@@ -18,6 +18,7 @@ from sqlalchemy import distinct, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casemgmt.audit.models import AuditEvent
+from casemgmt.audit.services import Action
 from casemgmt.auth.models import User
 from casemgmt.auth.roles import ROLE_LABELS, Role
 from casemgmt.directory.calendar import AMSTERDAM
@@ -32,7 +33,7 @@ PAGE_SIZE = 50
 API_DEFAULT_LIMIT = 100
 API_MAX_LIMIT = 500
 
-FILTER_FIELDS = ("actor_id", "object_type", "object_id", "pseudonym", "from", "to")
+FILTER_FIELDS = ("actor_id", "object_type", "object_id", "pseudonym", "bsn", "from", "to")
 """The filter parameters, as named in the page's query string and the API."""
 
 ACTION_LABELS = {
@@ -48,6 +49,7 @@ ACTION_LABELS = {
     "answer": "Beantwoord",
     "cancel": "Geannuleerd",
     "reassign": "Overgedragen",
+    "reasoned_read": "Ingezien met reden",
 }
 """Dutch names of the actions; an action not listed is shown as its code."""
 
@@ -57,12 +59,16 @@ OBJECT_TYPE_LABELS = {
     "client": "Klant",
     "commitment": "Toezegging",
     "commitment_list": "Toezeggingen (lijst)",
+    "client_list": "Klanten (lijst)",
     "contact": "Klantcontact",
     "dossier": "Dossier",
+    "dossier_list": "Dossiers (lijst)",
+    "dossiers": "Dossierexport",
     "enrolment": "Pilotdeelname",
     "escalation": "Escalatie",
     "escalation_list": "Escalaties (lijst)",
     "handoff": "Overdracht",
+    "handoff_list": "Overdrachten (lijst)",
     "pilot": "Pilot",
     "representative": "Vertegenwoordiger",
     "routing_view": "Wie helpt deze klant?",
@@ -80,6 +86,16 @@ MESSAGE_PERIOD_REVERSED = (
 )
 MESSAGE_BAD_ACTOR = "Kies een medewerker uit de lijst"
 MESSAGE_BAD_AFTER = "Ongeldige vervolgpagina; begin opnieuw bij de nieuwste gebeurtenissen"
+MESSAGE_BAD_BSN = "Een BSN heeft 9 cijfers"
+MESSAGE_UNKNOWN_BSN = "Er is geen klant met dit BSN"
+MESSAGE_BSN_AND_PSEUDONYM = "Vul een pseudoniem óf een BSN in, niet allebei"
+
+
+@runtime_checkable
+class ClientLookup(Protocol):
+    """Finds the pseudonym of the client with a BSN (the client service), for the filter "who saw client X?"."""
+
+    async def pseudonym_of_bsn(self, bsn: str) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -92,6 +108,8 @@ class AuditFilter:
     date_to: date | None = None
     after_id: int | None = None
     limit: int = PAGE_SIZE
+    bsn: str = ""
+    """Resolved to the client's pseudonym before the query (``resolve_bsn``); never written to the log."""
 
     def query_values(self) -> dict[str, str]:
         """The filter as query-string values (without paging), e.g. for the "Volgende" link."""
@@ -156,6 +174,9 @@ def parse_filter(
 
     actor_id = parsed("actor_id", _positive_int, MESSAGE_BAD_ACTOR)
     after_id = parsed("after_id", _positive_int, MESSAGE_BAD_AFTER)
+    bsn = parsed("bsn", _bsn_digits, MESSAGE_BAD_BSN) or ""
+    if bsn and text("pseudonym").strip():
+        errors.append(FieldError("bsn", MESSAGE_BSN_AND_PSEUDONYM))
     date_from = parsed("from", parse_date, MESSAGE_BAD_DATE)
     date_to = parsed("to", parse_date, MESSAGE_BAD_DATE)
     limit = default_limit
@@ -175,11 +196,32 @@ def parse_filter(
         object_type=text("object_type").strip(),
         object_id=text("object_id").strip(),
         pseudonym=text("pseudonym").strip(),
+        bsn=bsn,
         date_from=date_from,
         date_to=date_to,
         after_id=after_id,
         limit=limit,
     )
+
+
+def _bsn_digits(value: str) -> str | None:
+    digits = "".join(value.split())
+    if not digits:
+        return None
+    if len(digits) != 9 or not digits.isdigit():
+        raise ValueError(value)
+    return digits
+
+
+async def resolve_bsn(flt: AuditFilter, clients: ClientLookup) -> AuditFilter:
+    """The filter with its BSN replaced by that client's pseudonym (the log stores pseudonyms, never a BSN); an
+    unknown BSN is an input error."""
+    if not flt.bsn:
+        return flt
+    pseudonym = await clients.pseudonym_of_bsn(flt.bsn)
+    if pseudonym is None:
+        raise InvalidInput([FieldError("bsn", MESSAGE_UNKNOWN_BSN)], "Controleer de filters.")
+    return replace(flt, bsn="", pseudonym=pseudonym)
 
 
 def period_bounds(date_from: date | None, date_to: date | None) -> tuple[datetime | None, datetime | None]:
@@ -316,3 +358,22 @@ async def object_type_options(session: AsyncSession) -> list[tuple[str, str]]:
         present | set(OBJECT_TYPE_LABELS), key=lambda code: (OBJECT_TYPE_LABELS.get(code) or code or "").lower()
     )
     return [(code, OBJECT_TYPE_LABELS.get(code, code)) for code in codes]
+
+
+async def reasons_given_since(
+    session: AsyncSession, actor_id: int, pseudonyms: Collection[str], since: datetime
+) -> set[str]:
+    """The pseudonyms among ``pseudonyms`` for which ``actor_id`` stated a reason (doelbinding) at or after
+    ``since``: the audit event of that reason is the grant itself (one query, on the actor's index)."""
+    if not pseudonyms:
+        return set()
+    rows = await session.scalars(
+        select(distinct(AuditEvent.client_pseudonym)).where(
+            AuditEvent.actor_id == actor_id,
+            AuditEvent.occurred_at >= since,
+            AuditEvent.action == Action.REASONED_READ,
+            AuditEvent.object_type == "client",
+            AuditEvent.client_pseudonym.in_(list(pseudonyms)),
+        )
+    )
+    return {pseudonym for pseudonym in rows if pseudonym}

@@ -1,14 +1,20 @@
 """The one writer of audit events. Services call it for every read and change of personal data.
 
+A page or API answer that shows several clients (a list, a worklist, a search, an export) records one event per
+client shown (``record_reads``), all written in one INSERT; ``batch()`` makes the list reads of a whole request
+(e.g. the four panels of the Werkvoorraad) one INSERT too. "Who saw client X?" is then one query on
+``client_pseudonym`` (docs/PRIVACY.md).
+
 ``AuditedService`` is what every concept's service starts from: the request's session, the acting employee and this
 writer."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -38,6 +44,8 @@ class Action:
     LINK = "link"
     EXPORT = "export"
     IMPORT = "import"
+    REASONED_READ = "reasoned_read"
+    """A full client record opened with a stated reason (doelbinding); the reason is the event's detail."""
 
 
 def purpose_for(actor: CurrentUser) -> str:
@@ -84,26 +92,66 @@ class AuditLog:
         self.session.add(event)
         return event
 
-    async def record_reads(self, object_type: str, pseudonyms: Iterable[str], *, purpose: str | None = None) -> None:
-        """One read event per client pseudonym of a list, written in one INSERT however long the list."""
+    _pending: list[dict[str, Any]] | None = field(default=None, init=False, repr=False)
+
+    async def record_reads(
+        self,
+        object_type: str,
+        pseudonyms: Iterable[str | None],
+        *,
+        action: str = Action.READ,
+        object_id: object = "",
+        purpose: str | None = None,
+        detail: str = "",
+        keep_empty: bool = False,
+    ) -> int:
+        """One event per client pseudonym shown (each once, ``None`` skipped), written in one INSERT however long the
+        list; inside ``batch()`` the rows wait for the batch's one INSERT. ``keep_empty``: when no client was shown,
+        one event without a pseudonym still records that the list was read (a search without results).
+
+        Returns the number of clients recorded."""
         now = datetime.now(UTC)
         role = self.actor.primary_role.value if self.actor else "system"
         why = purpose or (purpose_for(self.actor) if self.actor else Purpose.BEHEER)
+        shown: list[str | None] = [*sorted({p for p in pseudonyms if p})]
+        if not shown and keep_empty:
+            shown = [None]
         rows = [
             {
                 "occurred_at": now,
                 "actor_id": self.actor.id if self.actor else None,
                 "actor_role": role,
-                "action": Action.READ,
+                "action": action,
                 "object_type": object_type,
-                "object_id": "",
+                "object_id": str(object_id),
                 "client_pseudonym": pseudonym,
                 "purpose": why,
                 "request_id": self.request_id,
-                "detail": "",
+                "detail": detail[:2000],
             }
-            for pseudonym in sorted(set(pseudonyms))
+            for pseudonym in shown
         ]
+        if self._pending is not None:
+            self._pending.extend(rows)
+        elif rows:
+            await self.session.execute(insert(AuditEvent), rows)
+        return sum(1 for pseudonym in shown if pseudonym)
+
+    @asynccontextmanager
+    async def batch(self) -> AsyncIterator[list[dict[str, Any]]]:
+        """Collect the ``record_reads`` rows of a block and write them in one INSERT when the block ends.
+
+        The yielded list holds the collected rows; a caller that shows none of the data read (a count badge) may
+        clear it. Nested batches join the outer one; when the block raises, nothing is written."""
+        if self._pending is not None:
+            yield self._pending
+            return
+        rows: list[dict[str, Any]] = []
+        self._pending = rows
+        try:
+            yield rows
+        finally:
+            self._pending = None
         if rows:
             await self.session.execute(insert(AuditEvent), rows)
 

@@ -1,5 +1,7 @@
 """The KCC's pages for finding the client and who helps them: Klant zoeken (page, results as you type, API) and
-"Wie helpt deze klant?" (page, fragment, API), with adding a representative from that view."""
+"Wie helpt deze klant?" (page, fragment, API), with adding a representative from that view, and "Gegevens inzien"
+(``POST /klanten/{id}/inzage``): an employee with the limited view states a reason and sees the full record for the
+rest of the day (need to know, ``clients/access.py``)."""
 
 from __future__ import annotations
 
@@ -17,9 +19,11 @@ from casemgmt.casefile.dependencies import Finder
 from casemgmt.casefile.finding import ClientFinder
 from casemgmt.casefile.schemas import RoutingOut
 from casemgmt.clients import rules
+from casemgmt.clients.access import MAX_REASON, MIN_REASON
 from casemgmt.clients.controllers import requires_creator
 from casemgmt.clients.schemas import (
     ClientOut,
+    DisclosureForm,
     RepresentativeForm,
 )
 from casemgmt.errors import InvalidInput
@@ -50,7 +54,7 @@ async def api_search_clients(
         result = await finder.search(q)
     else:
         raise InvalidInput.single("q", "Geef een zoekterm (q) of een BSN (bsn) op")
-    return [ClientOut.of(client) for client in result.clients]
+    return [ClientOut.of(view.client, view.access) for view in result.clients]
 
 
 @get(
@@ -58,6 +62,9 @@ async def api_search_clients(
     guards=[requires_employee],
     tags=["klanten"],
     summary="Who helps this client: open dossiers, casemanager, accountmanagers, representatives",
+    description="With `access` `limited` (need to know: not on one of the client's dossiers, no reason stated today) "
+    "only the client's name, pseudonym, last digits and the number of open dossiers; state a reason with "
+    "`POST /api/v1/clients/{client_id}/inzage` first.",
 )
 async def api_client_routing(client_id: FromPath[int], finder: Finder) -> RoutingOut:
     return RoutingOut.of(await finder.routing(client_id))
@@ -92,6 +99,7 @@ def _routing_context(
         "status_labels": DOSSIER_STATUS_LABELS,
         "kinds": rules.KINDS,
         "mask_bsn": rules.mask_bsn,
+        "reason_limits": (MIN_REASON, MAX_REASON),
     }
 
 
@@ -175,5 +183,43 @@ async def add_representative(
     return Redirect(f"/klanten/{client_id}", status_code=303)
 
 
-PAGE_HANDLERS: list[Any] = [search_page, search_results, routing_page, routing_fragment, add_representative]
+@post(
+    "/klanten/{client_id:int}/inzage",
+    name="clients.disclose",
+    guards=[requires_employee],
+    include_in_schema=False,
+)
+async def disclose(
+    request: Request[Any, Any, Any],
+    client_id: FromPath[int],
+    finder: Finder,
+    actor: Actor,
+    data: Annotated[DisclosureForm, FormBody],
+) -> Template | Redirect:
+    """Gegevens inzien met reden: the reason is recorded and the full record shown; without one the limited view
+    again with the message (422), nothing recorded."""
+    try:
+        await finder.disclose(client_id, data.reden)
+    except InvalidInput as exc:
+        view = await finder.routing(client_id)
+        level = 2 if wants_fragment(request) else 1
+        context = _routing_context(finder, actor, view, heading_level=level)
+        context.update(reason=data.reden, reason_error=exc.by_field().get("reden", exc.message))
+        return page_or_fragment(request, "clients/routing.html", "clients/_routing.html", context, status_code=422)
+    if wants_fragment(request):
+        view = await finder.routing(client_id)
+        context = _routing_context(finder, actor, view, heading_level=2)
+        return page_or_fragment(request, "clients/routing.html", "clients/_routing.html", context)
+    flash(request, "Uw reden is vastgelegd; u ziet vandaag de volledige gegevens van deze klant.", category="info")
+    return Redirect(f"/klanten/{client_id}", status_code=303)
+
+
+PAGE_HANDLERS: list[Any] = [
+    search_page,
+    search_results,
+    routing_page,
+    routing_fragment,
+    add_representative,
+    disclose,
+]
 API_HANDLERS: list[Any] = [api_search_clients, api_client_routing]

@@ -1,5 +1,6 @@
-"""The casefile's providers: the dossier service with the casefile's "may this dossier close?" check, and the client
-finder (Klant zoeken, Wie helpt deze klant?)."""
+"""The casefile's providers: the dossier service with the casefile's "may this dossier close?" check, the client
+service and the client finder (Klant zoeken, Wie helpt deze klant?), both with the dossiers' involvement lookup for
+need to know (``clients/access.py``)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from casemgmt.audit.dependencies import Audit
 from casemgmt.auth.dependencies import Actor
 from casemgmt.casefile.closing import open_promises
 from casemgmt.casefile.finding import ClientFinder
+from casemgmt.clients.services import ClientService
 from casemgmt.db import DbSession
+from casemgmt.dossiers.involvement import involved_clients
 from casemgmt.dossiers.services import DossierService
 
 Finder = NamedDependency[ClientFinder]
@@ -20,5 +23,9 @@ async def provide_dossiers(db_session: DbSession, actor: Actor, audit: Audit) ->
     return DossierService(db_session, actor, audit, closing_check=open_promises)
 
 
+async def provide_clients(db_session: DbSession, actor: Actor, audit: Audit) -> ClientService:
+    return ClientService(db_session, actor, audit, involved_clients=involved_clients)
+
+
 async def provide_finder(db_session: DbSession, actor: Actor, audit: Audit) -> ClientFinder:
-    return ClientFinder(db_session, actor, audit)
+    return ClientFinder(db_session, actor, audit, involved_clients=involved_clients)

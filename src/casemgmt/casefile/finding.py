@@ -3,7 +3,10 @@ reference) and the routing view "Wie helpt deze klant?" — open dossiers with t
 and their direct lines, today's representatives, and the open agreements with their owners (seed scenarios 6, 7).
 
 Reads across clients, dossiers and commitments; the audit events are the client concept's (``client``,
-``routing_view``).
+``routing_view``). A search records one event per client found (action ``search``, all in one INSERT), so "who saw
+client X?" finds searches too. Need to know (``clients/access.py``): a reader with the limited view gets the
+client's name, pseudonym, the last digits of the BSN/KvK and the number of open dossiers, nothing about the dossiers,
+their people, the representatives or the agreements.
 """
 
 from __future__ import annotations
@@ -11,13 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select
 
 from casemgmt.audit.services import Action
 from casemgmt.auth.models import User
 from casemgmt.clients import rules
+from casemgmt.clients.access import ClientAccess
 from casemgmt.clients.models import Client, Representative
-from casemgmt.clients.services import ClientService, today_in_amsterdam
+from casemgmt.clients.services import LIMITED_DETAIL, ClientService, ClientView, today_in_amsterdam
 from casemgmt.commitments.models import Commitment
 from casemgmt.directory.models import Service
 from casemgmt.dossiers.involvement import ACTIVE
@@ -33,7 +37,7 @@ _PERSON = (User.id, User.name, User.phone)
 @dataclass(frozen=True)
 class SearchResult:
     query: rules.Query
-    clients: list[Client]
+    clients: list[ClientView]
     searched: bool  # False when the query was too short or not a valid BSN: nothing was looked up
 
     @property
@@ -73,12 +77,24 @@ class RoutingDossier:
 
 @dataclass(frozen=True)
 class RoutingView:
-    """Who helps this client: open dossiers with their owners and direct lines, and current representatives."""
+    """Who helps this client: open dossiers with their owners and direct lines, and current representatives.
+
+    With the limited view (``access``) only the client's name and the number of open dossiers are filled in."""
 
     client: Client
     dossiers: list[RoutingDossier]
     representatives: list[Representative]
     agreements: list[OpenAgreement] = field(default_factory=list)
+    access: ClientAccess = ClientAccess.FULL
+    open_dossiers: int = 0
+
+    @property
+    def full(self) -> bool:
+        return self.access is ClientAccess.FULL
+
+    @property
+    def shown(self) -> ClientView:
+        return ClientView(self.client, self.access)
 
 
 @dataclass(frozen=True)
@@ -118,14 +134,17 @@ class ClientFinder(ClientService):
         clients = list(
             await self.session.scalars(statement.order_by(Client.name_normalised, Client.id).limit(SEARCH_LIMIT))
         )
-        self.audit.record(
-            Action.SEARCH,
+        views = await self.views(clients)
+        limited = sum(1 for view in views if not view.full)
+        await self.audit.record_reads(
             "client",
-            "",
-            client_pseudonym=clients[0].pseudonym if len(clients) == 1 else None,
-            detail=f"zoeksoort={query.kind}; resultaten={len(clients)}",
+            (c.pseudonym for c in clients),
+            action=Action.SEARCH,
+            detail=f"zoeksoort={query.kind}; resultaten={len(clients)}"
+            + (f"; beperkte weergave={limited}" if limited else ""),
+            keep_empty=True,
         )
-        return SearchResult(query, clients, searched=True)
+        return SearchResult(query, views, searched=True)
 
     async def search_bsn(self, raw_bsn: str) -> SearchResult:
         """The API's ``?bsn=``: an invalid BSN is an input error rather than an empty result."""
@@ -137,11 +156,19 @@ class ClientFinder(ClientService):
     # routing view -----------------------------------------------------------------------------------------------
 
     async def routing(self, client_id: int, today: date | None = None) -> RoutingView:
-        """Open dossiers with owners and direct lines, today's representatives and open agreements: 5 queries."""
+        """Open dossiers with owners and direct lines, today's representatives and open agreements: 5 queries (and
+        up to 2 for the access decision); with the limited view only the number of open dossiers."""
         self._require_employee()
         client = await self._client(client_id)
         today = today or today_in_amsterdam()
         open_dossiers = and_(Dossier.client_id == client.id, Dossier.status != "closed")
+        access = (await self.access_to([client]))[client.id]
+        if access is not ClientAccess.FULL:
+            count = await self.session.scalar(select(func.count(Dossier.id)).where(open_dossiers)) or 0
+            self.audit.record(
+                Action.READ, "routing_view", client.id, client_pseudonym=client.pseudonym, detail=LIMITED_DETAIL
+            )
+            return RoutingView(client, [], [], [], access=access, open_dossiers=count)
         dossier_rows = await self.session.execute(
             select(Dossier.id, Dossier.ref, Dossier.subject, Dossier.status, *_PERSON)
             .join(User, User.id == Dossier.casemanager_id)
@@ -168,7 +195,9 @@ class ClientFinder(ClientService):
         representatives = await self._current_representatives(client.id, today)
         agreements = await self._open_agreements(client.id)
         self.audit.record(Action.READ, "routing_view", client.id, client_pseudonym=client.pseudonym)
-        return RoutingView(client, list(dossiers.values()), representatives, agreements)
+        return RoutingView(
+            client, list(dossiers.values()), representatives, agreements, access=access, open_dossiers=len(dossiers)
+        )
 
     async def _open_agreements(self, client_id: int) -> list[OpenAgreement]:
         rows = await self.session.execute(

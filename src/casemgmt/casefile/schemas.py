@@ -6,7 +6,7 @@ The timeline is a tagged union on ``type``: each kind of entry has its own field
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 
@@ -95,7 +95,7 @@ class CommitmentClosedEntryOut(_Entry, tag="commitment_closed"):
     cursor: str
 
 
-class _HandoffEntry(_Entry):
+class HandoffEntryOut(_Entry, tag="handoff"):
     from_service: str
     to_service: str
     from_employee: EmployeeRef
@@ -107,15 +107,11 @@ class _HandoffEntry(_Entry):
     cursor: str
 
 
-class HandoffEntryOut(_HandoffEntry, tag="handoff"):
-    pass
+class HandoffDecidedEntryOut(HandoffEntryOut, tag="handoff_decided"):
+    """The decision on a handoff: the request's fields, as they are after it."""
 
 
-class HandoffDecidedEntryOut(_HandoffEntry, tag="handoff_decided"):
-    pass
-
-
-class _EscalationEntry(_Entry):
+class EscalationEntryOut(_Entry, tag="escalation"):
     service: str
     question: str
     asked_by: EmployeeRef
@@ -128,12 +124,8 @@ class _EscalationEntry(_Entry):
     cursor: str
 
 
-class EscalationEntryOut(_EscalationEntry, tag="escalation"):
-    pass
-
-
-class EscalationAnsweredEntryOut(_EscalationEntry, tag="escalation_answered"):
-    pass
+class EscalationAnsweredEntryOut(EscalationEntryOut, tag="escalation_answered"):
+    """The answer to an escalation: the question's fields, as they are after it."""
 
 
 TimelineEntryOut = (
@@ -198,9 +190,15 @@ class OpenCommitmentOut(msgspec.Struct):
 
 
 class RoutingOut(msgspec.Struct):
-    """Who helps this client: open dossiers with their owners, current representatives, open commitments."""
+    """Who helps this client: open dossiers with their owners, current representatives, open commitments.
+
+    Need to know (docs/PRIVACY.md): with ``access`` ``"limited"`` the client's details are ``null`` (``ClientOut``)
+    and ``dossiers``, ``representatives`` and ``commitments`` are empty; ``open_dossiers`` is always the number of
+    the client's dossiers that are not closed."""
 
     client: ClientOut
+    access: Literal["full", "limited"]
+    open_dossiers: int
     dossiers: list[RoutingDossierOut]
     representatives: list[RepresentativeOut]
     commitments: list[OpenCommitmentOut]
@@ -214,7 +212,9 @@ class RoutingOut(msgspec.Struct):
             return copied(AccountmanagerLineOut, line, **msgspec.structs.asdict(person(line.person)))
 
         return cls(
-            client=ClientOut.of(view.client),
+            client=ClientOut.of(view.client, view.access),
+            access="full" if view.full else "limited",
+            open_dossiers=view.open_dossiers,
             dossiers=[
                 copied(
                     RoutingDossierOut,

@@ -1,9 +1,15 @@
 """The worklist of one employee: open commitments, handoffs waiting for them, escalations of their services,
-and their dossiers with signals. A constant number of queries, however long the lists."""
+and their dossiers with signals. A constant number of queries, however long the lists.
+
+Only the panels asked for are read (the whole page, one panel refreshed in place, or the badge), and every client
+whose data a panel shows is recorded in the audit log, one event per client and panel (``commitment_list``,
+``handoff_list``, ``escalation_list``, ``dossier_list``), all in one INSERT for the request. The badge shows
+counts only, so its reads are not recorded."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -32,15 +38,21 @@ class WorklistDossier:
     status: str
     client_name: str
     figures: DossierFigures
+    client_pseudonym: str = ""
+
+
+PANELS = ("toezeggingen", "overdrachten", "escalaties", "dossiers")
+BADGE = "teller"
+"""The navigation badge: counts of the first three panels, no personal data."""
 
 
 @dataclass(frozen=True)
 class Worklist:
-    commitments: list[CommitmentView]
-    handoffs: list[HandoffView]
-    declined_handoffs: list[HandoffView]
-    escalations: list[EscalationView]
-    dossiers: list[WorklistDossier]
+    commitments: list[CommitmentView] = field(default_factory=list)
+    handoffs: list[HandoffView] = field(default_factory=list)
+    declined_handoffs: list[HandoffView] = field(default_factory=list)
+    escalations: list[EscalationView] = field(default_factory=list)
+    dossiers: list[WorklistDossier] = field(default_factory=list)
 
     def overdue_count(self, now: datetime) -> int:
         return sum(1 for v in self.commitments if v.state(now) == "overdue")
@@ -61,7 +73,7 @@ async def my_dossiers(session: AsyncSession, actor: CurrentUser, now: datetime) 
     mine = involvement_clause(actor.id, current_only=True)
     rows = (
         await session.execute(
-            select(Dossier.id, Dossier.ref, Dossier.subject, Dossier.status, Client.name)
+            select(Dossier.id, Dossier.ref, Dossier.subject, Dossier.status, Client.name, Client.pseudonym)
             .join(Client, Client.id == Dossier.client_id)
             .where(Dossier.status != "closed", (Dossier.casemanager_id == actor.id) | mine)
             .order_by(Dossier.opened_at.desc())
@@ -70,22 +82,54 @@ async def my_dossiers(session: AsyncSession, actor: CurrentUser, now: datetime) 
     ).all()
     figures = await dossier_figures(session, [row.id for row in rows], now)
     dossiers = [
-        WorklistDossier(row.id, row.ref, row.subject, row.status, row.name, figures=figures[row.id]) for row in rows
+        WorklistDossier(row.id, row.ref, row.subject, row.status, row.name, figures[row.id], row.pseudonym)
+        for row in rows
     ]
     return sorted(dossiers, key=lambda d: (not d.figures.signals, d.ref))
 
 
-async def worklist_for(session: AsyncSession, actor: CurrentUser, audit: AuditLog, now: datetime) -> Worklist:
-    commitments = await CommitmentService(session, actor, audit).list(owner_id=actor.id, state="open", now=now)
-    handoffs = HandoffService(session, actor, audit)
-    escalations: list[EscalationView] = []
-    if Role.ACCOUNTMANAGER in actor.roles and actor.service_codes:
-        service = EscalationService(session, actor, audit)
-        escalations = await service.list(state="open", services=actor.service_codes, now=now)
-    return Worklist(
-        commitments=sort_commitments(commitments, now),
-        handoffs=await handoffs.waiting_for_me(),
-        declined_handoffs=await handoffs.declined_for_me(now - DECLINED_VISIBLE_FOR),
-        escalations=escalations,
-        dossiers=await my_dossiers(session, actor, now),
+async def _handoff_pseudonyms(session: AsyncSession, handoffs: list[HandoffView]) -> list[str]:
+    """The pseudonyms of the clients of these handoffs' dossiers (one query)."""
+    dossier_ids = {view.handoff.dossier_id for view in handoffs}
+    if not dossier_ids:
+        return []
+    rows = await session.scalars(
+        select(Client.pseudonym).join(Dossier, Dossier.client_id == Client.id).where(Dossier.id.in_(dossier_ids))
     )
+    return list(rows.all())
+
+
+async def worklist_for(
+    session: AsyncSession,
+    actor: CurrentUser,
+    audit: AuditLog,
+    now: datetime,
+    panels: Collection[str] = PANELS,
+) -> Worklist:
+    """The panels asked for (``PANELS``, or ``BADGE`` for the counts), with one audit INSERT for what they show."""
+    badge = BADGE in panels
+    wanted = set(PANELS) if badge else set(panels)
+    async with audit.batch() as shown:
+        commitments: list[CommitmentView] = []
+        if "toezeggingen" in wanted:
+            service = CommitmentService(session, actor, audit)
+            commitments = sort_commitments(await service.list(owner_id=actor.id, state="open", now=now), now)
+        handoffs: list[HandoffView] = []
+        declined: list[HandoffView] = []
+        if "overdrachten" in wanted:
+            handoff_service = HandoffService(session, actor, audit)
+            handoffs = await handoff_service.waiting_for_me()
+            declined = [] if badge else await handoff_service.declined_for_me(now - DECLINED_VISIBLE_FOR)
+            if not badge:
+                await audit.record_reads("handoff_list", await _handoff_pseudonyms(session, [*handoffs, *declined]))
+        escalations: list[EscalationView] = []
+        if "escalaties" in wanted and Role.ACCOUNTMANAGER in actor.roles and actor.service_codes:
+            escalation_service = EscalationService(session, actor, audit)
+            escalations = await escalation_service.list(state="open", services=actor.service_codes, now=now)
+        dossiers: list[WorklistDossier] = []
+        if "dossiers" in wanted and not badge:
+            dossiers = await my_dossiers(session, actor, now)
+            await audit.record_reads("dossier_list", (d.client_pseudonym for d in dossiers))
+        if badge:
+            shown.clear()  # the badge shows numbers, no client's data
+    return Worklist(commitments, handoffs, declined, escalations, dossiers)

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from litestar import Request, get
+from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Template
 
@@ -13,14 +14,12 @@ from casemgmt.audit.dependencies import Audit
 from casemgmt.auth.dependencies import Actor
 from casemgmt.auth.guards import requires_employee
 from casemgmt.casefile.schemas import WorklistOut
-from casemgmt.casefile.worklist import worklist_for
+from casemgmt.casefile.worklist import BADGE, PANELS, worklist_for
 from casemgmt.commitments.rules import KIND_LABELS
 from casemgmt.db import DbSession
 from casemgmt.handoffs.rules import STATUS_LABELS as HANDOFF_STATUS_LABELS
 from casemgmt.signals.rules import SIGNAL_LABELS
 from casemgmt.web.pages import page_or_fragment
-
-PANELS = ("toezeggingen", "overdrachten", "escalaties", "dossiers")
 
 
 def _context(worklist: Any, now: datetime) -> dict[str, Any]:
@@ -46,15 +45,13 @@ async def worklist_page(request: Request[Any, Any, Any], db_session: DbSession, 
 async def worklist_panel(
     request: Request[Any, Any, Any], panel: FromPath[str], db_session: DbSession, actor: Actor, audit: Audit
 ) -> Template:
-    """One panel, refreshed in place (htmx), or the navigation badge (``teller``)."""
-    now = datetime.now(UTC)
-    worklist = await worklist_for(db_session, actor, audit, now)
-    if panel == "teller":
-        return Template("worklists/_badge.html", context=_context(worklist, now))
-    if panel not in PANELS:
-        from litestar.exceptions import NotFoundException
-
+    """One panel, refreshed in place (htmx), or the navigation badge (``teller``): only that panel is read."""
+    if panel != BADGE and panel not in PANELS:
         raise NotFoundException()
+    now = datetime.now(UTC)
+    worklist = await worklist_for(db_session, actor, audit, now, panels=(panel,))
+    if panel == BADGE:
+        return Template("worklists/_badge.html", context=_context(worklist, now))
     return page_or_fragment(request, "worklists/worklist.html", f"worklists/_{panel}.html", _context(worklist, now))
 
 

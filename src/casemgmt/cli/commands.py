@@ -176,12 +176,15 @@ def sessions_group() -> None:
     pass
 
 
-@sessions_group.command(name="prune", help="Remove expired sessions.")
+@sessions_group.command(name="prune", help="Remove expired sessions and expired submission keys (idempotency).")
 def sessions_prune() -> None:
     from casemgmt.auth.sessions import prune_expired_sessions
+    from casemgmt.web.idempotency import prune_expired_keys
 
     removed = run_in_transaction(prune_expired_sessions)
     click.echo(f"{removed} verlopen sessie(s) verwijderd.")
+    keys = run_in_transaction(prune_expired_keys)
+    click.echo(f"{keys} verlopen verzendsleutel(s) verwijderd.")
 
 
 # -- demo -------------------------------------------------------------------------------------------------------

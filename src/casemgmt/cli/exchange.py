@@ -143,7 +143,7 @@ def dossiers_export(file: Path, pilot: str | None, date_from: date | None, date_
             finally:
                 if not to_stdout:
                     out.close()
-            record_export(cli_audit(session), filters, "casemgmt dossiers export")
+            await record_export(cli_audit(session), export, "casemgmt dossiers export")
         return written
 
     started = time.perf_counter()

@@ -2,7 +2,8 @@
 
 Handlers only translate HTTP to ``ClientService`` calls and back: access, validation and the audit log live in the
 service. Pages are for every employee except the evaluator; creating clients and representatives is for KCC
-agents, casemanagers and admins.
+agents, casemanagers and admins. A client is shown in full or limited as need to know says (``clients/access.py``);
+``POST /api/v1/clients/{id}/inzage`` opens the full record with a stated reason (docs/PRIVACY.md).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from casemgmt.clients.schemas import (
     ClientCreate,
     ClientForm,
     ClientOut,
+    DisclosureRequest,
     ExistingClientOut,
     RepresentativeCreate,
     RepresentativeOut,
@@ -59,12 +61,38 @@ async def api_create_client(data: JSONBody[ClientCreate], clients: Clients) -> R
     result = await clients.create(data)
     if result.created:
         return Response(ClientOut.of(result.client), status_code=201)
-    return Response(ExistingClientOut.of(result.client), status_code=200)
+    return Response(ExistingClientOut.of(result.client, result.access), status_code=200)
 
 
-@get("/api/v1/clients/{client_id:int}", guards=[requires_employee], tags=["klanten"], summary="One client")
+@get(
+    "/api/v1/clients/{client_id:int}",
+    guards=[requires_employee],
+    tags=["klanten"],
+    summary="One client (full or limited, by need to know)",
+    description="`access` says what is shown: `full` for the KCC, admins, employees on one of the client's dossiers, "
+    "the client's registrar and whoever stated a reason today (`POST …/inzage`); `limited` otherwise, with the "
+    "identifiers and contact details `null`.",
+)
 async def api_get_client(client_id: FromPath[int], clients: Clients) -> ClientOut:
-    return ClientOut.of(await clients.get(client_id))
+    view = await clients.get(client_id)
+    return ClientOut.of(view.client, view.access)
+
+
+@post(
+    "/api/v1/clients/{client_id:int}/inzage",
+    guards=[requires_employee],
+    tags=["klanten"],
+    summary="Open a client's full record with a stated reason (doelbinding)",
+    description="The reason (`reden`, 10–500 characters) is recorded in the audit log (action `reasoned_read`) and "
+    "grants the full record of this client, here and in the routing view and searches, for the rest of the day "
+    "(Europe/Amsterdam). Without a usable reason: 422 naming `reden`, nothing recorded.",
+    status_code=200,
+)
+async def api_disclose_client(
+    client_id: FromPath[int], data: JSONBody[DisclosureRequest], clients: Clients
+) -> ClientOut:
+    view = await clients.disclose(client_id, data.reden)
+    return ClientOut.of(view.client, view.access)
 
 
 @post(
@@ -117,6 +145,7 @@ PAGE_HANDLERS: list[Any] = [
 API_HANDLERS: list[Any] = [
     api_create_client,
     api_get_client,
+    api_disclose_client,
     api_add_representative,
 ]
 

@@ -10,8 +10,9 @@ from datetime import date
 from typing import Literal
 
 import msgspec
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
+from casemgmt.clients.access import MAX_REASON, ClientAccess, last_digits
 from casemgmt.clients.models import Client, Representative
 from casemgmt.clients.rules import MAX_ADDRESS, MAX_EMAIL, MAX_NAME, MAX_NUMBER_AS_TYPED, MAX_PHONE
 from casemgmt.web.limits import limited
@@ -66,23 +67,47 @@ class RepresentativeForm(BaseModel):
     valid_until: str = ""
 
 
+class DisclosureRequest(BaseModel):
+    """``POST /api/v1/clients/{id}/inzage``: why the full record is needed (doelbinding; 10–500 characters)."""
+
+    reden: str = Field("", max_length=MAX_REASON)  # the rule (clients/access.py) checks it trimmed: 422 in Dutch
+
+
+class DisclosureForm(BaseModel):
+    """The "Gegevens inzien" form as posted."""
+
+    reden: str = ""
+
+
 class ClientOut(msgspec.Struct):
-    """A client as the API shows it (``created_at`` as ISO 8601 with its offset)."""
+    """A client as the API shows it (``created_at`` as ISO 8601 with its offset).
+
+    Need to know (docs/PRIVACY.md): with ``access`` ``"limited"`` (an employee on none of the client's dossiers who has
+    stated no reason today) ``bsn``, ``kvk``, ``phone``, ``email`` and ``address`` are ``null``; ``last_digits``
+    always holds the last three digits of the BSN or KvK number, to tell namesakes apart."""
 
     id: int
     kind: str
     name: str
     pseudonym: str
+    access: Literal["full", "limited"]
+    last_digits: str | None
     bsn: str | None
     kvk: str | None
-    phone: str
-    email: str
-    address: str
+    phone: str | None
+    email: str | None
+    address: str | None
     created_at: str
 
     @classmethod
-    def of(cls, client: Client) -> ClientOut:
-        return copied(cls, client, created_at=client.created_at.isoformat())
+    def of(cls, client: Client, access: ClientAccess = ClientAccess.FULL) -> ClientOut:
+        identifier = last_digits(client.bsn if client.kind == "person" else client.kvk)
+        if access is ClientAccess.FULL:
+            return copied(cls, client, access="full", last_digits=identifier, created_at=client.created_at.isoformat())
+        hidden = dict.fromkeys(("bsn", "kvk", "phone", "email", "address"))
+        return copied(
+            cls, client, access="limited", last_digits=identifier, created_at=client.created_at.isoformat(), **hidden
+        )
 
 
 class ExistingClientOut(ClientOut):

@@ -5,20 +5,30 @@ Every read and change of a client's data writes an audit event through ``AuditLo
 kind of query (``bsn``, ``ref``, ``name``) and the number of results, never the query itself (it may be a BSN).
 
 Access: every employee role may search clients and see the routing view; ``kcc_agent``, ``casemanager`` and
-``admin`` create clients and representatives; the evaluator sees no personal data at all.
+``admin`` create clients and representatives; the evaluator sees no personal data at all. What an employee sees of a
+client follows need to know (``clients/access.py``, docs/PRIVACY.md): the full record for the KCC, admins, those
+involved in one of the client's dossiers (asked through the ``involved_clients`` function the provider passes in:
+involvement is the dossiers' concept, above this one) and the client's registrar; a limited view for the other
+casemanagers and accountmanagers, who open the full record by stating a reason (``disclose``, action
+``reasoned_read`` with the reason as detail). That event is the grant: it holds for the rest of the Dutch day.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import asdict, dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from casemgmt.audit.services import Action, AuditedService
+from casemgmt.audit.queries import reasons_given_since
+from casemgmt.audit.services import Action, AuditedService, AuditLog
+from casemgmt.auth.identity import CurrentUser
 from casemgmt.auth.roles import EMPLOYEE_ROLES, Role
 from casemgmt.clients import rules
+from casemgmt.clients.access import FULL_BY_ROLE, ClientAccess, check_reason, client_access, grant_start, last_digits
 from casemgmt.clients.models import Client, Representative
 from casemgmt.clients.schemas import ClientCreate, ClientForm, RepresentativeCreate, RepresentativeForm
 from casemgmt.directory.calendar import AMSTERDAM
@@ -39,14 +49,69 @@ def today_in_amsterdam() -> date:
     return datetime.now(AMSTERDAM).date()
 
 
+InvolvedClients = Callable[[AsyncSession, CurrentUser, Sequence[int]], Awaitable[set[int]]]
+"""Which of these clients the employee is involved with (``dossiers.involvement.involved_clients``)."""
+
+LIMITED_DETAIL = "beperkte weergave (niet betrokken)"
+
+
+@dataclass(frozen=True)
+class ClientView:
+    """A client with what the reader may see of it (``access``): pages and API show the contact details only when
+    ``full``."""
+
+    client: Client
+    access: ClientAccess
+
+    @property
+    def full(self) -> bool:
+        return self.access is ClientAccess.FULL
+
+    @property
+    def id(self) -> int:
+        return self.client.id
+
+    @property
+    def name(self) -> str:
+        return self.client.name
+
+    @property
+    def kind(self) -> str:
+        return self.client.kind
+
+    @property
+    def pseudonym(self) -> str:
+        return self.client.pseudonym
+
+    @property
+    def last_digits(self) -> str | None:
+        """The last three digits of the BSN (person) or KvK number (organisation)."""
+        return last_digits(self.client.bsn if self.client.kind == "person" else self.client.kvk)
+
+
 @dataclass(frozen=True)
 class Created:
     client: Client
     created: bool  # False: a client with this BSN/KvK already existed and is returned instead
+    access: ClientAccess = ClientAccess.FULL
 
 
 class ClientService(AuditedService):
-    """Clients for one request: takes the request's session, the acting employee and the audit log; flushes only."""
+    """Clients for one request: takes the request's session, the acting employee and the audit log; flushes only.
+
+    ``involved_clients`` answers the need-to-know question "is this employee on one of the client's dossiers?";
+    without it (a service built outside a request) only the roles, the registrar and stated reasons grant the full
+    record."""
+
+    def __init__(
+        self,
+        session: AsyncSession,
+        actor: CurrentUser,
+        audit: AuditLog,
+        involved_clients: InvolvedClients | None = None,
+    ) -> None:
+        super().__init__(session, actor, audit)
+        self.involved_clients = involved_clients
 
     # access -----------------------------------------------------------------------------------------------------
 
@@ -63,6 +128,32 @@ class ClientService(AuditedService):
     def may_create(self) -> bool:
         return bool(self.actor.roles & CREATOR_ROLES)
 
+    async def access_to(self, clients: Sequence[Client]) -> dict[int, ClientAccess]:
+        """What the actor sees of each client (``clients/access.py``): at most two queries however many clients,
+        none for the KCC and admins."""
+        roles = self.actor.roles
+        if roles & FULL_BY_ROLE or not roles & EMPLOYEE_ROLES:
+            return {c.id: client_access(roles, involved=False) for c in clients}
+        undecided = [c for c in clients if c.created_by_id != self.actor.id]
+        involved: set[int] = set()
+        if undecided and self.involved_clients is not None:
+            involved = await self.involved_clients(self.session, self.actor, [c.id for c in undecided])
+        asked = [c.pseudonym for c in undecided if c.id not in involved]
+        reasons = await reasons_given_since(self.session, self.actor.id, asked, grant_start(datetime.now(UTC)))
+        return {
+            c.id: client_access(
+                roles,
+                involved=c.id in involved,
+                registered=c.created_by_id == self.actor.id,
+                reason_given=c.pseudonym in reasons,
+            )
+            for c in clients
+        }
+
+    async def views(self, clients: Sequence[Client]) -> list[ClientView]:
+        access = await self.access_to(clients)
+        return [ClientView(c, access[c.id]) for c in clients]
+
     # clients ----------------------------------------------------------------------------------------------------
 
     async def create(self, entered: ClientCreate | ClientForm) -> Created:
@@ -75,14 +166,16 @@ class ClientService(AuditedService):
             raise InvalidInput(errors)
         existing = await self._by_identifier(data.bsn, data.kvk)
         if existing is not None:
+            access = (await self.access_to([existing]))[existing.id]
+            limited = "" if access is ClientAccess.FULL else f"; {LIMITED_DETAIL}"
             self.audit.record(
                 Action.READ,
                 "client",
                 existing.id,
                 client_pseudonym=existing.pseudonym,
-                detail="bestaande klant gevonden bij aanmaken (zelfde BSN/KvK)",
+                detail=f"bestaande klant gevonden bij aanmaken (zelfde BSN/KvK){limited}",
             )
-            return Created(existing, created=False)
+            return Created(existing, created=False, access=access)
         client = Client(
             **asdict(data),  # the cleaned input's fields are the client's columns
             pseudonym=await self._unused_pseudonym(),
@@ -113,11 +206,39 @@ class ClientService(AuditedService):
     async def _client(self, client_id: int) -> Client:
         return await self._existing(Client, client_id, "Deze klant bestaat niet.")
 
-    async def get(self, client_id: int) -> Client:
+    async def get(self, client_id: int) -> ClientView:
+        """The client as the actor may see it; the audit event says when only the limited view was shown."""
         self._require_employee()
         client = await self._client(client_id)
-        self.audit.record(Action.READ, "client", client.id, client_pseudonym=client.pseudonym)
-        return client
+        (view,) = await self.views([client])
+        detail = "" if view.full else LIMITED_DETAIL
+        self.audit.record(Action.READ, "client", client.id, client_pseudonym=client.pseudonym, detail=detail)
+        return view
+
+    async def view(self, client_id: int) -> ClientView:
+        """The client as the actor may see it, without an audit event (the caller records what it shows)."""
+        self._require_employee()
+        client = await self._client(client_id)
+        (view,) = await self.views([client])
+        return view
+
+    async def disclose(self, client_id: int, reason: str | None) -> ClientView:
+        """Open the full record with a stated reason (doelbinding): 422 without a usable reason, nothing written.
+
+        The audit event (``reasoned_read``, the reason as detail) is the grant for the rest of the day."""
+        self._require_employee()
+        client = await self._client(client_id)
+        text, errors = check_reason(reason)
+        if text is None:
+            raise InvalidInput(errors)
+        self.audit.record(Action.REASONED_READ, "client", client.id, client_pseudonym=client.pseudonym, detail=text)
+        return ClientView(client, ClientAccess.FULL)
+
+    async def pseudonym_of_bsn(self, bsn: str) -> str | None:
+        """The pseudonym of the client with this BSN (the Logboek's "who saw client X?"); no audit event: the
+        Logboek read that asks records the pseudonym."""
+        self._require_employee()
+        return await self.session.scalar(select(Client.pseudonym).where(Client.bsn == bsn))
 
     async def _current_representatives(self, client_id: int, today: date) -> list[Representative]:
         statement = (
@@ -150,8 +271,12 @@ class ClientService(AuditedService):
         return representative
 
     async def representatives(self, client_id: int) -> tuple[Client, list[Representative]]:
-        """The client and today's representatives: the list shown again right after adding one."""
+        """The client and today's representatives: the list shown again right after adding one (empty for a reader
+        with the limited view: who acts for the client is part of the full record)."""
         self._require_employee()
         client = await self._client(client_id)
+        (view,) = await self.views([client])
+        if not view.full:
+            return client, []
         found = await self._current_representatives(client.id, today_in_amsterdam())
         return client, found

@@ -147,7 +147,8 @@ async def pilot_dashboard(request: Request[Any, Any, Any], db_session: DbSession
         return {
             "view": view,
             "summary": f"Cijfers over {fmt.day(period.start)} tot en met {fmt.day(period.end)}: "
-            f"{view.dossiers[PILOT]} dossiers in de pilotgroep en {view.dossiers[CONTROL]} in de controlegroep.",
+            f"{view.dossiers_text(PILOT)} dossiers in de pilotgroep en {view.dossiers_text(CONTROL)} in de "
+            "controlegroep.",
         }
 
     context: dict[str, Any] = {

@@ -5,10 +5,11 @@ figures (``monthly.py``); no database, no HTTP. Every number a table shows carri
 from (``cohorts.pilot.measures.satisfied_share.value``, ``monthly.resolved_share.control.2026-03.value``) and its
 unrounded value, so tests and evaluators can check the page against the API.
 
-Suppression: a figure over fewer than ``SUPPRESSION_THRESHOLD`` units (n) is not shown — fewer than 5 contacts,
-responses or commitments come from fewer than 5 dossiers. Cost figures are suppressed when the cohort has fewer than
-5 dossiers, a comparison or ICER when either side is suppressed, a month when fewer than 5 distinct dossiers are
-behind it. Shown instead: "< 5 dossiers, niet getoond".
+Suppression is decided by ``metrics/disclosure.py`` (the one rule for every page, API and export), never here:
+each public function reads the disclosed document (``disclose_pilot_metrics``, idempotent) and shows a withheld
+figure as "< 5 dossiers, niet getoond"; the months use ``disclosure.months`` (a month withheld only so that it
+cannot be got back from the period total reads "niet getoond, anders terug te rekenen"). A withheld figure's n is
+withheld with it.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from casemgmt.dashboard.definitions import (
 )
 from casemgmt.dashboard.monthly import COHORTS, MonthFigure
 from casemgmt.dashboard.trends import TrendMeasure
+from casemgmt.metrics import disclosure
+from casemgmt.metrics.disclosure import disclose_pilot_metrics
 from casemgmt.metrics.periods import month_key
 from casemgmt.metrics.results import (
     CohortMeasures,
@@ -41,14 +44,12 @@ from casemgmt.metrics.results import (
 )
 from casemgmt.metrics.statistics import sample_size_per_arm
 
-SUPPRESSION_THRESHOLD = 5
+SUPPRESSION_THRESHOLD = disclosure.THRESHOLD
 SUPPRESSED = "< 5 dossiers, niet getoond"
+SUPPRESSED_COMPLEMENT = "niet getoond, anders terug te rekenen"
+"""A month withheld although it holds 5 or more units: shown, it would give a withheld month back."""
+FEWER = "minder dan 5"
 NO_DATA = "geen gegevens"
-
-
-def is_suppressed(n: int | None) -> bool:
-    """Whether a figure over ``n`` units is withheld (some, but fewer than the threshold)."""
-    return n is not None and 0 < n < SUPPRESSION_THRESHOLD
 
 
 # --------------------------------------------------------------------------------------------------- tables
@@ -79,9 +80,11 @@ class Cell:
         return cls((text,))
 
     @classmethod
-    def figure(cls, text: str, path: str, value: float | int | None, suppressed: bool = False) -> Cell:
+    def figure(
+        cls, text: str, path: str, value: float | int | None, suppressed: bool = False, note: str = SUPPRESSED
+    ) -> Cell:
         if suppressed:
-            return cls((Datum(SUPPRESSED, path, None, suppressed=True),))
+            return cls((Datum(note, path, None, suppressed=True),))
         return cls((Datum(text if value is not None else fmt.MISSING, path, value),))
 
 
@@ -106,7 +109,7 @@ class Figure:
     value_text: str
     interval_text: str
     detail_text: str
-    n: int
+    n: int | None
     status: str | None
     status_label: str
     suppressed: bool
@@ -163,10 +166,9 @@ def _status_label(status: str | None, has_target: bool, has_data: bool) -> str:
     return NO_DATA if not has_data else "nog onbeslist"
 
 
-def share_figure(definition: MeasureDefinition, cohort: str, data: ShareFigure) -> Figure:
+def share_figure(definition: MeasureDefinition, cohort: str, data: ShareFigure, suppressed: bool) -> Figure:
     n = data.n
-    suppressed = is_suppressed(n)
-    has_data = n > 0 and data.value is not None
+    has_data = bool(n) and data.value is not None
     path = f"cohorts.{cohort}.measures.{definition.code}.value"
     if suppressed:
         value_text, interval, detail = SUPPRESSED, "", ""
@@ -193,13 +195,12 @@ def share_figure(definition: MeasureDefinition, cohort: str, data: ShareFigure) 
     )
 
 
-def other_figure(definition: MeasureDefinition, cohort: str, data: MeanFigure | Quartiles) -> Figure:
+def other_figure(definition: MeasureDefinition, cohort: str, data: MeanFigure | Quartiles, suppressed: bool) -> Figure:
     n = data.n
-    suppressed = is_suppressed(n)
     field = "median" if isinstance(data, Quartiles) else "value"
     path = f"cohorts.{cohort}.measures.{definition.code}.{field}"
     raw = data.median if isinstance(data, Quartiles) else data.value
-    has_data = n > 0 and raw is not None
+    has_data = bool(n) and raw is not None
     interval, detail = "", ""
     if suppressed:
         value_text = SUPPRESSED
@@ -228,8 +229,7 @@ def other_figure(definition: MeasureDefinition, cohort: str, data: MeanFigure | 
     )
 
 
-def comparison_view(code: str, data: ShareComparison, figures: Sequence[Figure], primary: str) -> ComparisonView:
-    suppressed = any(figure.suppressed for figure in figures)
+def comparison_view(code: str, data: ShareComparison, suppressed: bool, primary: str) -> ComparisonView:
     has_data = data.difference is not None
     return ComparisonView(
         path=f"comparison.{code}",
@@ -267,13 +267,21 @@ def _other(measures: CohortMeasures, code: str) -> MeanFigure | Quartiles:
 
 def build_cards(metrics: PilotMetrics) -> list[Card]:
     """A card per measure: every share (primary outcome first), then the means and the time to close."""
+    metrics = disclose_pilot_metrics(metrics)
+    withheld = set(metrics.suppressed)
     primary = metrics.primary_outcome
     cohorts = metrics.cohorts
     cards: list[Card] = []
     shares = sorted(SHARE_MEASURES, key=lambda d: d.code != primary)
     for definition in shares:
         figures = tuple(
-            share_figure(definition, cohort, cohorts.of(cohort).measures.share(definition.code)) for cohort in COHORTS
+            share_figure(
+                definition,
+                cohort,
+                cohorts.of(cohort).measures.share(definition.code),
+                f"cohorts.{cohort}.measures.{definition.code}" in withheld,
+            )
+            for cohort in COHORTS
         )
         target = _target(metrics, definition.code)
         grades = None
@@ -285,13 +293,24 @@ def build_cards(metrics: PilotMetrics) -> list[Card]:
                 definition.code == primary,
                 target_text(definition, target),
                 figures,
-                comparison_view(definition.code, metrics.comparison.share(definition.code), figures, primary),
+                comparison_view(
+                    definition.code,
+                    metrics.comparison.share(definition.code),
+                    f"comparison.{definition.code}" in withheld,
+                    primary,
+                ),
                 grades,
             )
         )
     for definition in OTHER_MEASURES:
         figures = tuple(
-            other_figure(definition, cohort, _other(cohorts.of(cohort).measures, definition.code)) for cohort in COHORTS
+            other_figure(
+                definition,
+                cohort,
+                _other(cohorts.of(cohort).measures, definition.code),
+                f"cohorts.{cohort}.measures.{definition.code}" in withheld,
+            )
+            for cohort in COHORTS
         )
         cards.append(Card(definition, False, "", figures, None))
     return cards
@@ -301,6 +320,7 @@ def build_cards(metrics: PilotMetrics) -> list[Card]:
 
 
 def comparison_bars(metrics: PilotMetrics, cards: Sequence[Card]) -> charts.BarChart:
+    metrics = disclose_pilot_metrics(metrics)
     groups = []
     for card in cards:
         if card.definition.kind != "share":
@@ -324,6 +344,7 @@ def comparison_bars(metrics: PilotMetrics, cards: Sequence[Card]) -> charts.BarC
 
 
 def comparison_table(metrics: PilotMetrics, cards: Sequence[Card]) -> Table:
+    metrics = disclose_pilot_metrics(metrics)
     rows = []
     for card in cards:
         if card.definition.kind != "share":
@@ -391,18 +412,24 @@ def month_categories(months: Sequence[date]) -> list[tuple[str, ...]]:
     ]
 
 
-def _month_suppressed(figure: MonthFigure) -> bool:
-    return 0 < figure.dossiers < SUPPRESSION_THRESHOLD or is_suppressed(figure.n)
-
-
-def monthly_view(measure: str, figures: Mapping[str, Sequence[MonthFigure]]) -> MonthlyView:
+def monthly_view(
+    measure: str, figures: Mapping[str, Sequence[MonthFigure]], total_withheld: Mapping[str, bool] | None = None
+) -> MonthlyView:
+    """The months of one measure; ``total_withheld``: per cohort, whether the period's figure is withheld (then
+    so is every month with data; otherwise ``disclosure.months`` keeps the months from giving a withheld one back)."""
     definition = BY_CODE[measure]
     months = [figure.month for figure in figures[COHORTS[0]]]
+    withheld = {
+        cohort: disclosure.months(
+            [(f.n, f.dossiers) for f in figures[cohort]], bool((total_withheld or {}).get(cohort))
+        )
+        for cohort in COHORTS
+    }
     series = [
         charts.SeriesInput(
             cohort,
             COHORT_LABELS[cohort],
-            [None if _month_suppressed(f) else f.value for f in figures[cohort]],
+            [None if hidden else f.value for f, hidden in zip(figures[cohort], withheld[cohort], strict=True)],
             style=cohort,
         )
         for cohort in COHORTS
@@ -414,9 +441,11 @@ def monthly_view(measure: str, figures: Mapping[str, Sequence[MonthFigure]]) -> 
         for cohort in COHORTS:
             figure = figures[cohort][index]
             path = f"monthly.{measure}.{cohort}.{month_key(month)}"
-            suppressed = _month_suppressed(figure)
-            row.append(Cell.figure(fmt.percent(figure.value), f"{path}.value", figure.value, suppressed))
-            row.append(Cell.figure(fmt.number(figure.n, 0), f"{path}.n", figure.n))
+            suppressed = withheld[cohort][index]
+            primary = disclosure.small(figure.n) or disclosure.small(figure.dossiers)
+            note = SUPPRESSED if primary else SUPPRESSED_COMPLEMENT
+            row.append(Cell.figure(fmt.percent(figure.value), f"{path}.value", figure.value, suppressed, note))
+            row.append(Cell.figure(fmt.number(figure.n, 0), f"{path}.n", figure.n, suppressed, "niet getoond"))
         rows.append(tuple(row))
     table = Table(
         key=f"maanden-{measure}",
@@ -440,29 +469,27 @@ class CostView:
 
 
 def cost_table(metrics: PilotMetrics) -> Table:
+    metrics = disclose_pilot_metrics(metrics)
+    withheld = set(metrics.suppressed)
     rows = []
     for cohort in COHORTS:
         data = metrics.cohorts.of(cohort)
         cost = data.cost
-        suppressed = is_suppressed(data.dossiers)
         path = f"cohorts.{cohort}.cost"
-        rows.append(
-            (
-                Cell.label(COHORT_LABELS[cohort]),
-                Cell.figure(fmt.number(data.dossiers, 0), f"cohorts.{cohort}.dossiers", data.dossiers),
-                Cell.figure(fmt.number(cost.hours, 1), f"{path}.hours", cost.hours, suppressed),
-                Cell.figure(fmt.euro(cost.cost_total), f"{path}.cost_total", cost.cost_total, suppressed),
-                Cell.figure(
-                    fmt.euro(cost.cost_per_dossier), f"{path}.cost_per_dossier", cost.cost_per_dossier, suppressed
-                ),
-                Cell.figure(
-                    fmt.euro(cost.cost_per_resolved_dossier),
-                    f"{path}.cost_per_resolved_dossier",
-                    cost.cost_per_resolved_dossier,
-                    suppressed,
-                ),
-            )
-        )
+        dossiers_path = f"cohorts.{cohort}.dossiers"
+        cells = [
+            Cell.label(COHORT_LABELS[cohort]),
+            Cell.figure(fmt.number(data.dossiers, 0), dossiers_path, data.dossiers, dossiers_path in withheld),
+        ]
+        for field, text in (
+            ("hours", fmt.number(cost.hours, 1)),
+            ("cost_total", fmt.euro(cost.cost_total)),
+            ("cost_per_dossier", fmt.euro(cost.cost_per_dossier)),
+            ("cost_per_resolved_dossier", fmt.euro(cost.cost_per_resolved_dossier)),
+        ):
+            value = getattr(cost, field)
+            cells.append(Cell.figure(text, f"{path}.{field}", value, f"{path}.{field}" in withheld))
+        rows.append(tuple(cells))
     return Table(
         key="kosten",
         caption="Kosten per groep (uren × uurtarief, plus vaste pilotkosten voor de pilotgroep)",
@@ -471,10 +498,17 @@ def cost_table(metrics: PilotMetrics) -> Table:
     )
 
 
+ICER_SUPPRESSED = (
+    "in de pilotgroep of de controlegroep rusten de kosten of de primaire uitkomst op minder dan 5 dossiers; uit "
+    "de ICER zouden die niet getoonde cijfers terug te rekenen zijn."
+)
+
+
 def cost_view(metrics: PilotMetrics) -> CostView:
+    metrics = disclose_pilot_metrics(metrics)
     ce = metrics.cost_effectiveness
     outcome = BY_CODE[ce.outcome or metrics.primary_outcome]
-    suppressed = any(is_suppressed(metrics.cohorts.of(cohort).dossiers) for cohort in COHORTS)
+    suppressed = "cost_effectiveness" in metrics.suppressed
     delta = ""
     if not suppressed and ce.delta_cost_per_dossier is not None and ce.delta_effect is not None:
         delta = (
@@ -482,7 +516,7 @@ def cost_view(metrics: PilotMetrics) -> CostView:
             f"verschil in {outcome.label.lower()}: {fmt.points(ce.delta_effect)}."
         )
     if suppressed:
-        return CostView(cost_table(metrics), "niet getoond", SUPPRESSED, "", False)
+        return CostView(cost_table(metrics), "niet getoond", ICER_SUPPRESSED, "", False)
     if ce.status == "defined" and ce.icer is not None:
         text = f"{fmt.euro(ce.icer)} per extra {outcome.outcome_unit}"
         reason = f"95%-interval (bootstrap): {fmt.euro(ce.ci_low)} tot {fmt.euro(ce.ci_high)}."
@@ -519,11 +553,17 @@ def icer_undefined_reason(metrics: PilotMetrics) -> str:
 
 def mde_text(metrics: PilotMetrics) -> list[str]:
     """The minimum detectable difference in plain Dutch (and, with a target, how many dossiers reaching it needs)."""
+    metrics = disclose_pilot_metrics(metrics)
     mde = metrics.mde
     outcome = BY_CODE[mde.outcome or metrics.primary_outcome]
     n = mde.per_arm_n
     difference = mde.detectable_difference
     unit = outcome.n_unit
+    if "mde" in metrics.suppressed or n is None:
+        return [
+            f"Niet getoond: in de pilotgroep of de controlegroep rust {outcome.label.lower()} op minder dan 5 "
+            f"{unit}, en uit het minimaal aantoonbare verschil zou dat cijfer terug te rekenen zijn."
+        ]
     if n < 2:
         texts = [
             f"Er zijn nog te weinig {unit} (n = {n} per groep) om iets te zeggen over een verschil in "
@@ -539,7 +579,7 @@ def mde_text(metrics: PilotMetrics) -> list[str]:
         ]
     control = metrics.cohorts.control.measures.share(outcome.code)
     target, baseline = control.target, control.value
-    if target is not None and baseline is not None and 0 < baseline < target < 1 and not is_suppressed(control.n):
+    if target is not None and baseline is not None and 0 < baseline < target < 1:
         needed = sample_size_per_arm(baseline, target)
         if needed is not None:
             texts.append(
@@ -562,7 +602,12 @@ class DashboardView:
     cost: CostView
     mde: tuple[str, ...]
     primary: MeasureDefinition
-    dossiers: Mapping[str, int]
+    dossiers: Mapping[str, int | None]
+    """Per cohort, the dossiers opened in the period; None when withheld (fewer than 5)."""
+
+    def dossiers_text(self, cohort: str) -> str:
+        count = self.dossiers[cohort]
+        return FEWER if count is None else fmt.number(count, 0)
 
 
 def monthly_measures(primary: str) -> list[str]:
@@ -571,13 +616,19 @@ def monthly_measures(primary: str) -> list[str]:
 
 
 def build_dashboard(metrics: PilotMetrics, monthly: Mapping[str, Mapping[str, Sequence[MonthFigure]]]) -> DashboardView:
+    metrics = disclose_pilot_metrics(metrics)
+    withheld = set(metrics.suppressed)
     cards = build_cards(metrics)
+
+    def totals(measure: str) -> dict[str, bool]:
+        return {cohort: f"cohorts.{cohort}.measures.{measure}" in withheld for cohort in COHORTS}
+
     return DashboardView(
         metrics=metrics,
         cards=tuple(cards),
         bars=comparison_bars(metrics, cards),
         bars_table=comparison_table(metrics, cards),
-        monthly=tuple(monthly_view(measure, monthly[measure]) for measure in monthly),
+        monthly=tuple(monthly_view(measure, monthly[measure], totals(measure)) for measure in monthly),
         cost=cost_view(metrics),
         mde=tuple(mde_text(metrics)),
         primary=BY_CODE[metrics.primary_outcome],

@@ -23,8 +23,10 @@ Choices where the issue leaves room:
   service and month: of the distinct dossiers the service handed off, those where at least one such handoff was a
   ping-pong.
 - **Satisfied share**: survey responses carry no service, so it is one municipality-wide row.
-- **Suppression**: a cell whose n is below 5 shows no figure (``< 5, niet getoond``; in JSON ``value`` and ``count``
-  are null and ``suppressed`` is true), like the breakdowns of the pilot dashboard.
+- **Suppression** (``metrics/disclosure.py``): a cell whose n is 1–4 shows no figure (``< 5, niet getoond``; in JSON
+  ``value`` and ``count`` are null and ``suppressed`` is true), like the pilot dashboard. No row or column totals
+  are shown, so no withheld cell is "a total minus the others"; handoffs per dossier and ping-pong share one n
+  (the service's distinct dossiers), so they are withheld together.
 - A commitment without a service is shown in a row "Zonder dienst".
 """
 
@@ -44,6 +46,7 @@ from casemgmt.db import plan_with_parameter_values
 from casemgmt.directory.models import Service
 from casemgmt.escalations.models import Escalation
 from casemgmt.handoffs.models import Handoff
+from casemgmt.metrics.disclosure import THRESHOLD, small
 from casemgmt.metrics.engine import COUNTED_HANDOFF_STATUSES, commitments_due_clause, sent_back_clause
 from casemgmt.metrics.periods import Period, month_bucket, month_key
 from casemgmt.metrics.results import TrendLine, TrendMeasureDocument, TrendMonth, TrendsDocument
@@ -54,8 +57,8 @@ from casemgmt.surveys.questionnaire import SATISFIED_MIN_GRADE
 # Aliases built once: a fresh aliased() makes SQLAlchemy set up the entity again on every statement (ms each).
 _LATER_HANDOFF, _EARLIER_HANDOFF = aliased(Handoff), aliased(Handoff)
 
-SUPPRESSION_THRESHOLD = 5
-"""Cells with fewer units than this show no figure."""
+SUPPRESSION_THRESHOLD = THRESHOLD
+"""Cells with fewer units than this show no figure (the one rule: ``metrics/disclosure.py``)."""
 
 NO_SERVICE = ""
 MUNICIPALITY = "GEMEENTE"
@@ -148,7 +151,7 @@ class TrendCell:
 
     @property
     def suppressed(self) -> bool:
-        return 0 < self.n < SUPPRESSION_THRESHOLD
+        return small(self.n)
 
     @property
     def value(self) -> float | None:

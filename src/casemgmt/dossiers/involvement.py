@@ -6,6 +6,8 @@ Every read of "who is assigned now" and every write of an assignment goes throug
   services does this user serve on the dossier, who is the service's accountmanager;
 - the access level of an actor on one dossier (``access_for``; the plain rule is ``access.dossier_access``) and the
   SQL filter "dossiers this actor may read" (``visible_dossiers_clause``);
+- which clients an employee is involved with (``involved_clients``: on one of their dossiers, now or before), for
+  the need-to-know rule on client data (``clients/access.py``);
 - starting and ending assignments (``Assignments``): a change of accountmanager or casemanager makes a new version
   of the dossier (a form showing the old assignments is stale, and of two changes at once the second answers 409),
   a second active accountmanager for one service answers 409, and every change is an audit event;
@@ -60,6 +62,22 @@ def visible_dossiers_clause(user: CurrentUser) -> ColumnElement[bool]:
     if not user.roles & {Role.CASEMANAGER, Role.ACCOUNTMANAGER}:
         return false()
     return or_(Dossier.casemanager_id == user.id, involvement_clause(user.id, current_only=False))
+
+
+async def involved_clients(session: AsyncSession, user: CurrentUser, client_ids: Sequence[int]) -> set[int]:
+    """The clients among ``client_ids`` with a dossier ``user`` is or was on (casemanager or accountmanager): one
+    query however many clients."""
+    if not client_ids or not user.roles & {Role.CASEMANAGER, Role.ACCOUNTMANAGER}:
+        return set()
+    rows = await session.scalars(
+        select(Dossier.client_id)
+        .where(
+            Dossier.client_id.in_(list(client_ids)),
+            or_(Dossier.casemanager_id == user.id, involvement_clause(user.id, current_only=False)),
+        )
+        .distinct()
+    )
+    return set(rows.all())
 
 
 def current_accountmanagers(dossier_ids: Sequence[int]) -> Any:

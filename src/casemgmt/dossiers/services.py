@@ -106,6 +106,7 @@ class DossierRow:
     status: str
     client_id: int
     client_name: str
+    client_pseudonym: str
     casemanager_id: int
     casemanager_name: str
     opened_at: datetime
@@ -121,6 +122,8 @@ class DossierFilter:
     service: str | None = None
     limit: int = 100
     offset: int = 0
+    not_closed: bool = False
+    """Only dossiers that are not closed (a caseload without a status filter)."""
 
 
 @dataclass(frozen=True)
@@ -240,10 +243,12 @@ class DossierService(AuditedService):
         query = self._page(self._readable(*_VIEW), wanted, service_code)
         rows = (await self.session.execute(query)).all()
         assignments = await self.assignments_of([row[0].id for row in rows])
-        self.audit.record(
-            Action.SEARCH,
-            "dossier",
+        await self.audit.record_reads(  # one event per client shown, in one INSERT; one without any when none
+            "dossier_list",
+            (pseudonym for _, _, pseudonym, _ in rows),
+            action=Action.SEARCH,
             detail=f"status={status or ''} casemanager_id={casemanager_id or ''} service={service_code or ''}",
+            keep_empty=True,
         )
         return [DossierView(d, name, pseudonym, cm, assignments.get(d.id, [])) for d, name, pseudonym, cm in rows]
 
@@ -256,6 +261,8 @@ class DossierService(AuditedService):
         """The filtered dossiers of ``query``, newest first, one page (``service_code`` as the caller spells it)."""
         if wanted.status:
             query = query.where(Dossier.status == wanted.status)
+        if wanted.not_closed:
+            query = query.where(Dossier.status != rules.CLOSED)
         if wanted.casemanager_id:
             query = query.where(Dossier.casemanager_id == wanted.casemanager_id)
         if service_code:
@@ -306,8 +313,11 @@ class DossierService(AuditedService):
         counts.update({status: count for status, count in rows})
         return counts
 
-    async def rows(self, wanted: DossierFilter, *, accountmanager_id: int | None = None) -> list[DossierRow]:
-        """Dossier lines for the "Mijn dossiers" page, always within what the actor may read."""
+    async def rows(
+        self, wanted: DossierFilter, *, accountmanager_id: int | None = None, shown: int | None = None
+    ) -> list[DossierRow]:
+        """Dossier lines for the "Mijn dossiers" page, always within what the actor may read; the clients of the
+        first ``shown`` lines (all by default: a page may read one more to know there is a next) are audited."""
         query = self._readable(
             Dossier.id,
             Dossier.ref,
@@ -315,6 +325,7 @@ class DossierService(AuditedService):
             Dossier.status,
             Dossier.client_id,
             Client.name,
+            Client.pseudonym,
             Dossier.casemanager_id,
             _CASEMANAGER.name,
             Dossier.opened_at,
@@ -336,9 +347,12 @@ class DossierService(AuditedService):
                 .order_by(Service.code)
             )
         query = self._page(query, wanted, wanted.service.upper() if wanted.service else None)
-        rows = (await self.session.execute(query)).all()
-        self.audit.record(Action.SEARCH, "dossier", detail="Mijn dossiers")
-        return [DossierRow(*row) for row in rows]
+        rows = [DossierRow(*row) for row in (await self.session.execute(query)).all()]
+        # one event per client shown (one INSERT; the page's lists share one through the audit log's batch)
+        await self.audit.record_reads(
+            "dossier_list", (row.client_pseudonym for row in rows[:shown]), action=Action.SEARCH, detail="Mijn dossiers"
+        )
+        return rows
 
     async def casemanager_choices(self) -> list[Person]:
         """Active casemanagers with their current caseload (and cap), for the select lists."""

@@ -63,8 +63,9 @@ async def api_export(
     date_to: Annotated[date | None, QueryParameter(name="to")] = None,
 ) -> Stream:
     filters = ExportFilter(pilot=pilot, date_from=date_from, date_to=date_to)
-    await DossierExport(db_session, filters).prepare()  # 422 for an unknown pilot, before anything is streamed
-    record_export(audit, filters, "API")
+    export = DossierExport(db_session, filters)
+    await export.prepare()  # 422 for an unknown pilot, before anything is streamed
+    await record_export(audit, export, "API")
     engine = request.app.state.engine
 
     async def body() -> AsyncIterator[bytes]:

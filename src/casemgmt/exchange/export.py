@@ -120,6 +120,11 @@ class DossierExport:
             conditions.append(Dossier.opened_at < _start_of_day(f.date_to + timedelta(days=1)))
         return query.where(and_(*conditions)) if conditions else query
 
+    async def client_pseudonyms(self) -> list[str]:
+        """The pseudonyms of the clients whose dossiers the filter selects, each once (one query)."""
+        query = select(Client.pseudonym).select_from(Dossier).join(Client, Client.id == Dossier.client_id)
+        return list((await self.session.scalars(self._filtered(query).distinct())).all())
+
     async def lines(self) -> AsyncIterator[str]:
         """Every selected dossier as one JSON line (without newline), in dossier id order."""
         if not self.services:
@@ -385,6 +390,16 @@ def _same(value: Any) -> Any:
     return value
 
 
-def record_export(audit: AuditLog, filters: ExportFilter, via: str) -> None:
-    """One audit event per export: who exported which dossiers (personal data leaves the system)."""
-    audit.record(Action.EXPORT, "dossiers", "", detail=f"Dossierexport ({via}): {filters.describe()}")
+async def record_export(audit: AuditLog, export: DossierExport, via: str) -> int:
+    """Who exported which dossiers (personal data leaves the system): one event per client in the export, all in one
+    INSERT (one without a client when the filter selects none), so "who saw client X?" finds the export too.
+
+    Returns the number of clients recorded."""
+    pseudonyms = await export.client_pseudonyms()
+    return await audit.record_reads(
+        "dossiers",
+        pseudonyms,
+        action=Action.EXPORT,
+        detail=f"Dossierexport ({via}): {export.filters.describe()}; klanten={len(pseudonyms)}",
+        keep_empty=True,
+    )

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
@@ -299,6 +299,23 @@ def _blank(text: str) -> bool:
     return not text.strip()
 
 
+@dataclass(frozen=True)
+class _Number:
+    field: str
+    label: str
+    normalise: Callable[[str | None], str | None]
+    invalid: str
+
+
+_BSN = _Number("bsn", "BSN", normalise_bsn, BSN_MESSAGE)
+_KVK = _Number("kvk", "KvK-nummer", normalise_kvk, KVK_MESSAGE)
+_CLIENT_NUMBERS: dict[str, tuple[str, _Number, _Number]] = {
+    "person": ("persoon", _BSN, _KVK),
+    "organisation": ("organisatie", _KVK, _BSN),
+}
+"""Per kind of client: what it is called, the number it has (given exactly as valid), the number it must not have."""
+
+
 def line_rule_errors(data: DossierLine, line: int, now: datetime) -> tuple[list[LineError], list[ParsedRow]]:
     """The rules of a well-typed line (see the module docstring); also returns its parsed surveys."""
     p = _Problems(line)
@@ -321,27 +338,16 @@ def line_rule_errors(data: DossierLine, line: int, now: datetime) -> tuple[list[
         p.not_before("closed_at", data.closed_at, data.opened_at, "de opening van het dossier")
     # client
     client = data.client
-    bsn = kvk = None
     if _blank(client.name):
         p.add("client.name", "Mag niet leeg zijn.")
-    if client.kind == "person":
-        if client.kvk is not None:
-            p.add("client.kvk", "Een persoon heeft geen KvK-nummer; geef een BSN.")
-        if client.bsn is None:
-            p.add("client.bsn", "Ontbreekt; een persoon heeft een BSN.")
-        else:
-            bsn = normalise_bsn(client.bsn)
-            if bsn is None or bsn != client.bsn:
-                p.add("client.bsn", f"{BSN_MESSAGE}: {client.bsn!r}.")
-    else:
-        if client.bsn is not None:
-            p.add("client.bsn", "Een organisatie heeft geen BSN; geef een KvK-nummer.")
-        if client.kvk is None:
-            p.add("client.kvk", "Ontbreekt; een organisatie heeft een KvK-nummer.")
-        else:
-            kvk = normalise_kvk(client.kvk)
-            if kvk is None or kvk != client.kvk:
-                p.add("client.kvk", f"{KVK_MESSAGE}: {client.kvk!r}.")
+    who, own, other = _CLIENT_NUMBERS[client.kind]
+    if getattr(client, other.field) is not None:
+        p.add(f"client.{other.field}", f"Een {who} heeft geen {other.label}; geef een {own.label}.")
+    number = getattr(client, own.field)
+    if number is None:
+        p.add(f"client.{own.field}", f"Ontbreekt; een {who} heeft een {own.label}.")
+    elif own.normalise(number) != number:
+        p.add(f"client.{own.field}", f"{own.invalid}: {number!r}.")
     for i, rep in enumerate(client.representatives):
         if _blank(rep.name):
             p.add(f"client.representatives[{i}].name", "Mag niet leeg zijn.")

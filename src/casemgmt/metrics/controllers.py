@@ -6,6 +6,9 @@ casemanagers and accountmanagers have no need to know them (DESIGN.md "need to k
 links pseudonyms to outcomes and costs. Every export writes one audit event (action ``export``, object ``pilot``)
 naming the table, format and period; reading aggregated figures is not logged (no personal data).
 
+Every figure answered or exported passes disclosure control (``metrics/disclosure.py``): withheld figures are null
+in JSON, empty in the measures export (with its ``suppressed`` column set), and named in ``suppressed``.
+
 Query parameters: ``from``/``to`` as ``YYYY-MM-DD`` (inclusive, Europe/Amsterdam; either may be left out; ``from``
 after ``to`` → 422); exports also take ``table=measures|dossiers`` (default ``measures``) and
 ``variant=excel-nl`` (CSV only: ``;``, BOM, decimal commas).
@@ -28,10 +31,11 @@ from casemgmt.auth.guards import requires_role
 from casemgmt.auth.roles import Role
 from casemgmt.errors import FieldError, InvalidInput
 from casemgmt.metrics import exports
+from casemgmt.metrics.disclosure import disclose_pilot_metrics
 from casemgmt.metrics.engine import dossier_figures, pilot_metrics
 from casemgmt.metrics.periods import Period, parse_period
 from casemgmt.metrics.results import PilotMetrics, SurveyMetrics
-from casemgmt.metrics.survey import check_cohort, survey_metrics
+from casemgmt.metrics.survey import check_cohort, disclosed_survey_metrics
 from casemgmt.pilots.dependencies import Pilots
 from casemgmt.pilots.services import PilotService
 from casemgmt.web.parameters import DateFrom, DateTo
@@ -106,7 +110,8 @@ def pilot_export(path: str, summary: str, **options: Any) -> get:
 )
 async def api_pilot_metrics(slug: FromPath[str], pilots: Pilots, period: AskedPeriod) -> PilotMetrics:
     pilot = await pilots.pilot(slug)
-    return await pilot_metrics(pilots.session, pilot, period.start, period.end, datetime.now(UTC))
+    metrics = await pilot_metrics(pilots.session, pilot, period.start, period.end, datetime.now(UTC))
+    return disclose_pilot_metrics(metrics)
 
 
 @metrics_get(
@@ -134,7 +139,7 @@ async def api_survey_metrics(
     if errors:
         raise InvalidInput(errors)
     chosen_pilot = await pilots.pilot(pilot) if pilot else None
-    return await survey_metrics(pilots.session, period, chosen_pilot, chosen_cohort)
+    return await disclosed_survey_metrics(pilots.session, period, chosen_pilot, chosen_cohort)
 
 
 async def _export_table(

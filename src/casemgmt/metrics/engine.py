@@ -57,8 +57,9 @@ Empty cohorts give None values (and 0 counts), never an error; ``from`` after ``
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -316,77 +317,77 @@ def _enrolled_events(pilot: Pilot, event_dossier: Any) -> Any:
 # ------------------------------------------------------------------------------------------------ the engine
 
 
+SHARE_COUNTS: dict[str, tuple[str, str]] = {
+    "helped_at_once_share": ("helped_at_once", "inbound"),
+    "resolved_in_one_go_share": ("resolved_in_one_go", "inbound"),
+    "transfer_share": ("transferred", "inbound"),
+    "multiple_transfer_share": ("transferred_more", "inbound"),
+    "on_time_share": ("commitments_on_time", "commitments_due"),
+    "escalation_within_norm_share": ("escalations_within_norm", "escalations_due"),
+    "ping_pong_share": ("ping_pong", "dossiers"),
+    "resolved_share": ("resolved", "closed"),
+    "kept_promises_share": ("kept_promises", "with_commitments_due"),
+}
+"""(count, n) of every share measure but ``satisfied_share`` (read from the grades), by counter name."""
+
+
 @dataclass
 class _Cohort:
-    dossiers: int = 0
-    closed: int = 0
-    resolved: int = 0
-    ping_pong: int = 0
-    handoffs: int = 0
-    contacts: int = 0
-    kept_promises: int = 0
-    with_commitments_due: int = 0
-    minutes: int = 0
-    labour: float = 0.0  # EUR·min/h
-    inbound: int = 0
-    helped_at_once: int = 0
-    resolved_in_one_go: int = 0
-    transferred: int = 0
-    transferred_more: int = 0
-    commitments_due: int = 0
-    commitments_on_time: int = 0
-    escalations_due: int = 0
-    escalations_within_norm: int = 0
+    """One cohort's counters by name (the labels of the count queries, read by ``_read_counters``), its labour
+    (EUR·min/h) and its grade distribution; a counter no query returned is 0."""
 
-    grades: dict[int, int] | None = None
+    n: defaultdict[str, int] = field(default_factory=lambda: defaultdict(int))
+    labour: float = 0.0
+    grades: dict[int, int] = field(default_factory=dict)
 
     def counts(self) -> dict[str, tuple[int, int]]:
         """(count, n) per share measure."""
-        grades = self.grades or {}
-        graded = sum(grades.values())
-        satisfied = sum(number for grade, number in grades.items() if grade >= SATISFIED_MIN_GRADE)
+        graded = sum(self.grades.values())
+        satisfied = sum(number for grade, number in self.grades.items() if grade >= SATISFIED_MIN_GRADE)
         return {
             "satisfied_share": (satisfied, graded),
-            "helped_at_once_share": (self.helped_at_once, self.inbound),
-            "resolved_in_one_go_share": (self.resolved_in_one_go, self.inbound),
-            "transfer_share": (self.transferred, self.inbound),
-            "multiple_transfer_share": (self.transferred_more, self.inbound),
-            "on_time_share": (self.commitments_on_time, self.commitments_due),
-            "escalation_within_norm_share": (self.escalations_within_norm, self.escalations_due),
-            "ping_pong_share": (self.ping_pong, self.dossiers),
-            "resolved_share": (self.resolved, self.closed),
-            "kept_promises_share": (self.kept_promises, self.with_commitments_due),
+            **{measure: (self.n[count], self.n[n]) for measure, (count, n) in SHARE_COUNTS.items()},
         }
 
     def grade_list(self) -> list[int]:
-        return [grade for grade, number in sorted((self.grades or {}).items()) for _ in range(number)]
+        return [grade for grade, number in sorted(self.grades.items()) for _ in range(number)]
+
+
+def _read_counters(cohorts: Mapping[str, _Cohort], rows: Iterable[Any], prefix: str = "") -> None:
+    """Every query that counts per cohort has one shape: a ``cohort`` column and one column per counter, labelled
+    ``prefix`` + the counter's name; each row's counters go to its cohort (a NULL sum counts 0)."""
+    for row in rows:
+        if (c := cohorts.get(row.cohort)) is None:
+            continue
+        for label, value in row._mapping.items():
+            if label.startswith(prefix) and label != "cohort":
+                c.n[label.removeprefix(prefix)] = int(value or 0)
 
 
 def with_cohort_totals(figures: Select[Any]) -> Select[Any]:
     """The per-dossier rows, each also carrying its cohort's dossier-level totals (window aggregates over the
-    cohort): one query yields both the rows the ICER and the quartiles need and the counts, instead of computing the
-    per-dossier figures twice."""
+    cohort, labelled ``cohort_`` + the counter): one query yields both the rows the ICER and the quartiles need and
+    the counts, instead of computing the per-dossier figures twice."""
     # MATERIALIZED: computed once; as a plain subquery PostgreSQL inlines it and evaluates the per-dossier
     # subqueries (ping-pong, handoffs) again for every window aggregate that reads them.
     f = figures.order_by(None).cte("dossier_figures").prefix_with("MATERIALIZED").c
     closed = f.status == CLOSED
     due = f.commitments_due > 0
-
-    def total(aggregate: Any, label: str) -> Any:
-        return aggregate.over(partition_by=f.cohort).label(label)
-
+    totals = {
+        "dossiers": func.count(),
+        "closed": func.count().filter(closed),
+        "resolved": func.count().filter(and_(closed, f.outcome == RESOLVED)),
+        "ping_pong": func.count().filter(f.ping_pong == 1),
+        "handoffs": func.sum(f.handoffs),
+        "contacts": func.sum(f.contacts),
+        "with_commitments_due": func.count().filter(due),
+        "kept_promises": func.count().filter(and_(due, f.commitments_kept == f.commitments_due)),
+        "minutes": func.sum(f.minutes),
+    }
     return select(
         *f,
-        total(func.count(), "cohort_dossiers"),
-        total(func.count().filter(closed), "cohort_closed"),
-        total(func.count().filter(and_(closed, f.outcome == RESOLVED)), "cohort_resolved"),
-        total(func.count().filter(f.ping_pong == 1), "cohort_ping_pong"),
-        total(func.sum(f.handoffs), "cohort_handoffs"),
-        total(func.sum(f.contacts), "cohort_contacts"),
-        total(func.count().filter(due), "cohort_with_commitments_due"),
-        total(func.count().filter(and_(due, f.commitments_kept == f.commitments_due)), "cohort_kept_promises"),
-        total(func.sum(f.minutes), "cohort_minutes"),
-        total(func.sum(f.labour), "cohort_labour"),
+        *(aggregate.over(partition_by=f.cohort).label(f"cohort_{name}") for name, aggregate in totals.items()),
+        func.sum(f.labour).over(partition_by=f.cohort).label("labour_of_cohort"),
     ).order_by(f.dossier_id)
 
 
@@ -394,59 +395,50 @@ async def _cohort_counts(
     session: AsyncSession, pilot: Pilot, period: Period, now: datetime, per_dossier: Sequence[Any]
 ) -> dict[str, _Cohort]:
     """Every count of both cohorts: the dossier-level totals from the rows of ``with_cohort_totals`` (each row holds
-    its cohort's), then four GROUP BY cohort queries for the events and one of the grade distribution."""
-    cohorts = {cohort: _Cohort(grades={}) for cohort in COHORT_ORDER}
-    for row in per_dossier:
-        c = cohorts.get(row.cohort)
-        if c is None or c.dossiers:  # not a cohort, or its totals already read from an earlier row
-            continue
-        c.dossiers, c.closed, c.resolved = int(row.cohort_dossiers), int(row.cohort_closed), int(row.cohort_resolved)
-        c.ping_pong, c.handoffs = int(row.cohort_ping_pong), int(row.cohort_handoffs or 0)
-        c.contacts = int(row.cohort_contacts or 0)
-        c.with_commitments_due, c.kept_promises = int(row.cohort_with_commitments_due), int(row.cohort_kept_promises)
-        c.minutes, c.labour = int(row.cohort_minutes or 0), float(row.cohort_labour or 0.0)
+    its cohort's), then three GROUP BY cohort queries for the events and one of the grade distribution."""
+    cohorts = {cohort: _Cohort() for cohort in COHORT_ORDER}
+    totals = {row.cohort: row for row in per_dossier}  # every row of a cohort holds its totals
+    _read_counters(cohorts, totals.values(), prefix="cohort_")
+    for cohort, row in totals.items():
+        if c := cohorts.get(cohort):
+            c.labour = float(row.labour_of_cohort or 0.0)
 
-    contact_rows = await session.execute(
-        select(
-            PilotEnrolment.cohort,
-            func.count().label("inbound"),
-            func.count().filter(and_(Contact.outcome == RESOLVED, Contact.transfers == 0)).label("helped"),
-            func.count().filter(Contact.outcome == RESOLVED).label("resolved"),
-            func.count().filter(Contact.transfers >= 1).label("transferred"),
-            func.count().filter(Contact.transfers >= 2).label("transferred_more"),
-        )
-        .select_from(Contact)
-        .join(PilotEnrolment, _enrolled_events(pilot, Contact.dossier_id))
-        .where(Contact.direction == INBOUND, period.moments(Contact.occurred_at))
-        .group_by(PilotEnrolment.cohort)
-    )
-    for row in contact_rows:
-        if c := cohorts.get(row.cohort):
-            c.inbound, c.helped_at_once, c.resolved_in_one_go = int(row.inbound), int(row.helped), int(row.resolved)
-            c.transferred, c.transferred_more = int(row.transferred), int(row.transferred_more)
-
-    async def due_and_done(
-        model: Any, done: ColumnElement[bool], due: ColumnElement[bool]
-    ) -> dict[str, tuple[int, int]]:
-        """(due, done) per cohort of the events of ``model`` (commitments, escalations) due in the period."""
-        rows = await session.execute(
-            select(PilotEnrolment.cohort, func.count().label("due"), func.count().filter(done).label("done"))
+    def counted(model: Any, where: ColumnElement[bool], **counters: Any) -> Select[Any]:
+        """The counters (labelled expressions) per cohort over the events of ``model`` in enrolled dossiers."""
+        return (
+            select(PilotEnrolment.cohort, *(expression.label(name) for name, expression in counters.items()))
             .select_from(model)
             .join(PilotEnrolment, _enrolled_events(pilot, model.dossier_id))
-            .where(due)
+            .where(where)
             .group_by(PilotEnrolment.cohort)
         )
-        return {row.cohort: (int(row.due), int(row.done)) for row in rows}
 
-    commitments = await due_and_done(Commitment, Commitment.kept_on_time.is_(True), _commitments_due(period, now))
-    escalations = await due_and_done(
-        Escalation,
-        Escalation.within_norm.is_(True),
-        and_(period.moments(Escalation.due_at), Escalation.due_at <= now),
-    )
-    for cohort, c in cohorts.items():
-        c.commitments_due, c.commitments_on_time = commitments.get(cohort, (0, 0))
-        c.escalations_due, c.escalations_within_norm = escalations.get(cohort, (0, 0))
+    inbound = and_(Contact.direction == INBOUND, period.moments(Contact.occurred_at))
+    resolved = Contact.outcome == RESOLVED
+    for query in (
+        counted(
+            Contact,
+            inbound,
+            inbound=func.count(),
+            helped_at_once=func.count().filter(and_(resolved, Contact.transfers == 0)),
+            resolved_in_one_go=func.count().filter(resolved),
+            transferred=func.count().filter(Contact.transfers >= 1),
+            transferred_more=func.count().filter(Contact.transfers >= 2),
+        ),
+        counted(
+            Commitment,
+            _commitments_due(period, now),
+            commitments_due=func.count(),
+            commitments_on_time=func.count().filter(Commitment.kept_on_time.is_(True)),
+        ),
+        counted(
+            Escalation,
+            and_(period.moments(Escalation.due_at), Escalation.due_at <= now),
+            escalations_due=func.count(),
+            escalations_within_norm=func.count().filter(Escalation.within_norm.is_(True)),
+        ),
+    ):
+        _read_counters(cohorts, await session.execute(query))
 
     grade_rows = await session.execute(
         select(PilotEnrolment.cohort, SurveyResponse.grade, func.count().label("number"))
@@ -457,7 +449,6 @@ async def _cohort_counts(
     )
     for row in grade_rows:
         if c := cohorts.get(row.cohort):
-            assert c.grades is not None
             c.grades[int(row.grade)] = int(row.number)
     return cohorts
 
@@ -473,13 +464,14 @@ async def pilot_cohort_size(session: AsyncSession, pilot: Pilot) -> int:
 
 
 def _cost(c: _Cohort, cohort: str, fixed_per_dossier: float) -> CohortCost:
-    fixed = fixed_per_dossier * c.dossiers if cohort == PILOT else 0.0
+    dossiers, resolved = c.n["dossiers"], c.n["resolved"]
+    fixed = fixed_per_dossier * dossiers if cohort == PILOT else 0.0
     total = c.labour / MINUTES_PER_HOUR + fixed
     return CohortCost(
-        hours=c.minutes / MINUTES_PER_HOUR,
+        hours=c.n["minutes"] / MINUTES_PER_HOUR,
         cost_total=total,
-        cost_per_dossier=total / c.dossiers if c.dossiers else None,
-        cost_per_resolved_dossier=total / c.resolved if c.resolved else None,
+        cost_per_dossier=total / dossiers if dossiers else None,
+        cost_per_resolved_dossier=total / resolved if resolved else None,
     )
 
 
@@ -533,14 +525,14 @@ async def pilot_metrics(
                 measure: share_figure(measure, *counts[cohort][measure], targets.get(measure))
                 for measure in SHARE_MEASURE_CODES
             },
-            handoffs_per_dossier=_mean(c.handoffs, c.dossiers),
-            contacts_per_dossier=_mean(c.contacts, c.dossiers),
+            handoffs_per_dossier=_mean(c.n["handoffs"], c.n["dossiers"]),
+            contacts_per_dossier=_mean(c.n["contacts"], c.n["dossiers"]),
             days_to_close=copied(Quartiles, quartiles),
         )
         return CohortFigures(
-            dossiers=c.dossiers,
-            closed=c.closed,
-            resolved=c.resolved,
+            dossiers=c.n["dossiers"],
+            closed=c.n["closed"],
+            resolved=c.n["resolved"],
             measures=measures,
             cost=_cost(c, cohort, fixed_per_dossier),
         )

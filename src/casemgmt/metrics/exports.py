@@ -13,6 +13,10 @@ HTTP.
   correctly by double-click: a byte-order mark, ``;`` separated, decimal commas.
 - **XLSX**: openpyxl write-only, the table's sheet plus a sheet "Definities" with every measure's Dutch definition.
   Numbers and dates are typed cells.
+- **Disclosure control** (``metrics/disclosure.py``): the measures table is written from the disclosed result, so a
+  withheld figure is an empty cell and the row's last column ``suppressed`` is 1 (0 otherwise); the columns before
+  it are issue 5's, unchanged. The per-dossier table is pseudonymised microdata for the evaluator's own analysis
+  and is written whole (see ``disclosure.py``, "Not covered").
 - **Formula injection**: a text cell starting with ``=``, ``+``, ``-``, ``@`` (or a tab / carriage return) gets a
   leading ``'`` so no spreadsheet runs it as a formula. Numbers are written as numbers (a negative difference stays
   a number).
@@ -25,6 +29,7 @@ import io
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 
+from casemgmt.metrics.disclosure import disclose_pilot_metrics
 from casemgmt.metrics.engine import COHORT_ORDER, DossierFigures
 from casemgmt.metrics.results import PilotMetrics
 from casemgmt.pilots.measures import BY_CODE, MEASURES, SHARE_CODES
@@ -52,6 +57,7 @@ MEASURE_COLUMNS = (
     "difference_ci_high",
     "p_value",
     "p_holm",
+    "suppressed",
 )
 DOSSIER_COLUMNS = (
     "pseudonym",
@@ -107,6 +113,13 @@ DEFINITIONS: tuple[tuple[str, str, str], ...] = (
         "Privacy",
         "Deze export bevat alleen pseudoniemen, geen namen of BSN's.",
     ),
+    (
+        "suppressed",
+        "Niet getoond",
+        "Een cijfer over 1 tot 4 dossiers, contacten, toezeggingen, escalaties of antwoorden blijft leeg, net als "
+        "elk cijfer waaruit het terug te rekenen is (verschil, ICER, kosten per opgelost dossier, totalen). De "
+        "kolom suppressed is dan 1.",
+    ),
 )
 
 
@@ -150,7 +163,9 @@ def xlsx_cell(value: Cell) -> Cell:
 
 
 def measure_rows(metrics: PilotMetrics) -> list[list[Cell]]:
-    """The measures table (without header) of the engine's result."""
+    """The measures table (without header) of the engine's result, with disclosure control applied."""
+    metrics = disclose_pilot_metrics(metrics)
+    withheld = set(metrics.suppressed)
     rows: list[list[Cell]] = []
     for measure in SHARE_CODES:
         diff = metrics.comparison.share(measure)
@@ -173,30 +188,32 @@ def measure_rows(metrics: PilotMetrics) -> list[list[Cell]]:
                     diff.ci_high,
                     diff.p_value,
                     diff.p_holm,
+                    bool({f"cohorts.{cohort}.measures.{measure}", f"comparison.{measure}"} & withheld),
                 ]
             )
 
-    def plain(measure: str, cohort: str | None, value: Cell, n: int | None = None) -> None:
-        """A row with a value (and n); the count, interval and comparison columns stay empty."""
-        rows.append([measure, OTHER_LABELS[measure], cohort, None, n, value, *([None] * 9)])
+    def plain(measure: str, cohort: str | None, value: Cell, n: int | None = None, path: str = "") -> None:
+        """A row with a value (and n); the count, interval and comparison columns stay empty. ``path``: the
+        figure's path in the metrics document (the row is flagged when it is withheld)."""
+        rows.append([measure, OTHER_LABELS[measure], cohort, None, n, value, *([None] * 9), path in withheld])
 
     for cohort in COHORT_ORDER:
         c = metrics.cohorts.of(cohort)
         measures, cost = c.measures, c.cost
-        plain("dossiers", cohort, c.dossiers)
-        plain("closed", cohort, c.closed)
-        plain("resolved", cohort, c.resolved)
+        base = f"cohorts.{cohort}"
+        for key in ("dossiers", "closed", "resolved"):
+            plain(key, cohort, getattr(c, key), path=f"{base}.{key}")
         for key in ("handoffs_per_dossier", "contacts_per_dossier"):
             mean = measures.mean(key)
-            plain(key, cohort, mean.value, n=mean.n)
+            plain(key, cohort, mean.value, n=mean.n, path=f"{base}.measures.{key}")
         days = measures.days_to_close
-        plain("days_to_close_median", cohort, days.median, n=days.n)
-        plain("days_to_close_q1", cohort, days.q1, n=days.n)
-        plain("days_to_close_q3", cohort, days.q3, n=days.n)
-        plain("hours", cohort, cost.hours)
-        plain("cost_total", cohort, cost.cost_total)
-        plain("cost_per_dossier", cohort, cost.cost_per_dossier, n=c.dossiers)
-        plain("cost_per_resolved_dossier", cohort, cost.cost_per_resolved_dossier, n=c.resolved)
+        for key, value in (("median", days.median), ("q1", days.q1), ("q3", days.q3)):
+            plain(f"days_to_close_{key}", cohort, value, n=days.n, path=f"{base}.measures.days_to_close")
+        plain("hours", cohort, cost.hours, path=f"{base}.cost.hours")
+        plain("cost_total", cohort, cost.cost_total, path=f"{base}.cost.cost_total")
+        plain("cost_per_dossier", cohort, cost.cost_per_dossier, n=c.dossiers, path=f"{base}.cost.cost_per_dossier")
+        resolved_path = f"{base}.cost.cost_per_resolved_dossier"
+        plain("cost_per_resolved_dossier", cohort, cost.cost_per_resolved_dossier, n=c.resolved, path=resolved_path)
 
     grades = metrics.comparison.grades
     rows.append(
@@ -205,7 +222,7 @@ def measure_rows(metrics: PilotMetrics) -> list[list[Cell]]:
             OTHER_LABELS["grades"],
             None,
             None,
-            grades.n_pilot + grades.n_control,
+            None if grades.n_pilot is None or grades.n_control is None else grades.n_pilot + grades.n_control,
             grades.probability,
             grades.ci_low,
             grades.ci_high,
@@ -216,15 +233,16 @@ def measure_rows(metrics: PilotMetrics) -> list[list[Cell]]:
             None,
             grades.p_value,
             grades.p_holm,
+            "comparison.grades" in withheld,
         ]
     )
     ce = metrics.cost_effectiveness
-    plain("delta_cost_per_dossier", None, ce.delta_cost_per_dossier)
+    plain("delta_cost_per_dossier", None, ce.delta_cost_per_dossier, path="cost_effectiveness")
     icer: list[Cell] = ["icer", f"{OTHER_LABELS['icer']} — {ce.outcome} ({ce.status})", None, None, None, ce.icer]
-    rows.append([*icer, ce.ci_low, ce.ci_high, *([None] * 7)])
+    rows.append([*icer, ce.ci_low, ce.ci_high, *([None] * 7), "cost_effectiveness" in withheld])
     mde = metrics.mde
     mde_row: list[Cell] = ["mde", f"{OTHER_LABELS['mde']} — {mde.outcome}", None, None, mde.per_arm_n]
-    rows.append([*mde_row, mde.detectable_difference, *([None] * 9)])
+    rows.append([*mde_row, mde.detectable_difference, *([None] * 9), "mde" in withheld])
     return rows
 
 

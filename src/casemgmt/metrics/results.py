@@ -4,8 +4,9 @@
 msgspec Structs, so Litestar serialises them itself and ``/schema/openapi.json`` describes the response. Field
 order is the JSON key order of issue 5's document, and every field is always present (None serialises as null):
 ``tests/metrics/test_metrics_contract.py`` holds the documents as they were before these types and checks the
-responses against them. The share fields of ``CohortMeasures`` and ``Comparison`` are the catalogue's share codes
-in its order (``pilots/measures.py``; checked by ``tests/metrics/test_catalogue.py``).
+responses against them. Figures withheld by disclosure control (``metrics/disclosure.py``) are null, and the
+documents name them in ``suppressed``. The share fields of ``CohortMeasures`` and ``Comparison`` are the catalogue's
+share codes in its order (``pilots/measures.py``; checked by ``tests/metrics/test_catalogue.py``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 import msgspec
+
+from casemgmt.metrics.disclosure import THRESHOLD
 
 T = TypeVar("T")
 
@@ -41,10 +44,11 @@ class Result(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
 
 class ShareFigure(Result, frozen=True):
-    """A share with its count, n, 95% Wilson interval and the pilot's target (judged: met/missed/undecided)."""
+    """A share with its count, n, 95% Wilson interval and the pilot's target (judged: met/missed/undecided); all
+    but the target null when withheld (``metrics/disclosure.py``)."""
 
-    count: int
-    n: int
+    count: int | None
+    n: int | None
     value: float | None
     ci_low: float | None
     ci_high: float | None
@@ -54,14 +58,14 @@ class ShareFigure(Result, frozen=True):
 
 class MeanFigure(Result, frozen=True):
     value: float | None
-    n: int
+    n: int | None
 
 
 class Quartiles(Result, frozen=True):
     median: float | None
     q1: float | None
     q3: float | None
-    n: int
+    n: int | None
 
 
 class CohortMeasures(Result, frozen=True):
@@ -88,16 +92,16 @@ class CohortMeasures(Result, frozen=True):
 
 
 class CohortCost(Result, frozen=True):
-    hours: float
-    cost_total: float
+    hours: float | None
+    cost_total: float | None
     cost_per_dossier: float | None
     cost_per_resolved_dossier: float | None
 
 
 class CohortFigures(Result, frozen=True):
-    dossiers: int
-    closed: int
-    resolved: int
+    dossiers: int | None
+    closed: int | None
+    resolved: int | None
     measures: CohortMeasures
     cost: CohortCost
 
@@ -135,8 +139,8 @@ class GradesComparison(Result, frozen=True):
     ci_high: float | None
     p_value: float | None
     p_holm: float | None
-    n_pilot: int
-    n_control: int
+    n_pilot: int | None
+    n_control: int | None
 
 
 class Comparison(Result, frozen=True):
@@ -157,7 +161,8 @@ class Comparison(Result, frozen=True):
 
 
 class CostEffectiveness(Result, frozen=True):
-    """The ICER on the primary outcome with its bootstrap interval; ``status`` ``defined`` or ``undefined``."""
+    """The ICER on the primary outcome with its bootstrap interval; ``status`` ``defined``, ``undefined`` or
+    ``suppressed`` (withheld: too few dossiers behind it or behind the primary outcome, ``metrics/disclosure.py``)."""
 
     outcome: str
     delta_cost_per_dossier: float | None
@@ -170,7 +175,7 @@ class CostEffectiveness(Result, frozen=True):
 
 class MinimumDetectableDifference(Result, frozen=True):
     outcome: str
-    per_arm_n: int
+    per_arm_n: int | None
     detectable_difference: float | None
 
 
@@ -185,6 +190,9 @@ class PilotMetrics(Result, frozen=True):
     comparison: Comparison
     cost_effectiveness: CostEffectiveness
     mde: MinimumDetectableDifference
+    suppression_threshold: int = THRESHOLD
+    suppressed: list[str] = msgspec.field(default_factory=list)
+    """The paths withheld by disclosure control (``metrics/disclosure.py``); every field under them is null."""
 
 
 # ------------------------------------------------------------------------------------------------ survey figures
@@ -197,22 +205,25 @@ class Interval(Result, frozen=True):
 
 
 class Breakdown(Result, frozen=True):
-    count: int
+    count: int | None
     share: float | None
 
 
 class SurveyMetrics(Result, frozen=True):
     """``GET /api/v1/metrics/survey``: satisfaction, reasons, helped at once and transfers of a selection."""
 
-    respondents: int
-    remembered: int
-    graded: int
-    satisfied: int
-    dissatisfied: int
+    respondents: int | None
+    remembered: int | None
+    graded: int | None
+    satisfied: int | None
+    dissatisfied: int | None
     satisfied_share: Interval
     reasons: dict[str, Breakdown]
     helped_at_once: dict[str, Breakdown]
     transfer_count: dict[str, Breakdown]
+    suppression_threshold: int = THRESHOLD
+    suppressed: list[str] = msgspec.field(default_factory=list)
+    """The figures withheld by disclosure control (``metrics/disclosure.py``); they are null."""
 
 
 # ------------------------------------------------------------------------------------------------ management trends

@@ -15,6 +15,10 @@
 The selection: ``contact_date`` in the period; with ``pilot``, responses linked to a dossier enrolled in that pilot;
 with ``cohort`` (``pilot``/``control``), only that cohort (of the given pilot, or of any pilot). Four queries
 whatever the number of responses.
+
+``disclosed_survey_metrics`` is what the API answers: the figures with disclosure control applied
+(``metrics/disclosure.py``), one more query counting the graded responses of each pilot cohort in the selection, so
+that a selection adding cohorts up cannot give back a cohort's withheld satisfied share.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from casemgmt.db import plan_with_parameter_values
 from casemgmt.errors import FieldError, InvalidInput
 from casemgmt.metrics import statistics as stats
+from casemgmt.metrics.disclosure import disclose_survey
 from casemgmt.metrics.periods import Period
 from casemgmt.metrics.results import Breakdown, Interval, SurveyMetrics
 from casemgmt.pilots.models import Pilot, PilotEnrolment
@@ -121,3 +126,33 @@ async def survey_metrics(
         helped_at_once=_breakdown(HELPED_AT_ONCE, helped, sum(helped.values())),
         transfer_count=_breakdown(TRANSFER_COUNT, transfers, sum(transfers.values())),
     )
+
+
+async def graded_per_cohort(
+    session: AsyncSession, period: Period, pilot: Pilot | None = None, cohort: str | None = None
+) -> list[int]:
+    """The graded responses of each (pilot, cohort) inside the selection, in one GROUP BY; empty when the
+    selection is one cohort of one pilot (it is then itself the cell, not a total of cells)."""
+    if pilot is not None and cohort is not None:
+        return []
+    conditions = [period.dates(SurveyResponse.contact_date), SurveyResponse.grade.is_not(None)]
+    if pilot is not None:
+        conditions.append(PilotEnrolment.pilot_id == pilot.id)
+    if cohort is not None:
+        conditions.append(PilotEnrolment.cohort == cohort)
+    rows = await session.execute(
+        select(func.count())
+        .select_from(SurveyResponse)
+        .join(PilotEnrolment, PilotEnrolment.dossier_id == SurveyResponse.dossier_id)
+        .where(*conditions)
+        .group_by(PilotEnrolment.pilot_id, PilotEnrolment.cohort)
+    )
+    return [int(number) for (number,) in rows]
+
+
+async def disclosed_survey_metrics(
+    session: AsyncSession, period: Period, pilot: Pilot | None = None, cohort: str | None = None
+) -> SurveyMetrics:
+    """``survey_metrics`` with disclosure control applied: what every reader gets."""
+    figures = await survey_metrics(session, period, pilot, cohort)
+    return disclose_survey(figures, await graded_per_cohort(session, period, pilot, cohort))

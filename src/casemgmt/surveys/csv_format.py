@@ -39,6 +39,8 @@ from dataclasses import field as dataclass_field
 from datetime import date
 from typing import Any, Final
 
+import msgspec
+
 from casemgmt.surveys.questionnaire import CODED_FIELDS, GRADE_MAX, GRADE_MIN, REASONS
 
 COLUMNS: Final = (
@@ -74,16 +76,11 @@ _ALLOWED_TEXT = {field: ", ".join(codes) for field, codes in _SINGLE_CHOICE.item
 _REASONS_TEXT = ", ".join(REASONS)
 
 
-@dataclass(frozen=True, slots=True)
-class ParsedRow:
-    """One valid survey response. ``line`` is its line in the CSV file (None when it came from JSON)."""
+class SurveyAnswers(msgspec.Struct, frozen=True, kw_only=True):
+    """The columns every shape of a response ends with, in column order: the single-choice answers, the dossier and
+    the comment (keyword-only, so they follow the fields of a subclass: ``ParsedRow``, the API's
+    ``SurveyResponseOut``)."""
 
-    line: int | None
-    respondent_id: str
-    contact_date: date
-    remembered_contact: bool
-    grade: int | None
-    reasons: tuple[str, ...]
     helped_at_once: str | None
     transfer_count: str | None
     respondent_type: str | None
@@ -92,6 +89,17 @@ class ParsedRow:
     education: str | None
     dossier_ref: str | None
     comment: str | None
+
+
+class ParsedRow(SurveyAnswers, frozen=True):
+    """One valid survey response. ``line`` is its line in the CSV file (None when it came from JSON)."""
+
+    line: int | None
+    respondent_id: str
+    contact_date: date
+    remembered_contact: bool
+    grade: int | None
+    reasons: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)

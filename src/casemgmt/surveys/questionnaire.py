@@ -4,7 +4,7 @@
 The codes are those of the survey CSV contract (issue 5); each mapping is ordered as the questionnaire lists the
 answers, so forms and reports can iterate them as-is. Labels follow the questionnaire's wording; the reasons for
 dissatisfaction (question 4 is open, coded afterwards) follow the coding of the seed's Tabel 1 / figure in chapter 3.
-Immutable mappings: code → Dutch label.
+Immutable mappings: code → Dutch label, the closed questions' code lists all in ``ANSWERS`` (by answer field).
 
 Routing in the questionnaire, for whoever interprets the answers: question 2 ends the interview when nobody
 remembers the contact (``remembered_contact`` = ``nee``: a respondent without answers); question 3 ends it for a
@@ -42,94 +42,84 @@ FIELD_LABELS: Final[Mapping[str, str]] = MappingProxyType(
 )
 """Short Dutch names of the survey fields (keys are the CSV columns), for forms, reports and error messages."""
 
-REMEMBERED_CONTACT: Final[Mapping[str, str]] = MappingProxyType(
+ANSWERS: Final[Mapping[str, Mapping[str, str]]] = MappingProxyType(
     {
-        "ja": "Ja",
-        "nee": "Nee",
+        field: MappingProxyType(codes)
+        for field, codes in {
+            "remembered_contact": {
+                "ja": "Ja",
+                "nee": "Nee",
+            },
+            "reasons": {
+                "niet_in_een_keer": "Kon niet in één keer worden geholpen",
+                "niet_deskundig": "Medewerker niet deskundig / niet genoeg kennis / verkeerde info gekregen",
+                "niet_gewenst_antwoord": "Kreeg niet wat ik wilde / oplossing of antwoord was niet wat ik wilde",
+                "niet_teruggebeld": "Zou worden teruggebeld maar is niet gebeurd",
+                "lang_wachten": "Lang wachten aan telefoon",
+                "kastje_muur": "Van kastje naar de muur gestuurd",
+                "vaker_doorverbonden": "Meerdere keren doorverbonden",
+                "afspraken_niet_nagekomen": "Afspraken niet nagekomen",
+                "niet_actief_geholpen": "Niet actief geholpen om dienst verleend te krijgen (zoek het zelf maar uit)",
+                "anders": "Anders",
+            },
+            "helped_at_once": {
+                "meteen": "Ja, ik kon meteen worden geholpen",
+                "doorverbonden": "Nee, ik moest worden doorverbonden",
+                "teruggebeld": "Nee, ik ben later teruggebeld",
+                "zelf_terugbellen": "Nee, ik moest zelf later terugbellen",
+                "afspraak": "Nee, ik moest een afspraak maken",
+            },
+            "transfer_count": {
+                "1": "1 keer",
+                "2": "2 keer",
+                "3": "3 keer",
+                "meer_dan_3": "Meer dan 3 keer",
+                "weet_niet": "Weet niet (meer)",
+            },
+            "respondent_type": {
+                "bewoner": "Bewoner",
+                "bedrijf": "Vertegenwoordiger bedrijf / organisatie",
+            },
+            "gender": {
+                "man": "Man",
+                "vrouw": "Vrouw",
+            },
+            "age_band": {
+                "<25": "< 25 jaar",
+                "25-34": "25 t/m 34",
+                "35-44": "35 t/m 44",
+                "45-54": "45 t/m 54",
+                "55-64": "55 t/m 64",
+                "65+": "65 of ouder",
+            },
+            "education": {
+                "geen_basis": "Geen onderwijs of basisonderwijs",
+                "lbo_vmbo_mavo": "LBO / VMBO / MAVO",
+                "mbo": "MBO",
+                "havo_vwo": "HAVO / VWO",
+                "hbo": "HBO",
+                "wo": "WO",
+                "weet_niet": "Weet niet",
+                "zeg_niet": "Zeg ik liever niet",
+            },
+        }.items()
     }
 )
+"""The answer codes of every closed question, by answer field (the CSV column), each in the questionnaire's order."""
 
-REASONS: Final[Mapping[str, str]] = MappingProxyType(
-    {
-        "niet_in_een_keer": "Kon niet in één keer worden geholpen",
-        "niet_deskundig": "Medewerker niet deskundig / niet genoeg kennis / verkeerde info gekregen",
-        "niet_gewenst_antwoord": "Kreeg niet wat ik wilde / oplossing of antwoord was niet wat ik wilde",
-        "niet_teruggebeld": "Zou worden teruggebeld maar is niet gebeurd",
-        "lang_wachten": "Lang wachten aan telefoon",
-        "kastje_muur": "Van kastje naar de muur gestuurd",
-        "vaker_doorverbonden": "Meerdere keren doorverbonden",
-        "afspraken_niet_nagekomen": "Afspraken niet nagekomen",
-        "niet_actief_geholpen": "Niet actief geholpen om dienst verleend te krijgen (zoek het zelf maar uit)",
-        "anders": "Anders",
-    }
-)
-
-HELPED_AT_ONCE: Final[Mapping[str, str]] = MappingProxyType(
-    {
-        "meteen": "Ja, ik kon meteen worden geholpen",
-        "doorverbonden": "Nee, ik moest worden doorverbonden",
-        "teruggebeld": "Nee, ik ben later teruggebeld",
-        "zelf_terugbellen": "Nee, ik moest zelf later terugbellen",
-        "afspraak": "Nee, ik moest een afspraak maken",
-    }
-)
-
-TRANSFER_COUNT: Final[Mapping[str, str]] = MappingProxyType(
-    {
-        "1": "1 keer",
-        "2": "2 keer",
-        "3": "3 keer",
-        "meer_dan_3": "Meer dan 3 keer",
-        "weet_niet": "Weet niet (meer)",
-    }
-)
-
-RESPONDENT_TYPE: Final[Mapping[str, str]] = MappingProxyType(
-    {
-        "bewoner": "Bewoner",
-        "bedrijf": "Vertegenwoordiger bedrijf / organisatie",
-    }
-)
-
-GENDER: Final[Mapping[str, str]] = MappingProxyType(
-    {
-        "man": "Man",
-        "vrouw": "Vrouw",
-    }
-)
-
-AGE_BAND: Final[Mapping[str, str]] = MappingProxyType(
-    {
-        "<25": "< 25 jaar",
-        "25-34": "25 t/m 34",
-        "35-44": "35 t/m 44",
-        "45-54": "45 t/m 54",
-        "55-64": "55 t/m 64",
-        "65+": "65 of ouder",
-    }
-)
-
-EDUCATION: Final[Mapping[str, str]] = MappingProxyType(
-    {
-        "geen_basis": "Geen onderwijs of basisonderwijs",
-        "lbo_vmbo_mavo": "LBO / VMBO / MAVO",
-        "mbo": "MBO",
-        "havo_vwo": "HAVO / VWO",
-        "hbo": "HBO",
-        "wo": "WO",
-        "weet_niet": "Weet niet",
-        "zeg_niet": "Zeg ik liever niet",
-    }
-)
+REMEMBERED_CONTACT: Final = ANSWERS["remembered_contact"]
+REASONS: Final = ANSWERS["reasons"]
+HELPED_AT_ONCE: Final = ANSWERS["helped_at_once"]
+TRANSFER_COUNT: Final = ANSWERS["transfer_count"]
+RESPONDENT_TYPE: Final = ANSWERS["respondent_type"]
+GENDER: Final = ANSWERS["gender"]
+AGE_BAND: Final = ANSWERS["age_band"]
+EDUCATION: Final = ANSWERS["education"]
 
 CODED_FIELDS: Final[Mapping[str, Mapping[str, str]]] = MappingProxyType(
     {
-        "helped_at_once": HELPED_AT_ONCE,
-        "transfer_count": TRANSFER_COUNT,
-        "respondent_type": RESPONDENT_TYPE,
-        "gender": GENDER,
-        "age_band": AGE_BAND,
-        "education": EDUCATION,
+        field: ANSWERS[field]
+        for field in ("helped_at_once", "transfer_count", "respondent_type", "gender", "age_band", "education")
     }
 )
 """The single-choice answer fields and their code lists (``reasons`` is multiple choice, see ``REASONS``)."""

@@ -6,8 +6,10 @@ from datetime import date
 
 import msgspec
 
+from casemgmt.surveys.csv_format import SurveyAnswers
 
-class SurveyResponseOut(msgspec.Struct):
+
+class SurveyResponseOut(SurveyAnswers, frozen=True):
     """A response in the shape of the CSV contract (``reasons`` as a list, ``remembered_contact`` ``ja``/``nee``)."""
 
     id: int
@@ -16,14 +18,6 @@ class SurveyResponseOut(msgspec.Struct):
     remembered_contact: str
     grade: int | None
     reasons: list[str]
-    helped_at_once: str | None
-    transfer_count: str | None
-    respondent_type: str | None
-    gender: str | None
-    age_band: str | None
-    education: str | None
-    dossier_ref: str | None
-    comment: str | None
 
 
 class SurveyRowErrorOut(msgspec.Struct):

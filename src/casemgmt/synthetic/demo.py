@@ -92,8 +92,15 @@ ACCOUNTMANAGERS: dict[str, tuple[str, ...]] = {
     "DSO": ("bas.vermeulen@demo.casemgmt.nl", "ingrid.kok@demo.casemgmt.nl"),
     "DPZ": ("priya.ramdin@demo.casemgmt.nl",),
 }
-STAFF_NAMES = {email: name for email, name, *_ in DEMO_USERS} | {m.email: m.name for m in DEMO_STAFF}
-STAFF_PHONES = {email: phone for email, _n, _r, _s, phone in DEMO_USERS} | {m.email: m.phone for m in DEMO_STAFF}
+EVERYONE: tuple[StaffMember, ...] = (
+    *(
+        StaffMember(email, name, tuple(roles), tuple(services), phone)
+        for email, name, roles, services, phone in DEMO_USERS
+    ),
+    *DEMO_STAFF,
+)
+"""Every employee of the demo municipality, the one-per-role users first."""
+STAFF_NAMES = {member.email: member.name for member in EVERYONE}
 
 # -- the plan ---------------------------------------------------------------------------------------------------
 
@@ -676,18 +683,19 @@ def moment(today: date, days_ago: int, minute: int) -> datetime:
 async def _ensure_users(session: AsyncSession, passwords: Passwords) -> dict[str, int]:
     accounts = Accounts(session, passwords)
     existing = {user.email: user.id for user in (await session.scalars(select(User))).all()}
-    wanted: list[tuple[str, str, list[str], list[str], str, int | None]] = [
-        (email, name, roles, services, phone, None) for email, name, roles, services, phone in DEMO_USERS
-    ]
-    wanted += [(m.email, m.name, list(m.roles), list(m.services), m.phone, m.max_caseload) for m in DEMO_STAFF]
-    for email, name, roles, services, phone, cap in wanted:
-        if email in existing:
+    for member in EVERYONE:
+        if member.email in existing:
             continue
         user = await accounts.create_user(
-            email=email, name=name, roles=roles, service_codes=services, phone=phone, password=DEMO_PASSWORD
+            email=member.email,
+            name=member.name,
+            roles=list(member.roles),
+            service_codes=list(member.services),
+            phone=member.phone,
+            password=DEMO_PASSWORD,
         )
-        user.max_caseload = cap
-        existing[email] = user.id
+        user.max_caseload = member.max_caseload
+        existing[member.email] = user.id
     await session.flush()
     return existing
 

@@ -60,7 +60,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from time import perf_counter
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from sqlalchemy import func, select
@@ -310,6 +310,17 @@ class DossierPlan:
         return None
 
 
+class DrawnContact(NamedTuple):
+    """What was drawn for one contact (the row adds its moment, client, dossier and summary)."""
+
+    channel: str
+    direction: str
+    service: str
+    employee: int
+    outcome: str
+    transfers: int
+
+
 @dataclass
 class GenerateReport:
     size: str
@@ -338,18 +349,19 @@ class Progress:
 
 
 class Generator:
-    """One run of the generator on one session (see the module docstring); ``run()`` writes and reports."""
+    """One run of the generator on one session (see the module docstring); ``run()`` writes and reports. Built by
+    :func:`generate`, which holds the options' defaults."""
 
     def __init__(
         self,
         session: AsyncSession,
         size: Size,
         *,
-        seed: int = 2013,
-        pilot_dossiers: int = DEFAULT_PILOT_DOSSIERS,
-        pilot_slug: str | None = None,
-        as_of: date | None = None,
-        progress: Progress | None = None,
+        seed: int,
+        pilot_dossiers: int,
+        pilot_slug: str | None,
+        as_of: date | None,
+        progress: Progress | None,
     ) -> None:
         self.session = session
         self.size = size
@@ -930,61 +942,52 @@ class Generator:
         callbacks: dict[int, list[tuple]] = defaultdict(list)
         ids = self.ids("contacts", len(drafts))
         for contact_id, (plan, at, direction) in zip(ids, drafts, strict=True):
-            if direction == "in":
-                category = next(categories[plan.group])
-                channel = _choice(self.rnd, INBOUND_CHANNELS)
-                service = KCC if self.rnd.random() < 0.65 else self.rnd.choice(plan.services)
-                employee = (
-                    self.rnd.choice(self.kcc)
-                    if service == KCC
-                    else plan.accountmanager_at(service, at) or self.rnd.choice(self.accountmanagers[service])
-                )
-                outcome, transfers = self._inbound_outcome(category)
-            else:
-                channel = _choice(self.rnd, OUTBOUND_CHANNELS)
-                outcome, transfers = _choice(self.rnd, OUTBOUND_OUTCOMES), 0
-                if self.rnd.random() < 0.6:
-                    employee, service = plan.casemanager, self.home_service[plan.casemanager]
-                else:
-                    service = self.rnd.choice(plan.services)
-                    employee = plan.accountmanager_at(service, at) or self.rnd.choice(self.accountmanagers[service])
-            rows["contacts"].append(
-                self._contact_row(
-                    contact_id,
-                    plan.client_id,
-                    plan.id,
-                    plan.subject,
-                    at,
-                    channel,
-                    direction,
-                    service,
-                    employee,
-                    outcome,
-                    transfers,
-                )
-            )
-            if outcome == "callback_promised":
-                callbacks[plan.id].append((contact_id, at, employee))
+            category = next(categories[plan.group]) if direction == "in" else None
+            drawn = self._dossier_contact(plan, at, category)
+            rows["contacts"].append(self._contact_row(contact_id, plan.client_id, plan.id, plan.subject, at, drawn))
+            if drawn.outcome == "callback_promised":
+                callbacks[plan.id].append((contact_id, at, drawn.employee))
         return callbacks
 
+    def _dossier_contact(self, plan: DossierPlan, at: datetime, category: str | None) -> DrawnContact:
+        """A contact in the dossier: inbound (of the inbound ``category``) mostly through the KCC, outbound by the
+        casemanager or one of the dossier's accountmanagers."""
+        if category is not None:
+            channel = _choice(self.rnd, INBOUND_CHANNELS)
+            service = KCC if self.rnd.random() < 0.65 else self.rnd.choice(plan.services)
+            employee = (
+                self.rnd.choice(self.kcc)
+                if service == KCC
+                else plan.accountmanager_at(service, at) or self.rnd.choice(self.accountmanagers[service])
+            )
+            return DrawnContact(channel, "in", service, employee, *self._inbound_outcome(category))
+        channel = _choice(self.rnd, OUTBOUND_CHANNELS)
+        outcome = _choice(self.rnd, OUTBOUND_OUTCOMES)
+        if self.rnd.random() < 0.6:
+            employee, service = plan.casemanager, self.home_service[plan.casemanager]
+        else:
+            service = self.rnd.choice(plan.services)
+            employee = plan.accountmanager_at(service, at) or self.rnd.choice(self.accountmanagers[service])
+        return DrawnContact(channel, "out", service, employee, outcome, 0)
+
     def _contact_row(
-        self, contact_id: int, client_id: int, dossier_id: int | None, about: str, at: datetime, channel: str,
-        direction: str, service: str, employee: int, outcome: str, transfers: int, *, subject: str = "",
+        self, contact_id: int, client_id: int, dossier_id: int | None, about: str, at: datetime, drawn: DrawnContact,
+        *, subject: str = "",
     ) -> dict[str, Any]:  # fmt: skip
         """A contact about ``about`` with a summary drawn for its outcome; ``subject`` is stored only for a contact
         without a dossier."""
-        summary = self.rnd.choice(WORDS["contact_summaries"][outcome]).format(subject=about.lower())
+        summary = self.rnd.choice(WORDS["contact_summaries"][drawn.outcome]).format(subject=about.lower())
         return {
             "id": contact_id,
             "client_id": client_id,
             "dossier_id": dossier_id,
-            "channel": channel,
-            "direction": direction,
-            "service_id": self.service_ids[service],
-            "employee_id": employee,
+            "channel": drawn.channel,
+            "direction": drawn.direction,
+            "service_id": self.service_ids[drawn.service],
+            "employee_id": drawn.employee,
             "occurred_at": at,
-            "outcome": outcome,
-            "transfers": transfers,
+            "outcome": drawn.outcome,
+            "transfers": drawn.transfers,
             "summary": summary,
             "subject": subject,
             **stamp(at),
@@ -1018,24 +1021,10 @@ class Generator:
                     outcome, transfers = self._inbound_outcome(next(categories))
                 else:
                     channel, outcome, transfers = _choice(self.rnd, OUTBOUND_CHANNELS), "resolved", 0
+                drawn = DrawnContact(channel, direction, service, employee, outcome, transfers)
                 subject = self.rnd.choice(WORDS["dossier_subjects"])
                 client_id = self.rnd.choice(self.client_ids)
-                rows.append(
-                    self._contact_row(
-                        contact_id,
-                        client_id,
-                        None,
-                        subject,
-                        at,
-                        channel,
-                        direction,
-                        service,
-                        employee,
-                        outcome,
-                        transfers,
-                        subject=subject[:200],
-                    )
-                )
+                rows.append(self._contact_row(contact_id, client_id, None, subject, at, drawn, subject=subject[:200]))
             await self.writer.write(Contact.__table__, rows)
             self.progress.advance(n)
 

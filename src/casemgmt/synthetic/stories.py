@@ -21,11 +21,10 @@ The demo municipality (``casemgmt.synthetic.demo`` and ``.promises``) turns them
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cache
 from importlib.resources import files
-from typing import Any
+from typing import Any, NamedTuple
 
 Table = dict[str, Any]
 
@@ -41,13 +40,14 @@ def minute_of_day(clock: str) -> int:
     return int(hours) * 60 + int(minutes)
 
 
-@dataclass(frozen=True)
-class Stories:
-    clients: list[Table] = field(default_factory=list)
-    dossiers: list[Table] = field(default_factory=list)
-    handoffs: list[Table] = field(default_factory=list)
-    escalations: list[Table] = field(default_factory=list)
-    promised: list[Table] = field(default_factory=list)
+class Stories(NamedTuple):
+    """The arrays of all story files, one per section (see the module docstring)."""
+
+    clients: list[Table]
+    dossiers: list[Table]
+    handoffs: list[Table]
+    escalations: list[Table]
+    promised: list[Table]
 
     def dossier(self, ref: str) -> Table:
         return next(d for d in self.dossiers if d["ref"] == ref)
@@ -55,17 +55,17 @@ class Stories:
 
 @cache
 def load_stories() -> Stories:
-    """Every story file in name order, its arrays appended to one another."""
-    stories = Stories()
+    """Every story file in name order, its arrays appended to one another (a section no file has is empty)."""
+    sections: dict[str, list[Table]] = {name: [] for name in Stories._fields}
     folder = files("casemgmt.synthetic") / "stories"
     for path in sorted((p for p in folder.iterdir() if p.name.endswith(".toml")), key=lambda p: p.name):
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-        unknown = set(data) - set(Stories.__dataclass_fields__)
+        unknown = set(data) - set(sections)
         if unknown:
             raise ValueError(f"{path.name}: unknown sections {sorted(unknown)}")
         for name, rows in data.items():
-            getattr(stories, name).extend(rows)
-    return stories
+            sections[name].extend(rows)
+    return Stories(**sections)
 
 
 @cache

@@ -9,7 +9,9 @@ Errors are answered by ``web/errors.py`` as ``{"status_code", "detail"}``; a dom
 - 404 when the path names something (``{…_id}``, ``{slug}``, ``{service}``) or the body does (``…_id``);
 - 422 with the field errors when the route takes a body or parameters;
 - 409 only where the handler declares it (``responses=CONFLICT``): the service can refuse a stale or clashing write;
-- 413 when the route reads a body (beyond ``web.limits.MAX_BODY_BYTES``, or an import's own bound).
+- 413 when the route reads a body (beyond ``web.limits.MAX_BODY_BYTES``, or an import's own bound);
+- for every ``POST``: the optional ``Idempotency-Key`` header (``web/idempotency.py``), with its 422 (a malformed key,
+  or a key already spent on another request) and 409 (the first request with the key is still running).
 
 A handler's own ``responses`` win (e.g. the import reports that answer 422 with their own body).
 """
@@ -20,15 +22,20 @@ import inspect
 import re
 from collections.abc import Iterable, Mapping
 from copy import copy
+from dataclasses import dataclass
 from functools import cache
 from typing import Annotated, Any, get_args, get_origin, get_type_hints
 
 import msgspec
 from litestar.config.app import AppConfig
+from litestar.enums import ParamType
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.openapi.spec import Components, SecurityScheme
+from litestar.openapi.spec import Components, OpenAPIType, Operation, Schema, SecurityScheme
+from litestar.openapi.spec import Parameter as OpenAPIParameter
 from litestar.params import BodyKwarg, ParameterKwarg
+
+from casemgmt.web.idempotency import KEY_LIFETIME, KEY_PATTERN, MAX_KEY_LENGTH
 
 
 class FieldErrorOut(msgspec.Struct):
@@ -69,6 +76,36 @@ INVALID = {
         generate_examples=False,
     )
 }
+
+IN_PROGRESS_CONFLICT = {
+    409: _error(
+        "Conflict: a stale version, a clashing write, or the first request with this Idempotency-Key is "
+        "still being processed; nothing changed"
+    )
+}
+IDEMPOTENCY_KEY = OpenAPIParameter(
+    name="Idempotency-Key",
+    param_in=ParamType.HEADER,
+    required=False,
+    schema=Schema(type=OpenAPIType.STRING, min_length=1, max_length=MAX_KEY_LENGTH, pattern=KEY_PATTERN),
+    description=(
+        "Optional. A key of your choice (e.g. a UUID), new for every request you mean to make once. The same key "
+        f"from the same user within {int(KEY_LIFETIME.total_seconds() // 3600)} hours returns the stored first "
+        "answer (status, body, content type; header `Idempotent-Replayed: true`) without doing the work again; "
+        "the same key with another method, path or body answers 422. Only successful answers (2xx/3xx) are kept: "
+        "after a refusal the key may be used again."
+    ),
+)
+
+
+@dataclass
+class IdempotentOperation(Operation):
+    """The operation of a ``POST``: it also takes the ``Idempotency-Key`` header, which the middleware
+    ``web.idempotency.IdempotentWrites`` reads before any handler (so it is not a handler parameter)."""
+
+    def __post_init__(self) -> None:
+        self.parameters = [*(self.parameters or []), IDEMPOTENCY_KEY]
+
 
 _NAMED_IN_PATH = re.compile(r"\{[a-z_]+(:[a-z]+)?\}")
 
@@ -118,10 +155,12 @@ def error_responses(handler: HTTPRouteHandler) -> dict[int, ResponseSpec]:
         responses.update(FORBIDDEN)
     if any(_NAMED_IN_PATH.search(path) for path in handler.paths) or _body_names_a_record(handler):
         responses.update(NOT_FOUND)
-    if takes_input(handler):
+    if takes_input(handler) or "POST" in (handler.http_methods or ()):
         responses.update(INVALID)
     if _reads_a_body(handler):
         responses.update(TOO_LARGE)
+    if "POST" in (handler.http_methods or ()) and 409 not in (handler.responses or {}):
+        responses.update(IN_PROGRESS_CONFLICT)
     responses.update(handler.responses or {})
     return dict(sorted(responses.items()))
 
@@ -132,6 +171,8 @@ def document_api_errors(handlers: Iterable[Any]) -> list[Any]:
     for handler in handlers:
         if isinstance(handler, HTTPRouteHandler):
             handler.responses = error_responses(handler)
+            if "POST" in handler.http_methods:
+                handler.operation_class = IdempotentOperation
         documented.append(handler)
     return documented
 

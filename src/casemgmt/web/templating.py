@@ -1,4 +1,5 @@
-"""Jinja2 set-up: globals every template may use (the current user, navigation, roles, htmx config)."""
+"""Jinja2 set-up: globals every template may use (the current user, navigation, roles, htmx config, the one-time
+submission key of a form that writes)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from casemgmt.auth.identity import CurrentUser
 from casemgmt.auth.roles import ROLE_LABELS, Role
 from casemgmt.web.formatting import format_date, format_moment, time_left
+from casemgmt.web.idempotency import submission_key_field
 from casemgmt.web.navigation import navigation_for
 
 HTMX_CONFIG = json.dumps(
@@ -61,5 +63,6 @@ def configure_templates(engine: JinjaTemplateEngine, domain_globals: dict[str, A
         role_labels={role.value: label for role, label in ROLE_LABELS.items()},
         Role=Role,
         htmx_config=HTMX_CONFIG,
+        submission_key_field=submission_key_field,
     )
     env.globals.update(domain_globals or {})
