@@ -102,7 +102,7 @@ def test_audit_events_are_append_only_in_postgresql(scratch_settings: Settings) 
     anyio.run(tamper)
 
 
-# -- 0010: text limits -------------------------------------------------------------------------------------------
+# -- 0009: text limits -------------------------------------------------------------------------------------------
 
 BEFORE_LIMITS = "0008"
 

@@ -6,7 +6,7 @@ limit, instead of cutting them: a text a citizen was told is not shortened silen
 rebuilt (``batch_alter_table``) with foreign-key enforcement switched off for the rebuild, so the rows that refer to
 a rebuilt table keep their references.
 
-Revision ID: 0010
+Revision ID: 0009
 Revises: 0008
 Create Date: 2026-12-03
 """
@@ -16,7 +16,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010"
+revision = "0009"
 down_revision = "0008"
 branch_labels = None
 depends_on = None
