@@ -27,37 +27,47 @@ from casemgmt.auth.controllers import LoginController, me
 from casemgmt.auth.dependencies import provide_actor
 from casemgmt.auth.middleware import TokenAuthMiddleware, create_session_auth, passwords_for
 from casemgmt.auth.models import SessionStoreEntry
+from casemgmt.auth.services import MAX_EMAIL_LENGTH, MAX_PASSWORD_LENGTH
 from casemgmt.casefile import client_controllers as casefile_client_controllers
 from casemgmt.casefile import dossier_controllers as casefile_dossier_controllers
 from casemgmt.casefile import worklist_controllers
 from casemgmt.casefile.dependencies import provide_clients, provide_dossiers, provide_finder
 from casemgmt.cli import CasemgmtCLIPlugin
 from casemgmt.clients import controllers as client_controllers
+from casemgmt.clients import rules as clients_rules
 from casemgmt.commitments import controllers as commitment_controllers
+from casemgmt.commitments import rules as commitments_rules
 from casemgmt.commitments.dependencies import provide_commitments
 from casemgmt.commitments.rules import KIND_LABELS as COMMITMENT_KIND_LABELS
 from casemgmt.contacts import controllers as contact_controllers
+from casemgmt.contacts import rules as contacts_rules
 from casemgmt.contacts.dependencies import provide_contacts
 from casemgmt.dashboard import controllers as dashboard_controllers
 from casemgmt.db import create_alchemy_config, create_engine
 from casemgmt.dossiers import controllers as dossier_controllers
+from casemgmt.dossiers import rules as dossiers_rules
 from casemgmt.escalations import controllers as escalation_controllers
+from casemgmt.escalations import rules as escalations_rules
 from casemgmt.escalations.dependencies import provide_escalations
 from casemgmt.exchange import controllers as exchange_controllers
 from casemgmt.handoffs import controllers as handoff_controllers
+from casemgmt.handoffs import rules as handoffs_rules
 from casemgmt.handoffs.dependencies import provide_handoffs
 from casemgmt.metrics import controllers as metrics_controllers
 from casemgmt.organisation import reachability, users
 from casemgmt.pilots import controllers as pilot_controllers
+from casemgmt.pilots import rules as pilots_rules
 from casemgmt.pilots.dependencies import provide_pilots, provide_time_entries
 from casemgmt.settings import Mode, Settings
 from casemgmt.surveys import controllers as survey_controllers
+from casemgmt.surveys.csv_format import COMMENT_MAX_LENGTH, RESPONDENT_ID_MAX_LENGTH
 from casemgmt.surveys.dependencies import provide_surveys
 from casemgmt.web.allow import allow_what_the_route_allows
 from casemgmt.web.errors import EXCEPTION_HANDLERS
 from casemgmt.web.home import health, home, overview
 from casemgmt.web.idempotency import IdempotentWrites
 from casemgmt.web.input_guard import refuse_unstorable_input
+from casemgmt.web.limits import MAX_BODY_BYTES
 from casemgmt.web.openapi import declare_bearer_security, document_api_errors
 from casemgmt.web.security import add_security_headers
 from casemgmt.web.templating import configure_templates
@@ -160,6 +170,20 @@ def _freeze_start_up_objects() -> None:
     gc.freeze()
 
 
+TEXT_LIMITS = {
+    "login": {"email": MAX_EMAIL_LENGTH, "password": MAX_PASSWORD_LENGTH},
+    "clients": clients_rules.LIMITS,
+    "contacts": contacts_rules.LIMITS,
+    "commitments": commitments_rules.LIMITS,
+    "dossiers": dossiers_rules.LIMITS,
+    "handoffs": handoffs_rules.LIMITS,
+    "escalations": escalations_rules.LIMITS,
+    "pilots": pilots_rules.LIMITS,
+    "surveys": {"respondent_id": RESPONDENT_ID_MAX_LENGTH, "comment": COMMENT_MAX_LENGTH},
+}
+"""Each concept's text limits (its rules' constants), for the forms' ``maxlength``: ``limits.contacts.summary``."""
+
+
 def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None) -> Litestar:
     settings = settings or Settings()
     secret = settings.require_secret_key()
@@ -170,7 +194,9 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     template_config = TemplateConfig(
         directory=settings.templates_dir,
         engine=JinjaTemplateEngine,
-        engine_callback=partial(configure_templates, domain_globals={"commitment_kinds": COMMITMENT_KIND_LABELS}),
+        engine_callback=partial(
+            configure_templates, domain_globals={"commitment_kinds": COMMITMENT_KIND_LABELS, "limits": TEXT_LIMITS}
+        ),
     )
     api = Router(
         path="",
@@ -192,6 +218,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         # the session auth goes first (on_app_init); a form submitted twice with its key gets the first answer
         middleware=[transaction_middleware, IdempotentWrites],
         before_request=refuse_unstorable_input,
+        request_max_body_size=MAX_BODY_BYTES,
         before_send=[add_security_headers, allow_what_the_route_allows],
         stores={"sessions": SQLAlchemyStore(alchemy, model=SessionStoreEntry, namespace="sessions")},
         csrf_config=CSRFConfig(

@@ -13,6 +13,15 @@ class FieldError:
     message: str
 
 
+def too_long(field: str, label: str, text: str, limit: int) -> list[FieldError]:
+    """The error for a text beyond ``limit`` characters, in the words every form uses (none when it fits): "<label>
+    is te lang (<n> tekens, maximaal <limit>)". Each concept keeps its limits as constants in its ``rules.py``; the
+    API schema, the form's ``maxlength`` and the column use the same constant."""
+    if len(text) <= limit:
+        return []
+    return [FieldError(field, f"{label} is te lang ({len(text)} tekens, maximaal {limit})")]
+
+
 class DomainError(Exception):
     status_code = 400
 

@@ -8,7 +8,7 @@ from casemgmt.contacts.models import Contact
 from casemgmt.db import metadata
 from casemgmt.directory.models import Service
 from casemgmt.dossiers.models import Dossier, DossierAssignment
-from casemgmt.escalations.models import Escalation
+from casemgmt.escalations.models import Escalation, ReusableAnswer
 from casemgmt.handoffs.models import Handoff
 from casemgmt.pilots.models import Pilot, PilotEnrolment, TimeEntry, pilot_services
 from casemgmt.surveys.models import SurveyResponse, survey_reasons
@@ -30,6 +30,7 @@ __all__ = [
     "Pilot",
     "PilotEnrolment",
     "Representative",
+    "ReusableAnswer",
     "Service",
     "SessionStoreEntry",
     "SurveyResponse",

@@ -305,3 +305,16 @@ async def test_identity_is_read_with_its_roles_and_services_in_one_query(app, ma
     assert user.roles == frozenset({Role.ACCOUNTMANAGER, Role.CASEMANAGER})
     assert user.service_codes == ("OCW", "SZW")
     assert (user.email, user.name) == (person.email, person.name)
+
+
+def test_an_account_name_and_email_have_the_columns_length() -> None:
+    """Limits everywhere (issue 11): refused with a Dutch message before PostgreSQL would refuse the row."""
+    from casemgmt.auth.services import MAX_NAME_LENGTH, validate_account
+
+    assert validate_account("a@b.nl", "n" * MAX_NAME_LENGTH, ["kcc_agent"], ["KCC"]) == []
+    long_email = "e" * 250 + "@b.nl"
+    errors = validate_account(long_email, "n" * (MAX_NAME_LENGTH + 1), ["kcc_agent"], ["KCC"])
+    assert {e.field: e.message for e in errors} == {
+        "email": f"Het e-mailadres is te lang ({len(long_email)} tekens, maximaal 254)",
+        "name": f"De naam is te lang ({MAX_NAME_LENGTH + 1} tekens, maximaal {MAX_NAME_LENGTH})",
+    }

@@ -12,6 +12,8 @@ from hypothesis.stateful import Bundle, RuleBasedStateMachine, consumes, invaria
 from casemgmt.commitments.rules import (
     ALLOWED_TRANSITIONS,
     KIND_LABELS,
+    MAX_NOTE,
+    MAX_REASON,
     STATUS_LABELS,
     Action,
     Cancel,
@@ -399,3 +401,26 @@ class CommitmentLedger(RuleBasedStateMachine):
 
 CommitmentLedger.TestCase.settings = settings(max_examples=150, stateful_step_count=40, deadline=None)
 test_commitment_ledger = CommitmentLedger.TestCase
+
+
+def test_notes_and_reasons_have_a_maximum_length() -> None:
+    """Limits everywhere (issue 11): at the limit accepted, one character more refused naming the field; the state
+    stays untouched."""
+    opened = CommitmentState.opened(DUE)
+    assert apply(opened, Fulfil(note="n" * MAX_NOTE), BEFORE).note == "n" * MAX_NOTE
+    assert apply(opened, Cancel(reason=f"  {'r' * MAX_REASON}  "), BEFORE).note == "r" * MAX_REASON
+    for action, field in (
+        (Fulfil(contact_id=7, note="n" * (MAX_NOTE + 1)), "note"),
+        (Miss(note="n" * (MAX_NOTE + 1)), "note"),
+        (Cancel(reason="r" * (MAX_REASON + 1)), "reason"),
+    ):
+        with pytest.raises(InvalidInput) as caught:
+            apply(opened, action, BEFORE)
+        assert list(caught.value.by_field()) == [field]
+        assert "is te lang" in caught.value.by_field()[field]
+    assert validate_reassignment("open", 1, 2, "r" * MAX_REASON) == "r" * MAX_REASON
+    with pytest.raises(InvalidInput) as caught:
+        validate_reassignment("open", 1, 2, "r" * (MAX_REASON + 1))
+    assert caught.value.by_field() == {
+        "reason": f"De reden is te lang ({MAX_REASON + 1} tekens, maximaal {MAX_REASON})"
+    }

@@ -100,3 +100,64 @@ def test_audit_events_are_append_only_in_postgresql(scratch_settings: Settings) 
         await engine.dispose()
 
     anyio.run(tamper)
+
+
+# -- 0009: text limits -------------------------------------------------------------------------------------------
+
+BEFORE_LIMITS = "0008"
+
+
+def _run(settings: Settings, statements: list[tuple[str, dict[str, object]]]) -> list[object]:
+    async def run() -> list[object]:
+        engine = create_engine(settings)
+        results = []
+        async with engine.begin() as conn:
+            for statement, values in statements:
+                result = await conn.execute(text(statement), values)
+                results.append(result.all() if result.returns_rows else None)
+        await engine.dispose()
+        return results
+
+    return anyio.run(run)
+
+
+CLIENT = (
+    "INSERT INTO clients (kind, name, name_normalised, phone, email, address, pseudonym, created_at, updated_at) "
+    "VALUES ('person', 'Jan', 'jan', '', '', :address, :pseudonym, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+)
+REPRESENTATIVE = (
+    "INSERT INTO representatives (client_id, name, organisation, phone, email, relation, valid_from, created_at, "
+    "updated_at) SELECT id, 'Rita', 'Wijkteam', '', '', 'Jurist', CURRENT_DATE, CURRENT_TIMESTAMP, "
+    "CURRENT_TIMESTAMP FROM clients"
+)
+REFERENCES = "SELECT r.name, c.address FROM representatives r JOIN clients c ON c.id = r.client_id"
+
+
+def test_text_limits_keep_the_rows_and_their_references(scratch_settings: Settings) -> None:
+    """Both ways, the rebuilt tables keep their rows and the rows that refer to them (SQLite rebuilds the table)."""
+    reset_schema(scratch_settings)
+    upgrade(scratch_settings)
+    _run(scratch_settings, [(CLIENT, {"address": "Spui 70", "pseudonym": "K-1"}), (REPRESENTATIVE, {})])
+    downgrade(scratch_settings, BEFORE_LIMITS)
+    assert _run(scratch_settings, [(REFERENCES, {})]) == [[("Rita", "Spui 70")]]
+    upgrade(scratch_settings)
+    assert _run(scratch_settings, [(REFERENCES, {})]) == [[("Rita", "Spui 70")]]
+
+
+def test_text_limits_refuse_to_cut_stored_texts(scratch_settings: Settings) -> None:
+    reset_schema(scratch_settings)
+    upgrade(scratch_settings, BEFORE_LIMITS)
+    _run(scratch_settings, [(CLIENT, {"address": "x" * 1001, "pseudonym": "K-1"})])
+    with pytest.raises(RuntimeError, match=r"clients\.address: 1 rij\(en\) langer dan 1000 tekens"):
+        upgrade(scratch_settings)
+    assert _run(scratch_settings, [("SELECT length(address) FROM clients", {})]) == [[(1001,)]]
+
+
+def test_postgresql_enforces_the_text_limits(scratch_settings: Settings) -> None:
+    if scratch_settings.is_sqlite:
+        pytest.skip("SQLite ignores VARCHAR lengths; the rules enforce them on both databases")
+    reset_schema(scratch_settings)
+    upgrade(scratch_settings)
+    _run(scratch_settings, [(CLIENT, {"address": "x" * 1000, "pseudonym": "K-1"})])
+    with pytest.raises(Exception, match="too long"):
+        _run(scratch_settings, [(CLIENT, {"address": "x" * 1001, "pseudonym": "K-2"})])

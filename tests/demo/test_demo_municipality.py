@@ -169,22 +169,25 @@ async def test_contacts_follow_the_rules_and_the_seed_proportions(demo) -> None:
     [("WMO", {"OCW"}), ("bedrijfspand", {"DSO", "DPZ"}), ("paspoort", {"DPZ"}), ("dwangbevel", {"SZW"})],
 )
 async def test_the_seed_stories_are_recognisable(demo, word, services) -> None:
+    """Some dossier whose subject names the story's word has the story's services on it and its contacts (other
+    generated dossiers may share the word, so no particular one is assumed)."""
     async with demo() as session:
         found = (await session.scalars(select(Dossier).where(func.lower(Dossier.subject).contains(word.lower())))).all()
         assert found, word
-        dossier = found[0]
-        involved = set(
-            (
-                await session.scalars(
-                    select(Service.code)
-                    .join(DossierAssignment, DossierAssignment.service_id == Service.id)
-                    .where(DossierAssignment.dossier_id == dossier.id)
-                )
-            ).all()
-        )
-        summaries = (await session.scalars(select(Contact.summary).where(Contact.dossier_id == dossier.id))).all()
-    assert services <= involved
-    assert len(summaries) >= 3
+        stories = []
+        for dossier in found:
+            involved = set(
+                (
+                    await session.scalars(
+                        select(Service.code)
+                        .join(DossierAssignment, DossierAssignment.service_id == Service.id)
+                        .where(DossierAssignment.dossier_id == dossier.id)
+                    )
+                ).all()
+            )
+            summaries = (await session.scalars(select(Contact.summary).where(Contact.dossier_id == dossier.id))).all()
+            stories.append((involved, len(summaries)))
+    assert any(services <= involved and contacts >= 3 for involved, contacts in stories), stories
 
 
 async def test_the_wmo_client_has_the_social_worker_as_representative(demo) -> None:
@@ -271,6 +274,10 @@ async def test_demo_promises_tell_the_parking_space_story(db) -> None:
         assert sum(c.kind == "callback" for c in promised) == 2
         assert await session.scalar(select(func.count()).select_from(Handoff)) == 3
         assert await session.scalar(select(func.count()).where(Escalation.reusable.is_(True))) == 3
+        from casemgmt.escalations.models import ReusableAnswer
+
+        titles = (await session.scalars(select(ReusableAnswer.title).order_by(ReusableAnswer.id))).all()
+        assert len(titles) == 3 and "VOG" in titles[1]  # published in general terms, not the escalation's question
         kept = await session.scalar(select(func.count()).where(Commitment.kept_on_time.is_(True)))
         late = await session.scalar(select(func.count()).where(Commitment.kept_on_time.is_(False)))
         assert kept and late

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from casemgmt.escalations.models import Escalation
+from casemgmt.escalations.rules import MAX_ANSWER, MAX_QUESTION, MAX_TITLE
 from tests.worlds.personas import csrf_from
 from tests.worlds.promises import counts, login_as, snapshot
 
@@ -30,8 +31,14 @@ async def ask_on_page(client, world, **data) -> int:
     return int(match.group(1))
 
 
+GENERAL_QUESTION = "Paspoort vernieuwen vanuit het buitenland: welke stukken?"
+GENERAL_ANSWER = "Aanvragen via de ambassade; pasfoto en oud paspoort meesturen."
+
+
 async def test_the_passport_question_is_answered_once_and_reused(client, world, db, make_user) -> None:
-    # a KCC agent escalates to DPZ
+    """Scenario 3 with issue 11: the answer is reused only as a text in general terms that DPZ's accountmanager
+    writes and confirms holds no personal data; the escalation's question and client never reach Antwoorden."""
+    # a KCC agent escalates to DPZ, about Jan de Vries
     await login_as(client, world.kcc)
     escalation_id = await ask_on_page(client, world, service="DPZ", question=PASSPORT, client_id=str(world.client_id))
     detail = await client.get(f"/escalaties/{escalation_id}")
@@ -40,13 +47,15 @@ async def test_the_passport_question_is_answered_once_and_reused(client, world, 
         "Escalatie aan DPZ" in detail.text and "Wachtrij DPZ" in detail.text and "Nog niet beantwoord." in detail.text
     )
     assert f"/escalaties/{escalation_id}/antwoord" not in detail.text  # the KCC asks, the service answers
+    assert f'maxlength="{MAX_QUESTION}"' in (await client.get("/escalaties/nieuw")).text
 
-    # DPZ's accountmanager answers through the form, marked reusable
+    # DPZ's accountmanager answers through the form and proposes it for reuse
     dpz = await make_user("accountmanager", services=["DPZ"], name="Dana Dpz")
     await login_as(client, dpz)
     queue = await client.get("/escalaties?state=open")
     assert PASSPORT[:40] in queue.text
     detail = await client.get(f"/escalaties/{escalation_id}")
+    assert f'maxlength="{MAX_ANSWER}"' in detail.text
     token = csrf_from(detail.text)
     empty = await client.post(
         f"/escalaties/{escalation_id}/antwoord",
@@ -65,18 +74,63 @@ async def test_the_passport_question_is_answered_once_and_reused(client, world, 
         f"/escalaties/{escalation_id}/antwoord", data={"answer": "Ander antwoord", "_csrf_token": token}
     )
     assert again.status_code == 409
+    # proposed is not published: nothing of it on Antwoorden
+    proposed = await client.get(f"/escalaties/{escalation_id}")
+    assert 'data-testid="herbruikbaar-voorgesteld"' in proposed.text
+    assert f"/escalaties/{escalation_id}/herbruikbaar" in proposed.text
+    assert (await client.get("/antwoorden")).text.count("ans-item") == 0
 
-    # the asker sees the answer
+    # wording it: the confirmation is required, the client's name refused, what was typed kept, nothing written
+    before = await counts(db)
+    unconfirmed = await client.post(
+        f"/escalaties/{escalation_id}/herbruikbaar",
+        data={"title": GENERAL_QUESTION, "answer": GENERAL_ANSWER, "_csrf_token": token},
+        headers=HTMX,
+    )
+    assert unconfirmed.status_code == 422 and "<html" not in unconfirmed.text
+    assert "Bevestig dat de vraag en het antwoord geen persoonsgegevens bevatten" in unconfirmed.text
+    assert GENERAL_QUESTION in unconfirmed.text and GENERAL_ANSWER in unconfirmed.text
+    named = await client.post(
+        f"/escalaties/{escalation_id}/herbruikbaar",
+        data={
+            "title": "Paspoort van Jan de  Vries",
+            "answer": GENERAL_ANSWER,
+            "no_personal_data": "on",
+            "_csrf_token": token,
+        },
+    )
+    assert named.status_code == 422 and "bevat gegevens van de klant (naam)" in named.text
+    too_long = await client.post(
+        f"/escalaties/{escalation_id}/herbruikbaar",
+        data={"title": "x" * (MAX_TITLE + 1), "answer": GENERAL_ANSWER, "no_personal_data": "on", "_csrf_token": token},
+    )
+    assert too_long.status_code == 422
+    assert f"De vraag is te lang ({MAX_TITLE + 1} tekens, maximaal {MAX_TITLE})" in too_long.text
+    assert await counts(db) == before
+    published = await client.post(
+        f"/escalaties/{escalation_id}/herbruikbaar",
+        data={"title": GENERAL_QUESTION, "answer": GENERAL_ANSWER, "no_personal_data": "on", "_csrf_token": token},
+        follow_redirects=False,
+    )
+    assert published.status_code == 303 and published.headers["location"] == f"/escalaties/{escalation_id}"
+
+    # the asker sees the answer and what was published
     await login_as(client, world.kcc)
     detail = await client.get(f"/escalaties/{escalation_id}")
-    assert ANSWER in detail.text and "binnen de norm" in detail.text and "herbruikbaar antwoord" in detail.text
-    # and the next agent finds it, on the page and as a fragment
+    assert ANSWER in detail.text and "binnen de norm" in detail.text and GENERAL_ANSWER in detail.text
+    assert f"/escalaties/{escalation_id}/herbruikbaar" not in detail.text  # only the service words it
+    # and the next agent finds the general text, never the escalation's question, answer or client
     found = await client.get("/antwoorden", params={"q": "paspoort"})
-    assert found.status_code == 200 and ANSWER in found.text
+    assert found.status_code == 200 and GENERAL_QUESTION in found.text and GENERAL_ANSWER in found.text
+    for private in (PASSPORT, ANSWER, "Jan de Vries", world.pseudonym):
+        assert private not in found.text
     fragment = await client.get("/antwoorden", params={"q": "ambassade", "service": "DPZ"}, headers=HTMX)
-    assert ANSWER in fragment.text and "<html" not in fragment.text
+    assert GENERAL_ANSWER in fragment.text and "<html" not in fragment.text
     nothing = await client.get("/antwoorden", params={"q": "rijbewijs"})
-    assert ANSWER not in nothing.text and "Geen herbruikbare antwoorden gevonden voor ‘rijbewijs’" in nothing.text
+    assert GENERAL_ANSWER not in nothing.text
+    assert "Geen herbruikbare antwoorden gevonden voor ‘rijbewijs’" in nothing.text
+    long_query = await client.get("/antwoorden", params={"q": "x" * 201})
+    assert long_query.status_code == 422 and "De zoekvraag is te lang (201 tekens, maximaal 200)" in long_query.text
 
 
 async def test_the_asking_form_keeps_what_was_typed_on_errors(client, world, db) -> None:

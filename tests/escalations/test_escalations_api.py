@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import update
 
 from casemgmt.audit.models import AuditEvent
+from casemgmt.clients.models import Client
 from casemgmt.directory.calendar import add_business_days
 from casemgmt.directory.reference import REFERENCE_SERVICES
 from casemgmt.escalations.models import Escalation
@@ -158,29 +159,94 @@ async def test_an_escalation_about_a_commitment_takes_its_client(client, world) 
     assert asked["client_id"] == world.client_id and asked["commitment_id"] == commitment["id"]
 
 
-async def test_reusable_answers_are_found_by_the_kcc(client, world) -> None:
-    """Scenario 3: the passport answer is recorded as reusable; the next agent finds it instead of improvising."""
-    passport = await escalate(client, world, service="DPZ", question=PASSPORT)
+async def reword(client, world, escalation_id: int, who: str = "admin", **values):
+    body = {
+        "title": "Paspoort vernieuwen vanuit het buitenland",
+        "answer": "Aanvragen via de ambassade in Washington; pasfoto en oud paspoort meesturen.",
+        "no_personal_data": True,
+    }
+    body.update(values)
+    return await client.put(f"/api/v1/escalations/{escalation_id}/reusable-answer", json=body, headers=world.token(who))
+
+
+async def test_reusable_answers_are_found_by_the_kcc(client, world, db) -> None:
+    """Scenario 3: the passport answer, worded in general terms without personal data, is found by the next agent
+    instead of the escalation's own question (which names the client)."""
+    passport = await escalate(client, world, service="DPZ", question=PASSPORT, client_id=world.client_id)
     private = await escalate(client, world, service="DPZ", question="Paspoort van meneer Jansen kwijt?")
-    dpz = await client.post(
-        "/api/v1/escalations/" + str(passport["id"]) + "/answer",
-        json={
-            "answer": "Aanvragen via de ambassade in Washington; pasfoto en oud paspoort meesturen.",
-            "reusable": True,
-        },
-        headers=world.token("admin"),
-    )
-    assert dpz.status_code == 200
+    dpz = await answer(client, world, passport["id"], "admin", "Via de ambassade, voor Jan de Vries.", reusable=True)
+    assert dpz.status_code == 200 and dpz.json()["reusable"] is True
     assert (await answer(client, world, private["id"], "admin", "Eenmalig antwoord")).status_code == 200
+    # proposed for reuse is not published
+    assert (await client.get("/api/v1/answers", params={"q": "paspoort"}, headers=world.token("kcc"))).json() == []
+    written = await reword(client, world, passport["id"])
+    assert written.status_code == 200, written.text
+    published = written.json()
+    assert published["service"] == "DPZ" and published["question"] == "Paspoort vernieuwen vanuit het buitenland"
     found = await client.get("/api/v1/answers", params={"q": "paspoort ambassade"}, headers=world.token("kcc"))
     assert found.status_code == 200
-    assert [(a["id"], a["service"]) for a in found.json()] == [(passport["id"], "DPZ")]
+    assert [(a["id"], a["service"]) for a in found.json()] == [(published["id"], "DPZ")]
     assert found.json()[0]["answer"].startswith("Aanvragen via de ambassade")
+    assert set(found.json()[0]) == {"id", "service", "question", "answer", "written_at"}
+    for text in (PASSPORT, "Jan de Vries", world.pseudonym, "Jansen"):
+        assert text not in found.text
     assert [a["id"] for a in (await client.get("/api/v1/answers?q=PASPOORT", headers=world.token("kcc"))).json()] == [
-        passport["id"]
+        published["id"]
     ]
     assert (await client.get("/api/v1/answers?service=SZW&q=paspoort", headers=world.token("kcc"))).json() == []
     assert (await client.get("/api/v1/answers?q=rijbewijs", headers=world.token("kcc"))).json() == []
+    # rewording replaces the text, one reusable answer per escalation, each write audited
+    again = await reword(client, world, passport["id"], title="Paspoort aanvragen vanuit de VS")
+    assert again.status_code == 200 and again.json()["id"] == published["id"]
+    listed = (await client.get("/api/v1/answers", headers=world.token("cm"))).json()
+    assert [a["question"] for a in listed] == ["Paspoort aanvragen vanuit de VS"]
+    events = await audit_events(db, AuditEvent.object_type == "reusable_answer")
+    assert [(e.action, e.actor_id, e.client_pseudonym) for e in events] == [
+        ("create", world.admin.id, world.pseudonym),
+        ("update", world.admin.id, world.pseudonym),
+    ]
+    assert "geen persoonsgegevens bevestigd" in events[0].detail
+
+
+@pytest.mark.parametrize(
+    ("values", "field"),
+    [
+        ({"no_personal_data": False}, "no_personal_data"),
+        ({"no_personal_data": None}, None),  # not a boolean: the schema refuses it
+        ({"title": "  "}, "title"),
+        ({"answer": ""}, "answer"),
+        ({"title": "x" * 201}, "title"),
+        ({"answer": "x" * 4001}, "answer"),
+        ({"title": "Paspoort voor JAN DE VRIES"}, "title"),
+        ({"answer": "Zijn BSN is {bsn}."}, "answer"),  # the client's own BSN
+        ({"answer": "Bel 123456782 niet"}, "answer"),  # any number passing the 11-proof
+    ],
+)
+async def test_a_reusable_answer_needs_general_confirmed_text(client, world, db, values, field) -> None:
+    asked = await escalate(client, world, service="SZW", client_id=world.client_id)
+    assert (await answer(client, world, asked["id"], "szw")).status_code == 200
+    async with db() as session:
+        bsn = (await session.get(Client, world.client_id)).bsn
+    values = {k: v.format(bsn=bsn) if isinstance(v, str) else v for k, v in values.items()}
+    before = await counts(db)
+    response = await reword(client, world, asked["id"], "szw", **values)
+    assert response.status_code in (400, 422) if field is None else response.status_code == 422, response.text
+    if field is not None:
+        assert [e["field"] for e in response.json()["extra"]] == [field]
+    assert await counts(db) == before
+
+
+async def test_only_the_service_words_an_answered_escalation(client, world, db) -> None:
+    asked = await escalate(client, world, service="SZW", dossier_id=world.dossier_id)
+    before = await counts(db)
+    assert (await reword(client, world, asked["id"], "szw")).status_code == 409  # not answered yet
+    assert (await answer(client, world, asked["id"], "szw")).status_code == 200
+    before = await counts(db)
+    for who in ("kcc", "cm", "dso", "evaluator"):
+        assert (await reword(client, world, asked["id"], who)).status_code == 403, who
+    assert (await reword(client, world, 999_999, "szw")).status_code == 404
+    assert await counts(db) == before
+    assert (await reword(client, world, asked["id"], "szw")).status_code == 200
 
 
 async def test_list_state_filter_is_validated(client, world) -> None:

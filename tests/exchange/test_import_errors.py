@@ -230,3 +230,28 @@ def test_line_errors_serialise() -> None:
         "path": "contacts[3].occurred_at",
         "message": "Ligt in de toekomst.",
     }
+
+
+# -- characters no database can store (issue 11) ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("bad", "path"),
+    [
+        (changed("contacts.0.summary", "Vraag\u0000beantwoord."), "contacts[0].summary"),  # JSON \u0000
+        (changed("client.name", "Anna\ud800"), "client.name"),  # a lone surrogate (JSON \ud800)
+        (changed("surveys", [{**SURVEY_GRADE_11, "grade": 8, "comment": "goed\u0000"}]), "surveys[0].comment"),
+    ],
+)
+async def test_a_nul_or_lone_surrogate_is_a_line_error(db, staff, bad, path) -> None:
+    errors = await rejected(db, lines_with(json.dumps(bad)))
+    assert [(e.line, e.path) for e in errors] == [(3, path)]
+    assert "NUL-teken" in errors[0].message
+    assert str(errors[0]).startswith(f"regel 3: {path}: ")
+
+
+async def test_a_raw_nul_byte_is_a_line_error(db, staff) -> None:
+    raw = json.dumps(valid_line("D-2026-08003", BSNS[3])).replace("Vraag beantwoord.", "Vraag\x00beantwoord.")
+    errors = await rejected(db, lines_with(raw))
+    assert [(e.line, e.path) for e in errors] == [(3, None)]
+    assert "NUL-teken" in errors[0].message

@@ -235,3 +235,16 @@ async def test_an_empty_folder_is_an_error(app, db, tmp_path: Path):
     async with db() as session, session.begin():
         report = await load_pilots(session, tmp_path)
     assert [e.message for e in report.errors] == ["geen pilotbestanden (*.toml)."]
+
+
+def test_a_nul_in_a_pilot_file_is_reported_on_its_key():
+    """Issue 11: TOML allows the escape \\u0000, PostgreSQL cannot store it: the key's error, never the database's."""
+    text = pilot_text(name="Proef\\u0000pilot")  # the TOML escape, as a file holds it
+    [error] = errors_of(text)
+    assert (error.field, error.line) == ("name", line_of(text, "name ="))
+    assert "NUL-teken" in error.message
+
+
+def test_a_pilot_description_has_a_maximum_length():
+    [error] = errors_of(pilot_text(description="d" * 4001))
+    assert error.field == "description" and "4000" in error.message

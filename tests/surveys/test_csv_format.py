@@ -414,3 +414,13 @@ def test_hundred_thousand_rows_parse_in_a_few_seconds(capsys):
     assert elapsed < 10.0
     with capsys.disabled():
         print(f"\nsurvey CSV: 100,000 rows in {elapsed:.2f} s = {100_000 / elapsed:,.0f} rows/s")
+
+
+def test_a_nul_in_a_field_is_that_fields_error():
+    """Issue 11: a NUL character cannot be stored (PostgreSQL), so the row reports it on its column."""
+    results = parse(
+        HEADER + "\r\nR-\x001,2024-03-04,ja,8,lang_wachten\x00,,,,,,,,goed\x00\r\nR-2,2024-03-04,ja,8,,,,,,,,,\r\n"
+    )
+    nul = [(r.line, r.field) for r in results if isinstance(r, RowError) and "NUL-teken" in r.message]
+    assert nul == [(2, "reasons"), (2, "respondent_id"), (2, "comment")]
+    assert [row.respondent_id for row in rows_of(results)] == ["R-2"]

@@ -163,3 +163,18 @@ async def test_a_bad_response_names_each_field(client, db, make_user, make_token
     assert unknown_dossier.status_code == 422
     assert unknown_dossier.json()["extra"][0]["field"] == "dossier_ref"
     assert await count(db) == 0
+
+
+async def test_a_nul_in_the_file_is_a_line_error_and_writes_nothing(client, db, make_user, make_token):
+    """Issue 11: PostgreSQL cannot store a NUL; the report names line and field instead of a 500."""
+    headers = {**await token(make_user, make_token, "admin"), **CSV}
+    nul = "R-3,2026-03-06,ja,8,,,,,,,,,Prima\x00geholpen"
+    response = await client.post("/api/v1/surveys/import", content=survey_csv(*GOOD, nul), headers=headers)
+    assert response.status_code == 422, response.text
+    assert [(e["line"], e["field"]) for e in response.json()["errors"]] == [(4, "comment")]
+    assert "NUL-teken" in response.json()["errors"][0]["message"]
+    assert await count(db) == 0
+    skipped = await client.post(
+        "/api/v1/surveys/import?skip_invalid=true", content=survey_csv(*GOOD, nul), headers=headers
+    )
+    assert skipped.status_code == 200 and skipped.json()["imported"] == 2

@@ -203,6 +203,9 @@ TABLE: dict[tuple[str, str], Row] = {
         DOSSIER_READ, body=on(lambda o: o.dossier, service="OCW", question="Mag dit?"), per_object=True
     ),
     ("POST", "/api/v1/escalations/{escalation_id:int}/answer"): row(ESCALATION_ANSWER, body=lambda c: {"answer": ""}),
+    ("PUT", "/api/v1/escalations/{escalation_id:int}/reusable-answer"): row(
+        ESCALATION_ANSWER, body=lambda c: {"title": "", "answer": "", "no_personal_data": False}
+    ),
     ("GET", "/api/v1/answers"): row(EMPLOYEES),
     ("GET", "/api/v1/worklist"): row(EMPLOYEES),
     ("GET", "/api/v1/pilots"): row(LOGGED_IN),
@@ -266,6 +269,7 @@ TABLE: dict[tuple[str, str], Row] = {
     ("GET", "/escalaties/nieuw"): row(EMPLOYEES),
     ("GET", "/escalaties/{escalation_id:int}"): row(ESCALATION_READ),
     ("POST", "/escalaties/{escalation_id:int}/antwoord"): row(ESCALATION_ANSWER, body=empty_body),
+    ("POST", "/escalaties/{escalation_id:int}/herbruikbaar"): row(ESCALATION_ANSWER, body=empty_body),
     ("GET", "/antwoorden"): row(EMPLOYEES),
     ("GET", "/werkvoorraad"): row(EMPLOYEES),
     ("GET", "/werkvoorraad/{panel:str}"): row(PANELS),

@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from casemgmt.audit.models import AuditEvent
 from casemgmt.commitments.models import Commitment, CommitmentOwnerChange
 from casemgmt.dossiers.models import Dossier, DossierAssignment
-from casemgmt.escalations.models import Escalation
+from casemgmt.escalations.models import Escalation, ReusableAnswer
 from casemgmt.handoffs.models import Handoff
 from tests.factories import create_client, create_dossier
 from tests.worlds.personas import Person, login
@@ -157,6 +157,7 @@ async def counts(db: Callable[[], AsyncSession]) -> dict[str, int]:
         "owner_changes": await count(db, CommitmentOwnerChange),
         "handoffs": await count(db, Handoff),
         "escalations": await count(db, Escalation),
+        "reusable_answers": await count(db, ReusableAnswer),
         "assignments": await count(db, DossierAssignment),
         "dossiers": await count(db, Dossier),
         "audit": await count(db, AuditEvent),

@@ -15,11 +15,13 @@ from casemgmt.auth.roles import Role
 from casemgmt.auth.throttle import LOCKOUT, MAX_ADDRESS_FAILURES, MAX_FAILURES, locked_until
 from casemgmt.auth.tokens import new_token, token_hash
 from casemgmt.directory.models import Service
-from casemgmt.errors import FieldError, InvalidInput, NotFound
+from casemgmt.errors import FieldError, InvalidInput, NotFound, too_long
 
 MAX_EMAIL_LENGTH = 254
 """The longest e-mail address there can be (RFC 5321), the column's length."""
 MAX_PASSWORD_LENGTH = 1024
+MAX_NAME_LENGTH = 200
+"""An employee's name, the column's length."""
 MAX_ADDRESS_LENGTH = 64
 
 
@@ -34,6 +36,8 @@ def validate_account(email: str, name: str, roles: list[str], service_codes: lis
         errors.append(FieldError("email", "Ongeldig e-mailadres"))
     if not name.strip():
         errors.append(FieldError("name", "Naam is verplicht"))
+    errors += too_long("email", "Het e-mailadres", email.strip(), MAX_EMAIL_LENGTH)
+    errors += too_long("name", "De naam", name.strip(), MAX_NAME_LENGTH)
     if not roles:
         errors.append(FieldError("roles", "Kies ten minste één rol"))
     known = {role.value for role in Role}

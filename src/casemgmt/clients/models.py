@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 from advanced_alchemy.base import BigIntAuditBase
-from sqlalchemy import Date, ForeignKey, Index, String, Text
+from sqlalchemy import Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from casemgmt.clients.rules import MAX_ADDRESS
 
 
 class Client(BigIntAuditBase):
@@ -20,7 +22,7 @@ class Client(BigIntAuditBase):
     name_normalised: Mapped[str] = mapped_column(String(200), default="")
     phone: Mapped[str] = mapped_column(String(40), default="")
     email: Mapped[str] = mapped_column(String(254), default="")
-    address: Mapped[str] = mapped_column(Text, default="")
+    address: Mapped[str] = mapped_column(String(MAX_ADDRESS), default="")
     pseudonym: Mapped[str] = mapped_column(String(20), unique=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), default=None)
 

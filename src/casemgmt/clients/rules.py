@@ -36,6 +36,19 @@ MAX_PHONE = 40
 MAX_EMAIL = 254
 MAX_ADDRESS = 1000
 MIN_NAME_QUERY = 2
+MAX_NUMBER_AS_TYPED = 20
+"""A BSN or KvK number as typed, with spaces and dots; anything else than its digits is refused anyway."""
+LIMITS = {
+    "bsn": MAX_NUMBER_AS_TYPED,
+    "kvk": MAX_NUMBER_AS_TYPED,
+    "name": MAX_NAME,
+    "organisation": MAX_NAME,
+    "relation": MAX_NAME,
+    "phone": MAX_PHONE,
+    "email": MAX_EMAIL,
+    "address": MAX_ADDRESS,
+}
+"""The text limits by field, for the forms' ``maxlength``."""
 
 _SEPARATORS = re.compile(r"[\s.]")
 _WHITESPACE = re.compile(r"\s+")

@@ -14,6 +14,8 @@ from pydantic import BaseModel, Field
 
 from casemgmt.clients.access import MAX_REASON, ClientAccess, last_digits
 from casemgmt.clients.models import Client, Representative
+from casemgmt.clients.rules import MAX_ADDRESS, MAX_EMAIL, MAX_NAME, MAX_NUMBER_AS_TYPED, MAX_PHONE
+from casemgmt.web.limits import limited
 from casemgmt.web.structs import copied
 
 
@@ -21,22 +23,22 @@ class ClientCreate(BaseModel):
     """``POST /api/v1/clients``: a person by BSN or an organisation by KvK number."""
 
     kind: Literal["person", "organisation"]
-    name: str = ""
-    bsn: str | None = None
-    kvk: str | None = None
-    phone: str = ""
-    email: str = ""
-    address: str = ""
+    name: str = limited(MAX_NAME, "")
+    bsn: str | None = limited(MAX_NUMBER_AS_TYPED, None)
+    kvk: str | None = limited(MAX_NUMBER_AS_TYPED, None)
+    phone: str = limited(MAX_PHONE, "")
+    email: str = limited(MAX_EMAIL, "")
+    address: str = limited(MAX_ADDRESS, "")
 
 
 class RepresentativeCreate(BaseModel):
     """``POST /api/v1/clients/{id}/representatives``; ``valid_from`` defaults to today."""
 
-    name: str = ""
-    organisation: str = ""
-    relation: str = ""
-    phone: str = ""
-    email: str = ""
+    name: str = limited(MAX_NAME, "")
+    organisation: str = limited(MAX_NAME, "")
+    relation: str = limited(MAX_NAME, "")
+    phone: str = limited(MAX_PHONE, "")
+    email: str = limited(MAX_EMAIL, "")
     valid_from: date | None = None
     valid_until: date | None = None
 

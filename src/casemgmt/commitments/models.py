@@ -9,8 +9,10 @@ from datetime import datetime
 
 from advanced_alchemy.base import BigIntAuditBase
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import Boolean, ForeignKey, Index, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
+
+from casemgmt.commitments.rules import MAX_DESCRIPTION, MAX_NOTE, MAX_REASON
 
 
 class Commitment(BigIntAuditBase):
@@ -28,7 +30,7 @@ class Commitment(BigIntAuditBase):
     dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossiers.id", ondelete="RESTRICT"), default=None)
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="RESTRICT"), default=None)
     kind: Mapped[str] = mapped_column(String(20))
-    description: Mapped[str] = mapped_column(Text)
+    description: Mapped[str] = mapped_column(String(MAX_DESCRIPTION))
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id", ondelete="RESTRICT"), default=None)
     made_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
@@ -41,7 +43,7 @@ class Commitment(BigIntAuditBase):
     fulfilling_contact_id: Mapped[int | None] = mapped_column(
         ForeignKey("contacts.id", ondelete="RESTRICT"), default=None
     )
-    note: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(String(MAX_NOTE), default="")
 
 
 class CommitmentOwnerChange(BigIntAuditBase):
@@ -52,4 +54,4 @@ class CommitmentOwnerChange(BigIntAuditBase):
     to_owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     changed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     changed_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
-    reason: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(String(MAX_REASON))

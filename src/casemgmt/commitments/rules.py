@@ -13,7 +13,9 @@ Pure functions over an immutable `CommitmentState`; no database, no HTTP. The se
 - overdue (open and past due) is derived at read time by `is_overdue()`, never stored;
 - a callback without an explicit due moment is due `callback_term_days` business days after it was made (the
   service's norm, 2 by default); other kinds need an explicit due moment; a due moment in the past is refused;
-- a change of owner needs a reason (the service keeps the history).
+- a change of owner needs a reason (the service keeps the history);
+- texts have a maximum length (after trimming): the words told to the client `MAX_DESCRIPTION`, a fulfilment or
+  missed note `MAX_NOTE`, a reason to cancel or to change the owner `MAX_REASON`; longer is `InvalidInput`.
 """
 
 from __future__ import annotations
@@ -24,9 +26,15 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from casemgmt.directory.calendar import add_business_days, local_date, require_aware
-from casemgmt.errors import InvalidInput, NoLongerChangeable
+from casemgmt.errors import InvalidInput, NoLongerChangeable, too_long
 
 DEFAULT_CALLBACK_TERM_DAYS = 2
+MAX_DESCRIPTION = 2000
+"""The words told to the client: a promise, not a report."""
+MAX_NOTE = 2000
+MAX_REASON = 500
+LIMITS = {"description": MAX_DESCRIPTION, "note": MAX_NOTE, "reason": MAX_REASON}
+"""The text limits by field, for the forms' ``maxlength``."""
 
 
 class CommitmentKind(StrEnum):
@@ -139,7 +147,7 @@ def apply(state: CommitmentState, action: Action, now: datetime) -> CommitmentSt
     closed_at = now.astimezone(UTC)
     match action:
         case Fulfil(contact_id=contact_id, note=note):
-            text = note.strip()
+            text = _limited("note", "De toelichting", note, MAX_NOTE)
             if contact_id is None and not text:
                 raise InvalidInput.single(
                     "note", "Kies het klantcontact waarin de toezegging is nagekomen, of geef een toelichting."
@@ -153,16 +161,24 @@ def apply(state: CommitmentState, action: Action, now: datetime) -> CommitmentSt
                 fulfilling_contact_id=contact_id,
             )
         case Miss(note=note):
-            text = note.strip()
+            text = _limited("note", "De toelichting", note, MAX_NOTE)
             if not text:
                 raise InvalidInput.single("note", "Geef aan waarom de toezegging niet meer kan worden nagekomen.")
             return replace(state, status=CommitmentStatus.MISSED, closed_at=closed_at, kept_on_time=False, note=text)
         case Cancel(reason=reason):
-            text = reason.strip()
+            text = _limited("reason", "De reden", reason, MAX_REASON)
             if not text:
                 raise InvalidInput.single("reason", "Geef de reden waarom de toezegging wordt ingetrokken.")
             return replace(state, status=CommitmentStatus.CANCELLED, closed_at=closed_at, kept_on_time=None, note=text)
     raise TypeError(f"unknown commitment action {action!r}")  # pragma: no cover - exhaustive match above
+
+
+def _limited(field: str, label: str, text: str, limit: int) -> str:
+    """``text`` trimmed; `InvalidInput` on ``field`` when it is longer than ``limit``."""
+    clean = text.strip()
+    if problems := too_long(field, label, clean, limit):
+        raise InvalidInput(problems)
+    return clean
 
 
 # -- derived at read time ------------------------------------------------------------------------------------------
@@ -239,7 +255,7 @@ def validate_reassignment(status: str, current_owner_id: int, new_owner_id: int,
         raise ClosedCommitment(status)
     if new_owner_id == current_owner_id:
         raise InvalidInput.single("owner_id", "Deze medewerker is al eigenaar van de toezegging.")
-    text = reason.strip()
+    text = _limited("reason", "De reden", reason, MAX_REASON)
     if not text:
         raise InvalidInput.single("reason", "Geef de reden waarom de toezegging een andere eigenaar krijgt.")
     return text

@@ -9,6 +9,7 @@ from pydantic import AwareDatetime, BaseModel
 
 from casemgmt.commitments import rules
 from casemgmt.commitments.models import Commitment
+from casemgmt.web.limits import limited
 from casemgmt.web.parameters import OptionalRecordId, RecordId
 from casemgmt.web.structs import copied
 
@@ -18,28 +19,28 @@ class CommitmentCreate(BaseModel):
     dossier_id: OptionalRecordId = None
     contact_id: OptionalRecordId = None
     kind: str
-    description: str
+    description: str = limited(rules.MAX_DESCRIPTION)
     owner_id: RecordId
     due_at: AwareDatetime | None = None
     service: str | None = None
 
 
 class CommitmentFulfil(BaseModel):
-    note: str = ""
+    note: str = limited(rules.MAX_NOTE, "")
     contact_id: OptionalRecordId = None
 
 
 class CommitmentMiss(BaseModel):
-    note: str = ""
+    note: str = limited(rules.MAX_NOTE, "")
 
 
 class CommitmentCancel(BaseModel):
-    reason: str = ""
+    reason: str = limited(rules.MAX_REASON, "")
 
 
 class CommitmentReassign(BaseModel):
     owner_id: RecordId
-    reason: str = ""
+    reason: str = limited(rules.MAX_REASON, "")
 
 
 __all__ = [

@@ -28,12 +28,11 @@ from casemgmt.dossiers import involvement
 from casemgmt.dossiers.access import Access
 from casemgmt.dossiers.involvement import access_for
 from casemgmt.dossiers.models import Dossier
-from casemgmt.errors import FieldError, Forbidden, InvalidInput, NotFound
+from casemgmt.errors import FieldError, Forbidden, InvalidInput, NotFound, too_long
 
 # Aliases built once: a fresh aliased() makes SQLAlchemy set up the entity again on every statement (ms each).
 _OWNER = aliased(User)
 
-MAX_DESCRIPTION = 2000
 STATES = ("open", "overdue", "fulfilled", "missed", "cancelled")
 
 
@@ -74,8 +73,8 @@ class CommitmentService(AuditedService):
         text = entered.description.strip()
         if not text:
             errors.append(FieldError("description", "Noteer wat de klant is toegezegd, in de woorden van het gesprek"))
-        elif len(text) > MAX_DESCRIPTION:
-            errors.append(FieldError("description", f"Maximaal {MAX_DESCRIPTION} tekens"))
+        else:
+            errors += too_long("description", "De toezegging", text, rules.MAX_DESCRIPTION)
         client = await self.session.get(Client, entered.client_id)
         if client is None:
             errors.append(FieldError("client_id", "Onbekende klant"))

@@ -6,8 +6,10 @@ from datetime import datetime
 
 from advanced_alchemy.base import BigIntAuditBase
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
+
+from casemgmt.contacts.rules import SUBJECT_MAX, SUMMARY_MAX
 
 
 class Contact(BigIntAuditBase):
@@ -27,5 +29,5 @@ class Contact(BigIntAuditBase):
     occurred_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
     outcome: Mapped[str] = mapped_column(String(30))
     transfers: Mapped[int] = mapped_column(Integer, default=0)
-    summary: Mapped[str] = mapped_column(Text)
-    subject: Mapped[str] = mapped_column(String(200), default="")
+    summary: Mapped[str] = mapped_column(String(SUMMARY_MAX))
+    subject: Mapped[str] = mapped_column(String(SUBJECT_MAX), default="")

@@ -34,6 +34,8 @@ OUTCOMES = tuple(OUTCOME_LABELS)
 SUMMARY_MAX = 4000
 SUBJECT_MAX = 200
 TRANSFERS_MAX = 20
+LIMITS = {"summary": SUMMARY_MAX, "subject": SUBJECT_MAX}
+"""The text limits by field, for the forms' ``maxlength``."""
 
 WHY_WE_ASK: dict[str, str] = {
     "channel": "Zo weten we langs welke weg klanten ons bereiken en kunnen collega's op dezelfde manier reageren.",

@@ -8,6 +8,8 @@ import msgspec
 from pydantic import BaseModel
 
 from casemgmt.contacts.models import Contact
+from casemgmt.contacts.rules import SUBJECT_MAX, SUMMARY_MAX
+from casemgmt.web.limits import limited
 from casemgmt.web.parameters import OptionalRecordId
 from casemgmt.web.structs import copied
 
@@ -20,9 +22,9 @@ class ContactIn(BaseModel):
     service: str | None = None
     outcome: str | None = None
     transfers: int | None = None
-    summary: str | None = None
+    summary: str | None = limited(SUMMARY_MAX, None)
     occurred_at: datetime | None = None
-    subject: str | None = None
+    subject: str | None = limited(SUBJECT_MAX, None)
 
 
 class ContactLink(BaseModel):

@@ -11,8 +11,10 @@ from datetime import datetime
 
 from advanced_alchemy.base import BigIntAuditBase
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
+
+from casemgmt.dossiers.rules import REASON_MAX, SUBJECT_MAX
 
 
 class Dossier(BigIntAuditBase):
@@ -25,7 +27,7 @@ class Dossier(BigIntAuditBase):
 
     ref: Mapped[str] = mapped_column(String(16), unique=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="RESTRICT"))
-    subject: Mapped[str] = mapped_column(String(300))
+    subject: Mapped[str] = mapped_column(String(SUBJECT_MAX))
     status: Mapped[str] = mapped_column(String(20), default="open")
     outcome: Mapped[str | None] = mapped_column(String(20), default=None)
     opened_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
@@ -59,6 +61,6 @@ class DossierAssignment(BigIntAuditBase):
     since: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
     until: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
     assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), default=None)
-    reason: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(String(REASON_MAX), default="")
     ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), default=None)
-    end_reason: Mapped[str] = mapped_column(Text, default="")
+    end_reason: Mapped[str] = mapped_column(String(REASON_MAX), default="")

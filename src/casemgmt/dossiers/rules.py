@@ -45,6 +45,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 
 SUBJECT_MAX = 300
 REASON_MAX = 2000
+LIMITS = {"subject": SUBJECT_MAX, "reason": REASON_MAX}
+"""The text limits by field, for the forms' ``maxlength``."""
 REFERENCE_DIGITS = 5
 REFERENCE_MAX_NUMBER = 10**REFERENCE_DIGITS - 1
 _REFERENCE = re.compile(r"^D-(\d{4})-(\d{5})$")

@@ -9,6 +9,8 @@ import msgspec
 from pydantic import BaseModel
 
 from casemgmt.dossiers.involvement import ACCOUNTMANAGER
+from casemgmt.dossiers.rules import REASON_MAX, SUBJECT_MAX
+from casemgmt.web.limits import limited
 from casemgmt.web.parameters import OptionalRecordId
 from casemgmt.web.structs import copied
 
@@ -20,23 +22,23 @@ class AssignmentIn(BaseModel):
 
 class DossierCreate(BaseModel):
     client_id: OptionalRecordId = None
-    subject: str | None = None
+    subject: str | None = limited(SUBJECT_MAX, None)
     casemanager_id: OptionalRecordId = None
     assignments: list[AssignmentIn] = []
 
 
 class DossierUpdate(BaseModel):
     version: int | None = None
-    subject: str | None = None
+    subject: str | None = limited(SUBJECT_MAX, None)
     status: str | None = None
     outcome: str | None = None
     casemanager_id: OptionalRecordId = None
-    reason: str | None = None
+    reason: str | None = limited(REASON_MAX, None)
 
 
 class AccountmanagerAssignment(BaseModel):
     accountmanager_id: OptionalRecordId = None
-    reason: str | None = None
+    reason: str | None = limited(REASON_MAX, None)
 
 
 if TYPE_CHECKING:

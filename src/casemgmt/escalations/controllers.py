@@ -1,11 +1,12 @@
-"""Escalation pages (Escalaties, Antwoorden) and ``/api/v1/escalations``, ``/api/v1/answers``."""
+"""Escalation pages (Escalaties, the reusable-answer form on an escalation, Antwoorden) and
+``/api/v1/escalations``, ``/api/v1/escalations/{id}/reusable-answer``, ``/api/v1/answers``."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from litestar import Request, get, post
+from litestar import Request, get, post, put
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.response import Redirect, Template
 from sqlalchemy import select
@@ -16,10 +17,18 @@ from casemgmt.auth.guards import requires_employee
 from casemgmt.db import DbSession
 from casemgmt.directory.models import Service
 from casemgmt.errors import Forbidden, InvalidInput
+from casemgmt.escalations import rules
 from casemgmt.escalations.dependencies import Escalations
-from casemgmt.escalations.schemas import AnswerOut, EscalationAnswer, EscalationCreate, EscalationOut
+from casemgmt.escalations.schemas import (
+    AnswerOut,
+    EscalationAnswer,
+    EscalationCreate,
+    EscalationOut,
+    ReusableAnswerIn,
+)
 from casemgmt.escalations.services import ASKER_ROLES, STATES, EscalationView
 from casemgmt.web.forms import FormData
+from casemgmt.web.openapi import CONFLICT
 from casemgmt.web.pages import page_or_fragment
 from casemgmt.web.parameters import QueryId, choice
 from casemgmt.web.routes import creation, state_change
@@ -57,13 +66,28 @@ async def api_list(
     return [EscalationOut.of(v.escalation, v.service_code, now) for v in views]
 
 
+@put(
+    "/api/v1/escalations/{escalation_id:int}/reusable-answer",
+    tags=TAGS,
+    guards=[requires_employee],
+    summary="Publish or reword the reusable answer of an answered escalation (no personal data, confirmed)",
+    responses=CONFLICT,
+)
+async def api_reusable_answer(
+    escalation_id: FromPath[int], data: JSONBody[ReusableAnswerIn], escalations: Escalations
+) -> AnswerOut:
+    reusable = await escalations.write_reusable(
+        escalation_id, title=data.title, answer=data.answer, no_personal_data=data.no_personal_data
+    )
+    code = await escalations.session.scalar(select(Service.code).where(Service.id == reusable.service_id))
+    return AnswerOut.of(reusable, code or "")
+
+
 @get("/api/v1/answers", tags=TAGS, guards=[requires_employee], summary="Search reusable answers")
 async def api_answers(
     escalations: Escalations, service: FromQuery[str | None] = None, q: FromQuery[str] = ""
 ) -> list[AnswerOut]:
-    answers = await escalations.reusable_answers(service=service, q=q)
-    codes = dict((await escalations.session.execute(select(Service.id, Service.code))).tuples().all())
-    return [AnswerOut(e.id, codes.get(e.service_id), e.question, e.answer, e.answered_at) for e in answers]
+    return [AnswerOut.of(answer, code) for answer, code in await escalations.reusable_answers(service=service, q=q)]
 
 
 # -- pages ------------------------------------------------------------------------------------------------------
@@ -129,21 +153,33 @@ async def escalations_create(
             service=service or "", question=question or "", client_id=client_id, dossier_id=dossier_id
         )
     except InvalidInput as exc:
-        context = {"form": form, "errors": exc.by_field(), "services": await _services(escalations.session)}
+        context = {
+            "form": form,
+            "errors": exc.by_field(),
+            "services": await _services(escalations.session),
+        }
         return page_or_fragment(request, "escalations/new.html", "escalations/_form.html", context, status_code=422)
     return Redirect(f"/escalaties/{escalation.id}", status_code=303)
 
 
 async def _detail_context(escalations: Escalations, escalation_id: int) -> dict[str, Any]:
-    service = escalations
-    view: EscalationView = await service.get(escalation_id)
+    view: EscalationView = await escalations.get(escalation_id)
+    reusable = await escalations.reusable_of(escalation_id)
     return {
         "view": view,
         "now": datetime.now(UTC),
         "state_labels": STATE_LABELS,
-        "may_answer": view.escalation.status == "open" and service.may_answer(view.service_code),
+        "may_answer": view.escalation.status == "open" and escalations.may_answer(view.service_code),
+        "may_write_reusable": view.escalation.status == "answered" and escalations.may_answer(view.service_code),
+        "reusable": reusable,
         "form": {"answer": "", "reusable": False},
+        "reusable_form": {
+            "title": reusable.title if reusable else "",
+            "answer": reusable.answer if reusable else "",
+            "no_personal_data": False,
+        },
         "errors": {},
+        "reusable_errors": {},
     }
 
 
@@ -182,6 +218,37 @@ async def escalation_answer(
     return Redirect(f"/escalaties/{escalation_id}", status_code=303)
 
 
+@post(
+    "/escalaties/{escalation_id:int}/herbruikbaar",
+    name="escalations.reusable",
+    guards=[requires_employee],
+    include_in_schema=False,
+)
+async def escalation_reusable(
+    request: Request[Any, Any, Any],
+    escalation_id: FromPath[int],
+    escalations: Escalations,
+    data: FormData,
+) -> Template | Redirect:
+    title, answer = data.get("title", ""), data.get("answer", "")
+    confirmed = data.get("no_personal_data") in ("on", "true", "1")
+    try:
+        await escalations.write_reusable(escalation_id, title=title, answer=answer, no_personal_data=confirmed)
+    except InvalidInput as exc:
+        context = await _detail_context(escalations, escalation_id)
+        context.update(
+            reusable_form={"title": title, "answer": answer, "no_personal_data": confirmed},
+            reusable_errors=exc.by_field(),
+        )
+        return page_or_fragment(
+            request, "escalations/detail.html", "escalations/_answer.html", context, status_code=422
+        )
+    if request.headers.get("hx-request"):
+        context = await _detail_context(escalations, escalation_id)
+        return Template("escalations/_answer.html", context=context)
+    return Redirect(f"/escalaties/{escalation_id}", status_code=303)
+
+
 @get("/antwoorden", name="answers", guards=[requires_employee], include_in_schema=False)
 async def answers_page(
     request: Request[Any, Any, Any],
@@ -189,15 +256,22 @@ async def answers_page(
     service: FromQuery[str | None] = None,
     q: FromQuery[str] = "",
 ) -> Template:
-    answers = await escalations.reusable_answers(service=service or None, q=q)
-    codes = dict((await escalations.session.execute(select(Service.id, Service.code))).tuples().all())
+    try:
+        answers = await escalations.reusable_answers(service=service or None, q=q)
+    except InvalidInput as exc:
+        answers, q = [], q[: rules.MAX_QUERY]
+        errors = exc.by_field()
+    else:
+        errors = {}
     context = {
         "answers": answers,
-        "codes": codes,
+        "errors": errors,
         "services": await _services(escalations.session),
         "filters": {"service": service or "", "q": q},
     }
-    return page_or_fragment(request, "escalations/answers.html", "escalations/_answers.html", context)
+    return page_or_fragment(
+        request, "escalations/answers.html", "escalations/_answers.html", context, status_code=422 if errors else 200
+    )
 
 
 PAGE_HANDLERS: list[Any] = [
@@ -206,6 +280,7 @@ PAGE_HANDLERS: list[Any] = [
     escalations_create,
     escalation_detail,
     escalation_answer,
+    escalation_reusable,
     answers_page,
 ]
-API_HANDLERS: list[Any] = [api_create, api_answer, api_list, api_answers]
+API_HANDLERS: list[Any] = [api_create, api_answer, api_reusable_answer, api_list, api_answers]

@@ -1,4 +1,4 @@
-"""Request bodies of the escalation API."""
+"""Request and response bodies of the escalation API; text limits are the rules' (``escalations/rules.py``)."""
 
 from __future__ import annotations
 
@@ -7,23 +7,34 @@ from datetime import UTC, datetime
 import msgspec
 from pydantic import BaseModel, Field
 
-from casemgmt.escalations.models import Escalation
-from casemgmt.escalations.rules import state_of
+from casemgmt.escalations.models import Escalation, ReusableAnswer
+from casemgmt.escalations.rules import MAX_ANSWER, MAX_QUESTION, MAX_TITLE, state_of
+from casemgmt.web.limits import limited
 from casemgmt.web.parameters import OptionalRecordId
 from casemgmt.web.structs import copied
 
 
 class EscalationCreate(BaseModel):
     service: str = Field(min_length=1, max_length=10)
-    question: str
+    question: str = limited(MAX_QUESTION)
     client_id: OptionalRecordId = None
     dossier_id: OptionalRecordId = None
     commitment_id: OptionalRecordId = None
 
 
 class EscalationAnswer(BaseModel):
-    answer: str
+    answer: str = limited(MAX_ANSWER)
     reusable: bool = False
+    """Propose the answer for reuse; it is published only as a reusable answer written in general terms."""
+
+
+class ReusableAnswerIn(BaseModel):
+    """A reusable answer written from an answered escalation: the question in general terms and the answer to give;
+    ``no_personal_data`` must be true (the writer confirms the texts name no client)."""
+
+    title: str = limited(MAX_TITLE)
+    answer: str = limited(MAX_ANSWER)
+    no_personal_data: bool = False
 
 
 class EscalationOut(msgspec.Struct):
@@ -59,10 +70,14 @@ class EscalationOut(msgspec.Struct):
 
 
 class AnswerOut(msgspec.Struct):
-    """A reusable answer to an earlier escalation."""
+    """A reusable answer: a question in general terms and the answer to give; no personal data."""
 
     id: int
-    service: str | None
+    service: str
     question: str
     answer: str
-    answered_at: datetime | None
+    written_at: datetime
+
+    @classmethod
+    def of(cls, reusable: ReusableAnswer, service_code: str) -> AnswerOut:
+        return cls(reusable.id, service_code, reusable.title, reusable.answer, reusable.written_at)

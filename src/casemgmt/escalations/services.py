@@ -2,6 +2,11 @@
 
 Routing: to the service's accountmanager on the dossier when there is one, otherwise to the service's queue, from
 which any accountmanager of the service may answer. The asker and the dossier's casemanager see the answer.
+
+Reusable answers: an accountmanager of the service (or an admin) writes one from an answered escalation, in general
+terms, confirming it holds no personal data (``rules.validate_reusable``); writing it again rewords it. Only these
+texts are searched and shown on ``/antwoorden``; the escalation's question, answer and client are not. Every read of
+an escalation (one, or a list) is audited with its client's pseudonym.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from casemgmt.dossiers.involvement import access_for
 from casemgmt.dossiers.models import Dossier
 from casemgmt.errors import FieldError, Forbidden, InvalidInput, NotFound
 from casemgmt.escalations import rules
-from casemgmt.escalations.models import Escalation
+from casemgmt.escalations.models import Escalation, ReusableAnswer
 
 # Aliases built once: a fresh aliased() makes SQLAlchemy set up the entity again on every statement (ms each).
 _ASKER, _ASSIGNEE, _ANSWERER = aliased(User), aliased(User), aliased(User)
@@ -171,6 +176,54 @@ class EscalationService(AuditedService):
             Role.ACCOUNTMANAGER in self.actor.roles and service_code in self.actor.service_codes
         )
 
+    # -- reusable answers ----------------------------------------------------------------------------------------
+
+    async def write_reusable(
+        self, escalation_id: int, *, title: str, answer: str, no_personal_data: bool, now: datetime | None = None
+    ) -> ReusableAnswer:
+        """Publish (or reword) the reusable answer of an answered escalation; 403 for who may not answer it, 409
+        while it is open, 422 for a text that is empty, too long, unconfirmed or names the client."""
+        now = now or datetime.now(UTC)
+        escalation = await self._existing(Escalation, escalation_id, "Escalatie niet gevonden", for_update=True)
+        service = await self.session.get(Service, escalation.service_id)
+        assert service is not None
+        if not self.may_answer(service.code):
+            raise Forbidden(f"Alleen accountmanagers van {service.code} schrijven herbruikbare antwoorden.")
+        client = await self.session.get(Client, escalation.client_id) if escalation.client_id is not None else None
+        ref = await self.session.scalar(select(Dossier.ref).where(Dossier.id == escalation.dossier_id))
+        known = rules.KnownOfClient(
+            name=client.name if client else "",
+            bsn=(client.bsn or "") if client else "",
+            kvk=(client.kvk or "") if client else "",
+            phone=client.phone if client else "",
+            email=client.email if client else "",
+            dossier_ref=ref or "",
+        )
+        text = rules.validate_reusable(escalation.status, title, answer, no_personal_data, known)
+        reusable = await self.session.scalar(
+            select(ReusableAnswer).where(ReusableAnswer.escalation_id == escalation.id).with_for_update()
+        )
+        action = Action.UPDATE if reusable is not None else Action.CREATE
+        if reusable is None:
+            reusable = ReusableAnswer(escalation_id=escalation.id, service_id=escalation.service_id)
+            self.session.add(reusable)
+        reusable.title, reusable.answer = text.title, text.answer
+        reusable.written_by_id, reusable.written_at = self.actor.id, now
+        escalation.reusable = True
+        await self.session.flush()
+        self.audit.record(
+            action,
+            "reusable_answer",
+            reusable.id,
+            client_pseudonym=client.pseudonym if client else None,
+            detail=f"escalatie {escalation.id}; geen persoonsgegevens bevestigd",
+        )
+        return reusable
+
+    async def reusable_of(self, escalation_id: int) -> ReusableAnswer | None:
+        """The reusable answer written from this escalation, if any (the caller has read the escalation)."""
+        return await self.session.scalar(select(ReusableAnswer).where(ReusableAnswer.escalation_id == escalation_id))
+
     async def _pseudonym(self, client_id: int | None) -> str | None:
         if client_id is None:
             return None
@@ -265,21 +318,21 @@ class EscalationService(AuditedService):
 
     async def reusable_answers(
         self, *, service: str | None = None, q: str = "", limit: int = 50
-    ) -> builtins.list[Escalation]:
-        """Answers marked reusable (the seed's "eenduidige beantwoording"); general knowledge, no personal data."""
+    ) -> builtins.list[tuple[ReusableAnswer, str]]:
+        """The reusable answers (the seed's "eenduidige beantwoording") with their service's code, newest first:
+        texts in general terms, without personal data, so reading them is not audited."""
         if Role.EVALUATOR in self.actor.roles and len(self.actor.roles) == 1:
             raise Forbidden("Evaluatoren hebben geen toegang tot de antwoorden.")
-        query = select(Escalation).where(Escalation.reusable.is_(True), Escalation.status == "answered")
+        query = select(ReusableAnswer, Service.code).join(Service, Service.id == ReusableAnswer.service_id)
         if service:
-            query = query.join(Service, Service.id == Escalation.service_id).where(Service.code == service.upper())
-        words = [w for w in q.lower().split() if w]
-        for word in words:
+            query = query.where(Service.code == service.upper())
+        for word in rules.validate_query(q):
             pattern = f"%{word}%"
             query = query.where(
-                or_(func.lower(Escalation.question).like(pattern), func.lower(Escalation.answer).like(pattern))
+                or_(func.lower(ReusableAnswer.title).like(pattern), func.lower(ReusableAnswer.answer).like(pattern))
             )
-        query = query.order_by(Escalation.answered_at.desc()).limit(limit)
-        return list((await self.session.scalars(query)).all())
+        query = query.order_by(ReusableAnswer.written_at.desc(), ReusableAnswer.id.desc()).limit(limit)
+        return [(answer, code) for answer, code in (await self.session.execute(query)).tuples().all()]
 
 
 __all__ = ["EscalationService", "EscalationView"]

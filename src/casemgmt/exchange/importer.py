@@ -11,7 +11,11 @@ How a file is read:
   per batch); after the first invalid line nothing more is written but checking goes on, so the report is complete;
   at the end ``DossierImportRejected`` is raised when any line failed, and the caller's transaction rolls back (the
   CLI's transaction block, or the API's 422 response): nothing of the file is written;
-- blank lines are skipped; line numbers count every physical line from 1.
+- blank lines are skipped; line numbers count every physical line from 1;
+- text no database can store is a line error naming the field ("regel 3: contacts[0].summary: … NUL-teken …"): a
+  NUL character (written ``\\u0000`` in JSON; a raw NUL byte makes the whole line an error) or a lone UTF-16
+  surrogate (``\\ud800``); PostgreSQL refuses the first, both databases the second. Only a line whose text holds
+  such an escape is decoded a second time, to name the field.
 
 What the import fills in that the line contract does not carry (documented choices):
 
@@ -37,6 +41,8 @@ What the import fills in that the line contract does not carry (documented choic
 
 from __future__ import annotations
 
+import json
+import re
 import uuid
 from collections import defaultdict
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable
@@ -58,14 +64,15 @@ from casemgmt.db import refresh_planner_statistics
 from casemgmt.directory.models import Service
 from casemgmt.dossiers.involvement import insert_assignments
 from casemgmt.dossiers.models import Dossier
-from casemgmt.errors import DomainError
+from casemgmt.errors import DomainError, InvalidInput
 from casemgmt.escalations.models import Escalation
-from casemgmt.exchange.schema import LineError, ParsedLine, parse_line
+from casemgmt.exchange.schema import LineError, ParsedLine, parse_line, path_of
 from casemgmt.handoffs.models import Handoff
 from casemgmt.pilots.models import Pilot, PilotEnrolment, TimeEntry
 from casemgmt.pilots.rules import MANUAL, day_total_error, role_on_dossier
 from casemgmt.surveys.importer import response_values
 from casemgmt.surveys.models import SurveyResponse, survey_reasons
+from casemgmt.web.input_guard import unstorable_fields
 
 BATCH_SIZE = 200
 KCC = "KCC"
@@ -189,6 +196,34 @@ def _decode(raw: bytes | str, number: int) -> str | LineError:
     return raw.rstrip("\r\n")
 
 
+NOT_STORABLE = "Dit teken kan niet worden opgeslagen; verwijder het uit het bestand."
+_ESCAPED_UNSTORABLE = re.compile(r"\\u(0000|d[89a-f][0-9a-f]{2})", re.IGNORECASE)
+"""A JSON escape of NUL or of a UTF-16 surrogate (paired surrogates are fine; the decoded text tells)."""
+
+
+def _unstorable(text: str, number: int) -> list[LineError]:
+    """The errors of a line holding text no database can store (see the module docstring); none for most lines,
+    which are not decoded here."""
+    if "\x00" in text:
+        return [LineError(number, None, f"Deze regel bevat een NUL-teken. {NOT_STORABLE}")]
+    if not _ESCAPED_UNSTORABLE.search(text):
+        return []
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        return []  # parse_line reports what is wrong with it
+    try:
+        paths = sorted(set(unstorable_fields(value)))
+    except InvalidInput as exc:
+        return [LineError(number, None, error.message) for error in exc.errors]
+    message = f"Bevat een NUL-teken of een ongeldig Unicode-teken (losse surrogaat). {NOT_STORABLE}"
+    return [LineError(number, None if path == "body" else path_of(_dotted(path)), message) for path in paths]
+
+
+def _dotted(path: str) -> list[str | int]:
+    return [int(part) if part.isdigit() else part for part in path.split(".")]
+
+
 def _implied(parsed: ParsedLine) -> list[tuple[str, str, str | None]]:
     """(e-mail, role, service code) for every employee the line names, per the module docstring."""
     d = parsed.data
@@ -309,6 +344,9 @@ class DossierImporter:
             if not text.strip():
                 continue
             self.report.lines += 1
+            if unstorable := _unstorable(text, number):
+                self.report.errors.extend(unstorable)
+                continue
             parsed = parse_line(text, number, self.now)
             if isinstance(parsed, list):
                 self.report.errors.extend(parsed)

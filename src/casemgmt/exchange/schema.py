@@ -32,12 +32,12 @@ import msgspec
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
 from casemgmt.clients.rules import BSN_MESSAGE, KVK_MESSAGE, normalise_bsn, normalise_kvk
-from casemgmt.commitments.rules import CommitmentKind, CommitmentStatus
+from casemgmt.commitments.rules import MAX_DESCRIPTION, MAX_NOTE, CommitmentKind, CommitmentStatus
 from casemgmt.contacts.rules import CHANNELS, DIRECTIONS, SUMMARY_MAX, TRANSFERS_MAX
 from casemgmt.contacts.rules import OUTCOMES as CONTACT_OUTCOMES
 from casemgmt.directory.calendar import local_date
-from casemgmt.dossiers.rules import CLOSED, OUTCOMES, STATUSES, SUBJECT_MAX
-from casemgmt.handoffs.rules import MIN_CONTEXT_LENGTH, HandoffStatus
+from casemgmt.dossiers.rules import CLOSED, OUTCOMES, REASON_MAX, STATUSES, SUBJECT_MAX
+from casemgmt.handoffs.rules import MAX_CONTEXT_LENGTH, MAX_REASON_LENGTH, MIN_CONTEXT_LENGTH, HandoffStatus
 from casemgmt.pilots.rules import ACTIVITIES, COHORTS, MINUTES_PER_DAY
 from casemgmt.surveys.csv_format import ParsedRow, survey_row_from_json
 
@@ -100,7 +100,7 @@ class AssignmentLine(_Part):
     accountmanager: Email
     since: Moment
     until: Moment | None = None
-    reason: Text = ""
+    reason: Annotated[str, Field(max_length=REASON_MAX)] = ""
 
 
 class ContactLine(_Part):
@@ -116,7 +116,7 @@ class ContactLine(_Part):
 
 class CommitmentLine(_Part):
     kind: CommitmentKindName
-    description: Annotated[str, Field(min_length=1, max_length=TEXT_MAX)]
+    description: Annotated[str, Field(min_length=1, max_length=MAX_DESCRIPTION)]
     owner: Email
     made_by: Email
     made_at: Moment
@@ -124,7 +124,7 @@ class CommitmentLine(_Part):
     status: CommitmentStatusName
     closed_at: Moment | None = None
     kept_on_time: bool | None = None
-    note: Text = ""
+    note: Annotated[str, Field(max_length=MAX_NOTE)] = ""
 
 
 class HandoffLine(_Part):
@@ -132,12 +132,12 @@ class HandoffLine(_Part):
     from_employee: Email
     to_service: ServiceCode
     to_employee: Email | None = None
-    reason: Annotated[str, Field(min_length=1, max_length=TEXT_MAX)]
-    context: Annotated[str, Field(max_length=TEXT_MAX)]
+    reason: Annotated[str, Field(min_length=1, max_length=MAX_REASON_LENGTH)]
+    context: Annotated[str, Field(max_length=MAX_CONTEXT_LENGTH)]
     requested_at: Moment
     status: HandoffStatusName
     decided_at: Moment | None = None
-    decision_reason: Text = ""
+    decision_reason: Annotated[str, Field(max_length=MAX_REASON_LENGTH)] = ""
 
 
 class EscalationLine(_Part):

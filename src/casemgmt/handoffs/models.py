@@ -6,8 +6,10 @@ from datetime import datetime
 
 from advanced_alchemy.base import BigIntAuditBase
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
+
+from casemgmt.handoffs.rules import MAX_CONTEXT_LENGTH, MAX_REASON_LENGTH
 
 
 class Handoff(BigIntAuditBase):
@@ -24,10 +26,10 @@ class Handoff(BigIntAuditBase):
     from_service_id: Mapped[int] = mapped_column(ForeignKey("services.id", ondelete="RESTRICT"))
     to_service_id: Mapped[int] = mapped_column(ForeignKey("services.id", ondelete="RESTRICT"))
     to_employee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), default=None)
-    reason: Mapped[str] = mapped_column(Text)
-    context: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(String(MAX_REASON_LENGTH))
+    context: Mapped[str] = mapped_column(String(MAX_CONTEXT_LENGTH))
     requested_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
     status: Mapped[str] = mapped_column(String(20), default="requested")
     decided_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), default=None)
-    decision_reason: Mapped[str] = mapped_column(Text, default="")
+    decision_reason: Mapped[str] = mapped_column(String(MAX_REASON_LENGTH), default="")

@@ -28,12 +28,14 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from casemgmt.directory.calendar import require_aware
-from casemgmt.errors import FieldError, InvalidInput, NoLongerChangeable
+from casemgmt.errors import FieldError, InvalidInput, NoLongerChangeable, too_long
 
 MIN_CONTEXT_LENGTH = 30
 MAX_CONTEXT_LENGTH = 4000
 """As long as a contact's summary: the story, not a document."""
 MAX_REASON_LENGTH = 500
+LIMITS = {"reason": MAX_REASON_LENGTH, "context": MAX_CONTEXT_LENGTH}
+"""The text limits by field, for the forms' ``maxlength``."""
 PING_PONG_WINDOW = timedelta(days=30)
 
 ServiceRef = str | int
@@ -62,13 +64,6 @@ class ClosedHandoff(NoLongerChangeable):
 
     status_labels = STATUS_LABELS
     template = "Deze overdracht is al afgehandeld ({label})."
-
-
-def too_long(field: str, label: str, text: str, limit: int) -> list[FieldError]:
-    """The error for a text beyond ``limit`` characters, in the words every form uses (none when it fits)."""
-    if len(text) <= limit:
-        return []
-    return [FieldError(field, f"{label} is te lang ({len(text)} tekens, maximaal {limit})")]
 
 
 # -- the request ---------------------------------------------------------------------------------------------------

@@ -8,6 +8,8 @@ import msgspec
 from pydantic import BaseModel
 
 from casemgmt.handoffs.models import Handoff
+from casemgmt.handoffs.rules import MAX_CONTEXT_LENGTH, MAX_REASON_LENGTH
+from casemgmt.web.limits import limited
 from casemgmt.web.parameters import OptionalRecordId, RecordId
 from casemgmt.web.structs import copied
 
@@ -16,13 +18,13 @@ class HandoffCreate(BaseModel):
     dossier_id: RecordId
     to_service: str
     to_employee_id: OptionalRecordId = None
-    reason: str = ""
-    context: str = ""
+    reason: str = limited(MAX_REASON_LENGTH, "")
+    context: str = limited(MAX_CONTEXT_LENGTH, "")
     from_service: str | None = None
 
 
 class HandoffDecline(BaseModel):
-    reason: str = ""
+    reason: str = limited(MAX_REASON_LENGTH, "")
 
 
 class HandoffOut(msgspec.Struct):

@@ -53,7 +53,8 @@ from casemgmt.auth.roles import Role
 from casemgmt.directory.models import Service
 from casemgmt.pilots.measures import TARGET_KEYS
 from casemgmt.pilots.models import Pilot, PilotEnrolment
-from casemgmt.pilots.rules import ASSIGNMENTS, PRIMARY_OUTCOMES, RANDOM
+from casemgmt.pilots.rules import ASSIGNMENTS, MAX_DESCRIPTION_LENGTH, PRIMARY_OUTCOMES, RANDOM
+from casemgmt.web.input_guard import unstorable_fields
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
@@ -85,7 +86,7 @@ class PilotFile(BaseModel):
 
     slug: Annotated[str, Field(pattern=SLUG_PATTERN, max_length=64)]
     name: Annotated[str, Field(min_length=1, max_length=200)]
-    description: str = ""
+    description: Annotated[str, Field(max_length=MAX_DESCRIPTION_LENGTH)] = ""
     start: Annotated[date, Field(strict=False)]
     end: Annotated[date, Field(strict=False)]
     services: Annotated[list[Annotated[str, Field(min_length=1, max_length=10)]], Field(min_length=1)]
@@ -297,6 +298,12 @@ def parse_pilot_text(text: str, file: str) -> ParsedPilot | list[DefinitionError
         line = int(match.group(1)) if match else None
         reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", message) if match else message
         return [DefinitionError(file, line, None, f"geen geldige TOML: {reason}.")]
+    if unstorable := sorted(set(unstorable_fields(document))):  # a "\u0000" escape: PostgreSQL cannot store it
+        locations = [tuple(int(p) if p.isdigit() else p for p in path.split(".")) for path in unstorable]
+        return [
+            DefinitionError(file, key_line(text, loc), field_name(loc) or None, "bevat een NUL-teken; verwijder het.")
+            for loc in locations
+        ]
     try:
         definition = PilotFile.model_validate(document)
     except ValidationError as exc:

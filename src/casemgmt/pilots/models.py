@@ -25,11 +25,11 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
-    Text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casemgmt.directory.models import Service, service_links
+from casemgmt.pilots.rules import MAX_DESCRIPTION_LENGTH, MAX_REASON_LENGTH
 
 pilot_services = service_links("pilot_services", "pilot_id", "pilots")
 
@@ -39,7 +39,7 @@ class Pilot(BigIntAuditBase):
 
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    description: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[str] = mapped_column(String(MAX_DESCRIPTION_LENGTH), default="")
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date] = mapped_column(Date)
     caseload_cap: Mapped[int] = mapped_column(Integer)
@@ -70,7 +70,7 @@ class PilotEnrolment(BigIntAuditBase):
     pilot_id: Mapped[int] = mapped_column(ForeignKey("pilots.id", ondelete="RESTRICT"))
     cohort: Mapped[str] = mapped_column(String(10))  # "pilot" | "control"
     method: Mapped[str] = mapped_column(String(10))  # "random" | "manual"
-    reason: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(String(MAX_REASON_LENGTH), default="")
     assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), default=None)
     assigned_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
 

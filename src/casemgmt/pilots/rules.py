@@ -58,6 +58,10 @@ ACTIVITIES: Final[Mapping[str, str]] = MappingProxyType(
 
 MINUTES_PER_DAY: Final = 24 * 60
 MAX_REASON_LENGTH: Final = 2000
+MAX_DESCRIPTION_LENGTH: Final = 4000
+LIMITS: Final = {"reason": MAX_REASON_LENGTH}
+"""The text limits by field, for the forms' ``maxlength``."""
+"""A pilot file's description."""
 
 _PRIMARY_ROLE_ORDER: Final = (Role.ADMIN, Role.CASEMANAGER, Role.ACCOUNTMANAGER, Role.KCC_AGENT, Role.EVALUATOR)
 

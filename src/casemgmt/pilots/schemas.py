@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 from pydantic import BaseModel, ConfigDict, Field
 
+from casemgmt.pilots.rules import MAX_REASON_LENGTH
+from casemgmt.web.limits import limited
 from casemgmt.web.parameters import OptionalRecordId
 from casemgmt.web.structs import copied
 
@@ -15,12 +17,12 @@ from casemgmt.web.structs import copied
 class EnrolmentIn(BaseModel):
     dossier_id: OptionalRecordId = None
     cohort: str | None = None
-    reason: str | None = None
+    reason: str | None = limited(MAX_REASON_LENGTH, None)
 
 
 class CohortChangeIn(BaseModel):
     cohort: str | None = None
-    reason: str | None = None
+    reason: str | None = limited(MAX_REASON_LENGTH, None)
 
 
 class TimeEntryIn(BaseModel):

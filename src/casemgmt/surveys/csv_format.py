@@ -23,6 +23,8 @@ Choices where the contract leaves room (documented here and in the importer's re
 - Checked here: the format of ``dossier_ref`` (``D-yyyy-nnnnn``) and uniqueness of ``respondent_id`` within one
   file. Checked by the importer: that the dossier exists and that the respondent id is new in the database.
 
+A NUL character in a field is reported on that field (PostgreSQL cannot store it).
+
 Error messages are Dutch; ``RowError.field`` is the column name (None for a whole line or the file).
 """
 
@@ -224,6 +226,9 @@ class _RowBuilder:
 
     def build(self, text: Mapping[str, str], reason_codes: Sequence[str]) -> ParsedRow | None:
         """``text`` holds every field except reasons, trimmed; ``reason_codes`` the reasons given."""
+        for field, value in {"reasons": "".join(reason_codes), **text}.items():
+            if "\x00" in value:  # PostgreSQL cannot store it: the row's error, never the database's
+                self.error(field, "Dit veld bevat een NUL-teken, dat niet kan worden opgeslagen; verwijder het.")
         respondent_id = self.respondent_id(text["respondent_id"])
         contact_date = self.contact_date(text["contact_date"])
         remembered = self.remembered_contact(text["remembered_contact"])

@@ -12,10 +12,10 @@ from datetime import date, datetime
 
 from advanced_alchemy.base import BigIntAuditBase, orm_registry
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, SmallInteger, String, Table, Text
+from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, SmallInteger, String, Table
 from sqlalchemy.orm import Mapped, mapped_column
 
-from casemgmt.surveys.csv_format import RESPONDENT_ID_MAX_LENGTH
+from casemgmt.surveys.csv_format import COMMENT_MAX_LENGTH, RESPONDENT_ID_MAX_LENGTH
 from casemgmt.surveys.questionnaire import CODED_FIELDS
 
 survey_reasons = Table(
@@ -44,7 +44,7 @@ class SurveyResponse(BigIntAuditBase):
     age_band: Mapped[str | None] = mapped_column(String(10), default=None)
     education: Mapped[str | None] = mapped_column(String(20), default=None)
     dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossiers.id", ondelete="RESTRICT"), default=None)
-    comment: Mapped[str | None] = mapped_column(Text, default=None)
+    comment: Mapped[str | None] = mapped_column(String(COMMENT_MAX_LENGTH), default=None)
     imported_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
     import_batch: Mapped[str | None] = mapped_column(String(36), default=None)
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), default=None)

@@ -702,7 +702,7 @@ async def _ensure_users(session: AsyncSession, passwords: Passwords) -> dict[str
 
 DEMO_TABLES = (
     "clients", "representatives", "dossiers", "dossier_assignments", "contacts", "commitments", "handoffs",
-    "escalations", "pilot_enrolments", "time_entries", "survey_responses",
+    "escalations", "reusable_answers", "pilot_enrolments", "time_entries", "survey_responses",
 )  # fmt: skip
 """The tables whose rows the demo hands to the bulk writer (users go through ``Accounts``)."""
 

@@ -24,7 +24,7 @@ from casemgmt.commitments.models import Commitment
 from casemgmt.contacts.models import Contact
 from casemgmt.directory.calendar import add_business_days
 from casemgmt.dossiers.models import Dossier, DossierAssignment
-from casemgmt.escalations.models import Escalation
+from casemgmt.escalations.models import Escalation, ReusableAnswer
 from casemgmt.handoffs.models import Handoff
 from casemgmt.synthetic.stories import Table, load_stories, span
 from casemgmt.synthetic.writer import BulkWriter, stamp
@@ -94,12 +94,12 @@ async def load_promises(
     rows["handoffs"] = _handoffs(scene) if len(open_szw) >= 2 else []
     for story in load_stories().promised:
         await _promised_dossier(session, scene, story, rows)
-    rows["escalations"] = _escalations(scene)
+    rows["escalations"], rows["reusable_answers"] = _escalations(scene)
     await writer.write_all(
         (table, rows.get(cast(SQLTable, table).name, []))
         for table in (
             Dossier.__table__, DossierAssignment.__table__, Contact.__table__, Commitment.__table__,
-            Handoff.__table__, Escalation.__table__,
+            Handoff.__table__, Escalation.__table__, ReusableAnswer.__table__,
         )
     )  # fmt: skip
 
@@ -173,10 +173,11 @@ def _handoffs(scene: _Scene) -> Rows:
     return rows
 
 
-def _escalations(scene: _Scene) -> Rows:
-    """The stories' questions to the back office, asked by the KCC demo user, due 3 business days later."""
+def _escalations(scene: _Scene) -> tuple[Rows, Rows]:
+    """The stories' questions to the back office, asked by the KCC demo user, due 3 business days later; and the
+    reusable answers written by the assignees in general terms."""
     writer, services, now = scene.writer, scene.services, scene.now
-    rows = []
+    rows, reusable = [], []
     for story in load_stories().escalations:
         dossier = scene.dossier(story)
         asked = now - span(story["asked"])
@@ -202,7 +203,20 @@ def _escalations(scene: _Scene) -> Rows:
                 **stamp(now),
             }
         )
-    return rows
+        if answered and "reusable_title" in story:
+            reusable.append(
+                {
+                    "id": writer.next("reusable_answers"),
+                    "escalation_id": rows[-1]["id"],
+                    "service_id": rows[-1]["service_id"],
+                    "title": story["reusable_title"],
+                    "answer": story["answer"],
+                    "written_by_id": assignee,
+                    "written_at": rows[-1]["answered_at"],
+                    **stamp(now),
+                }
+            )
+    return rows, reusable
 
 
 async def _promised_dossier(session: AsyncSession, scene: _Scene, story: Table, rows: dict[str, Rows]) -> None:

@@ -35,6 +35,7 @@ TITLES = {
     404: "Pagina niet gevonden",
     405: "Niet toegestaan",
     409: "Conflict",
+    413: "Te veel gegevens",
     422: "Controleer de invoer",
     429: "Te veel pogingen",
     500: "Er ging iets mis",
@@ -43,6 +44,7 @@ TITLES = {
 MESSAGES = {
     403: "U heeft geen toegang tot deze pagina.",
     404: "De pagina die u zoekt bestaat niet (meer). Controleer het adres.",
+    413: "U stuurt meer gegevens dan hier mogelijk is. Maak de tekst of het bestand kleiner en probeer het opnieuw.",
     500: "Er ging iets mis aan onze kant. Probeer het later opnieuw; blijft het misgaan, meld het dan bij "
     "functioneel beheer.",
 }
@@ -68,8 +70,8 @@ def _dutch_detail(exc: HTTPException) -> str:
     detail = exc.detail or ""
     if "CSRF" in detail:
         return "Het formulier is verlopen of ongeldig (CSRF-controle). Laad de pagina opnieuw en probeer het nog eens."
-    if exc.status_code == 404:
-        return MESSAGES[404]
+    if exc.status_code in (404, 413):
+        return MESSAGES[exc.status_code]
     if exc.status_code == 405:
         return "Deze handeling is hier niet toegestaan."
     if exc.status_code == 403 and detail in ("", "Forbidden"):
@@ -176,7 +178,8 @@ def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response
     if (invalid := refused_input(exc)) is not None:
         return handle_domain_error(request, invalid)
     if is_api(request):
-        return _json(status, exc.detail, exc.extra if isinstance(exc.extra, list | dict) else None)
+        detail = MESSAGES[413] if status == 413 else exc.detail
+        return _json(status, detail, exc.extra if isinstance(exc.extra, list | dict) else None)
     if isinstance(exc, NotAuthorizedException) or status == 401:
         target = "/login"
         if request.method == "GET" and request.url.path not in ("/", "/login"):

@@ -9,6 +9,7 @@ Errors are answered by ``web/errors.py`` as ``{"status_code", "detail"}``; a dom
 - 404 when the path names something (``{…_id}``, ``{slug}``, ``{service}``) or the body does (``…_id``);
 - 422 with the field errors when the route takes a body or parameters;
 - 409 only where the handler declares it (``responses=CONFLICT``): the service can refuse a stale or clashing write;
+- 413 when the route reads a body (beyond ``web.limits.MAX_BODY_BYTES``, or an import's own bound);
 - for every ``POST``: the optional ``Idempotency-Key`` header (``web/idempotency.py``), with its 422 (a malformed key,
   or a key already spent on another request) and 409 (the first request with the key is still running).
 
@@ -68,6 +69,7 @@ def _error(description: str) -> ResponseSpec:
 UNAUTHORIZED = {401: _error("No bearer token, or an unknown, expired or revoked one")}
 FORBIDDEN = {403: _error("The token's user may not do this (role, or not involved in the dossier)")}
 NOT_FOUND = {404: _error("Unknown id (or not visible to the token's user)")}
+TOO_LARGE = {413: _error("The body is larger than this route accepts; nothing was read")}
 CONFLICT = {409: _error("Conflict: a stale version, or a write that clashes with the current state; nothing changed")}
 INVALID = {
     422: ResponseSpec(
@@ -153,6 +155,12 @@ def _body_names_a_record(handler: HTTPRouteHandler) -> bool:
     return any(name.endswith("_id") for name in fields)
 
 
+def _reads_a_body(handler: HTTPRouteHandler) -> bool:
+    """A ``data`` body, or a bound of its own on the body it reads itself (the imports)."""
+    own_bound = handler.request_max_body_size
+    return "data" in inspect.signature(handler.fn).parameters or isinstance(own_bound, int)
+
+
 def error_responses(handler: HTTPRouteHandler) -> dict[int, ResponseSpec]:
     """The error responses ``handler`` can answer, with the handler's own declarations taking precedence."""
     responses: dict[int, ResponseSpec] = {**UNAUTHORIZED}
@@ -162,6 +170,8 @@ def error_responses(handler: HTTPRouteHandler) -> dict[int, ResponseSpec]:
         responses.update(NOT_FOUND)
     if takes_input(handler) or "POST" in (handler.http_methods or ()):
         responses.update(INVALID)
+    if _reads_a_body(handler):
+        responses.update(TOO_LARGE)
     if "POST" in (handler.http_methods or ()) and 409 not in (handler.responses or {}):
         responses.update(IN_PROGRESS_CONFLICT)
     own = dict(handler.responses or {})
