@@ -7,6 +7,7 @@ services loaded (``tests/isolation.py`` empties only what the previous test wrot
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
@@ -25,6 +26,10 @@ from casemgmt.db import create_engine, metadata, upgrade
 from casemgmt.settings import Mode, Settings
 from tests.isolation import Isolation
 from tests.worlds.personas import PASSWORD, Person, csrf_from, csrf_token, login  # noqa: F401 (used by tests)
+
+# The test clients are httpx clients: one INFO line per request is noise (and, written to a stream pytest has
+# closed after an earlier test, a "Logging error").
+logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 @pytest.fixture(scope="session")

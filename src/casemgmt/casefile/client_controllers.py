@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Request, get, post
+from litestar import Request, get
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
@@ -29,6 +29,7 @@ from casemgmt.clients.schemas import (
 from casemgmt.errors import InvalidInput
 from casemgmt.web.forms import FormBody
 from casemgmt.web.pages import page_or_fragment, wants_fragment
+from casemgmt.web.routes import page_form
 
 DOSSIER_STATUS_LABELS = {
     "open": "Open",
@@ -153,12 +154,7 @@ async def routing_fragment(
     return page_or_fragment(request, "clients/routing.html", "clients/_routing.html", context)
 
 
-@post(
-    "/klanten/{client_id:int}/vertegenwoordigers",
-    name="clients.add_representative",
-    guards=[requires_creator],
-    include_in_schema=False,
-)
+@page_form("/klanten/{client_id:int}/vertegenwoordigers", "clients.add_representative", requires_creator)
 async def add_representative(
     request: Request[Any, Any, Any],
     client_id: FromPath[int],
@@ -187,12 +183,7 @@ async def add_representative(
     return Redirect(f"/klanten/{client_id}", status_code=303)
 
 
-@post(
-    "/klanten/{client_id:int}/inzage",
-    name="clients.disclose",
-    guards=[requires_employee],
-    include_in_schema=False,
-)
+@page_form("/klanten/{client_id:int}/inzage", "clients.disclose")
 async def disclose(
     request: Request[Any, Any, Any],
     client_id: FromPath[int],

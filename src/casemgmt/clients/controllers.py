@@ -33,6 +33,7 @@ from casemgmt.errors import InvalidInput
 from casemgmt.web.forms import FormBody
 from casemgmt.web.openapi import CONFLICT, responses
 from casemgmt.web.pages import page_or_fragment
+from casemgmt.web.routes import page_form
 
 requires_creator = requires_role(Role.KCC_AGENT, Role.CASEMANAGER, Role.ADMIN)
 
@@ -119,7 +120,7 @@ async def new_client_page(request: Request[Any, Any, Any]) -> Template:
     return Template("clients/new.html", context=_new_client_context(ClientForm().model_dump()))
 
 
-@post("/klanten", name="clients.create", guards=[requires_creator], include_in_schema=False)
+@page_form("/klanten", "clients.create", requires_creator)
 async def create_client(
     request: Request[Any, Any, Any],
     clients: Clients,

@@ -23,9 +23,9 @@ from casemgmt.errors import InvalidInput
 from casemgmt.web.forms import FormBody
 from casemgmt.web.openapi import CONFLICT
 from casemgmt.web.parameters import QueryId
+from casemgmt.web.routes import page_form
 
 TAGS = ["klantcontacten"]
-
 
 # ====================================================================== API
 
@@ -95,7 +95,7 @@ async def new_contact(
     return await _contact_page(contacts, dossiers, form, client_id, dossier_id)
 
 
-@post("/contacten", name="contacts.create", include_in_schema=False, guards=[requires_employee])
+@page_form("/contacten", "contacts.create")
 async def create_contact(
     request: Request[Any, Any, Any],
     contacts: Contacts,

@@ -30,12 +30,12 @@ from casemgmt.errors import Conflict, DomainError, FieldError, InvalidInput
 from casemgmt.web.forms import FormBody, whole_number
 from casemgmt.web.openapi import CONFLICT
 from casemgmt.web.parameters import MAX_ID, QueryId, choice
+from casemgmt.web.routes import page_form
 
 TAGS = ["dossiers"]
 requires_caseworker = requires_role(Role.CASEMANAGER, Role.ACCOUNTMANAGER, Role.ADMIN)
 requires_dossier_opener = requires_role(Role.CASEMANAGER, Role.ADMIN)
 ADMIN_PAGE_SIZE = 50
-
 
 # ====================================================================== API
 
@@ -234,7 +234,7 @@ async def new_dossier(dossiers: Dossiers, clients: Clients, actor: Actor, client
     )
 
 
-@post("/dossiers", name="dossiers.create", include_in_schema=False, guards=[requires_dossier_opener])
+@page_form("/dossiers", "dossiers.create", requires_dossier_opener)
 async def create_dossier(
     request: Request[Any, Any, Any],
     dossiers: Dossiers,

@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from litestar import Request, get, post, put
+from litestar import Request, get, put
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.response import Redirect, Template
 from sqlalchemy import select
@@ -29,9 +30,9 @@ from casemgmt.escalations.schemas import (
 from casemgmt.escalations.services import ASKER_ROLES, STATES, EscalationView
 from casemgmt.web.forms import FormData
 from casemgmt.web.openapi import CONFLICT
-from casemgmt.web.pages import page_or_fragment
+from casemgmt.web.pages import page_or_fragment, wants_fragment
 from casemgmt.web.parameters import QueryId, choice
-from casemgmt.web.routes import creation, state_change
+from casemgmt.web.routes import creation, page_form, state_change
 
 TAGS = ["escalaties"]
 STATE_LABELS = {"open": "Open", "overdue": "Over de norm", "answered": "Beantwoord"}
@@ -136,7 +137,7 @@ async def escalations_new(
     return Template("escalations/new.html", context=context)
 
 
-@post("/escalaties", name="escalations.create", guards=[requires_employee], include_in_schema=False)
+@page_form("/escalaties", "escalations.create")
 async def escalations_create(
     request: Request[Any, Any, Any],
     escalations: Escalations,
@@ -191,12 +192,30 @@ async def escalation_detail(
     return page_or_fragment(request, "escalations/detail.html", "escalations/_answer.html", context)
 
 
-@post(
-    "/escalaties/{escalation_id:int}/antwoord",
-    name="escalations.answer",
-    guards=[requires_employee],
-    include_in_schema=False,
-)
+async def _answer_form_outcome(
+    request: Request[Any, Any, Any],
+    escalations: Escalations,
+    escalation_id: int,
+    write: Awaitable[object],
+    typed: Callable[[InvalidInput], dict[str, Any]],
+) -> Template | Redirect:
+    """One outcome for the forms on an escalation's page: on refusal the page (or, for htmx, its answer section)
+    again with the messages and the typed text (422); on success the refreshed section, or back to the page."""
+    try:
+        await write
+    except InvalidInput as exc:
+        context = await _detail_context(escalations, escalation_id)
+        context.update(typed(exc))
+        return page_or_fragment(
+            request, "escalations/detail.html", "escalations/_answer.html", context, status_code=422
+        )
+    if wants_fragment(request):
+        context = await _detail_context(escalations, escalation_id)
+        return Template("escalations/_answer.html", context=context)
+    return Redirect(f"/escalaties/{escalation_id}", status_code=303)
+
+
+@page_form("/escalaties/{escalation_id:int}/antwoord", "escalations.answer")
 async def escalation_answer(
     request: Request[Any, Any, Any],
     escalation_id: FromPath[int],
@@ -204,26 +223,16 @@ async def escalation_answer(
     data: FormData,
 ) -> Template | Redirect:
     answer, reusable = data.get("answer", ""), data.get("reusable") in ("on", "true", "1")
-    try:
-        await escalations.answer(escalation_id, answer=answer, reusable=reusable)
-    except InvalidInput as exc:
-        context = await _detail_context(escalations, escalation_id)
-        context.update(form={"answer": answer, "reusable": reusable}, errors=exc.by_field())
-        return page_or_fragment(
-            request, "escalations/detail.html", "escalations/_answer.html", context, status_code=422
-        )
-    if request.headers.get("hx-request"):
-        context = await _detail_context(escalations, escalation_id)
-        return Template("escalations/_answer.html", context=context)
-    return Redirect(f"/escalaties/{escalation_id}", status_code=303)
+    return await _answer_form_outcome(
+        request,
+        escalations,
+        escalation_id,
+        escalations.answer(escalation_id, answer=answer, reusable=reusable),
+        lambda exc: {"form": {"answer": answer, "reusable": reusable}, "errors": exc.by_field()},
+    )
 
 
-@post(
-    "/escalaties/{escalation_id:int}/herbruikbaar",
-    name="escalations.reusable",
-    guards=[requires_employee],
-    include_in_schema=False,
-)
+@page_form("/escalaties/{escalation_id:int}/herbruikbaar", "escalations.reusable")
 async def escalation_reusable(
     request: Request[Any, Any, Any],
     escalation_id: FromPath[int],
@@ -232,21 +241,16 @@ async def escalation_reusable(
 ) -> Template | Redirect:
     title, answer = data.get("title", ""), data.get("answer", "")
     confirmed = data.get("no_personal_data") in ("on", "true", "1")
-    try:
-        await escalations.write_reusable(escalation_id, title=title, answer=answer, no_personal_data=confirmed)
-    except InvalidInput as exc:
-        context = await _detail_context(escalations, escalation_id)
-        context.update(
-            reusable_form={"title": title, "answer": answer, "no_personal_data": confirmed},
-            reusable_errors=exc.by_field(),
-        )
-        return page_or_fragment(
-            request, "escalations/detail.html", "escalations/_answer.html", context, status_code=422
-        )
-    if request.headers.get("hx-request"):
-        context = await _detail_context(escalations, escalation_id)
-        return Template("escalations/_answer.html", context=context)
-    return Redirect(f"/escalaties/{escalation_id}", status_code=303)
+    return await _answer_form_outcome(
+        request,
+        escalations,
+        escalation_id,
+        escalations.write_reusable(escalation_id, title=title, answer=answer, no_personal_data=confirmed),
+        lambda exc: {
+            "reusable_form": {"title": title, "answer": answer, "no_personal_data": confirmed},
+            "reusable_errors": exc.by_field(),
+        },
+    )
 
 
 @get("/antwoorden", name="answers", guards=[requires_employee], include_in_schema=False)

@@ -150,15 +150,21 @@ class EscalationService(AuditedService):
 
     # -- answering ---------------------------------------------------------------------------------------------
 
-    async def answer(
-        self, escalation_id: int, *, answer: str, reusable: bool, now: datetime | None = None
-    ) -> Escalation:
-        now = now or datetime.now(UTC)
+    async def _to_answer(self, escalation_id: int, refused: str) -> Escalation:
+        """The escalation, locked for the change, if the actor answers for its service (403 "Alleen accountmanagers
+        van <dienst> <refused>." otherwise; 404 when there is none)."""
         escalation = await self._existing(Escalation, escalation_id, "Escalatie niet gevonden", for_update=True)
         service = await self.session.get(Service, escalation.service_id)
         assert service is not None
         if not self.may_answer(service.code):
-            raise Forbidden(f"Alleen accountmanagers van {service.code} beantwoorden deze escalatie.")
+            raise Forbidden(f"Alleen accountmanagers van {service.code} {refused}.")
+        return escalation
+
+    async def answer(
+        self, escalation_id: int, *, answer: str, reusable: bool, now: datetime | None = None
+    ) -> Escalation:
+        now = now or datetime.now(UTC)
+        escalation = await self._to_answer(escalation_id, "beantwoorden deze escalatie")
         text = rules.validate_answer(escalation.status, answer)
         escalation.answer = text
         escalation.reusable = reusable
@@ -184,11 +190,7 @@ class EscalationService(AuditedService):
         """Publish (or reword) the reusable answer of an answered escalation; 403 for who may not answer it, 409
         while it is open, 422 for a text that is empty, too long, unconfirmed or names the client."""
         now = now or datetime.now(UTC)
-        escalation = await self._existing(Escalation, escalation_id, "Escalatie niet gevonden", for_update=True)
-        service = await self.session.get(Service, escalation.service_id)
-        assert service is not None
-        if not self.may_answer(service.code):
-            raise Forbidden(f"Alleen accountmanagers van {service.code} schrijven herbruikbare antwoorden.")
+        escalation = await self._to_answer(escalation_id, "schrijven herbruikbare antwoorden")
         client = await self.session.get(Client, escalation.client_id) if escalation.client_id is not None else None
         ref = await self.session.scalar(select(Dossier.ref).where(Dossier.id == escalation.dossier_id))
         known = rules.KnownOfClient(

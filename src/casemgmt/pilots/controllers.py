@@ -24,6 +24,7 @@ from casemgmt.pilots.services import TimeEntryService, today
 from casemgmt.web.forms import FormData
 from casemgmt.web.openapi import CONFLICT, FORBIDDEN, responses
 from casemgmt.web.pages import page_or_fragment, wants_fragment
+from casemgmt.web.routes import page_form
 
 TAGS = ["pilots"]
 
@@ -136,7 +137,7 @@ def _parse_time_form(data: dict[str, str]) -> tuple[dict[str, Any], dict[str, st
     return values, errors
 
 
-@post("/tijdregistratie", name="time_entries.create", guards=[requires_employee], include_in_schema=False)
+@page_form("/tijdregistratie", "time_entries.create")
 async def create_time_entry(
     request: Request[Any, Any, Any], time_entries: TimeEntries, db_session: DbSession, data: FormData
 ) -> Template | Redirect:

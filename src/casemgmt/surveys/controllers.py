@@ -29,7 +29,7 @@ from casemgmt.surveys.importer import ImportReport, SurveyImportRejected
 from casemgmt.surveys.schemas import SurveyImportReportOut, SurveyResponseOut
 from casemgmt.web.openapi import CONFLICT, closed_object
 from casemgmt.web.pages import page_or_fragment, wants_fragment
-from casemgmt.web.routes import file_import
+from casemgmt.web.routes import file_import, page_form
 
 TAGS = ["tevredenheid"]
 MAX_UPLOAD_BYTES = 64 * 1024 * 1024
@@ -110,7 +110,7 @@ async def new_response(request: Request[Any, Any, Any]) -> Template:
     return page_or_fragment(request, "surveys/new.html", "surveys/_form.html", _form_context(_blank_answers()))
 
 
-@post("/tevredenheid/nieuw", name="surveys.create", guards=[survey_roles], include_in_schema=False)
+@page_form("/tevredenheid/nieuw", "surveys.create", survey_roles)
 async def create_response(
     request: Request[Any, Any, Any], surveys: Surveys, db_session: DbSession
 ) -> Template | Redirect:

@@ -13,6 +13,12 @@ from casemgmt.auth.guards import requires_employee
 from casemgmt.web.openapi import CONFLICT, responses
 
 
+def page_form(path: str, name: str, guard: Guard = requires_employee) -> post:
+    """``POST`` of a page's form (the pages are not in the API document), by an employee unless another guard is
+    named."""
+    return post(path, name=name, guards=[guard], include_in_schema=False)
+
+
 def creation(path: str, tags: list[str], summary: str, **options: Any) -> post:
     """``POST`` a new record (a commitment made, a handoff requested, a question escalated) by an employee: 201 with
     the record."""
