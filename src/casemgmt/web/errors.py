@@ -25,6 +25,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from sqlalchemy.exc import OperationalError
 
 from casemgmt.errors import DomainError, FieldError, InvalidInput
+from casemgmt.web.security import request_id_of
 
 log = logging.getLogger(__name__)
 
@@ -204,7 +205,13 @@ def handle_domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Re
 
 
 def handle_server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    log.exception(
+        "unhandled error on %s %s (request id %s)",
+        request.method,
+        request.url.path,
+        request_id_of(request.scope),
+        exc_info=exc,
+    )
     if isinstance(exc, OperationalError):
         status = 503
         message = "De database is op dit moment niet bereikbaar. Probeer het over enkele minuten opnieuw."
@@ -212,7 +219,7 @@ def handle_server_error(request: Request[Any, Any, Any], exc: Exception) -> Resp
         status, message = HTTP_500_INTERNAL_SERVER_ERROR, MESSAGES[500]
     if is_api(request):
         return _json(status, TITLES[status])
-    return _page(request, status, message)
+    return _page(request, status, f"{message} Vermeld daarbij het kenmerk {request_id_of(request.scope)}.")
 
 
 EXCEPTION_HANDLERS: dict[Any, Any] = {
