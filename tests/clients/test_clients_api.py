@@ -12,6 +12,7 @@ from casemgmt.clients.models import Client, Representative
 from casemgmt.clients.services import today_in_amsterdam
 from casemgmt.dossiers.models import DossierAssignment
 from tests.factories import create_client, create_dossier, valid_bsn
+from tests.worlds.personas import login
 
 pytestmark = pytest.mark.anyio
 
@@ -149,6 +150,19 @@ async def test_search_with_an_invalid_bsn_is_422(client, db, employee) -> None:
     assert response.json()["extra"] == [{"field": "bsn", "message": "Ongeldig BSN (elfproef)"}]
     assert await count(db, AuditEvent) == 0
     assert (await client.get("/api/v1/clients", headers=headers)).status_code == 422
+
+
+async def test_a_search_longer_than_the_search_box_allows_is_422_and_audits_nothing(client, db, employee) -> None:
+    person, headers = await employee("kcc_agent")
+    long_query = "de " * 100  # 300 characters
+    response = await client.get("/api/v1/clients", params={"q": long_query}, headers=headers)
+    assert response.status_code == 422
+    assert response.json()["extra"][0]["field"] == "q"
+    await login(client, person.email)
+    page = await client.get("/klanten", params={"q": long_query})
+    assert page.status_code == 422 and "De zoekterm is te lang (300 tekens, maximaal 200)" in page.text
+    assert 'maxlength="200"' in (await client.get("/klanten")).text
+    assert await count(db, AuditEvent) == 0
 
 
 async def test_search_by_name_is_case_insensitive_and_partial(client, db, employee, audit_events) -> None:

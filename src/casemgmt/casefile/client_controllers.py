@@ -51,7 +51,7 @@ async def api_search_clients(
         # documented only: the finder checks the 11-proof and answers a Dutch message
         QueryParameter(description="Nine digits passing the 11-proof", schema_extra={"pattern": "^[0-9]{9}$"}),
     ] = None,
-    q: FromQuery[str | None] = None,
+    q: Annotated[str | None, QueryParameter(max_length=rules.MAX_QUERY)] = None,
 ) -> list[ClientOut]:
     if bsn is not None:
         result = await finder.search_bsn(bsn)

@@ -27,7 +27,7 @@ from casemgmt.directory.models import Service
 from casemgmt.dossiers.involvement import ACTIVE
 from casemgmt.dossiers.models import Dossier, DossierAssignment
 from casemgmt.dossiers.services import Person
-from casemgmt.errors import InvalidInput
+from casemgmt.errors import InvalidInput, too_long
 
 SEARCH_LIMIT = 20
 _PERSON = (User.id, User.name, User.phone)
@@ -119,6 +119,8 @@ class ClientFinder(ClientService):
     async def search(self, raw_query: str) -> SearchResult:
         """A valid BSN finds exactly that client; ``D-…`` finds by dossier reference; otherwise by (part of) name."""
         self._require_employee()
+        if errors := too_long("q", "De zoekterm", raw_query, rules.MAX_QUERY):
+            raise InvalidInput(errors, errors[0].message)
         query = rules.classify_query(raw_query)
         if not query.searchable:
             return SearchResult(query, [], searched=False)

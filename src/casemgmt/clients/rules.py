@@ -36,6 +36,8 @@ MAX_PHONE = 40
 MAX_EMAIL = 254
 MAX_ADDRESS = 1000
 MIN_NAME_QUERY = 2
+MAX_QUERY = 200
+"""A search box query: a name, a BSN or a dossier reference is far shorter."""
 MAX_NUMBER_AS_TYPED = 20
 """A BSN or KvK number as typed, with spaces and dots; anything else than its digits is refused anyway."""
 LIMITS = {
@@ -47,6 +49,7 @@ LIMITS = {
     "phone": MAX_PHONE,
     "email": MAX_EMAIL,
     "address": MAX_ADDRESS,
+    "query": MAX_QUERY,
 }
 """The text limits by field, for the forms' ``maxlength``."""
 
