@@ -2,7 +2,7 @@
 
 Each free-text field (client name and address, representative name/organisation/relation, dossier subject,
 assignment reason, contact summary and subject, commitment text and note, handoff reason/context/decline reason,
-escalation question and answer, an employee's name, a service's opening hours) holds one payload, prefixed with the
+escalation question and answer, a reusable answer's question and text, an employee's name, a service's opening hours) holds one payload, prefixed with the
 field's marker ``xss-<field>``; one test per payload kind:
 
 - ``script``: ``<script>`` and ``<svg onload>`` elements;
@@ -35,7 +35,7 @@ from casemgmt.clients.models import Representative
 from casemgmt.commitments.models import Commitment
 from casemgmt.directory.models import Service
 from casemgmt.dossiers.models import DossierAssignment
-from casemgmt.escalations.models import Escalation
+from casemgmt.escalations.models import Escalation, ReusableAnswer
 from casemgmt.handoffs.models import Handoff
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.factories import create_client, create_contact, create_dossier, service_id
@@ -68,6 +68,8 @@ FIELDS = [
     "handoff-decline",
     "question",
     "answer",
+    "reusable-title",
+    "reusable-answer",
     "cm-name",
     "am-name",
     "service-hours",
@@ -192,6 +194,17 @@ async def arrange(make_user: Any, db: Any, kind: str) -> dict[str, Any]:
             reusable=True,
         )
         session.add_all([open_escalation, answered])
+        await session.flush()
+        session.add(
+            ReusableAnswer(
+                escalation_id=answered.id,
+                service_id=szw,
+                title=v("reusable-title"),
+                answer=v("reusable-answer"),
+                written_by_id=am.id,
+                written_at=now - timedelta(minutes=30),
+            )
+        )
         await session.flush()
         return {
             "cm": cm,
