@@ -2,8 +2,8 @@
 
 Each free-text field (client name and address, representative name/organisation/relation, dossier subject,
 assignment reason, contact summary and subject, commitment text and note, handoff reason/context/decline reason,
-escalation question and answer, a reusable answer's question and text, an employee's name, a service's opening hours) holds one payload, prefixed with the
-field's marker ``xss-<field>``; one test per payload kind:
+escalation question and answer, a reusable answer's question and text, an employee's name, a service's opening
+hours) holds one payload, prefixed with the field's marker ``xss-<field>``; one test per payload kind:
 
 - ``script``: ``<script>`` and ``<svg onload>`` elements;
 - ``attribute``: text that closes a double- or single-quoted attribute and opens ``<img onerror>``;
