@@ -1,5 +1,7 @@
 """The KCC's pages for finding the client and who helps them: Klant zoeken (page, results as you type, API) and
-"Wie helpt deze klant?" (page, fragment, API), with adding a representative from that view, and "Gegevens inzien"
+"Wie helpt deze klant?" (page, fragment, API) with, below it on the page, the klantbeeld (the client's timeline with
+"Meer laden", the closed dossiers; API ``/timeline`` and ``/dossiers``, ``casefile/client_timeline.py``), with adding
+a representative from that view, and "Gegevens inzien"
 (``POST /klanten/{id}/inzage``): an employee with the limited view states a reason and sees the full record for the
 rest of the day (need to know, ``clients/access.py``)."""
 
