@@ -121,19 +121,27 @@ async def test_routing_page_shows_who_helps_this_client(client, db, make_user, a
     assert "Henk de Wit" in text and "******333" in text and "111222333" not in text
     assert "06 5555 4444" in text and "Spui 70" in text
     assert dossier.ref in text and "Schulden en WMO" in text
-    assert closed.ref not in text and "Afgesloten vraag" not in text
+    # the closed dossier is not among the open ones: it shows (issue 12) only in the timeline and "Gesloten dossiers"
+    current, record = text.split("Tijdlijn van de klant", 1)
+    assert closed.ref not in current and "Afgesloten vraag" not in current
+    assert closed.ref in record.split("Gesloten dossiers", 1)[1]
     assert "Carla Mulder" in text and "070 353 1001" in text
     assert "Sara Zwart" in text and "070 353 2001" in text and "ma-vr 08:30-17:00" in text and "070 353 7500" in text
     assert "Vertegenwoordigers" in text and "Sanne Bakker" in text and "Wijkteam Centrum" in text
     assert f'href="/contacten/nieuw?client_id={person.id}"' in text and "Contact vastleggen" in text
     assert "/dossiers/nieuw" not in text  # a KCC agent does not open dossiers
     assert "Vertegenwoordiger toevoegen" in text
-    [event] = await audit_events()
+    event, record_event = await audit_events()
     assert (event.action, event.object_type, event.actor_id, event.purpose, event.client_pseudonym) == (
         "read",
         "routing_view",
         agent.id,
         "klantcontact",
+        person.pseudonym,
+    )
+    assert (record_event.action, record_event.object_type, record_event.client_pseudonym) == (
+        "read",
+        "client",
         person.pseudonym,
     )
 
@@ -202,7 +210,11 @@ async def test_create_client_form(client, db, make_user, audit_events) -> None:
     assert (created.bsn, created.name, created.created_by_id) == ("123456782", "Jan de Vries", cm.id)
     page = await client.get(response.headers["location"])
     assert "Klant Jan de Vries is vastgelegd." in page.text
-    assert [(e.action, e.object_type) for e in await audit_events()] == [("create", "client"), ("read", "routing_view")]
+    assert [(e.action, e.object_type) for e in await audit_events()] == [
+        ("create", "client"),
+        ("read", "routing_view"),
+        ("read", "client"),  # the klantbeeld below it: timeline and closed dossiers
+    ]
 
 
 async def test_create_with_a_known_bsn_leads_to_the_existing_client(client, db, make_user) -> None:

@@ -1,5 +1,7 @@
 """The KCC's pages for finding the client and who helps them: Klant zoeken (page, results as you type, API) and
-"Wie helpt deze klant?" (page, fragment, API), with adding a representative from that view, and "Gegevens inzien"
+"Wie helpt deze klant?" (page, fragment, API) with, below it on the page, the klantbeeld (the client's timeline with
+"Meer laden", the closed dossiers; API ``/timeline`` and ``/dossiers``, ``casefile/client_timeline.py``), with adding
+a representative from that view, and "Gegevens inzien"
 (``POST /klanten/{id}/inzage``): an employee with the limited view states a reason and sees the full record for the
 rest of the day (need to know, ``clients/access.py``)."""
 
@@ -15,9 +17,18 @@ from litestar.response import Redirect, Template
 from casemgmt.auth.dependencies import Actor
 from casemgmt.auth.guards import requires_employee
 from casemgmt.auth.roles import Role
+from casemgmt.casefile.client_timeline import (
+    DOSSIER_STATUSES,
+    check_status,
+    client_dossiers,
+    client_record,
+    client_timeline,
+    parse_cursor,
+)
 from casemgmt.casefile.dependencies import Finder
 from casemgmt.casefile.finding import ClientFinder
-from casemgmt.casefile.schemas import RoutingOut
+from casemgmt.casefile.schemas import ClientDossierOut, ClientTimelineOut, RoutingOut
+from casemgmt.casefile.timeline import clamp_limit
 from casemgmt.clients import rules
 from casemgmt.clients.access import MAX_REASON, MIN_REASON
 from casemgmt.clients.controllers import requires_creator
@@ -26,9 +37,12 @@ from casemgmt.clients.schemas import (
     DisclosureForm,
     RepresentativeForm,
 )
+from casemgmt.commitments.rules import STATUS_LABELS as COMMITMENT_STATUS_LABELS
+from casemgmt.contacts.presentation import FMT
 from casemgmt.errors import InvalidInput
 from casemgmt.web.forms import FormBody
 from casemgmt.web.pages import page_or_fragment, wants_fragment
+from casemgmt.web.parameters import choice
 from casemgmt.web.routes import page_form
 
 DOSSIER_STATUS_LABELS = {
@@ -75,6 +89,47 @@ async def api_client_routing(client_id: FromPath[int], finder: Finder) -> Routin
     return RoutingOut.of(await finder.routing(client_id))
 
 
+FULL_RECORD_ONLY = (
+    "Need to know: only for who may see the client's full record (`access` `full` in the routing view); the "
+    "limited view answers 403 with the Dutch reason that a reason must be stated first "
+    "(`POST /api/v1/clients/{client_id}/inzage`). One audit event on the client per request."
+)
+
+
+@get(
+    "/api/v1/clients/{client_id:int}/timeline",
+    guards=[requires_employee],
+    tags=["klanten"],
+    summary="The client's timeline, newest first: contacts (with or without a dossier), dossiers opened and closed, "
+    "commitments made and closed, escalations asked and answered; pass `next_cursor` as `cursor` for older items",
+    description=FULL_RECORD_ONLY,
+)
+async def api_client_timeline(
+    client_id: FromPath[int],
+    finder: Finder,
+    cursor: FromQuery[str | None] = None,
+    limit: FromQuery[int | None] = None,
+) -> ClientTimelineOut:
+    before, size = parse_cursor(cursor), clamp_limit(limit)
+    return ClientTimelineOut.of(await client_timeline(finder, client_id, before, size))
+
+
+@get(
+    "/api/v1/clients/{client_id:int}/dossiers",
+    guards=[requires_employee],
+    tags=["klanten"],
+    summary="The client's dossiers, newest first, with the outcome of the closed ones",
+    description=FULL_RECORD_ONLY,
+)
+async def api_client_dossiers(
+    client_id: FromPath[int],
+    finder: Finder,
+    status: Annotated[str | None, choice(DOSSIER_STATUSES, description="open, closed or all (default)")] = None,
+) -> list[ClientDossierOut]:
+    dossiers = await client_dossiers(finder, client_id, check_status(status))
+    return [ClientDossierOut.of(d) for d in dossiers]
+
+
 def _search_context(q: str, result: Any, finder: ClientFinder) -> dict[str, Any]:
     return {"q": q, "result": result, "may_create": finder.may_create, "mask_bsn": rules.mask_bsn}
 
@@ -105,6 +160,7 @@ def _routing_context(
         "kinds": rules.KINDS,
         "mask_bsn": rules.mask_bsn,
         "reason_limits": (MIN_REASON, MAX_REASON),
+        **_timeline_labels(),
     }
 
 
@@ -133,9 +189,32 @@ def _representatives_context(
 async def routing_page(
     request: Request[Any, Any, Any], client_id: FromPath[int], finder: Finder, actor: Actor
 ) -> Template:
-    """Wie helpt deze klant? as a page of its own."""
+    """Wie helpt deze klant? as a page of its own (the klantbeeld): below the routing view, for who sees the full
+    record, the client's timeline and the closed dossiers with their outcome."""
     view = await finder.routing(client_id)
-    return Template("clients/routing.html", context=_routing_context(finder, actor, view, heading_level=1))
+    context = _routing_context(finder, actor, view, heading_level=1)
+    if view.full:
+        context["page"], context["closed_dossiers"] = await client_record(finder, client_id)
+    return Template("clients/routing.html", context=context)
+
+
+@get(
+    "/klanten/{client_id:int}/tijdlijn",
+    name="clients.timeline",
+    guards=[requires_employee],
+    include_in_schema=False,
+)
+async def timeline_fragment(
+    request: Request[Any, Any, Any], client_id: FromPath[int], finder: Finder, cursor: FromQuery[str | None] = None
+) -> Template:
+    """ "Meer laden" on the klantbeeld: the entries after ``cursor`` and the next link (htmx), or the whole page."""
+    page = await client_timeline(finder, client_id, parse_cursor(cursor))
+    context = {**_timeline_labels(), "page": page, "client_id": client_id}
+    return page_or_fragment(request, "clients/timeline.html", "clients/_timeline_more.html", context)
+
+
+def _timeline_labels() -> dict[str, Any]:
+    return {"fmt": FMT, "commitment_status": COMMITMENT_STATUS_LABELS}
 
 
 @get(
@@ -214,7 +293,8 @@ PAGE_HANDLERS: list[Any] = [
     search_results,
     routing_page,
     routing_fragment,
+    timeline_fragment,
     add_representative,
     disclose,
 ]
-API_HANDLERS: list[Any] = [api_search_clients, api_client_routing]
+API_HANDLERS: list[Any] = [api_search_clients, api_client_routing, api_client_timeline, api_client_dossiers]

@@ -10,9 +10,10 @@ from typing import Any, Literal
 
 import msgspec
 
+from casemgmt.casefile.client_timeline import ClientDossier
 from casemgmt.casefile.finding import AccountmanagerLine, Person, RoutingView
 from casemgmt.casefile.signals import DossierFigures
-from casemgmt.casefile.timeline import TimelineEntry
+from casemgmt.casefile.timeline import TimelineEntry, TimelinePage
 from casemgmt.casefile.worklist import Worklist
 from casemgmt.clients.schemas import ClientOut, RepresentativeOut
 from casemgmt.commitments.schemas import CommitmentOut
@@ -145,6 +146,116 @@ def timeline_entry_out(entry: TimelineEntry) -> TimelineEntryOut:
     raw: dict[str, Any] = {"type": entry.type, "at": entry.at, "id": entry.id, **entry.data}
     raw["cursor"] = entry.cursor.encode()
     return msgspec.convert(raw, TimelineEntryOut)  # type: ignore[arg-type]
+
+
+# -- the client's timeline and dossiers (klantbeeld) -------------------------------------------------------------
+
+
+class _ClientEntry(msgspec.Struct, tag_field="type"):
+    occurred_at: datetime
+    id: int
+    dossier_ref: str | None
+
+
+class ClientContactEntryOut(_ClientEntry, tag="contact"):
+    channel: str
+    direction: str
+    service: str
+    employee: str
+    subject: str
+    outcome: str
+    summary: str
+    cursor: str
+
+
+class ClientDossierOpenedEntryOut(_ClientEntry, tag="dossier_opened"):
+    subject: str
+    status: str
+    outcome: str | None
+    casemanager: str
+    cursor: str
+
+
+class ClientDossierClosedEntryOut(ClientDossierOpenedEntryOut, tag="dossier_closed"):
+    """The dossier at its closing, with its outcome."""
+
+
+class ClientCommitmentMadeEntryOut(_ClientEntry, tag="commitment_made"):
+    kind: str
+    description: str
+    due_at: datetime
+    status: str
+    owner: str
+    kept_on_time: bool | None
+    closed_by: str | None
+    cursor: str
+
+
+class ClientCommitmentClosedEntryOut(ClientCommitmentMadeEntryOut, tag="commitment_closed"):
+    """The commitment kept, missed or cancelled (``status``)."""
+
+
+class ClientEscalationAskedEntryOut(_ClientEntry, tag="escalation_asked"):
+    service: str
+    question: str
+    asked_by: str
+    status: str
+    answer: str
+    answered_by: str | None
+    within_norm: bool | None
+    cursor: str
+
+
+class ClientEscalationAnsweredEntryOut(ClientEscalationAskedEntryOut, tag="escalation_answered"):
+    """The escalation's answer."""
+
+
+ClientTimelineEntryOut = (
+    ClientContactEntryOut
+    | ClientDossierOpenedEntryOut
+    | ClientDossierClosedEntryOut
+    | ClientCommitmentMadeEntryOut
+    | ClientCommitmentClosedEntryOut
+    | ClientEscalationAskedEntryOut
+    | ClientEscalationAnsweredEntryOut
+)
+"""One entry of the client's timeline; ``type`` says which; ``dossier_ref`` is null without a dossier."""
+
+
+class ClientTimelineOut(msgspec.Struct):
+    """One page of the client's timeline, newest first; pass ``next_cursor`` as ``cursor`` for the next (older)
+    page, ``null`` when there is none."""
+
+    items: list[ClientTimelineEntryOut]
+    next_cursor: str | None
+
+    @classmethod
+    def of(cls, page: TimelinePage) -> ClientTimelineOut:
+        items = [
+            {"type": e.type, "occurred_at": e.at, "id": e.id, **e.data, "cursor": e.cursor.encode()}
+            for e in page.entries
+        ]
+        return cls(
+            items=msgspec.convert(items, list[ClientTimelineEntryOut]),
+            next_cursor=page.next_cursor.encode() if page.next_cursor else None,
+        )
+
+
+class ClientDossierOut(msgspec.Struct):
+    """One of the client's dossiers; ``outcome`` and ``closed_at`` are set once it is closed."""
+
+    id: int
+    ref: str
+    subject: str
+    status: str
+    opened_at: datetime
+    closed_at: datetime | None
+    outcome: str | None
+    casemanager: str
+
+    @classmethod
+    def of(cls, d: ClientDossier) -> ClientDossierOut:
+        return copied(cls, d)
 
 
 # -- Wie helpt deze klant? ---------------------------------------------------------------------------------------
