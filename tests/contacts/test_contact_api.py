@@ -67,7 +67,11 @@ async def test_moment_defaults_to_now(client, world: Casework) -> None:
         ({"summary": "x" * 4001}, "summary", "De samenvatting is te lang (4001 tekens, maximaal 4000)"),
         ({"service": "XYZ"}, "service", "Onbekende dienst 'XYZ'"),
         ({"transfers": 21}, "transfers", "Het aantal keer doorverbinden ligt tussen 0 en 20"),
-        ({"channel": "fax"}, "channel", "Onbekend kanaal 'fax'; kies uit phone, desk, email, web, letter, chat, sms, social"),
+        (
+            {"channel": "fax"},
+            "channel",
+            "Onbekend kanaal 'fax'; kies uit phone, desk, email, web, letter, chat, sms, social",
+        ),
         ({"summary": "   "}, "summary", "Vul een samenvatting van het gesprek in"),
         ({"client_id": 999999}, "client_id", "Kies een bestaande klant"),
     ],
