@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from casemgmt.audit.models import AuditEvent
 from casemgmt.contacts.models import Contact, ExternalReference
+from casemgmt.contacts.rules import CHANNELS, EXTERNAL_REF_MAX
 from tests.contacts.test_contact_api import contact
 from tests.contacts.test_contact_pages import form, post
 from tests.worlds.casework import Casework, count, counts, login_as
@@ -167,3 +168,13 @@ async def test_a_blank_client_without_anonymous_is_refused_on_the_page(client, d
     response = await post(client, form(w, client_id=""))
     assert response.status_code == 422 and "Kies een klant" in response.text
     assert await written(db) == before
+
+
+async def test_the_api_document_names_the_channels_and_the_anonymous_client(client) -> None:
+    schemas = (await client.get("/schema/openapi.json")).json()["components"]["schemas"]
+    contact_in, contact_out = schemas["ContactIn"]["properties"], schemas["ContactOut"]["properties"]
+    assert contact_in["channel"]["enum"] == [*CHANNELS, None]
+    assert {"type": "null"} in contact_in["client_id"]["oneOf"] and {"type": "null"} in contact_out["client_id"][
+        "oneOf"
+    ]
+    assert contact_in["external_refs"]["items"] == {"type": "string", "maxLength": EXTERNAL_REF_MAX}
