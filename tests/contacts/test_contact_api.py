@@ -42,7 +42,7 @@ async def test_kcc_agent_logs_a_contact_without_a_dossier(client, db, world: Cas
     body = response.json()
     assert set(body) == {
         "id", "client_id", "dossier_id", "channel", "direction", "service", "employee_id", "occurred_at", "outcome",
-        "transfers", "summary", "subject",
+        "transfers", "summary", "subject", "external_refs",
     }  # fmt: skip
     assert (body["dossier_id"], body["employee_id"], body["service"], body["transfers"]) == (None, w.kcc.id, "KCC", 2)
     assert datetime.fromisoformat(body["occurred_at"].replace("Z", "+00:00")) == moment
@@ -67,7 +67,11 @@ async def test_moment_defaults_to_now(client, world: Casework) -> None:
         ({"summary": "x" * 4001}, "summary", "De samenvatting is te lang (4001 tekens, maximaal 4000)"),
         ({"service": "XYZ"}, "service", "Onbekende dienst 'XYZ'"),
         ({"transfers": 21}, "transfers", "Het aantal keer doorverbinden ligt tussen 0 en 20"),
-        ({"channel": "fax"}, "channel", "Onbekend kanaal 'fax'; kies uit phone, desk, email, web, letter"),
+        (
+            {"channel": "fax"},
+            "channel",
+            "Onbekend kanaal 'fax'; kies uit phone, desk, email, web, letter, chat, sms, social",
+        ),
         ({"summary": "   "}, "summary", "Vul een samenvatting van het gesprek in"),
         ({"client_id": 999999}, "client_id", "Kies een bestaande klant"),
     ],

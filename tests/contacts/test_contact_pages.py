@@ -43,7 +43,7 @@ async def test_every_question_says_why_it_is_asked(client, world: Casework) -> N
     page = await client.get(f"/contacten/nieuw?client_id={w.client_id}")
     assert page.status_code == 200
     assert "<h1" in page.text and "Contact vastleggen" in page.text and "Jan de Vries" in page.text
-    assert page.text.count("Waarom vragen we dit?") == 9  # 8 questions and the dossier choice
+    assert page.text.count("Waarom vragen we dit?") == 10  # 9 questions and the dossier choice
     assert "Zo zien we of bellers van het kastje naar de muur gaan." in page.text
     for name in ("channel", "direction", "service", "occurred_at", "outcome", "transfers", "subject", "summary"):
         # each field is described by its explanation (screen readers read it with the field)

@@ -7,12 +7,17 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from casemgmt.contacts.rules import (
+    CHANNEL_LABELS,
     CHANNELS,
+    EXTERNAL_REF_MAX,
+    EXTERNAL_REFS_MAX,
     OUTCOMES,
     WHY_WE_ASK,
     ContactInput,
     as_utc,
+    check_anonymous,
     check_contact,
+    clean_external_refs,
 )
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
@@ -84,3 +89,37 @@ def test_every_question_says_why_it_is_asked() -> None:
     for name in ("channel", "direction", "service", "occurred_at", "outcome", "transfers", "summary", "subject"):
         assert WHY_WE_ASK[name]
     assert WHY_WE_ASK["transfers"] == "Zo zien we of bellers van het kastje naar de muur gaan."
+
+
+def test_every_channel_of_issue_12_is_accepted_with_a_dutch_label() -> None:
+    assert CHANNELS == ("phone", "desk", "email", "web", "letter", "chat", "sms", "social")
+    assert [CHANNEL_LABELS[c] for c in ("chat", "sms", "social")] == ["Chat", "Sms", "Social media"]
+    for channel in CHANNELS:
+        assert check_contact(contact(channel=channel), NOW) == []
+    assert [e.field for e in check_contact(contact(channel="fax"), NOW)] == ["channel"]
+
+
+def test_external_refs_are_trimmed_and_kept_in_order() -> None:
+    assert clean_external_refs(["  DB-2026-11873 ", "TV-2025-0418"]) == (["DB-2026-11873", "TV-2025-0418"], [])
+    assert clean_external_refs(None) == ([], [])
+    assert clean_external_refs(["x" * EXTERNAL_REF_MAX]) == (["x" * EXTERNAL_REF_MAX], [])
+
+
+@pytest.mark.parametrize(
+    ("refs", "fragment"),
+    [
+        (["  "], "mag niet leeg zijn"),
+        (["x" * (EXTERNAL_REF_MAX + 1)], "te lang (65 tekens, maximaal 64)"),
+        (["DB-1", " DB-1 "], "'DB-1' staat er twee keer in"),
+        (["DB\n1"], "op één regel"),
+        ([f"R{i}" for i in range(EXTERNAL_REFS_MAX + 1)], f"Maximaal {EXTERNAL_REFS_MAX} kenmerken"),
+    ],
+)
+def test_bad_external_refs_name_the_field(refs: list[str], fragment: str) -> None:
+    _, errors = clean_external_refs(refs)
+    assert [e.field for e in errors] == ["external_refs"] and fragment in errors[0].message
+
+
+def test_an_anonymous_contact_has_no_dossier() -> None:
+    assert check_anonymous(dossier_id=None) == []
+    assert [e.field for e in check_anonymous(dossier_id=7)] == ["dossier_id"]

@@ -293,7 +293,7 @@ async def log_contact_on_dossier(
     request, dossier_id = page.request, page.dossier_id
     view = await contacts.dossier_for_contact(dossier_id)
     parsed = parse_contact_form(data)
-    values = {**parsed.values, "client_id": view.dossier.client_id, "dossier_id": view.dossier.id}
+    values = {**parsed.values, "client_id": view.dossier.client_id, "dossier_id": view.dossier.id, "anonymous": False}
     try:
         logged = await contacts.log(**values, extra_errors=parsed.errors)
     except InvalidInput as exc:  # raised before anything was added to the session: nothing to undo
@@ -318,7 +318,7 @@ async def log_contact_on_dossier(
         "contact_services": await page.dossiers.services(),
         "errors": {},
         "saved": True,
-        "entry": contact_entry(logged.contact, logged.service_code, logged.employee_name),
+        "entry": contact_entry(logged.contact, logged.service_code, logged.employee_name, logged.external_refs),
     }
     return Template("dossiers/_contact_logged.html", context=context, headers={"Vary": "HX-Request"})
 

@@ -61,6 +61,8 @@ class ContactEntryOut(_Entry, tag="contact"):
     summary: str
     subject: str
     cursor: str
+    external_refs: list[str] = msgspec.field(default_factory=list)
+    """References of other systems (letter, zaak or kenmerk numbers) on the contact."""
 
 
 class AssignmentEntryOut(_Entry, tag="assignment"):

@@ -19,14 +19,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from casemgmt.audit.services import Action
 from casemgmt.auth.models import User
 from casemgmt.commitments.models import Commitment
-from casemgmt.contacts.models import Contact
+from casemgmt.contacts.models import Contact, ExternalReference
 from casemgmt.directory.models import Service
 from casemgmt.dossiers.access import NOT_INVOLVED, Access
 from casemgmt.dossiers.models import DossierAssignment
@@ -159,15 +159,25 @@ class EntrySource:
         return entries
 
 
+_CONTACT_REFS = (
+    select(func.aggregate_strings(ExternalReference.ref, "\n"))
+    .where(ExternalReference.record_type == "contact", ExternalReference.record_id == Contact.id)
+    .correlate(Contact)
+    .scalar_subquery()
+)
 _CONTACTS = (
-    select(Contact, Service.code, User.name)
+    select(Contact, Service.code, User.name, _CONTACT_REFS)
     .join(Service, Service.id == Contact.service_id)
     .join(User, User.id == Contact.employee_id)
 )
 
 
-def _contact_data(contact: Contact, service_code: str, employee_name: str) -> dict[str, Any]:
+def _contact_data(
+    contact: Contact, service_code: str, employee_name: str, refs: str | Sequence[str] | None = None
+) -> dict[str, Any]:
+    """``refs``: the contact's external references, as one newline-joined string (the query) or a sequence."""
     return {
+        "external_refs": sorted(refs.split("\n") if isinstance(refs, str) else (refs or [])),
         "channel": contact.channel,
         "direction": contact.direction,
         "service": service_code,
@@ -183,9 +193,9 @@ contact_entries = EntrySource("contact", _CONTACTS, Contact.occurred_at, _contac
 """Klantcontacten linked to the dossier."""
 
 
-def contact_entry(contact: Contact, service_code: str, employee_name: str) -> TimelineEntry:
+def contact_entry(contact: Contact, service_code: str, employee_name: str, refs: Sequence[str] = ()) -> TimelineEntry:
     """A contact as the timeline shows it (also the fragment shown right after logging one on the dossier page)."""
-    data = _contact_data(contact, service_code, employee_name)
+    data = _contact_data(contact, service_code, employee_name, refs)
     return TimelineEntry("contact", contact.occurred_at, contact.id, data)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Request, get, patch, post
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
@@ -32,8 +32,9 @@ TAGS = ["klantcontacten"]
 
 @post("/api/v1/contacts", tags=TAGS, summary="Log a contact", guards=[requires_employee], status_code=201)
 async def api_log_contact(data: JSONBody[ContactIn], contacts: Contacts) -> ContactOut:
-    logged = await contacts.log(**data.model_dump())
-    return ContactOut.of(logged.contact, logged.service_code)
+    anonymous = "client_id" in data.model_fields_set and data.client_id is None  # ``client_id: null``, not left out
+    logged = await contacts.log(**data.model_dump(), anonymous=anonymous)
+    return ContactOut.of(logged.contact, logged.service_code, list(logged.external_refs))
 
 
 @patch(
@@ -45,7 +46,7 @@ async def api_log_contact(data: JSONBody[ContactIn], contacts: Contacts) -> Cont
 )
 async def api_link_contact(contact_id: FromPath[int], data: JSONBody[ContactLink], contacts: Contacts) -> ContactOut:
     logged = await contacts.link(contact_id, data.dossier_id)
-    return ContactOut.of(logged.contact, logged.service_code)
+    return ContactOut.of(logged.contact, logged.service_code, await contacts.external_refs(contact_id))
 
 
 API_HANDLERS: list[Any] = [api_log_contact, api_link_contact]
@@ -63,7 +64,10 @@ async def _contact_page(
     errors: dict[str, str] | None = None,
     message: str = "",
     status_code: int = 200,
+    anonymous: bool = False,
 ) -> Template:
+    if anonymous:  # "Anonieme beller": no client, so no dossier either
+        client_id = dossier_id = None
     dossier = await contacts.dossier_for_contact(dossier_id) if dossier_id else None
     if dossier is not None:
         client_id = dossier.dossier.client_id  # a contact on a dossier is always about the dossier's client
@@ -71,10 +75,15 @@ async def _contact_page(
     context: dict[str, Any] = {
         "fmt": FMT,
         "client": client,
+        "anonymous": anonymous,
         "dossier": dossier.dossier if dossier else None,
         "dossier_choices": await contacts.open_dossiers_for_contact(client.id) if client and not dossier else [],
         "contact_form": form.model_copy(
-            update={"client_id": str(client.id) if client else "", "dossier_id": str(dossier_id or form.dossier_id)}
+            update={
+                "client_id": str(client.id) if client else "",
+                "dossier_id": str(dossier_id or form.dossier_id),
+                "anonymous": "1" if anonymous else "",
+            }
         ),
         "contact_services": await dossiers.services(),
         "errors": errors or {},
@@ -90,9 +99,10 @@ async def new_contact(
     actor: Actor,
     client_id: QueryId = None,
     dossier_id: QueryId = None,
+    anoniem: FromQuery[bool] = False,
 ) -> Template:
     form = blank_contact_form(actor, client_id, dossier_id)
-    return await _contact_page(contacts, dossiers, form, client_id, dossier_id)
+    return await _contact_page(contacts, dossiers, form, client_id, dossier_id, anonymous=anoniem)
 
 
 @page_form("/contacten", "contacts.create")
@@ -114,12 +124,22 @@ async def create_contact(
         if "dossier_id" in field_errors:
             dossier_id = None  # the chosen dossier is the problem: offer the choice again
         return await _contact_page(
-            contacts, dossiers, data, client_id, dossier_id, field_errors, exc.message, status_code=422
+            contacts,
+            dossiers,
+            data,
+            client_id,
+            dossier_id,
+            field_errors,
+            exc.message,
+            status_code=422,
+            anonymous=parsed.values["anonymous"],
         )
     flash(request, "Het contact is vastgelegd.", category="success")
     contact = logged.contact
     if contact.dossier_id:
         return Redirect(f"/dossiers/{contact.dossier_id}", status_code=303)
+    if contact.client_id is None:
+        return Redirect("/klanten", status_code=303)  # an anonymous caller: on to the next one
     return Redirect(f"/klanten/{contact.client_id}", status_code=303)
 
 

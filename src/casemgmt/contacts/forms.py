@@ -6,6 +6,7 @@ typed so a form with errors comes back filled in.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -29,6 +30,10 @@ class ContactForm(BaseModel):
     occurred_at: str = ""
     subject: str = ""
     summary: str = ""
+    external_refs: str = ""
+    """References of other systems, separated by commas or new lines."""
+    anonymous: str = ""
+    """"1" for an anonymous caller ("Anonieme beller"): no client."""
 
 
 def blank_contact_form(actor: CurrentUser, client_id: int | None = None, dossier_id: int | None = None) -> ContactForm:
@@ -83,5 +88,7 @@ def parse_contact_form(form: ContactForm) -> ParsedContact:
         "summary": form.summary,
         "subject": form.subject,
         "occurred_at": occurred_at,
+        "external_refs": [ref for ref in re.split(r"[,\n]", form.external_refs) if ref.strip()],
+        "anonymous": form.anonymous.strip() == "1",
     }
     return ParsedContact(values, errors)

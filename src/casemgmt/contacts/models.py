@@ -1,4 +1,9 @@
-"""A contact (klantcontact). May exist before a dossier does (a KCC call) and be linked to one later."""
+"""A contact (klantcontact). May exist before a dossier does (a KCC call) and be linked to one later, and may have
+no client at all (an anonymous caller).
+
+Also the references of other systems (``external_references``: letter, zaak or kenmerk numbers) that a contact,
+and later a dossier, carries: one row per (record type, record id, reference), found by the reference.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,10 @@ from datetime import datetime
 
 from advanced_alchemy.base import BigIntAuditBase
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import ForeignKey, Index, Integer, String
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from casemgmt.contacts.rules import SUBJECT_MAX, SUMMARY_MAX
+from casemgmt.contacts.rules import EXTERNAL_REF_MAX, SUBJECT_MAX, SUMMARY_MAX
 
 
 class Contact(BigIntAuditBase):
@@ -20,7 +25,8 @@ class Contact(BigIntAuditBase):
         Index("ix_contacts_service_at", "service_id", "occurred_at"),
     )
 
-    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="RESTRICT"))
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id", ondelete="RESTRICT"), default=None)
+    """None for an anonymous contact."""
     dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossiers.id", ondelete="RESTRICT"), default=None)
     channel: Mapped[str] = mapped_column(String(10))
     direction: Mapped[str] = mapped_column(String(3))
@@ -31,3 +37,17 @@ class Contact(BigIntAuditBase):
     transfers: Mapped[int] = mapped_column(Integer, default=0)
     summary: Mapped[str] = mapped_column(String(SUMMARY_MAX))
     subject: Mapped[str] = mapped_column(String(SUBJECT_MAX), default="")
+
+
+class ExternalReference(BigIntAuditBase):
+    """A reference of another system on a record (``record_type`` "contact"; "dossier" later), found exactly."""
+
+    __tablename__ = "external_references"
+    __table_args__ = (
+        UniqueConstraint("record_type", "record_id", "ref", name="uq_external_references_record_ref"),
+        Index("ix_external_references_ref", "ref"),
+    )
+
+    record_type: Mapped[str] = mapped_column(String(20))
+    record_id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"))
+    ref: Mapped[str] = mapped_column(String(EXTERNAL_REF_MAX))

@@ -18,6 +18,9 @@ CHANNEL_LABELS: dict[str, str] = {
     "email": "E-mail",
     "web": "Website",
     "letter": "Brief",
+    "chat": "Chat",
+    "sms": "Sms",
+    "social": "Social media",
 }
 DIRECTION_LABELS: dict[str, str] = {"in": "Inkomend (klant nam contact op)", "out": "Uitgaand (wij namen contact op)"}
 OUTCOME_LABELS: dict[str, str] = {
@@ -34,7 +37,9 @@ OUTCOMES = tuple(OUTCOME_LABELS)
 SUMMARY_MAX = 4000
 SUBJECT_MAX = 200
 TRANSFERS_MAX = 20
-LIMITS = {"summary": SUMMARY_MAX, "subject": SUBJECT_MAX}
+EXTERNAL_REF_MAX = 64
+EXTERNAL_REFS_MAX = 20
+LIMITS = {"summary": SUMMARY_MAX, "subject": SUBJECT_MAX, "external_ref": EXTERNAL_REF_MAX}
 """The text limits by field, for the forms' ``maxlength``."""
 
 WHY_WE_ASK: dict[str, str] = {
@@ -46,6 +51,7 @@ WHY_WE_ASK: dict[str, str] = {
     "transfers": "Zo zien we of bellers van het kastje naar de muur gaan.",
     "subject": "Een kort onderwerp maakt de tijdlijn snel te overzien.",
     "summary": "Zo hoeft de klant zijn verhaal niet opnieuw te vertellen aan de volgende medewerker.",
+    "external_refs": "Met het kenmerk uit een brief of ander systeem vindt een collega dit gesprek later terug.",
     "dossier": "Zo komt het gesprek bij de casemanager en de accountmanagers van het dossier terecht.",
 }
 
@@ -104,3 +110,37 @@ def check_contact(data: ContactInput, now: datetime) -> list[FieldError]:
     if data.occurred_at is not None and as_utc(data.occurred_at) > now:
         errors.append(FieldError("occurred_at", "Het moment ligt in de toekomst"))
     return errors
+
+
+def check_anonymous(*, dossier_id: int | None) -> list[FieldError]:
+    """An anonymous contact (no client) cannot carry what only belongs to a client: a dossier."""
+    if dossier_id:
+        return [FieldError("dossier_id", "Een anoniem contact hoort bij geen klant en dus bij geen dossier")]
+    return []
+
+
+def clean_external_refs(refs: list[str] | None) -> tuple[list[str], list[FieldError]]:
+    """The references of other systems (letter, zaak or kenmerk numbers), trimmed, in the order given.
+
+    Each is 1..64 characters after trimming, on one line; the same reference twice (exactly, after trimming) is
+    refused.
+    """
+    cleaned: list[str] = []
+    problems: list[str] = []
+    for raw in refs or []:
+        ref = raw.strip()
+        if not ref:
+            problems.append("Een kenmerk mag niet leeg zijn")
+        elif len(ref) > EXTERNAL_REF_MAX:
+            problems.append(f"Het kenmerk '{ref[:20]}…' is te lang ({len(ref)} tekens, maximaal {EXTERNAL_REF_MAX})")
+        elif any(ord(char) < 32 for char in ref):
+            problems.append("Een kenmerk staat op één regel, zonder tabs of regeleinden")
+        elif ref in cleaned:
+            problems.append(f"Het kenmerk '{ref}' staat er twee keer in")
+        else:
+            cleaned.append(ref)
+    if len(cleaned) > EXTERNAL_REFS_MAX:
+        problems.append(f"Maximaal {EXTERNAL_REFS_MAX} kenmerken per contact")
+    if problems:
+        return cleaned, [FieldError("external_refs", "; ".join(dict.fromkeys(problems)))]
+    return cleaned, []

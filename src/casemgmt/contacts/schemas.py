@@ -5,19 +5,21 @@ from __future__ import annotations
 from datetime import datetime
 
 import msgspec
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from casemgmt.contacts.models import Contact
-from casemgmt.contacts.rules import SUBJECT_MAX, SUMMARY_MAX
+from casemgmt.contacts.rules import CHANNELS, EXTERNAL_REF_MAX, EXTERNAL_REFS_MAX, SUBJECT_MAX, SUMMARY_MAX
 from casemgmt.web.limits import limited
 from casemgmt.web.parameters import OptionalRecordId
 from casemgmt.web.structs import copied
 
 
 class ContactIn(BaseModel):
+    """``client_id: null`` logs an anonymous contact (no client, so no dossier either); leaving it out is refused."""
+
     client_id: OptionalRecordId = None
     dossier_id: OptionalRecordId = None
-    channel: str | None = None
+    channel: str | None = Field(None, json_schema_extra={"enum": [*CHANNELS, None]})
     direction: str | None = None
     service: str | None = None
     outcome: str | None = None
@@ -25,6 +27,11 @@ class ContactIn(BaseModel):
     summary: str | None = limited(SUMMARY_MAX, None)
     occurred_at: datetime | None = None
     subject: str | None = limited(SUBJECT_MAX, None)
+    external_refs: list[str] | None = Field(
+        None,
+        description="References of other systems (letter, zaak or kenmerk numbers), each 1..64 characters, unique",
+        json_schema_extra={"maxItems": EXTERNAL_REFS_MAX, "items": {"type": "string", "maxLength": EXTERNAL_REF_MAX}},
+    )
 
 
 class ContactLink(BaseModel):
@@ -35,7 +42,7 @@ class ContactOut(msgspec.Struct):
     """A logged contact (klantcontact); ``service`` is the code of the service that had it."""
 
     id: int
-    client_id: int
+    client_id: int | None
     dossier_id: int | None
     channel: str
     direction: str
@@ -46,7 +53,8 @@ class ContactOut(msgspec.Struct):
     transfers: int
     summary: str
     subject: str
+    external_refs: list[str] = msgspec.field(default_factory=list)
 
     @classmethod
-    def of(cls, contact: Contact, service_code: str) -> ContactOut:
-        return copied(cls, contact, service=service_code)
+    def of(cls, contact: Contact, service_code: str, external_refs: list[str] | None = None) -> ContactOut:
+        return copied(cls, contact, service=service_code, external_refs=list(external_refs or []))

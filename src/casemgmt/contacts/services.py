@@ -1,4 +1,5 @@
-"""The contact service: logging a klantcontact (with or without a dossier) and linking it to a dossier later.
+"""The contact service: logging a klantcontact (with or without a dossier, with or without a client) and linking it
+to a dossier later; the contact's references of other systems (``external_references``).
 
 A contact without a dossier may be logged by every employee (not the evaluator); on a dossier it needs at least
 ``Access.CONTACT`` (KCC agents, the current assignees, admins). Everything is checked before anything is written;
@@ -17,8 +18,8 @@ from casemgmt.audit.services import Action, AuditedService, AuditLog
 from casemgmt.auth.identity import CurrentUser
 from casemgmt.auth.roles import EMPLOYEE_ROLES
 from casemgmt.clients.models import Client
-from casemgmt.contacts.models import Contact
-from casemgmt.contacts.rules import ContactInput, as_utc, check_contact
+from casemgmt.contacts.models import Contact, ExternalReference
+from casemgmt.contacts.rules import ContactInput, as_utc, check_anonymous, check_contact, clean_external_refs
 from casemgmt.directory.models import Service
 from casemgmt.dossiers.access import NO_CONTACT, NOT_INVOLVED, Access, access_from_assignments
 from casemgmt.dossiers.involvement import visible_dossiers_clause
@@ -35,6 +36,7 @@ class LoggedContact:
     contact: Contact
     service_code: str
     employee_name: str
+    external_refs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -106,23 +108,34 @@ class ContactService(AuditedService):
         summary: str | None,
         occurred_at: datetime | None = None,
         subject: str | None = None,
+        external_refs: list[str] | None = None,
+        anonymous: bool = False,
         extra_errors: list[FieldError] | None = None,
     ) -> LoggedContact:
-        """Log one contact. ``extra_errors`` carries problems found while reading a form (unparseable numbers)."""
+        """Log one contact. ``anonymous`` logs it without a client (``client_id`` must then be empty, and a dossier
+        is refused). ``extra_errors`` carries problems found while reading a form (unparseable numbers)."""
         self._require_employee()
         now = datetime.now(UTC)
         errors = list(extra_errors or [])
         view: DossierView | None = None
-        if dossier_id:
-            try:
-                view = await self.dossier_for_contact(dossier_id)
-            except NotFound:
-                errors.append(FieldError("dossier_id", "Onbekend dossier"))
-        client = await self.session.get(Client, client_id) if client_id else None
-        if client is None:
-            errors.append(FieldError("client_id", "Kies een bestaande klant" if client_id else "Kies een klant"))
-        elif view is not None and view.dossier.client_id != client.id:
-            errors.append(FieldError("dossier_id", "Dit dossier hoort bij een andere klant"))
+        client: Client | None = None
+        if anonymous:
+            if client_id:
+                errors.append(FieldError("client_id", "Een anoniem contact hoort bij geen klant"))
+            errors += check_anonymous(dossier_id=dossier_id)
+        else:
+            if dossier_id:
+                try:
+                    view = await self.dossier_for_contact(dossier_id)
+                except NotFound:
+                    errors.append(FieldError("dossier_id", "Onbekend dossier"))
+            client = await self.session.get(Client, client_id) if client_id else None
+            if client is None:
+                errors.append(FieldError("client_id", "Kies een bestaande klant" if client_id else "Kies een klant"))
+            elif view is not None and view.dossier.client_id != client.id:
+                errors.append(FieldError("dossier_id", "Dit dossier hoort bij een andere klant"))
+        refs, ref_errors = clean_external_refs(external_refs)
+        errors += ref_errors
         data = ContactInput(channel, direction, outcome, transfers, summary, subject, occurred_at)
         errors += [e for e in check_contact(data, now) if e.field not in {x.field for x in errors}]
         code = (service or "").strip().upper()
@@ -135,9 +148,9 @@ class ContactService(AuditedService):
                 errors.append(FieldError("service", f"Onbekende dienst '{service}'"))
         if errors:
             raise InvalidInput(errors)
-        assert client is not None and service_row is not None
+        assert service_row is not None and (client is not None or anonymous)
         contact = Contact(
-            client_id=client.id,
+            client_id=client.id if client else None,
             dossier_id=view.dossier.id if view else None,
             channel=channel,
             direction=direction,
@@ -151,14 +164,16 @@ class ContactService(AuditedService):
         )
         self.session.add(contact)
         await self.session.flush()
+        self.session.add_all(ExternalReference(record_type="contact", record_id=contact.id, ref=ref) for ref in refs)
+        await self.session.flush()
         self.audit.record(
             Action.CREATE,
             "contact",
             contact.id,
-            client_pseudonym=client.pseudonym,
-            detail=f"dossier {view.dossier.ref}" if view else "zonder dossier",
+            client_pseudonym=client.pseudonym if client else None,
+            detail=f"dossier {view.dossier.ref}" if view else ("anoniem" if client is None else "zonder dossier"),
         )
-        return LoggedContact(contact, service_row.code, self.actor.name)
+        return LoggedContact(contact, service_row.code, self.actor.name, tuple(refs))
 
     async def link(self, contact_id: int, dossier_id: int | None) -> LoggedContact:
         """Link a contact logged without a dossier to a dossier of the same client."""
@@ -167,13 +182,15 @@ class ContactService(AuditedService):
             await self.session.execute(
                 select(Contact, Service.code, Client.pseudonym)
                 .join(Service, Service.id == Contact.service_id)
-                .join(Client, Client.id == Contact.client_id)
+                .outerjoin(Client, Client.id == Contact.client_id)
                 .where(Contact.id == contact_id)
             )
         ).one_or_none()
         if row is None:
             raise NotFound("Contact niet gevonden")
         contact, code, pseudonym = row
+        if contact.client_id is None:
+            raise InvalidInput.single("dossier_id", "Een anoniem contact hoort bij geen klant en dus bij geen dossier")
         if not dossier_id:
             raise InvalidInput.single("dossier_id", "Kies het dossier waaraan het contact gekoppeld wordt")
         try:
@@ -206,3 +223,15 @@ class ContactService(AuditedService):
             )
         ).all()
         return [UnlinkedContact(*row) for row in rows]
+
+    async def external_refs(self, contact_id: int) -> list[str]:
+        """The contact's references of other systems, in the order they were given."""
+        return list(
+            (
+                await self.session.scalars(
+                    select(ExternalReference.ref)
+                    .where(ExternalReference.record_type == "contact", ExternalReference.record_id == contact_id)
+                    .order_by(ExternalReference.id)
+                )
+            ).all()
+        )
