@@ -17,7 +17,7 @@ read is one audit event on the client (object type ``client``, detail ``tijdlijn
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -35,7 +35,7 @@ from casemgmt.casefile.timeline import (
     TimelineEntry,
     TimelinePage,
     before_clause,
-    merge_newest_first,
+    read_page,
 )
 from casemgmt.clients.access import ClientAccess
 from casemgmt.clients.models import Client
@@ -175,22 +175,6 @@ CLIENT_TIMELINE_SOURCES: tuple[ClientEntrySource, ...] = (
 """Every kind of entry on the client timeline: one query each."""
 
 
-async def read_client_timeline(
-    session: AsyncSession,
-    client_id: int,
-    before: Cursor | None = None,
-    limit: int = DEFAULT_LIMIT,
-    sources: Sequence[ClientEntrySource] = CLIENT_TIMELINE_SOURCES,
-) -> TimelinePage:
-    """One page of the client's timeline, newest first: one query per kind, whatever the number of entries."""
-    batches = [await source(session, client_id, before, limit + 1) for source in sources]
-    entries = merge_newest_first(batches, limit + 1)
-    if len(entries) > limit:
-        entries = entries[:limit]
-        return TimelinePage(entries, entries[-1].cursor)
-    return TimelinePage(entries, None)
-
-
 @dataclass(frozen=True)
 class ClientDossier:
     id: int
@@ -253,7 +237,7 @@ async def client_timeline(
 ) -> TimelinePage:
     """The client's timeline for the acting employee: need to know checked, one audit event."""
     client = await _full_record(finder, client_id)
-    page = await read_client_timeline(finder.session, client.id, before, limit)
+    page = await read_page(finder.session, client.id, CLIENT_TIMELINE_SOURCES, before, limit)
     detail = "tijdlijn" + (f" voor {before.encode()}" if before else "")
     finder.audit.record(Action.READ, "client", client.id, client_pseudonym=client.pseudonym, detail=detail)
     return page
@@ -274,7 +258,7 @@ async def client_record(
     """The klantbeeld page's part below the routing view: the first page of the timeline and the closed dossiers,
     in one audit event (the caller has checked the full record through the routing view)."""
     client = await _full_record(finder, client_id)
-    page = await read_client_timeline(finder.session, client.id, None, limit)
+    page = await read_page(finder.session, client.id, CLIENT_TIMELINE_SOURCES, None, limit)
     closed = await read_client_dossiers(finder.session, client.id, "closed")
     finder.audit.record(
         Action.READ, "client", client.id, client_pseudonym=client.pseudonym, detail="tijdlijn en gesloten dossiers"

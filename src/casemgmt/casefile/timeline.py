@@ -363,20 +363,22 @@ def merge_newest_first(batches: Sequence[list[TimelineEntry]], limit: int) -> li
     return [entry for _, entry in zip(range(limit), merged, strict=False)]
 
 
-async def read_timeline(
-    session: AsyncSession,
-    dossier_id: int,
-    before: Cursor | None = None,
-    limit: int = DEFAULT_LIMIT,
-    sources: Sequence[TimelineSource] = TIMELINE_SOURCES,
-) -> TimelinePage:
-    """One page of the timeline: one query per source, whatever the number of entries."""
-    batches = [await source(session, dossier_id, before, limit + 1) for source in sources]
+def page_of(batches: Sequence[list[TimelineEntry]], limit: int) -> TimelinePage:
+    """One page of at most ``limit`` entries from per-source batches of ``limit + 1`` each (newest first), with the
+    cursor of its last entry when there is more."""
     entries = merge_newest_first(batches, limit + 1)
     if len(entries) > limit:
         entries = entries[:limit]
         return TimelinePage(entries, entries[-1].cursor)
     return TimelinePage(entries, None)
+
+
+async def read_page(
+    session: AsyncSession, owner_id: int, sources: Sequence[TimelineSource], before: Cursor | None, limit: int
+) -> TimelinePage:
+    """One page of a timeline (a dossier's, a client's), newest first: one query per source, whatever the number of
+    entries."""
+    return page_of([await source(session, owner_id, before, limit + 1) for source in sources], limit)
 
 
 async def dossier_timeline(
@@ -385,7 +387,7 @@ async def dossier_timeline(
     """The timeline of a dossier already loaded (and access-checked) through ``DossierService``; audited."""
     if view.access < Access.READ:
         raise Forbidden(NOT_INVOLVED)
-    page = await read_timeline(dossiers.session, view.dossier.id, before, limit)
+    page = await read_page(dossiers.session, view.dossier.id, TIMELINE_SOURCES, before, limit)
     dossiers.audit.record(
         Action.READ,
         "timeline",
