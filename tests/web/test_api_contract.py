@@ -364,7 +364,10 @@ def test_the_document_says_which_values_a_filter_takes(document) -> None:
     assert "" in status["enum"]  # empty means no filter there
     assert _parameter(document, "get", "/api/v1/clients", "bsn")["pattern"] == "^[0-9]{9}$"
     assert _parameter(document, "get", "/api/v1/dossiers", "offset")["maximum"] == 2**63 - 1
-    assert _parameter(document, "get", "/api/v1/trends", "from")["pattern"]
+    assert _parameter(document, "get", "/api/v1/trends", "from")["anyOf"][0]["format"] == "date"
+    assert _parameter(document, "get", "/api/v1/audit", "bsn")["pattern"] == "^([0-9]{9})?$"
+    timeline = _parameter(document, "get", "/api/v1/dossiers/{dossier_id}/timeline", "limit")
+    assert (timeline["minimum"], timeline["maximum"]) == (1, 100)
 
 
 def test_record_ids_in_bodies_are_bounded_in_the_document_exactly(document) -> None:

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from casemgmt.dossiers.involvement import ACCOUNTMANAGER
 from casemgmt.dossiers.rules import REASON_MAX, SUBJECT_MAX
-from casemgmt.web.limits import limited
+from casemgmt.web.limits import limited, required_text
 from casemgmt.web.parameters import OptionalRecordId
 from casemgmt.web.structs import copied
 
@@ -22,13 +22,13 @@ class AssignmentIn(BaseModel):
 
 class DossierCreate(BaseModel):
     client_id: OptionalRecordId = None
-    subject: str | None = limited(SUBJECT_MAX, None)
+    subject: str = required_text(SUBJECT_MAX)
     casemanager_id: OptionalRecordId = None
     assignments: list[AssignmentIn] = []
 
 
 class DossierUpdate(BaseModel):
-    version: int | None = None
+    version: int
     subject: str | None = limited(SUBJECT_MAX, None)
     status: str | None = None
     outcome: str | None = None
