@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import msgspec
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from casemgmt.commitments import rules
 from casemgmt.commitments.models import Commitment
@@ -18,7 +18,7 @@ class CommitmentCreate(BaseModel):
     client_id: RecordId
     dossier_id: OptionalRecordId = None
     contact_id: OptionalRecordId = None
-    kind: str
+    kind: str = Field(..., json_schema_extra={"enum": [str(kind) for kind in rules.KIND_LABELS]})
     description: str = required_text(rules.MAX_DESCRIPTION)
     owner_id: RecordId
     due_at: AwareMoment | None = None

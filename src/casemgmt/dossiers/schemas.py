@@ -6,11 +6,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 import msgspec
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from casemgmt.dossiers.involvement import ACCOUNTMANAGER
 from casemgmt.dossiers.rules import REASON_MAX, SUBJECT_MAX
-from casemgmt.web.limits import limited, required_text
+from casemgmt.web.limits import limited, not_blank, required_text
 from casemgmt.web.parameters import OptionalRecordId
 from casemgmt.web.structs import copied
 
@@ -29,7 +29,7 @@ class DossierCreate(BaseModel):
 
 class DossierUpdate(BaseModel):
     version: int
-    subject: str | None = limited(SUBJECT_MAX, None)
+    subject: str | None = Field(None, json_schema_extra={"max_length": SUBJECT_MAX, "pattern": not_blank()})
     status: str | None = None
     outcome: str | None = None
     casemanager_id: OptionalRecordId = None
