@@ -385,3 +385,24 @@ def test_bodies_taken_as_a_mapping_say_which_keys_they_take(document) -> None:
     surveys = document["paths"]["/api/v1/surveys"]["post"]["requestBody"]["content"]["application/json"]
     assert surveys["schema"]["additionalProperties"] is False
     assert "grade" in surveys["schema"]["properties"]
+
+
+def test_required_texts_are_declared_as_the_rules_refuse_them(document) -> None:
+    """Issue 11: a blank reason, question or context was schema-valid and answered 422; the document now says a
+    required text is there, not blank (trimmed, as the rules count) and without a NUL."""
+    import re as regex
+
+    from casemgmt.handoffs.rules import MIN_CONTEXT_LENGTH
+
+    schemas = document["components"]["schemas"]
+    cancel = schemas["CommitmentCancel"]
+    assert "reason" in cancel["required"] and cancel["properties"]["reason"]["minLength"] == 1
+    context = schemas["HandoffCreate"]["properties"]["context"]
+    assert context["minLength"] == MIN_CONTEXT_LENGTH
+    pattern = regex.compile(context["pattern"])
+    for text in ("", " " * 40, " " + "x" * (MIN_CONTEXT_LENGTH - 1) + " ", "x" * MIN_CONTEXT_LENGTH + "\x00"):
+        assert not pattern.search(text), repr(text)
+    assert pattern.search("  " + "x" * MIN_CONTEXT_LENGTH + "\n")
+    question = regex.compile(schemas["EscalationCreate"]["properties"]["question"]["pattern"])
+    assert question.search(" Mag dit? ") and not question.search(" \t\n") and not question.search("a\x00")
+    assert schemas["ContactIn"]["properties"]["transfers"]["maximum"] == 20
