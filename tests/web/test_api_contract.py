@@ -364,7 +364,10 @@ def test_the_document_says_which_values_a_filter_takes(document) -> None:
     assert "" in status["enum"]  # empty means no filter there
     assert _parameter(document, "get", "/api/v1/clients", "bsn")["pattern"] == "^[0-9]{9}$"
     assert _parameter(document, "get", "/api/v1/dossiers", "offset")["maximum"] == 2**63 - 1
-    assert _parameter(document, "get", "/api/v1/trends", "from")["pattern"]
+    assert _parameter(document, "get", "/api/v1/trends", "from")["anyOf"][0]["format"] == "date"
+    assert _parameter(document, "get", "/api/v1/audit", "bsn")["pattern"] == "^([0-9]{9})?$"
+    timeline = _parameter(document, "get", "/api/v1/dossiers/{dossier_id}/timeline", "limit")
+    assert (timeline["minimum"], timeline["maximum"]) == (1, 100)
 
 
 def test_record_ids_in_bodies_are_bounded_in_the_document_exactly(document) -> None:
@@ -382,3 +385,24 @@ def test_bodies_taken_as_a_mapping_say_which_keys_they_take(document) -> None:
     surveys = document["paths"]["/api/v1/surveys"]["post"]["requestBody"]["content"]["application/json"]
     assert surveys["schema"]["additionalProperties"] is False
     assert "grade" in surveys["schema"]["properties"]
+
+
+def test_required_texts_are_declared_as_the_rules_refuse_them(document) -> None:
+    """Issue 11: a blank reason, question or context was schema-valid and answered 422; the document now says a
+    required text is there, not blank (trimmed, as the rules count) and without a NUL."""
+    import re as regex
+
+    from casemgmt.handoffs.rules import MIN_CONTEXT_LENGTH
+
+    schemas = document["components"]["schemas"]
+    cancel = schemas["CommitmentCancel"]
+    assert "reason" in cancel["required"] and cancel["properties"]["reason"]["minLength"] == 1
+    context = schemas["HandoffCreate"]["properties"]["context"]
+    assert context["minLength"] == MIN_CONTEXT_LENGTH
+    pattern = regex.compile(context["pattern"])
+    for text in ("", " " * 40, " " + "x" * (MIN_CONTEXT_LENGTH - 1) + " ", "x" * MIN_CONTEXT_LENGTH + "\x00"):
+        assert not pattern.search(text), repr(text)
+    assert pattern.search("  " + "x" * MIN_CONTEXT_LENGTH + "\n")
+    question = regex.compile(schemas["EscalationCreate"]["properties"]["question"]["pattern"])
+    assert question.search(" Mag dit? ") and not question.search(" \t\n") and not question.search("a\x00")
+    assert schemas["ContactIn"]["properties"]["transfers"]["maximum"] == 20

@@ -39,7 +39,7 @@ from casemgmt.auth.guards import requires_admin
 from casemgmt.db import DbSession
 from casemgmt.errors import InvalidInput
 from casemgmt.web.pages import page_or_fragment, wants_fragment
-from casemgmt.web.parameters import DateFrom, DateTo
+from casemgmt.web.parameters import BSN, POSITIVE_ID, DateFrom, DateTo, bounded
 
 LOG_PATH = "/logboek"
 Clients = NamedDependency[ClientLookup]
@@ -96,11 +96,20 @@ async def audit_events_api(
     object_type: Annotated[str | None, QueryParameter(description="e.g. client, dossier, contact, user")] = None,
     object_id: Annotated[str | None, QueryParameter(description="Id of the object (exact)")] = None,
     pseudonym: Annotated[str | None, QueryParameter(description="Client pseudonym (exact)")] = None,
-    bsn: Annotated[str | None, QueryParameter(description="BSN of the client (9 digits), instead of pseudonym")] = None,
+    bsn: Annotated[
+        str | None, QueryParameter(description="BSN of the client (9 digits), instead of pseudonym", schema_extra=BSN)
+    ] = None,
     date_from: DateFrom = None,
     date_to: DateTo = None,
-    limit: Annotated[str | None, QueryParameter(description=f"1–{API_MAX_LIMIT}, default {API_DEFAULT_LIMIT}")] = None,
-    after_id: Annotated[str | None, QueryParameter(description="Only events with a smaller id (next page)")] = None,
+    limit: Annotated[
+        int | None,
+        QueryParameter(
+            description=f"1–{API_MAX_LIMIT}, default {API_DEFAULT_LIMIT}", schema_extra=bounded(1, API_MAX_LIMIT)
+        ),
+    ] = None,
+    after_id: Annotated[
+        str | None, QueryParameter(description="Only events with a smaller id (next page)", schema_extra=POSITIVE_ID)
+    ] = None,
 ) -> list[AuditEventOut]:
     values = {
         "actor_id": actor_id,
@@ -110,7 +119,7 @@ async def audit_events_api(
         "bsn": bsn,
         "from": date_from,
         "to": date_to,
-        "limit": limit,
+        "limit": None if limit is None else str(limit),
         "after_id": after_id,
     }
     flt = parse_filter(values, default_limit=API_DEFAULT_LIMIT, max_limit=API_MAX_LIMIT)

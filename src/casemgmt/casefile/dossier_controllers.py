@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from pydantic import BaseModel
@@ -30,7 +30,7 @@ from casemgmt.auth.identity import CurrentUser
 from casemgmt.casefile.promises import parse_due, promises_context
 from casemgmt.casefile.schemas import DossierDetailOut, TimelineEntryOut, timeline_entry_out
 from casemgmt.casefile.signals import dossier_figures
-from casemgmt.casefile.timeline import Cursor, clamp_limit, contact_entry, dossier_timeline
+from casemgmt.casefile.timeline import MAX_LIMIT, Cursor, clamp_limit, contact_entry, dossier_timeline
 from casemgmt.commitments.dependencies import Commitments
 from casemgmt.commitments.schemas import CommitmentCreate
 from casemgmt.contacts.dependencies import Contacts
@@ -48,6 +48,7 @@ from casemgmt.handoffs.dependencies import Handoffs
 from casemgmt.handoffs.schemas import HandoffCreate
 from casemgmt.web.forms import FormBody, FormData, whole_number
 from casemgmt.web.pages import page_or_fragment, wants_fragment
+from casemgmt.web.parameters import bounded
 
 
 @get(
@@ -72,7 +73,7 @@ async def api_timeline(
     dossier_id: FromPath[int],
     dossiers: Dossiers,
     before: FromQuery[str | None] = None,
-    limit: FromQuery[int | None] = None,
+    limit: Annotated[int | None, QueryParameter(schema_extra=bounded(1, MAX_LIMIT))] = None,
 ) -> Response[list[TimelineEntryOut]]:
     cursor = Cursor.parse(before) if before else None
     size = clamp_limit(limit)

@@ -6,16 +6,16 @@ Dutch message and a 422.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Literal
 
 import msgspec
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
-from casemgmt.clients.access import MAX_REASON, ClientAccess, last_digits
+from casemgmt.clients.access import MAX_REASON, MIN_REASON, ClientAccess, last_digits
 from casemgmt.clients.models import Client, Representative
 from casemgmt.clients.rules import MAX_ADDRESS, MAX_EMAIL, MAX_NAME, MAX_NUMBER_AS_TYPED, MAX_PHONE
-from casemgmt.web.limits import limited
+from casemgmt.web.limits import limited, required_text
+from casemgmt.web.parameters import Day
 from casemgmt.web.structs import copied
 
 
@@ -23,7 +23,7 @@ class ClientCreate(BaseModel):
     """``POST /api/v1/clients``: a person by BSN or an organisation by KvK number."""
 
     kind: Literal["person", "organisation"]
-    name: str = limited(MAX_NAME, "")
+    name: str = required_text(MAX_NAME)
     bsn: str | None = limited(MAX_NUMBER_AS_TYPED, None)
     kvk: str | None = limited(MAX_NUMBER_AS_TYPED, None)
     phone: str = limited(MAX_PHONE, "")
@@ -34,13 +34,13 @@ class ClientCreate(BaseModel):
 class RepresentativeCreate(BaseModel):
     """``POST /api/v1/clients/{id}/representatives``; ``valid_from`` defaults to today."""
 
-    name: str = limited(MAX_NAME, "")
-    organisation: str = limited(MAX_NAME, "")
-    relation: str = limited(MAX_NAME, "")
+    name: str = required_text(MAX_NAME)
+    organisation: str = required_text(MAX_NAME)
+    relation: str = required_text(MAX_NAME)
     phone: str = limited(MAX_PHONE, "")
     email: str = limited(MAX_EMAIL, "")
-    valid_from: date | None = None
-    valid_until: date | None = None
+    valid_from: Day | None = None
+    valid_until: Day | None = None
 
 
 class ClientForm(BaseModel):
@@ -70,7 +70,7 @@ class RepresentativeForm(BaseModel):
 class DisclosureRequest(BaseModel):
     """``POST /api/v1/clients/{id}/inzage``: why the full record is needed (doelbinding; 10–500 characters)."""
 
-    reden: str = Field("", max_length=MAX_REASON)  # the rule (clients/access.py) checks it trimmed: 422 in Dutch
+    reden: str = required_text(MAX_REASON, MIN_REASON)  # the rule (clients/access.py) checks it trimmed: 422 in Dutch
 
 
 class DisclosureForm(BaseModel):

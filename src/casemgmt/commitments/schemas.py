@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import msgspec
-from pydantic import AwareDatetime, BaseModel
+from pydantic import BaseModel, Field
 
 from casemgmt.commitments import rules
 from casemgmt.commitments.models import Commitment
-from casemgmt.web.limits import limited
-from casemgmt.web.parameters import OptionalRecordId, RecordId
+from casemgmt.web.limits import limited, required_text
+from casemgmt.web.parameters import AwareMoment, OptionalRecordId, RecordId
 from casemgmt.web.structs import copied
 
 
@@ -18,10 +18,10 @@ class CommitmentCreate(BaseModel):
     client_id: RecordId
     dossier_id: OptionalRecordId = None
     contact_id: OptionalRecordId = None
-    kind: str
-    description: str = limited(rules.MAX_DESCRIPTION)
+    kind: str = Field(..., json_schema_extra={"enum": [str(kind) for kind in rules.KIND_LABELS]})
+    description: str = required_text(rules.MAX_DESCRIPTION)
     owner_id: RecordId
-    due_at: AwareDatetime | None = None
+    due_at: AwareMoment | None = None
     service: str | None = None
 
 
@@ -31,16 +31,16 @@ class CommitmentFulfil(BaseModel):
 
 
 class CommitmentMiss(BaseModel):
-    note: str = limited(rules.MAX_NOTE, "")
+    note: str = required_text(rules.MAX_NOTE)
 
 
 class CommitmentCancel(BaseModel):
-    reason: str = limited(rules.MAX_REASON, "")
+    reason: str = required_text(rules.MAX_REASON)
 
 
 class CommitmentReassign(BaseModel):
     owner_id: RecordId
-    reason: str = limited(rules.MAX_REASON, "")
+    reason: str = required_text(rules.MAX_REASON)
 
 
 __all__ = [

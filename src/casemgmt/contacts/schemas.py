@@ -8,9 +8,18 @@ import msgspec
 from pydantic import BaseModel, Field
 
 from casemgmt.contacts.models import Contact
-from casemgmt.contacts.rules import CHANNELS, EXTERNAL_REF_MAX, EXTERNAL_REFS_MAX, SUBJECT_MAX, SUMMARY_MAX
-from casemgmt.web.limits import limited
-from casemgmt.web.parameters import OptionalRecordId
+from casemgmt.contacts.rules import (
+    CHANNELS,
+    DIRECTIONS,
+    EXTERNAL_REF_MAX,
+    EXTERNAL_REFS_MAX,
+    OUTCOMES,
+    SUBJECT_MAX,
+    SUMMARY_MAX,
+    TRANSFERS_MAX,
+)
+from casemgmt.web.limits import limited, not_blank, required_text
+from casemgmt.web.parameters import Count, Moment, OptionalRecordId
 from casemgmt.web.structs import copied
 
 
@@ -19,13 +28,13 @@ class ContactIn(BaseModel):
 
     client_id: OptionalRecordId = None
     dossier_id: OptionalRecordId = None
-    channel: str | None = Field(None, json_schema_extra={"enum": [*CHANNELS, None]})
-    direction: str | None = None
-    service: str | None = None
-    outcome: str | None = None
-    transfers: int | None = None
-    summary: str | None = limited(SUMMARY_MAX, None)
-    occurred_at: datetime | None = None
+    channel: str = Field(..., json_schema_extra={"enum": list(CHANNELS)})
+    direction: str = Field(..., json_schema_extra={"enum": list(DIRECTIONS)})
+    service: str = Field(..., json_schema_extra={"min_length": 1, "pattern": not_blank()})
+    outcome: str = Field(..., json_schema_extra={"enum": list(OUTCOMES)})
+    transfers: Count = Field(..., json_schema_extra={"minimum": 0, "maximum": TRANSFERS_MAX})
+    summary: str = required_text(SUMMARY_MAX)
+    occurred_at: Moment | None = None
     subject: str | None = limited(SUBJECT_MAX, None)
     external_refs: list[str] | None = Field(
         None,

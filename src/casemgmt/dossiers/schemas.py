@@ -6,11 +6,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 import msgspec
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from casemgmt.dossiers.involvement import ACCOUNTMANAGER
 from casemgmt.dossiers.rules import REASON_MAX, SUBJECT_MAX
-from casemgmt.web.limits import limited
+from casemgmt.web.limits import limited, not_blank, required_text
 from casemgmt.web.parameters import OptionalRecordId
 from casemgmt.web.structs import copied
 
@@ -22,14 +22,14 @@ class AssignmentIn(BaseModel):
 
 class DossierCreate(BaseModel):
     client_id: OptionalRecordId = None
-    subject: str | None = limited(SUBJECT_MAX, None)
+    subject: str = required_text(SUBJECT_MAX)
     casemanager_id: OptionalRecordId = None
     assignments: list[AssignmentIn] = []
 
 
 class DossierUpdate(BaseModel):
-    version: int | None = None
-    subject: str | None = limited(SUBJECT_MAX, None)
+    version: int
+    subject: str | None = Field(None, json_schema_extra={"max_length": SUBJECT_MAX, "pattern": not_blank()})
     status: str | None = None
     outcome: str | None = None
     casemanager_id: OptionalRecordId = None

@@ -9,21 +9,21 @@ from pydantic import BaseModel, Field
 
 from casemgmt.escalations.models import Escalation, ReusableAnswer
 from casemgmt.escalations.rules import MAX_ANSWER, MAX_QUESTION, MAX_TITLE, state_of
-from casemgmt.web.limits import limited
+from casemgmt.web.limits import required_text
 from casemgmt.web.parameters import OptionalRecordId
 from casemgmt.web.structs import copied
 
 
 class EscalationCreate(BaseModel):
     service: str = Field(min_length=1, max_length=10)
-    question: str = limited(MAX_QUESTION)
+    question: str = required_text(MAX_QUESTION)
     client_id: OptionalRecordId = None
     dossier_id: OptionalRecordId = None
     commitment_id: OptionalRecordId = None
 
 
 class EscalationAnswer(BaseModel):
-    answer: str = limited(MAX_ANSWER)
+    answer: str = required_text(MAX_ANSWER)
     reusable: bool = False
     """Propose the answer for reuse; it is published only as a reusable answer written in general terms."""
 
@@ -32,8 +32,8 @@ class ReusableAnswerIn(BaseModel):
     """A reusable answer written from an answered escalation: the question in general terms and the answer to give;
     ``no_personal_data`` must be true (the writer confirms the texts name no client)."""
 
-    title: str = limited(MAX_TITLE)
-    answer: str = limited(MAX_ANSWER)
+    title: str = required_text(MAX_TITLE)
+    answer: str = required_text(MAX_ANSWER)
     no_personal_data: bool = False
 
 

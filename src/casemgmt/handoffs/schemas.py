@@ -5,26 +5,26 @@ from __future__ import annotations
 from datetime import datetime
 
 import msgspec
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from casemgmt.handoffs.models import Handoff
-from casemgmt.handoffs.rules import MAX_CONTEXT_LENGTH, MAX_REASON_LENGTH
-from casemgmt.web.limits import limited
+from casemgmt.handoffs.rules import MAX_CONTEXT_LENGTH, MAX_REASON_LENGTH, MIN_CONTEXT_LENGTH
+from casemgmt.web.limits import not_blank, required_text
 from casemgmt.web.parameters import OptionalRecordId, RecordId
 from casemgmt.web.structs import copied
 
 
 class HandoffCreate(BaseModel):
     dossier_id: RecordId
-    to_service: str
+    to_service: str = Field(..., json_schema_extra={"min_length": 1, "pattern": not_blank()})
     to_employee_id: OptionalRecordId = None
-    reason: str = limited(MAX_REASON_LENGTH, "")
-    context: str = limited(MAX_CONTEXT_LENGTH, "")
+    reason: str = required_text(MAX_REASON_LENGTH)
+    context: str = required_text(MAX_CONTEXT_LENGTH, MIN_CONTEXT_LENGTH)
     from_service: str | None = None
 
 
 class HandoffDecline(BaseModel):
-    reason: str = limited(MAX_REASON_LENGTH, "")
+    reason: str = required_text(MAX_REASON_LENGTH)
 
 
 class HandoffOut(msgspec.Struct):

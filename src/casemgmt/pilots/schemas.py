@@ -8,30 +8,30 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 from pydantic import BaseModel, ConfigDict, Field
 
-from casemgmt.pilots.rules import MAX_REASON_LENGTH
-from casemgmt.web.limits import limited
-from casemgmt.web.parameters import OptionalRecordId
+from casemgmt.pilots.rules import ACTIVITIES, COHORTS, MAX_REASON_LENGTH, MINUTES_PER_DAY
+from casemgmt.web.limits import limited, required_text
+from casemgmt.web.parameters import Count, Day, OptionalRecordId, RecordId
 from casemgmt.web.structs import copied
 
 
 class EnrolmentIn(BaseModel):
-    dossier_id: OptionalRecordId = None
+    dossier_id: RecordId
     cohort: str | None = None
     reason: str | None = limited(MAX_REASON_LENGTH, None)
 
 
 class CohortChangeIn(BaseModel):
-    cohort: str | None = None
-    reason: str | None = limited(MAX_REASON_LENGTH, None)
+    cohort: str = Field(..., json_schema_extra={"enum": list(COHORTS)})
+    reason: str = required_text(MAX_REASON_LENGTH)
 
 
 class TimeEntryIn(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
     dossier_id: OptionalRecordId = None
-    minutes: int | None = None
-    activity: str | None = None
-    entry_date: date | None = Field(default=None, alias="date")
+    minutes: Count = Field(..., json_schema_extra={"minimum": 1, "maximum": MINUTES_PER_DAY})
+    activity: str = Field(..., json_schema_extra={"enum": list(ACTIVITIES)})
+    entry_date: Day | None = Field(default=None, alias="date")
     employee_id: OptionalRecordId = None
 
 
