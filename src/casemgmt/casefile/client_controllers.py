@@ -227,10 +227,21 @@ async def routing_fragment(
     request: Request[Any, Any, Any], client_id: FromPath[int], finder: Finder, actor: Actor
 ) -> Template:
     """Wie helpt deze klant? opened in place from the search results (htmx), or as a page."""
+    return await _routing_answer(request, finder, actor, client_id)
+
+
+async def _routing_answer(
+    request: Request[Any, Any, Any],
+    finder: ClientFinder,
+    actor: Actor,
+    client_id: int,
+    status_code: int = 200,
+    **extra: Any,
+) -> Template:
+    """The routing view as a page, or in place for htmx (one heading level down), with ``extra`` in its context."""
     view = await finder.routing(client_id)
-    level = 2 if wants_fragment(request) else 1
-    context = _routing_context(finder, actor, view, heading_level=level)
-    return page_or_fragment(request, "clients/routing.html", "clients/_routing.html", context)
+    context = _routing_context(finder, actor, view, heading_level=2 if wants_fragment(request) else 1) | extra
+    return page_or_fragment(request, "clients/routing.html", "clients/_routing.html", context, status_code=status_code)
 
 
 @page_form("/klanten/{client_id:int}/vertegenwoordigers", "clients.add_representative", requires_creator)
@@ -275,15 +286,10 @@ async def disclose(
     try:
         await finder.disclose(client_id, data.reden)
     except InvalidInput as exc:
-        view = await finder.routing(client_id)
-        level = 2 if wants_fragment(request) else 1
-        context = _routing_context(finder, actor, view, heading_level=level)
-        context.update(reason=data.reden, reason_error=exc.by_field().get("reden", exc.message))
-        return page_or_fragment(request, "clients/routing.html", "clients/_routing.html", context, status_code=422)
+        error = exc.by_field().get("reden", exc.message)
+        return await _routing_answer(request, finder, actor, client_id, 422, reason=data.reden, reason_error=error)
     if wants_fragment(request):
-        view = await finder.routing(client_id)
-        context = _routing_context(finder, actor, view, heading_level=2)
-        return page_or_fragment(request, "clients/routing.html", "clients/_routing.html", context)
+        return await _routing_answer(request, finder, actor, client_id)
     flash(request, "Uw reden is vastgelegd; u ziet vandaag de volledige gegevens van deze klant.", category="info")
     return Redirect(f"/klanten/{client_id}", status_code=303)
 
