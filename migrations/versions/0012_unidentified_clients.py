@@ -3,7 +3,8 @@
 - ``clients.kind`` may now be ``unidentified`` (``VARCHAR(20)`` holds it; no stored value changes meaning, so no data
   is mapped). Such a client has neither ``bsn`` nor ``kvk``; both columns were already nullable.
 - ``clients.merged_into_id``: an unidentified client whose records moved to the client with its BSN keeps its row
-  and points at that client (history kept). Indexed; on SQLite the table is rebuilt (``batch_alter_table``) with
+  and points at that client (history kept). The foreign key is ``NO ACTION`` (checked at the end of a statement, so a
+  statement deleting both rows does not depend on their order; nothing deletes clients). Indexed; on SQLite the table is rebuilt (``batch_alter_table``) with
   foreign-key enforcement switched off for the rebuild, as in 0009 and 0010.
 - The downgrade refuses while unidentified clients exist (the old code cannot show them) instead of deleting them.
 
@@ -33,7 +34,7 @@ def _rebuild(change: str) -> None:
         if change == "add":
             batch_op.add_column(sa.Column("merged_into_id", _ID, nullable=True))
             batch_op.create_foreign_key(
-                op.f("fk_clients_merged_into_id_clients"), "clients", ["merged_into_id"], ["id"], ondelete="RESTRICT"
+                op.f("fk_clients_merged_into_id_clients"), "clients", ["merged_into_id"], ["id"]
             )
             batch_op.create_index("ix_clients_merged_into_id", ["merged_into_id"], unique=False)
         else:

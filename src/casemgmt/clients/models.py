@@ -28,10 +28,10 @@ class Client(BigIntAuditBase):
     address: Mapped[str] = mapped_column(String(MAX_ADDRESS), default="")
     pseudonym: Mapped[str] = mapped_column(String(20), unique=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), default=None)
-    merged_into_id: Mapped[int | None] = mapped_column(
-        ForeignKey("clients.id", ondelete="RESTRICT"), default=None, index=True
-    )
-    """An unidentified client whose records moved to the client with its BSN: kept for its history, out of searches."""
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"), default=None, index=True)
+    """An unidentified client whose records moved to the client with its BSN: kept for its history, out of searches.
+    (``NO ACTION``, checked at the end of a statement, rather than ``RESTRICT``: emptying the table in one statement
+    must not trip over the order of its rows.)"""
 
     representatives: Mapped[list[Representative]] = relationship(
         back_populates="client", lazy="raise", order_by="Representative.id"

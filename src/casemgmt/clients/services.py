@@ -282,21 +282,12 @@ class ClientService(AuditedService):
         moved = await self.move_records(self.session, client.id, existing.id)
         client.merged_into_id = existing.id
         await self.session.flush()
-        summary = ", ".join(f"{table}={count}" for table, count in sorted(moved.items()) if count) or "geen"
-        self.audit.record(
-            Action.MERGE,
-            "client",
-            client.id,
-            client_pseudonym=client.pseudonym,
-            detail=f"samengevoegd met {existing.pseudonym}; verplaatst: {summary}",
+        summary = ", ".join(f"{table}={count}" for table, count in sorted(moved.items()) if count) or "niets"
+        detail = (
+            f"{client.pseudonym} (niet geïdentificeerd) samengevoegd met {existing.pseudonym}; verplaatst: {summary}"
         )
-        self.audit.record(
-            Action.MERGE,
-            "client",
-            existing.id,
-            client_pseudonym=existing.pseudonym,
-            detail=f"{client.pseudonym} samengevoegd in deze klant; verplaatst: {summary}",
-        )
+        for each in (client, existing):
+            self.audit.record(Action.MERGE, "client", each.id, client_pseudonym=each.pseudonym, detail=detail)
         access = (await self.access_to([existing]))[existing.id]
         return Identified(existing, access, merged=client, moved=moved)
 
