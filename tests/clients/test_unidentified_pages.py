@@ -67,6 +67,10 @@ async def test_the_contact_form_without_a_client_leads_to_an_unidentified_client
     await logged_in(client, make_user)
     page = await client.get("/contacten/nieuw")
     assert 'href="/klanten/nieuw?soort=unidentified"' in page.text
+    await client.post("/logout", data={"_csrf_token": await csrf_token(client)})
+    await logged_in(client, make_user, "accountmanager")  # registers no clients: no link to a refused page
+    page = await client.get("/contacten/nieuw")
+    assert page.status_code == 200 and "soort=unidentified" not in page.text
 
 
 async def test_a_new_bsn_identifies_at_once(client, db, make_user, audit_events):
