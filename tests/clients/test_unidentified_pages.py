@@ -97,6 +97,7 @@ async def test_a_wrong_bsn_shows_the_klantbeeld_again_with_the_message(client, d
     )
     assert response.status_code == 422
     assert "Ongeldig BSN (elfproef)" in response.text and 'value="123456783"' in response.text
+    assert "Vraag over de parkeervergunning." in response.text  # the whole klantbeeld, timeline included
     async with db() as session:
         assert (await session.get(Client, neighbour.id)).bsn is None
 
@@ -141,6 +142,7 @@ async def test_a_known_bsn_asks_for_confirmation_before_merging(client, db, make
         and f'<a class="utrecht-link" href="/klanten/{fatima.id}">Fatima El Amrani</a>' in old
     )
     assert "Contact vastleggen" not in old and "Identificeren met BSN" not in old
+    assert "Lopende dossiers" not in old and "Vertegenwoordiger toevoegen" not in old and "Tijdlijn" not in old
     assert "Fatima (zonder BSN)" not in (await client.get("/klanten", params={"q": "fatima"})).text
     async with db() as session:
         assert await session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "merge")) == 2

@@ -196,7 +196,7 @@ async def routing_page(
     view = await finder.routing(client_id)
     context = _routing_context(finder, actor, view, heading_level=1)
     context["merged_into"] = await finder.merged_into(view.client)
-    if view.full:
+    if view.full and context["merged_into"] is None:  # a merged client's records are with the other client
         context["page"], context["closed_dossiers"] = await client_record(finder, client_id)
     return Template("clients/routing.html", context=context)
 
@@ -318,9 +318,9 @@ async def identify_client(
         result = await finder.identify(client_id, data.bsn, merge=confirmed)
     except InvalidInput as exc:
         error = exc.by_field().get("bsn", exc.message)
-        return await _routing_answer(
-            request, finder, actor, client_id, 422, identify_bsn=data.bsn, identify_error=error
-        )
+        page, closed = await client_record(finder, client_id)  # the whole klantbeeld again, the form with its message
+        extra = {"identify_bsn": data.bsn, "identify_error": error, "page": page, "closed_dossiers": closed}
+        return await _routing_answer(request, finder, actor, client_id, 422, **extra)
     if result.merged is not None:
         flash(
             request,
