@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from casemgmt.audit.models import AuditEvent
 from casemgmt.casefile.identification import client_references
 from casemgmt.clients.models import Client, Representative
-from casemgmt.clients.rules import REACH_MESSAGE
+from casemgmt.clients.rules import MERGED_CLIENT, REACH_MESSAGE
 from casemgmt.commitments.models import Commitment
 from casemgmt.contacts.models import Contact, ExternalReference
 from casemgmt.dossiers.models import Dossier
@@ -306,3 +306,38 @@ async def test_merge_answers_with_what_the_actor_may_see_of_the_existing_client(
     assert response.status_code == 200
     assert response.json()["access"] == "limited" and response.json()["bsn"] is None
     assert await count(db, AuditEvent) > 0
+
+
+async def test_nothing_new_is_recorded_on_a_merged_client(client, db, employee):
+    _, headers = await employee("kcc_agent")
+    _, cm_headers = await employee("casemanager")
+    async with db() as session, session.begin():
+        existing = await create_client(session, "Fatima El Amrani", bsn="111222333")
+    created = await create_unidentified(client, headers)
+    merged = await client.post(
+        f"/api/v1/clients/{created['id']}/identify", json={"bsn": "111222333", "merge": True}, headers=headers
+    )
+    assert merged.status_code == 200
+    contact = {
+        "client_id": created["id"],
+        "channel": "phone",
+        "direction": "in",
+        "service": "KCC",
+        "outcome": "resolved",
+        "transfers": 0,
+        "summary": "Vraag beantwoord.",
+    }
+    refused = await client.post("/api/v1/contacts", json=contact, headers=headers)
+    assert refused.status_code == 422 and ("client_id", MERGED_CLIENT) in [
+        (e["field"], e["message"]) for e in refused.json()["extra"]
+    ]
+    representative = {"name": "M. Jansen", "organisation": "Buurtteam", "relation": "buurtwerker"}
+    answer = await client.post(f"/api/v1/clients/{created['id']}/representatives", json=representative, headers=headers)
+    assert answer.status_code == 422
+    dossier = await client.post(
+        "/api/v1/dossiers", json={"client_id": created["id"], "subject": "Parkeren"}, headers=cm_headers
+    )
+    assert dossier.status_code == 422 and "client_id" in [e["field"] for e in dossier.json()["extra"]]
+    assert (
+        await client.post("/api/v1/contacts", json={**contact, "client_id": existing.id}, headers=headers)
+    ).status_code == 201

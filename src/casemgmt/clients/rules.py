@@ -34,6 +34,8 @@ UNIDENTIFIED_LABEL = "Niet geïdentificeerd"
 KIND_LABELS = {**KINDS, UNIDENTIFIED: UNIDENTIFIED_LABEL}
 """Every kind a client may have, as the pages name it (the "Nieuwe klant" form offers all three)."""
 REACH_MESSAGE = "Geef een telefoonnummer of e-mailadres op: zonder BSN is dat de enige manier om de klant te bereiken"
+MERGED_CLIENT = "Deze klant is samengevoegd met een andere klant; leg het vast bij die klant"
+"""A write naming a merged client (its records live with the client it was merged into)."""
 MERGED_MESSAGE = "Deze klant is al samengevoegd met een andere klant; identificeer die klant niet opnieuw"
 NOT_UNIDENTIFIED_MESSAGE = "Deze klant is al geïdentificeerd; alleen een niet-geïdentificeerde klant krijgt een BSN"
 

@@ -368,6 +368,8 @@ class ClientService(AuditedService):
         """Register a representative of the client as entered (API body or page form)."""
         self._require_creator()
         client = await self._client(client_id)
+        if client.merged_into_id is not None:
+            raise InvalidInput.single("client_id", rules.MERGED_CLIENT)
         data, errors = rules.check_representative(**entered.model_dump(), today=today_in_amsterdam())
         if data is None:
             raise InvalidInput(errors)
