@@ -24,6 +24,8 @@ def too_long(field: str, label: str, text: str, limit: int) -> list[FieldError]:
 
 class DomainError(Exception):
     status_code = 400
+    extra: Mapping[str, object] | None = None
+    """What the API answer carries besides the message (``extra``), e.g. the existing client of a clashing BSN."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)

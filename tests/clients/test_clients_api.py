@@ -29,6 +29,7 @@ CLIENT_KEYS = {
     "email",
     "address",
     "created_at",
+    "merged_into_id",
 }
 
 

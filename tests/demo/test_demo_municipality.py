@@ -301,3 +301,17 @@ async def test_demo_pilot_has_both_cohorts_time_and_survey_responses(db) -> None
         assert await session.scalar(select(func.count()).select_from(TimeEntry)) > 0
         responses = await session.scalar(select(func.count()).select_from(SurveyResponse))
         assert responses == 4 * (cohorts["pilot"] + cohorts["control"])
+
+
+async def test_two_callers_gave_no_bsn_and_have_their_contacts(demo) -> None:
+    """Issue 12: unidentified clients (no BSN/KvK, a name and a phone number or e-mail), each with contacts."""
+    async with demo() as session:
+        unidentified = (await session.scalars(select(Client).where(Client.kind == "unidentified"))).all()
+        calls = {
+            c.id: (await session.scalars(select(Contact).where(Contact.client_id == c.id))).all() for c in unidentified
+        }
+    assert len(unidentified) == 2
+    for client in unidentified:
+        assert client.bsn is None and client.kvk is None and (client.phone or client.email)
+        assert calls[client.id] and all(c.dossier_id is None for c in calls[client.id])
+    assert any("parkeervergunning" in c.summary for cs in calls.values() for c in cs)

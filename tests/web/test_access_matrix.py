@@ -86,6 +86,12 @@ ENROLER = rule("ENROLER", ADMIN, own=(CM,))  # the dossier's casemanager (before
 TIME_ENTRY = rule("TIME_ENTRY", ADMIN, own=(CM, AM))  # who is or was on the dossier
 CLIENT = EMPLOYEES  # every employee finds a client and reads its limited view (name, pseudonym, last digits)
 FULL_CLIENT = rule("FULL_CLIENT", KCC, ADMIN, own=(CM, AM))  # need to know: the full record (clients/access.py)
+IDENTIFIERS = rule("IDENTIFIERS", KCC, ADMIN, own=(CM,))  # identify/merge: creators who see the full record
+
+
+def a_bsn(c: Any) -> dict[str, Any]:
+    """A valid BSN: the access decision comes first, then the rule answers 422 (the world's clients are identified)."""
+    return {"bsn": "123456782"}
 
 
 @dataclass(frozen=True)
@@ -170,6 +176,7 @@ TABLE: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/clients/{client_id:int}/dossiers"): row(FULL_CLIENT),
     ("POST", "/api/v1/clients/{client_id:int}/inzage"): row(EMPLOYEES, body=empty_body),
     ("POST", "/api/v1/clients/{client_id:int}/representatives"): row(CREATORS, body=empty_body),
+    ("POST", "/api/v1/clients/{client_id:int}/identify"): row(IDENTIFIERS, body=a_bsn),
     ("GET", "/api/v1/dossiers"): row(EMPLOYEES),
     ("POST", "/api/v1/dossiers"): row(OPENERS, body=empty_body),
     ("GET", "/api/v1/dossiers/export"): row(ADMIN_ONLY),
@@ -251,6 +258,7 @@ TABLE: dict[tuple[str, str], Row] = {
     ("GET", "/klanten/{client_id:int}/tijdlijn"): row(FULL_CLIENT),
     ("POST", "/klanten/{client_id:int}/inzage"): row(EMPLOYEES, body=empty_body),
     ("POST", "/klanten/{client_id:int}/vertegenwoordigers"): row(CREATORS, body=empty_body),
+    ("POST", "/klanten/{client_id:int}/identificeren"): row(IDENTIFIERS, body=a_bsn),
     ("GET", "/contacten/nieuw"): row(DOSSIER_CONTACT, query=DOSSIER, per_object=True),
     ("POST", "/contacten"): row(
         DOSSIER_CONTACT, body=lambda c: {"client_id": str(c.o.client), "dossier_id": str(c.o.dossier)}, per_object=True

@@ -50,6 +50,7 @@ ACTION_LABELS = {
     "cancel": "Geannuleerd",
     "reassign": "Overgedragen",
     "reasoned_read": "Ingezien met reden",
+    "merge": "Samengevoegd",
 }
 """Dutch names of the actions; an action not listed is shown as its code."""
 

@@ -46,6 +46,8 @@ class Action:
     IMPORT = "import"
     REASONED_READ = "reasoned_read"
     """A full client record opened with a stated reason (doelbinding); the reason is the event's detail."""
+    MERGE = "merge"
+    """An unidentified client merged into the client with its BSN: one event on each, naming both pseudonyms."""
 
 
 def purpose_for(actor: CurrentUser) -> str:

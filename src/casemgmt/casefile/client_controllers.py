@@ -3,7 +3,8 @@
 "Meer laden", the closed dossiers; API ``/timeline`` and ``/dossiers``, ``casefile/client_timeline.py``), with adding
 a representative from that view, and "Gegevens inzien"
 (``POST /klanten/{id}/inzage``): an employee with the limited view states a reason and sees the full record for the
-rest of the day (need to know, ``clients/access.py``)."""
+rest of the day (need to know, ``clients/access.py``); and "Identificeren met BSN"
+(``POST /klanten/{id}/identificeren``) for an unidentified client, with the confirmation step before a merge."""
 
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ from casemgmt.clients.controllers import requires_creator
 from casemgmt.clients.schemas import (
     ClientOut,
     DisclosureForm,
+    IdentifyForm,
     RepresentativeForm,
 )
 from casemgmt.commitments.rules import STATUS_LABELS as COMMITMENT_STATUS_LABELS
@@ -193,7 +195,8 @@ async def routing_page(
     record, the client's timeline and the closed dossiers with their outcome."""
     view = await finder.routing(client_id)
     context = _routing_context(finder, actor, view, heading_level=1)
-    if view.full:
+    context["merged_into"] = await finder.merged_into(view.client)
+    if view.full and context["merged_into"] is None:  # a merged client's records are with the other client
         context["page"], context["closed_dossiers"] = await client_record(finder, client_id)
     return Template("clients/routing.html", context=context)
 
@@ -241,6 +244,7 @@ async def _routing_answer(
     """The routing view as a page, or in place for htmx (one heading level down), with ``extra`` in its context."""
     view = await finder.routing(client_id)
     context = _routing_context(finder, actor, view, heading_level=2 if wants_fragment(request) else 1) | extra
+    context["merged_into"] = await finder.merged_into(view.client)
     return page_or_fragment(request, "clients/routing.html", "clients/_routing.html", context, status_code=status_code)
 
 
@@ -294,6 +298,41 @@ async def disclose(
     return Redirect(f"/klanten/{client_id}", status_code=303)
 
 
+@page_form("/klanten/{client_id:int}/identificeren", "clients.identify", requires_creator)
+async def identify_client(
+    request: Request[Any, Any, Any],
+    client_id: FromPath[int],
+    finder: Finder,
+    actor: Actor,
+    data: Annotated[IdentifyForm, FormBody],
+) -> Template | Redirect:
+    """Identificeren met BSN: a BSN nobody has identifies the client at once; a BSN of another client first shows both
+    records side by side with a confirm button (``merge=1``), and only that confirmation merges. A wrong BSN: the
+    klantbeeld again with the message (422), nothing written."""
+    confirmed = data.merge == "1"
+    try:
+        if not confirmed and (candidate := await finder.merge_candidate(client_id, data.bsn)) is not None:
+            unidentified, existing = candidate
+            context = {"client": unidentified, "existing": existing, "bsn": data.bsn, "mask_bsn": rules.mask_bsn}
+            return Template("clients/merge_confirm.html", context=context)
+        result = await finder.identify(client_id, data.bsn, merge=confirmed)
+    except InvalidInput as exc:
+        error = exc.by_field().get("bsn", exc.message)
+        page, closed = await client_record(finder, client_id)  # the whole klantbeeld again, the form with its message
+        extra = {"identify_bsn": data.bsn, "identify_error": error, "page": page, "closed_dossiers": closed}
+        return await _routing_answer(request, finder, actor, client_id, 422, **extra)
+    if result.merged is not None:
+        flash(
+            request,
+            f"{result.merged.name} is samengevoegd met {result.client.name}: de contacten, dossiers en afspraken "
+            "staan nu bij deze klant.",
+            category="info",
+        )
+        return Redirect(f"/klanten/{result.client.id}", status_code=303)
+    flash(request, f"{result.client.name} is geïdentificeerd met het BSN.", category="info")
+    return Redirect(f"/klanten/{client_id}", status_code=303)
+
+
 PAGE_HANDLERS: list[Any] = [
     search_page,
     search_results,
@@ -302,5 +341,6 @@ PAGE_HANDLERS: list[Any] = [
     timeline_fragment,
     add_representative,
     disclose,
+    identify_client,
 ]
 API_HANDLERS: list[Any] = [api_search_clients, api_client_routing, api_client_timeline, api_client_dossiers]

@@ -124,7 +124,7 @@ class ClientFinder(ClientService):
         query = rules.classify_query(raw_query)
         if not query.searchable:
             return SearchResult(query, [], searched=False)
-        statement = select(Client)
+        statement = select(Client).where(Client.merged_into_id.is_(None))  # a merged client lives on in its target
         if query.kind == "bsn":
             statement = statement.where(Client.bsn == query.text)
         elif query.kind == "ref":

@@ -3,16 +3,18 @@
 Handlers only translate HTTP to ``ClientService`` calls and back: access, validation and the audit log live in the
 service. Pages are for every employee except the evaluator; creating clients and representatives is for KCC
 agents, casemanagers and admins. A client is shown in full or limited as need to know says (``clients/access.py``);
-``POST /api/v1/clients/{id}/inzage`` opens the full record with a stated reason (docs/PRIVACY.md).
+``POST /api/v1/clients/{id}/inzage`` opens the full record with a stated reason (docs/PRIVACY.md);
+``POST /api/v1/clients/{id}/identify`` gives an unidentified client its BSN, or merges it on confirmation.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
+import msgspec
 from litestar import Request, Response, get, post
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
@@ -26,12 +28,13 @@ from casemgmt.clients.schemas import (
     ClientOut,
     DisclosureRequest,
     ExistingClientOut,
+    IdentifyRequest,
     RepresentativeCreate,
     RepresentativeOut,
 )
 from casemgmt.errors import InvalidInput
 from casemgmt.web.forms import FormBody
-from casemgmt.web.openapi import CONFLICT, responses
+from casemgmt.web.openapi import CONFLICT, ErrorOut, responses
 from casemgmt.web.pages import page_or_fragment
 from casemgmt.web.routes import page_form
 
@@ -96,6 +99,54 @@ async def api_disclose_client(
     return ClientOut.of(view.client, view.access)
 
 
+class ExistingClientRef(msgspec.Struct):
+    """The client that already has the BSN."""
+
+    id: int
+    name: str
+    pseudonym: str
+
+
+class ExistingClientExtra(msgspec.Struct):
+    existing_client: ExistingClientRef
+
+
+class ExistingClientConflictOut(ErrorOut):
+    """409 on identifying: another client already has this BSN (``extra.existing_client``); nothing written. Send
+    ``merge: true`` to merge the two."""
+
+    extra: ExistingClientExtra | None = None
+
+
+@post(
+    "/api/v1/clients/{client_id:int}/identify",
+    guards=[requires_creator],
+    tags=["klanten"],
+    summary="Identify an unidentified client by BSN (or merge it into the client with that BSN)",
+    description="An unidentified client (`kind` `unidentified`) becomes a person with this BSN (200, the client). "
+    "422 naming `bsn` when it fails the 11-proof or the client is not unidentified (or already merged). When "
+    "another client has the BSN: 409 naming it in `extra.existing_client`, nothing written; with `merge: true` every "
+    "record of the unidentified client (contacts, dossiers, commitments, escalations, representatives) moves to that "
+    "client in one transaction, the unidentified client is kept with `merged_into_id` set, and the answer is the "
+    "existing client. One `merge` audit event on each client. KCC agents, casemanagers and admins, for a client "
+    "whose full record they see.",
+    status_code=200,
+    responses=responses(
+        {
+            409: ResponseSpec(
+                ExistingClientConflictOut,
+                description="Another client has this BSN (named in `extra.existing_client`): nothing written; or a "
+                "colleague registered it at this very moment",
+                generate_examples=False,
+            )
+        }
+    ),
+)
+async def api_identify_client(client_id: FromPath[int], data: JSONBody[IdentifyRequest], clients: Clients) -> ClientOut:
+    result = await clients.identify(client_id, data.bsn, merge=data.merge)
+    return ClientOut.of(result.client, result.access)
+
+
 @post(
     "/api/v1/clients/{client_id:int}/representatives",
     guards=[requires_creator],
@@ -112,12 +163,14 @@ async def api_add_representative(
 
 
 def _new_client_context(form: dict[str, str], errors: dict[str, str] | None = None) -> dict[str, Any]:
-    return {"form": form, "errors": errors or {}, "kinds": rules.KINDS}
+    return {"form": form, "errors": errors or {}, "kinds": rules.KIND_LABELS}
 
 
 @get("/klanten/nieuw", name="clients.new", guards=[requires_creator], include_in_schema=False)
-async def new_client_page(request: Request[Any, Any, Any]) -> Template:
-    return Template("clients/new.html", context=_new_client_context(ClientForm().model_dump()))
+async def new_client_page(request: Request[Any, Any, Any], soort: FromQuery[str] = "") -> Template:
+    """Nieuwe klant; ``?soort=unidentified`` (from Contact vastleggen: a caller without BSN) preselects that kind."""
+    kind = soort if soort in rules.KIND_LABELS else "person"
+    return Template("clients/new.html", context=_new_client_context(ClientForm(kind=kind).model_dump()))
 
 
 @page_form("/klanten", "clients.create", requires_creator)
@@ -147,6 +200,7 @@ API_HANDLERS: list[Any] = [
     api_create_client,
     api_get_client,
     api_disclose_client,
+    api_identify_client,
     api_add_representative,
 ]
 

@@ -1,4 +1,7 @@
-"""A client (klant) and the professionals registered to act for them (vertegenwoordigers)."""
+"""A client (klant) and the professionals registered to act for them (vertegenwoordigers).
+
+A client is a person (BSN), an organisation (KvK number) or not identified yet (neither); an unidentified client
+merged into the client with its BSN keeps its row, pointing at that client (``merged_into_id``)."""
 
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ class Client(BigIntAuditBase):
     __tablename__ = "clients"
     __table_args__ = (Index("ix_clients_name_lower", "name_normalised"),)
 
-    kind: Mapped[str] = mapped_column(String(20))  # "person" | "organisation"
+    kind: Mapped[str] = mapped_column(String(20))  # "person" | "organisation" | "unidentified"
     bsn: Mapped[str | None] = mapped_column(String(9), unique=True, default=None)
     kvk: Mapped[str | None] = mapped_column(String(8), unique=True, default=None)
     name: Mapped[str] = mapped_column(String(200))
@@ -25,6 +28,10 @@ class Client(BigIntAuditBase):
     address: Mapped[str] = mapped_column(String(MAX_ADDRESS), default="")
     pseudonym: Mapped[str] = mapped_column(String(20), unique=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), default=None)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"), default=None, index=True)
+    """An unidentified client whose records moved to the client with its BSN: kept for its history, out of searches.
+    (``NO ACTION``, checked at the end of a statement, rather than ``RESTRICT``: emptying the table in one statement
+    must not trip over the order of its rows.)"""
 
     representatives: Mapped[list[Representative]] = relationship(
         back_populates="client", lazy="raise", order_by="Representative.id"

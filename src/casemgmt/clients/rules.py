@@ -6,6 +6,8 @@
 - A client's pseudonym is random (``secrets``), never derived from the BSN, so it reveals nothing about the person.
 - Names are searched in a normalised form: lower case, whitespace collapsed.
 - What a search box query means: a valid BSN, the start of a dossier reference, or (part of) a name.
+- An unidentified client ("niet geïdentificeerd": a caller who gives no BSN or KvK number) has a name and at least
+  one way to reach them (phone or e-mail); identified later by a BSN (``check_identification``).
 """
 
 from __future__ import annotations
@@ -26,6 +28,16 @@ EMAIL_MESSAGE = "Ongeldig e-mailadres"
 DATE_MESSAGE = "Ongeldige datum; gebruik jjjj-mm-dd"
 
 KINDS = {"person": "Persoon", "organisation": "Organisatie"}
+"""The identified kinds: a resident by BSN, an organisation by KvK number."""
+UNIDENTIFIED = "unidentified"
+UNIDENTIFIED_LABEL = "Niet geïdentificeerd"
+KIND_LABELS = {**KINDS, UNIDENTIFIED: UNIDENTIFIED_LABEL}
+"""Every kind a client may have, as the pages name it (the "Nieuwe klant" form offers all three)."""
+REACH_MESSAGE = "Geef een telefoonnummer of e-mailadres op: zonder BSN is dat de enige manier om de klant te bereiken"
+MERGED_CLIENT = "Deze klant is samengevoegd met een andere klant; leg het vast bij die klant"
+"""A write naming a merged client (its records live with the client it was merged into)."""
+MERGED_MESSAGE = "Deze klant is al samengevoegd met een andere klant; identificeer die klant niet opnieuw"
+NOT_UNIDENTIFIED_MESSAGE = "Deze klant is al geïdentificeerd; alleen een niet-geïdentificeerde klant krijgt een BSN"
 
 PSEUDONYM_PREFIX = "K-"
 PSEUDONYM_LENGTH = 10
@@ -146,6 +158,8 @@ def check_client(
     *, kind: str, bsn: str | None, kvk: str | None, name: str, phone: str = "", email: str = "", address: str = ""
 ) -> tuple[ClientInput | None, list[FieldError]]:
     """Validate a new client. Returns the cleaned input, or ``None`` and one Dutch message per wrong field."""
+    if (kind or "").strip() == UNIDENTIFIED:
+        return check_unidentified_client(name=name, phone=phone, email=email, address=address, bsn=bsn, kvk=kvk)
     errors: list[FieldError] = []
     kind = (kind or "").strip()
     name = _WHITESPACE.sub(" ", name or "").strip()
@@ -168,6 +182,43 @@ def check_client(
     if errors:
         return None, errors
     return ClientInput(kind, clean_bsn, clean_kvk, name, phone, email, address, normalise_name(name)), []
+
+
+def check_unidentified_client(
+    *, name: str, phone: str = "", email: str = "", address: str = "", bsn: str | None = None, kvk: str | None = None
+) -> tuple[ClientInput | None, list[FieldError]]:
+    """Validate a client without BSN or KvK number: a name and a phone number or e-mail address (``phone`` named when
+    both are missing). No identifier, so no duplicate to look for; a BSN or KvK number given anyway is refused rather
+    than dropped (the caller meant a person or an organisation)."""
+    name = _WHITESPACE.sub(" ", name or "").strip()
+    phone, email, address = (phone or "").strip(), (email or "").strip(), (address or "").strip()
+    errors: list[FieldError] = []
+    if (bsn or "").strip():
+        errors.append(FieldError("bsn", "Met een BSN is de klant geïdentificeerd: kies Persoon"))
+    if (kvk or "").strip():
+        errors.append(FieldError("kvk", "Met een KvK-nummer is de klant geïdentificeerd: kies Organisatie"))
+    errors.extend(check_required_name("name", name, "Naam"))
+    errors.extend(check_phone_and_email(phone, email))
+    if not phone and not email:
+        errors.append(FieldError("phone", REACH_MESSAGE))
+    if len(address) > MAX_ADDRESS:
+        errors.append(FieldError("address", f"Adres is te lang (ten hoogste {MAX_ADDRESS} tekens)"))
+    if errors:
+        return None, errors
+    return ClientInput(UNIDENTIFIED, None, None, name, phone, email, address, normalise_name(name)), []
+
+
+def check_identification(*, kind: str, merged: bool, bsn: str | None) -> tuple[str | None, list[FieldError]]:
+    """May this client be identified with this BSN? Only an unidentified client that was not merged yet; the BSN must
+    pass the 11-proof. Returns the nine-digit BSN, or ``None`` and the Dutch message (field ``bsn``)."""
+    if merged:
+        return None, [FieldError("bsn", MERGED_MESSAGE)]
+    if kind != UNIDENTIFIED:
+        return None, [FieldError("bsn", NOT_UNIDENTIFIED_MESSAGE)]
+    clean = normalise_bsn(bsn)
+    if clean is None:
+        return None, [FieldError("bsn", BSN_MESSAGE)]
+    return clean, []
 
 
 @dataclass(frozen=True)

@@ -20,15 +20,31 @@ from casemgmt.web.structs import copied
 
 
 class ClientCreate(BaseModel):
-    """``POST /api/v1/clients``: a person by BSN or an organisation by KvK number."""
+    """``POST /api/v1/clients``: a person by BSN, an organisation by KvK number, or a caller not identified yet
+    (``unidentified``: a name and a phone number or e-mail address, no BSN/KvK)."""
 
-    kind: Literal["person", "organisation"]
+    kind: Literal["person", "organisation", "unidentified"]
     name: str = required_text(MAX_NAME)
     bsn: str | None = limited(MAX_NUMBER_AS_TYPED, None)
     kvk: str | None = limited(MAX_NUMBER_AS_TYPED, None)
     phone: str = limited(MAX_PHONE, "")
     email: str = limited(MAX_EMAIL, "")
     address: str = limited(MAX_ADDRESS, "")
+
+
+class IdentifyRequest(BaseModel):
+    """``POST /api/v1/clients/{id}/identify``: the BSN of an unidentified client; ``merge`` confirms merging it into
+    the client that already has this BSN."""
+
+    bsn: str = limited(MAX_NUMBER_AS_TYPED)
+    merge: bool = False
+
+
+class IdentifyForm(BaseModel):
+    """The "Identificeren met BSN" form and its confirmation step as posted (``merge`` "1" once confirmed)."""
+
+    bsn: str = ""
+    merge: str = ""
 
 
 class RepresentativeCreate(BaseModel):
@@ -84,7 +100,10 @@ class ClientOut(msgspec.Struct):
 
     Need to know (docs/PRIVACY.md): with ``access`` ``"limited"`` (an employee on none of the client's dossiers who has
     stated no reason today) ``bsn``, ``kvk``, ``phone``, ``email`` and ``address`` are ``null``; ``last_digits``
-    always holds the last three digits of the BSN or KvK number, to tell namesakes apart."""
+    always holds the last three digits of the BSN or KvK number, to tell namesakes apart.
+
+    ``kind`` ``unidentified``: no BSN/KvK yet. ``merged_into_id``: this unidentified client was merged into that
+    client, which holds its records now."""
 
     id: int
     kind: str
@@ -98,6 +117,7 @@ class ClientOut(msgspec.Struct):
     email: str | None
     address: str | None
     created_at: str
+    merged_into_id: int | None
 
     @classmethod
     def of(cls, client: Client, access: ClientAccess = ClientAccess.FULL) -> ClientOut:

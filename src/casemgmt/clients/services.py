@@ -11,12 +11,19 @@ involved in one of the client's dossiers (asked through the ``involved_clients``
 involvement is the dossiers' concept, above this one) and the client's registrar; a limited view for the other
 casemanagers and accountmanagers, who open the full record by stating a reason (``disclose``, action
 ``reasoned_read`` with the reason as detail). That event is the grant: it holds for the rest of the Dutch day.
+
+Identifying (``identify``): an unidentified client (no BSN/KvK) gets a BSN and becomes a person. When another client
+already has that BSN the answer is ``ExistingClient`` (409, naming that client) and nothing is written, unless the
+caller confirmed the merge: then every record of the unidentified client moves to the existing one (through the
+``move_records`` function the provider passes in: the records are the concepts above this one), the unidentified
+client is kept and marked ``merged_into_id``, and each of the two gets one ``merge`` event naming both pseudonyms.
+KCC agents, casemanagers and admins identify, and only a client whose full record they see.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 
 from sqlalchemy import select
@@ -49,10 +56,18 @@ def today_in_amsterdam() -> date:
     return datetime.now(AMSTERDAM).date()
 
 
+MoveRecords = Callable[[AsyncSession, int, int], Awaitable[dict[str, int]]]
+"""Move every record of one client to another, answering how many rows moved per table
+(``casefile.identification.move_client_records``)."""
+
 InvolvedClients = Callable[[AsyncSession, CurrentUser, Sequence[int]], Awaitable[set[int]]]
 """Which of these clients the employee is involved with (``dossiers.involvement.involved_clients``)."""
 
 LIMITED_DETAIL = "beperkte weergave (niet betrokken)"
+NOT_FULL_VIEW = (
+    "Geen toegang: alleen wie de volledige gegevens van deze klant ziet, identificeert de klant. Geef eerst een reden "
+    "op (Gegevens inzien)."
+)
 
 
 @dataclass(frozen=True)
@@ -89,6 +104,29 @@ class ClientView:
         return last_digits(self.client.bsn if self.client.kind == "person" else self.client.kvk)
 
 
+class ExistingClient(Conflict):
+    """Another client already has this BSN (409): nothing written; the answer names that client (``extra``)."""
+
+    def __init__(self, existing: Client) -> None:
+        super().__init__(
+            f"Er bestaat al een klant met dit BSN: {existing.name} ({existing.pseudonym}). Controleer het BSN, of "
+            "bevestig dat het dezelfde persoon is om de twee klanten samen te voegen (merge)."
+        )
+        self.existing = existing
+        self.extra = {"existing_client": {"id": existing.id, "name": existing.name, "pseudonym": existing.pseudonym}}
+
+
+@dataclass(frozen=True)
+class Identified:
+    """The outcome of identifying: ``client`` now holds the BSN (after a merge: the existing client, with
+    ``merged`` the unidentified one, kept and marked); ``moved`` counts the rows moved per table."""
+
+    client: Client
+    access: ClientAccess
+    merged: Client | None = None
+    moved: dict[str, int] = field(default_factory=dict)
+
+
 @dataclass(frozen=True)
 class Created:
     client: Client
@@ -109,9 +147,11 @@ class ClientService(AuditedService):
         actor: CurrentUser,
         audit: AuditLog,
         involved_clients: InvolvedClients | None = None,
+        move_records: MoveRecords | None = None,
     ) -> None:
         super().__init__(session, actor, audit)
         self.involved_clients = involved_clients
+        self.move_records = move_records
 
     # access -----------------------------------------------------------------------------------------------------
 
@@ -189,6 +229,74 @@ class ClientService(AuditedService):
         self.audit.record(Action.CREATE, "client", client.id, client_pseudonym=client.pseudonym)
         return Created(client, created=True)
 
+    # identifying ------------------------------------------------------------------------------------------------
+
+    async def identify(self, client_id: int, raw_bsn: str | None, *, merge: bool = False) -> Identified:
+        """Give an unidentified client its BSN; 422 (``bsn``) for a BSN failing the 11-proof or a client that is not
+        unidentified; ``ExistingClient`` (409) when another client has the BSN and ``merge`` is not set. With
+        ``merge`` the records move to that client in this transaction. Nothing is written on any refusal."""
+        client, bsn = await self._identifiable(client_id, raw_bsn)
+        existing = await self._by_identifier(bsn, None)
+        if existing is None:
+            client.kind, client.bsn = "person", bsn
+            try:
+                await self.session.flush()
+            except IntegrityError as exc:  # a colleague registered this BSN at this very moment
+                raise Conflict("Dit BSN is zojuist door een collega vastgelegd; probeer het opnieuw.") from exc
+            self.audit.record(
+                Action.UPDATE, "client", client.id, client_pseudonym=client.pseudonym, detail="geïdentificeerd met BSN"
+            )
+            return Identified(client, ClientAccess.FULL)
+        if not merge:
+            raise ExistingClient(existing)
+        return await self._merge(client, existing)
+
+    async def merge_candidate(self, client_id: int, raw_bsn: str | None) -> tuple[ClientView, ClientView] | None:
+        """For the confirmation step: the unidentified client and the client that already has this BSN (``None``
+        when none has it), as the actor may see them. Refuses what ``identify`` refuses; records one read of each."""
+        client, bsn = await self._identifiable(client_id, raw_bsn)
+        existing = await self._by_identifier(bsn, None)
+        if existing is None:
+            return None
+        view, other = await self.views([client, existing])
+        for shown, detail in ((client, "samenvoegen voorgesteld"), (existing, "bestaande klant bij identificeren")):
+            self.audit.record(Action.READ, "client", shown.id, client_pseudonym=shown.pseudonym, detail=detail)
+        return view, other
+
+    async def _identifiable(self, client_id: int, raw_bsn: str | None) -> tuple[Client, str]:
+        """The client to identify and the clean BSN: 403 for who does not see its full record, 422 (``bsn``) when it
+        is not unidentified or the BSN fails the 11-proof."""
+        self._require_creator()
+        client = await self._client(client_id)
+        if (await self.access_to([client]))[client.id] is not ClientAccess.FULL:
+            raise Forbidden(NOT_FULL_VIEW)
+        merged = client.merged_into_id is not None
+        bsn, errors = rules.check_identification(kind=client.kind, merged=merged, bsn=raw_bsn)
+        if bsn is None:
+            raise InvalidInput(errors, errors[0].message)
+        return client, bsn
+
+    async def _merge(self, client: Client, existing: Client) -> Identified:
+        if self.move_records is None:
+            raise RuntimeError("merging clients needs move_records (casefile.identification.move_client_records)")
+        moved = await self.move_records(self.session, client.id, existing.id)
+        client.merged_into_id = existing.id
+        await self.session.flush()
+        summary = ", ".join(f"{table}={count}" for table, count in sorted(moved.items()) if count) or "niets"
+        detail = (
+            f"{client.pseudonym} (niet geïdentificeerd) samengevoegd met {existing.pseudonym}; verplaatst: {summary}"
+        )
+        for each in (client, existing):
+            self.audit.record(Action.MERGE, "client", each.id, client_pseudonym=each.pseudonym, detail=detail)
+        access = (await self.access_to([existing]))[existing.id]
+        return Identified(existing, access, merged=client, moved=moved)
+
+    async def merged_into(self, client: Client) -> Client | None:
+        """The client this one was merged into (no audit event: the page shows only its name and link)."""
+        if client.merged_into_id is None:
+            return None
+        return await self.session.get(Client, client.merged_into_id)
+
     async def _by_identifier(self, bsn: str | None, kvk: str | None) -> Client | None:
         if bsn is not None:
             return await self.session.scalar(select(Client).where(Client.bsn == bsn))
@@ -260,6 +368,8 @@ class ClientService(AuditedService):
         """Register a representative of the client as entered (API body or page form)."""
         self._require_creator()
         client = await self._client(client_id)
+        if client.merged_into_id is not None:
+            raise InvalidInput.single("client_id", rules.MERGED_CLIENT)
         data, errors = rules.check_representative(**entered.model_dump(), today=today_in_amsterdam())
         if data is None:
             raise InvalidInput(errors)

@@ -18,6 +18,7 @@ from casemgmt.auth.identity import CurrentUser
 from casemgmt.auth.models import User
 from casemgmt.auth.roles import EMPLOYEE_ROLES, Role
 from casemgmt.clients.models import Client
+from casemgmt.clients.rules import MERGED_CLIENT
 from casemgmt.commitments import rules
 from casemgmt.commitments.models import Commitment, CommitmentOwnerChange
 from casemgmt.commitments.schemas import CommitmentCreate
@@ -78,6 +79,8 @@ class CommitmentService(AuditedService):
         client = await self.session.get(Client, entered.client_id)
         if client is None:
             errors.append(FieldError("client_id", "Onbekende klant"))
+        elif client.merged_into_id is not None:
+            errors.append(FieldError("client_id", MERGED_CLIENT))
         owner = await self.session.get(User, entered.owner_id)
         if owner is None or not owner.is_active or not set(owner.roles) & {r.value for r in EMPLOYEE_ROLES}:
             errors.append(FieldError("owner_id", "Kies een actieve medewerker als eigenaar"))

@@ -11,6 +11,7 @@ from litestar.response import Redirect, Template
 
 from casemgmt.auth.dependencies import Actor
 from casemgmt.auth.guards import requires_employee
+from casemgmt.clients.services import CREATOR_ROLES
 from casemgmt.contacts.dependencies import Contacts
 from casemgmt.contacts.forms import ContactForm, blank_contact_form, parse_contact_form
 from casemgmt.contacts.presentation import FMT
@@ -88,6 +89,7 @@ async def _contact_page(
         "contact_services": await dossiers.services(),
         "errors": errors or {},
         "message": message,
+        "may_create_client": bool(contacts.actor.roles & CREATOR_ROLES),  # a caller without BSN: register them
     }
     return Template("contacts/new.html", context=context, status_code=status_code)
 

@@ -18,6 +18,7 @@ from casemgmt.audit.services import Action, AuditedService, AuditLog
 from casemgmt.auth.identity import CurrentUser
 from casemgmt.auth.roles import EMPLOYEE_ROLES
 from casemgmt.clients.models import Client
+from casemgmt.clients.rules import MERGED_CLIENT
 from casemgmt.contacts.models import Contact, ExternalReference
 from casemgmt.contacts.rules import ContactInput, as_utc, check_anonymous, check_contact, clean_external_refs
 from casemgmt.directory.models import Service
@@ -132,6 +133,8 @@ class ContactService(AuditedService):
             client = await self.session.get(Client, client_id) if client_id else None
             if client is None:
                 errors.append(FieldError("client_id", "Kies een bestaande klant" if client_id else "Kies een klant"))
+            elif client.merged_into_id is not None:
+                errors.append(FieldError("client_id", MERGED_CLIENT))
             elif view is not None and view.dossier.client_id != client.id:
                 errors.append(FieldError("dossier_id", "Dit dossier hoort bij een andere klant"))
         refs, ref_errors = clean_external_refs(external_refs)

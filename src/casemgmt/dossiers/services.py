@@ -24,6 +24,7 @@ from casemgmt.auth.identity import CurrentUser
 from casemgmt.auth.models import User, UserRole, user_services
 from casemgmt.auth.roles import Role
 from casemgmt.clients.models import Client, Representative
+from casemgmt.clients.rules import MERGED_CLIENT
 from casemgmt.directory.calendar import AMSTERDAM
 from casemgmt.directory.models import Service
 from casemgmt.dossiers import rules
@@ -416,6 +417,8 @@ class DossierService(AuditedService):
         client = await self.session.get(Client, client_id) if client_id else None
         if client is None:
             errors.append(FieldError("client_id", "Kies een bestaande klant" if client_id else "Kies een klant"))
+        elif client.merged_into_id is not None:
+            errors.append(FieldError("client_id", MERGED_CLIENT))
         candidates = await self._candidates([casemanager_id, *(r.accountmanager_id for r in requests)])
         casemanager = self._check_casemanager(casemanager_id, candidates, errors)
         services = await self._service_ids([r.service for r in requests])

@@ -24,6 +24,7 @@ from casemgmt.audit.services import Action, AuditedService
 from casemgmt.auth.models import User
 from casemgmt.auth.roles import Role
 from casemgmt.clients.models import Client
+from casemgmt.clients.rules import MERGED_CLIENT
 from casemgmt.commitments.models import Commitment
 from casemgmt.directory.calendar import add_business_days
 from casemgmt.directory.lookup import service_by_code
@@ -135,6 +136,8 @@ class EscalationService(AuditedService):
         client = await self.session.get(Client, client_id)
         if client is None:
             raise InvalidInput.single("client_id", "Onbekende klant")
+        if client.merged_into_id is not None:
+            raise InvalidInput.single("client_id", MERGED_CLIENT)
         return client
 
     async def _about(self, model: type[_About], ident: int, client_id: int | None) -> _About:

@@ -352,8 +352,8 @@ class DossierExport:
             client_part: dict[str, Any] = {"kind": client.kind}
             if client.kind == "person":
                 client_part["bsn"] = client.bsn
-            else:
-                client_part["kvk"] = client.kvk
+            elif client.kind == "organisation":
+                client_part["kvk"] = client.kvk  # an unidentified client has neither number
             client_part.update(
                 name=client.name,
                 phone=client.phone,

@@ -150,6 +150,18 @@ class _Employee:
     created: bool = False
 
 
+def _client_key(parsed: ParsedLine) -> tuple[str, str]:
+    """Who the line's client is: by BSN or KvK number; an unidentified client (no number) by its name and how to
+    reach it, so the lines of one file that name the same caller share one new client (never an existing one: without
+    a number there is nothing to match it by)."""
+    if parsed.bsn:
+        return ("bsn", parsed.bsn)
+    if parsed.kvk:
+        return ("kvk", parsed.kvk)
+    c = parsed.data.client
+    return ("unidentified", "\x1f".join((c.name, c.phone, c.email)))
+
+
 @dataclass
 class _Checked:
     """A valid line with everything it refers to resolved (ids filled in at write time for new users/clients)."""
@@ -422,8 +434,7 @@ class DossierImporter:
             if errors:
                 self.report.errors.extend(errors)
                 continue
-            number = ("bsn", parsed.bsn) if parsed.bsn else ("kvk", parsed.kvk or "")
-            checked.append(_Checked(parsed, number))
+            checked.append(_Checked(parsed, _client_key(parsed)))
         if self.writing and checked:
             await self._write(checked)
 
@@ -611,9 +622,10 @@ class DossierImporter:
             else:
                 self.report.clients_reused += 1
         if new:
-            rows = []
-            for parsed in new.values():
+            rows, keys = [], {}
+            for client_key, parsed in new.items():
                 c = parsed.data.client
+                keys[pseudonym := new_pseudonym()] = client_key
                 rows.append(
                     {
                         "kind": c.kind,
@@ -624,13 +636,13 @@ class DossierImporter:
                         "phone": c.phone,
                         "email": c.email,
                         "address": c.address,
-                        "pseudonym": new_pseudonym(),
+                        "pseudonym": pseudonym,
                         "created_by_id": self.actor_id,
                     }
                 )
-            result = await s.execute(insert(Client).returning(Client.id, Client.bsn, Client.kvk), rows)
-            for client_id, bsn, kvk in result.all():
-                self.clients[("bsn", bsn) if bsn else ("kvk", kvk)] = client_id
+            result = await s.execute(insert(Client).returning(Client.id, Client.pseudonym), rows)
+            for client_id, pseudonym in result.all():
+                self.clients[keys[pseudonym]] = client_id
             self.report.clients_created += len(new)
         # representatives the client does not have yet
         client_ids = sorted({self.clients[item.client_key] for item in batch})

@@ -7,8 +7,9 @@ dates as ``jjjj-mm-dd``, the enumerations of the domain rules, unknown keys refu
 each record: a closed dossier has an outcome and a closing moment (and only then), commitment statuses agree with
 ``kept_on_time`` (true exactly when fulfilled at or before the due moment), handoff decisions agree with their
 status, an escalation's answer comes with who answered and when, no moment lies in the future, the BSN passes the
-11-proof (``clients/rules.py``), at most one current accountmanager per service. Survey entries are checked with
-the survey contract of issue 5 (``surveys/csv_format.survey_row_from_json``).
+11-proof (``clients/rules.py``), an unidentified client (``kind`` ``unidentified``, issue 12) has neither BSN nor
+KvK number but a phone number or e-mail address, at most one current accountmanager per service. Survey entries are
+checked with the survey contract of issue 5 (``surveys/csv_format.survey_row_from_json``).
 
 Every problem is a ``LineError(line, path, message)``: ``path`` names the field the way one would address it in the
 JSON (``contacts[3].occurred_at``: the fourth contact, arrays counted from 0 as in JSON tools such as jq), or is
@@ -31,7 +32,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 import msgspec
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
-from casemgmt.clients.rules import BSN_MESSAGE, KVK_MESSAGE, normalise_bsn, normalise_kvk
+from casemgmt.clients.rules import BSN_MESSAGE, KVK_MESSAGE, UNIDENTIFIED, normalise_bsn, normalise_kvk
 from casemgmt.commitments.rules import MAX_DESCRIPTION, MAX_NOTE, CommitmentKind, CommitmentStatus
 from casemgmt.contacts.rules import CHANNELS, DIRECTIONS, SUMMARY_MAX, TRANSFERS_MAX
 from casemgmt.contacts.rules import OUTCOMES as CONTACT_OUTCOMES
@@ -50,7 +51,7 @@ Text = Annotated[str, Field(max_length=TEXT_MAX)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 ServiceCode = Annotated[str, Field(min_length=1, max_length=10)]
 
-ClientKind = Literal["person", "organisation"]
+ClientKind = Literal["person", "organisation", "unidentified"]
 DossierStatus = Literal[STATUSES]  # type: ignore[valid-type]
 DossierOutcome = Literal[OUTCOMES]  # type: ignore[valid-type]
 Channel = Literal[CHANNELS]  # type: ignore[valid-type]
@@ -340,14 +341,23 @@ def line_rule_errors(data: DossierLine, line: int, now: datetime) -> tuple[list[
     client = data.client
     if _blank(client.name):
         p.add("client.name", "Mag niet leeg zijn.")
-    who, own, other = _CLIENT_NUMBERS[client.kind]
-    if getattr(client, other.field) is not None:
-        p.add(f"client.{other.field}", f"Een {who} heeft geen {other.label}; geef een {own.label}.")
-    number = getattr(client, own.field)
-    if number is None:
-        p.add(f"client.{own.field}", f"Ontbreekt; een {who} heeft een {own.label}.")
-    elif own.normalise(number) != number:
-        p.add(f"client.{own.field}", f"{own.invalid}: {number!r}.")
+    if client.kind == UNIDENTIFIED:
+        for number_field in (_BSN, _KVK):
+            if getattr(client, number_field.field) is not None:
+                p.add(
+                    f"client.{number_field.field}", f"Een niet-geïdentificeerde klant heeft geen {number_field.label}."
+                )
+        if _blank(client.phone) and _blank(client.email):
+            p.add("client.phone", "Een niet-geïdentificeerde klant heeft een telefoonnummer of e-mailadres.")
+    else:
+        who, own, other = _CLIENT_NUMBERS[client.kind]
+        if getattr(client, other.field) is not None:
+            p.add(f"client.{other.field}", f"Een {who} heeft geen {other.label}; geef een {own.label}.")
+        number = getattr(client, own.field)
+        if number is None:
+            p.add(f"client.{own.field}", f"Ontbreekt; een {who} heeft een {own.label}.")
+        elif own.normalise(number) != number:
+            p.add(f"client.{own.field}", f"{own.invalid}: {number!r}.")
     for i, rep in enumerate(client.representatives):
         if _blank(rep.name):
             p.add(f"client.representatives[{i}].name", "Mag niet leeg zijn.")

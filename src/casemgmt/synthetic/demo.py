@@ -4,7 +4,8 @@ Everything is planned by :func:`build_plan` from ``random.Random(2013)``, so eve
 municipality: the seed's stories from ``stories/*.toml`` (SCENARIOS.md: the professional calling about a WMO client
 D-2026-00001, the converted business premises D-2026-00002, the passport renewal from the United States
 D-2026-00003, the payment arrangement found by BSN that was the wrong one D-2026-00004 and D-2026-00005), then the
-everyday dossiers, one per theme of ``themes.toml``, and calls without a dossier. Moments are planned in business
+everyday dossiers, one per theme of ``themes.toml``, calls without a dossier, and two callers who gave no BSN
+(unidentified clients, ``UNIDENTIFIED_CALLERS``) with their calls. Moments are planned in business
 days before today, so no contact is ever in the future.
 
 :func:`load_demo` writes only what is missing (users by e-mail through ``Accounts``, clients by BSN/KvK number,
@@ -130,6 +131,8 @@ class ClientPlan:
 
     @property
     def key(self) -> str:
+        if self.kind == "unidentified":  # no number: the pseudonym is the only stable key
+            return f"pseudonym:{self.pseudonym}"
         return f"bsn:{self.bsn}" if self.bsn else f"kvk:{self.kvk}"
 
 
@@ -524,7 +527,66 @@ def build_plan() -> DemoPlan:
         for _ in range(rng.randint(1, 2)):
             topic, service, text = rng.choice(LOOSE_TOPICS)
             loose.append(LooseContactPlan(client.key, _loose_contact(rng, topic, service, text)))
-    return DemoPlan(clients=clients, dossiers=dossiers, loose_contacts=loose)
+    unidentified, their_calls = _unidentified_callers()
+    return DemoPlan(clients=[*clients, *unidentified], dossiers=dossiers, loose_contacts=[*loose, *their_calls])
+
+
+UNIDENTIFIED_CALLERS: tuple[tuple[str, str, str, tuple[tuple[int, str, str, str, str], ...]], ...] = (
+    (
+        "Buurvrouw Prinsegracht",
+        "06 2847 1935",
+        "",
+        (
+            (9, "Parkeervergunning", "resolved",
+             "Belt namens de buurt over de parkeervergunning voor bewoners van de Prinsegracht; wilde geen BSN geven. "
+             "Uitgelegd hoe een bewonersvergunning werkt en waar de aanvraag staat.", KCC_1),
+            (3, "Parkeervergunning", "client_to_call_back",
+             "Belt opnieuw: de aanvraag van haar eigen vergunning hangt. Zonder BSN kon de aanvraag niet worden "
+             "opgezocht; mevrouw belt terug met haar BSN bij de hand.", "yasmina.bouzid@demo.casemgmt.nl"),
+        ),
+    ),
+    (
+        "Dhr. Kramer (zonder BSN)",
+        "",
+        "kramer.zonder.bsn@example.nl",
+        (
+            (5, "Afval en grofvuil", "resolved",
+             "Mailt over een gemiste grofvuilafspraak; noemt alleen zijn naam en e-mailadres. Nieuwe afspraak "
+             "uitgelegd via de website.", "peter.van.dijk@demo.casemgmt.nl"),
+        ),
+    ),
+)  # fmt: skip
+"""Two callers who gave no BSN ("niet geïdentificeerd"), each with a few contacts without a dossier: (name, phone,
+e-mail, ((business days ago, subject, outcome, summary, employee), ...))."""
+
+
+def _unidentified_callers() -> tuple[list[ClientPlan], list[LooseContactPlan]]:
+    """The unidentified callers, drawn from their own seed so the rest of the municipality stays as it was."""
+    rng = random.Random(f"{SEED}-unidentified")
+    clients, calls = [], []
+    for name, phone, email, contacts in UNIDENTIFIED_CALLERS:
+        client = ClientPlan("unidentified", name, pseudonym_from(rng), phone=phone, email=email)
+        clients.append(client)
+        for days, subject, outcome, summary, employee in contacts:
+            channel = "email" if email and not phone else "phone"
+            calls.append(
+                LooseContactPlan(
+                    client.key,
+                    ContactPlan(
+                        business_days_ago=days,
+                        minute=rng.randint(9 * 60, 16 * 60),
+                        channel=channel,
+                        direction="in",
+                        service="KCC",
+                        employee=employee,
+                        outcome=outcome,
+                        transfers=0,
+                        summary=summary,
+                        subject=subject,
+                    ),
+                )
+            )
+    return clients, calls
 
 
 def _loose_contact(rng: random.Random, topic: str, service: str, text: str) -> ContactPlan:
@@ -710,13 +772,19 @@ DEMO_TABLES = (
 async def _ensure_clients(
     session: AsyncSession, writer: BulkWriter, plan: DemoPlan, users: dict[str, int], today: date, now: datetime
 ) -> tuple[dict[str, int], set[str]]:
-    """Write missing clients (by BSN or KvK) with their representatives; returns key → id and the new keys."""
+    """Write missing clients (by BSN or KvK; an unidentified one by pseudonym) with their representatives; returns
+    key → id and the new keys."""
     bsns = [c.bsn for c in plan.clients if c.bsn]
     kvks = [c.kvk for c in plan.clients if c.kvk]
     rows = await session.execute(
         select(Client.id, Client.bsn, Client.kvk).where(or_(Client.bsn.in_(bsns), Client.kvk.in_(kvks)))
     )
     ids = {(f"bsn:{row.bsn}" if row.bsn else f"kvk:{row.kvk}"): row.id for row in rows}
+    unidentified = [c.pseudonym for c in plan.clients if c.kind == "unidentified"]
+    found = await session.execute(
+        select(Client.id, Client.pseudonym).where(Client.kind == "unidentified", Client.pseudonym.in_(unidentified))
+    )
+    ids |= {f"pseudonym:{row.pseudonym}": row.id for row in found}
     missing = [c for c in plan.clients if c.key not in ids]
     taken = set(
         await session.scalars(select(Client.pseudonym).where(Client.pseudonym.in_([c.pseudonym for c in missing])))

@@ -196,7 +196,9 @@ def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response
 def handle_domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
     if is_api(request):
         extra = (
-            [{"field": e.field, "message": e.message} for e in exc.errors] if isinstance(exc, InvalidInput) else None
+            [{"field": e.field, "message": e.message} for e in exc.errors]
+            if isinstance(exc, InvalidInput)
+            else (dict(exc.extra) if exc.extra else None)
         )
         return _json(exc.status_code, exc.message, extra)
     if isinstance(exc, InvalidInput):  # a form handles its own; what reaches here names the fields' problems
