@@ -109,8 +109,13 @@ def join_address(street: str, house_number: int | None, addition: str, postcode:
 
 
 def _without_foreign_keys(sqlite: bool, on: bool) -> None:
+    """SQLite rebuilds ``clients`` (batch mode): its referrers keep their references. ``foreign_keys=OFF`` works only
+    before the transaction's first write, so the check is also deferred to the commit, when the rebuilt table holds
+    every id again."""
     if sqlite:
         op.execute("PRAGMA foreign_keys=ON" if on else "PRAGMA foreign_keys=OFF")
+        if not on:
+            op.execute("PRAGMA defer_foreign_keys=ON")
 
 
 CLIENTS = sa.table(
@@ -129,16 +134,19 @@ CLIENTS = sa.table(
 def upgrade() -> None:
     bind = op.get_bind()
     sqlite = bind.dialect.name == "sqlite"
-    with op.batch_alter_table("clients", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("street", sa.String(length=1000), nullable=False, server_default=""))
-        batch_op.add_column(sa.Column("house_number", sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column("house_number_addition", sa.String(length=10), nullable=False, server_default=""))
-        batch_op.add_column(sa.Column("postcode", sa.String(length=6), nullable=False, server_default=""))
-        batch_op.add_column(sa.Column("city", sa.String(length=100), nullable=False, server_default=""))
-        batch_op.add_column(sa.Column("birth_date", sa.Date(), nullable=True))
-        batch_op.add_column(sa.Column("preferred_channel", sa.String(length=10), nullable=True))
-        batch_op.add_column(sa.Column("preferred_time", sa.String(length=100), nullable=False, server_default=""))
-        batch_op.add_column(sa.Column("version", sa.Integer(), nullable=False, server_default="1"))
+    _without_foreign_keys(sqlite, on=False)
+    # plain ALTER TABLE … ADD COLUMN on both databases: no table rebuild
+    op.add_column("clients", sa.Column("street", sa.String(length=1000), nullable=False, server_default=""))
+    op.add_column("clients", sa.Column("house_number", sa.Integer(), nullable=True))
+    op.add_column(
+        "clients", sa.Column("house_number_addition", sa.String(length=10), nullable=False, server_default="")
+    )
+    op.add_column("clients", sa.Column("postcode", sa.String(length=6), nullable=False, server_default=""))
+    op.add_column("clients", sa.Column("city", sa.String(length=100), nullable=False, server_default=""))
+    op.add_column("clients", sa.Column("birth_date", sa.Date(), nullable=True))
+    op.add_column("clients", sa.Column("preferred_channel", sa.String(length=10), nullable=True))
+    op.add_column("clients", sa.Column("preferred_time", sa.String(length=100), nullable=False, server_default=""))
+    op.add_column("clients", sa.Column("version", sa.Integer(), nullable=False, server_default="1"))
 
     rows = bind.execute(sa.select(CLIENTS.c.id, CLIENTS.c.address, CLIENTS.c.phone)).all()
     for client_id, address, phone in rows:
@@ -156,7 +164,6 @@ def upgrade() -> None:
             )
         )
 
-    _without_foreign_keys(sqlite, on=False)
     with op.batch_alter_table("clients", schema=None) as batch_op:
         batch_op.drop_column("address")
         for column in ("street", "house_number_addition", "postcode", "city", "preferred_time", "version"):
@@ -187,6 +194,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     bind = op.get_bind()
     sqlite = bind.dialect.name == "sqlite"
+    _without_foreign_keys(sqlite, on=False)
     changes = bind.execute(sa.text("SELECT count(*) FROM client_changes")).scalar()
     details = bind.execute(
         sa.text(
@@ -203,8 +211,7 @@ def downgrade() -> None:
     op.drop_table("client_changes")
     op.drop_index("ix_clients_postcode_house_number", table_name="clients")
     op.drop_index("ix_clients_phone", table_name="clients")
-    with op.batch_alter_table("clients", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("address", sa.String(length=1000), nullable=False, server_default=""))
+    op.add_column("clients", sa.Column("address", sa.String(length=1000), nullable=False, server_default=""))
     rows = bind.execute(
         sa.select(
             CLIENTS.c.id,
@@ -217,7 +224,6 @@ def downgrade() -> None:
     ).all()
     for client_id, *parts in rows:
         bind.execute(CLIENTS.update().where(CLIENTS.c.id == client_id).values(address=join_address(*parts)))
-    _without_foreign_keys(sqlite, on=False)
     with op.batch_alter_table("clients", schema=None) as batch_op:
         batch_op.alter_column("address", server_default=None)
         for column in (

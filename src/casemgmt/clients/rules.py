@@ -76,6 +76,7 @@ LIMITS = {
     "email": MAX_EMAIL,
     "address": MAX_ADDRESS,
     "street": MAX_STREET,
+    "house_number": len(str(MAX_HOUSE_NUMBER)),
     "addition": MAX_ADDITION,
     "postcode": MAX_POSTCODE_AS_TYPED,
     "city": MAX_CITY,
