@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casemgmt.clients.models import Client
+from casemgmt.clients.rules import address_columns, normalise_phone, parse_address_text
 from casemgmt.contacts.models import Contact
 from casemgmt.directory.models import Service
 from casemgmt.dossiers.models import Dossier, DossierAssignment
@@ -31,14 +32,19 @@ async def service_id(session: AsyncSession, code: str) -> int:
 
 
 async def create_client(session: AsyncSession, name: str | None = None, **values: object) -> Client:
+    """A client as the app stores it: ``address`` (one text, as tests write it) split into its parts, the phone
+    number in E.164 where it is a valid one."""
     n = next(_counter)
     name = name or f"Klant {n}"
+    if "address" in values:
+        values.update(address_columns(parse_address_text(str(values.pop("address")))))
+    phone = str(values.pop("phone", "06 1234 5678"))
     client = Client(
         kind=values.pop("kind", "person"),
         bsn=values.pop("bsn", valid_bsn(n)),
         name=name,
         name_normalised=name.lower(),
-        phone=values.pop("phone", "06 1234 5678"),
+        phone=normalise_phone(phone) or phone,
         pseudonym=values.pop("pseudonym", f"K-TEST{n:06d}"),
         **values,
     )

@@ -195,7 +195,12 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         directory=settings.templates_dir,
         engine=JinjaTemplateEngine,
         engine_callback=partial(
-            configure_templates, domain_globals={"commitment_kinds": COMMITMENT_KIND_LABELS, "limits": TEXT_LIMITS}
+            configure_templates,
+            domain_globals={
+                "commitment_kinds": COMMITMENT_KIND_LABELS,
+                "limits": TEXT_LIMITS,
+                "phone_nl": clients_rules.format_phone,
+            },
         ),
     )
     api = Router(

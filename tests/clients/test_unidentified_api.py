@@ -43,7 +43,7 @@ async def test_a_caller_without_bsn_is_registered_with_a_name_and_a_phone_number
     assert (data["kind"], data["bsn"], data["kvk"], data["last_digits"]) == ("unidentified", None, None, None)
     assert (data["name"], data["phone"], data["access"], data["merged_into_id"]) == (
         "Buurman van de Prinsegracht",
-        "06 4321 8765",
+        "+31643218765",  # stored in E.164
         "full",
         None,
     )

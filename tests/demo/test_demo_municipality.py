@@ -14,6 +14,7 @@ from stdnum.nl import bsn as bsn_rules
 from casemgmt.auth.models import User
 from casemgmt.auth.passwords import Passwords
 from casemgmt.clients.models import Client, Representative
+from casemgmt.clients.rules import normalise_phone, normalise_postcode
 from casemgmt.contacts.models import Contact
 from casemgmt.directory.models import Service
 from casemgmt.dossiers.models import Dossier, DossierAssignment
@@ -95,7 +96,12 @@ async def test_clients_are_valid(demo) -> None:
         assert client.name_normalised == client.name.lower()
         assert re.fullmatch(r"K-[A-Z0-9]{10}", client.pseudonym)
         assert client.bsn is None or client.bsn not in client.pseudonym
-    assert sum("Den Haag" in c.address for c in clients) >= 45
+    assert sum(c.city == "Den Haag" and c.postcode and c.house_number for c in clients) >= 45
+    for client in clients:  # stored as the app stores them: postcodes normalised, phone numbers in E.164
+        assert client.postcode == "" or normalise_postcode(client.postcode) == client.postcode, client.postcode
+        assert client.phone == "" or normalise_phone(client.phone) == client.phone or client.phone == "+1 212 555 0147"
+    channels = [c.preferred_channel for c in clients if c.preferred_channel]
+    assert len(channels) >= 5 and set(channels) == {"phone", "email", "letter", "desk"}
 
 
 async def test_every_dossier_has_one_casemanager_and_one_accountmanager_per_service(demo) -> None:

@@ -86,6 +86,7 @@ ENROLER = rule("ENROLER", ADMIN, own=(CM,))  # the dossier's casemanager (before
 TIME_ENTRY = rule("TIME_ENTRY", ADMIN, own=(CM, AM))  # who is or was on the dossier
 CLIENT = EMPLOYEES  # every employee finds a client and reads its limited view (name, pseudonym, last digits)
 FULL_CLIENT = rule("FULL_CLIENT", KCC, ADMIN, own=(CM, AM))  # need to know: the full record (clients/access.py)
+CORRECTORS = rule("CORRECTORS", KCC, ADMIN, own=(CM,))  # correct details: a creator's role and the full record
 IDENTIFIERS = rule("IDENTIFIERS", KCC, ADMIN, own=(CM,))  # identify/merge: creators who see the full record
 
 
@@ -172,6 +173,9 @@ TABLE: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/clients"): row(CREATORS, body=lambda c: {"kind": "person"}),
     ("GET", "/api/v1/clients/{client_id:int}"): row(CLIENT, client_view=True),
     ("GET", "/api/v1/clients/{client_id:int}/routing"): row(CLIENT, client_view=True),
+    # the version read and nothing to change: 200 without a new version, so every cell may run in any order
+    ("PATCH", "/api/v1/clients/{client_id:int}"): row(CORRECTORS, body=lambda c: {"version": 1}, client_view=True),
+    ("GET", "/api/v1/clients/{client_id:int}/changes"): row(FULL_CLIENT),
     ("GET", "/api/v1/clients/{client_id:int}/timeline"): row(FULL_CLIENT),
     ("GET", "/api/v1/clients/{client_id:int}/dossiers"): row(FULL_CLIENT),
     ("POST", "/api/v1/clients/{client_id:int}/inzage"): row(EMPLOYEES, body=empty_body),
@@ -257,6 +261,7 @@ TABLE: dict[tuple[str, str], Row] = {
     ("GET", "/klanten/{client_id:int}/routering"): row(CLIENT, client_view=True),
     ("GET", "/klanten/{client_id:int}/tijdlijn"): row(FULL_CLIENT),
     ("POST", "/klanten/{client_id:int}/inzage"): row(EMPLOYEES, body=empty_body),
+    ("POST", "/klanten/{client_id:int}/gegevens"): row(CORRECTORS, body=empty_body),
     ("POST", "/klanten/{client_id:int}/vertegenwoordigers"): row(CREATORS, body=empty_body),
     ("POST", "/klanten/{client_id:int}/identificeren"): row(IDENTIFIERS, body=a_bsn),
     ("GET", "/contacten/nieuw"): row(DOSSIER_CONTACT, query=DOSSIER, per_object=True),

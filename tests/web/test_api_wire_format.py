@@ -16,7 +16,8 @@ MOMENT_OFFSET = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?\+00:00$
 
 CLIENT_KEYS = [  # access and last_digits: need to know (docs/PRIVACY.md); limited: bsn … address are null
     *["id", "kind", "name", "pseudonym", "access", "last_digits"],
-    *["bsn", "kvk", "phone", "email", "address", "created_at", "merged_into_id"],
+    *["bsn", "kvk", "phone", "email", "address", "birth_date", "preferred_channel", "preferred_time", "version"],
+    *["created_at", "merged_into_id"],
 ]
 DOSSIER_KEYS = [
     "id",

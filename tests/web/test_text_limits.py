@@ -103,7 +103,7 @@ async def test_every_free_text_control_has_a_maxlength(client, world, make_user)
         (name, TEXT_LIMITS["clients"][name]) for name in names(controls["/klanten/nieuw"])
     }
     # every form that the test opened was there
-    assert {"bsn", "name", "address"} <= names(controls["/klanten/nieuw"])
+    assert {"bsn", "name", "street", "postcode", "city"} <= names(controls["/klanten/nieuw"])
     assert {"organisation", "relation"} <= names(controls[f"/klanten/{world.client_id}"])
     assert ("reason", MAX_REASON_LENGTH) in controls["ocw: /werkvoorraad/overdrachten"]
     assert {("title", MAX_TITLE), ("answer", MAX_ANSWER)} <= controls[f"szw: /escalaties/{answered.json()['id']}"]
@@ -168,8 +168,14 @@ async def _api_cases(client, world) -> list[tuple[str, str, dict, str]]:  # noqa
         (
             "POST /api/v1/clients",
             "kcc",
-            {"kind": "organisation", "kvk": "12345678", "name": "Stichting", "address": "x" * 1001},
-            "address",
+            {"kind": "organisation", "kvk": "12345678", "name": "Stichting", "address": {"street": "x" * 201}},
+            "address.street",
+        ),
+        (
+            f"PATCH /api/v1/clients/{world.client_id}",
+            "kcc",
+            {"version": 1, "preferred_time": "x" * (TEXT_LIMITS["clients"]["preferred_time"] + 1)},
+            "preferred_time",
         ),
         (
             f"POST /api/v1/clients/{world.client_id}/representatives",
@@ -219,7 +225,8 @@ async def test_the_api_document_declares_the_limits(client) -> None:
     assert limit("HandoffDecline", "reason") == MAX_REASON_LENGTH
     assert limit("EscalationCreate", "question") == MAX_QUESTION
     assert limit("ReusableAnswerIn", "title") == MAX_TITLE
-    assert limit("ClientCreate", "address") == TEXT_LIMITS["clients"]["address"]
+    assert limit("AddressIn", "street") == TEXT_LIMITS["clients"]["street"]
+    assert limit("ClientPatch", "preferred_time") == TEXT_LIMITS["clients"]["preferred_time"]
     assert limit("RepresentativeCreate", "relation") == TEXT_LIMITS["clients"]["relation"]
     assert limit("DossierUpdate", "reason") == REASON_MAX
     assert limit("CohortChangeIn", "reason") == TEXT_LIMITS["pilots"]["reason"]

@@ -13,9 +13,9 @@ accountmanager), ``evaluator``, ``admin``. Bystanders: ``other_cm`` and ``other_
   dossier of the pilot world (``tests/worlds/pilot.py``, whose clients all belong to ``other_cm``).
 
 Every client's name and BSN is in ``secrets`` so the evaluator's responses can be scanned for them. Each side's client
-has an address of its own (``Objects.client_address``): it shows only in the full record, so the matrix sees which
-persona got the full and which the limited view (need to know, ``clients/access.py``): ``cm`` and ``am`` are on Jan's
-dossiers and none of Piet's.
+has an address of its own (``Objects.client_address``, its street): it shows only in the full record, so the matrix
+sees which persona got the full and which the limited view (need to know, ``clients/access.py``): ``cm`` and ``am``
+are on Jan's dossiers and none of Piet's.
 """
 
 from __future__ import annotations
@@ -48,7 +48,9 @@ PERSONA_USERS = {
 
 
 JAN_ADDRESS = "Lange Poten 1, 2511 CL Den Haag"
-PIET_ADDRESS = "Spui 70, 2511 BT Den Haag"
+PIET_ADDRESS = "Piet Heinstraat 70, 2511 BT Den Haag"
+JAN_STREET, PIET_STREET = "Lange Poten", "Piet Heinstraat"
+"""The street of each address: in the full record on the pages and in the API's ``address.street``."""
 
 
 @dataclass(frozen=True)
@@ -194,8 +196,8 @@ async def arrange(
             .limit(1)
         )
     assert foreign_enrolled is not None
-    own = Objects(jan_id, own_id, ids[0], ids[2], ids[4], contact_ids[0], enrolled_id, "Jan de Vries", JAN_ADDRESS)
+    own = Objects(jan_id, own_id, ids[0], ids[2], ids[4], contact_ids[0], enrolled_id, "Jan de Vries", JAN_STREET)
     foreign = Objects(
-        piet_id, foreign_id, ids[1], ids[3], ids[5], contact_ids[1], foreign_enrolled, "Piet Anders", PIET_ADDRESS
+        piet_id, foreign_id, ids[1], ids[3], ids[5], contact_ids[1], foreign_enrolled, "Piet Anders", PIET_STREET
     )
     return MatrixWorld(people, tokens, own, foreign, SLUG, secrets + pilot.names + pilot.bsns)

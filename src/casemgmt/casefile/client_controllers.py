@@ -1,13 +1,15 @@
 """The KCC's pages for finding the client and who helps them: Klant zoeken (page, results as you type, API) and
 "Wie helpt deze klant?" (page, fragment, API) with, below it on the page, the klantbeeld (the client's timeline with
 "Meer laden", the closed dossiers; API ``/timeline`` and ``/dossiers``, ``casefile/client_timeline.py``), with adding
-a representative from that view, and "Gegevens inzien"
+a representative from that view, "Gegevens wijzigen" (``POST /klanten/{id}/gegevens``, in place with htmx), and
+"Gegevens inzien"
 (``POST /klanten/{id}/inzage``): an employee with the limited view states a reason and sees the full record for the
 rest of the day (need to know, ``clients/access.py``); and "Identificeren met BSN"
 (``POST /klanten/{id}/identificeren``) for an unidentified client, with the confirmation step before a merge."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
 from litestar import Request, get
@@ -33,7 +35,9 @@ from casemgmt.casefile.timeline import clamp_limit
 from casemgmt.clients import rules
 from casemgmt.clients.access import MAX_REASON, MIN_REASON
 from casemgmt.clients.controllers import requires_creator
+from casemgmt.clients.models import Client
 from casemgmt.clients.schemas import (
+    ClientDetailsForm,
     ClientOut,
     DisclosureForm,
     IdentifyForm,
@@ -41,10 +45,10 @@ from casemgmt.clients.schemas import (
 )
 from casemgmt.commitments.rules import STATUS_LABELS as COMMITMENT_STATUS_LABELS
 from casemgmt.contacts.presentation import FMT
-from casemgmt.errors import InvalidInput
+from casemgmt.errors import Conflict, InvalidInput
 from casemgmt.web.forms import FormBody
 from casemgmt.web.pages import page_or_fragment, wants_fragment
-from casemgmt.web.parameters import choice
+from casemgmt.web.parameters import DATE, choice
 from casemgmt.web.routes import page_form
 
 DOSSIER_STATUS_LABELS = {
@@ -59,7 +63,23 @@ def _may_open_dossier(actor: Actor) -> bool:
     return actor.has(Role.CASEMANAGER, Role.ADMIN)
 
 
-@get("/api/v1/clients", guards=[requires_employee], tags=["klanten"], summary="Find clients by BSN, name or dossier")
+def _birth_date(raw: str | None) -> date | None:
+    """The ``birth_date`` filter (``jjjj-mm-dd``); an unreadable date is a 422 naming it."""
+    try:
+        return rules.parse_date(raw)
+    except ValueError:
+        raise InvalidInput.single("birth_date", rules.DATE_MESSAGE) from None
+
+
+@get(
+    "/api/v1/clients",
+    guards=[requires_employee],
+    tags=["klanten"],
+    summary="Find clients by BSN, phone number, postcode and house number, name or dossier",
+    description="`q` is read as a BSN (exact), a phone number in any format (`070-1234567`, `+31 70 123 4567`), a "
+    "postcode with house number and perhaps an addition (`2511 AB 12a`), a dossier reference (`D-2026…`) or the "
+    "start of a name; `birth_date` (`jjjj-mm-dd`) narrows any search.",
+)
 async def api_search_clients(
     finder: Finder,
     bsn: Annotated[
@@ -68,11 +88,16 @@ async def api_search_clients(
         QueryParameter(description="Nine digits passing the 11-proof", schema_extra={"pattern": "^[0-9]{9}$"}),
     ] = None,
     q: Annotated[str | None, QueryParameter(max_length=rules.MAX_QUERY)] = None,
+    birth_date: Annotated[
+        str | None,
+        QueryParameter(description="A date of birth, jjjj-mm-dd (empty: no filter)", schema_extra=DATE),
+    ] = None,
 ) -> list[ClientOut]:
+    born = _birth_date(birth_date)
     if bsn is not None:
-        result = await finder.search_bsn(bsn)
+        result = await finder.search_bsn(bsn, born)
     elif q is not None and q.strip():
-        result = await finder.search(q)
+        result = await finder.search(q, born)
     else:
         raise InvalidInput.single("q", "Geef een zoekterm (q) of een BSN (bsn) op")
     return [ClientOut.of(view.client, view.access) for view in result.clients]
@@ -150,12 +175,63 @@ async def search_results(request: Request[Any, Any, Any], finder: Finder, q: Fro
     return page_or_fragment(request, "clients/search.html", "clients/_results.html", _search_context(q, result, finder))
 
 
-def _routing_context(
-    finder: ClientFinder, actor: Actor, view: Any, *, heading_level: int, **section: Any
+def details_values(client: Client) -> dict[str, str]:
+    """The "Gegevens wijzigen" form filled in with the client's details as people read them (phone in national
+    format, postcode ``2511 AB``) and the version read."""
+    return {
+        "version": str(client.version),
+        "name": client.name,
+        "phone": rules.format_phone(client.phone),
+        "email": client.email,
+        "street": client.street,
+        "house_number": str(client.house_number or ""),
+        "addition": client.house_number_addition,
+        "postcode": rules.format_postcode(client.postcode),
+        "city": client.city,
+        "birth_date": client.birth_date.isoformat() if client.birth_date else "",
+        "preferred_channel": client.preferred_channel or "",
+        "preferred_time": client.preferred_time,
+    }
+
+
+def _details_context(
+    finder: ClientFinder,
+    client: Client,
+    last_change: Any,
+    *,
+    form: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    notice: str = "",
+    stale: str = "",
 ) -> dict[str, Any]:
-    """Wie helpt deze klant?: the representatives section (``section``: its form, errors, notice) and the rest."""
+    """The klantbeeld's details section: the client, who changed it last, and the "Gegevens wijzigen" form."""
+    return {
+        "client": client,
+        "last_change": last_change,
+        "may_correct": finder.may_create,
+        "channels": rules.PREFERRED_CHANNELS,
+        "mask_bsn": rules.mask_bsn,
+        "details_form": form if form is not None else details_values(client),
+        "details_errors": errors or {},
+        "details_notice": notice,
+        "details_stale": stale,
+    }
+
+
+def _routing_context(
+    finder: ClientFinder,
+    actor: Actor,
+    view: Any,
+    *,
+    heading_level: int,
+    details: dict[str, Any] | None = None,
+    **section: Any,
+) -> dict[str, Any]:
+    """Wie helpt deze klant?: the representatives section (``section``: its form, errors, notice), the details
+    section (``details``: its form, errors, notice, stale message) and the rest."""
     return {
         **_representatives_context(finder, view.client, view.representatives, heading_level=heading_level, **section),
+        **_details_context(finder, view.client, view.last_change, **(details or {})),
         "view": view,
         "may_open_dossier": _may_open_dossier(actor),
         "status_labels": DOSSIER_STATUS_LABELS,
@@ -277,6 +353,56 @@ async def add_representative(
     return Redirect(f"/klanten/{client_id}", status_code=303)
 
 
+@page_form("/klanten/{client_id:int}/gegevens", "clients.correct", requires_creator)
+async def correct_details(
+    request: Request[Any, Any, Any],
+    client_id: FromPath[int],
+    finder: Finder,
+    actor: Actor,
+    data: Annotated[ClientDetailsForm, FormBody],
+) -> Template | Redirect:
+    """Gegevens wijzigen on the klantbeeld: htmx gets the details section again (with the new version; 422 with the
+    messages next to the fields and the text as typed; 409 with a reload link), a plain post the page (303)."""
+    form = data.model_dump()
+    try:
+        version = int(data.version) if data.version.strip().isdigit() else None
+        view = await finder.correct(client_id, version, data.sent(), address_prefix="")
+    except (InvalidInput, Conflict) as exc:
+        await finder.session.rollback()  # nothing of this request is written; the section is read again
+        if isinstance(exc, InvalidInput):
+            details: dict[str, Any] = {"form": form, "errors": exc.by_field()}
+            status_code = 422
+        else:
+            details, status_code = {"form": form, "stale": exc.message}, 409
+        return await _details_answer(request, finder, actor, client_id, details, status_code)
+    notice = f"De gegevens van {view.client.name} zijn opgeslagen."
+    if wants_fragment(request):
+        return await _details_answer(request, finder, actor, client_id, {"notice": notice})
+    flash(request, notice, category="info")
+    return Redirect(f"/klanten/{client_id}", status_code=303)
+
+
+async def _details_answer(
+    request: Request[Any, Any, Any],
+    finder: ClientFinder,
+    actor: Actor,
+    client_id: int,
+    details: dict[str, Any],
+    status_code: int = 200,
+) -> Template:
+    """The details section in place (htmx), or the whole klantbeeld with it."""
+    view = await finder.routing(client_id)
+    if wants_fragment(request):
+        context = _details_context(finder, view.client, view.last_change, **details)
+        return Template(
+            "clients/_details.html", context=context, status_code=status_code, headers={"Vary": "HX-Request"}
+        )
+    context = _routing_context(finder, actor, view, heading_level=1, details=details)
+    if view.full:
+        context["page"], context["closed_dossiers"] = await client_record(finder, client_id)
+    return Template("clients/routing.html", context=context, status_code=status_code)
+
+
 @page_form("/klanten/{client_id:int}/inzage", "clients.disclose")
 async def disclose(
     request: Request[Any, Any, Any],
@@ -340,6 +466,7 @@ PAGE_HANDLERS: list[Any] = [
     routing_fragment,
     timeline_fragment,
     add_representative,
+    correct_details,
     disclose,
     identify_client,
 ]

@@ -1,6 +1,7 @@
-"""Finding the client and who helps them (KCC): the client search ("Klant zoeken", by BSN, name or dossier
-reference) and the routing view "Wie helpt deze klant?" — open dossiers with their casemanager and accountmanagers
-and their direct lines, today's representatives, and the open agreements with their owners (seed scenarios 6, 7).
+"""Finding the client and who helps them (KCC): the client search ("Klant zoeken", by BSN, phone number, postcode
+with house number, name or dossier reference; a date of birth narrows any search) and the routing view "Wie helpt
+deze klant?" — open dossiers with their casemanager and accountmanagers and their direct lines, today's
+representatives, the open agreements with their owners (seed scenarios 6, 7) and who last corrected the details.
 
 Reads across clients, dossiers and commitments; the audit events are the client concept's (``client``,
 ``routing_view``). A search records one event per client found (action ``search``, all in one INSERT), so "who saw
@@ -14,14 +15,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import ColumnElement, and_, func, select
 
 from casemgmt.audit.services import Action
 from casemgmt.auth.models import User
 from casemgmt.clients import rules
 from casemgmt.clients.access import ClientAccess
 from casemgmt.clients.models import Client, Representative
-from casemgmt.clients.services import LIMITED_DETAIL, ClientService, ClientView, today_in_amsterdam
+from casemgmt.clients.services import LIMITED_DETAIL, ClientService, ClientView, LastChange, today_in_amsterdam
 from casemgmt.commitments.models import Commitment
 from casemgmt.directory.models import Service
 from casemgmt.dossiers.involvement import ACTIVE
@@ -87,6 +88,7 @@ class RoutingView:
     agreements: list[OpenAgreement] = field(default_factory=list)
     access: ClientAccess = ClientAccess.FULL
     open_dossiers: int = 0
+    last_change: LastChange | None = None  # who last corrected the details, and when (full view only)
 
     @property
     def full(self) -> bool:
@@ -111,13 +113,29 @@ class OpenAgreement:
     dossier_ref: str | None
 
 
+def _phone_matches(query: rules.Query) -> ColumnElement[bool]:
+    """Clients whose stored (E.164) phone number is the number asked for (index ``ix_clients_phone``)."""
+    return Client.phone == query.text
+
+
+def _address_matches(query: rules.Query) -> ColumnElement[bool]:
+    """Clients at the postcode and house number asked for (index ``ix_clients_postcode_house_number``); with an
+    addition only that addition, without one every addition at that number."""
+    match = and_(Client.postcode == query.text, Client.house_number == query.house_number)
+    if query.addition:
+        return and_(match, Client.house_number_addition == query.addition)
+    return match
+
+
 class ClientFinder(ClientService):
     """The client service plus the reads that look across the client's dossiers and promises."""
 
     # search -----------------------------------------------------------------------------------------------------
 
-    async def search(self, raw_query: str) -> SearchResult:
-        """A valid BSN finds exactly that client; ``D-…`` finds by dossier reference; otherwise by (part of) name."""
+    async def search(self, raw_query: str, birth_date: date | None = None) -> SearchResult:
+        """A valid BSN finds exactly that client; a phone number by its normalised form; a postcode with house number
+        by address; ``D-…`` finds by dossier reference; otherwise by (part of) name. ``birth_date`` narrows any of
+        them."""
         self._require_employee()
         if errors := too_long("q", "De zoekterm", raw_query, rules.MAX_QUERY):
             raise InvalidInput(errors, errors[0].message)
@@ -125,8 +143,14 @@ class ClientFinder(ClientService):
         if not query.searchable:
             return SearchResult(query, [], searched=False)
         statement = select(Client).where(Client.merged_into_id.is_(None))  # a merged client lives on in its target
+        if birth_date is not None:
+            statement = statement.where(Client.birth_date == birth_date)
         if query.kind == "bsn":
             statement = statement.where(Client.bsn == query.text)
+        elif query.kind == "phone":
+            statement = statement.where(_phone_matches(query))
+        elif query.kind == "postcode":
+            statement = statement.where(_address_matches(query))
         elif query.kind == "ref":
             statement = statement.where(
                 Client.id.in_(select(Dossier.client_id).where(Dossier.ref.startswith(query.text, autoescape=True)))
@@ -143,23 +167,25 @@ class ClientFinder(ClientService):
             (c.pseudonym for c in clients),
             action=Action.SEARCH,
             detail=f"zoeksoort={query.kind}; resultaten={len(clients)}"
+            + ("; filter=geboortedatum" if birth_date is not None else "")
             + (f"; beperkte weergave={limited}" if limited else ""),
             keep_empty=True,
         )
         return SearchResult(query, views, searched=True)
 
-    async def search_bsn(self, raw_bsn: str) -> SearchResult:
+    async def search_bsn(self, raw_bsn: str, birth_date: date | None = None) -> SearchResult:
         """The API's ``?bsn=``: an invalid BSN is an input error rather than an empty result."""
         if rules.normalise_bsn(raw_bsn) is None:
             self._require_employee()
             raise InvalidInput.single("bsn", rules.BSN_MESSAGE)
-        return await self.search(raw_bsn)
+        return await self.search(raw_bsn, birth_date)
 
     # routing view -----------------------------------------------------------------------------------------------
 
     async def routing(self, client_id: int, today: date | None = None) -> RoutingView:
-        """Open dossiers with owners and direct lines, today's representatives and open agreements: 5 queries (and
-        up to 2 for the access decision); with the limited view only the number of open dossiers."""
+        """Open dossiers with owners and direct lines, today's representatives, open agreements and the last
+        correction: 6 queries (and up to 2 for the access decision); with the limited view only the number of open
+        dossiers."""
         self._require_employee()
         client = await self._client(client_id)
         today = today or today_in_amsterdam()
@@ -196,9 +222,16 @@ class ClientFinder(ClientService):
                 )
         representatives = await self._current_representatives(client.id, today)
         agreements = await self._open_agreements(client.id)
+        last_change = await self.last_change(client.id)
         self.audit.record(Action.READ, "routing_view", client.id, client_pseudonym=client.pseudonym)
         return RoutingView(
-            client, list(dossiers.values()), representatives, agreements, access=access, open_dossiers=len(dossiers)
+            client,
+            list(dossiers.values()),
+            representatives,
+            agreements,
+            access=access,
+            open_dossiers=len(dossiers),
+            last_change=last_change,
         )
 
     async def _open_agreements(self, client_id: int) -> list[OpenAgreement]:

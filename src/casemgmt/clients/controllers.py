@@ -1,4 +1,5 @@
-"""Client pages (Klant zoeken, Wie helpt deze klant?, Nieuwe klant, vertegenwoordigers) and the ``/api/v1/clients`` API.
+"""Client pages (Klant zoeken, Wie helpt deze klant?, Nieuwe klant, vertegenwoordigers) and the ``/api/v1/clients`` API
+(create, read, correct with ``PATCH`` and the corrections' history ``/changes``, inzage, representatives).
 
 Handlers only translate HTTP to ``ClientService`` calls and back: access, validation and the audit log live in the
 service. Pages are for every employee except the evaluator; creating clients and representatives is for KCC
@@ -12,7 +13,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Request, Response, get, post
+from litestar import Request, Response, get, patch, post
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.plugins.flash import flash
@@ -23,9 +24,11 @@ from casemgmt.auth.roles import Role
 from casemgmt.clients import rules
 from casemgmt.clients.dependencies import Clients
 from casemgmt.clients.schemas import (
+    ClientChangeOut,
     ClientCreate,
     ClientForm,
     ClientOut,
+    ClientPatch,
     DisclosureRequest,
     ExistingClientOut,
     IdentifyRequest,
@@ -80,6 +83,35 @@ async def api_create_client(data: JSONBody[ClientCreate], clients: Clients) -> R
 async def api_get_client(client_id: FromPath[int], clients: Clients) -> ClientOut:
     view = await clients.get(client_id)
     return ClientOut.of(view.client, view.access)
+
+
+@patch(
+    "/api/v1/clients/{client_id:int}",
+    guards=[requires_creator],
+    tags=["klanten"],
+    summary="Correct a client's details; 409 on a stale version",
+    description='Send the `version` read and only the fields to change (`null` or `""` empties an optional one; '
+    "in `address` a part not sent keeps its value). Phone numbers are validated and stored in E.164 (region NL), "
+    "the postcode normalised (`2511AB`). KCC agents, casemanagers and admins with the full view of the client "
+    "(need to know); others 403. 409 when the client changed since `version` was read, 422 naming each wrong "
+    "field; nothing is written then. Each change adds a history row (`GET …/changes`) and an audit event naming the "
+    "changed fields.",
+    responses=CONFLICT,
+)
+async def api_correct_client(client_id: FromPath[int], data: JSONBody[ClientPatch], clients: Clients) -> ClientOut:
+    view = await clients.correct(client_id, data.version, data.sent())
+    return ClientOut.of(view.client, view.access)
+
+
+@get(
+    "/api/v1/clients/{client_id:int}/changes",
+    guards=[requires_employee],
+    tags=["klanten"],
+    summary="The corrections of a client's details, newest first, with the changed fields before and after",
+    description="Full view only (need to know); the limited view answers 403.",
+)
+async def api_client_changes(client_id: FromPath[int], clients: Clients) -> list[ClientChangeOut]:
+    return [ClientChangeOut.of(change, name) for change, name in await clients.changes(client_id)]
 
 
 @post(
@@ -163,7 +195,7 @@ async def api_add_representative(
 
 
 def _new_client_context(form: dict[str, str], errors: dict[str, str] | None = None) -> dict[str, Any]:
-    return {"form": form, "errors": errors or {}, "kinds": rules.KIND_LABELS}
+    return {"form": form, "errors": errors or {}, "kinds": rules.KIND_LABELS, "channels": rules.PREFERRED_CHANNELS}
 
 
 @get("/klanten/nieuw", name="clients.new", guards=[requires_creator], include_in_schema=False)
@@ -199,6 +231,8 @@ PAGE_HANDLERS: list[Any] = [
 API_HANDLERS: list[Any] = [
     api_create_client,
     api_get_client,
+    api_correct_client,
+    api_client_changes,
     api_disclose_client,
     api_identify_client,
     api_add_representative,

@@ -1,22 +1,31 @@
-"""A client (klant) and the professionals registered to act for them (vertegenwoordigers).
+"""A client (klant), the history of corrections to their details (``client_changes``), and the professionals
+registered to act for them (vertegenwoordigers).
 
 A client is a person (BSN), an organisation (KvK number) or not identified yet (neither); an unidentified client
-merged into the client with its BSN keeps its row, pointing at that client (``merged_into_id``)."""
+merged into the client with its BSN keeps its row, pointing at that client (``merged_into_id``). A client's phone is
+stored in E.164 (``+31701234567``; a number kept as typed when the migration could not read it), the postcode
+normalised (``2511AB``); ``version`` starts at 1 and goes up with every change (a stale version: 409)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
-from advanced_alchemy.base import BigIntAuditBase
-from sqlalchemy import Date, ForeignKey, Index, String
+from advanced_alchemy.base import BigIntAuditBase, BigIntBase
+from advanced_alchemy.types import DateTimeUTC
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from casemgmt.clients.rules import MAX_ADDRESS
+from casemgmt.clients.rules import MAX_ADDITION, MAX_ADDRESS, MAX_CITY, MAX_PREFERRED_TIME, Address
 
 
 class Client(BigIntAuditBase):
     __tablename__ = "clients"
-    __table_args__ = (Index("ix_clients_name_lower", "name_normalised"),)
+    __table_args__ = (
+        Index("ix_clients_name_lower", "name_normalised"),
+        Index("ix_clients_phone", "phone"),
+        Index("ix_clients_postcode_house_number", "postcode", "house_number"),
+    )
 
     kind: Mapped[str] = mapped_column(String(20))  # "person" | "organisation" | "unidentified"
     bsn: Mapped[str | None] = mapped_column(String(9), unique=True, default=None)
@@ -25,7 +34,16 @@ class Client(BigIntAuditBase):
     name_normalised: Mapped[str] = mapped_column(String(200), default="")
     phone: Mapped[str] = mapped_column(String(40), default="")
     email: Mapped[str] = mapped_column(String(254), default="")
-    address: Mapped[str] = mapped_column(String(MAX_ADDRESS), default="")
+    # the street holds up to MAX_ADDRESS characters: the migration put an address it could not read there whole
+    street: Mapped[str] = mapped_column(String(MAX_ADDRESS), default="")
+    house_number: Mapped[int | None] = mapped_column(Integer, default=None)
+    house_number_addition: Mapped[str] = mapped_column(String(MAX_ADDITION), default="")
+    postcode: Mapped[str] = mapped_column(String(6), default="")
+    city: Mapped[str] = mapped_column(String(MAX_CITY), default="")
+    birth_date: Mapped[date | None] = mapped_column(Date, default=None)
+    preferred_channel: Mapped[str | None] = mapped_column(String(10), default=None)
+    preferred_time: Mapped[str] = mapped_column(String(MAX_PREFERRED_TIME), default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
     pseudonym: Mapped[str] = mapped_column(String(20), unique=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), default=None)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"), default=None, index=True)
@@ -36,6 +54,28 @@ class Client(BigIntAuditBase):
     representatives: Mapped[list[Representative]] = relationship(
         back_populates="client", lazy="raise", order_by="Representative.id"
     )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def address_parts(self) -> Address:
+        """The address columns as one ``Address`` (``.text``: "Spui 70A, 2511 AB Den Haag")."""
+        return Address(self.street, self.house_number, self.house_number_addition, self.postcode, self.city)
+
+
+class ClientChange(BigIntBase):
+    """One correction of a client's details: the version it made, who and when, and the changed fields only, as
+    they were (``before``) and became (``after``). Written in the same transaction as the change."""
+
+    __tablename__ = "client_changes"
+    __table_args__ = (Index("ix_client_changes_client_version", "client_id", "version", unique=True),)
+
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), default=None)
+    changed_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    before: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    after: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class Representative(BigIntAuditBase):

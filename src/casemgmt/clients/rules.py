@@ -5,7 +5,12 @@
 - An organisation is identified by its KvK number: exactly eight digits.
 - A client's pseudonym is random (``secrets``), never derived from the BSN, so it reveals nothing about the person.
 - Names are searched in a normalised form: lower case, whitespace collapsed.
-- What a search box query means: a valid BSN, the start of a dossier reference, or (part of) a name.
+- What a search box query means: a valid BSN, a Dutch phone number (any format), a postcode with house number, the
+  start of a dossier reference, or (part of) a name.
+- Correcting details (``check_patch``): phone numbers validated and normalised with ``phonenumbers`` (region NL,
+  stored E.164, shown in national format); the address in parts with a validated postcode (stored ``2511AB``, shown
+  ``2511 AB``); a birth date not in the future and not before 1900; a preferred channel and time. Only the fields
+  sent change, and the change is what differs from the current value.
 - An unidentified client ("niet geïdentificeerd": a caller who gives no BSN or KvK number) has a name and at least
   one way to reach them (phone or e-mail); identified later by a BSN (``check_identification``).
 """
@@ -14,18 +19,28 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
+import phonenumbers
 from stdnum.exceptions import ValidationError
 from stdnum.nl import bsn as stdnum_bsn
 
-from casemgmt.errors import FieldError
+from casemgmt.errors import FieldError, too_long
 
 BSN_MESSAGE = "Ongeldig BSN (elfproef)"
 KVK_MESSAGE = "Ongeldig KvK-nummer (8 cijfers)"
 EMAIL_MESSAGE = "Ongeldig e-mailadres"
 DATE_MESSAGE = "Ongeldige datum; gebruik jjjj-mm-dd"
+
+PHONE_MESSAGE = "Ongeldig telefoonnummer"
+POSTCODE_MESSAGE = "Ongeldige postcode; gebruik vier cijfers en twee letters, bijvoorbeeld 2511 AB"
+HOUSE_NUMBER_MESSAGE = "Ongeldig huisnummer; gebruik alleen cijfers (1 tot en met 99999)"
+BIRTH_DATE_FUTURE = "De geboortedatum ligt in de toekomst"
+BIRTH_DATE_TOO_EARLY = "De geboortedatum ligt vóór 1900"
+CHANNEL_MESSAGE = "Kies telefoon, e-mail, brief of balie"
 
 KINDS = {"person": "Persoon", "organisation": "Organisatie"}
 """The identified kinds: a resident by BSN, an organisation by KvK number."""
@@ -38,6 +53,10 @@ MERGED_CLIENT = "Deze klant is samengevoegd met een andere klant; leg het vast b
 """A write naming a merged client (its records live with the client it was merged into)."""
 MERGED_MESSAGE = "Deze klant is al samengevoegd met een andere klant; identificeer die klant niet opnieuw"
 NOT_UNIDENTIFIED_MESSAGE = "Deze klant is al geïdentificeerd; alleen een niet-geïdentificeerde klant krijgt een BSN"
+PREFERRED_CHANNELS = {"phone": "Telefoon", "email": "E-mail", "letter": "Brief", "desk": "Balie"}
+"""The ways a client prefers to be contacted, with their Dutch labels."""
+PHONE_REGION = "NL"
+EARLIEST_BIRTH_DATE = date(1900, 1, 1)
 
 PSEUDONYM_PREFIX = "K-"
 PSEUDONYM_LENGTH = 10
@@ -47,6 +66,13 @@ MAX_NAME = 200
 MAX_PHONE = 40
 MAX_EMAIL = 254
 MAX_ADDRESS = 1000
+"""An address as one text (the exchange format's legacy ``address``; what the migration put in ``street``)."""
+MAX_STREET = 200
+MAX_HOUSE_NUMBER = 99999
+MAX_ADDITION = 10
+MAX_POSTCODE_AS_TYPED = 10
+MAX_CITY = 100
+MAX_PREFERRED_TIME = 100
 MIN_NAME_QUERY = 2
 MAX_QUERY = 200
 """A search box query: a name, a BSN or a dossier reference is far shorter."""
@@ -61,6 +87,12 @@ LIMITS = {
     "phone": MAX_PHONE,
     "email": MAX_EMAIL,
     "address": MAX_ADDRESS,
+    "street": MAX_STREET,
+    "house_number": len(str(MAX_HOUSE_NUMBER)),
+    "addition": MAX_ADDITION,
+    "postcode": MAX_POSTCODE_AS_TYPED,
+    "city": MAX_CITY,
+    "preferred_time": MAX_PREFERRED_TIME,
     "query": MAX_QUERY,
 }
 """The text limits by field, for the forms' ``maxlength``."""
@@ -131,6 +163,249 @@ def check_phone_and_email(phone: str, email: str) -> list[FieldError]:
     return errors
 
 
+# phone numbers ---------------------------------------------------------------------------------------------------
+
+_PHONE_LIKE = re.compile(r"^\+?[\d\s().\-/]+$")
+
+
+def normalise_phone(value: str | None) -> str | None:
+    """The number in E.164 (``+31701234567``) when ``value`` is a valid phone number (Dutch unless it starts with
+    ``+``/``00``), else ``None``."""
+    text = (value or "").strip()
+    if not text or len(text) > MAX_PHONE or not _PHONE_LIKE.match(text):
+        return None
+    try:
+        number = phonenumbers.parse(text, PHONE_REGION)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def format_phone(stored: str | None) -> str:
+    """A stored number as people read it: national format for a Dutch number (``070 123 4567``), international for
+    another country's; a number kept as typed (it did not parse when migrated) is shown as it is."""
+    text = stored or ""
+    if not text.startswith("+"):
+        return text
+    try:
+        number = phonenumbers.parse(text, PHONE_REGION)
+    except phonenumbers.NumberParseException:
+        return text
+    if phonenumbers.region_code_for_number(number) == PHONE_REGION:
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def check_phone(value: str | None, field: str = "phone") -> tuple[str, list[FieldError]]:
+    """A phone number as entered: empty (none), or valid and normalised to E.164; else ``Ongeldig telefoonnummer``."""
+    text = (value or "").strip()
+    if not text:
+        return "", []
+    normalised = normalise_phone(text)
+    if normalised is None:
+        return "", [FieldError(field, PHONE_MESSAGE)]
+    return normalised, []
+
+
+def check_email(value: str | None, field: str = "email") -> tuple[str, list[FieldError]]:
+    text = (value or "").strip()
+    if text and (len(text) > MAX_EMAIL or not is_valid_email(text)):
+        return "", [FieldError(field, EMAIL_MESSAGE)]
+    return text, []
+
+
+# addresses -------------------------------------------------------------------------------------------------------
+
+_POSTCODE = re.compile(r"^([1-9]\d{3})\s?([A-Za-z]{2})$")
+_REFUSED_POSTCODE_LETTERS = frozenset({"SA", "SD", "SS"})
+
+
+def normalise_postcode(value: str | None) -> str | None:
+    """``2511AB`` when ``value`` is a Dutch postcode (four digits not starting with 0, two letters, not SA/SD/SS;
+    one space allowed), else ``None``."""
+    match = _POSTCODE.match((value or "").strip())
+    if match is None or not match.group(0).isascii():
+        return None
+    letters = match.group(2).upper()
+    if letters in _REFUSED_POSTCODE_LETTERS:
+        return None
+    return match.group(1) + letters
+
+
+def format_postcode(stored: str | None) -> str:
+    """A stored postcode as written on letters: ``2511 AB``."""
+    text = stored or ""
+    return f"{text[:4]} {text[4:]}" if len(text) == 6 else text
+
+
+@dataclass(frozen=True)
+class Address:
+    """An address in parts; every part may be empty (unknown). ``postcode`` is stored normalised (``2511AB``)."""
+
+    street: str = ""
+    house_number: int | None = None
+    addition: str = ""
+    postcode: str = ""
+    city: str = ""
+
+    @property
+    def empty(self) -> bool:
+        return not (self.street or self.house_number or self.addition or self.postcode or self.city)
+
+    @property
+    def first_line(self) -> str:
+        """``Spui 70a`` (street, number and addition)."""
+        number = f"{self.house_number or ''}{self.addition}"
+        return " ".join(part for part in (self.street, number) if part)
+
+    @property
+    def second_line(self) -> str:
+        """``2511 AB Den Haag``."""
+        return " ".join(part for part in (format_postcode(self.postcode), self.city) if part)
+
+    @property
+    def text(self) -> str:
+        """The address on one line: ``Spui 70a, 2511 AB Den Haag``."""
+        return ", ".join(part for part in (self.first_line, self.second_line) if part)
+
+    def as_json(self) -> dict[str, Any]:
+        """The API's and the history's form: ``{street, house_number, addition, postcode, city}``."""
+        return {
+            "street": self.street,
+            "house_number": self.house_number,
+            "addition": self.addition,
+            "postcode": self.postcode,
+            "city": self.city,
+        }
+
+
+def parse_house_number(value: int | str | None) -> int | None:
+    """A house number from a form or the API; empty means none. Raises ``ValueError`` when not 1…99999."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise ValueError("not a house number")
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None
+        if not (text.isascii() and text.isdigit()) or len(text) > 5:
+            raise ValueError("not a house number")
+        value = int(text)
+    if not 1 <= value <= MAX_HOUSE_NUMBER:
+        raise ValueError("not a house number")
+    return value
+
+
+def check_address(
+    *,
+    street: str | None = "",
+    house_number: int | str | None = None,
+    addition: str | None = "",
+    postcode: str | None = "",
+    city: str | None = "",
+    prefix: str = "",
+) -> tuple[Address | None, list[FieldError]]:
+    """An address as entered, cleaned: text trimmed, the postcode normalised, the addition in capitals. Every part
+    is optional; a wrong part gets a Dutch message on the field ``prefix + part``."""
+    errors: list[FieldError] = []
+    street = _WHITESPACE.sub(" ", street or "").strip()
+    addition = (addition or "").strip().lstrip("-").strip().upper()
+    city = _WHITESPACE.sub(" ", city or "").strip()
+    errors += too_long(prefix + "street", "Straat", street, MAX_STREET)
+    errors += too_long(prefix + "addition", "Toevoeging", addition, MAX_ADDITION)
+    errors += too_long(prefix + "city", "Plaats", city, MAX_CITY)
+    number: int | None = None
+    try:
+        number = parse_house_number(house_number)
+    except ValueError:
+        errors.append(FieldError(prefix + "house_number", HOUSE_NUMBER_MESSAGE))
+    clean_postcode = ""
+    if (postcode or "").strip():
+        clean_postcode = normalise_postcode(postcode) or ""
+        if not clean_postcode:
+            errors.append(FieldError(prefix + "postcode", POSTCODE_MESSAGE))
+    if errors:
+        return None, errors
+    return Address(street, number, addition, clean_postcode, city), []
+
+
+_STREET_AND_NUMBER = re.compile(
+    r"^(?P<street>.*?(?:[^\W\d_]|\.))\s+(?P<number>[1-9]\d{0,4})\s*(?:-\s*)?(?P<addition>[^\W_]{0,4})$"
+)
+_POSTCODE_AND_CITY = re.compile(r"^(?P<postcode>\d{4}\s?[A-Za-z]{2})(?:\s+(?P<city>.+))?$")
+
+
+def parse_address_text(text: str | None) -> Address:
+    """An address typed as one text (``Straat 12a, 2511 AB Den Haag``, the postcode line on its own line, or without
+    postcode or city) in parts. Text that does not read as an address goes whole into ``street``: nothing is lost."""
+    raw = (text or "").strip()
+    if not raw:
+        return Address()
+    whole = Address(street=raw)
+    pieces = [piece.strip() for piece in re.split(r"[,\n]", raw) if piece.strip()]
+    if not pieces or len(pieces) > 3:
+        return whole
+    first = _STREET_AND_NUMBER.match(_WHITESPACE.sub(" ", pieces[0]))
+    if first is None or not first.group("street").strip():
+        return whole
+    street = first.group("street").strip()
+    number, addition = int(first.group("number")), first.group("addition").upper()
+    postcode = city = ""
+    rest = [_WHITESPACE.sub(" ", piece) for piece in pieces[1:]]
+    if rest:
+        located = _POSTCODE_AND_CITY.match(rest[0])
+        if located is not None:
+            postcode = normalise_postcode(located.group("postcode")) or ""
+            if not postcode:
+                return whole
+            city = located.group("city") or ""
+            rest = rest[1:]
+        if len(rest) > 1 or (rest and city):
+            return whole
+        if rest:
+            city = rest[0]
+    if len(street) > MAX_STREET or len(city) > MAX_CITY:
+        return whole
+    return Address(street, number, addition, postcode, city)
+
+
+# birth date, preferred channel -----------------------------------------------------------------------------------
+
+
+def check_birth_date(
+    value: date | str | None, *, today: date, field: str = "birth_date"
+) -> tuple[date | None, list[FieldError]]:
+    """A date of birth (optional): readable, not in the future, not before 1900."""
+    try:
+        day = parse_date(value)
+    except ValueError:
+        return None, [FieldError(field, DATE_MESSAGE)]
+    if day is None:
+        return None, []
+    if day > today:
+        return None, [FieldError(field, BIRTH_DATE_FUTURE)]
+    if day < EARLIEST_BIRTH_DATE:
+        return None, [FieldError(field, BIRTH_DATE_TOO_EARLY)]
+    return day, []
+
+
+def check_preferred_channel(value: str | None, field: str = "preferred_channel") -> tuple[str | None, list[FieldError]]:
+    text = (value or "").strip()
+    if not text:
+        return None, []
+    if text not in PREFERRED_CHANNELS:
+        return None, [FieldError(field, CHANNEL_MESSAGE)]
+    return text, []
+
+
+def check_preferred_time(value: str | None, field: str = "preferred_time") -> tuple[str, list[FieldError]]:
+    text = _WHITESPACE.sub(" ", value or "").strip()
+    return text, too_long(field, "Voorkeurstijd", text, MAX_PREFERRED_TIME)
+
+
 def check_required_name(field: str, value: str, label: str) -> list[FieldError]:
     """Why a required name-like text (already trimmed) is wrong: missing, or longer than ``MAX_NAME``; else none."""
     if not value:
@@ -142,7 +417,8 @@ def check_required_name(field: str, value: str, label: str) -> list[FieldError]:
 
 @dataclass(frozen=True)
 class ClientInput:
-    """A client as entered, cleaned: identifiers compacted, text trimmed; with the name's searched (normalised) form."""
+    """A client as entered, cleaned: identifiers compacted, text trimmed, the phone number in E.164, the postcode
+    normalised; with the name's searched (normalised) form. The fields are the client's columns."""
 
     kind: str
     bsn: str | None
@@ -150,22 +426,59 @@ class ClientInput:
     name: str
     phone: str
     email: str
-    address: str
+    street: str
+    house_number: int | None
+    house_number_addition: str
+    postcode: str
+    city: str
+    birth_date: date | None
+    preferred_channel: str | None
+    preferred_time: str
     name_normalised: str
 
 
+def address_columns(address: Address) -> dict[str, Any]:
+    """The client's address columns for an address."""
+    return {
+        "street": address.street,
+        "house_number": address.house_number,
+        "house_number_addition": address.addition,
+        "postcode": address.postcode,
+        "city": address.city,
+    }
+
+
 def check_client(
-    *, kind: str, bsn: str | None, kvk: str | None, name: str, phone: str = "", email: str = "", address: str = ""
+    *,
+    kind: str,
+    bsn: str | None,
+    kvk: str | None,
+    name: str,
+    phone: str = "",
+    email: str = "",
+    address: Mapping[str, Any] | None = None,
+    birth_date: date | str | None = None,
+    preferred_channel: str | None = None,
+    preferred_time: str | None = "",
+    today: date | None = None,
+    address_prefix: str = "address.",
 ) -> tuple[ClientInput | None, list[FieldError]]:
-    """Validate a new client. Returns the cleaned input, or ``None`` and one Dutch message per wrong field."""
-    if (kind or "").strip() == UNIDENTIFIED:
-        return check_unidentified_client(name=name, phone=phone, email=email, address=address, bsn=bsn, kvk=kvk)
+    """Validate a new client. Returns the cleaned input, or ``None`` and one Dutch message per wrong field.
+
+    ``address`` holds the parts (``street``, ``house_number``, ``addition``, ``postcode``, ``city``); their errors
+    name ``address_prefix + part`` (``address.postcode`` in the API, ``postcode`` in the form). An unidentified
+    client (no BSN or KvK number) needs a phone number or e-mail address (``phone`` named when both are missing); a
+    BSN or KvK number given anyway is refused rather than dropped (the caller meant a person or an organisation)."""
     errors: list[FieldError] = []
     kind = (kind or "").strip()
     name = _WHITESPACE.sub(" ", name or "").strip()
-    phone, email, address = (phone or "").strip(), (email or "").strip(), (address or "").strip()
     clean_bsn = clean_kvk = None
-    if kind not in KINDS:
+    if kind == UNIDENTIFIED:
+        if (bsn or "").strip():
+            errors.append(FieldError("bsn", "Met een BSN is de klant geïdentificeerd: kies Persoon"))
+        if (kvk or "").strip():
+            errors.append(FieldError("kvk", "Met een KvK-nummer is de klant geïdentificeerd: kies Organisatie"))
+    elif kind not in KINDS:
         errors.append(FieldError("kind", "Kies persoon of organisatie"))
     elif kind == "person":
         clean_bsn = normalise_bsn(bsn)
@@ -176,36 +489,134 @@ def check_client(
         if clean_kvk is None:
             errors.append(FieldError("kvk", KVK_MESSAGE))
     errors.extend(check_required_name("name", name, "Naam"))
-    errors.extend(check_phone_and_email(phone, email))
-    if len(address) > MAX_ADDRESS:
-        errors.append(FieldError("address", f"Adres is te lang (ten hoogste {MAX_ADDRESS} tekens)"))
-    if errors:
-        return None, errors
-    return ClientInput(kind, clean_bsn, clean_kvk, name, phone, email, address, normalise_name(name)), []
-
-
-def check_unidentified_client(
-    *, name: str, phone: str = "", email: str = "", address: str = "", bsn: str | None = None, kvk: str | None = None
-) -> tuple[ClientInput | None, list[FieldError]]:
-    """Validate a client without BSN or KvK number: a name and a phone number or e-mail address (``phone`` named when
-    both are missing). No identifier, so no duplicate to look for; a BSN or KvK number given anyway is refused rather
-    than dropped (the caller meant a person or an organisation)."""
-    name = _WHITESPACE.sub(" ", name or "").strip()
-    phone, email, address = (phone or "").strip(), (email or "").strip(), (address or "").strip()
-    errors: list[FieldError] = []
-    if (bsn or "").strip():
-        errors.append(FieldError("bsn", "Met een BSN is de klant geïdentificeerd: kies Persoon"))
-    if (kvk or "").strip():
-        errors.append(FieldError("kvk", "Met een KvK-nummer is de klant geïdentificeerd: kies Organisatie"))
-    errors.extend(check_required_name("name", name, "Naam"))
-    errors.extend(check_phone_and_email(phone, email))
-    if not phone and not email:
+    clean_phone, phone_errors = check_phone(phone)
+    clean_email, email_errors = check_email(email)
+    clean_address, address_errors = check_address(**dict(address or {}), prefix=address_prefix)
+    day, birth_errors = check_birth_date(birth_date, today=today or date.today())
+    channel, channel_errors = check_preferred_channel(preferred_channel)
+    time_text, time_errors = check_preferred_time(preferred_time)
+    errors += phone_errors + email_errors + address_errors + birth_errors + channel_errors + time_errors
+    if kind == UNIDENTIFIED and not clean_phone and not clean_email and not phone_errors + email_errors:
         errors.append(FieldError("phone", REACH_MESSAGE))
-    if len(address) > MAX_ADDRESS:
-        errors.append(FieldError("address", f"Adres is te lang (ten hoogste {MAX_ADDRESS} tekens)"))
+    if errors or clean_address is None:
+        return None, errors
+    return ClientInput(
+        kind=kind,
+        bsn=clean_bsn,
+        kvk=clean_kvk,
+        name=name,
+        phone=clean_phone,
+        email=clean_email,
+        **address_columns(clean_address),
+        birth_date=day,
+        preferred_channel=channel,
+        preferred_time=time_text,
+        name_normalised=normalise_name(name),
+    ), []
+
+
+# correcting details ----------------------------------------------------------------------------------------------
+
+EDITABLE = ("name", "phone", "email", "address", "birth_date", "preferred_channel", "preferred_time")
+"""The details ``PATCH /api/v1/clients/{id}`` changes, in the order the history lists them."""
+FIELD_LABELS = {
+    "name": "naam",
+    "phone": "telefoon",
+    "email": "e-mail",
+    "address": "adres",
+    "birth_date": "geboortedatum",
+    "preferred_channel": "voorkeurskanaal",
+    "preferred_time": "voorkeurstijd",
+}
+
+
+@dataclass(frozen=True)
+class ClientDetails:
+    """A client's correctable details as they are stored."""
+
+    name: str
+    phone: str
+    email: str
+    address: Address
+    birth_date: date | None
+    preferred_channel: str | None
+    preferred_time: str
+
+
+@dataclass(frozen=True)
+class DetailsChange:
+    """What a correction changes: the new values (``after``, only the changed fields, column-ready in
+    ``columns``) and the old ones (``before``), both JSON-ready for the history."""
+
+    before: dict[str, Any]
+    after: dict[str, Any]
+    columns: dict[str, Any]
+
+    @property
+    def changed(self) -> list[str]:
+        return list(self.after)
+
+
+def _json_value(field: str, value: Any) -> Any:
+    if isinstance(value, Address):
+        return value.as_json()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def check_patch(
+    current: ClientDetails, sent: Mapping[str, Any], *, today: date, address_prefix: str = "address."
+) -> tuple[DetailsChange | None, list[FieldError]]:
+    """Merge a correction into the current details. ``sent`` holds only the fields that were sent (``address`` as the
+    mapping of its parts: a part not sent keeps its current value); ``None`` or ``""`` empties an optional field.
+    Returns the change (empty when nothing differs), or ``None`` and one Dutch message per wrong field; the name
+    stays required."""
+    errors: list[FieldError] = []
+    new: dict[str, Any] = {}
+    if "name" in sent:
+        name = _WHITESPACE.sub(" ", sent["name"] or "").strip()
+        errors += check_required_name("name", name, "Naam")
+        new["name"] = name
+    if "phone" in sent:
+        new["phone"], found = check_phone(sent["phone"])
+        errors += found
+    if "email" in sent:
+        new["email"], found = check_email(sent["email"])
+        errors += found
+    if "address" in sent:
+        parts = current.address.as_json()
+        parts.update({key: value for key, value in dict(sent["address"] or {}).items() if key in parts})
+        if sent["address"] is None:  # null empties the address
+            parts = Address().as_json()
+        new["address"], found = check_address(**parts, prefix=address_prefix)
+        errors += found
+    if "birth_date" in sent:
+        new["birth_date"], found = check_birth_date(sent["birth_date"], today=today)
+        errors += found
+    if "preferred_channel" in sent:
+        new["preferred_channel"], found = check_preferred_channel(sent["preferred_channel"])
+        errors += found
+    if "preferred_time" in sent:
+        new["preferred_time"], found = check_preferred_time(sent["preferred_time"])
+        errors += found
     if errors:
         return None, errors
-    return ClientInput(UNIDENTIFIED, None, None, name, phone, email, address, normalise_name(name)), []
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    columns: dict[str, Any] = {}
+    for field in EDITABLE:
+        if field not in new or new[field] == getattr(current, field):
+            continue
+        before[field] = _json_value(field, getattr(current, field))
+        after[field] = _json_value(field, new[field])
+        if field == "address":
+            columns.update(address_columns(new[field]))
+        else:
+            columns[field] = new[field]
+    if "name" in columns:
+        columns["name_normalised"] = normalise_name(columns["name"])
+    return DetailsChange(before, after, columns), []
 
 
 def check_identification(*, kind: str, merged: bool, bsn: str | None) -> tuple[str | None, list[FieldError]]:
@@ -284,11 +695,15 @@ def check_representative(
 
 @dataclass(frozen=True)
 class Query:
-    """What a search box query means. ``kind`` is ``bsn``, ``ref`` or ``name``; ``text`` is what to look for."""
+    """What a search box query means. ``kind`` is ``bsn``, ``phone``, ``postcode``, ``ref`` or ``name``; ``text`` is
+    what to look for (the E.164 number for ``phone``, the normalised postcode for ``postcode``, with
+    ``house_number`` and ``addition``)."""
 
     kind: str
     text: str
     looks_like_bsn: bool = False  # digits only, but not a valid BSN
+    house_number: int | None = None
+    addition: str = ""
 
     @property
     def searchable(self) -> bool:
@@ -297,12 +712,41 @@ class Query:
         return bool(self.text)
 
 
+_PHONE_QUERY_START = re.compile(r"^(\+|00|0|\(0)")
+_POSTCODE_QUERY = re.compile(
+    r"^(?P<postcode>[1-9]\d{3}\s?[A-Za-z]{2})[\s,]+(?P<number>[1-9]\d{0,4})(?:\s*-?\s*(?P<addition>[A-Za-z0-9]{1,4}))?$"
+)
+
+
+def phone_query(text: str) -> Query | None:
+    """A query that is a phone number in any format (``070-1234567``, ``+31 70 123 4567``, ``0612345678``)."""
+    if not _PHONE_QUERY_START.match(text):
+        return None
+    number = normalise_phone(text)
+    return Query("phone", number) if number else None
+
+
+def postcode_query(text: str) -> Query | None:
+    """A query that is a postcode with a house number and perhaps an addition (``2511 AB 12``, ``2511ab 12a``)."""
+    match = _POSTCODE_QUERY.match(_WHITESPACE.sub(" ", text))
+    if match is None:
+        return None
+    postcode = normalise_postcode(match.group("postcode"))
+    if postcode is None:
+        return None
+    addition = (match.group("addition") or "").upper()
+    return Query("postcode", postcode, house_number=int(match.group("number")), addition=addition)
+
+
 def classify_query(raw: str) -> Query:
-    """A valid BSN is looked up exactly; ``D-2026…`` is a dossier reference (or its start); anything else a name."""
+    """A valid BSN is looked up exactly; a phone number by its normalised form; a postcode with house number by
+    address; ``D-2026…`` is a dossier reference (or its start); anything else a name."""
     text = (raw or "").strip()
     bsn = normalise_bsn(text)
     if bsn is not None:
         return Query("bsn", bsn)
+    if found := phone_query(text) or postcode_query(text):
+        return found
     if _DOSSIER_REF_START.match(text):
         return Query("ref", text.upper())
     digits = compact_number(text)

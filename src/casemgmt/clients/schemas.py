@@ -6,17 +6,44 @@ Dutch message and a 422.
 
 from __future__ import annotations
 
-from typing import Literal
+from datetime import datetime
+from typing import Any, Literal
 
 import msgspec
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from casemgmt.clients.access import MAX_REASON, MIN_REASON, ClientAccess, last_digits
-from casemgmt.clients.models import Client, Representative
-from casemgmt.clients.rules import MAX_ADDRESS, MAX_EMAIL, MAX_NAME, MAX_NUMBER_AS_TYPED, MAX_PHONE
-from casemgmt.web.limits import limited, required_text
+from casemgmt.clients.models import Client, ClientChange, Representative
+from casemgmt.clients.rules import (
+    MAX_ADDITION,
+    MAX_CITY,
+    MAX_EMAIL,
+    MAX_HOUSE_NUMBER,
+    MAX_NAME,
+    MAX_NUMBER_AS_TYPED,
+    MAX_PHONE,
+    MAX_POSTCODE_AS_TYPED,
+    MAX_PREFERRED_TIME,
+    MAX_STREET,
+    Address,
+)
+from casemgmt.web.limits import limited, not_blank, required_text
 from casemgmt.web.parameters import Day
 from casemgmt.web.structs import copied
+
+PreferredChannel = Literal["phone", "email", "letter", "desk"]
+HOUSE_NUMBER_BOUNDS: dict[str, Any] = {"minimum": 1, "maximum": MAX_HOUSE_NUMBER}
+
+
+class AddressIn(BaseModel):
+    """An address in parts; each part optional. ``postcode`` as typed (``2511 AB`` or ``2511ab``), checked by the
+    rule: four digits not starting with 0 and two letters, not SA, SD or SS."""
+
+    street: str | None = limited(MAX_STREET, None)
+    house_number: int | None = Field(None, json_schema_extra=HOUSE_NUMBER_BOUNDS)
+    addition: str | None = limited(MAX_ADDITION, None)
+    postcode: str | None = limited(MAX_POSTCODE_AS_TYPED, None)
+    city: str | None = limited(MAX_CITY, None)
 
 
 class ClientCreate(BaseModel):
@@ -29,7 +56,37 @@ class ClientCreate(BaseModel):
     kvk: str | None = limited(MAX_NUMBER_AS_TYPED, None)
     phone: str = limited(MAX_PHONE, "")
     email: str = limited(MAX_EMAIL, "")
-    address: str = limited(MAX_ADDRESS, "")
+    address: AddressIn | None = None
+    birth_date: Day | None = None
+    preferred_channel: PreferredChannel | None = None
+    preferred_time: str = limited(MAX_PREFERRED_TIME, "")
+
+    def as_entered(self) -> dict[str, Any]:
+        """The rule's arguments (``rules.check_client``)."""
+        values = self.model_dump()
+        values["address"] = (self.address or AddressIn()).model_dump()
+        return values
+
+
+class ClientPatch(BaseModel):
+    """``PATCH /api/v1/clients/{id}``: the version read and the details to correct; only the fields sent change
+    (``null`` or ``""`` empties an optional one; in ``address`` a part not sent keeps its value)."""
+
+    version: int = Field(json_schema_extra={"minimum": 1})
+    name: str | None = Field(None, json_schema_extra={"max_length": MAX_NAME, "pattern": not_blank()})
+    phone: str | None = limited(MAX_PHONE, None)
+    email: str | None = limited(MAX_EMAIL, None)
+    address: AddressIn | None = None
+    birth_date: Day | None = None
+    preferred_channel: PreferredChannel | None = None
+    preferred_time: str | None = limited(MAX_PREFERRED_TIME, None)
+
+    def sent(self) -> dict[str, Any]:
+        """The details sent, for ``rules.check_patch`` (``address`` as its parts sent)."""
+        values = self.model_dump(exclude_unset=True, exclude={"version"})
+        if "address" in values and self.address is not None:
+            values["address"] = self.address.model_dump(exclude_unset=True)
+        return values
 
 
 class IdentifyRequest(BaseModel):
@@ -59,7 +116,20 @@ class RepresentativeCreate(BaseModel):
     valid_until: Day | None = None
 
 
-class ClientForm(BaseModel):
+class AddressForm(BaseModel):
+    """The address fields of a page form as posted (all text, validated by the rules)."""
+
+    street: str = ""
+    house_number: str = ""
+    addition: str = ""
+    postcode: str = ""
+    city: str = ""
+
+    def address(self) -> dict[str, str]:
+        return {key: getattr(self, key) for key in AddressForm.model_fields}
+
+
+class ClientForm(AddressForm):
     """The "Nieuwe klant" form as posted (all text, validated by the rules)."""
 
     kind: str = "person"
@@ -68,7 +138,30 @@ class ClientForm(BaseModel):
     kvk: str = ""
     phone: str = ""
     email: str = ""
-    address: str = ""
+    birth_date: str = ""
+    preferred_channel: str = ""
+
+    def as_entered(self) -> dict[str, Any]:
+        """The rule's arguments (``rules.check_client``); address errors name the form's fields."""
+        values = self.model_dump(exclude=set(AddressForm.model_fields))
+        return {**values, "address": self.address(), "address_prefix": ""}
+
+
+class ClientDetailsForm(AddressForm):
+    """The "Gegevens wijzigen" form on the klantbeeld as posted: every field, the version as a hidden field."""
+
+    version: str = ""
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+    birth_date: str = ""
+    preferred_channel: str = ""
+    preferred_time: str = ""
+
+    def sent(self) -> dict[str, Any]:
+        """Every detail (a form sends them all), for ``rules.check_patch``."""
+        values = self.model_dump(exclude={"version", *AddressForm.model_fields})
+        return {**values, "address": self.address()}
 
 
 class RepresentativeForm(BaseModel):
@@ -95,12 +188,33 @@ class DisclosureForm(BaseModel):
     reden: str = ""
 
 
+class AddressOut(msgspec.Struct):
+    """An address in parts (``postcode`` normalised, ``2511AB``; ``house_number`` ``null`` when unknown)."""
+
+    street: str
+    house_number: int | None
+    addition: str
+    postcode: str
+    city: str
+
+    @classmethod
+    def of(cls, client: Client) -> AddressOut:
+        return cls(client.street, client.house_number, client.house_number_addition, client.postcode, client.city)
+
+
+def client_address(client: Client) -> Address:
+    """The client's address columns as the rules' ``Address``."""
+    return client.address_parts
+
+
 class ClientOut(msgspec.Struct):
-    """A client as the API shows it (``created_at`` as ISO 8601 with its offset).
+    """A client as the API shows it (``created_at`` as ISO 8601 with its offset; ``phone`` in E.164, or as typed
+    when a stored number could not be read).
 
     Need to know (docs/PRIVACY.md): with ``access`` ``"limited"`` (an employee on none of the client's dossiers who has
-    stated no reason today) ``bsn``, ``kvk``, ``phone``, ``email`` and ``address`` are ``null``; ``last_digits``
-    always holds the last three digits of the BSN or KvK number, to tell namesakes apart.
+    stated no reason today) ``bsn``, ``kvk``, ``phone``, ``email``, ``address``, ``birth_date``,
+    ``preferred_channel`` and ``preferred_time`` are ``null``; ``last_digits`` always holds the last three digits of
+    the BSN or KvK number, to tell namesakes apart. ``version`` is what ``PATCH`` must send back.
 
     ``kind`` ``unidentified``: no BSN/KvK yet. ``merged_into_id``: this unidentified client was merged into that
     client, which holds its records now."""
@@ -115,18 +229,38 @@ class ClientOut(msgspec.Struct):
     kvk: str | None
     phone: str | None
     email: str | None
-    address: str | None
+    address: AddressOut | None
+    birth_date: str | None
+    preferred_channel: PreferredChannel | None
+    preferred_time: str | None
+    version: int
     created_at: str
     merged_into_id: int | None
 
     @classmethod
     def of(cls, client: Client, access: ClientAccess = ClientAccess.FULL) -> ClientOut:
         identifier = last_digits(client.bsn if client.kind == "person" else client.kvk)
+        created_at = client.created_at.isoformat()
         if access is ClientAccess.FULL:
-            return copied(cls, client, access="full", last_digits=identifier, created_at=client.created_at.isoformat())
-        hidden = dict.fromkeys(("bsn", "kvk", "phone", "email", "address"))
+            birth_date = client.birth_date.isoformat() if client.birth_date else None
+            return copied(
+                cls,
+                client,
+                access="full",
+                last_digits=identifier,
+                address=AddressOut.of(client),
+                birth_date=birth_date,
+                created_at=created_at,
+            )
+        hidden = dict.fromkeys(("bsn", "kvk", "phone", "email", "address", "birth_date", "preferred_channel"))
         return copied(
-            cls, client, access="limited", last_digits=identifier, created_at=client.created_at.isoformat(), **hidden
+            cls,
+            client,
+            access="limited",
+            last_digits=identifier,
+            created_at=created_at,
+            preferred_time=None,
+            **hidden,
         )
 
 
@@ -134,6 +268,23 @@ class ExistingClientOut(ClientOut):
     """The client that already has this BSN/KvK (200): nothing was created."""
 
     existing: bool = True
+
+
+class ClientChangeOut(msgspec.Struct):
+    """One correction of the client's details: the version it made, who and when, the changed fields, and their
+    values before and after (only the changed fields; ``address`` as its parts, ``birth_date`` as ``jjjj-mm-dd``)."""
+
+    version: int
+    changed_at: datetime
+    changed_by_id: int | None
+    changed_by: str | None
+    changed: list[str]
+    before: dict[str, Any]
+    after: dict[str, Any]
+
+    @classmethod
+    def of(cls, change: ClientChange, changed_by: str | None) -> ClientChangeOut:
+        return copied(cls, change, changed_by=changed_by, changed=list(change.after))
 
 
 class RepresentativeOut(msgspec.Struct):

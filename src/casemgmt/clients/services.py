@@ -18,6 +18,11 @@ caller confirmed the merge: then every record of the unidentified client moves t
 ``move_records`` function the provider passes in: the records are the concepts above this one), the unidentified
 client is kept and marked ``merged_into_id``, and each of the two gets one ``merge`` event naming both pseudonyms.
 KCC agents, casemanagers and admins identify, and only a client whose full record they see.
+
+Correcting details (``correct``): KCC agents, casemanagers and admins, and only with the full view; a stale
+``version`` is a 409, a wrong field a 422, both with nothing written. A change bumps the version, adds a row to
+``client_changes`` (the changed fields before and after) in the same transaction, and one audit event (action
+``update``) naming the changed fields, never their values.
 """
 
 from __future__ import annotations
@@ -29,15 +34,23 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
 
 from casemgmt.audit.queries import reasons_given_since
 from casemgmt.audit.services import Action, AuditedService, AuditLog
 from casemgmt.auth.identity import CurrentUser
+from casemgmt.auth.models import User
 from casemgmt.auth.roles import EMPLOYEE_ROLES, Role
 from casemgmt.clients import rules
 from casemgmt.clients.access import FULL_BY_ROLE, ClientAccess, check_reason, client_access, grant_start, last_digits
-from casemgmt.clients.models import Client, Representative
-from casemgmt.clients.schemas import ClientCreate, ClientForm, RepresentativeCreate, RepresentativeForm
+from casemgmt.clients.models import Client, ClientChange, Representative
+from casemgmt.clients.schemas import (
+    ClientCreate,
+    ClientForm,
+    RepresentativeCreate,
+    RepresentativeForm,
+    client_address,
+)
 from casemgmt.directory.calendar import AMSTERDAM
 from casemgmt.errors import Conflict, Forbidden, InvalidInput
 
@@ -50,6 +63,16 @@ NOT_A_CREATOR = (
     "Geen toegang: alleen KCC-medewerkers, casemanagers en functioneel beheerders leggen klanten en "
     "vertegenwoordigers vast."
 )
+NOT_A_CORRECTOR = "Geen toegang: alleen KCC-medewerkers, casemanagers en functioneel beheerders wijzigen klantgegevens."
+CORRECTING_NEEDS_FULL_VIEW = (
+    "Geen toegang: u bent niet betrokken bij een dossier van deze klant. Geef eerst een reden op (Gegevens inzien, "
+    "doelbinding) voordat u de gegevens wijzigt."
+)
+CHANGES_NEED_FULL_VIEW = (
+    "Geen toegang: u bent niet betrokken bij een dossier van deze klant. Geef eerst een reden op (Gegevens inzien, "
+    "doelbinding) om de wijzigingen te zien."
+)
+STALE_CLIENT = "De gegevens van deze klant zijn intussen door een collega gewijzigd; laad de klant opnieuw."
 
 
 def today_in_amsterdam() -> date:
@@ -128,6 +151,27 @@ class Identified:
 
 
 @dataclass(frozen=True)
+class LastChange:
+    """Who last corrected the client's details, and when (the klantbeeld's "Laatst gewijzigd door … op …")."""
+
+    changed_by: str | None
+    changed_at: datetime
+
+
+def details_of(client: Client) -> rules.ClientDetails:
+    """The client's correctable details as the rules compare them."""
+    return rules.ClientDetails(
+        name=client.name,
+        phone=client.phone,
+        email=client.email,
+        address=client_address(client),
+        birth_date=client.birth_date,
+        preferred_channel=client.preferred_channel,
+        preferred_time=client.preferred_time,
+    )
+
+
+@dataclass(frozen=True)
 class Created:
     client: Client
     created: bool  # False: a client with this BSN/KvK already existed and is returned instead
@@ -201,7 +245,7 @@ class ClientService(AuditedService):
 
         A BSN or KvK number that is already known answers with that client, creating nothing."""
         self._require_creator()
-        data, errors = rules.check_client(**entered.model_dump())
+        data, errors = rules.check_client(**entered.as_entered(), today=today_in_amsterdam())
         if data is None:
             raise InvalidInput(errors)
         existing = await self._by_identifier(data.bsn, data.kvk)
@@ -296,6 +340,97 @@ class ClientService(AuditedService):
         if client.merged_into_id is None:
             return None
         return await self.session.get(Client, client.merged_into_id)
+
+    # correcting details ------------------------------------------------------------------------------------------
+
+    async def _correctable(self, client_id: int) -> ClientView:
+        """The client, for an employee who may correct it: a corrector's role and the full view (need to know)."""
+        self._require_employee()
+        if not self.actor.roles & CREATOR_ROLES:
+            raise Forbidden(NOT_A_CORRECTOR)
+        client = await self._client(client_id)
+        (view,) = await self.views([client])
+        if not view.full:
+            raise Forbidden(CORRECTING_NEEDS_FULL_VIEW)
+        return view
+
+    async def correct(
+        self, client_id: int, version: int | None, sent: dict[str, object], *, address_prefix: str = "address."
+    ) -> ClientView:
+        """Correct the details ``sent`` (only those change) of the client read at ``version``.
+
+        409 when someone changed the client since (``version`` stale), 422 naming each wrong field; nothing is
+        written then. Values equal to the stored ones change nothing (no new version)."""
+        view = await self._correctable(client_id)
+        client = view.client
+        if version is None:
+            raise InvalidInput.single("version", "De versie van de klantgegevens ontbreekt; laad de klant opnieuw")
+        if version != client.version:
+            raise Conflict(STALE_CLIENT)
+        change, errors = rules.check_patch(
+            details_of(client), sent, today=today_in_amsterdam(), address_prefix=address_prefix
+        )
+        if change is None:
+            raise InvalidInput(errors, "De gegevens zijn niet gewijzigd. Controleer de gemarkeerde velden.")
+        if not change.after:
+            self.audit.record(Action.READ, "client", client.id, client_pseudonym=client.pseudonym)
+            return view
+        for column, value in change.columns.items():
+            setattr(client, column, value)
+        try:
+            await self.session.flush()  # the version check: UPDATE … WHERE version = the version read
+        except StaleDataError:
+            raise Conflict(STALE_CLIENT) from None
+        self.session.add(
+            ClientChange(
+                client_id=client.id,
+                version=client.version,
+                changed_by_id=self.actor.id,
+                changed_at=datetime.now(UTC),
+                before=change.before,
+                after=change.after,
+            )
+        )
+        await self.session.flush()
+        labels = ", ".join(rules.FIELD_LABELS[field] for field in change.changed)
+        self.audit.record(
+            Action.UPDATE,
+            "client",
+            client.id,
+            client_pseudonym=client.pseudonym,
+            detail=f"versie {client.version}; gewijzigd: {labels}",
+        )
+        return view
+
+    async def changes(self, client_id: int) -> list[tuple[ClientChange, str | None]]:
+        """The corrections of the client's details, newest first, with who made them (full view only)."""
+        self._require_employee()
+        client = await self._client(client_id)
+        (view,) = await self.views([client])
+        if not view.full:
+            raise Forbidden(CHANGES_NEED_FULL_VIEW)
+        rows = await self.session.execute(
+            select(ClientChange, User.name)
+            .outerjoin(User, User.id == ClientChange.changed_by_id)
+            .where(ClientChange.client_id == client.id)
+            .order_by(ClientChange.version.desc())
+        )
+        self.audit.record(Action.READ, "client", client.id, client_pseudonym=client.pseudonym, detail="wijzigingen")
+        return [(change, name) for change, name in rows.tuples()]
+
+    async def last_change(self, client_id: int) -> LastChange | None:
+        """Who last corrected the client and when; no audit event (shown with the client, whose read is recorded)."""
+        row = (
+            await self.session.execute(
+                select(User.name, ClientChange.changed_at)
+                .select_from(ClientChange)
+                .outerjoin(User, User.id == ClientChange.changed_by_id)
+                .where(ClientChange.client_id == client_id)
+                .order_by(ClientChange.version.desc())
+                .limit(1)
+            )
+        ).first()
+        return LastChange(row[0], row[1]) if row else None
 
     async def _by_identifier(self, bsn: str | None, kvk: str | None) -> Client | None:
         if bsn is not None:

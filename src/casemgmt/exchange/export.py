@@ -201,7 +201,11 @@ class DossierExport:
                     Client.name,
                     Client.phone,
                     Client.email,
-                    Client.address,
+                    Client.street,
+                    Client.house_number,
+                    Client.house_number_addition,
+                    Client.postcode,
+                    Client.city,
                 ).where(Client.id.in_(client_ids))
             )
         }
@@ -358,7 +362,13 @@ class DossierExport:
                 name=client.name,
                 phone=client.phone,
                 email=client.email,
-                address=client.address,
+                address={
+                    "street": client.street,
+                    "house_number": client.house_number,
+                    "addition": client.house_number_addition,
+                    "postcode": client.postcode,
+                    "city": client.city,
+                },
                 representatives=representatives.get(d.client_id, []),
             )
             pilot, cohort = enrolments.get(d.id, (None, None))

@@ -21,7 +21,10 @@ What the import fills in that the line contract does not carry (documented choic
 
 - **clients** are matched by BSN or KvK number: an existing client is reused as it is (its name and address are not
   overwritten) and only representatives it does not have yet (same name, organisation and start date) are added; a
-  new client gets a new random pseudonym;
+  new client gets a new random pseudonym, its phone number normalised to E.164 where it reads as a valid number
+  (else kept as written) and its address in parts (``client.address`` is an object ``{street, house_number,
+  addition, postcode, city}``; the one text of files written before December 2026 is still read, split as the
+  migration splits stored addresses);
 - **employees** are matched by e-mail (case-insensitive). Unknown e-mails are errors, unless ``create_users``: then
   each becomes an *inactive* account without password, with the roles and services implied by where it appears —
   casemanager → ``casemanager``; accountmanager of service X, receiver or sender of a handoff for X, answerer of an
@@ -57,7 +60,7 @@ from casemgmt.audit.services import Action, AuditLog
 from casemgmt.auth.models import User, UserRole, user_services
 from casemgmt.auth.roles import Role
 from casemgmt.clients.models import Client, Representative
-from casemgmt.clients.rules import new_pseudonym, normalise_name
+from casemgmt.clients.rules import address_columns, new_pseudonym, normalise_name, normalise_phone
 from casemgmt.commitments.models import Commitment
 from casemgmt.contacts.models import Contact
 from casemgmt.db import refresh_planner_statistics
@@ -633,9 +636,9 @@ class DossierImporter:
                         "kvk": parsed.kvk,
                         "name": c.name,
                         "name_normalised": normalise_name(c.name),
-                        "phone": c.phone,
+                        "phone": normalise_phone(c.phone) or c.phone,
                         "email": c.email,
-                        "address": c.address,
+                        **address_columns(c.address_parts()),
                         "pseudonym": pseudonym,
                         "created_by_id": self.actor_id,
                     }

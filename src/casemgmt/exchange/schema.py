@@ -32,7 +32,21 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 import msgspec
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
-from casemgmt.clients.rules import BSN_MESSAGE, KVK_MESSAGE, UNIDENTIFIED, normalise_bsn, normalise_kvk
+from casemgmt.clients.rules import (
+    BSN_MESSAGE,
+    KVK_MESSAGE,
+    MAX_ADDITION,
+    MAX_ADDRESS,
+    MAX_CITY,
+    MAX_HOUSE_NUMBER,
+    POSTCODE_MESSAGE,
+    UNIDENTIFIED,
+    Address,
+    normalise_bsn,
+    normalise_kvk,
+    normalise_postcode,
+    parse_address_text,
+)
 from casemgmt.commitments.rules import MAX_DESCRIPTION, MAX_NOTE, CommitmentKind, CommitmentStatus
 from casemgmt.contacts.rules import CHANNELS, DIRECTIONS, SUMMARY_MAX, TRANSFERS_MAX
 from casemgmt.contacts.rules import OUTCOMES as CONTACT_OUTCOMES
@@ -85,6 +99,16 @@ class RepresentativeLine(_Part):
     valid_until: date | None = None
 
 
+class AddressLine(_Part):
+    """The client's address in parts, as the API gives it (``postcode`` normalised, ``2511AB``)."""
+
+    street: Annotated[str, Field(max_length=MAX_ADDRESS)] = ""
+    house_number: Annotated[int, Field(ge=1, le=MAX_HOUSE_NUMBER)] | None = None
+    addition: Annotated[str, Field(max_length=MAX_ADDITION)] = ""
+    postcode: Annotated[str, Field(max_length=6)] = ""
+    city: Annotated[str, Field(max_length=MAX_CITY)] = ""
+
+
 class ClientLine(_Part):
     kind: ClientKind
     bsn: str | None = None
@@ -92,8 +116,16 @@ class ClientLine(_Part):
     name: Name
     phone: Annotated[str, Field(max_length=40)] = ""
     email: Annotated[str, Field(max_length=254)] = ""
-    address: Annotated[str, Field(max_length=1000)] = ""
+    address: AddressLine | Annotated[str, Field(max_length=MAX_ADDRESS)] = AddressLine()
+    """The address in parts; a file written before December 2026 has it as one text, read as the migration of
+    the stored addresses reads it (``clients.rules.parse_address_text``)."""
     representatives: list[RepresentativeLine] = []
+
+    def address_parts(self) -> Address:
+        if isinstance(self.address, str):
+            return parse_address_text(self.address)
+        a = self.address
+        return Address(a.street, a.house_number, a.addition, a.postcode, a.city)
 
 
 class AssignmentLine(_Part):
@@ -358,6 +390,9 @@ def line_rule_errors(data: DossierLine, line: int, now: datetime) -> tuple[list[
             p.add(f"client.{own.field}", f"Ontbreekt; een {who} heeft een {own.label}.")
         elif own.normalise(number) != number:
             p.add(f"client.{own.field}", f"{own.invalid}: {number!r}.")
+    if isinstance(client.address, AddressLine) and client.address.postcode:
+        if normalise_postcode(client.address.postcode) != client.address.postcode:
+            p.add("client.address.postcode", f"{POSTCODE_MESSAGE}: {client.address.postcode!r}.")
     for i, rep in enumerate(client.representatives):
         if _blank(rep.name):
             p.add(f"client.representatives[{i}].name", "Mag niet leeg zijn.")

@@ -30,6 +30,7 @@ from casemgmt.auth.models import User
 from casemgmt.auth.passwords import Passwords
 from casemgmt.auth.services import Accounts
 from casemgmt.clients.models import Client, Representative
+from casemgmt.clients.rules import address_columns, normalise_phone, parse_address_text
 from casemgmt.contacts.models import Contact
 from casemgmt.directory.calendar import AMSTERDAM
 from casemgmt.directory.models import Service
@@ -221,6 +222,24 @@ PSEUDONYM_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 MAIL_DOMAINS = ("ziggo.example", "kpnmail.example", "gmail.example", "hotmail.example", "xs4all.example")
 
 
+PREFERENCES = (
+    ("phone", "ochtend"),
+    ("email", ""),
+    ("letter", ""),
+    ("desk", "dinsdag of donderdag"),
+    ("phone", "na 17.00 uur"),
+)
+"""The preferred channel and time of every ninth demo client (the others have none), in turn."""
+
+
+def preferences(position: int) -> dict[str, str | None]:
+    """The preferred channel and time of the demo's ``position``-th client: a few have one, drawn from no ``rng``."""
+    if position % 9:
+        return {"preferred_channel": None, "preferred_time": ""}
+    channel, time_of_day = PREFERENCES[(position // 9) % len(PREFERENCES)]
+    return {"preferred_channel": channel, "preferred_time": time_of_day}
+
+
 def pseudonym_from(rng: random.Random) -> str:
     return "K-" + "".join(rng.choice(PSEUDONYM_ALPHABET) for _ in range(10))
 
@@ -228,12 +247,19 @@ def pseudonym_from(rng: random.Random) -> str:
 def address_from(rng: random.Random) -> str:
     street, digits = rng.choice(STREETS)
     letters = "".join(rng.choice(POSTCODE_LETTERS) for _ in range(2))
+    if letters in {"SA", "SD", "SS"}:  # no Dutch postcode has these letters; no extra draw, so the rest stays
+        letters = "SB"
     number = f"{rng.randint(1, 340)}{rng.choice(['', '', '', 'A', 'B', '-II', ' hs'])}"
     return f"{street} {number}, {digits} {letters} Den Haag"
 
 
+MOBILE_RANGES = str.maketrans({"7": "2", "9": "3"})
+"""Dutch mobile numbers start 061-066 or 068: a draw that starts 067 or 069 is moved (no extra draw)."""
+
+
 def mobile_from(rng: random.Random) -> str:
-    return f"06 {rng.randint(1000, 9999)} {rng.randint(1000, 9999)}"
+    first = f"{rng.randint(1000, 9999)}"
+    return f"06 {first[0].translate(MOBILE_RANGES)}{first[1:]} {rng.randint(1000, 9999)}"
 
 
 def mail_name(name: str) -> str:
@@ -790,7 +816,7 @@ async def _ensure_clients(
         await session.scalars(select(Client.pseudonym).where(Client.pseudonym.in_([c.pseudonym for c in missing])))
     )
     clients, representatives = [], []
-    for plan_client in missing:
+    for position, plan_client in enumerate(missing):
         pseudonym = plan_client.pseudonym
         retry = random.Random(f"{SEED}-{plan_client.key}")
         while pseudonym in taken:  # only if a real client happens to hold it
@@ -804,9 +830,10 @@ async def _ensure_clients(
                 "kvk": plan_client.kvk,
                 "name": plan_client.name,
                 "name_normalised": plan_client.name.lower(),
-                "phone": plan_client.phone,
+                "phone": normalise_phone(plan_client.phone) or plan_client.phone,
                 "email": plan_client.email,
-                "address": plan_client.address,
+                **address_columns(parse_address_text(plan_client.address)),
+                **preferences(position),
                 "pseudonym": pseudonym,
                 "created_by_id": users[KCC_1],
                 **stamp(now),

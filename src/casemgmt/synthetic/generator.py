@@ -70,7 +70,13 @@ from casemgmt.audit.services import Action, AuditLog
 from casemgmt.auth.models import User, UserRole, user_services
 from casemgmt.auth.roles import Role
 from casemgmt.clients.models import Client, Representative
-from casemgmt.clients.rules import PSEUDONYM_ALPHABET, PSEUDONYM_LENGTH, PSEUDONYM_PREFIX, normalise_name
+from casemgmt.clients.rules import (
+    PSEUDONYM_ALPHABET,
+    PSEUDONYM_LENGTH,
+    PSEUDONYM_PREFIX,
+    normalise_name,
+    normalise_phone,
+)
 from casemgmt.commitments.models import Commitment
 from casemgmt.contacts.models import Contact
 from casemgmt.directory.calendar import add_business_days, local_date
@@ -252,6 +258,11 @@ class Quota:
 
 def _choice(rnd: random.Random, shares: Mapping[Any, float]) -> Any:
     return rnd.choices(list(shares), weights=list(shares.values()))[0]
+
+
+def _stored_phone(typed: str) -> str:
+    """A phone number as the app stores it: E.164 when valid, else as typed."""
+    return normalise_phone(typed) or typed
 
 
 def _ascii(text_: str) -> str:
@@ -559,7 +570,10 @@ class Generator:
         for client_id in ids:
             district = self.rnd.choice(WORDS["districts"])
             street = self.rnd.choice(WORDS["streets"])
-            address = f"{street} {self.rnd.randint(1, 400)}, 25{self.rnd.randint(10, 99)} {self._letters(2)} Den Haag"
+            house_number = self.rnd.randint(1, 400)
+            postcode = f"25{self.rnd.randint(10, 99)}{self._letters(2)}"
+            if postcode[4:] in {"SA", "SD", "SS"}:  # letter pairs no Dutch postcode has
+                postcode = postcode[:5] + "B"
             last = self.rnd.choice(WORDS["last_names"])
             if self.rnd.random() < 0.85:
                 kind = "person"
@@ -591,9 +605,12 @@ class Generator:
                     **number,
                     "name": name,
                     "name_normalised": normalise_name(name),
-                    "phone": f"06 {self.rnd.randint(10_000_000, 99_999_999)}",
+                    "phone": _stored_phone(f"06 {self.rnd.randint(10_000_000, 99_999_999)}"),
                     "email": f"{_ascii(name)[:40].strip('.')}@mail.example" if self.rnd.random() < 0.6 else "",
-                    "address": address,
+                    "street": street,
+                    "house_number": house_number,
+                    "postcode": postcode,
+                    "city": "Den Haag",
                     "pseudonym": pseudonym,
                     "created_by_id": None,
                     **stamp(self.start),
