@@ -26,7 +26,8 @@ def scratch_settings(settings: Settings, tmp_path) -> Settings:  # type: ignore[
     async def create() -> None:
         engine = create_engine(settings, isolation_level="AUTOCOMMIT")
         async with engine.connect() as conn:
-            await conn.execute(text(f"DROP DATABASE IF EXISTS {scratch_name}"))
+            # FORCE: a connection an earlier migration test left to the garbage collector must not fail this one
+            await conn.execute(text(f"DROP DATABASE IF EXISTS {scratch_name} WITH (FORCE)"))
             await conn.execute(text(f"CREATE DATABASE {scratch_name}"))
         await engine.dispose()
 
