@@ -14,7 +14,9 @@ def fields(errors: list) -> set[str]:
     return {e.field for e in errors}
 
 
-@pytest.mark.parametrize(("phone", "email"), [("06 1234 5678", ""), ("", "buurman@example.nl"), ("070 123 4567", "a@b.nl")])
+@pytest.mark.parametrize(
+    ("phone", "email"), [("06 1234 5678", ""), ("", "buurman@example.nl"), ("070 123 4567", "a@b.nl")]
+)
 def test_a_name_and_one_way_to_reach_them_is_enough(phone: str, email: str) -> None:
     data, errors = rules.check_client(
         kind="unidentified", bsn=None, kvk=None, name="  De  buurman ", phone=phone, email=email
@@ -47,7 +49,9 @@ def test_a_name_is_still_required_and_a_bad_email_is_still_refused() -> None:
 
 
 def test_a_bsn_or_kvk_given_with_the_unidentified_kind_is_refused_not_dropped() -> None:
-    _, errors = rules.check_client(kind="unidentified", bsn="123456782", kvk="12345678", name="Jan", phone="06 1234 5678")
+    _, errors = rules.check_client(
+        kind="unidentified", bsn="123456782", kvk="12345678", name="Jan", phone="06 1234 5678"
+    )
     assert fields(errors) == {"bsn", "kvk"}
 
 
