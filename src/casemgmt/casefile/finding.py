@@ -1,6 +1,8 @@
-"""Finding the client and who helps them (KCC): the client search ("Klant zoeken", by BSN, name or dossier
-reference) and the routing view "Wie helpt deze klant?" — open dossiers with their casemanager and accountmanagers
-and their direct lines, today's representatives, and the open agreements with their owners (seed scenarios 6, 7).
+"""Finding the client and who helps them (KCC): the client search ("Klant zoeken": one box, ranked: BSN, KvK,
+dossier reference, a reference of another system on a dossier or contact, the start of the family name or of
+another word of the name, diacritics-insensitive; one small function per kind) and the routing view "Wie helpt
+deze klant?" — open dossiers with their casemanager and accountmanagers and their direct lines, today's
+representatives, and the open agreements with their owners (seed scenarios 6, 7).
 
 Reads across clients, dossiers and commitments; the audit events are the client concept's (``client``,
 ``routing_view``). A search records one event per client found (action ``search``, all in one INSERT), so "who saw
@@ -13,8 +15,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import ColumnElement, and_, func, select, union_all
 
 from casemgmt.audit.services import Action
 from casemgmt.auth.models import User
@@ -23,15 +26,23 @@ from casemgmt.clients.access import ClientAccess
 from casemgmt.clients.models import Client, Representative
 from casemgmt.clients.services import LIMITED_DETAIL, ClientService, ClientView, today_in_amsterdam
 from casemgmt.commitments.models import Commitment
+from casemgmt.contacts.models import Contact
 from casemgmt.directory.models import Service
 from casemgmt.dossiers.involvement import ACTIVE
 from casemgmt.dossiers.models import Dossier, DossierAssignment
 from casemgmt.dossiers.services import Person
 from casemgmt.errors import InvalidInput, too_long
+from casemgmt.references.models import ExternalReference
+from casemgmt.references.rules import lookup_forms
 
 SEARCH_LIMIT = 20
 _PERSON = (User.id, User.name, User.phone)
 """The columns of a ``Person``: the employee with their direct line."""
+
+
+Hit = tuple[int, str]
+"""A client found and why (``BSN``, ``KvK``, ``dossier D-…``, ``kenmerk …``, ``naam``), best first."""
+NAME_REASON = "naam"
 
 
 @dataclass(frozen=True)
@@ -39,6 +50,12 @@ class SearchResult:
     query: rules.Query
     clients: list[ClientView]
     searched: bool  # False when the query was too short or not a valid BSN: nothing was looked up
+    reasons: dict[int, str] = field(default_factory=dict)
+    kinds: tuple[str, ...] = ()
+    """The kinds that found the clients (``external_ref`` and ``name`` for text), for the audit event."""
+
+    def reason(self, client_id: int) -> str:
+        return self.reasons.get(client_id, "")
 
     @property
     def message(self) -> str:
@@ -117,36 +134,133 @@ class ClientFinder(ClientService):
     # search -----------------------------------------------------------------------------------------------------
 
     async def search(self, raw_query: str) -> SearchResult:
-        """A valid BSN finds exactly that client; ``D-…`` finds by dossier reference; otherwise by (part of) name."""
+        """One box, ranked: identifiers first (exact), then the family-name prefix, then another word's prefix; at
+        most ``SEARCH_LIMIT`` clients, each with why it matched. Audited with the kind and the count, never the
+        query."""
         self._require_employee()
         if errors := too_long("q", "De zoekterm", raw_query, rules.MAX_QUERY):
             raise InvalidInput(errors, errors[0].message)
         query = rules.classify_query(raw_query)
         if not query.searchable:
             return SearchResult(query, [], searched=False)
-        statement = select(Client)
-        if query.kind == "bsn":
-            statement = statement.where(Client.bsn == query.text)
-        elif query.kind == "ref":
-            statement = statement.where(
-                Client.id.in_(select(Dossier.client_id).where(Dossier.ref.startswith(query.text, autoescape=True)))
-            )
-        else:
-            statement = statement.where(Client.name_normalised.contains(query.text, autoescape=True))
-        clients = list(
-            await self.session.scalars(statement.order_by(Client.name_normalised, Client.id).limit(SEARCH_LIMIT))
-        )
+        found: dict[int, str] = {}
+        kinds: list[str] = []
+        for kind, finder in self._finders(query.kind):
+            hits = await finder(query, SEARCH_LIMIT - len(found), list(found))
+            if hits:
+                kinds.append(kind)
+            for client_id, reason in hits:
+                found.setdefault(client_id, reason)
+            if len(found) >= SEARCH_LIMIT:
+                break
+        by_id = {c.id: c for c in await self.session.scalars(select(Client).where(Client.id.in_(list(found))))}
+        clients = [by_id[client_id] for client_id in found if client_id in by_id]
         views = await self.views(clients)
         limited = sum(1 for view in views if not view.full)
+        kind = "+".join(kinds) or query.kind
         await self.audit.record_reads(
             "client",
             (c.pseudonym for c in clients),
             action=Action.SEARCH,
-            detail=f"zoeksoort={query.kind}; resultaten={len(clients)}"
+            detail=f"zoeksoort={kind}; resultaten={len(clients)}"
             + (f"; beperkte weergave={limited}" if limited else ""),
             keep_empty=True,
         )
-        return SearchResult(query, views, searched=True)
+        return SearchResult(query, views, searched=True, reasons=found, kinds=tuple(kinds))
+
+    def _finders(self, kind: str) -> list[tuple[str, Any]]:
+        """The searches a query of ``kind`` runs, best-ranked first: (kind as audited, search)."""
+        searches: dict[str, list[tuple[str, Any]]] = {
+            "bsn": [("bsn", self._by_bsn)],
+            "kvk": [("kvk", self._by_kvk)],
+            "ref": [("ref", self._by_dossier_ref)],
+            "name": [
+                ("external_ref", self._by_external_ref),
+                ("name", self._by_family_name),
+                ("name", self._by_name_word),
+            ],
+        }
+        return searches[kind]
+
+    async def _by_bsn(self, query: rules.Query, limit: int, found: list[int]) -> list[Hit]:
+        return [
+            (client_id, "BSN")
+            for client_id in await self.session.scalars(select(Client.id).where(Client.bsn == query.text))
+        ]
+
+    async def _by_kvk(self, query: rules.Query, limit: int, found: list[int]) -> list[Hit]:
+        return [
+            (client_id, "KvK")
+            for client_id in await self.session.scalars(select(Client.id).where(Client.kvk == query.text))
+        ]
+
+    async def _by_dossier_ref(self, query: rules.Query, limit: int, found: list[int]) -> list[Hit]:
+        """The clients of the dossiers whose reference starts with the query, by the first such reference."""
+        first = func.min(Dossier.ref)
+        rows = await self.session.execute(
+            select(Dossier.client_id, first)
+            .where(Dossier.ref.startswith(query.text, autoescape=True))
+            .group_by(Dossier.client_id)
+            .order_by(first)
+            .limit(limit)
+        )
+        return [(client_id, f"dossier {ref}") for client_id, ref in rows]
+
+    async def _by_external_ref(self, query: rules.Query, limit: int, found: list[int]) -> list[Hit]:
+        """The clients of the dossiers and contacts carrying the query exactly as a reference of another system."""
+        forms = lookup_forms(query.raw)
+        if not forms:
+            return []
+        wanted = ExternalReference.ref.in_(forms)
+        on_contacts = (
+            select(Contact.client_id.label("client_id"), ExternalReference.ref.label("ref"), ExternalReference.id)
+            .join(Contact, and_(ExternalReference.record_type == "contact", Contact.id == ExternalReference.record_id))
+            .where(wanted, Contact.client_id.is_not(None))
+        )
+        on_dossiers = (
+            select(Dossier.client_id, ExternalReference.ref, ExternalReference.id)
+            .join(Dossier, and_(ExternalReference.record_type == "dossier", Dossier.id == ExternalReference.record_id))
+            .where(wanted)
+        )
+        hits = union_all(on_dossiers, on_contacts).subquery()
+        rows = await self.session.execute(select(hits.c.client_id, hits.c.ref).order_by(hits.c.id).limit(limit * 5))
+        result: dict[int, str] = {}
+        for client_id, ref in rows:
+            result.setdefault(client_id, f"kenmerk {ref}")
+        return list(result.items())[:limit]
+
+    def _prefix(self, column: Any, prefix: str) -> ColumnElement[bool]:
+        """``column`` starts with ``prefix``, as its index can answer it: ``LIKE`` on PostgreSQL (the index has
+        ``varchar_pattern_ops``), a range on SQLite (whose ``LIKE`` ignores case and so no plain index)."""
+        if self.session.get_bind().dialect.name == "sqlite":
+            return and_(column >= prefix, column < prefix[:-1] + chr(ord(prefix[-1]) + 1))
+        return column.startswith(prefix, autoescape=True)  # type: ignore[no-any-return]
+
+    async def _by_family_name(self, query: rules.Query, limit: int, found: list[int]) -> list[Hit]:
+        """Clients whose family name starts with the query (particles left out: "de graaf" → "graaf")."""
+        family, _ = rules.name_prefix_queries(query.text)
+        if not family or limit <= 0:
+            return []
+        statement = select(Client.id).where(self._prefix(Client.family_name_folded, family))
+        if found:
+            statement = statement.where(Client.id.not_in(found))
+        ids = await self.session.scalars(
+            statement.order_by(Client.family_name_folded, Client.name_folded, Client.id).limit(limit)
+        )
+        return [(client_id, NAME_REASON) for client_id in ids]
+
+    async def _by_name_word(self, query: rules.Query, limit: int, found: list[int]) -> list[Hit]:
+        """Clients with another word of the name starting with the query ("mich" → "Michael de Graaf")."""
+        if limit <= 0:
+            return []
+        _, word = rules.name_prefix_queries(query.text)
+        statement = select(Client.id).where(
+            self._prefix(Client.name_folded, word) | Client.name_folded.contains(" " + word, autoescape=True)
+        )
+        if found:
+            statement = statement.where(Client.id.not_in(found))
+        ids = await self.session.scalars(statement.order_by(Client.name_folded, Client.id).limit(limit))
+        return [(client_id, NAME_REASON) for client_id in ids]
 
     async def search_bsn(self, raw_bsn: str) -> SearchResult:
         """The API's ``?bsn=``: an invalid BSN is an input error rather than an empty result."""
