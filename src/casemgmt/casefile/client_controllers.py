@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import msgspec
 from litestar import Request, get
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.plugins.flash import flash
@@ -33,13 +34,14 @@ from casemgmt.clients import rules
 from casemgmt.clients.access import MAX_REASON, MIN_REASON
 from casemgmt.clients.controllers import requires_creator
 from casemgmt.clients.schemas import (
-    ClientOut,
+    ClientHitOut,
     DisclosureForm,
     RepresentativeForm,
 )
 from casemgmt.commitments.rules import STATUS_LABELS as COMMITMENT_STATUS_LABELS
 from casemgmt.contacts.presentation import FMT
 from casemgmt.errors import InvalidInput
+from casemgmt.escalations.services import ASKER_ROLES
 from casemgmt.web.forms import FormBody
 from casemgmt.web.pages import page_or_fragment, wants_fragment
 from casemgmt.web.parameters import choice
@@ -57,7 +59,17 @@ def _may_open_dossier(actor: Actor) -> bool:
     return actor.has(Role.CASEMANAGER, Role.ADMIN)
 
 
-@get("/api/v1/clients", guards=[requires_employee], tags=["klanten"], summary="Find clients by BSN, name or dossier")
+@get(
+    "/api/v1/clients",
+    guards=[requires_employee],
+    tags=["klanten"],
+    summary="Find clients: one box, ranked (BSN, KvK, dossier reference, reference of another system, name)",
+    description="`q`: a valid BSN or a KvK number (8 digits) finds exactly; `D-…` the clients of the dossiers whose "
+    "reference starts so; any other text the clients of the dossiers and contacts carrying it exactly as a "
+    "reference of another system (`external_refs`), then those whose family name starts with it (diacritics and "
+    "particles such as `de` ignored), then those with another word of the name starting so. At most 20, best "
+    "first, each with `match_reason`.",
+)
 async def api_search_clients(
     finder: Finder,
     bsn: Annotated[
@@ -66,14 +78,17 @@ async def api_search_clients(
         QueryParameter(description="Nine digits passing the 11-proof", schema_extra={"pattern": "^[0-9]{9}$"}),
     ] = None,
     q: Annotated[str | None, QueryParameter(max_length=rules.MAX_QUERY)] = None,
-) -> list[ClientOut]:
+) -> list[ClientHitOut]:
     if bsn is not None:
         result = await finder.search_bsn(bsn)
     elif q is not None and q.strip():
         result = await finder.search(q)
     else:
         raise InvalidInput.single("q", "Geef een zoekterm (q) of een BSN (bsn) op")
-    return [ClientOut.of(view.client, view.access) for view in result.clients]
+    return [
+        msgspec.structs.replace(ClientHitOut.of(view.client, view.access), match_reason=result.reason(view.id))
+        for view in result.clients
+    ]
 
 
 @get(
@@ -156,6 +171,7 @@ def _routing_context(
         **_representatives_context(finder, view.client, view.representatives, heading_level=heading_level, **section),
         "view": view,
         "may_open_dossier": _may_open_dossier(actor),
+        "may_escalate": bool(actor.roles & ASKER_ROLES),
         "status_labels": DOSSIER_STATUS_LABELS,
         "kinds": rules.KINDS,
         "mask_bsn": rules.mask_bsn,

@@ -110,6 +110,13 @@ class ClientOut(msgspec.Struct):
         )
 
 
+class ClientHitOut(ClientOut):
+    """A client found by a search, with why it matched: ``BSN``, ``KvK``, ``dossier D-…``, ``kenmerk …`` (a
+    reference of another system on one of its dossiers or contacts) or ``naam``; best-ranked first."""
+
+    match_reason: str = ""
+
+
 class ExistingClientOut(ClientOut):
     """The client that already has this BSN/KvK (200): nothing was created."""
 
