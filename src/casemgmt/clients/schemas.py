@@ -6,7 +6,7 @@ Dutch message and a 422.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, Self
 
 import msgspec
 from pydantic import BaseModel
@@ -100,7 +100,7 @@ class ClientOut(msgspec.Struct):
     created_at: str
 
     @classmethod
-    def of(cls, client: Client, access: ClientAccess = ClientAccess.FULL) -> ClientOut:
+    def of(cls, client: Client, access: ClientAccess = ClientAccess.FULL) -> Self:
         identifier = last_digits(client.bsn if client.kind == "person" else client.kvk)
         if access is ClientAccess.FULL:
             return copied(cls, client, access="full", last_digits=identifier, created_at=client.created_at.isoformat())
