@@ -135,6 +135,15 @@ def family_name_key(name: str) -> str:
     return words[-1] if words else ""
 
 
+def search_keys(name: str) -> dict[str, str]:
+    """The searched forms of a client's name, as the columns of ``clients`` that bulk writers fill."""
+    return {
+        "name_normalised": normalise_name(name),
+        "name_folded": fold(name),
+        "family_name_folded": family_name_key(name),
+    }
+
+
 def is_valid_email(value: str) -> bool:
     return bool(_EMAIL.match(value))
 

@@ -57,7 +57,7 @@ from casemgmt.audit.services import Action, AuditLog
 from casemgmt.auth.models import User, UserRole, user_services
 from casemgmt.auth.roles import Role
 from casemgmt.clients.models import Client, Representative
-from casemgmt.clients.rules import new_pseudonym, normalise_name
+from casemgmt.clients.rules import new_pseudonym, search_keys
 from casemgmt.commitments.models import Commitment
 from casemgmt.contacts.models import Contact
 from casemgmt.db import refresh_planner_statistics
@@ -620,7 +620,7 @@ class DossierImporter:
                         "bsn": parsed.bsn,
                         "kvk": parsed.kvk,
                         "name": c.name,
-                        "name_normalised": normalise_name(c.name),
+                        **search_keys(c.name),
                         "phone": c.phone,
                         "email": c.email,
                         "address": c.address,

@@ -70,7 +70,7 @@ from casemgmt.audit.services import Action, AuditLog
 from casemgmt.auth.models import User, UserRole, user_services
 from casemgmt.auth.roles import Role
 from casemgmt.clients.models import Client, Representative
-from casemgmt.clients.rules import PSEUDONYM_ALPHABET, PSEUDONYM_LENGTH, PSEUDONYM_PREFIX, normalise_name
+from casemgmt.clients.rules import PSEUDONYM_ALPHABET, PSEUDONYM_LENGTH, PSEUDONYM_PREFIX, search_keys
 from casemgmt.commitments.models import Commitment
 from casemgmt.contacts.models import Contact
 from casemgmt.directory.calendar import add_business_days, local_date
@@ -590,7 +590,7 @@ class Generator:
                     "kind": kind,
                     **number,
                     "name": name,
-                    "name_normalised": normalise_name(name),
+                    **search_keys(name),
                     "phone": f"06 {self.rnd.randint(10_000_000, 99_999_999)}",
                     "email": f"{_ascii(name)[:40].strip('.')}@mail.example" if self.rnd.random() < 0.6 else "",
                     "address": address,
