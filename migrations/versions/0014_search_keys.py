@@ -35,8 +35,11 @@ _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": 
 
 
 def fold(value: str) -> str:
-    text = unicodedata.normalize("NFKD", (value or "").casefold())
-    text = "".join(char for char in text if not unicodedata.combining(char)).translate(_NOT_DECOMPOSED)
+    text = value or ""
+    for _ in range(2):  # casefold after decomposing ("𝕊" → "S" → "s"), then decompose what casefold made
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(char for char in text if not unicodedata.combining(char)).casefold()
+    text = text.translate(_NOT_DECOMPOSED)
     return re.sub(r"\s+", " ", text.translate(_QUOTES)).strip()
 
 

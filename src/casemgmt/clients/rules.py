@@ -111,8 +111,11 @@ TUSSENVOEGSELS = frozenset(
 def fold(value: str) -> str:
     """The searched form of a name: lower case without diacritics ("Öztürk" → "ozturk", "ĳ" → "ij", "ß" → "ss"),
     typographic quotes as plain ones, single spaces, trimmed."""
-    text = unicodedata.normalize("NFKD", (value or "").casefold())
-    text = "".join(char for char in text if not unicodedata.combining(char)).translate(_NOT_DECOMPOSED)
+    text = value or ""
+    for _ in range(2):  # casefold after decomposing ("𝕊" → "S" → "s"), then decompose what casefold made
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(char for char in text if not unicodedata.combining(char)).casefold()
+    text = text.translate(_NOT_DECOMPOSED)
     return _WHITESPACE.sub(" ", text.translate(_QUOTES)).strip()
 
 
