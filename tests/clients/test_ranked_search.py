@@ -111,3 +111,13 @@ async def test_ranking_stops_at_twenty(client, db, employee) -> None:
     assert len(hits) == 20
     assert [name for name, _ in hits[:10]] == [f"Jan{n} Smits" for n in range(10)]  # family name first
     assert {reason for _, reason in hits} == {"naam"}
+
+
+async def test_odd_queries_answer_without_error(client, db, employee) -> None:
+    async with db() as session, session.begin():
+        await create_client(session, "Anna de Boer")
+    _, headers = await employee("kcc_agent")
+    for q in ("a\U0010ffff", "\U0010ffff\U0010ffff", "a\ud7ff", "de van", "%%", "__", "'; drop", "x" * 200):
+        response = await client.get("/api/v1/clients", params={"q": q}, headers=headers)
+        assert response.status_code == 200, (q, response.text)
+    assert await search(client, headers, "de van") == []  # only particles: no family name, no word "de van"

@@ -13,6 +13,7 @@ their people, the representatives or the agreements.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -232,8 +233,10 @@ class ClientFinder(ClientService):
     def _prefix(self, column: Any, prefix: str) -> ColumnElement[bool]:
         """``column`` starts with ``prefix``, as its index can answer it: ``LIKE`` on PostgreSQL (the index has
         ``varchar_pattern_ops``), a range on SQLite (whose ``LIKE`` ignores case and so no plain index)."""
-        if self.session.get_bind().dialect.name == "sqlite":
-            return and_(column >= prefix, column < prefix[:-1] + chr(ord(prefix[-1]) + 1))
+        if self.session.get_bind().dialect.name == "sqlite" and ord(prefix[-1]) < sys.maxunicode:
+            following = ord(prefix[-1]) + 1
+            following = 0xE000 if 0xD800 <= following < 0xE000 else following  # no surrogate: UTF-8 has none
+            return and_(column >= prefix, column < prefix[:-1] + chr(following))
         return column.startswith(prefix, autoescape=True)  # type: ignore[no-any-return]
 
     async def _by_family_name(self, query: rules.Query, limit: int, found: list[int]) -> list[Hit]:
