@@ -10,7 +10,7 @@ from tests.database.test_migrations import _run, scratch_settings  # noqa: F401 
 
 CLIENT = (
     "INSERT INTO clients (kind, name, name_normalised, phone, email, address, pseudonym, created_at, updated_at) "
-    "VALUES ('person', :name, lower(:name), '', '', '', :pseudonym, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+    "VALUES ('person', :name, :lower, '', '', '', :pseudonym, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
 )
 KEYS = "SELECT name, name_folded, family_name_folded FROM clients ORDER BY id"
 NAMES = ["Michael de Graaf", "Ayşe Öztürk", "Anna van der Berg", "Cher"]
@@ -19,7 +19,10 @@ NAMES = ["Michael de Graaf", "Ayşe Öztürk", "Anna van der Berg", "Cher"]
 def test_existing_clients_get_their_search_keys_both_ways(scratch_settings: Settings) -> None:  # noqa: F811
     reset_schema(scratch_settings)
     upgrade(scratch_settings, "0010")
-    _run(scratch_settings, [(CLIENT, {"name": name, "pseudonym": f"K-{n}"}) for n, name in enumerate(NAMES)])
+    _run(
+        scratch_settings,
+        [(CLIENT, {"name": name, "lower": name.lower(), "pseudonym": f"K-{n}"}) for n, name in enumerate(NAMES)],
+    )
     upgrade(scratch_settings)
     assert _run(scratch_settings, [(KEYS, {})]) == [
         [
