@@ -11,6 +11,7 @@ from casemgmt.dossiers.models import Dossier, DossierAssignment
 from casemgmt.escalations.models import Escalation, ReusableAnswer
 from casemgmt.handoffs.models import Handoff
 from casemgmt.pilots.models import Pilot, PilotEnrolment, TimeEntry, pilot_services
+from casemgmt.references.models import ExternalReference
 from casemgmt.surveys.models import SurveyResponse, survey_reasons
 from casemgmt.web.idempotency import IdempotencyKey
 
@@ -25,6 +26,7 @@ __all__ = [
     "Dossier",
     "DossierAssignment",
     "Escalation",
+    "ExternalReference",
     "Handoff",
     "IdempotencyKey",
     "LoginFailure",

@@ -23,6 +23,7 @@ LAYERS: list[set[str]] = [
     {"web"},
     {"audit"},
     {"organisation"},
+    {"references"},
     {"clients"},
     {"dossiers"},
     {"contacts"},

@@ -170,7 +170,7 @@ async def test_a_search_longer_than_the_search_box_allows_is_422_and_audits_noth
     assert await count(db, AuditEvent) == 0
 
 
-async def test_search_by_name_is_case_insensitive_and_partial(client, db, employee, audit_events) -> None:
+async def test_search_by_name_is_case_insensitive_and_a_prefix(client, db, employee, audit_events) -> None:
     async with db() as session, session.begin():
         a = await create_client(session, "Anna de Boer")
         b = await create_client(session, "Hans Boersma")
@@ -180,8 +180,11 @@ async def test_search_by_name_is_case_insensitive_and_partial(client, db, employ
     response = await client.get("/api/v1/clients", params={"q": "  BOER"}, headers=headers)
     assert {c["id"] for c in response.json()} >= {a.id, b.id}
     assert "Karel Appel" not in {c["name"] for c in response.json()}
-    wildcard = await client.get("/api/v1/clients", params={"q": "0% b"}, headers=headers)
+    wildcard = await client.get("/api/v1/clients", params={"q": "100% b"}, headers=headers)
     assert [c["name"] for c in wildcard.json()] == ["100% Boer_tje"]
+    underscore = await client.get("/api/v1/clients", params={"q": "boer_"}, headers=headers)
+    assert [c["name"] for c in underscore.json()] == ["100% Boer_tje"]
+    assert (await client.get("/api/v1/clients", params={"q": "0% b"}, headers=headers)).json() == []  # not a prefix
     assert (await client.get("/api/v1/clients", params={"q": "_"}, headers=headers)).json() == []
     events = await audit_events()
     first = [e for e in events if e.request_id == events[0].request_id]  # one event per client found (need to know:

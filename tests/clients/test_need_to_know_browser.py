@@ -42,7 +42,9 @@ async def test_limited_view_then_the_full_record_with_a_reason(page, db, make_us
     await log_in(page, other.email)
     await page.goto("/klanten")
     await page.get_by_role("heading", level=1, name="Klant zoeken").wait_for()
-    await page.get_by_label("BSN, naam of dossiernummer").press_sequentially("van der wi", delay=30)
+    await page.get_by_label("BSN, KvK-nummer, naam, dossiernummer of kenmerk").press_sequentially(
+        "van der wi", delay=30
+    )
     result = page.locator("#zoekresultaten").get_by_role("link", name="Henk van der Wiel")
     await result.wait_for(timeout=5000)
     assert "Spui 70" not in await page.locator("#zoekresultaten").inner_text()

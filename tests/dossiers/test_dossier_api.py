@@ -43,7 +43,7 @@ async def test_casemanager_opens_a_dossier(client, db, world: Casework) -> None:
     body = response.json()
     assert set(body) == {
         "id", "ref", "client_id", "subject", "status", "outcome", "casemanager_id", "assignments", "version",
-        "opened_at", "closed_at",
+        "opened_at", "closed_at", "external_refs",
     }  # fmt: skip
     assert re.fullmatch(r"D-\d{4}-\d{5}", body["ref"])
     assert body["status"] == "open" and body["outcome"] is None and body["closed_at"] is None

@@ -274,6 +274,7 @@ TABLE: dict[tuple[str, str], Row] = {
     ("GET", "/dossiers/{dossier_id:int}"): row(DOSSIER_READ),
     ("GET", "/dossiers/{dossier_id:int}/tijdlijn"): row(DOSSIER_READ),
     ("POST", "/dossiers/{dossier_id:int}/status"): row(DOSSIER_WRITE, body=empty_body),
+    ("POST", "/dossiers/{dossier_id:int}/kenmerken"): row(DOSSIER_WRITE, body=empty_body),
     ("POST", "/dossiers/{dossier_id:int}/casemanager"): row(DOSSIER_WRITE, body=empty_body),
     ("POST", "/dossiers/{dossier_id:int}/accountmanager"): row(DOSSIER_WRITE, body=empty_body),
     ("POST", "/dossiers/{dossier_id:int}/overdrachten"): row(DOSSIER_WRITE, body=empty_body),

@@ -31,6 +31,7 @@ DOSSIER_KEYS = [
     "version",
     "opened_at",
     "closed_at",
+    "external_refs",
 ]
 COMMITMENT_KEYS = [
     "id",

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
+import msgspec
 from litestar import Request, get
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.plugins.flash import flash
@@ -38,7 +39,7 @@ from casemgmt.clients.controllers import requires_creator
 from casemgmt.clients.models import Client
 from casemgmt.clients.schemas import (
     ClientDetailsForm,
-    ClientOut,
+    ClientHitOut,
     DisclosureForm,
     IdentifyForm,
     RepresentativeForm,
@@ -46,6 +47,7 @@ from casemgmt.clients.schemas import (
 from casemgmt.commitments.rules import STATUS_LABELS as COMMITMENT_STATUS_LABELS
 from casemgmt.contacts.presentation import FMT
 from casemgmt.errors import Conflict, InvalidInput
+from casemgmt.escalations.services import ASKER_ROLES
 from casemgmt.web.forms import FormBody
 from casemgmt.web.pages import page_or_fragment, wants_fragment
 from casemgmt.web.parameters import DATE, choice
@@ -75,10 +77,15 @@ def _birth_date(raw: str | None) -> date | None:
     "/api/v1/clients",
     guards=[requires_employee],
     tags=["klanten"],
-    summary="Find clients by BSN, phone number, postcode and house number, name or dossier",
-    description="`q` is read as a BSN (exact), a phone number in any format (`070-1234567`, `+31 70 123 4567`), a "
-    "postcode with house number and perhaps an addition (`2511 AB 12a`), a dossier reference (`D-2026…`) or the "
-    "start of a name; `birth_date` (`jjjj-mm-dd`) narrows any search.",
+    summary="Find clients: one box, ranked (BSN, KvK, phone, postcode + house number, dossier reference, reference "
+    "of another system, name)",
+    description="`q`: a valid BSN or a KvK number (8 digits) finds exactly; a phone number in any format "
+    "(`070-1234567`, `+31 70 123 4567`) by its normalised form; a postcode with house number and perhaps an addition "
+    "(`2511 AB 12a`) by address; `D-…` the clients of the dossiers whose reference starts so; any other text the "
+    "clients of the dossiers and contacts carrying it exactly as a reference of another system (`external_refs`), "
+    "then those whose family name starts with it (diacritics and particles such as `de` ignored), then those with "
+    "another word of the name starting so. At most 20, best first, each with `match_reason`; `birth_date` "
+    "(`jjjj-mm-dd`) narrows any search.",
 )
 async def api_search_clients(
     finder: Finder,
@@ -92,7 +99,7 @@ async def api_search_clients(
         str | None,
         QueryParameter(description="A date of birth, jjjj-mm-dd (empty: no filter)", schema_extra=DATE),
     ] = None,
-) -> list[ClientOut]:
+) -> list[ClientHitOut]:
     born = _birth_date(birth_date)
     if bsn is not None:
         result = await finder.search_bsn(bsn, born)
@@ -100,7 +107,10 @@ async def api_search_clients(
         result = await finder.search(q, born)
     else:
         raise InvalidInput.single("q", "Geef een zoekterm (q) of een BSN (bsn) op")
-    return [ClientOut.of(view.client, view.access) for view in result.clients]
+    return [
+        msgspec.structs.replace(ClientHitOut.of(view.client, view.access), match_reason=result.reason(view.id))
+        for view in result.clients
+    ]
 
 
 @get(
@@ -234,6 +244,7 @@ def _routing_context(
         **_details_context(finder, view.client, view.last_change, **(details or {})),
         "view": view,
         "may_open_dossier": _may_open_dossier(actor),
+        "may_escalate": bool(actor.roles & ASKER_ROLES),
         "status_labels": DOSSIER_STATUS_LABELS,
         "kinds": rules.KINDS,
         "mask_bsn": rules.mask_bsn,

@@ -9,6 +9,7 @@ the messages at the form, after a change it goes back to the dossier.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -231,6 +232,16 @@ class LinkForm(BaseModel):
     contact_id: str = ""
 
 
+class ExternalRefsForm(BaseModel):
+    version: str = ""
+    external_refs: str = ""
+
+
+def split_refs(text: str) -> list[str]:
+    """References as typed in one box: one per line or separated by commas; blank ones left out."""
+    return [ref for ref in re.split(r"[,\n]", text or "") if ref.strip()]
+
+
 @dossier_form("/dossiers/{dossier_id:int}/status")
 async def change_status(page: Page, data: Annotated[StatusForm, FormBody]) -> Template | Redirect:
     def change() -> Awaitable[Any]:
@@ -243,6 +254,18 @@ async def change_status(page: Page, data: Annotated[StatusForm, FormBody]) -> Te
         )
 
     return await page.after_change("status", data.model_dump(), change, "De status is gewijzigd.")
+
+
+@dossier_form("/dossiers/{dossier_id:int}/kenmerken")
+async def change_external_refs(page: Page, data: Annotated[ExternalRefsForm, FormBody]) -> Template | Redirect:
+    """Kenmerken van andere systemen: the box replaces the dossier's references (version checked)."""
+
+    def change() -> Awaitable[Any]:
+        return page.dossiers.update(
+            page.dossier_id, version=whole_number(data.version), external_refs=split_refs(data.external_refs)
+        )
+
+    return await page.after_change("external_refs", data.model_dump(), change, "De kenmerken zijn gewijzigd.")
 
 
 @dossier_form("/dossiers/{dossier_id:int}/casemanager")
@@ -371,6 +394,7 @@ PAGE_HANDLERS: list[Any] = [
     dossier_page,
     timeline_fragment,
     change_status,
+    change_external_refs,
     change_casemanager,
     change_accountmanager,
     link_contact,

@@ -1,5 +1,7 @@
-"""Finding the client and who helps them (KCC): the client search ("Klant zoeken", by BSN, phone number, postcode
-with house number, name or dossier reference; a date of birth narrows any search) and the routing view "Wie helpt
+"""Finding the client and who helps them (KCC): the client search ("Klant zoeken": one box, ranked: BSN, KvK,
+phone number, postcode with house number, dossier reference, a reference of another system on a dossier or contact,
+the start of the family name or of another word of the name, diacritics-insensitive; one small function per kind; a
+date of birth narrows any search; a merged client is never found, its target is) and the routing view "Wie helpt
 deze klant?" — open dossiers with their casemanager and accountmanagers and their direct lines, today's
 representatives, the open agreements with their owners (seed scenarios 6, 7) and who last corrected the details.
 
@@ -12,10 +14,12 @@ their people, the representatives or the agreements.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, and_, func, select, union_all
 
 from casemgmt.audit.services import Action
 from casemgmt.auth.models import User
@@ -24,15 +28,23 @@ from casemgmt.clients.access import ClientAccess
 from casemgmt.clients.models import Client, Representative
 from casemgmt.clients.services import LIMITED_DETAIL, ClientService, ClientView, LastChange, today_in_amsterdam
 from casemgmt.commitments.models import Commitment
+from casemgmt.contacts.models import Contact
 from casemgmt.directory.models import Service
 from casemgmt.dossiers.involvement import ACTIVE
 from casemgmt.dossiers.models import Dossier, DossierAssignment
 from casemgmt.dossiers.services import Person
 from casemgmt.errors import InvalidInput, too_long
+from casemgmt.references.models import ExternalReference
+from casemgmt.references.rules import lookup_forms
 
 SEARCH_LIMIT = 20
 _PERSON = (User.id, User.name, User.phone)
 """The columns of a ``Person``: the employee with their direct line."""
+
+
+Hit = tuple[int, str]
+"""A client found and why (``BSN``, ``KvK``, ``dossier D-…``, ``kenmerk …``, ``naam``), best first."""
+NAME_REASON = "naam"
 
 
 @dataclass(frozen=True)
@@ -40,6 +52,12 @@ class SearchResult:
     query: rules.Query
     clients: list[ClientView]
     searched: bool  # False when the query was too short or not a valid BSN: nothing was looked up
+    reasons: dict[int, str] = field(default_factory=dict)
+    kinds: tuple[str, ...] = ()
+    """The kinds that found the clients (``external_ref`` and ``name`` for text), for the audit event."""
+
+    def reason(self, client_id: int) -> str:
+        return self.reasons.get(client_id, "")
 
     @property
     def message(self) -> str:
@@ -113,6 +131,20 @@ class OpenAgreement:
     dossier_ref: str | None
 
 
+def _eligible(birth_date: date | None) -> list[ColumnElement[bool]]:
+    """What every search asks of a client: not merged into another (its records live there), and born on
+    ``birth_date`` when that narrows the search."""
+    where: list[ColumnElement[bool]] = [Client.merged_into_id.is_(None)]
+    if birth_date is not None:
+        where.append(Client.birth_date == birth_date)
+    return where
+
+
+def _clients_where(where: list[ColumnElement[bool]]) -> Any:
+    """The ids of the clients a search may find, for the searches that start from dossiers and contacts."""
+    return select(Client.id).where(*where)
+
+
 def _phone_matches(query: rules.Query) -> ColumnElement[bool]:
     """Clients whose stored (E.164) phone number is the number asked for (index ``ix_clients_phone``)."""
     return Client.phone == query.text
@@ -133,45 +165,171 @@ class ClientFinder(ClientService):
     # search -----------------------------------------------------------------------------------------------------
 
     async def search(self, raw_query: str, birth_date: date | None = None) -> SearchResult:
-        """A valid BSN finds exactly that client; a phone number by its normalised form; a postcode with house number
-        by address; ``D-…`` finds by dossier reference; otherwise by (part of) name. ``birth_date`` narrows any of
-        them."""
+        """One box, ranked: identifiers first (exact), then the family-name prefix, then another word's prefix; at
+        most ``SEARCH_LIMIT`` clients, each with why it matched; ``birth_date`` narrows any of them. Audited with the
+        kind and the count, never the query."""
         self._require_employee()
         if errors := too_long("q", "De zoekterm", raw_query, rules.MAX_QUERY):
             raise InvalidInput(errors, errors[0].message)
         query = rules.classify_query(raw_query)
         if not query.searchable:
             return SearchResult(query, [], searched=False)
-        statement = select(Client).where(Client.merged_into_id.is_(None))  # a merged client lives on in its target
-        if birth_date is not None:
-            statement = statement.where(Client.birth_date == birth_date)
-        if query.kind == "bsn":
-            statement = statement.where(Client.bsn == query.text)
-        elif query.kind == "phone":
-            statement = statement.where(_phone_matches(query))
-        elif query.kind == "postcode":
-            statement = statement.where(_address_matches(query))
-        elif query.kind == "ref":
-            statement = statement.where(
-                Client.id.in_(select(Dossier.client_id).where(Dossier.ref.startswith(query.text, autoescape=True)))
-            )
-        else:
-            statement = statement.where(Client.name_normalised.contains(query.text, autoescape=True))
-        clients = list(
-            await self.session.scalars(statement.order_by(Client.name_normalised, Client.id).limit(SEARCH_LIMIT))
-        )
+        found: dict[int, str] = {}
+        where = _eligible(birth_date)
+        kinds: list[str] = []
+        for kind, finder in self._finders(query.kind):
+            hits = await finder(query, SEARCH_LIMIT - len(found), list(found), where)
+            if hits:
+                kinds.append(kind)
+            for client_id, reason in hits:
+                found.setdefault(client_id, reason)
+            if len(found) >= SEARCH_LIMIT:
+                break
+        by_id = {c.id: c for c in await self.session.scalars(select(Client).where(Client.id.in_(list(found)), *where))}
+        clients = [by_id[client_id] for client_id in found if client_id in by_id]
         views = await self.views(clients)
         limited = sum(1 for view in views if not view.full)
+        kind = "+".join(kinds) or query.kind
         await self.audit.record_reads(
             "client",
             (c.pseudonym for c in clients),
             action=Action.SEARCH,
-            detail=f"zoeksoort={query.kind}; resultaten={len(clients)}"
+            detail=f"zoeksoort={kind}; resultaten={len(clients)}"
             + ("; filter=geboortedatum" if birth_date is not None else "")
             + (f"; beperkte weergave={limited}" if limited else ""),
             keep_empty=True,
         )
-        return SearchResult(query, views, searched=True)
+        return SearchResult(query, views, searched=True, reasons=found, kinds=tuple(kinds))
+
+    def _finders(self, kind: str) -> list[tuple[str, Any]]:
+        """The searches a query of ``kind`` runs, best-ranked first: (kind as audited, search)."""
+        searches: dict[str, list[tuple[str, Any]]] = {
+            "bsn": [("bsn", self._by_bsn)],
+            "kvk": [("kvk", self._by_kvk)],
+            "phone": [("phone", self._by_phone)],
+            "postcode": [("postcode", self._by_address)],
+            "ref": [("ref", self._by_dossier_ref)],
+            "name": [
+                ("external_ref", self._by_external_ref),
+                ("name", self._by_family_name),
+                ("name", self._by_name_word),
+            ],
+        }
+        return searches[kind]
+
+    async def _by_bsn(
+        self, query: rules.Query, limit: int, found: list[int], where: list[ColumnElement[bool]]
+    ) -> list[Hit]:
+        return [
+            (client_id, "BSN")
+            for client_id in await self.session.scalars(select(Client.id).where(Client.bsn == query.text, *where))
+        ]
+
+    async def _by_kvk(
+        self, query: rules.Query, limit: int, found: list[int], where: list[ColumnElement[bool]]
+    ) -> list[Hit]:
+        return [
+            (client_id, "KvK")
+            for client_id in await self.session.scalars(select(Client.id).where(Client.kvk == query.text, *where))
+        ]
+
+    async def _by_phone(
+        self, query: rules.Query, limit: int, found: list[int], where: list[ColumnElement[bool]]
+    ) -> list[Hit]:
+        ids = await self.session.scalars(
+            select(Client.id).where(_phone_matches(query), *where).order_by(Client.name_folded, Client.id).limit(limit)
+        )
+        return [(client_id, "telefoonnummer") for client_id in ids]
+
+    async def _by_address(
+        self, query: rules.Query, limit: int, found: list[int], where: list[ColumnElement[bool]]
+    ) -> list[Hit]:
+        ids = await self.session.scalars(
+            select(Client.id)
+            .where(_address_matches(query), *where)
+            .order_by(Client.name_folded, Client.id)
+            .limit(limit)
+        )
+        return [(client_id, "adres") for client_id in ids]
+
+    async def _by_dossier_ref(
+        self, query: rules.Query, limit: int, found: list[int], where: list[ColumnElement[bool]]
+    ) -> list[Hit]:
+        """The clients of the dossiers whose reference starts with the query, by the first such reference."""
+        first = func.min(Dossier.ref)
+        rows = await self.session.execute(
+            select(Dossier.client_id, first)
+            .where(Dossier.ref.startswith(query.text, autoescape=True), Dossier.client_id.in_(_clients_where(where)))
+            .group_by(Dossier.client_id)
+            .order_by(first)
+            .limit(limit)
+        )
+        return [(client_id, f"dossier {ref}") for client_id, ref in rows]
+
+    async def _by_external_ref(
+        self, query: rules.Query, limit: int, found: list[int], where: list[ColumnElement[bool]]
+    ) -> list[Hit]:
+        """The clients of the dossiers and contacts carrying the query exactly as a reference of another system."""
+        forms = lookup_forms(query.raw)
+        if not forms:
+            return []
+        wanted = ExternalReference.ref.in_(forms)
+        eligible = _clients_where(where)
+        on_contacts = (
+            select(Contact.client_id.label("client_id"), ExternalReference.ref.label("ref"), ExternalReference.id)
+            .join(Contact, and_(ExternalReference.record_type == "contact", Contact.id == ExternalReference.record_id))
+            .where(wanted, Contact.client_id.in_(eligible))
+        )
+        on_dossiers = (
+            select(Dossier.client_id, ExternalReference.ref, ExternalReference.id)
+            .join(Dossier, and_(ExternalReference.record_type == "dossier", Dossier.id == ExternalReference.record_id))
+            .where(wanted, Dossier.client_id.in_(eligible))
+        )
+        hits = union_all(on_dossiers, on_contacts).subquery()
+        rows = await self.session.execute(select(hits.c.client_id, hits.c.ref).order_by(hits.c.id).limit(limit * 5))
+        result: dict[int, str] = {}
+        for client_id, ref in rows:
+            result.setdefault(client_id, f"kenmerk {ref}")
+        return list(result.items())[:limit]
+
+    def _prefix(self, column: Any, prefix: str) -> ColumnElement[bool]:
+        """``column`` starts with ``prefix``, as its index can answer it: ``LIKE`` on PostgreSQL (the index has
+        ``varchar_pattern_ops``), a range on SQLite (whose ``LIKE`` ignores case and so no plain index)."""
+        if self.session.get_bind().dialect.name == "sqlite" and ord(prefix[-1]) < sys.maxunicode:
+            following = ord(prefix[-1]) + 1
+            following = 0xE000 if 0xD800 <= following < 0xE000 else following  # no surrogate: UTF-8 has none
+            return and_(column >= prefix, column < prefix[:-1] + chr(following))
+        return column.startswith(prefix, autoescape=True)  # type: ignore[no-any-return]
+
+    async def _by_family_name(
+        self, query: rules.Query, limit: int, found: list[int], where: list[ColumnElement[bool]]
+    ) -> list[Hit]:
+        """Clients whose family name starts with the query (particles left out: "de graaf" → "graaf")."""
+        family, _ = rules.name_prefix_queries(query.text)
+        if not family or limit <= 0:
+            return []
+        statement = select(Client.id).where(self._prefix(Client.family_name_folded, family), *where)
+        if found:
+            statement = statement.where(Client.id.not_in(found))
+        ids = await self.session.scalars(
+            statement.order_by(Client.family_name_folded, Client.name_folded, Client.id).limit(limit)
+        )
+        return [(client_id, NAME_REASON) for client_id in ids]
+
+    async def _by_name_word(
+        self, query: rules.Query, limit: int, found: list[int], where: list[ColumnElement[bool]]
+    ) -> list[Hit]:
+        """Clients with another word of the name starting with the query ("mich" → "Michael de Graaf")."""
+        if limit <= 0:
+            return []
+        _, word = rules.name_prefix_queries(query.text)
+        statement = select(Client.id).where(
+            self._prefix(Client.name_folded, word) | Client.name_folded.contains(" " + word, autoescape=True), *where
+        )
+        if found:
+            statement = statement.where(Client.id.not_in(found))
+        ids = await self.session.scalars(statement.order_by(Client.name_folded, Client.id).limit(limit))
+        return [(client_id, NAME_REASON) for client_id in ids]
 
     async def search_bsn(self, raw_bsn: str, birth_date: date | None = None) -> SearchResult:
         """The API's ``?bsn=``: an invalid BSN is an input error rather than an empty result."""

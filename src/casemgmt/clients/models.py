@@ -4,7 +4,11 @@ registered to act for them (vertegenwoordigers).
 A client is a person (BSN), an organisation (KvK number) or not identified yet (neither); an unidentified client
 merged into the client with its BSN keeps its row, pointing at that client (``merged_into_id``). A client's phone is
 stored in E.164 (``+31701234567``; a number kept as typed when the migration could not read it), the postcode
-normalised (``2511AB``); ``version`` starts at 1 and goes up with every change (a stale version: 409)."""
+normalised (``2511AB``); ``version`` starts at 1 and goes up with every change (a stale version: 409).
+
+A client's name is also kept in its searched forms (``name_folded``, ``family_name_folded``: ``clients/rules.fold``),
+set whenever the name is set through the ORM (``@validates``) and filled by a column default for bulk inserts that
+leave them out, so every writer keeps them."""
 
 from __future__ import annotations
 
@@ -14,9 +18,33 @@ from typing import Any
 from advanced_alchemy.base import BigIntAuditBase, BigIntBase
 from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.engine.default import DefaultExecutionContext
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from casemgmt.clients.rules import MAX_ADDITION, MAX_ADDRESS, MAX_CITY, MAX_PREFERRED_TIME, Address
+from casemgmt.clients.rules import (
+    MAX_ADDITION,
+    MAX_ADDRESS,
+    MAX_CITY,
+    MAX_NAME,
+    MAX_PREFERRED_TIME,
+    Address,
+    family_name_key,
+    fold,
+)
+
+
+def _folded_default(context: DefaultExecutionContext) -> str:
+    return fold(context.get_current_parameters().get("name") or "")
+
+
+def _family_default(context: DefaultExecutionContext) -> str:
+    return family_name_key(context.get_current_parameters().get("name") or "")
+
+
+def prefix_index(name: str, column: str) -> Index:
+    """A B-tree index a ``LIKE 'prefix%'`` can use on PostgreSQL whatever the database's collation (SQLite uses the
+    plain index for the range the search asks there)."""
+    return Index(name, column, postgresql_ops={column: "varchar_pattern_ops"})
 
 
 class Client(BigIntAuditBase):
@@ -25,6 +53,8 @@ class Client(BigIntAuditBase):
         Index("ix_clients_name_lower", "name_normalised"),
         Index("ix_clients_phone", "phone"),
         Index("ix_clients_postcode_house_number", "postcode", "house_number"),
+        prefix_index("ix_clients_name_folded", "name_folded"),
+        prefix_index("ix_clients_family_name_folded", "family_name_folded"),
     )
 
     kind: Mapped[str] = mapped_column(String(20))  # "person" | "organisation" | "unidentified"
@@ -32,6 +62,10 @@ class Client(BigIntAuditBase):
     kvk: Mapped[str | None] = mapped_column(String(8), unique=True, default=None)
     name: Mapped[str] = mapped_column(String(200))
     name_normalised: Mapped[str] = mapped_column(String(200), default="")
+    name_folded: Mapped[str] = mapped_column(String(MAX_NAME), default=_folded_default, server_default="")
+    """The name as searched: lower case, without diacritics ("ozturk" for "Öztürk")."""
+    family_name_folded: Mapped[str] = mapped_column(String(MAX_NAME), default=_family_default, server_default="")
+    """The folded family name without its particles ("graaf" for "Michael de Graaf"), ranked first in a search."""
     phone: Mapped[str] = mapped_column(String(40), default="")
     email: Mapped[str] = mapped_column(String(254), default="")
     # the street holds up to MAX_ADDRESS characters: the migration put an address it could not read there whole
@@ -61,6 +95,12 @@ class Client(BigIntAuditBase):
     def address_parts(self) -> Address:
         """The address columns as one ``Address`` (``.text``: "Spui 70A, 2511 AB Den Haag")."""
         return Address(self.street, self.house_number, self.house_number_addition, self.postcode, self.city)
+
+    @validates("name")
+    def _keep_search_keys(self, _key: str, name: Any) -> Any:
+        self.name_folded = fold(name or "")
+        self.family_name_folded = family_name_key(name or "")
+        return name
 
 
 class ClientChange(BigIntBase):

@@ -4,9 +4,12 @@
   as people type them are ignored; ``000000000`` passes the arithmetic but is refused.
 - An organisation is identified by its KvK number: exactly eight digits.
 - A client's pseudonym is random (``secrets``), never derived from the BSN, so it reveals nothing about the person.
-- Names are searched in a normalised form: lower case, whitespace collapsed.
-- What a search box query means: a valid BSN, a Dutch phone number (any format), a postcode with house number, the
-  start of a dossier reference, or (part of) a name.
+- Names are searched in a folded form (``fold``): lower case, without diacritics ("Öztürk" → "ozturk"), single
+  spaces; the family name (``family_name_key``: what follows the tussenvoegsel, else the last word: "Michael de
+  Graaf" → "graaf") is kept apart so that a search can rank a family-name prefix first.
+- What a search box query means (``classify_query``, one small matcher per kind): a valid BSN, a KvK number (eight
+  digits), a Dutch phone number (any format), a postcode with house number, the start of a dossier reference
+  (``D-…``), or text: a reference of another system (found exactly) or the start of a name.
 - Correcting details (``check_patch``): phone numbers validated and normalised with ``phonenumbers`` (region NL,
   stored E.164, shown in national format); the address in parts with a validated postcode (stored ``2511AB``, shown
   ``2511 AB``); a birth date not in the future and not before 1900; a preferred channel and time. Only the fields
@@ -19,7 +22,8 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Mapping
+import unicodedata
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -135,6 +139,54 @@ def normalise_kvk(value: str | None) -> str | None:
 def normalise_name(value: str) -> str:
     """The form in which names are stored for searching: lower case, single spaces, trimmed."""
     return _WHITESPACE.sub(" ", value or "").strip().lower()
+
+
+_NOT_DECOMPOSED = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"})
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
+TUSSENVOEGSELS = frozenset(
+    "van de der den het 't te ten ter in op aan bij uit onder voor over von vom zu la le les du d' des del della "
+    "di da dos das do".split()
+)
+"""Dutch (and a few foreign) name particles that precede a family name ("van der", "de", "ten")."""
+
+
+def fold(value: str) -> str:
+    """The searched form of a name: lower case without diacritics ("Öztürk" → "ozturk", "ĳ" → "ij", "ß" → "ss"),
+    typographic quotes as plain ones, single spaces, trimmed."""
+    text = value or ""
+    for _ in range(2):  # casefold after decomposing ("𝕊" → "S" → "s"), then decompose what casefold made
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(char for char in text if not unicodedata.combining(char)).casefold()
+    text = text.translate(_NOT_DECOMPOSED)
+    return _WHITESPACE.sub(" ", text.translate(_QUOTES)).strip()
+
+
+def without_particles(words: list[str]) -> list[str]:
+    """``words`` without the name particles they start with ("de graaf" → "graaf")."""
+    index = 0
+    while index < len(words) and words[index] in TUSSENVOEGSELS:
+        index += 1
+    return words[index:]
+
+
+def family_name_key(name: str) -> str:
+    """The folded family name of a full name: what follows the first run of name particles after the first word
+    ("Michael de Graaf" → "graaf", "Anna van der Berg" → "berg"), else the last word ("Hans Boersma" → "boersma");
+    a one-word name is its own family name."""
+    words = fold(name).split(" ")
+    for index in range(1, len(words)):
+        if words[index] in TUSSENVOEGSELS and (rest := without_particles(words[index:])):
+            return " ".join(rest)
+    return words[-1] if words else ""
+
+
+def search_keys(name: str) -> dict[str, str]:
+    """The searched forms of a client's name, as the columns of ``clients`` that bulk writers fill."""
+    return {
+        "name_normalised": normalise_name(name),
+        "name_folded": fold(name),
+        "family_name_folded": family_name_key(name),
+    }
 
 
 def is_valid_email(value: str) -> bool:
@@ -436,6 +488,14 @@ class ClientInput:
     preferred_time: str
     name_normalised: str
 
+    @property
+    def name_folded(self) -> str:
+        return fold(self.name)
+
+    @property
+    def family_name_folded(self) -> str:
+        return family_name_key(self.name)
+
 
 def address_columns(address: Address) -> dict[str, Any]:
     """The client's address columns for an address."""
@@ -693,15 +753,22 @@ def check_representative(
     return RepresentativeInput(name, organisation, phone, email, relation, start, end), []
 
 
+QUERY_KINDS = ("bsn", "kvk", "phone", "postcode", "ref", "name")
+"""What a query can be: ``name`` is any other text, looked up as a reference of another system (exactly) and as the
+start of a name."""
+
+
 @dataclass(frozen=True)
 class Query:
-    """What a search box query means. ``kind`` is ``bsn``, ``phone``, ``postcode``, ``ref`` or ``name``; ``text`` is
-    what to look for (the E.164 number for ``phone``, the normalised postcode for ``postcode``, with
-    ``house_number`` and ``addition``)."""
+    """What a search box query means. ``kind`` is one of ``QUERY_KINDS``; ``text`` is what to look for (the BSN, the
+    KvK number, the E.164 number for ``phone``, the normalised postcode for ``postcode`` with ``house_number`` and
+    ``addition``, the dossier reference in capitals, the folded name); ``raw`` the query as typed, trimmed (a
+    reference of another system is found as typed)."""
 
     kind: str
     text: str
-    looks_like_bsn: bool = False  # digits only, but not a valid BSN
+    looks_like_bsn: bool = False  # nine digits, but not a valid BSN
+    raw: str = ""
     house_number: int | None = None
     addition: str = ""
 
@@ -738,17 +805,43 @@ def postcode_query(text: str) -> Query | None:
     return Query("postcode", postcode, house_number=int(match.group("number")), addition=addition)
 
 
-def classify_query(raw: str) -> Query:
-    """A valid BSN is looked up exactly; a phone number by its normalised form; a postcode with house number by
-    address; ``D-2026…`` is a dossier reference (or its start); anything else a name."""
-    text = (raw or "").strip()
+def _as_bsn(text: str) -> Query | None:
     bsn = normalise_bsn(text)
-    if bsn is not None:
-        return Query("bsn", bsn)
-    if found := phone_query(text) or postcode_query(text):
-        return found
-    if _DOSSIER_REF_START.match(text):
-        return Query("ref", text.upper())
-    digits = compact_number(text)
-    looks_like_bsn = bool(_DIGITS_ONLY.match(text)) and len(digits) in (8, 9)
-    return Query("name", normalise_name(text), looks_like_bsn=looks_like_bsn)
+    return Query("bsn", bsn, raw=text) if bsn is not None else None
+
+
+def _as_kvk(text: str) -> Query | None:
+    if not _DIGITS_ONLY.match(text):
+        return None
+    kvk = normalise_kvk(text)
+    return Query("kvk", kvk, raw=text) if kvk is not None else None
+
+
+def _as_dossier_ref(text: str) -> Query | None:
+    return Query("ref", text.upper(), raw=text) if _DOSSIER_REF_START.match(text) else None
+
+
+MATCHERS: tuple[Callable[[str], Query | None], ...] = (_as_bsn, _as_kvk, phone_query, postcode_query, _as_dossier_ref)
+"""The kinds recognised by their form, tried in this order; what none recognises is text (``_as_text``)."""
+
+
+def _as_text(text: str) -> Query:
+    looks_like_bsn = bool(_DIGITS_ONLY.match(text)) and len(compact_number(text)) == 9
+    return Query("name", fold(text), looks_like_bsn=looks_like_bsn, raw=text)
+
+
+def classify_query(raw: str) -> Query:
+    """A valid BSN and a KvK number are looked up exactly; a phone number by its normalised form; a postcode with
+    house number by address; ``D-2026…`` is a dossier reference (or its start); anything else is text: a reference
+    of another system or the start of a name."""
+    text = _WHITESPACE.sub(" ", raw or "").strip()
+    for matcher in MATCHERS:
+        if (query := matcher(text)) is not None:
+            return query
+    return _as_text(text)
+
+
+def name_prefix_queries(text: str) -> tuple[str, str]:
+    """For a folded name query: the family-name prefix to look for ("de graaf" → "graaf"; empty when the query is
+    only particles) and the word prefix (the query itself)."""
+    return " ".join(without_particles(text.split(" "))), text

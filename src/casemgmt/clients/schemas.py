@@ -7,7 +7,7 @@ Dutch message and a 422.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 import msgspec
 from pydantic import BaseModel, Field
@@ -238,7 +238,7 @@ class ClientOut(msgspec.Struct):
     merged_into_id: int | None
 
     @classmethod
-    def of(cls, client: Client, access: ClientAccess = ClientAccess.FULL) -> ClientOut:
+    def of(cls, client: Client, access: ClientAccess = ClientAccess.FULL) -> Self:
         identifier = last_digits(client.bsn if client.kind == "person" else client.kvk)
         created_at = client.created_at.isoformat()
         if access is ClientAccess.FULL:
@@ -262,6 +262,13 @@ class ClientOut(msgspec.Struct):
             preferred_time=None,
             **hidden,
         )
+
+
+class ClientHitOut(ClientOut):
+    """A client found by a search, with why it matched: ``BSN``, ``KvK``, ``dossier D-…``, ``kenmerk …`` (a
+    reference of another system on one of its dossiers or contacts) or ``naam``; best-ranked first."""
+
+    match_reason: str = ""
 
 
 class ExistingClientOut(ClientOut):

@@ -1,8 +1,8 @@
 """A contact (klantcontact). May exist before a dossier does (a KCC call) and be linked to one later, and may have
 no client at all (an anonymous caller).
 
-Also the references of other systems (``external_references``: letter, zaak or kenmerk numbers) that a contact,
-and later a dossier, carries: one row per (record type, record id, reference), found by the reference.
+A contact's references of other systems live in ``references/`` (``ExternalReference``, re-exported here), shared
+with dossiers.
 """
 
 from __future__ import annotations
@@ -11,10 +11,11 @@ from datetime import datetime
 
 from advanced_alchemy.base import BigIntAuditBase
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from casemgmt.contacts.rules import EXTERNAL_REF_MAX, SUBJECT_MAX, SUMMARY_MAX
+from casemgmt.contacts.rules import SUBJECT_MAX, SUMMARY_MAX
+from casemgmt.references.models import ExternalReference as ExternalReference  # shared with dossiers
 
 
 class Contact(BigIntAuditBase):
@@ -37,17 +38,3 @@ class Contact(BigIntAuditBase):
     transfers: Mapped[int] = mapped_column(Integer, default=0)
     summary: Mapped[str] = mapped_column(String(SUMMARY_MAX))
     subject: Mapped[str] = mapped_column(String(SUBJECT_MAX), default="")
-
-
-class ExternalReference(BigIntAuditBase):
-    """A reference of another system on a record (``record_type`` "contact"; "dossier" later), found exactly."""
-
-    __tablename__ = "external_references"
-    __table_args__ = (
-        UniqueConstraint("record_type", "record_id", "ref", name="uq_external_references_record_ref"),
-        Index("ix_external_references_ref", "ref"),
-    )
-
-    record_type: Mapped[str] = mapped_column(String(20))
-    record_id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"))
-    ref: Mapped[str] = mapped_column(String(EXTERNAL_REF_MAX))

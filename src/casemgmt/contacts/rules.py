@@ -11,6 +11,9 @@ from datetime import UTC, datetime
 
 from casemgmt.directory.calendar import AMSTERDAM
 from casemgmt.errors import FieldError
+from casemgmt.references.rules import EXTERNAL_REF_MAX as EXTERNAL_REF_MAX  # shared with dossiers (references/)
+from casemgmt.references.rules import EXTERNAL_REFS_MAX as EXTERNAL_REFS_MAX
+from casemgmt.references.rules import clean_external_refs as clean_external_refs
 
 CHANNEL_LABELS: dict[str, str] = {
     "phone": "Telefoon",
@@ -37,8 +40,6 @@ OUTCOMES = tuple(OUTCOME_LABELS)
 SUMMARY_MAX = 4000
 SUBJECT_MAX = 200
 TRANSFERS_MAX = 20
-EXTERNAL_REF_MAX = 64
-EXTERNAL_REFS_MAX = 20
 LIMITS = {"summary": SUMMARY_MAX, "subject": SUBJECT_MAX, "external_ref": EXTERNAL_REF_MAX}
 """The text limits by field, for the forms' ``maxlength``."""
 
@@ -117,30 +118,3 @@ def check_anonymous(*, dossier_id: int | None) -> list[FieldError]:
     if dossier_id:
         return [FieldError("dossier_id", "Een anoniem contact hoort bij geen klant en dus bij geen dossier")]
     return []
-
-
-def clean_external_refs(refs: list[str] | None) -> tuple[list[str], list[FieldError]]:
-    """The references of other systems (letter, zaak or kenmerk numbers), trimmed, in the order given.
-
-    Each is 1..64 characters after trimming, on one line; the same reference twice (exactly, after trimming) is
-    refused.
-    """
-    cleaned: list[str] = []
-    problems: list[str] = []
-    for raw in refs or []:
-        ref = raw.strip()
-        if not ref:
-            problems.append("Een kenmerk mag niet leeg zijn")
-        elif len(ref) > EXTERNAL_REF_MAX:
-            problems.append(f"Het kenmerk '{ref[:20]}…' is te lang ({len(ref)} tekens, maximaal {EXTERNAL_REF_MAX})")
-        elif any(ord(char) < 32 for char in ref):
-            problems.append("Een kenmerk staat op één regel, zonder tabs of regeleinden")
-        elif ref in cleaned:
-            problems.append(f"Het kenmerk '{ref}' staat er twee keer in")
-        else:
-            cleaned.append(ref)
-    if len(cleaned) > EXTERNAL_REFS_MAX:
-        problems.append(f"Maximaal {EXTERNAL_REFS_MAX} kenmerken per contact")
-    if problems:
-        return cleaned, [FieldError("external_refs", "; ".join(dict.fromkeys(problems)))]
-    return cleaned, []

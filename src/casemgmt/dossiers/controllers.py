@@ -54,6 +54,7 @@ async def api_create_dossier(data: JSONBody[DossierCreate], dossiers: Dossiers) 
         subject=data.subject,
         casemanager_id=data.casemanager_id,
         assignments=[AccountmanagerRequest(a.service, a.accountmanager_id) for a in data.assignments],
+        external_refs=data.external_refs,
     )
     return DossierOut.of(view)
 

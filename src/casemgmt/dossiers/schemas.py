@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 from pydantic import BaseModel, Field
 
 from casemgmt.dossiers.involvement import ACCOUNTMANAGER
 from casemgmt.dossiers.rules import REASON_MAX, SUBJECT_MAX
+from casemgmt.references.rules import EXTERNAL_REF_MAX, EXTERNAL_REFS_MAX
 from casemgmt.web.limits import limited, not_blank, required_text
 from casemgmt.web.parameters import OptionalRecordId
 from casemgmt.web.structs import copied
+
+
+def external_refs_field(description: str) -> Any:
+    """``external_refs`` in a request body: declared for the document, checked by the rule (Dutch 422)."""
+    return Field(
+        None,
+        description=description,
+        json_schema_extra={"maxItems": EXTERNAL_REFS_MAX, "items": {"type": "string", "maxLength": EXTERNAL_REF_MAX}},
+    )
 
 
 class AssignmentIn(BaseModel):
@@ -25,6 +35,9 @@ class DossierCreate(BaseModel):
     subject: str = required_text(SUBJECT_MAX)
     casemanager_id: OptionalRecordId = None
     assignments: list[AssignmentIn] = []
+    external_refs: list[str] | None = external_refs_field(
+        "References of other systems (letter, zaak or kenmerk numbers), each 1..64 characters, unique"
+    )
 
 
 class DossierUpdate(BaseModel):
@@ -34,6 +47,9 @@ class DossierUpdate(BaseModel):
     outcome: str | None = None
     casemanager_id: OptionalRecordId = None
     reason: str | None = limited(REASON_MAX, None)
+    external_refs: list[str] | None = external_refs_field(
+        "Replaces the dossier's references of other systems (each 1..64 characters, unique); left out: unchanged"
+    )
 
 
 class AccountmanagerAssignment(BaseModel):
@@ -68,6 +84,8 @@ class DossierOut(msgspec.Struct):
     version: int
     opened_at: datetime
     closed_at: datetime | None
+    external_refs: list[str]
+    """References of other systems (letter, zaak or kenmerk numbers), in the order given."""
 
     @classmethod
     def of(cls, view: DossierView) -> DossierOut:
@@ -76,5 +94,8 @@ class DossierOut(msgspec.Struct):
             (a for a in view.assignments if a.role == ACCOUNTMANAGER), key=lambda a: (a.service or "", a.since)
         )
         return copied(
-            cls, d, assignments=[AssignmentOut(a.service, a.user_id, a.since, a.until) for a in accountmanagers]
+            cls,
+            d,
+            assignments=[AssignmentOut(a.service, a.user_id, a.since, a.until) for a in accountmanagers],
+            external_refs=list(view.external_refs),
         )

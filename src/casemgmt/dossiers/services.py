@@ -40,6 +40,8 @@ from casemgmt.dossiers.involvement import (
 )
 from casemgmt.dossiers.models import Dossier, DossierAssignment
 from casemgmt.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
+from casemgmt.references.rules import clean_external_refs
+from casemgmt.references.store import add_refs, refs_of, replace_refs
 
 # Aliases built once: a fresh aliased() makes SQLAlchemy set up the entity again on every statement (ms each).
 _CASEMANAGER = aliased(User)
@@ -81,6 +83,8 @@ class DossierView:
     casemanager_name: str
     assignments: list[AssignmentView]
     access: Access = Access.NONE
+    external_refs: list[str] = field(default_factory=list)
+    """References of other systems (letter, zaak or kenmerk numbers), in the order given."""
 
     @property
     def current_casemanager(self) -> AssignmentView | None:
@@ -192,7 +196,8 @@ class DossierService(AuditedService):
             raise NotFound(DOSSIER_NOT_FOUND)
         dossier, client_name, pseudonym, casemanager_name = row
         assignments = (await self.assignments_of([dossier.id])).get(dossier.id, [])
-        view = DossierView(dossier, client_name, pseudonym, casemanager_name, assignments)
+        refs = (await refs_of(self.session, "dossier", [dossier.id])).get(dossier.id, [])
+        view = DossierView(dossier, client_name, pseudonym, casemanager_name, assignments, external_refs=refs)
         view.access = access_from_assignments(
             self.actor, [(a.user_id, a.until) for a in assignments], dossier.casemanager_id
         )
@@ -244,6 +249,7 @@ class DossierService(AuditedService):
         query = self._page(self._readable(*_VIEW), wanted, service_code)
         rows = (await self.session.execute(query)).all()
         assignments = await self.assignments_of([row[0].id for row in rows])
+        refs = await refs_of(self.session, "dossier", [row[0].id for row in rows])
         await self.audit.record_reads(  # one event per client shown, in one INSERT; one without any when none
             "dossier_list",
             (pseudonym for _, _, pseudonym, _ in rows),
@@ -251,7 +257,10 @@ class DossierService(AuditedService):
             detail=f"status={status or ''} casemanager_id={casemanager_id or ''} service={service_code or ''}",
             keep_empty=True,
         )
-        return [DossierView(d, name, pseudonym, cm, assignments.get(d.id, [])) for d, name, pseudonym, cm in rows]
+        return [
+            DossierView(d, name, pseudonym, cm, assignments.get(d.id, []), external_refs=refs.get(d.id, []))
+            for d, name, pseudonym, cm in rows
+        ]
 
     def _readable(self, *columns: Any) -> Select[Any]:
         """``columns`` of the dossiers the actor may read, the client's and the casemanager's names joined."""
@@ -409,11 +418,14 @@ class DossierService(AuditedService):
         subject: str | None,
         casemanager_id: int | None,
         assignments: list[AccountmanagerRequest] | None = None,
+        external_refs: list[str] | None = None,
     ) -> DossierView:
         if not self.actor.has(Role.CASEMANAGER, Role.ADMIN):
             raise Forbidden("Alleen casemanagers en functioneel beheer openen dossiers.")
         requests = list(assignments or [])
         errors = rules.check_subject(subject)
+        refs, ref_errors = clean_external_refs(external_refs, record_type="dossier")
+        errors += ref_errors
         client = await self.session.get(Client, client_id) if client_id else None
         if client is None:
             errors.append(FieldError("client_id", "Kies een bestaande klant" if client_id else "Kies een klant"))
@@ -456,9 +468,14 @@ class DossierService(AuditedService):
                 service_id=services[request.service.strip().upper()],
             )
         await self.assignments.flush()
+        await add_refs(self.session, "dossier", dossier_id, refs)
         view = await self.load(dossier_id)
         self.audit.record(
-            Action.CREATE, "dossier", dossier_id, client_pseudonym=view.client_pseudonym, detail=view.dossier.ref
+            Action.CREATE,
+            "dossier",
+            dossier_id,
+            client_pseudonym=view.client_pseudonym,
+            detail=view.dossier.ref + (f"; kenmerken {len(refs)}" if refs else ""),
         )
         return view
 
@@ -472,7 +489,9 @@ class DossierService(AuditedService):
         outcome: str | None = None,
         casemanager_id: int | None = None,
         reason: str | None = None,
+        external_refs: list[str] | None = None,
     ) -> DossierView:
+        """Change what is given; ``external_refs`` (when not ``None``) replaces the dossier's references."""
         view = await self.require(dossier_id, Access.WRITE)
         dossier = view.dossier
         if version is None:
@@ -492,6 +511,10 @@ class DossierService(AuditedService):
             casemanager = self._check_casemanager(casemanager_id, candidates, errors)
         else:
             errors += rules.check_reason(reason, required=False)
+        refs: list[str] | None = None
+        if external_refs is not None:
+            refs, ref_errors = clean_external_refs(external_refs, record_type="dossier")
+            errors += ref_errors
         if errors:
             raise InvalidInput(errors)
         final_status = new_status or dossier.status
@@ -514,11 +537,16 @@ class DossierService(AuditedService):
         if casemanager is not None:
             dossier.casemanager_id = casemanager.id
             changes.append(f"casemanager → {casemanager.name}")
+        if refs is not None and refs != view.external_refs:
+            dossier.updated_at = now  # the version moves too: the references are part of the dossier
+            changes.append(f"kenmerken ({len(refs)})")
         if not changes:
             self.audit.record(Action.READ, "dossier", dossier.id, client_pseudonym=view.client_pseudonym)
             return view
         # The dossier row first: its version check (WHERE version = …) fails fast when someone else was quicker.
         await flush_dossier(self.session)
+        if refs is not None:
+            await replace_refs(self.session, "dossier", dossier.id, refs)
         if casemanager is not None:
             await self.assignments.replace_casemanager(dossier.id, casemanager.id, now=now, reason=text)
         self.audit.record(

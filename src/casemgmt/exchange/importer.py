@@ -60,7 +60,7 @@ from casemgmt.audit.services import Action, AuditLog
 from casemgmt.auth.models import User, UserRole, user_services
 from casemgmt.auth.roles import Role
 from casemgmt.clients.models import Client, Representative
-from casemgmt.clients.rules import address_columns, new_pseudonym, normalise_name, normalise_phone
+from casemgmt.clients.rules import address_columns, new_pseudonym, normalise_phone, search_keys
 from casemgmt.commitments.models import Commitment
 from casemgmt.contacts.models import Contact
 from casemgmt.db import refresh_planner_statistics
@@ -635,7 +635,7 @@ class DossierImporter:
                         "bsn": parsed.bsn,
                         "kvk": parsed.kvk,
                         "name": c.name,
-                        "name_normalised": normalise_name(c.name),
+                        **search_keys(c.name),
                         "phone": normalise_phone(c.phone) or c.phone,
                         "email": c.email,
                         **address_columns(c.address_parts()),

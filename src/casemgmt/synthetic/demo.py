@@ -4,9 +4,12 @@ Everything is planned by :func:`build_plan` from ``random.Random(2013)``, so eve
 municipality: the seed's stories from ``stories/*.toml`` (SCENARIOS.md: the professional calling about a WMO client
 D-2026-00001, the converted business premises D-2026-00002, the passport renewal from the United States
 D-2026-00003, the payment arrangement found by BSN that was the wrong one D-2026-00004 and D-2026-00005), then the
-everyday dossiers, one per theme of ``themes.toml``, calls without a dossier, and two callers who gave no BSN
-(unidentified clients, ``UNIDENTIFIED_CALLERS``) with their calls. Moments are planned in business
-days before today, so no contact is ever in the future.
+everyday dossiers, one per theme of ``themes.toml``, calls without a dossier, two callers who gave no BSN
+(unidentified clients, ``UNIDENTIFIED_CALLERS``) with their calls, and about ten anonymous calls (no client) spread
+over the last months (each drawn from its own ``random.Random``, so the rest of the plan is unchanged). The stories'
+dossiers and contacts may carry references of other systems (``external_refs``: the distress warrant DB-2026-11873
+and the benefit TV-2025-0418 of scenario 1). Moments are planned in business days before today, so no contact is
+ever in the future.
 
 :func:`load_demo` writes only what is missing (users by e-mail through ``Accounts``, clients by BSN/KvK number,
 dossiers by reference), so loading twice is safe; the rows go through the bulk writer (``writer.py``), followed by
@@ -30,12 +33,13 @@ from casemgmt.auth.models import User
 from casemgmt.auth.passwords import Passwords
 from casemgmt.auth.services import Accounts
 from casemgmt.clients.models import Client, Representative
-from casemgmt.clients.rules import address_columns, normalise_phone, parse_address_text
+from casemgmt.clients.rules import address_columns, normalise_phone, parse_address_text, search_keys
 from casemgmt.contacts.models import Contact
 from casemgmt.directory.calendar import AMSTERDAM
 from casemgmt.directory.models import Service
 from casemgmt.directory.reference import load_reference_services
 from casemgmt.dossiers.models import Dossier, DossierAssignment
+from casemgmt.references.models import ExternalReference
 from casemgmt.synthetic.numbers import random_bsn
 from casemgmt.synthetic.pilot import load_pilot_demo
 from casemgmt.synthetic.promises import load_promises
@@ -149,6 +153,7 @@ class ContactPlan:
     transfers: int
     summary: str
     subject: str = ""
+    external_refs: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -177,6 +182,7 @@ class DossierPlan:
     opened_days: int
     opened_minute: int
     closed_days: int | None = None
+    external_refs: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -190,6 +196,7 @@ class DemoPlan:
     clients: list[ClientPlan]
     dossiers: list[DossierPlan]
     loose_contacts: list[LooseContactPlan]
+    anonymous_contacts: list[ContactPlan] = field(default_factory=list)
 
 
 # -- names, places, numbers ---------------------------------------------------------------------------------------
@@ -554,7 +561,12 @@ def build_plan() -> DemoPlan:
             topic, service, text = rng.choice(LOOSE_TOPICS)
             loose.append(LooseContactPlan(client.key, _loose_contact(rng, topic, service, text)))
     unidentified, their_calls = _unidentified_callers()
-    return DemoPlan(clients=[*clients, *unidentified], dossiers=dossiers, loose_contacts=[*loose, *their_calls])
+    return DemoPlan(
+        clients=[*clients, *unidentified],
+        dossiers=dossiers,
+        loose_contacts=[*loose, *their_calls],
+        anonymous_contacts=_anonymous_contacts(),
+    )
 
 
 UNIDENTIFIED_CALLERS: tuple[tuple[str, str, str, tuple[tuple[int, str, str, str, str], ...]], ...] = (
@@ -613,6 +625,22 @@ def _unidentified_callers() -> tuple[list[ClientPlan], list[LooseContactPlan]]:
                 )
             )
     return clients, calls
+
+
+ANONYMOUS_CONTACTS = 10
+
+
+def _anonymous_contacts() -> list[ContactPlan]:
+    """Callers who gave no name or number (a quick question, a neighbour): about ten over the last six months."""
+    rng = random.Random(f"{SEED}-anonymous")
+    plans = []
+    for index in range(ANONYMOUS_CONTACTS):
+        topic, service, text = rng.choice(LOOSE_TOPICS)
+        plan = _loose_contact(rng, topic, service, text)
+        plan.business_days_ago = 2 + index * 12 + rng.randint(0, 8)
+        plan.summary = f"Anonieme beller (geen naam of BSN gegeven). {plan.summary}"
+        plans.append(plan)
+    return plans
 
 
 def _loose_contact(rng: random.Random, topic: str, service: str, text: str) -> ContactPlan:
@@ -713,7 +741,7 @@ def _themed_dossier(
 def _story_contact(c: Table, topic: str) -> ContactPlan:
     return ContactPlan(
         c["day"], minute_of_day(c["at"]), c["channel"], c["direction"], c["service"], c["employee"], c["outcome"],
-        c["transfers"], c["summary"], topic,
+        c["transfers"], c["summary"], topic, list(c.get("external_refs", [])),
     )  # fmt: skip
 
 
@@ -744,6 +772,7 @@ def _story_dossiers(clients: list[ClientPlan]) -> list[DossierPlan]:
                 opened_days=opened_days,
                 opened_minute=opened_minute,
                 closed_days=story["closed"]["days"] if "closed" in story else None,
+                external_refs=list(story.get("external_refs", [])),
             )
         )
     return plans
@@ -790,7 +819,7 @@ async def _ensure_users(session: AsyncSession, passwords: Passwords) -> dict[str
 
 DEMO_TABLES = (
     "clients", "representatives", "dossiers", "dossier_assignments", "contacts", "commitments", "handoffs",
-    "escalations", "reusable_answers", "pilot_enrolments", "time_entries", "survey_responses",
+    "escalations", "reusable_answers", "pilot_enrolments", "time_entries", "survey_responses", "external_references",
 )  # fmt: skip
 """The tables whose rows the demo hands to the bulk writer (users go through ``Accounts``)."""
 
@@ -829,7 +858,7 @@ async def _ensure_clients(
                 "bsn": plan_client.bsn,
                 "kvk": plan_client.kvk,
                 "name": plan_client.name,
-                "name_normalised": plan_client.name.lower(),
+                **search_keys(plan_client.name),
                 "phone": normalise_phone(plan_client.phone) or plan_client.phone,
                 "email": plan_client.email,
                 **address_columns(parse_address_text(plan_client.address)),
@@ -861,7 +890,7 @@ async def _ensure_clients(
 
 
 def _contact_row(
-    writer: BulkWriter, plan: ContactPlan, client_id: int, dossier_id: int | None, users: dict[str, int],
+    writer: BulkWriter, plan: ContactPlan, client_id: int | None, dossier_id: int | None, users: dict[str, int],
     services: dict[str, int], today: date, now: datetime,
 ) -> dict[str, Any]:  # fmt: skip
     return {
@@ -899,6 +928,15 @@ async def load_demo(session: AsyncSession, passwords: Passwords) -> list[tuple[s
     dossiers: list[dict[str, Any]] = []
     assignments: list[dict[str, Any]] = []
     contacts: list[dict[str, Any]] = []
+    references: list[dict[str, Any]] = []
+
+    def refer(record_type: str, record_id: int, refs: list[str]) -> None:
+        references.extend(
+            {"id": writer.next("external_references"), "record_type": record_type, "record_id": record_id, "ref": ref,
+             **stamp(now)}
+            for ref in refs
+        )  # fmt: skip
+
     for d in plan.dossiers:
         if d.ref in existing_refs:
             continue
@@ -936,14 +974,24 @@ async def load_demo(session: AsyncSession, passwords: Passwords) -> list[tuple[s
                     **stamp(now),
                 }
             )
-        contacts += [_contact_row(writer, c, client_id, dossier_id, users, services, today, now) for c in d.contacts]
+        refer("dossier", dossier_id, d.external_refs)
+        for c in d.contacts:
+            contacts.append(_contact_row(writer, c, client_id, dossier_id, users, services, today, now))
+            refer("contact", contacts[-1]["id"], c.external_refs)
     contacts += [
         _contact_row(writer, loose.contact, client_ids[loose.client_key], None, users, services, today, now)
         for loose in plan.loose_contacts
         if loose.client_key in new_clients
     ]
+    if new_clients:  # the first load: anonymous calls have no key to tell whether they are there already
+        contacts += [_contact_row(writer, c, None, None, users, services, today, now) for c in plan.anonymous_contacts]
     await writer.write_all(
-        [(Dossier.__table__, dossiers), (DossierAssignment.__table__, assignments), (Contact.__table__, contacts)]
+        [
+            (Dossier.__table__, dossiers),
+            (DossierAssignment.__table__, assignments),
+            (Contact.__table__, contacts),
+            (ExternalReference.__table__, references),
+        ]
     )
     await load_promises(session, writer, users, services, now)
     await load_pilot_demo(session, writer, users[ADMIN], now)

@@ -74,8 +74,8 @@ from casemgmt.clients.rules import (
     PSEUDONYM_ALPHABET,
     PSEUDONYM_LENGTH,
     PSEUDONYM_PREFIX,
-    normalise_name,
     normalise_phone,
+    search_keys,
 )
 from casemgmt.commitments.models import Commitment
 from casemgmt.contacts.models import Contact
@@ -604,7 +604,7 @@ class Generator:
                     "kind": kind,
                     **number,
                     "name": name,
-                    "name_normalised": normalise_name(name),
+                    **search_keys(name),
                     "phone": _stored_phone(f"06 {self.rnd.randint(10_000_000, 99_999_999)}"),
                     "email": f"{_ascii(name)[:40].strip('.')}@mail.example" if self.rnd.random() < 0.6 else "",
                     "street": street,

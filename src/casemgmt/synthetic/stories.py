@@ -9,6 +9,7 @@ Each file tells one story, in the order of its name; a file holds any of these a
   casemanager and one accountmanager per service (e-mail addresses). It opens ``opened.days`` business days before
   today at ``opened.at`` (Europe/Amsterdam) and closes on its ``closed.days`` at 17:00; every assignment starts at the
   opening. Its ``contacts`` happen ``day`` business days before today at ``at``, all on the dossier's ``topic``.
+  A dossier and a contact may carry ``external_refs`` (references of other systems, such as ``DB-2026-11873``).
 - ``handoffs`` and ``escalations``: on the n-th open demo dossier with a current SZW accountmanager (``dossier``), by
   e-mail address or ``am:<service>`` (that dossier's current accountmanager of the service), at moments counted back
   from now (``requested``, ``asked``) — see the files for the rules.

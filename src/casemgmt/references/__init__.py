@@ -1,0 +1,1 @@
+"""References of other systems (letter, zaak or kenmerk numbers) on contacts and dossiers."""
