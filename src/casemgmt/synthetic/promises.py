@@ -129,6 +129,7 @@ def _commitments(scene: _Scene, dossiers: Sequence[Row[Any]]) -> Rows:
             "made_by_id": owner,
             "made_at": made,
             "due_at": due,
+            "first_due_at": due,
             "status": "open",
             **stamp(now),
         }
@@ -293,6 +294,7 @@ async def _promised_dossier(session: AsyncSession, scene: _Scene, story: Table, 
             "made_by_id": who(owner),
             "made_at": opened + span(promise["after"]),
             "due_at": add_business_days(opened + span(promise["after"]), promise["due_business_days"]),
+            "first_due_at": add_business_days(opened + span(promise["after"]), promise["due_business_days"]),
             "status": "open",
             **stamp(now),
         }
