@@ -137,19 +137,67 @@ async def api_list(
 # -- pages ------------------------------------------------------------------------------------------------------
 
 
+CALLBACK_STATES = {"open": "Alle open", "due_today": "Vandaag", "overdue": "Te laat"}
+CALLBACK_SORTS = {"due_at": "Eerst te doen", "-due_at": "Laatst te doen", "made_at": "Eerst gemaakt"}
+CALLBACKS_PER_PAGE = 25
+
+
 @get("/terugbelnotities", name="callbacks", guards=[requires_role(Role.KCC_AGENT, Role.ADMIN)], include_in_schema=False)
 async def callbacks_page(
     request: Request[Any, Any, Any],
     commitments: Commitments,
     service: FromQuery[str | None] = None,
+    state_filter: Annotated[str | None, QueryParameter(name="state")] = None,
+    owner: FromQuery[str | None] = None,
+    sort: FromQuery[str | None] = None,
+    cursor: FromQuery[str | None] = None,
 ) -> Template:
-    """Every open callback across all services, overdue first (KCC direction over callbacks, seed 3.2.2)."""
+    """Every open callback across all services with its owner or team, due moment and state, soonest (so overdue)
+    first; filtered by service, state and owner, sorted, paged; the filter is in the URL (KCC direction over
+    callbacks, seed 3.2.2)."""
     now = datetime.now(UTC)
-    views = await commitments.list(
-        kind="callback", state="open", service=service or None, now=now, audit_purpose=Purpose.KLANTCONTACT
-    )
-    views.sort(key=lambda v: (not rules.is_overdue(v.commitment.status, v.commitment.due_at, now), v.commitment.due_at))
-    context = {"views": views, "now": now, "service": service or "", "kind_labels": rules.KIND_LABELS}
+    state = state_filter if state_filter in CALLBACK_STATES else "open"
+    order = sort if sort in CALLBACK_SORTS else "due_at"
+    owner_id = int(owner) if owner and owner.isdigit() and len(owner) < 19 else None
+    try:
+        page = await commitments.page(
+            kind="callback",
+            state=state,
+            service=service or None,
+            owner_id=owner_id,
+            sort=order,
+            cursor=cursor or None,
+            limit=CALLBACKS_PER_PAGE,
+            now=now,
+            audit_purpose=Purpose.KLANTCONTACT,
+        )
+    except InvalidInput:  # a stale or edited cursor: start at the first page
+        page = await commitments.page(
+            kind="callback", state=state, service=service or None, owner_id=owner_id, sort=order,
+            limit=CALLBACKS_PER_PAGE, now=now, audit_purpose=Purpose.KLANTCONTACT,
+        )  # fmt: skip
+        cursor = None
+    teams, people = await commitments.owner_choices()
+    filters = {"service": (service or "").upper(), "state": state, "owner": str(owner_id or ""), "sort": order}
+    query = {
+        key: value
+        for key, value in filters.items()
+        if value and (key, value) not in (("state", "open"), ("sort", "due_at"))
+    }
+    context = {
+        "views": page.items,
+        "next_cursor": page.next_cursor,
+        "paged": bool(cursor),
+        "cursor_now": cursor or "",
+        "now": now,
+        "filters": filters,
+        "query": query,
+        "services": teams,
+        "people": people,
+        "state_labels": CALLBACK_STATES,
+        "sort_labels": CALLBACK_SORTS,
+        "kind_labels": rules.KIND_LABELS,
+    }
     return page_or_fragment(request, "commitments/callbacks.html", "commitments/_callbacks.html", context)
 
 
