@@ -310,9 +310,14 @@ async def commitment_action(
             fields = {"owner_service": "owner", "owner_id": "owner"}
             errors = {fields.get(e.field, e.field): e.message for e in exc.errors}
             context = await _change_context(commitments, commitment_id, row.name, dict(data), errors)
-            return page_or_fragment(
+            answer = page_or_fragment(
                 request, "commitments/change.html", "commitments/_change_form.html", context, status_code=422
             )
+            if row.htmx:  # the form again in its place in the row, not instead of the row
+                answer.headers.update(
+                    {"HX-Retarget": f"#toezegging-{commitment_id}-wijzigen", "HX-Reswap": "innerHTML"}
+                )
+            return answer
         if not row.htmx:
             return row.back(data.get("back"))
         view = await commitments.get(commitment_id)
