@@ -64,6 +64,17 @@ class CommitmentView:
         """Owned by a team (a service), not yet picked up."""
         return self.commitment.owner_id is None
 
+    def may_act_for(self, user: CurrentUser | None) -> bool:
+        """Whether a page offers ``user`` the actions on this promise (the service decides again when they act):
+        ``rules.may_act``, taking any casemanager or accountmanager as a possible assignee of its dossier."""
+        if user is None:
+            return False
+        c = self.commitment
+        maybe_assignee = c.dossier_id is not None and bool(user.roles & {Role.CASEMANAGER, Role.ACCOUNTMANAGER})
+        actor = rules.Actor(user.id, is_admin=Role.ADMIN in user.roles, is_dossier_assignee=maybe_assignee)
+        in_team = c.owner_service_id is not None and self.owner_service_code in user.service_codes
+        return in_team or rules.may_act(actor, rules.Owners(c.made_by_id, c.owner_id, c.owner_service_id))
+
     @property
     def owner_label(self) -> str:
         """The owner as shown: the person's name, or "team SZW"."""
