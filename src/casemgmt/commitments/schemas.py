@@ -80,19 +80,19 @@ class CommitmentOut(msgspec.Struct):
     description: str
     owner_id: int | None
     """The person who keeps it; null while a team owns it (``owner_service``)."""
-    owner_service: str | None
-    """The code of the owning team (service) until someone picks it up; null when a person owns it."""
     made_by_id: int
     made_at: datetime
     due_at: datetime
-    first_due_at: datetime
-    """The due moment first promised; differs from ``due_at`` after rescheduling."""
     status: str
     overdue: bool
     kept_on_time: bool | None
     closed_at: datetime | None
     note: str | None
     fulfilling_contact_id: int | None
+    owner_service: str | None
+    """The code of the owning team (service) until someone picks it up; null when a person owns it."""
+    first_due_at: datetime
+    """The due moment first promised; differs from ``due_at`` after rescheduling."""
 
     @classmethod
     def of(cls, c: Commitment, now: datetime | None = None, owner_service: str | None = None) -> CommitmentOut:
