@@ -3,7 +3,7 @@
 from casemgmt.audit.models import AuditEvent
 from casemgmt.auth.models import ApiToken, LoginFailure, SessionStoreEntry, User, UserRole, user_services
 from casemgmt.clients.models import Client, ClientChange, Representative
-from casemgmt.commitments.models import Commitment, CommitmentOwnerChange
+from casemgmt.commitments.models import Commitment, CommitmentDueChange, CommitmentOwnerChange
 from casemgmt.contacts.models import Contact
 from casemgmt.db import metadata
 from casemgmt.directory.models import Service
@@ -21,6 +21,7 @@ __all__ = [
     "Client",
     "ClientChange",
     "Commitment",
+    "CommitmentDueChange",
     "CommitmentOwnerChange",
     "Contact",
     "Dossier",

@@ -78,7 +78,7 @@ async def test_the_redirect_stays_on_this_site(client, world, back) -> None:
 
 
 async def test_the_redirect_without_back_returns_to_the_referring_page(client, world) -> None:
-    made = await make_commitment(client, world)
+    made = await make_commitment(client, world, by="kcc")
     await login_as(client, world.kcc)
     token = csrf_from((await client.get("/terugbelnotities")).text)
     response = await client.post(

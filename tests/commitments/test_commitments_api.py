@@ -41,7 +41,7 @@ async def test_a_commitment_is_made_with_owner_maker_and_due_moment(client, worl
     assert abs(parse(body["made_at"]) - datetime.now(UTC)) < timedelta(minutes=1)
     # the service defaults to the owner's
     listed = await client.get("/api/v1/commitments", params={"service": "DSO"}, headers=world.token("kcc"))
-    assert [c["id"] for c in listed.json()] == [body["id"]]
+    assert [c["id"] for c in listed.json()["items"]] == [body["id"]]
 
 
 async def test_a_callback_without_due_moment_is_due_in_the_services_callback_term(client, world) -> None:
@@ -60,8 +60,8 @@ async def test_fulfilled_on_time_and_late(client, world, db) -> None:
     late = await make_commitment(client, world)
     await make_overdue(db, late["id"])
     listed = await client.get("/api/v1/commitments", params={"state": "overdue"}, headers=world.token("dso"))
-    assert [c["id"] for c in listed.json()] == [late["id"]]
-    assert listed.json()[0]["overdue"] is True
+    assert [c["id"] for c in listed.json()["items"]] == [late["id"]]
+    assert listed.json()["items"][0]["overdue"] is True
 
     kept = await client.post(
         f"/api/v1/commitments/{on_time['id']}/fulfil", json={"note": "Gebeld."}, headers=world.token("dso")
@@ -83,7 +83,7 @@ async def test_fulfilled_on_time_and_late(client, world, db) -> None:
     assert body["status"] == "fulfilled" and body["kept_on_time"] is False
     assert body["fulfilling_contact_id"] == contact_id
     states = await client.get("/api/v1/commitments", params={"state": "fulfilled"}, headers=world.token("dso"))
-    assert sorted(c["id"] for c in states.json()) == sorted([on_time["id"], late["id"]])
+    assert sorted(c["id"] for c in states.json()["items"]) == sorted([on_time["id"], late["id"]])
 
 
 async def test_missed_and_cancelled_commitments_close_with_their_note(client, world) -> None:
@@ -106,8 +106,8 @@ async def test_missed_and_cancelled_commitments_close_with_their_note(client, wo
     assert response.json()["status"] == "cancelled" and response.json()["kept_on_time"] is None
     for state, expected in (("missed", missed["id"]), ("cancelled", cancelled["id"])):
         listed = await client.get("/api/v1/commitments", params={"state": state}, headers=world.token("dso"))
-        assert [c["id"] for c in listed.json()] == [expected]
-    assert (await client.get("/api/v1/commitments?state=open", headers=world.token("dso"))).json() == []
+        assert [c["id"] for c in listed.json()["items"]] == [expected]
+    assert (await client.get("/api/v1/commitments?state=open", headers=world.token("dso"))).json()["items"] == []
 
 
 async def test_reassigning_keeps_the_history_and_needs_a_reason(client, world, db) -> None:
@@ -135,7 +135,7 @@ async def test_reassigning_keeps_the_history_and_needs_a_reason(client, world, d
     )
     assert change.reason == "Sanne neemt het terugbellen over."
     mine = await client.get("/api/v1/commitments", params={"owner_id": world.szw.id}, headers=world.token("szw"))
-    assert [c["id"] for c in mine.json()] == [made["id"]]
+    assert [c["id"] for c in mine.json()["items"]] == [made["id"]]
 
 
 async def test_list_filters(client, world, db) -> None:
@@ -150,7 +150,7 @@ async def test_list_filters(client, world, db) -> None:
     async def ids(**params: object) -> list[int]:
         response = await client.get("/api/v1/commitments", params=params, headers=headers)
         assert response.status_code == 200, response.text
-        return sorted(c["id"] for c in response.json())
+        return sorted(c["id"] for c in response.json()["items"])
 
     assert await ids() == sorted([callback["id"], info["id"], loose["id"]])
     assert await ids(owner_id=world.szw.id) == [info["id"]]
@@ -176,7 +176,7 @@ async def test_an_uninvolved_casemanager_neither_sees_nor_changes_someone_elses_
     ):
         response = await client.post(f"/api/v1/commitments/{made['id']}/{action}", json=body, headers=headers)
         assert response.status_code == 403, (action, response.text)
-    assert (await client.get("/api/v1/commitments", headers=headers)).json() == []
+    assert (await client.get("/api/v1/commitments", headers=headers)).json()["items"] == []
     assert await snapshot(db, Commitment, made["id"]) == row
     assert await counts(db) == before
     # nor may they promise something on a dossier they are not involved in

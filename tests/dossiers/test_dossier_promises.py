@@ -39,7 +39,9 @@ async def _promise_callback(client, world, text: str) -> int:  # type: ignore[no
 async def _let_time_pass(db, *ids: int) -> None:  # type: ignore[no-untyped-def]
     async with db() as session, session.begin():
         await session.execute(
-            update(Commitment).where(Commitment.id.in_(ids)).values(due_at=datetime.now(UTC) - timedelta(days=3))
+            update(Commitment)
+            .where(Commitment.id.in_(ids))
+            .values(due_at=datetime.now(UTC) - timedelta(days=3), first_due_at=datetime.now(UTC) - timedelta(days=3))
         )
 
 

@@ -265,3 +265,19 @@ async def test_only_who_may_read_the_dossier_escalates_about_it(client, world, d
     assert await counts(db) == before
     for who in ("cm", "dso", "kcc", "admin"):
         await escalate(client, world, by=who, dossier_id=world.dossier_id)
+
+
+async def test_owner_service_names_the_team_as_for_commitments(client, world, db) -> None:
+    """Issue 13: an escalation goes to a team's queue given as ``owner_service`` too; two different teams → 422."""
+    body = {"question": "Wanneer wordt de bijstand uitbetaald?", "client_id": world.client_id}
+    made = await client.post("/api/v1/escalations", json={**body, "owner_service": "ocw"}, headers=world.token("kcc"))
+    assert made.status_code == 201, made.text
+    assert made.json()["service"] == "OCW" and made.json()["assignee_id"] is None  # the OCW queue
+    before = await counts(db)
+    both = await client.post(
+        "/api/v1/escalations", json={**body, "service": "SZW", "owner_service": "OCW"}, headers=world.token("kcc")
+    )
+    assert both.status_code == 422 and {e["field"] for e in both.json()["extra"]} == {"owner_service"}
+    neither = await client.post("/api/v1/escalations", json=body, headers=world.token("kcc"))
+    assert neither.status_code == 422 and {e["field"] for e in neither.json()["extra"]} == {"service"}
+    assert await counts(db) == before

@@ -77,7 +77,9 @@ ADMIN_ONLY = rule("ADMIN", ADMIN)
 DOSSIER_READ = rule("DOSSIER_READ", KCC, ADMIN, own=(CM, AM))  # KCC reads every dossier (it routes callers)
 DOSSIER_CONTACT = rule("DOSSIER_CONTACT", KCC, ADMIN, own=(CM, AM))  # log contacts and promises on it
 DOSSIER_WRITE = rule("DOSSIER_WRITE", ADMIN, own=(CM, AM))  # current assignees and admins only
-COMMITMENT = rule("COMMITMENT", KCC, ADMIN, own=(CM, AM))  # owner, maker, current assignees, KCC, admin
+COMMITMENT = rule("COMMITMENT", ADMIN, own=(CM, AM))  # owner, maker, current assignees, team members, admin (KCC:
+# only the callbacks they made, none here)
+PICK_UP = rule("PICK_UP", own=(AM,))  # the members of the owning team (the own commitment is team SZW's)
 HANDOFF_RECEIVER = rule("HANDOFF_RECEIVER", ADMIN, own=(AM,))  # accept, decline: the addressed employee/service
 HANDOFF_REQUESTER = rule("HANDOFF_REQUESTER", ADMIN, own=(CM,))  # cancel: who asked for it
 ESCALATION_READ = rule("ESCALATION_READ", KCC, ADMIN, own=(CM, AM))  # asker, the service, the casemanager
@@ -158,9 +160,11 @@ COMMITMENT_ACTIONS = {
     "niet-nagekomen": COMMITMENT,
     "intrekken": COMMITMENT,
     "overdragen": COMMITMENT,
+    "verzetten": COMMITMENT,
+    "oppakken": PICK_UP,
 }
 HANDOFF_ACTIONS = {"accepteren": HANDOFF_RECEIVER, "weigeren": HANDOFF_RECEIVER, "intrekken": HANDOFF_REQUESTER}
-PANELS = {panel: EMPLOYEES for panel in ("toezeggingen", "overdrachten", "escalaties", "dossiers")}
+PANELS = {panel: EMPLOYEES for panel in ("toezeggingen", "dienst", "overdrachten", "escalaties", "dossiers")}
 
 TABLE: dict[tuple[str, str], Row] = {
     # -- the API (bearer tokens) ------------------------------------------------------------------------------
@@ -212,6 +216,10 @@ TABLE: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/commitments/{commitment_id:int}/cancel"): row(COMMITMENT, body=lambda c: {"reason": ""}),
     ("POST", "/api/v1/commitments/{commitment_id:int}/reassign"): row(
         COMMITMENT, body=lambda c: {"owner_id": c.cm_id, "reason": ""}
+    ),
+    ("POST", "/api/v1/commitments/{commitment_id:int}/pick-up"): row(PICK_UP),
+    ("POST", "/api/v1/commitments/{commitment_id:int}/reschedule"): row(
+        COMMITMENT, body=lambda c: {"due_at": "2099-01-01T10:00:00Z", "reason": ""}
     ),
     ("POST", "/api/v1/handoffs"): row(
         DOSSIER_WRITE, body=on(lambda o: o.dossier, to_service="", reason="", context=""), per_object=True
@@ -285,6 +293,7 @@ TABLE: dict[tuple[str, str], Row] = {
         COMMITMENT_ACTIONS,
         body=lambda c: {"owner_id": str(c.cm_id)},  # without an owner "overdragen" answers 422 first
     ),
+    ("GET", "/toezeggingen/{commitment_id:int}/{action:str}"): row({"verzetten": COMMITMENT, "overdragen": COMMITMENT}),
     ("GET", "/terugbelnotities"): row(CALLBACKS),
     ("POST", "/overdrachten/{handoff_id:int}/{action:str}"): row(HANDOFF_ACTIONS, body=empty_body),
     ("GET", "/escalaties"): row(EMPLOYEES),

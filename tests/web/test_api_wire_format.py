@@ -50,6 +50,8 @@ COMMITMENT_KEYS = [
     "closed_at",
     "note",
     "fulfilling_contact_id",
+    "owner_service",  # issue 13: a team's promise (owner_id null); added after the keys recorded before
+    "first_due_at",
 ]
 
 
@@ -129,7 +131,9 @@ async def test_client_dossier_and_commitment_keep_their_keys_order_nulls_and_mom
         "due_at",
         "status",
         "cursor",
+        "owner_service",  # issue 13: the owning team while nobody picked it up (null here)
     ]
+    assert commitment_entry["owner_service"] is None
     assignment_entry = next(e for e in entries if e["type"] == "assignment")
     assert assignment_entry["until"] is None and MOMENT_Z.match(assignment_entry["at"])
     assert "~assignment~" in assignment_entry["cursor"]

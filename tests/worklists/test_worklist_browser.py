@@ -45,4 +45,4 @@ async def test_fulfilling_an_overdue_commitment_removes_it_from_the_overdue_pane
     body = (await client.get("/api/v1/worklist", headers=world.token("dso"))).json()
     assert [c["id"] for c in body["commitments"]] == [second["id"]]
     fulfilled = await client.get("/api/v1/commitments?state=fulfilled", headers=world.token("dso"))
-    assert [(c["id"], c["kept_on_time"]) for c in fulfilled.json()] == [(first["id"], False)]
+    assert [(c["id"], c["kept_on_time"]) for c in fulfilled.json()["items"]] == [(first["id"], False)]

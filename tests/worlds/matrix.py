@@ -116,13 +116,15 @@ async def arrange(
         ocw_service = await service_id(session, "OCW")
         kcc_service = await service_id(session, "KCC")
 
-        def commitment(client_id: int, dossier_id: int, person: Person) -> Commitment:
+        def commitment(client_id: int, dossier_id: int, person: Person, team: int | None = None) -> Commitment:
             return Commitment(
                 client_id=client_id,
                 dossier_id=dossier_id,
                 kind="callback",
                 description="Ik bel u donderdag terug.",
-                owner_id=person.id,
+                owner_id=None if team else person.id,
+                owner_service_id=team,
+                service_id=team,
                 made_by_id=person.id,
                 made_at=now,
                 due_at=now + timedelta(days=3),
@@ -153,7 +155,7 @@ async def arrange(
             )
 
         rows = [
-            commitment(jan.id, own_dossier.id, cm),
+            commitment(jan.id, own_dossier.id, cm, team=szw),  # a promise of team SZW, made by cm
             commitment(piet.id, foreign_dossier.id, other_cm),
             handoff(own_dossier.id, cm, kcc_service, szw, am.id),
             handoff(foreign_dossier.id, other_cm, szw, ocw_service, None),

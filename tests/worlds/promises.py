@@ -127,11 +127,10 @@ async def make_commitment(client: Any, world: World, by: str = "dso", **values: 
 
 async def make_overdue(db: Callable[[], AsyncSession], commitment_id: int, hours: float = 26) -> None:
     """Simulate time: the commitment's due moment passed `hours` ago."""
+    due = datetime.now(UTC) - timedelta(hours=hours)
     async with db() as session, session.begin():
         await session.execute(
-            update(Commitment)
-            .where(Commitment.id == commitment_id)
-            .values(due_at=datetime.now(UTC) - timedelta(hours=hours))
+            update(Commitment).where(Commitment.id == commitment_id).values(due_at=due, first_due_at=due)
         )
 
 

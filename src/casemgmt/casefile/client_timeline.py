@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, or_, select
+from sqlalchemy import ColumnElement, Select, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
@@ -56,6 +56,7 @@ DOSSIER_STATUSES = ("open", "closed", "all")
 """The filter of the dossier list: ``open`` (every status but closed), ``closed``, ``all``."""
 
 _EMPLOYEE, _OWNER, _CLOSER, _ASKER, _ANSWERER = (aliased(User) for _ in range(5))
+_OWNER_TEAM = aliased(Service)
 
 
 def _ref(dossier_ref: str | None) -> dict[str, Any]:
@@ -140,9 +141,10 @@ _CONTACTS = (
 )
 _DOSSIERS = select(Dossier, Dossier.ref, _EMPLOYEE.name).join(_EMPLOYEE, _EMPLOYEE.id == Dossier.casemanager_id)
 _COMMITMENTS = (
-    select(Commitment, Dossier.ref, _OWNER.name, _CLOSER.name)
+    select(Commitment, Dossier.ref, func.coalesce(_OWNER.name, literal("team ") + _OWNER_TEAM.code), _CLOSER.name)
     .outerjoin(Dossier, Dossier.id == Commitment.dossier_id)
-    .join(_OWNER, _OWNER.id == Commitment.owner_id)
+    .outerjoin(_OWNER, _OWNER.id == Commitment.owner_id)
+    .outerjoin(_OWNER_TEAM, _OWNER_TEAM.id == Commitment.owner_service_id)
     .outerjoin(_CLOSER, _CLOSER.id == Commitment.closed_by_id)
 )
 _ESCALATIONS = (

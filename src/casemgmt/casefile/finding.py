@@ -20,6 +20,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, select, union_all
+from sqlalchemy.orm import aliased
 
 from casemgmt.audit.services import Action
 from casemgmt.auth.models import User
@@ -39,6 +40,8 @@ from casemgmt.references.rules import lookup_forms
 
 SEARCH_LIMIT = 20
 _PERSON = (User.id, User.name, User.phone)
+_TEAM = aliased(Service)
+"""The team (service) that owns a commitment, beside the service it was made for."""
 """The columns of a ``Person``: the employee with their direct line."""
 
 
@@ -126,9 +129,12 @@ class OpenAgreement:
     kind: str
     description: str
     due_at: datetime
-    owner: Person
+    owner: Person | None
+    """The person who keeps it; None while a team owns it (``owner_service``)."""
     service: str | None
     dossier_ref: str | None
+    owner_service: str | None = None
+    owner_service_phone: str | None = None
 
 
 def _eligible(birth_date: date | None) -> list[ColumnElement[bool]]:
@@ -394,14 +400,25 @@ class ClientFinder(ClientService):
 
     async def _open_agreements(self, client_id: int) -> list[OpenAgreement]:
         rows = await self.session.execute(
-            select(Commitment, *_PERSON, Service.code, Dossier.ref)
-            .join(User, User.id == Commitment.owner_id)
+            select(Commitment, *_PERSON, Service.code, Dossier.ref, _TEAM.code, _TEAM.phone)
+            .outerjoin(User, User.id == Commitment.owner_id)
+            .outerjoin(_TEAM, _TEAM.id == Commitment.owner_service_id)
             .outerjoin(Service, Service.id == Commitment.service_id)
             .outerjoin(Dossier, Dossier.id == Commitment.dossier_id)
             .where(Commitment.client_id == client_id, Commitment.status == "open")
             .order_by(Commitment.due_at)
         )
         return [
-            OpenAgreement(c.id, c.kind, c.description, c.due_at, Person(*person), service, ref)
-            for c, *person, service, ref in rows
+            OpenAgreement(
+                c.id,
+                c.kind,
+                c.description,
+                c.due_at,
+                Person(*person) if c.owner_id is not None else None,
+                service,
+                ref,
+                team,
+                team_phone,
+            )
+            for c, *person, service, ref, team, team_phone in rows
         ]

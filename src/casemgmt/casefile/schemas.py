@@ -78,13 +78,17 @@ class AssignmentEntryOut(_Entry, tag="assignment"):
 
 
 class CommitmentEntryOut(_Entry, tag="commitment"):
+    """A commitment when made; a team's promise has ``owner`` null and ``owner_service`` its team's code (the owner
+    now, not when it was made: picking up and reassigning are in the owner history)."""
+
     kind: str
     description: str
-    owner: EmployeeRef
+    owner: EmployeeRef | None
     made_by: EmployeeRef
     due_at: datetime
     status: str
     cursor: str
+    owner_service: str | None = None
 
 
 class CommitmentClosedEntryOut(_Entry, tag="commitment_closed"):
@@ -291,15 +295,17 @@ class RoutingDossierOut(msgspec.Struct):
 
 
 class OpenCommitmentOut(msgspec.Struct):
-    """An open commitment to the client, with the direct line of the person who promised."""
+    """An open commitment to the client, with the direct line of the person who promised; a team's promise has no
+    ``owner`` (null) but ``owner_service``, the team's code."""
 
     id: int
     kind: str
     description: str
     due_at: datetime
-    owner: PersonOut
+    owner: PersonOut | None
     service: str | None
     dossier_ref: str | None
+    owner_service: str | None
 
 
 class RoutingOut(msgspec.Struct):
@@ -338,7 +344,9 @@ class RoutingOut(msgspec.Struct):
                 for d in view.dossiers
             ],
             representatives=[RepresentativeOut.of(r) for r in view.representatives],
-            commitments=[copied(OpenCommitmentOut, a, owner=person(a.owner)) for a in view.agreements],
+            commitments=[
+                copied(OpenCommitmentOut, a, owner=person(a.owner) if a.owner else None) for a in view.agreements
+            ],
         )
 
 
@@ -379,10 +387,15 @@ class WorklistOut(msgspec.Struct):
     handoffs: list[WorklistHandoffOut]
     escalations: list[EscalationOut]
     dossiers: list[WorklistDossierOut]
+    team_commitments: list[CommitmentOut]
+    """Open promises of the user's teams (services), waiting to be picked up ("Voor mijn dienst")."""
 
     @classmethod
     def of(cls, w: Worklist, now: datetime) -> WorklistOut:
         return cls(
+            team_commitments=[
+                CommitmentOut.of(v.commitment, now, owner_service=v.owner_service_code) for v in w.team_commitments
+            ],
             commitments=[CommitmentOut.of(v.commitment, now) for v in w.commitments],
             handoffs=[
                 copied(

@@ -39,6 +39,7 @@ from casemgmt.handoffs.models import Handoff
 # sources' statements below are built once too; each call adds the dossier, the cursor and the limit.
 _ASSIGNEE, _ASSIGNER = aliased(User), aliased(User)
 _OWNER, _MAKER, _CLOSER = aliased(User), aliased(User), aliased(User)
+_OWNER_TEAM = aliased(Service)
 _FROM_SERVICE, _TO_SERVICE = aliased(Service), aliased(Service)
 _SENDER, _RECEIVER = aliased(User), aliased(User)
 _ASKER, _ANSWERER = aliased(User), aliased(User)
@@ -229,8 +230,9 @@ assignment_entries = EntrySource("assignment", _ASSIGNMENTS, DossierAssignment.s
 # -- promises (issue 4): commitments, handoffs and escalations, each when made and when closed ----------------------
 
 _COMMITMENTS = (
-    select(Commitment, _OWNER.name, _MAKER.name)
-    .join(_OWNER, _OWNER.id == Commitment.owner_id)
+    select(Commitment, _OWNER.name, _MAKER.name, _OWNER_TEAM.code)
+    .outerjoin(_OWNER, _OWNER.id == Commitment.owner_id)
+    .outerjoin(_OWNER_TEAM, _OWNER_TEAM.id == Commitment.owner_service_id)
     .join(_MAKER, _MAKER.id == Commitment.made_by_id)
 )
 
@@ -240,11 +242,12 @@ def _promised(c: Commitment) -> dict[str, Any]:
     return {"kind": c.kind, "description": c.description, "due_at": c.due_at, "status": c.status}
 
 
-def _commitment_data(c: Commitment, owner_name: str, maker_name: str) -> dict[str, Any]:
+def _commitment_data(c: Commitment, owner_name: str | None, maker_name: str, team: str | None) -> dict[str, Any]:
     return {
         **_promised(c),
-        "owner": {"id": c.owner_id, "name": owner_name},
+        "owner": {"id": c.owner_id, "name": owner_name} if c.owner_id is not None else None,
         "made_by": {"id": c.made_by_id, "name": maker_name},
+        "owner_service": team,
     }
 
 

@@ -1,5 +1,6 @@
-"""The worklist of one employee: open commitments, handoffs waiting for them, escalations of their services,
-and their dossiers with signals. A constant number of queries, however long the lists.
+"""The worklist of one employee: open commitments, the open promises of their teams ("Voor mijn dienst", to pick
+up), handoffs waiting for them, escalations of their services, and their dossiers with signals. A constant number
+of queries, however long the lists.
 
 Only the panels asked for are read (the whole page, one panel refreshed in place, or the badge), and every client
 whose data a panel shows is recorded in the audit log, one event per client and panel (``commitment_list``,
@@ -41,7 +42,7 @@ class WorklistDossier:
     client_pseudonym: str = ""
 
 
-PANELS = ("toezeggingen", "overdrachten", "escalaties", "dossiers")
+PANELS = ("toezeggingen", "dienst", "overdrachten", "escalaties", "dossiers")
 BADGE = "teller"
 """The navigation badge: counts of the first three panels, no personal data."""
 
@@ -53,6 +54,8 @@ class Worklist:
     declined_handoffs: list[HandoffView] = field(default_factory=list)
     escalations: list[EscalationView] = field(default_factory=list)
     dossiers: list[WorklistDossier] = field(default_factory=list)
+    team_commitments: list[CommitmentView] = field(default_factory=list)
+    """Open promises of the employee's teams, waiting to be picked up."""
 
     def overdue_count(self, now: datetime) -> int:
         return sum(1 for v in self.commitments if v.state(now) == "overdue")
@@ -114,6 +117,9 @@ async def worklist_for(
         if "toezeggingen" in wanted:
             service = CommitmentService(session, actor, audit)
             commitments = sort_commitments(await service.list(owner_id=actor.id, state="open", now=now), now)
+        team: list[CommitmentView] = []
+        if "dienst" in wanted and not badge:
+            team = sort_commitments(await CommitmentService(session, actor, audit).team_queue(now=now), now)
         handoffs: list[HandoffView] = []
         declined: list[HandoffView] = []
         if "overdrachten" in wanted:
@@ -132,4 +138,4 @@ async def worklist_for(
             await audit.record_reads("dossier_list", (d.client_pseudonym for d in dossiers))
         if badge:
             shown.clear()  # the badge shows numbers, no client's data
-    return Worklist(commitments, handoffs, declined, escalations, dossiers)
+    return Worklist(commitments, handoffs, declined, escalations, dossiers, team)

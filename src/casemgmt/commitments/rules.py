@@ -8,12 +8,19 @@ Pure functions over an immutable `CommitmentState`; no database, no HTTP. The se
   delete: every commitment ever made stays on record;
 - any action on a commitment that is no longer open raises `ClosedCommitment` (a `Conflict`, HTTP 409);
 - a missing note or reason raises `InvalidInput` with a Dutch message (HTTP 422); in both cases nothing changes;
-- `kept_on_time` is True exactly when fulfilled at or before `due_at`, False when fulfilled late or missed, and None
-  while open or when cancelled;
+- `kept_on_time` is True exactly when fulfilled at or before the due moment first promised (`first_due_at`; a
+  rescheduled promise is still late against it), False when fulfilled late or missed, and None while open or when
+  cancelled;
 - overdue (open and past due) is derived at read time by `is_overdue()`, never stored;
 - a callback without an explicit due moment is due `callback_term_days` business days after it was made (the
   service's norm, 2 by default); other kinds need an explicit due moment; a due moment in the past is refused;
-- a change of owner needs a reason (the service keeps the history);
+- the owner is a person or a team (a service), exactly one of the two (`validate_owner`); a team promise is picked
+  up by an employee of that team (`validate_pick_up`), once;
+- a change of owner and a new due moment (`validate_reschedule`, in the future) need a reason (the service keeps
+  the history);
+- who may act on a promise (fulfil, miss, cancel, reschedule, reassign) is `may_act`: its owner, its maker, the
+  dossier's current assignees, admins and, for a team promise, the team's members; a KCC agent only as the maker
+  of the promise (the callbacks they made), never on someone else's;
 - texts have a maximum length (after trimming): the words told to the client `MAX_DESCRIPTION`, a fulfilment or
   missed note `MAX_NOTE`, a reason to cancel or to change the owner `MAX_REASON`; longer is `InvalidInput`.
 """
@@ -26,7 +33,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from casemgmt.directory.calendar import add_business_days, local_date, require_aware
-from casemgmt.errors import InvalidInput, NoLongerChangeable, too_long
+from casemgmt.errors import Conflict, FieldError, Forbidden, InvalidInput, NoLongerChangeable, too_long
 
 DEFAULT_CALLBACK_TERM_DAYS = 2
 MAX_DESCRIPTION = 2000
@@ -102,6 +109,13 @@ class CommitmentState:
     kept_on_time: bool | None = None
     note: str = ""
     fulfilling_contact_id: int | None = None
+    first_due_at: datetime | None = None
+    """The due moment first promised (None: never rescheduled, ``due_at`` is it)."""
+
+    @property
+    def promised_by(self) -> datetime:
+        """The moment against which keeping is judged: the first due moment."""
+        return self.first_due_at or self.due_at
 
     @classmethod
     def opened(cls, due_at: datetime) -> CommitmentState:
@@ -156,7 +170,7 @@ def apply(state: CommitmentState, action: Action, now: datetime) -> CommitmentSt
                 state,
                 status=CommitmentStatus.FULFILLED,
                 closed_at=closed_at,
-                kept_on_time=now <= state.due_at,
+                kept_on_time=now <= state.promised_by,
                 note=text,
                 fulfilling_contact_id=contact_id,
             )
@@ -246,16 +260,116 @@ def resolve_due(
     return default
 
 
-def validate_reassignment(status: str, current_owner_id: int, new_owner_id: int, reason: str) -> str:
-    """Check an owner change and return the cleaned reason.
+def validate_reassignment(
+    status: str,
+    current_owner_id: int | None,
+    new_owner_id: int | None,
+    reason: str,
+    *,
+    current_service_id: int | None = None,
+    new_service_id: int | None = None,
+) -> str:
+    """Check an owner change (to a person, ``new_owner_id``, or a team, ``new_service_id``) and return the cleaned
+    reason.
 
-    Not open → ClosedCommitment; same owner → InvalidInput on ``owner_id``; no reason → InvalidInput on ``reason``.
+    Not open → ClosedCommitment; the same owner → InvalidInput on ``owner_id`` (``owner_service`` for a team); no
+    reason → InvalidInput on ``reason``.
     """
     if status != CommitmentStatus.OPEN:
         raise ClosedCommitment(status)
-    if new_owner_id == current_owner_id:
+    if new_owner_id is not None and new_owner_id == current_owner_id:
         raise InvalidInput.single("owner_id", "Deze medewerker is al eigenaar van de toezegging.")
+    if new_service_id is not None and new_service_id == current_service_id:
+        raise InvalidInput.single("owner_service", "Dit team is al eigenaar van de toezegging.")
     text = _limited("reason", "De reden", reason, MAX_REASON)
     if not text:
         raise InvalidInput.single("reason", "Geef de reden waarom de toezegging een andere eigenaar krijgt.")
+    return text
+
+
+# -- owners: a person or a team ------------------------------------------------------------------------------------
+
+
+def validate_owner(owner_id: int | None, owner_service: str | None) -> None:
+    """Exactly one owner: a person (``owner_id``) or a team (``owner_service``, a service code).
+
+    Both → InvalidInput on ``owner_service``; neither → InvalidInput on ``owner_id``."""
+    service = (owner_service or "").strip()
+    if owner_id is not None and service:
+        raise InvalidInput.single("owner_service", "Kies een medewerker of een team als eigenaar, niet allebei.")
+    if owner_id is None and not service:
+        raise InvalidInput.single("owner_id", "Kies een medewerker of een team als eigenaar.")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who wants to act on a promise, as far as the rule needs to know."""
+
+    user_id: int
+    is_admin: bool = False
+    service_ids: frozenset[int] = frozenset()
+    is_dossier_assignee: bool = False
+    """A current casemanager or accountmanager of the promise's dossier."""
+
+
+@dataclass(frozen=True)
+class Owners:
+    """Whose the promise is: its owner (a person or a team) and who made it."""
+
+    made_by_id: int
+    owner_id: int | None = None
+    owner_service_id: int | None = None
+
+
+def may_act(actor: Actor, promise: Owners) -> bool:
+    """Whether ``actor`` may fulfil, miss, cancel, reschedule or reassign the promise: the owner, the maker, the
+    dossier's current assignees, admins and, for a team promise, the members of the owning service. The KCC role
+    gives no right of its own: a KCC agent acts on the callbacks they made (as maker), not on others'."""
+    if actor.is_admin or actor.is_dossier_assignee:
+        return True
+    if actor.user_id in (promise.owner_id, promise.made_by_id):
+        return True
+    return promise.owner_service_id is not None and promise.owner_service_id in actor.service_ids
+
+
+class AlreadyPickedUp(Conflict):
+    """A team promise that someone already picked up (409). Nothing has been changed."""
+
+
+def validate_pick_up(
+    status: str, owner_id: int | None, team_id: int | None, actor_id: int, actor_service_ids: frozenset[int]
+) -> int:
+    """Check a pick-up and return the team's id. ``team_id`` is the owning service, or the service it was picked up
+    from. Not of that team (or no team promise at all) → Forbidden; no longer open → ClosedCommitment; already
+    someone's → AlreadyPickedUp."""
+    if team_id is None or team_id not in actor_service_ids:
+        raise Forbidden("U hoort niet bij het team van deze toezegging en kunt haar niet oppakken.")
+    if status != CommitmentStatus.OPEN:
+        raise ClosedCommitment(status)
+    if owner_id is not None:
+        who = "u" if owner_id == actor_id else "een collega"
+        raise AlreadyPickedUp(f"Deze toezegging is al opgepakt door {who}.")
+    return team_id
+
+
+def validate_reschedule(status: str, due_at: datetime, new_due_at: datetime, reason: str, now: datetime) -> str:
+    """Check a new due moment (verzetten) and return the cleaned reason.
+
+    Not open → ClosedCommitment; the new moment not in the future or equal to the current one → InvalidInput on
+    ``due_at``; no reason → InvalidInput on ``reason`` (both fields reported together). Naive moments → ValueError."""
+    require_aware(new_due_at, "due_at")
+    require_aware(now, "now")
+    if status != CommitmentStatus.OPEN:
+        raise ClosedCommitment(status)
+    errors: list[FieldError] = []
+    if new_due_at <= now:
+        errors.append(FieldError("due_at", "Het nieuwe moment moet in de toekomst liggen."))
+    elif new_due_at == due_at:
+        errors.append(FieldError("due_at", "Dit is al het afgesproken moment; kies een ander moment."))
+    text = reason.strip()
+    errors += too_long("reason", "De reden", text, MAX_REASON)
+    if not text:
+        errors.append(FieldError("reason", "Geef de reden waarom de toezegging wordt verzet."))
+    if errors:
+        raise InvalidInput(errors)
     return text

@@ -124,7 +124,7 @@ async def _kept_promises(session: AsyncSession, pilot: Pilot, period: Period, no
             PilotEnrolment.cohort.label("cohort"),
             Dossier.id.label("dossier_id"),
             month_bucket(Dossier.opened_at, period).label("opened_month"),
-            month_bucket(Commitment.due_at, period).label("due_month"),
+            month_bucket(Commitment.first_due_at, period).label("due_month"),
             case((Commitment.kept_on_time.is_(True), 1), else_=0).label("kept"),
         )
         .select_from(Commitment)

@@ -246,14 +246,14 @@ async def _grouped(session: AsyncSession, inner: Any, count: Any, n: Any) -> lis
 
 
 async def _due_per_service(
-    session: AsyncSession, period: Period, model: Any, done: Any, due: Any, *, without_service: bool
+    session: AsyncSession, period: Period, model: Any, done: Any, due: Any, *, without_service: bool, due_at: Any = None
 ) -> list[Any]:
     """(count, n) per service and month of the events of ``model`` (commitments, escalations) ``due`` in the
     period: ``done`` (kept on time, within the norm) over all. ``without_service``: keep events without one."""
     inner = (
         select(
             Service.code.label("service"),
-            month_bucket(model.due_at, period).label("month"),
+            month_bucket(model.due_at if due_at is None else due_at, period).label("month"),
             done.label("done"),
         )
         .select_from(model)
@@ -266,7 +266,9 @@ async def _due_per_service(
 
 async def _on_time(session: AsyncSession, period: Period, now: datetime) -> list[Any]:
     due = commitments_due_clause(period, now)
-    return await _due_per_service(session, period, Commitment, Commitment.kept_on_time, due, without_service=True)
+    return await _due_per_service(
+        session, period, Commitment, Commitment.kept_on_time, due, without_service=True, due_at=Commitment.first_due_at
+    )
 
 
 async def _escalations(session: AsyncSession, period: Period, now: datetime) -> list[Any]:

@@ -43,8 +43,10 @@ STATE_LABELS = {"open": "Open", "overdue": "Over de norm", "answered": "Beantwoo
 
 @creation("/api/v1/escalations", TAGS, "Escalate a question to a service")
 async def api_create(data: JSONBody[EscalationCreate], escalations: Escalations) -> EscalationOut:
-    escalation = await escalations.ask(**data.model_dump())
-    return EscalationOut.of(escalation, data.service.strip().upper())
+    values = data.model_dump(exclude={"service", "owner_service"})
+    team = rules.validate_team(data.service, data.owner_service)
+    escalation = await escalations.ask(service=team, **values)
+    return EscalationOut.of(escalation, team)
 
 
 @state_change("/api/v1/escalations/{escalation_id:int}/answer", TAGS)

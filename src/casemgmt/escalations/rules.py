@@ -158,3 +158,13 @@ def state_of(status: str, due_at: datetime, now: datetime) -> str:
     if status == "answered":
         return "answered"
     return "overdue" if is_overdue(status, due_at, now) else "open"
+
+
+def validate_team(service: str | None, owner_service: str | None) -> str:
+    """The service (team) an escalation goes to, given as ``service`` or as ``owner_service``: exactly one of the two
+    (or both the same). Both, differing → InvalidInput on ``owner_service``; neither → "" (the service then refuses
+    it on ``service``, after its access check)."""
+    first, second = (service or "").strip(), (owner_service or "").strip()
+    if first and second and first.upper() != second.upper():
+        raise InvalidInput.single("owner_service", "Geef de dienst één keer: service of owner_service.")
+    return (first or second).upper()

@@ -15,7 +15,11 @@ from casemgmt.web.structs import copied
 
 
 class EscalationCreate(BaseModel):
-    service: str = Field(min_length=1, max_length=10)
+    """An escalation goes to a service's queue (the team), or to the dossier's accountmanager of that service.
+    ``owner_service`` is the same choice under the name the commitment API uses (issue 13): give one of the two."""
+
+    service: str | None = Field(None, min_length=1, max_length=10)
+    owner_service: str | None = Field(None, min_length=1, max_length=10)
     question: str = required_text(MAX_QUESTION)
     client_id: OptionalRecordId = None
     dossier_id: OptionalRecordId = None

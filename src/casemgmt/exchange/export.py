@@ -274,6 +274,8 @@ class DossierExport:
                 "closed_at": (Commitment.closed_at, moment),
                 "kept_on_time": (Commitment.kept_on_time, _same),
                 "note": (Commitment.note, _same),
+                "owner_service": (Commitment.owner_service_id, service),
+                "first_due_at": (Commitment.first_due_at, moment),
             },
         )
         handoffs = await self._children(

@@ -258,7 +258,7 @@ def _implied(parsed: ParsedLine) -> list[tuple[str, str, str | None]]:
         implied.append((e.asked_by, Role.KCC_AGENT, KCC))
         if e.answered_by is not None:
             implied.append(by_service(e.answered_by, e.service))
-    fallback = [c.owner for c in d.commitments] + [c.made_by for c in d.commitments]
+    fallback = [c.owner for c in d.commitments if c.owner is not None] + [c.made_by for c in d.commitments]
     fallback += [t.employee for t in d.time_entries]
     implied += [(email, "", None) for email in fallback]
     return implied
@@ -271,7 +271,9 @@ def _employee_paths(parsed: ParsedLine) -> list[tuple[str, str]]:
     refs += [(f"assignments[{i}].accountmanager", a.accountmanager) for i, a in enumerate(d.assignments)]
     refs += [(f"contacts[{i}].employee", c.employee) for i, c in enumerate(d.contacts)]
     for i, c in enumerate(d.commitments):
-        refs += [(f"commitments[{i}].owner", c.owner), (f"commitments[{i}].made_by", c.made_by)]
+        if c.owner is not None:
+            refs.append((f"commitments[{i}].owner", c.owner))
+        refs.append((f"commitments[{i}].made_by", c.made_by))
     for i, h in enumerate(d.handoffs):
         refs.append((f"handoffs[{i}].from_employee", h.from_employee))
         if h.to_employee is not None:
@@ -291,6 +293,11 @@ def _service_paths(parsed: ParsedLine) -> list[tuple[str, str]]:
     for i, h in enumerate(d.handoffs):
         refs += [(f"handoffs[{i}].from_service", h.from_service), (f"handoffs[{i}].to_service", h.to_service)]
     refs += [(f"escalations[{i}].service", e.service) for i, e in enumerate(d.escalations)]
+    refs += [
+        (f"commitments[{i}].owner_service", c.owner_service)
+        for i, c in enumerate(d.commitments)
+        if c.owner_service is not None
+    ]
     return refs
 
 
@@ -776,21 +783,25 @@ class DossierImporter:
                     }
                 )
             for commitment in d.commitments:
-                owner = self.employees[_key(commitment.owner)]
+                owner = self.employees[_key(commitment.owner)] if commitment.owner is not None else None
+                team = self.services[commitment.owner_service.upper()] if commitment.owner_service else None
+                maker = self._id(commitment.made_by)
                 tables["commitments"].append(
                     {
                         "client_id": client_id,
                         "dossier_id": dossier_id,
                         "kind": commitment.kind,
                         "description": commitment.description,
-                        "owner_id": owner.id,
-                        "service_id": self.services[owner.services[0]] if owner.services else None,
-                        "made_by_id": self._id(commitment.made_by),
+                        "owner_id": owner.id if owner else None,
+                        "owner_service_id": team,
+                        "service_id": team or (self.services[owner.services[0]] if owner and owner.services else None),
+                        "made_by_id": maker,
                         "made_at": commitment.made_at,
                         "due_at": commitment.due_at,
+                        "first_due_at": commitment.first_due_at or commitment.due_at,
                         "status": commitment.status,
                         "closed_at": commitment.closed_at,
-                        "closed_by_id": owner.id if commitment.closed_at is not None else None,
+                        "closed_by_id": (owner.id if owner else maker) if commitment.closed_at is not None else None,
                         "kept_on_time": commitment.kept_on_time,
                         "note": commitment.note,
                     }

@@ -30,7 +30,7 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 import msgspec
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from casemgmt.clients.rules import (
     BSN_MESSAGE,
@@ -150,7 +150,8 @@ class ContactLine(_Part):
 class CommitmentLine(_Part):
     kind: CommitmentKindName
     description: Annotated[str, Field(min_length=1, max_length=MAX_DESCRIPTION)]
-    owner: Email
+    owner: Email | None = None
+    """The person who keeps it; or ``owner_service`` for a team's promise (exactly one of the two)."""
     made_by: Email
     made_at: Moment
     due_at: Moment
@@ -158,6 +159,15 @@ class CommitmentLine(_Part):
     closed_at: Moment | None = None
     kept_on_time: bool | None = None
     note: Annotated[str, Field(max_length=MAX_NOTE)] = ""
+    owner_service: ServiceCode | None = None
+    first_due_at: Moment | None = None
+    """The due moment first promised, when it was rescheduled (absent: ``due_at``)."""
+
+    @model_validator(mode="after")
+    def _one_owner(self) -> CommitmentLine:
+        if (self.owner is None) == (self.owner_service is None):
+            raise ValueError("geef óf owner (een medewerker) óf owner_service (een team)")
+        return self
 
 
 class HandoffLine(_Part):

@@ -180,11 +180,13 @@ def _before(dialect: str, column: Any, window: timedelta) -> ColumnElement[Any]:
 
 
 def _commitments_due(period: Period, now: datetime) -> ColumnElement[bool]:
-    """Commitments due in the period and by now, without those cancelled before their due moment."""
+    """Commitments due in the period and by now, without those cancelled before their due moment. The due moment is
+    the one first promised (``first_due_at``): a rescheduled promise counts where and as it was first due, and its
+    ``kept_on_time`` is judged against that moment too (``commitments/rules.py``)."""
     return and_(
-        period.moments(Commitment.due_at),
-        Commitment.due_at <= now,
-        or_(Commitment.status != CANCELLED, Commitment.closed_at >= Commitment.due_at),
+        period.moments(Commitment.first_due_at),
+        Commitment.first_due_at <= now,
+        or_(Commitment.status != CANCELLED, Commitment.closed_at >= Commitment.first_due_at),
     )
 
 

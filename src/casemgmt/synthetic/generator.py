@@ -1126,6 +1126,7 @@ class Generator:
                     "made_by_id": made_by,
                     "made_at": made_at,
                     "due_at": due_at,
+                    "first_due_at": due_at,
                     "status": status,
                     "closed_at": closed_at,
                     "closed_by_id": owner if closed_at else None,

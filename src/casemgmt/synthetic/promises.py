@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any, cast
 
 from sqlalchemy import Row, func, select
@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from casemgmt.clients.models import Client
 from casemgmt.commitments.models import Commitment
 from casemgmt.contacts.models import Contact
-from casemgmt.directory.calendar import add_business_days
+from casemgmt.directory.calendar import add_business_days, from_amsterdam, local_date
 from casemgmt.dossiers.models import Dossier, DossierAssignment
 from casemgmt.escalations.models import Escalation, ReusableAnswer
 from casemgmt.handoffs.models import Handoff
@@ -90,7 +90,7 @@ async def load_promises(
     open_szw = [d for d in dossiers if d.status != "closed" and "SZW" in accountmanagers.get(d.id, {})]
     scene = _Scene(writer, users, services, accountmanagers, open_szw, now)
 
-    rows: dict[str, Rows] = {"commitments": _commitments(scene, dossiers)}
+    rows: dict[str, Rows] = {"commitments": _commitments(scene, dossiers) + _team_callbacks(scene, dossiers)}
     rows["handoffs"] = _handoffs(scene) if len(open_szw) >= 2 else []
     for story in load_stories().promised:
         await _promised_dossier(session, scene, story, rows)
@@ -129,6 +129,7 @@ def _commitments(scene: _Scene, dossiers: Sequence[Row[Any]]) -> Rows:
             "made_by_id": owner,
             "made_at": made,
             "due_at": due,
+            "first_due_at": due,
             "status": "open",
             **stamp(now),
         }
@@ -139,8 +140,50 @@ def _commitments(scene: _Scene, dossiers: Sequence[Row[Any]]) -> Rows:
             row.update(status="fulfilled", closed_at=due + timedelta(days=2), kept_on_time=False)
             row.update(note="Later dan afgesproken nagekomen.", closed_by_id=owner)
         elif due <= now and outcome > 0.85:
-            row["due_at"] = now + timedelta(days=2)  # a few overdue, a few still open
+            row["due_at"] = row["first_due_at"] = now + timedelta(days=2)  # a few overdue, a few still open
         rows.append(row)
+    return rows
+
+
+TEAM_CALLBACKS = (
+    # (team, hours from now to the due moment; None: later today, the text in the client's words)
+    ("SZW", -5.0, "Iemand van Werk en Inkomen belt u terug over de stopgezette uitkering."),
+    ("SZW", None, "Een collega van SZW belt u vandaag nog over uw bijzondere bijstand."),
+    ("DSO", None, "Het team vergunningen belt u vandaag terug over de aanvraag voor de dakkapel."),
+    ("DSO", 50.0, "Iemand van DSO belt u terug over de melding van de losliggende stoeptegels."),
+)
+"""Callbacks the KCC handed to a team (issue 13): one overdue, some due today, one later; nobody picked them up."""
+
+
+def _team_callbacks(scene: _Scene, dossiers: Sequence[Row[Any]]) -> Rows:
+    """The KCC's callbacks to the SZW and DSO teams, on clients of open demo dossiers, waiting to be picked up."""
+    kcc, now = scene.users.get(KCC_DEMO_USER), scene.now
+    clients = [d.client_id for d in dossiers if d.status != "closed"]
+    if kcc is None or not clients:
+        return []
+    today_late = from_amsterdam(datetime.combine(local_date(now), time(23, 30)))
+    rows = []
+    for index, (team, hours, text) in enumerate(TEAM_CALLBACKS):
+        due = now + timedelta(hours=hours) if hours is not None else max(today_late, now + timedelta(minutes=10))
+        made = min(now, due) - timedelta(days=2)
+        rows.append(
+            {
+                "id": scene.writer.next("commitments"),
+                "client_id": clients[(index * 3) % len(clients)],
+                "dossier_id": None,
+                "kind": "callback",
+                "description": text,
+                "owner_id": None,
+                "owner_service_id": scene.services[team],
+                "service_id": scene.services[team],
+                "made_by_id": kcc,
+                "made_at": made,
+                "due_at": due,
+                "first_due_at": due,
+                "status": "open",
+                **stamp(now),
+            }
+        )
     return rows
 
 
@@ -293,6 +336,7 @@ async def _promised_dossier(session: AsyncSession, scene: _Scene, story: Table, 
             "made_by_id": who(owner),
             "made_at": opened + span(promise["after"]),
             "due_at": add_business_days(opened + span(promise["after"]), promise["due_business_days"]),
+            "first_due_at": add_business_days(opened + span(promise["after"]), promise["due_business_days"]),
             "status": "open",
             **stamp(now),
         }
