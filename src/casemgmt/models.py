@@ -2,7 +2,7 @@
 
 from casemgmt.audit.models import AuditEvent
 from casemgmt.auth.models import ApiToken, LoginFailure, SessionStoreEntry, User, UserRole, user_services
-from casemgmt.clients.models import Client, Representative
+from casemgmt.clients.models import Client, ClientRepresentative, Representative
 from casemgmt.commitments.models import Commitment, CommitmentOwnerChange
 from casemgmt.contacts.models import Contact
 from casemgmt.db import metadata
@@ -18,6 +18,7 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Client",
+    "ClientRepresentative",
     "Commitment",
     "CommitmentOwnerChange",
     "Contact",

@@ -19,9 +19,10 @@ from sqlalchemy import func, select, update
 
 from casemgmt.audit.models import AuditEvent
 from casemgmt.clients.access import grant_start
-from casemgmt.clients.models import Client, Representative
+from casemgmt.clients.models import Client
 from tests.worlds.casework import Casework, arrange, login_as
 from tests.worlds.personas import csrf_token
+from tests.worlds.representatives import represents
 
 pytestmark = pytest.mark.anyio
 
@@ -39,7 +40,7 @@ async def world(make_user, make_token, db) -> Casework:  # type: ignore[no-untyp
     async with db() as session, session.begin():
         await session.execute(update(Client).where(Client.id == w.client_id).values(address=ADDRESS, email=EMAIL))
         session.add(
-            Representative(
+            represents(
                 client_id=w.client_id,
                 name=REPRESENTATIVE,
                 organisation="Wijkteam Centrum",

@@ -105,6 +105,8 @@ def test_audit_events_are_append_only_in_postgresql(scratch_settings: Settings) 
 # -- 0009: text limits -------------------------------------------------------------------------------------------
 
 BEFORE_LIMITS = "0008"
+BEFORE_PERSONS = "0010"
+"""The last revision with one representatives row per client (0013 makes them persons of their own)."""
 
 
 def _run(settings: Settings, statements: list[tuple[str, dict[str, object]]]) -> list[object]:
@@ -136,11 +138,11 @@ REFERENCES = "SELECT r.name, c.address FROM representatives r JOIN clients c ON 
 def test_text_limits_keep_the_rows_and_their_references(scratch_settings: Settings) -> None:
     """Both ways, the rebuilt tables keep their rows and the rows that refer to them (SQLite rebuilds the table)."""
     reset_schema(scratch_settings)
-    upgrade(scratch_settings)
+    upgrade(scratch_settings, BEFORE_PERSONS)
     _run(scratch_settings, [(CLIENT, {"address": "Spui 70", "pseudonym": "K-1"}), (REPRESENTATIVE, {})])
     downgrade(scratch_settings, BEFORE_LIMITS)
     assert _run(scratch_settings, [(REFERENCES, {})]) == [[("Rita", "Spui 70")]]
-    upgrade(scratch_settings)
+    upgrade(scratch_settings, BEFORE_PERSONS)
     assert _run(scratch_settings, [(REFERENCES, {})]) == [[("Rita", "Spui 70")]]
 
 

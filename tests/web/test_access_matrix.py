@@ -170,6 +170,8 @@ TABLE: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/clients/{client_id:int}/dossiers"): row(FULL_CLIENT),
     ("POST", "/api/v1/clients/{client_id:int}/inzage"): row(EMPLOYEES, body=empty_body),
     ("POST", "/api/v1/clients/{client_id:int}/representatives"): row(CREATORS, body=empty_body),
+    ("GET", "/api/v1/representatives"): row(EMPLOYEES, query=lambda c: {"q": "Wijk"}),
+    ("GET", "/api/v1/representatives/{representative_id:int}"): row(EMPLOYEES),
     ("GET", "/api/v1/dossiers"): row(EMPLOYEES),
     ("POST", "/api/v1/dossiers"): row(OPENERS, body=empty_body),
     ("GET", "/api/v1/dossiers/export"): row(ADMIN_ONLY),
@@ -251,6 +253,8 @@ TABLE: dict[tuple[str, str], Row] = {
     ("GET", "/klanten/{client_id:int}/tijdlijn"): row(FULL_CLIENT),
     ("POST", "/klanten/{client_id:int}/inzage"): row(EMPLOYEES, body=empty_body),
     ("POST", "/klanten/{client_id:int}/vertegenwoordigers"): row(CREATORS, body=empty_body),
+    ("GET", "/vertegenwoordigers/zoeken"): row(EMPLOYEES, query=lambda c: {"q": "Wijk", "klant": c.o.client}),
+    ("GET", "/vertegenwoordigers/{representative_id:int}"): row(EMPLOYEES),
     ("GET", "/contacten/nieuw"): row(DOSSIER_CONTACT, query=DOSSIER, per_object=True),
     ("POST", "/contacten"): row(
         DOSSIER_CONTACT, body=lambda c: {"client_id": str(c.o.client), "dossier_id": str(c.o.dossier)}, per_object=True
@@ -322,6 +326,7 @@ OBJECT_PARAMS = {
     "handoff_id": lambda c: c.o.handoff,
     "escalation_id": lambda c: c.o.escalation,
     "contact_id": lambda c: c.o.contact,
+    "representative_id": lambda c: c.o.representative,
 }
 OTHER_PARAMS = {
     "user_id": lambda c: c.world.people["other_cm"].id,

@@ -20,7 +20,7 @@ from casemgmt.audit.services import Action
 from casemgmt.auth.models import User
 from casemgmt.clients import rules
 from casemgmt.clients.access import ClientAccess
-from casemgmt.clients.models import Client, Representative
+from casemgmt.clients.models import Client, ClientRepresentative
 from casemgmt.clients.services import LIMITED_DETAIL, ClientService, ClientView, today_in_amsterdam
 from casemgmt.commitments.models import Commitment
 from casemgmt.directory.models import Service
@@ -83,7 +83,7 @@ class RoutingView:
 
     client: Client
     dossiers: list[RoutingDossier]
-    representatives: list[Representative]
+    representatives: list[ClientRepresentative]
     agreements: list[OpenAgreement] = field(default_factory=list)
     access: ClientAccess = ClientAccess.FULL
     open_dossiers: int = 0
