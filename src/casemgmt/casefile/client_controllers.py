@@ -260,7 +260,7 @@ async def add_representative(
         representative = await finder.add_representative(client_id, data)
     except InvalidInput as exc:
         form, errors = data.model_dump(), exc.by_field()
-        again = {"errors": errors, "form": form}
+        again: dict[str, Any] = {"errors": errors, "form": form}
         if data.existing == "1" and data.q.strip():
             again["hits"] = await finder.search_representatives(data.q)
         if wants_fragment(request):
