@@ -111,6 +111,27 @@ def current_on(today: date) -> ColumnElement[bool]:
     )
 
 
+async def current_representatives(session: AsyncSession, client_id: int, today: date) -> list[ClientRepresentative]:
+    """Who acts for the client today, by name, each link with its person (one query). No access check and no audit
+    event: the caller's (the routing view, the contact form) own."""
+    statement = (
+        links_with_person()
+        .where(ClientRepresentative.client_id == client_id, current_on(today))
+        .order_by(Representative.name, ClientRepresentative.id)
+    )
+    return list(await session.scalars(statement))
+
+
+async def acts_for(session: AsyncSession, representative_id: int, client_id: int, today: date) -> bool:
+    """Whether the representative acts for the client today (a contact made by them must be about such a client)."""
+    statement = select(ClientRepresentative.id).where(
+        ClientRepresentative.client_id == client_id,
+        ClientRepresentative.representative_id == representative_id,
+        current_on(today),
+    )
+    return await session.scalar(statement.limit(1)) is not None
+
+
 def as_person_id(value: object) -> int | None:
     """``representative_id`` from the API (an int) or a form (text, empty: none); unreadable text is 0 (unknown)."""
     if value is None or isinstance(value, int):
@@ -309,12 +330,7 @@ class ClientService(AuditedService):
         return await self.session.scalar(select(Client.pseudonym).where(Client.bsn == bsn))
 
     async def _current_representatives(self, client_id: int, today: date) -> list[ClientRepresentative]:
-        statement = (
-            links_with_person()
-            .where(ClientRepresentative.client_id == client_id, current_on(today))
-            .order_by(Representative.name, ClientRepresentative.id)
-        )
-        return list(await self.session.scalars(statement))
+        return await current_representatives(self.session, client_id, today)
 
     # representatives --------------------------------------------------------------------------------------------
 
