@@ -47,7 +47,10 @@ def _digits(phone: str) -> str:  # clients.rules.phone_digits, as it was when th
     digits = "".join(ch for ch in text if ch.isascii() and ch.isdigit())
     if text.startswith("+"):
         digits = "00" + digits
-    return "0" + digits[4:] if digits.startswith("0031") else digits
+    if digits.startswith("0031"):
+        national = digits[4:]
+        return "0" + (national[1:] if national.startswith("0") else national)
+    return digits
 
 
 def _rows(sql: str) -> list[dict[str, Any]]:

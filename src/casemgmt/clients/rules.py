@@ -285,14 +285,15 @@ def is_current(valid_from: date, valid_until: date | None, today: date) -> bool:
 
 def phone_digits(value: str) -> str:
     """A phone number's digits in one national form, as the representative search compares them: ``+31 70 346
-    2290``, ``0031 70 3462290`` and ``070-346 22 90`` all give ``0703462290``; other countries keep ``00`` and
-    their country code."""
+    2290``, ``+31 (0)70 346 2290``, ``0031 70 3462290`` and ``070-346 22 90`` all give ``0703462290``; other
+    countries keep ``00`` and their country code."""
     text = (value or "").strip()
     digits = "".join(ch for ch in text if ch.isascii() and ch.isdigit())
     if text.startswith("+"):
         digits = "00" + digits
     if digits.startswith("0031"):
-        return "0" + digits[4:]
+        national = digits[4:]
+        return "0" + (national[1:] if national.startswith("0") else national)  # "+31 (0)70 …": the 0 once
     return digits
 
 
