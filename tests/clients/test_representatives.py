@@ -178,7 +178,7 @@ async def test_limited_clients_show_name_and_pseudonym_only(client, db, make_use
     ]
     await login(client, w["cm"].email)
     page = await client.get(f"/vertegenwoordigers/{w['ellen']}")
-    assert page.status_code == 200 and "Beperkte weergave" in page.text and "Beschermingsbewindvoerder" in page.text
+    assert page.status_code == 200 and "beperkte weergave" in page.text and "Beschermingsbewindvoerder" in page.text
     assert "Spui 2" not in page.text
 
 
