@@ -165,6 +165,7 @@ async def test_no_response_of_any_get_route_is_cached(app, client, make_user, ma
         "client_id": world.own.client,
         "dossier_id": world.own.dossier,
         "escalation_id": world.own.escalation,
+        "representative_id": world.own.representative,
         "slug": world.slug,
         "panel": "toezeggingen",
         "path": "openapi.json",
