@@ -2,7 +2,7 @@
 
 from casemgmt.audit.models import AuditEvent
 from casemgmt.auth.models import ApiToken, LoginFailure, SessionStoreEntry, User, UserRole, user_services
-from casemgmt.clients.models import Client, ClientChange, Representative
+from casemgmt.clients.models import Client, ClientChange, ClientRepresentative, Representative
 from casemgmt.commitments.models import Commitment, CommitmentDueChange, CommitmentOwnerChange
 from casemgmt.contacts.models import Contact
 from casemgmt.db import metadata
@@ -20,6 +20,7 @@ __all__ = [
     "AuditEvent",
     "Client",
     "ClientChange",
+    "ClientRepresentative",
     "Commitment",
     "CommitmentDueChange",
     "CommitmentOwnerChange",

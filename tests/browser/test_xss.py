@@ -31,7 +31,6 @@ import pytest
 from sqlalchemy import update
 
 from casemgmt.auth.models import User
-from casemgmt.clients.models import Representative
 from casemgmt.commitments.models import Commitment
 from casemgmt.directory.models import Service
 from casemgmt.dossiers.models import DossierAssignment
@@ -40,6 +39,7 @@ from casemgmt.handoffs.models import Handoff
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.factories import create_client, create_contact, create_dossier, service_id
 from tests.worlds.personas import PASSWORD
+from tests.worlds.representatives import represents
 
 pytestmark = [pytest.mark.anyio, pytest.mark.browser]
 
@@ -117,7 +117,7 @@ async def arrange(make_user: Any, db: Any, kind: str) -> dict[str, Any]:
         await session.execute(update(Service).where(Service.code == "SZW").values(hours=v("service-hours")))
         client = await create_client(session, name=v("client-name"), address=v("client-address"))
         session.add(
-            Representative(
+            represents(
                 client_id=client.id,
                 name=v("rep-name"),
                 organisation=v("rep-org"),

@@ -13,6 +13,7 @@ from casemgmt.clients.services import today_in_amsterdam
 from casemgmt.dossiers.models import DossierAssignment
 from tests.factories import create_client, create_dossier, valid_bsn
 from tests.worlds.personas import login
+from tests.worlds.representatives import represents
 
 pytestmark = pytest.mark.anyio
 
@@ -268,7 +269,7 @@ async def arrange_routing(db, make_user):
         session.add(ended)
         session.add_all(
             [
-                Representative(
+                represents(
                     client_id=person.id,
                     name="Sanne Bakker",
                     organisation="Wijkteam Centrum",
@@ -276,7 +277,7 @@ async def arrange_routing(db, make_user):
                     relation="maatschappelijk werker",
                     valid_from=today - timedelta(days=10),
                 ),
-                Representative(
+                represents(
                     client_id=person.id,
                     name="Mr. Verlopen",
                     organisation="Advocatenkantoor",
@@ -284,14 +285,14 @@ async def arrange_routing(db, make_user):
                     valid_from=today - timedelta(days=100),
                     valid_until=today - timedelta(days=1),
                 ),
-                Representative(
+                represents(
                     client_id=person.id,
                     name="Toekomstige Bewindvoerder",
                     organisation="Bewind BV",
                     relation="bewindvoerder",
                     valid_from=today + timedelta(days=5),
                 ),
-                Representative(
+                represents(
                     client_id=person.id,
                     name="Tot Vandaag",
                     organisation="Wijkteam Noord",
@@ -359,6 +360,7 @@ async def test_routing_view_shows_who_helps_this_client(client, db, make_user, e
         "relation",
         "valid_from",
         "valid_until",
+        "representative_id",
     }
     [event] = await audit_events()
     assert (event.action, event.object_type, event.object_id) == ("read", "routing_view", str(data["client"].id))
@@ -427,7 +429,7 @@ async def test_add_representative(client, db, employee, audit_events) -> None:
     assert (create_event.action, create_event.object_type, create_event.object_id) == (
         "create",
         "representative",
-        str(data["id"]),
+        str(data["representative_id"]),
     )
     assert (create_event.actor_id, create_event.client_pseudonym) == (cm.id, person.pseudonym)
 

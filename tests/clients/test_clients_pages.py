@@ -11,6 +11,7 @@ from casemgmt.audit.models import AuditEvent
 from casemgmt.clients.models import Client, Representative
 from tests.factories import create_client, create_dossier
 from tests.worlds.personas import csrf_token, login
+from tests.worlds.representatives import represents
 
 pytestmark = pytest.mark.anyio
 
@@ -107,7 +108,7 @@ async def test_routing_page_shows_who_helps_this_client(client, db, make_user, a
         dossier = await create_dossier(session, person, cm.id, {"SZW": szw.id}, subject="Schulden en WMO")
         closed = await create_dossier(session, person, cm.id, subject="Afgesloten vraag", status="closed")
         session.add(
-            Representative(
+            represents(
                 client_id=person.id,
                 name="Sanne Bakker",
                 organisation="Wijkteam Centrum",
@@ -176,7 +177,7 @@ async def test_client_name_is_escaped_everywhere(client, db, make_user) -> None:
     async with db() as session, session.begin():
         person = await create_client(session, XSS, address="<b>Spui</b>")
         session.add(
-            Representative(
+            represents(
                 client_id=person.id,
                 name=XSS,
                 organisation="<i>org</i>",
@@ -305,7 +306,10 @@ async def test_add_representative_inline_with_htmx(client, db, make_user, audit_
     assert "Vertegenwoordiger Sanne Bakker is toegevoegd." in good.text
     assert "Wijkteam" in good.text and 'value="Sanne Bakker"' not in good.text  # the list shows it, the form is empty
     assert await count(db, Representative) == 1
-    assert [(e.action, e.object_type) for e in await audit_events()][-1] == ("create", "representative")
+    assert [(e.action, e.object_type) for e in await audit_events()][-2:] == [
+        ("create", "representative"),
+        ("link", "representative"),
+    ]
 
 
 async def test_add_representative_without_javascript(client, db, make_user) -> None:

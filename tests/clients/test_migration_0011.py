@@ -44,7 +44,7 @@ def test_addresses_are_split_and_phones_normalised_nothing_lost(scratch_settings
             (REPRESENTATIVE, {}),
         ],
     )
-    upgrade(scratch_settings)
+    upgrade(scratch_settings, "0011")
     assert _run(scratch_settings, [(STORED, {})]) == [
         [
             ("Jan", "Straat", 12, "A", "2511AB", "Den Haag", "+31701234567", 1),

@@ -19,10 +19,11 @@ from sqlalchemy import func, select, update
 
 from casemgmt.audit.models import AuditEvent
 from casemgmt.clients.access import grant_start
-from casemgmt.clients.models import Client, Representative
+from casemgmt.clients.models import Client
 from casemgmt.clients.rules import address_columns, parse_address_text
 from tests.worlds.casework import Casework, arrange, login_as
 from tests.worlds.personas import csrf_token
+from tests.worlds.representatives import represents
 
 pytestmark = pytest.mark.anyio
 
@@ -46,7 +47,7 @@ async def world(make_user, make_token, db) -> Casework:  # type: ignore[no-untyp
             .values(**address_columns(parse_address_text(ADDRESS)), email=EMAIL)
         )
         session.add(
-            Representative(
+            represents(
                 client_id=w.client_id,
                 name=REPRESENTATIVE,
                 organisation="Wijkteam Centrum",

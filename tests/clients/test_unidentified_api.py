@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from casemgmt.audit.models import AuditEvent
 from casemgmt.casefile.identification import client_references
-from casemgmt.clients.models import Client, Representative
+from casemgmt.clients.models import Client, ClientRepresentative, Representative
 from casemgmt.clients.rules import MERGED_CLIENT, REACH_MESSAGE
 from casemgmt.commitments.models import Commitment
 from casemgmt.contacts.models import Contact, ExternalReference
@@ -186,12 +186,11 @@ async def arrange_records(db, employee_id: int, unidentified_id: int) -> dict[st
             asked_at=now,
             due_at=now + timedelta(days=3),
         )
-        representative = Representative(
-            client_id=client.id,
-            name="M. Jansen",
-            organisation="Buurtteam",
-            relation="buurtwerker",
-            valid_from=date.today(),
+        person = Representative(name="M. Jansen", organisation="Buurtteam")
+        session.add(person)
+        await session.flush()
+        representative = ClientRepresentative(
+            client_id=client.id, representative_id=person.id, relation="buurtwerker", valid_from=date.today()
         )
         session.add_all([commitment, escalation, representative])
         await session.flush()
@@ -233,7 +232,7 @@ async def test_merge_moves_every_record_and_keeps_the_old_client_marked(client, 
             (Contact, "dossier_contact"),
             (Commitment, "commitment"),
             (Escalation, "escalation"),
-            (Representative, "representative"),
+            (ClientRepresentative, "representative"),
         ):
             assert (await session.get(model, ids[key])).client_id == existing.id, key
         old = await session.get(Client, created["id"])
@@ -289,7 +288,7 @@ def test_the_merge_moves_every_table_that_refers_to_a_client() -> None:
         "dossiers.client_id",
         "commitments.client_id",
         "escalations.client_id",
-        "representatives.client_id",
+        "client_representatives.client_id",
     } <= moved
     assert "clients.merged_into_id" not in moved
     assert all(column.references(Client.__table__.c.id) for _, column in client_references())

@@ -108,6 +108,8 @@ def test_audit_events_are_append_only_in_postgresql(scratch_settings: Settings) 
 BEFORE_LIMITS = "0008"
 WITH_ADDRESS_TEXT = "0010"
 """The last revision with ``clients.address`` as one text (0011 splits it into parts)."""
+BEFORE_PERSONS = "0010"
+"""The last revision with one representatives row per client (0013 makes them persons of their own)."""
 
 
 def _run(settings: Settings, statements: list[tuple[str, dict[str, object]]]) -> list[object]:

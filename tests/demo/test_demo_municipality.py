@@ -13,7 +13,7 @@ from stdnum.nl import bsn as bsn_rules
 
 from casemgmt.auth.models import User
 from casemgmt.auth.passwords import Passwords
-from casemgmt.clients.models import Client, Representative
+from casemgmt.clients.models import Client, ClientRepresentative, Representative
 from casemgmt.clients.rules import normalise_phone, normalise_postcode
 from casemgmt.contacts.models import Contact
 from casemgmt.directory.models import Service
@@ -32,7 +32,7 @@ from tests.worlds.personas import login
 
 pytestmark = pytest.mark.anyio
 
-TABLES = (User, Client, Representative, Dossier, DossierAssignment, Contact, Service)
+TABLES = (User, Client, Representative, ClientRepresentative, Dossier, DossierAssignment, Contact, Service)
 VALID_CHANNELS = {"phone", "desk", "email", "web", "letter"}
 VALID_OUTCOMES = {"resolved", "transferred", "callback_promised", "client_to_call_back", "appointment_made"}
 
@@ -200,7 +200,9 @@ async def test_the_wmo_client_has_the_social_worker_as_representative(demo) -> N
     async with demo() as session:
         dossier = (await session.scalars(select(Dossier).where(Dossier.subject == STORY_A_SUBJECT))).one()
         representatives = (
-            await session.scalars(select(Representative).where(Representative.client_id == dossier.client_id))
+            await session.scalars(
+                select(ClientRepresentative).where(ClientRepresentative.client_id == dossier.client_id)
+            )
         ).all()
         summaries = (await session.scalars(select(Contact.summary).where(Contact.dossier_id == dossier.id))).all()
     assert [(r.relation, r.organisation) for r in representatives] == [

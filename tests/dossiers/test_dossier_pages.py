@@ -10,12 +10,13 @@ from sqlalchemy import select, update
 
 from casemgmt.audit.models import AuditEvent
 from casemgmt.auth.models import User
-from casemgmt.clients.models import Client, Representative
+from casemgmt.clients.models import Client
 from casemgmt.contacts.models import Contact
 from casemgmt.dossiers.models import Dossier, DossierAssignment
 from tests.factories import create_contact, create_dossier
 from tests.worlds.casework import Casework, count, counts, login_as
 from tests.worlds.personas import csrf_token
+from tests.worlds.representatives import represents
 
 pytestmark = pytest.mark.anyio
 
@@ -176,7 +177,7 @@ async def test_dossier_page_header(client, db, world: Casework) -> None:
     w = world
     async with db() as s, s.begin():
         s.add(
-            Representative(
+            represents(
                 client_id=w.client_id,
                 name="Wendy Wijkteam",
                 organisation="Wijkteam Centrum",

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from casemgmt.auth.models import User
 from casemgmt.auth.passwords import Passwords
 from casemgmt.auth.services import Accounts
-from casemgmt.clients.models import Client, Representative
+from casemgmt.clients.models import Client
 from casemgmt.commitments.models import Commitment
 from casemgmt.contacts.models import Contact
 from casemgmt.directory.models import Service
@@ -28,6 +28,7 @@ from casemgmt.pilots.models import Pilot, PilotEnrolment, TimeEntry
 from casemgmt.settings import PROJECT_ROOT
 from casemgmt.surveys.models import SurveyResponse, survey_reasons
 from tests.conftest import empty_tables
+from tests.worlds.representatives import represents
 
 PILOT_SLUG = "multiservice-szw-ocw-dso"
 AS_OF = date(2026, 11, 20)
@@ -106,7 +107,7 @@ async def add_every_kind_of_record(session: AsyncSession) -> str:
     await session.flush()
     session.add_all(
         [
-            Representative(
+            represents(
                 client_id=person.id,
                 name="Jürgen de Wit",
                 organisation="Sociaal Wijkteam Escamp",
@@ -116,7 +117,7 @@ async def add_every_kind_of_record(session: AsyncSession) -> str:
                 valid_from=date(2025, 1, 1),
                 valid_until=date(2026, 1, 1),
             ),
-            Representative(
+            represents(
                 client_id=person.id,
                 name="Advocaat Ülker",
                 organisation="Ülker & De Vries",

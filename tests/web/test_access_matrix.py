@@ -185,6 +185,8 @@ TABLE: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/clients/{client_id:int}/inzage"): row(EMPLOYEES, body=empty_body),
     ("POST", "/api/v1/clients/{client_id:int}/representatives"): row(CREATORS, body=empty_body),
     ("POST", "/api/v1/clients/{client_id:int}/identify"): row(IDENTIFIERS, body=a_bsn),
+    ("GET", "/api/v1/representatives"): row(EMPLOYEES, query=lambda c: {"q": "Wijk"}),
+    ("GET", "/api/v1/representatives/{representative_id:int}"): row(EMPLOYEES),
     ("GET", "/api/v1/dossiers"): row(EMPLOYEES),
     ("POST", "/api/v1/dossiers"): row(OPENERS, body=empty_body),
     ("GET", "/api/v1/dossiers/export"): row(ADMIN_ONLY),
@@ -272,6 +274,8 @@ TABLE: dict[tuple[str, str], Row] = {
     ("POST", "/klanten/{client_id:int}/gegevens"): row(CORRECTORS, body=empty_body),
     ("POST", "/klanten/{client_id:int}/vertegenwoordigers"): row(CREATORS, body=empty_body),
     ("POST", "/klanten/{client_id:int}/identificeren"): row(IDENTIFIERS, body=a_bsn),
+    ("GET", "/vertegenwoordigers/zoeken"): row(EMPLOYEES, query=lambda c: {"q": "Wijk", "klant": c.o.client}),
+    ("GET", "/vertegenwoordigers/{representative_id:int}"): row(EMPLOYEES),
     ("GET", "/contacten/nieuw"): row(DOSSIER_CONTACT, query=DOSSIER, per_object=True),
     ("POST", "/contacten"): row(
         DOSSIER_CONTACT, body=lambda c: {"client_id": str(c.o.client), "dossier_id": str(c.o.dossier)}, per_object=True
@@ -345,6 +349,7 @@ OBJECT_PARAMS = {
     "handoff_id": lambda c: c.o.handoff,
     "escalation_id": lambda c: c.o.escalation,
     "contact_id": lambda c: c.o.contact,
+    "representative_id": lambda c: c.o.representative,
 }
 OTHER_PARAMS = {
     "user_id": lambda c: c.world.people["other_cm"].id,

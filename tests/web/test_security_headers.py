@@ -167,6 +167,7 @@ async def test_no_response_of_any_get_route_is_cached(app, client, make_user, ma
         "escalation_id": world.own.escalation,
         "commitment_id": world.own.commitment,
         "action": "verzetten",
+        "representative_id": world.own.representative,
         "slug": world.slug,
         "panel": "toezeggingen",
         "path": "openapi.json",

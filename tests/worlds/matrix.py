@@ -37,6 +37,7 @@ from casemgmt.pilots.models import PilotEnrolment
 from tests.factories import create_client, create_contact, create_dossier, service_id
 from tests.worlds.personas import Person
 from tests.worlds.pilot import SLUG, arrange_pilot
+from tests.worlds.representatives import represents
 
 PERSONA_USERS = {
     "kcc_agent": "kcc",
@@ -68,6 +69,8 @@ class Objects:
     client_name: str = ""
     client_address: str = ""
     """Shown only with the full record of the client."""
+    representative: int = 0
+    """A representative acting for the client."""
 
 
 @dataclass
@@ -91,6 +94,7 @@ async def arrange(
     make_user: Callable[..., Any], make_token: Callable[..., Any], db: Callable[[], AsyncSession], tmp_path: Path
 ) -> MatrixWorld:
     now = datetime.now(UTC)
+    day = now.date() - timedelta(days=30)
     async with db() as session, session.begin():
         people = {
             "kcc": await make_user("kcc_agent", services=["KCC"], name="Kees Kcc", session=session),
@@ -165,6 +169,11 @@ async def arrange(
         session.add_all(rows)
         own_contact = await create_contact(session, jan, kcc.id, summary="Belde over de bijstand.")
         foreign_contact = await create_contact(session, piet, kcc.id, summary="Belde over de kwijtschelding.")
+        links = [
+            represents(client_id=client.id, name=name, organisation="Wijkteam", relation="Buurtcoach", valid_from=day)
+            for client, name in ((jan, "Rita Wijk"), (piet, "Ruud Wijk"))
+        ]
+        session.add_all(links)
         await session.flush()
         tokens = {name: await make_token(people[name], session=session) for name in PERSONA_USERS.values()}
         ids = [row.id for row in rows]
@@ -176,6 +185,7 @@ async def arrange(
             enrolled.id,
         )
         contact_ids = (own_contact.id, foreign_contact.id)
+        representative_ids = (links[0].representative_id, links[1].representative_id)
 
     pilot = await arrange_pilot(db, tmp_path, other_cm.id)
     async with db() as session, session.begin():
@@ -198,8 +208,12 @@ async def arrange(
             .limit(1)
         )
     assert foreign_enrolled is not None
-    own = Objects(jan_id, own_id, ids[0], ids[2], ids[4], contact_ids[0], enrolled_id, "Jan de Vries", JAN_STREET)
+    own = Objects(
+        jan_id, own_id, ids[0], ids[2], ids[4], contact_ids[0], enrolled_id, "Jan de Vries", JAN_STREET,
+        representative_ids[0],
+    )  # fmt: skip
     foreign = Objects(
-        piet_id, foreign_id, ids[1], ids[3], ids[5], contact_ids[1], foreign_enrolled, "Piet Anders", PIET_STREET
-    )
+        piet_id, foreign_id, ids[1], ids[3], ids[5], contact_ids[1], foreign_enrolled, "Piet Anders", PIET_STREET,
+        representative_ids[1],
+    )  # fmt: skip
     return MatrixWorld(people, tokens, own, foreign, SLUG, secrets + pilot.names + pilot.bsns)

@@ -262,8 +262,10 @@ def _representatives_context(
     form: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
     notice: str = "",
+    hits: Any = None,
 ) -> dict[str, Any]:
     return {
+        "hits": hits,
         "client": client,
         "representatives": representatives,
         "heading_level": heading_level,
@@ -343,19 +345,24 @@ async def add_representative(
     actor: Actor,
     data: Annotated[RepresentativeForm, FormBody],
 ) -> Template | Redirect:
-    """Add a representative: htmx gets the refreshed section (422 with messages and the typed text on errors)."""
+    """Add a representative, an existing one (chosen in "Bestaande vertegenwoordiger zoeken") or a new one: htmx gets
+    the refreshed section (422 with messages, the typed text and the search hits again on errors)."""
     try:
         representative = await finder.add_representative(client_id, data)
     except InvalidInput as exc:
         form, errors = data.model_dump(), exc.by_field()
+        again: dict[str, Any] = {"errors": errors, "form": form}
+        if data.existing == "1" and data.q.strip():
+            again["hits"] = await finder.search_representatives(data.q)
         if wants_fragment(request):
             client, current = await finder.representatives(client_id)
-            context = _representatives_context(finder, client, current, form=form, errors=errors)
+            context = _representatives_context(finder, client, current, **again)
             return Template("clients/_representatives_body.html", context=context, status_code=422)
         view = await finder.routing(client_id)
-        context = _routing_context(finder, actor, view, heading_level=1, form=form, errors=errors)
+        context = _routing_context(finder, actor, view, heading_level=1, **again)
         return Template("clients/routing.html", context=context, status_code=422)
-    notice = f"Vertegenwoordiger {representative.name} is toegevoegd."
+    done = "gekoppeld" if data.representative_id.strip() else "toegevoegd"
+    notice = f"Vertegenwoordiger {representative.name} is {done}."
     if wants_fragment(request):
         client, current = await finder.representatives(client_id)
         context = _representatives_context(finder, client, current, notice=notice)

@@ -36,9 +36,10 @@ from casemgmt.casefile.timeline import (
     TimelinePage,
     before_clause,
     read_page,
+    representative_ref,
 )
 from casemgmt.clients.access import ClientAccess
-from casemgmt.clients.models import Client
+from casemgmt.clients.models import Client, Representative
 from casemgmt.commitments.models import Commitment
 from casemgmt.contacts.models import Contact
 from casemgmt.directory.models import Service
@@ -93,8 +94,11 @@ class ClientEntrySource:
         ]
 
 
-def _contact(c: Contact, service: str, employee: str) -> dict[str, Any]:
+def _contact(
+    c: Contact, service: str, employee: str, representative: str | None, organisation: str | None
+) -> dict[str, Any]:
     return {
+        "representative": representative_ref(c, representative, organisation),
         "channel": c.channel,
         "direction": c.direction,
         "service": service,
@@ -134,10 +138,11 @@ def _escalation(e: Escalation, service: str, asker: str, answerer: str | None) -
 
 
 _CONTACTS = (
-    select(Contact, Dossier.ref, Service.code, _EMPLOYEE.name)
+    select(Contact, Dossier.ref, Service.code, _EMPLOYEE.name, Representative.name, Representative.organisation)
     .outerjoin(Dossier, Dossier.id == Contact.dossier_id)
     .join(Service, Service.id == Contact.service_id)
     .join(_EMPLOYEE, _EMPLOYEE.id == Contact.employee_id)
+    .outerjoin(Representative, Representative.id == Contact.representative_id)
 )
 _DOSSIERS = select(Dossier, Dossier.ref, _EMPLOYEE.name).join(_EMPLOYEE, _EMPLOYEE.id == Dossier.casemanager_id)
 _COMMITMENTS = (

@@ -328,6 +328,7 @@ async def log_contact_on_dossier(
                 "dossier": view.dossier,
                 "contact_form": kept,
                 "contact_services": await page.dossiers.services(),
+                "contact_representatives": await page.dossiers.representatives(view.dossier.client_id),
                 "errors": exc.by_field(),
                 "message": exc.message,
             }
@@ -340,9 +341,16 @@ async def log_contact_on_dossier(
         "dossier": view.dossier,
         "contact_form": blank_contact_form(page.actor, dossier_id=dossier_id),
         "contact_services": await page.dossiers.services(),
+        "contact_representatives": await page.dossiers.representatives(view.dossier.client_id),
         "errors": {},
         "saved": True,
-        "entry": contact_entry(logged.contact, logged.service_code, logged.employee_name, logged.external_refs),
+        "entry": contact_entry(
+            logged.contact,
+            logged.service_code,
+            logged.employee_name,
+            logged.external_refs,
+            (logged.representative.name, logged.representative.organisation) if logged.representative else None,
+        ),
     }
     return Template("dossiers/_contact_logged.html", context=context, headers={"Vary": "HX-Request"})
 

@@ -26,7 +26,7 @@ from casemgmt.audit.services import Action
 from casemgmt.auth.models import User
 from casemgmt.clients import rules
 from casemgmt.clients.access import ClientAccess
-from casemgmt.clients.models import Client, Representative
+from casemgmt.clients.models import Client, ClientRepresentative
 from casemgmt.clients.services import LIMITED_DETAIL, ClientService, ClientView, LastChange, today_in_amsterdam
 from casemgmt.commitments.models import Commitment
 from casemgmt.contacts.models import Contact
@@ -105,7 +105,7 @@ class RoutingView:
 
     client: Client
     dossiers: list[RoutingDossier]
-    representatives: list[Representative]
+    representatives: list[ClientRepresentative]
     agreements: list[OpenAgreement] = field(default_factory=list)
     access: ClientAccess = ClientAccess.FULL
     open_dossiers: int = 0

@@ -46,6 +46,14 @@ class EmployeeRef(msgspec.Struct):
     name: str | None
 
 
+class RepresentativeRef(msgspec.Struct):
+    """The representative who made a contact or took part in it."""
+
+    id: int
+    name: str
+    organisation: str
+
+
 class _Entry(msgspec.Struct, tag_field="type"):
     at: datetime
     id: int
@@ -63,6 +71,8 @@ class ContactEntryOut(_Entry, tag="contact"):
     cursor: str
     external_refs: list[str] = msgspec.field(default_factory=list)
     """References of other systems (letter, zaak or kenmerk numbers) on the contact."""
+    representative: RepresentativeRef | None = None
+    """Made by or with this representative, on the client's behalf."""
 
 
 class AssignmentEntryOut(_Entry, tag="assignment"):
@@ -172,6 +182,8 @@ class ClientContactEntryOut(_ClientEntry, tag="contact"):
     outcome: str
     summary: str
     cursor: str
+    representative: RepresentativeRef | None = None
+    """Made by or with this representative, on the client's behalf."""
 
 
 class ClientDossierOpenedEntryOut(_ClientEntry, tag="dossier_opened"):

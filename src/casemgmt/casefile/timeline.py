@@ -25,6 +25,7 @@ from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from casemgmt.audit.services import Action
 from casemgmt.auth.models import User
+from casemgmt.clients.models import Representative
 from casemgmt.commitments.models import Commitment
 from casemgmt.contacts.models import Contact, ExternalReference
 from casemgmt.directory.models import Service
@@ -167,17 +168,31 @@ _CONTACT_REFS = (
     .scalar_subquery()
 )
 _CONTACTS = (
-    select(Contact, Service.code, User.name, _CONTACT_REFS)
+    select(Contact, Service.code, User.name, _CONTACT_REFS, Representative.name, Representative.organisation)
     .join(Service, Service.id == Contact.service_id)
     .join(User, User.id == Contact.employee_id)
+    .outerjoin(Representative, Representative.id == Contact.representative_id)
 )
 
 
+def representative_ref(contact: Contact, name: str | None, organisation: str | None) -> dict[str, Any] | None:
+    """The representative who made the contact ("namens de klant door …"), or ``None``."""
+    if contact.representative_id is None:
+        return None
+    return {"id": contact.representative_id, "name": name or "", "organisation": organisation or ""}
+
+
 def _contact_data(
-    contact: Contact, service_code: str, employee_name: str, refs: str | Sequence[str] | None = None
+    contact: Contact,
+    service_code: str,
+    employee_name: str,
+    refs: str | Sequence[str] | None = None,
+    representative_name: str | None = None,
+    representative_organisation: str | None = None,
 ) -> dict[str, Any]:
     """``refs``: the contact's external references, as one newline-joined string (the query) or a sequence."""
     return {
+        "representative": representative_ref(contact, representative_name, representative_organisation),
         "external_refs": sorted(refs.split("\n") if isinstance(refs, str) else (refs or [])),
         "channel": contact.channel,
         "direction": contact.direction,
@@ -194,9 +209,16 @@ contact_entries = EntrySource("contact", _CONTACTS, Contact.occurred_at, _contac
 """Klantcontacten linked to the dossier."""
 
 
-def contact_entry(contact: Contact, service_code: str, employee_name: str, refs: Sequence[str] = ()) -> TimelineEntry:
-    """A contact as the timeline shows it (also the fragment shown right after logging one on the dossier page)."""
-    data = _contact_data(contact, service_code, employee_name, refs)
+def contact_entry(
+    contact: Contact,
+    service_code: str,
+    employee_name: str,
+    refs: Sequence[str] = (),
+    representative: tuple[str, str] | None = None,
+) -> TimelineEntry:
+    """A contact as the timeline shows it (also the fragment shown right after logging one on the dossier page);
+    ``representative``: the name and organisation of who made it, if anyone."""
+    data = _contact_data(contact, service_code, employee_name, refs, *(representative or (None, None)))
     return TimelineEntry("contact", contact.occurred_at, contact.id, data)
 
 

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Request, Response, get, patch, post
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
@@ -34,11 +34,14 @@ from casemgmt.clients.schemas import (
     IdentifyRequest,
     RepresentativeCreate,
     RepresentativeOut,
+    RepresentativePersonOut,
+    RepresentativeSearchOut,
 )
 from casemgmt.errors import InvalidInput
 from casemgmt.web.forms import FormBody
 from casemgmt.web.openapi import CONFLICT, ErrorOut, responses
 from casemgmt.web.pages import page_or_fragment
+from casemgmt.web.parameters import QueryId
 from casemgmt.web.routes import page_form
 
 requires_creator = requires_role(Role.KCC_AGENT, Role.CASEMANAGER, Role.ADMIN)
@@ -191,6 +194,32 @@ async def api_add_representative(
     return RepresentativeOut.of(await clients.add_representative(client_id, data))
 
 
+@get(
+    "/api/v1/representatives",
+    guards=[requires_employee],
+    tags=["klanten"],
+    summary="Find representatives by name or phone number, with the clients they act for today",
+    description="`q`: the start of the name (or of one of its words; at least 2 characters, case-insensitive) or a "
+    "phone number in any format (at least 3 digits; `+31 70 …`, `0031 70 …` and `070-…` are the same). At most 20 "
+    "representatives; a client the reader has only the limited view of (need to know) shows `name` and `pseudonym` "
+    'only. `kind` `""`: too short, nothing looked up. Audited with the kind of query and the number of hits.',
+)
+async def api_search_representatives(
+    clients: Clients, q: Annotated[str, QueryParameter(max_length=rules.MAX_QUERY)] = ""
+) -> RepresentativeSearchOut:
+    return RepresentativeSearchOut.of(await clients.search_representatives(q))
+
+
+@get(
+    "/api/v1/representatives/{representative_id:int}",
+    guards=[requires_employee],
+    tags=["klanten"],
+    summary="One representative with every client they act or acted for (current first)",
+)
+async def api_get_representative(representative_id: FromPath[int], clients: Clients) -> RepresentativePersonOut:
+    return RepresentativePersonOut.of(await clients.representative(representative_id))
+
+
 # pages -------------------------------------------------------------------------------------------------------------
 
 
@@ -224,9 +253,39 @@ async def create_client(
     return Redirect(f"/klanten/{result.client.id}", status_code=303)
 
 
+@get(
+    "/vertegenwoordigers/{representative_id:int}",
+    name="representatives.detail",
+    guards=[requires_employee],
+    include_in_schema=False,
+)
+async def representative_page(representative_id: FromPath[int], clients: Clients) -> Template:
+    """A representative: the person and the clients they act or acted for, with relation and validity."""
+    found = await clients.representative(representative_id)
+    return Template("clients/representative.html", context={"found": found})
+
+
+@get(
+    "/vertegenwoordigers/zoeken",
+    name="representatives.search",
+    guards=[requires_employee],
+    include_in_schema=False,
+)
+async def representative_search(
+    request: Request[Any, Any, Any], clients: Clients, q: FromQuery[str] = "", klant: QueryId = None
+) -> Template:
+    """ "Bestaande vertegenwoordiger zoeken" as you type (htmx fragment of the add form): each hit as a choice;
+    ``klant``: the client being added to (its current representatives are marked)."""
+    result = await clients.search_representatives(q) if q.strip() else None
+    context = {"result": result, "q": q, "client_id": klant}
+    return page_or_fragment(request, "clients/representative_search.html", "clients/_representative_hits.html", context)
+
+
 PAGE_HANDLERS: list[Any] = [
     new_client_page,
     create_client,
+    representative_page,
+    representative_search,
 ]
 API_HANDLERS: list[Any] = [
     api_create_client,
@@ -236,6 +295,8 @@ API_HANDLERS: list[Any] = [
     api_disclose_client,
     api_identify_client,
     api_add_representative,
+    api_search_representatives,
+    api_get_representative,
 ]
 
 __all__ = ["API_HANDLERS", "PAGE_HANDLERS"]

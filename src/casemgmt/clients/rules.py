@@ -724,17 +724,64 @@ def check_representative(
     valid_until: date | str | None = None,
     today: date,
 ) -> tuple[RepresentativeInput | None, list[FieldError]]:
-    """Validate a representative: name, organisation and relation required; the period must not run backwards."""
+    """Validate a new representative and their link to a client: name, organisation and relation required; the
+    period must not run backwards."""
+    person, errors = check_representative_person(name=name, organisation=organisation, phone=phone, email=email)
+    link, link_errors = check_representation(
+        relation=relation, valid_from=valid_from, valid_until=valid_until, today=today
+    )
+    errors = [*errors, *link_errors]
+    if person is None or link is None:
+        return None, errors
+    return RepresentativeInput(
+        person.name, person.organisation, person.phone, person.email, link.relation, link.valid_from, link.valid_until
+    ), []
+
+
+@dataclass(frozen=True)
+class RepresentativePerson:
+    """A representative as a person (the columns of ``representatives``), with the forms the search compares."""
+
+    name: str
+    organisation: str
+    phone: str
+    email: str
+    name_normalised: str
+    phone_digits: str
+
+
+def check_representative_person(
+    *, name: str, organisation: str, phone: str = "", email: str = ""
+) -> tuple[RepresentativePerson | None, list[FieldError]]:
+    """The person: name and organisation required, phone and e-mail optional (the e-mail must look like one)."""
     errors: list[FieldError] = []
-    name, organisation, relation = (name or "").strip(), (organisation or "").strip(), (relation or "").strip()
+    name, organisation = _WHITESPACE.sub(" ", name or "").strip(), (organisation or "").strip()
     phone, email = (phone or "").strip(), (email or "").strip()
-    for field, value, label in (
-        ("name", name, "Naam"),
-        ("organisation", organisation, "Organisatie"),
-        ("relation", relation, "Relatie"),
-    ):
+    for field, value, label in (("name", name, "Naam"), ("organisation", organisation, "Organisatie")):
         errors.extend(check_required_name(field, value, label))
     errors.extend(check_phone_and_email(phone, email))
+    if errors:
+        return None, errors
+    return RepresentativePerson(name, organisation, phone, email, normalise_name(name), phone_digits(phone)), []
+
+
+@dataclass(frozen=True)
+class Representation:
+    """That a representative acts for a client (the columns of ``client_representatives``)."""
+
+    relation: str
+    valid_from: date
+    valid_until: date | None
+
+
+def check_representation(
+    *, relation: str, valid_from: date | str | None = None, valid_until: date | str | None = None, today: date
+) -> tuple[Representation | None, list[FieldError]]:
+    """The link: a relation (required), from ``valid_from`` (default today) until ``valid_until`` (open-ended when
+    empty), not running backwards."""
+    errors: list[FieldError] = []
+    relation = (relation or "").strip()
+    errors.extend(check_required_name("relation", relation, "Relatie"))
     start: date | None = today
     end: date | None = None
     try:
@@ -750,7 +797,54 @@ def check_representative(
         errors.append(FieldError("valid_until", "Geldig tot mag niet vóór geldig vanaf liggen"))
     if errors or start is None:
         return None, errors
-    return RepresentativeInput(name, organisation, phone, email, relation, start, end), []
+    return Representation(relation, start, end), []
+
+
+def is_current(valid_from: date, valid_until: date | None, today: date) -> bool:
+    """Whether a representation holds today (both ends included; no end: open-ended)."""
+    return valid_from <= today and (valid_until is None or valid_until >= today)
+
+
+def phone_digits(value: str) -> str:
+    """A phone number's digits in one national form, as the representative search compares them: ``+31 70 346
+    2290``, ``+31 (0)70 346 2290``, ``0031 70 3462290`` and ``070-346 22 90`` all give ``0703462290``; other
+    countries keep ``00`` and their country code."""
+    text = (value or "").strip()
+    digits = "".join(ch for ch in text if ch.isascii() and ch.isdigit())
+    if text.startswith("+"):
+        digits = "00" + digits
+    if digits.startswith("0031"):
+        national = digits[4:]
+        return "0" + (national[1:] if national.startswith("0") else national)  # "+31 (0)70 …": the 0 once
+    return digits
+
+
+MIN_PHONE_QUERY = 3
+"""Digits a phone query needs before it is looked up (prefix of the stored digits)."""
+_PHONE_QUERY = re.compile(r"^\+?[\d\s().-]+$")
+
+
+@dataclass(frozen=True)
+class RepresentativeQuery:
+    """What the representative search looks for: ``kind`` ``phone`` (``text`` the digits, a prefix of the stored
+    number) or ``name`` (``text`` normalised, a prefix of the name or of one of its words); ``""``: too short."""
+
+    kind: str
+    text: str
+
+    @property
+    def searchable(self) -> bool:
+        return bool(self.kind)
+
+
+def classify_representative_query(raw: str) -> RepresentativeQuery:
+    """Digits (with spaces, dashes, brackets or a leading ``+``) are a phone number, anything else a name."""
+    text = (raw or "").strip()
+    if _PHONE_QUERY.match(text) and any(ch.isdigit() for ch in text):
+        digits = phone_digits(text)
+        return RepresentativeQuery("phone" if len(digits) >= MIN_PHONE_QUERY else "", digits)
+    name = normalise_name(text)
+    return RepresentativeQuery("name" if len(name) >= MIN_NAME_QUERY else "", name)
 
 
 QUERY_KINDS = ("bsn", "kvk", "phone", "postcode", "ref", "name")

@@ -7,13 +7,13 @@ Dutch message and a 422.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal, Self
+from typing import TYPE_CHECKING, Any, Literal, Self
 
 import msgspec
 from pydantic import BaseModel, Field
 
 from casemgmt.clients.access import MAX_REASON, MIN_REASON, ClientAccess, last_digits
-from casemgmt.clients.models import Client, ClientChange, Representative
+from casemgmt.clients.models import Client, ClientChange, ClientRepresentative
 from casemgmt.clients.rules import (
     MAX_ADDITION,
     MAX_CITY,
@@ -28,8 +28,11 @@ from casemgmt.clients.rules import (
     Address,
 )
 from casemgmt.web.limits import limited, not_blank, required_text
-from casemgmt.web.parameters import Day
+from casemgmt.web.parameters import Day, OptionalRecordId
 from casemgmt.web.structs import copied
+
+if TYPE_CHECKING:  # the service builds these and imports this module
+    from casemgmt.clients.services import ActingFor, RepresentativeSearch, RepresentedBy
 
 PreferredChannel = Literal["phone", "email", "letter", "desk"]
 HOUSE_NUMBER_BOUNDS: dict[str, Any] = {"minimum": 1, "maximum": MAX_HOUSE_NUMBER}
@@ -105,10 +108,12 @@ class IdentifyForm(BaseModel):
 
 
 class RepresentativeCreate(BaseModel):
-    """``POST /api/v1/clients/{id}/representatives``; ``valid_from`` defaults to today."""
+    """``POST /api/v1/clients/{id}/representatives``: ``representative_id`` links an existing representative, else
+    ``name`` and ``organisation`` (with ``phone``, ``email``) create one; ``valid_from`` defaults to today."""
 
-    name: str = required_text(MAX_NAME)
-    organisation: str = required_text(MAX_NAME)
+    representative_id: OptionalRecordId = None
+    name: str | None = limited(MAX_NAME, None)
+    organisation: str | None = limited(MAX_NAME, None)
     relation: str = required_text(MAX_NAME)
     phone: str = limited(MAX_PHONE, "")
     email: str = limited(MAX_EMAIL, "")
@@ -165,8 +170,13 @@ class ClientDetailsForm(AddressForm):
 
 
 class RepresentativeForm(BaseModel):
-    """The "Vertegenwoordiger toevoegen" form as posted."""
+    """The "Vertegenwoordiger toevoegen" form as posted (``representative_id``: an existing person chosen)."""
 
+    representative_id: str = ""
+    existing: str = ""
+    """"1": the "Bestaande vertegenwoordiger zoeken" form (a person must be chosen)."""
+    q: str = ""
+    """What was typed in its search box (shown again; not stored)."""
     name: str = ""
     organisation: str = ""
     relation: str = ""
@@ -295,7 +305,9 @@ class ClientChangeOut(msgspec.Struct):
 
 
 class RepresentativeOut(msgspec.Struct):
-    """Someone who acts for the client (``valid_until`` ``null``: open-ended)."""
+    """Someone who acts for the client (``valid_until`` ``null``: open-ended). ``id`` is the link (this person for
+    this client; the id the representative had before they became persons of their own), ``representative_id`` the
+    person, the same at every client they act for."""
 
     id: int
     name: str
@@ -305,12 +317,71 @@ class RepresentativeOut(msgspec.Struct):
     relation: str
     valid_from: str
     valid_until: str | None
+    representative_id: int
 
     @classmethod
-    def of(cls, representative: Representative) -> RepresentativeOut:
+    def of(cls, representative: ClientRepresentative) -> RepresentativeOut:
         return copied(
             cls,
             representative,
             valid_from=representative.valid_from.isoformat(),
             valid_until=representative.valid_until.isoformat() if representative.valid_until else None,
         )
+
+
+class RepresentedClientOut(msgspec.Struct):
+    """A client a representative acts for. With the limited view (``access``: ``limited``) only ``name`` and
+    ``pseudonym`` are shown; ``relation``, ``valid_from``, ``valid_until`` and ``current`` (whether the link holds
+    today) are then ``null``."""
+
+    client_id: int
+    name: str
+    pseudonym: str
+    access: Literal["full", "limited"]
+    relation: str | None
+    valid_from: str | None
+    valid_until: str | None
+    current: bool | None
+    link_id: int
+
+    @classmethod
+    def of(cls, acting: ActingFor) -> RepresentedClientOut:
+        link, full = acting.link, acting.client.full
+        return cls(
+            client_id=acting.client.id,
+            name=acting.client.name,
+            pseudonym=acting.client.pseudonym,
+            access="full" if full else "limited",
+            relation=link.relation if full else None,
+            valid_from=link.valid_from.isoformat() if full else None,
+            valid_until=link.valid_until.isoformat() if full and link.valid_until else None,
+            current=acting.current if full else None,
+            link_id=link.id,
+        )
+
+
+class RepresentativePersonOut(msgspec.Struct):
+    """A representative as a person, with the clients they act for (a search: today only; one person: all, the
+    current ones first)."""
+
+    id: int
+    name: str
+    organisation: str
+    phone: str
+    email: str
+    clients: list[RepresentedClientOut]
+
+    @classmethod
+    def of(cls, found: RepresentedBy) -> RepresentativePersonOut:
+        return copied(cls, found.person, clients=[RepresentedClientOut.of(a) for a in found.clients])
+
+
+class RepresentativeSearchOut(msgspec.Struct):
+    """``GET /api/v1/representatives?q=``: ``kind`` is ``name``, ``phone`` or ``""`` (too short: not searched)."""
+
+    kind: str
+    items: list[RepresentativePersonOut]
+
+    @classmethod
+    def of(cls, result: RepresentativeSearch) -> RepresentativeSearchOut:
+        return cls(result.query.kind, [RepresentativePersonOut.of(hit) for hit in result.hits])

@@ -31,9 +31,10 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import contains_eager
 from sqlalchemy.orm.exc import StaleDataError
 
 from casemgmt.audit.queries import reasons_given_since
@@ -43,7 +44,7 @@ from casemgmt.auth.models import User
 from casemgmt.auth.roles import EMPLOYEE_ROLES, Role
 from casemgmt.clients import rules
 from casemgmt.clients.access import FULL_BY_ROLE, ClientAccess, check_reason, client_access, grant_start, last_digits
-from casemgmt.clients.models import Client, ClientChange, Representative
+from casemgmt.clients.models import Client, ClientChange, ClientRepresentative, Representative
 from casemgmt.clients.schemas import (
     ClientCreate,
     ClientForm,
@@ -52,7 +53,7 @@ from casemgmt.clients.schemas import (
     client_address,
 )
 from casemgmt.directory.calendar import AMSTERDAM
-from casemgmt.errors import Conflict, Forbidden, InvalidInput
+from casemgmt.errors import Conflict, FieldError, Forbidden, InvalidInput, too_long
 
 CREATOR_ROLES = frozenset({Role.KCC_AGENT, Role.CASEMANAGER, Role.ADMIN})
 NO_PERSONAL_DATA = (
@@ -169,6 +170,94 @@ def details_of(client: Client) -> rules.ClientDetails:
         preferred_channel=client.preferred_channel,
         preferred_time=client.preferred_time,
     )
+
+
+REPRESENTATIVE_LIMIT = 20
+PERSON_OR_FIELDS = "Kies een bestaande vertegenwoordiger óf vul de gegevens van een nieuwe in, niet allebei"
+ALREADY_LINKED = "Deze vertegenwoordiger staat in deze periode al geregistreerd voor deze klant"
+
+
+def links_with_person() -> Select[tuple[ClientRepresentative]]:
+    """Client–representative links with their person loaded in the same query (joined, so it can be ordered on)."""
+    return (
+        select(ClientRepresentative)
+        .join(Representative, Representative.id == ClientRepresentative.representative_id)
+        .options(contains_eager(ClientRepresentative.representative))
+    )
+
+
+def current_on(today: date) -> ColumnElement[bool]:
+    """The links that hold today (both ends included)."""
+    return (ClientRepresentative.valid_from <= today) & (
+        ClientRepresentative.valid_until.is_(None) | (ClientRepresentative.valid_until >= today)
+    )
+
+
+async def current_representatives(session: AsyncSession, client_id: int, today: date) -> list[ClientRepresentative]:
+    """Who acts for the client today, by name, each link with its person (one query). No access check and no audit
+    event: the caller's (the routing view, the contact form) own."""
+    statement = (
+        links_with_person()
+        .where(ClientRepresentative.client_id == client_id, current_on(today))
+        .order_by(Representative.name, ClientRepresentative.id)
+    )
+    return list(await session.scalars(statement))
+
+
+async def acts_for(session: AsyncSession, representative_id: int, client_id: int, today: date) -> bool:
+    """Whether the representative acts for the client today (a contact made by them must be about such a client)."""
+    statement = select(ClientRepresentative.id).where(
+        ClientRepresentative.client_id == client_id,
+        ClientRepresentative.representative_id == representative_id,
+        current_on(today),
+    )
+    return await session.scalar(statement.limit(1)) is not None
+
+
+def as_person_id(value: object) -> int | None:
+    """``representative_id`` from the API (an int) or a form (text, empty: none); unreadable text is 0 (unknown)."""
+    if value is None or isinstance(value, int):
+        return value
+    text = str(value).strip()
+    if not text:
+        return None
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 19 else 0
+
+
+@dataclass(frozen=True)
+class ActingFor:
+    """A client a representative acts (or acted) for: the link (relation, validity) and the client as the reader may
+    see it; with the limited view only the client's name and pseudonym are shown."""
+
+    link: ClientRepresentative
+    client: ClientView
+    current: bool
+
+
+@dataclass(frozen=True)
+class RepresentedBy:
+    """A representative and the clients they act for."""
+
+    person: Representative
+    clients: list[ActingFor]
+
+
+@dataclass(frozen=True)
+class RepresentativeSearch:
+    query: rules.RepresentativeQuery
+    hits: list[RepresentedBy]
+    searched: bool  # False when the query was too short: nothing was looked up
+
+    @property
+    def message(self) -> str:
+        if not self.searched:
+            return "Typ ten minste 2 letters van de naam of 3 cijfers van het telefoonnummer."
+        if not self.hits:
+            return "Geen vertegenwoordiger gevonden."
+        if len(self.hits) == 1:
+            return "1 vertegenwoordiger gevonden."
+        more = " (de eerste 20; verfijn de zoekterm)" if len(self.hits) >= REPRESENTATIVE_LIMIT else ""
+        return f"{len(self.hits)} vertegenwoordigers gevonden{more}."
 
 
 @dataclass(frozen=True)
@@ -483,39 +572,81 @@ class ClientService(AuditedService):
         self._require_employee()
         return await self.session.scalar(select(Client.pseudonym).where(Client.bsn == bsn))
 
-    async def _current_representatives(self, client_id: int, today: date) -> list[Representative]:
-        statement = (
-            select(Representative)
-            .where(
-                Representative.client_id == client_id,
-                Representative.valid_from <= today,
-                (Representative.valid_until.is_(None)) | (Representative.valid_until >= today),
-            )
-            .order_by(Representative.name, Representative.id)
-        )
-        return list(await self.session.scalars(statement))
+    async def _current_representatives(self, client_id: int, today: date) -> list[ClientRepresentative]:
+        return await current_representatives(self.session, client_id, today)
 
     # representatives --------------------------------------------------------------------------------------------
 
     async def add_representative(
         self, client_id: int, entered: RepresentativeCreate | RepresentativeForm
-    ) -> Representative:
-        """Register a representative of the client as entered (API body or page form)."""
+    ) -> ClientRepresentative:
+        """Register a representative of the client as entered (API body or page form): link the existing person
+        ``representative_id`` names, or create the person from the fields entered. A person already linked to the
+        client for an overlapping period is refused (422 ``representative_id``)."""
         self._require_creator()
         client = await self._client(client_id)
         if client.merged_into_id is not None:
             raise InvalidInput.single("client_id", rules.MERGED_CLIENT)
-        data, errors = rules.check_representative(**entered.model_dump(), today=today_in_amsterdam())
-        if data is None:
+        fields = entered.model_dump(exclude={"q"})
+        chosen = fields.pop("existing", "") == "1"  # the page's "Bestaande vertegenwoordiger zoeken" form
+        person_id = as_person_id(fields.pop("representative_id", None))
+        today = today_in_amsterdam()
+        link, errors = rules.check_representation(
+            relation=fields.pop("relation"),
+            valid_from=fields.pop("valid_from"),
+            valid_until=fields.pop("valid_until"),
+            today=today,
+        )
+        person: Representative | None = None
+        data: rules.RepresentativePerson | None = None
+        if person_id is None and chosen:
+            errors.insert(0, FieldError("representative_id", "Kies een vertegenwoordiger uit de zoekresultaten"))
+        elif person_id is None:
+            data, person_errors = rules.check_representative_person(**fields)
+            errors = [*person_errors, *errors]
+        else:
+            if any((value or "").strip() for value in fields.values()):
+                errors.insert(0, FieldError("representative_id", PERSON_OR_FIELDS))
+            person = await self.session.get(Representative, person_id) if person_id > 0 else None
+            if person is None:
+                errors.insert(0, FieldError("representative_id", "Deze vertegenwoordiger bestaat niet"))
+            elif link is not None and await self._overlapping_link(client.id, person.id, link):
+                errors.insert(0, FieldError("representative_id", ALREADY_LINKED))
+        if errors or link is None:
             raise InvalidInput(errors)
-        # the cleaned input's fields are the representative's columns
-        representative = Representative(client_id=client.id, **asdict(data), created_by_id=self.actor.id)
-        self.session.add(representative)
+        if person is None:
+            assert data is not None
+            # the cleaned input's fields are the person's columns
+            person = Representative(**asdict(data), created_by_id=self.actor.id)
+            self.session.add(person)
+            await self.session.flush()
+            self.audit.record(Action.CREATE, "representative", person.id, client_pseudonym=client.pseudonym)
+        representation = ClientRepresentative(
+            client_id=client.id, representative_id=person.id, **asdict(link), created_by_id=self.actor.id
+        )
+        representation.representative = person
+        self.session.add(representation)
         await self.session.flush()
-        self.audit.record(Action.CREATE, "representative", representative.id, client_pseudonym=client.pseudonym)
-        return representative
+        self.audit.record(
+            Action.LINK,
+            "representative",
+            person.id,
+            client_pseudonym=client.pseudonym,
+            detail=f"vertegenwoordigt klant (koppeling {representation.id})",
+        )
+        return representation
 
-    async def representatives(self, client_id: int) -> tuple[Client, list[Representative]]:
+    async def _overlapping_link(self, client_id: int, person_id: int, link: rules.Representation) -> bool:
+        statement = select(ClientRepresentative.id).where(
+            ClientRepresentative.client_id == client_id,
+            ClientRepresentative.representative_id == person_id,
+            (ClientRepresentative.valid_until.is_(None)) | (ClientRepresentative.valid_until >= link.valid_from),
+        )
+        if link.valid_until is not None:
+            statement = statement.where(ClientRepresentative.valid_from <= link.valid_until)
+        return await self.session.scalar(statement.limit(1)) is not None
+
+    async def representatives(self, client_id: int) -> tuple[Client, list[ClientRepresentative]]:
         """The client and today's representatives: the list shown again right after adding one (empty for a reader
         with the limited view: who acts for the client is part of the full record)."""
         self._require_employee()
@@ -525,3 +656,74 @@ class ClientService(AuditedService):
             return client, []
         found = await self._current_representatives(client.id, today_in_amsterdam())
         return client, found
+
+    async def search_representatives(self, raw_query: str) -> RepresentativeSearch:
+        """Representatives by name (prefix of the name or of one of its words, case-insensitive) or phone number
+        (digits normalised, prefix), each with the clients they act for today; at most ``REPRESENTATIVE_LIMIT``.
+
+        Audited as one event per client shown (``search``, object ``representative``) with the kind of query and the
+        number of hits, never the query; a client the reader has only the limited view of shows name and pseudonym."""
+        self._require_employee()
+        if errors := too_long("q", "De zoekterm", raw_query, rules.MAX_QUERY):
+            raise InvalidInput(errors, errors[0].message)
+        query = rules.classify_representative_query(raw_query)
+        if not query.searchable:
+            return RepresentativeSearch(query, [], searched=False)
+        statement = select(Representative)
+        if query.kind == "phone":
+            statement = statement.where(Representative.phone_digits.startswith(query.text, autoescape=True))
+        else:
+            statement = statement.where(
+                Representative.name_normalised.startswith(query.text, autoescape=True)
+                | Representative.name_normalised.contains(" " + query.text, autoescape=True)
+            )
+        people = list(
+            await self.session.scalars(
+                statement.order_by(Representative.name_normalised, Representative.id).limit(REPRESENTATIVE_LIMIT)
+            )
+        )
+        acting = await self._acting_for([p.id for p in people], current_only=True)
+        hits = [RepresentedBy(p, acting.get(p.id, [])) for p in people]
+        shown = [a.client.pseudonym for hit in hits for a in hit.clients]
+        await self.audit.record_reads(
+            "representative",
+            shown,
+            action=Action.SEARCH,
+            detail=f"zoeksoort={query.kind}; resultaten={len(hits)}",
+            keep_empty=True,
+        )
+        return RepresentativeSearch(query, hits, searched=True)
+
+    async def representative(self, representative_id: int) -> RepresentedBy:
+        """One representative with every client they act or acted for (current first, then by start), audited as
+        one read per client shown."""
+        self._require_employee()
+        person = await self._existing(Representative, representative_id, "Deze vertegenwoordiger bestaat niet.")
+        acting = (await self._acting_for([person.id], current_only=False)).get(person.id, [])
+        await self.audit.record_reads("representative", [a.client.pseudonym for a in acting], object_id=person.id)
+        return RepresentedBy(person, acting)
+
+    async def _acting_for(self, person_ids: list[int], *, current_only: bool) -> dict[int, list[ActingFor]]:
+        """The clients of these representatives (one query, plus at most two for the access decision)."""
+        if not person_ids:
+            return {}
+        today = today_in_amsterdam()
+        statement = (
+            select(ClientRepresentative, Client)
+            .join(Client, Client.id == ClientRepresentative.client_id)
+            .where(ClientRepresentative.representative_id.in_(person_ids))
+            .order_by(Client.name_normalised, ClientRepresentative.valid_from, ClientRepresentative.id)
+        )
+        if current_only:
+            statement = statement.where(current_on(today))
+        rows = (await self.session.execute(statement)).all()
+        clients = list({client.id: client for _, client in rows}.values())
+        access = await self.access_to(clients)
+        found: dict[int, list[ActingFor]] = {}
+        for link, client in rows:
+            found.setdefault(link.representative_id, []).append(
+                ActingFor(link, ClientView(client, access[client.id]), link.current_on(today))
+            )
+        for acting in found.values():
+            acting.sort(key=lambda a: not a.current)  # stable: current first, each part as ordered
+        return found

@@ -87,6 +87,7 @@ async def _contact_page(
             }
         ),
         "contact_services": await dossiers.services(),
+        "contact_representatives": await contacts.representatives_for_contact(client.id) if client else [],
         "errors": errors or {},
         "message": message,
         "may_create_client": bool(contacts.actor.roles & CREATOR_ROLES),  # a caller without BSN: register them

@@ -34,6 +34,8 @@ class ContactForm(BaseModel):
     """References of other systems, separated by commas or new lines."""
     anonymous: str = ""
     """"1" for an anonymous caller ("Anonieme beller"): no client."""
+    representative_id: str = ""
+    """"Contact met/door vertegenwoordiger": one of the client's current representatives, or empty."""
 
 
 def blank_contact_form(actor: CurrentUser, client_id: int | None = None, dossier_id: int | None = None) -> ContactForm:
@@ -71,6 +73,7 @@ def parse_contact_form(form: ContactForm) -> ParsedContact:
     transfers = _int(form.transfers, "transfers", "Vul een heel getal in, bijvoorbeeld 0", errors)
     client_id = _int(form.client_id, "client_id", "Ongeldige klant", errors)
     dossier_id = _int(form.dossier_id, "dossier_id", "Ongeldig dossier", errors)
+    representative_id = _int(form.representative_id, "representative_id", "Ongeldige vertegenwoordiger", errors)
     occurred_at: datetime | None = None
     if form.occurred_at.strip():
         try:
@@ -90,5 +93,6 @@ def parse_contact_form(form: ContactForm) -> ParsedContact:
         "occurred_at": occurred_at,
         "external_refs": [ref for ref in re.split(r"[,\n]", form.external_refs) if ref.strip()],
         "anonymous": form.anonymous.strip() == "1",
+        "representative_id": representative_id,
     }
     return ParsedContact(values, errors)

@@ -38,3 +38,7 @@ class Contact(BigIntAuditBase):
     transfers: Mapped[int] = mapped_column(Integer, default=0)
     summary: Mapped[str] = mapped_column(String(SUMMARY_MAX))
     subject: Mapped[str] = mapped_column(String(SUBJECT_MAX), default="")
+    representative_id: Mapped[int | None] = mapped_column(
+        ForeignKey("representatives.id", ondelete="RESTRICT"), index=True, default=None
+    )
+    """The representative who made the contact or took part in it (one linked to the client at the time)."""

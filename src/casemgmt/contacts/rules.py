@@ -53,6 +53,7 @@ WHY_WE_ASK: dict[str, str] = {
     "subject": "Een kort onderwerp maakt de tijdlijn snel te overzien.",
     "summary": "Zo hoeft de klant zijn verhaal niet opnieuw te vertellen aan de volgende medewerker.",
     "external_refs": "Met het kenmerk uit een brief of ander systeem vindt een collega dit gesprek later terug.",
+    "representative_id": "Zo ziet een collega dat een vertegenwoordiger namens de klant belde of meesprak.",
     "dossier": "Zo komt het gesprek bij de casemanager en de accountmanagers van het dossier terecht.",
 }
 
@@ -113,8 +114,14 @@ def check_contact(data: ContactInput, now: datetime) -> list[FieldError]:
     return errors
 
 
-def check_anonymous(*, dossier_id: int | None) -> list[FieldError]:
-    """An anonymous contact (no client) cannot carry what only belongs to a client: a dossier."""
+ANONYMOUS_REPRESENTATIVE = "Een anoniem contact heeft geen vertegenwoordiger"
+
+
+def check_anonymous(*, dossier_id: int | None, representative_id: int | None = None) -> list[FieldError]:
+    """An anonymous contact (no client) cannot carry what only belongs to a client: a dossier, a representative."""
+    errors = []
     if dossier_id:
-        return [FieldError("dossier_id", "Een anoniem contact hoort bij geen klant en dus bij geen dossier")]
-    return []
+        errors.append(FieldError("dossier_id", "Een anoniem contact hoort bij geen klant en dus bij geen dossier"))
+    if representative_id is not None:
+        errors.append(FieldError("representative_id", ANONYMOUS_REPRESENTATIVE))
+    return errors

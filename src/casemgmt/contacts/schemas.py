@@ -24,7 +24,9 @@ from casemgmt.web.structs import copied
 
 
 class ContactIn(BaseModel):
-    """``client_id: null`` logs an anonymous contact (no client, so no dossier either); leaving it out is refused."""
+    """``client_id: null`` logs an anonymous contact (no client, so no dossier or representative either); leaving it
+    out is refused. ``representative_id``: the contact was made by or with this representative, one linked to the
+    client today (``GET /api/v1/clients/{id}/routing`` lists them)."""
 
     client_id: OptionalRecordId = None
     dossier_id: OptionalRecordId = None
@@ -41,6 +43,7 @@ class ContactIn(BaseModel):
         description="References of other systems (letter, zaak or kenmerk numbers), each 1..64 characters, unique",
         json_schema_extra={"maxItems": EXTERNAL_REFS_MAX, "items": {"type": "string", "maxLength": EXTERNAL_REF_MAX}},
     )
+    representative_id: OptionalRecordId = None
 
 
 class ContactLink(BaseModel):
@@ -63,6 +66,8 @@ class ContactOut(msgspec.Struct):
     summary: str
     subject: str
     external_refs: list[str] = msgspec.field(default_factory=list)
+    representative_id: int | None = None
+    """The representative who made the contact or took part in it."""
 
     @classmethod
     def of(cls, contact: Contact, service_code: str, external_refs: list[str] | None = None) -> ContactOut:

@@ -17,8 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from casemgmt.audit.services import Action, AuditedService, AuditLog
 from casemgmt.auth.identity import CurrentUser
 from casemgmt.auth.roles import EMPLOYEE_ROLES
-from casemgmt.clients.models import Client
+from casemgmt.clients.models import Client, ClientRepresentative, Representative
 from casemgmt.clients.rules import MERGED_CLIENT
+from casemgmt.clients.services import acts_for, current_representatives, today_in_amsterdam
 from casemgmt.contacts.models import Contact, ExternalReference
 from casemgmt.contacts.rules import ContactInput, as_utc, check_anonymous, check_contact, clean_external_refs
 from casemgmt.directory.models import Service
@@ -30,6 +31,7 @@ from casemgmt.dossiers.services import DossierService, DossierView
 from casemgmt.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 
 NOT_AN_EMPLOYEE = "Alleen medewerkers die klanten helpen leggen contacten vast."
+NOT_A_REPRESENTATIVE = "Kies een vertegenwoordiger die nu voor deze klant optreedt"
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class LoggedContact:
     service_code: str
     employee_name: str
     external_refs: tuple[str, ...] = ()
+    representative: Representative | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,11 @@ class ContactService(AuditedService):
             Action.READ, "client", client.id, client_pseudonym=client.pseudonym, detail="contactformulier"
         )
         return client
+
+    async def representatives_for_contact(self, client_id: int) -> list[ClientRepresentative]:
+        """The client's current representatives, for "Contact met/door vertegenwoordiger" (the form's client read
+        is audited by ``client``)."""
+        return await current_representatives(self.session, client_id, today_in_amsterdam())
 
     async def dossier_for_contact(self, dossier_id: int) -> DossierView:
         """A dossier the actor may log contacts on (403 otherwise)."""
@@ -112,9 +120,11 @@ class ContactService(AuditedService):
         external_refs: list[str] | None = None,
         anonymous: bool = False,
         extra_errors: list[FieldError] | None = None,
+        representative_id: int | None = None,
     ) -> LoggedContact:
         """Log one contact. ``anonymous`` logs it without a client (``client_id`` must then be empty, and a dossier
-        is refused). ``extra_errors`` carries problems found while reading a form (unparseable numbers)."""
+        or representative is refused). ``representative_id``: made by or with this representative, who must act for
+        the client today. ``extra_errors`` carries problems found while reading a form (unparseable numbers)."""
         self._require_employee()
         now = datetime.now(UTC)
         errors = list(extra_errors or [])
@@ -123,7 +133,7 @@ class ContactService(AuditedService):
         if anonymous:
             if client_id:
                 errors.append(FieldError("client_id", "Een anoniem contact hoort bij geen klant"))
-            errors += check_anonymous(dossier_id=dossier_id)
+            errors += check_anonymous(dossier_id=dossier_id, representative_id=representative_id)
         else:
             if dossier_id:
                 try:
@@ -137,6 +147,10 @@ class ContactService(AuditedService):
                 errors.append(FieldError("client_id", MERGED_CLIENT))
             elif view is not None and view.dossier.client_id != client.id:
                 errors.append(FieldError("dossier_id", "Dit dossier hoort bij een andere klant"))
+            if representative_id is not None and (
+                client is None or not await acts_for(self.session, representative_id, client.id, today_in_amsterdam())
+            ):
+                errors.append(FieldError("representative_id", NOT_A_REPRESENTATIVE))
         refs, ref_errors = clean_external_refs(external_refs)
         errors += ref_errors
         data = ContactInput(channel, direction, outcome, transfers, summary, subject, occurred_at)
@@ -164,6 +178,7 @@ class ContactService(AuditedService):
             transfers=transfers,
             summary=(summary or "").strip(),
             subject=(subject or "").strip(),
+            representative_id=representative_id,
         )
         self.session.add(contact)
         await self.session.flush()
@@ -176,7 +191,8 @@ class ContactService(AuditedService):
             client_pseudonym=client.pseudonym if client else None,
             detail=f"dossier {view.dossier.ref}" if view else ("anoniem" if client is None else "zonder dossier"),
         )
-        return LoggedContact(contact, service_row.code, self.actor.name, tuple(refs))
+        person = await self.session.get(Representative, representative_id) if representative_id else None
+        return LoggedContact(contact, service_row.code, self.actor.name, tuple(refs), person)
 
     async def link(self, contact_id: int, dossier_id: int | None) -> LoggedContact:
         """Link a contact logged without a dossier to a dossier of the same client."""

@@ -17,13 +17,13 @@ from typing import Any, cast
 from sqlalchemy import Select, Table, and_, exists, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, contains_eager
 
 from casemgmt.audit.services import Action, AuditedService, AuditLog
 from casemgmt.auth.identity import CurrentUser
 from casemgmt.auth.models import User, UserRole, user_services
 from casemgmt.auth.roles import Role
-from casemgmt.clients.models import Client, Representative
+from casemgmt.clients.models import Client, ClientRepresentative, Representative
 from casemgmt.clients.rules import MERGED_CLIENT
 from casemgmt.directory.calendar import AMSTERDAM
 from casemgmt.directory.models import Service
@@ -215,16 +215,19 @@ class DossierService(AuditedService):
         self.audit.record(Action.READ, "dossier", view.dossier.id, client_pseudonym=view.client_pseudonym)
         return view
 
-    async def representatives(self, client_id: int) -> list[Representative]:
+    async def representatives(self, client_id: int) -> list[ClientRepresentative]:
+        """The client's representatives today, each with their person (one query)."""
         today = datetime.now(AMSTERDAM).date()
         return list(
             (
                 await self.session.scalars(
-                    select(Representative)
+                    select(ClientRepresentative)
+                    .join(Representative, Representative.id == ClientRepresentative.representative_id)
+                    .options(contains_eager(ClientRepresentative.representative))
                     .where(
-                        Representative.client_id == client_id,
-                        Representative.valid_from <= today,
-                        or_(Representative.valid_until.is_(None), Representative.valid_until >= today),
+                        ClientRepresentative.client_id == client_id,
+                        ClientRepresentative.valid_from <= today,
+                        or_(ClientRepresentative.valid_until.is_(None), ClientRepresentative.valid_until >= today),
                     )
                     .order_by(Representative.name)
                 )

@@ -32,7 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from casemgmt.audit.services import Action, AuditLog
 from casemgmt.auth.models import User
-from casemgmt.clients.models import Client, Representative
+from casemgmt.clients.models import Client, ClientRepresentative, Representative
 from casemgmt.commitments.models import Commitment
 from casemgmt.contacts.models import Contact
 from casemgmt.directory.calendar import AMSTERDAM
@@ -210,21 +210,21 @@ class DossierExport:
             )
         }
         representatives: dict[int, list[dict[str, Any]]] = defaultdict(list)
-        for r in await s.execute(
-            select(Representative)
-            .where(Representative.client_id.in_(client_ids))
-            .order_by(Representative.client_id, Representative.id)
+        for link, rep in await s.execute(
+            select(ClientRepresentative, Representative)
+            .join(Representative, Representative.id == ClientRepresentative.representative_id)
+            .where(ClientRepresentative.client_id.in_(client_ids))
+            .order_by(ClientRepresentative.client_id, ClientRepresentative.id)
         ):
-            rep = r[0]
-            representatives[rep.client_id].append(
+            representatives[link.client_id].append(
                 {
                     "name": rep.name,
                     "organisation": rep.organisation,
                     "phone": rep.phone,
                     "email": rep.email,
-                    "relation": rep.relation,
-                    "valid_from": day(rep.valid_from),
-                    "valid_until": day(rep.valid_until),
+                    "relation": link.relation,
+                    "valid_from": day(link.valid_from),
+                    "valid_until": day(link.valid_until),
                 }
             )
 

@@ -20,11 +20,12 @@ How a file is read:
 What the import fills in that the line contract does not carry (documented choices):
 
 - **clients** are matched by BSN or KvK number: an existing client is reused as it is (its name and address are not
-  overwritten) and only representatives it does not have yet (same name, organisation and start date) are added; a
-  new client gets a new random pseudonym, its phone number normalised to E.164 where it reads as a valid number
-  (else kept as written) and its address in parts (``client.address`` is an object ``{street, house_number,
-  addition, postcode, city}``; the one text of files written before December 2026 is still read, split as the
-  migration splits stored addresses);
+  overwritten) and only representatives it does not have yet (same name, organisation and start date) are added,
+  each linked to the person already known by the same name, organisation and phone, else to a new one; a new client
+  gets a new random pseudonym, its phone number normalised to E.164 where it reads as a valid number (else kept as
+  written) and its address in parts (``client.address`` is an object ``{street, house_number, addition, postcode,
+  city}``; the one text of files written before December 2026 is still read, split as the migration splits stored
+  addresses);
 - **employees** are matched by e-mail (case-insensitive). Unknown e-mails are errors, unless ``create_users``: then
   each becomes an *inactive* account without password, with the roles and services implied by where it appears —
   casemanager → ``casemanager``; accountmanager of service X, receiver or sender of a handoff for X, answerer of an
@@ -59,8 +60,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from casemgmt.audit.services import Action, AuditLog
 from casemgmt.auth.models import User, UserRole, user_services
 from casemgmt.auth.roles import Role
-from casemgmt.clients.models import Client, Representative
-from casemgmt.clients.rules import address_columns, new_pseudonym, normalise_phone, search_keys
+from casemgmt.clients.models import Client, ClientRepresentative, Representative
+from casemgmt.clients.rules import (
+    address_columns,
+    new_pseudonym,
+    normalise_name,
+    normalise_phone,
+    phone_digits,
+    search_keys,
+)
 from casemgmt.commitments.models import Commitment
 from casemgmt.contacts.models import Contact
 from casemgmt.db import refresh_planner_statistics
@@ -654,20 +662,23 @@ class DossierImporter:
             for client_id, pseudonym in result.all():
                 self.clients[keys[pseudonym]] = client_id
             self.report.clients_created += len(new)
-        # representatives the client does not have yet
+        # representatives the client does not have yet (same name, organisation and start); a person already known
+        # by name, organisation and phone is linked rather than created again
         client_ids = sorted({self.clients[item.client_key] for item in batch})
         have = {
             (client_id, name, organisation, valid_from)
             for client_id, name, organisation, valid_from in await s.execute(
                 select(
-                    Representative.client_id,
+                    ClientRepresentative.client_id,
                     Representative.name,
                     Representative.organisation,
-                    Representative.valid_from,
-                ).where(Representative.client_id.in_(client_ids))
+                    ClientRepresentative.valid_from,
+                )
+                .join(Representative, Representative.id == ClientRepresentative.representative_id)
+                .where(ClientRepresentative.client_id.in_(client_ids))
             )
         }
-        reps = []
+        wanted = []
         for item in batch:
             client_id = self.clients[item.client_key]
             for r in item.parsed.data.client.representatives:
@@ -675,22 +686,53 @@ class DossierImporter:
                 if key in have:
                     continue
                 have.add(key)
-                reps.append(
-                    {
-                        "client_id": client_id,
-                        "name": r.name,
-                        "organisation": r.organisation,
-                        "phone": r.phone,
-                        "email": r.email,
-                        "relation": r.relation,
-                        "valid_from": r.valid_from,
-                        "valid_until": r.valid_until,
-                        "created_by_id": self.actor_id,
-                    }
-                )
-        if reps:
-            await s.execute(insert(Representative), reps)
-            self.report.records["representatives"] += len(reps)
+                wanted.append((client_id, r))
+        if not wanted:
+            return
+        people: dict[tuple[str, str, str], int] = {}
+        names = sorted({r.name for _, r in wanted})
+        for start in range(0, len(names), 500):
+            for person_id, name, organisation, phone in await s.execute(
+                select(Representative.id, Representative.name, Representative.organisation, Representative.phone)
+                .where(Representative.name.in_(names[start : start + 500]))
+                .order_by(Representative.id.desc())  # the oldest wins when the same person is stored twice
+            ):
+                people[(name, organisation, phone)] = person_id
+        new_people: dict[tuple[str, str, str], dict[str, Any]] = {}
+        for _, r in wanted:
+            person = (r.name, r.organisation, r.phone)
+            if person not in people and person not in new_people:
+                new_people[person] = {
+                    "name": r.name,
+                    "name_normalised": normalise_name(r.name),
+                    "organisation": r.organisation,
+                    "phone": r.phone,
+                    "phone_digits": phone_digits(r.phone),
+                    "email": r.email,
+                    "created_by_id": self.actor_id,
+                }
+        if new_people:
+            inserted = await s.execute(
+                insert(Representative).returning(
+                    Representative.id, Representative.name, Representative.organisation, Representative.phone
+                ),
+                list(new_people.values()),
+            )
+            for person_id, name, organisation, phone in inserted.all():
+                people[(name, organisation, phone)] = person_id
+        links = [
+            {
+                "client_id": client_id,
+                "representative_id": people[(r.name, r.organisation, r.phone)],
+                "relation": r.relation,
+                "valid_from": r.valid_from,
+                "valid_until": r.valid_until,
+                "created_by_id": self.actor_id,
+            }
+            for client_id, r in wanted
+        ]
+        await s.execute(insert(ClientRepresentative), links)
+        self.report.records["representatives"] += len(links)
 
     def _id(self, email: str) -> int:
         employee_id = self.employees[_key(email)].id

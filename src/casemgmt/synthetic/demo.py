@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 
@@ -32,8 +32,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from casemgmt.auth.models import User
 from casemgmt.auth.passwords import Passwords
 from casemgmt.auth.services import Accounts
-from casemgmt.clients.models import Client, Representative
-from casemgmt.clients.rules import address_columns, normalise_phone, parse_address_text, search_keys
+from casemgmt.clients.models import Client, ClientRepresentative, Representative
+from casemgmt.clients.rules import (
+    address_columns,
+    normalise_name,
+    normalise_phone,
+    parse_address_text,
+    phone_digits,
+    search_keys,
+)
 from casemgmt.contacts.models import Contact
 from casemgmt.directory.calendar import AMSTERDAM
 from casemgmt.directory.models import Service
@@ -154,6 +161,8 @@ class ContactPlan:
     summary: str
     subject: str = ""
     external_refs: list[str] = field(default_factory=list)
+    representative: str = ""
+    """The name of the representative who made the contact (one of the client's), if any."""
 
 
 @dataclass
@@ -531,6 +540,7 @@ def build_plan() -> DemoPlan:
     themed_persons = rng.sample(persons, 21)
     for rep, client in zip(OTHER_REPRESENTATIVES, rng.sample(themed_persons, len(OTHER_REPRESENTATIVES)), strict=True):
         client.representatives.append(rep)
+    budget_clients = _budget_management_clients(themed_persons)
     org_clients = iter(organisations[1:])
     person_clients = iter(themed_persons)
     statuses = STATUS_MIX[:]
@@ -560,6 +570,7 @@ def build_plan() -> DemoPlan:
         for _ in range(rng.randint(1, 2)):
             topic, service, text = rng.choice(LOOSE_TOPICS)
             loose.append(LooseContactPlan(client.key, _loose_contact(rng, topic, service, text)))
+    loose.append(LooseContactPlan(budget_clients[1].key, BUDGET_MANAGER_CONTACT))
     unidentified, their_calls = _unidentified_callers()
     return DemoPlan(
         clients=[*clients, *unidentified],
@@ -641,6 +652,34 @@ def _anonymous_contacts() -> list[ContactPlan]:
         plan.summary = f"Anonieme beller (geen naam of BSN gegeven). {plan.summary}"
         plans.append(plan)
     return plans
+
+
+BUDGET_MANAGER = OTHER_REPRESENTATIVES[1]
+"""Ellen Smeets of Bewindvoering Haaglanden: the representative who acts for three demo clients."""
+BUDGET_MANAGER_CONTACT = ContactPlan(
+    business_days_ago=3,
+    minute=10 * 60 + 20,
+    channel="phone",
+    direction="in",
+    service="KCC",
+    employee=KCC_1,
+    outcome="resolved",
+    transfers=0,
+    summary="De bewindvoerder belt namens de klant: de gemeentelijke belastingaanslag moet voortaan naar het adres "
+    "van het bewindvoeringskantoor. Uitgelegd hoe zij de machtiging via het webformulier doorgeeft.",
+    subject="Post naar de bewindvoerder",
+    representative=BUDGET_MANAGER.name,
+)
+
+
+def _budget_management_clients(themed_persons: list[ClientPlan]) -> list[ClientPlan]:
+    """The budget manager's three clients: the one the draw gave her and the next two themed persons, with her
+    relation starting later for each (drawn from nothing, so the rest of the plan stays as it was)."""
+    first = next(c for c in themed_persons if BUDGET_MANAGER in c.representatives)
+    others = [c for c in themed_persons if c is not first and not c.representatives][:2]
+    for since, client in zip((200, 35), others, strict=True):
+        client.representatives.append(replace(BUDGET_MANAGER, since_days=since))
+    return [first, *others]
 
 
 def _loose_contact(rng: random.Random, topic: str, service: str, text: str) -> ContactPlan:
@@ -818,17 +857,19 @@ async def _ensure_users(session: AsyncSession, passwords: Passwords) -> dict[str
 
 
 DEMO_TABLES = (
-    "clients", "representatives", "dossiers", "dossier_assignments", "contacts", "commitments", "handoffs",
-    "escalations", "reusable_answers", "pilot_enrolments", "time_entries", "survey_responses", "external_references",
+    "clients", "representatives", "client_representatives", "dossiers", "dossier_assignments", "contacts",
+    "commitments", "handoffs", "escalations", "reusable_answers", "pilot_enrolments", "time_entries",
+    "survey_responses", "external_references",
 )  # fmt: skip
 """The tables whose rows the demo hands to the bulk writer (users go through ``Accounts``)."""
 
 
 async def _ensure_clients(
     session: AsyncSession, writer: BulkWriter, plan: DemoPlan, users: dict[str, int], today: date, now: datetime
-) -> tuple[dict[str, int], set[str]]:
-    """Write missing clients (by BSN or KvK; an unidentified one by pseudonym) with their representatives; returns
-    key → id and the new keys."""
+) -> tuple[dict[str, int], set[str], dict[str, int]]:
+    """Write missing clients (by BSN or KvK; an unidentified one by pseudonym) with their representatives (one person
+    per name, organisation and phone, linked to each of their clients); returns key → id, the new keys and
+    representative name → id."""
     bsns = [c.bsn for c in plan.clients if c.bsn]
     kvks = [c.kvk for c in plan.clients if c.kvk]
     rows = await session.execute(
@@ -844,7 +885,8 @@ async def _ensure_clients(
     taken = set(
         await session.scalars(select(Client.pseudonym).where(Client.pseudonym.in_([c.pseudonym for c in missing])))
     )
-    clients, representatives = [], []
+    clients: list[dict[str, Any]] = []
+    representatives: list[dict[str, Any]] = []
     for position, plan_client in enumerate(missing):
         pseudonym = plan_client.pseudonym
         retry = random.Random(f"{SEED}-{plan_client.key}")
@@ -868,16 +910,42 @@ async def _ensure_clients(
                 **stamp(now),
             }
         )
+    plan_people = {
+        (rep.name, rep.organisation, rep.phone): rep for plan_client in missing for rep in plan_client.representatives
+    }
+    people: dict[tuple[str, str, str], int] = {
+        (row.name, row.organisation, row.phone): row.id
+        for row in await session.execute(
+            select(Representative.id, Representative.name, Representative.organisation, Representative.phone).where(
+                Representative.name.in_(sorted({key[0] for key in plan_people}))
+            )
+        )
+    }
+    for key, rep in plan_people.items():
+        if key in people:
+            continue
+        people[key] = writer.next("representatives")
+        representatives.append(
+            {
+                "id": people[key],
+                "name": rep.name,
+                "name_normalised": normalise_name(rep.name),
+                "organisation": rep.organisation,
+                "phone": rep.phone,
+                "phone_digits": phone_digits(rep.phone),
+                "email": rep.email,
+                "created_by_id": users[CM_1],
+                **stamp(now),
+            }
+        )
+    links = []
     for plan_client in missing:
         for rep in plan_client.representatives:
-            representatives.append(
+            links.append(
                 {
-                    "id": writer.next("representatives"),
+                    "id": writer.next("client_representatives"),
                     "client_id": ids[plan_client.key],
-                    "name": rep.name,
-                    "organisation": rep.organisation,
-                    "phone": rep.phone,
-                    "email": rep.email,
+                    "representative_id": people[(rep.name, rep.organisation, rep.phone)],
                     "relation": rep.relation,
                     "valid_from": today - timedelta(days=rep.since_days),
                     "valid_until": today - timedelta(days=rep.until_days) if rep.until_days is not None else None,
@@ -885,13 +953,20 @@ async def _ensure_clients(
                     **stamp(now),
                 }
             )
-    await writer.write_all([(Client.__table__, clients), (Representative.__table__, representatives)])
-    return ids, {c.key for c in missing}
+    await writer.write_all(
+        [
+            (Client.__table__, clients),
+            (Representative.__table__, representatives),
+            (ClientRepresentative.__table__, links),
+        ]
+    )
+    by_name = {name: person_id for (name, _org, _phone), person_id in people.items()}
+    return ids, {c.key for c in missing}, by_name
 
 
 def _contact_row(
     writer: BulkWriter, plan: ContactPlan, client_id: int | None, dossier_id: int | None, users: dict[str, int],
-    services: dict[str, int], today: date, now: datetime,
+    services: dict[str, int], today: date, now: datetime, people: dict[str, int] | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     return {
         "id": writer.next("contacts"),
@@ -906,6 +981,7 @@ def _contact_row(
         "transfers": plan.transfers,
         "summary": plan.summary[:MAX_SUMMARY],
         "subject": plan.subject[:200],
+        "representative_id": (people or {}).get(plan.representative) if plan.representative else None,
         **stamp(now),
     }
 
@@ -921,7 +997,7 @@ async def load_demo(session: AsyncSession, passwords: Passwords) -> list[tuple[s
     writer = BulkWriter(session)
     await writer.start(DEMO_TABLES)
 
-    client_ids, new_clients = await _ensure_clients(session, writer, plan, users, today, now)
+    client_ids, new_clients, people = await _ensure_clients(session, writer, plan, users, today, now)
     existing_refs = set(
         (await session.scalars(select(Dossier.ref).where(Dossier.ref.in_([d.ref for d in plan.dossiers])))).all()
     )
@@ -979,7 +1055,7 @@ async def load_demo(session: AsyncSession, passwords: Passwords) -> list[tuple[s
             contacts.append(_contact_row(writer, c, client_id, dossier_id, users, services, today, now))
             refer("contact", contacts[-1]["id"], c.external_refs)
     contacts += [
-        _contact_row(writer, loose.contact, client_ids[loose.client_key], None, users, services, today, now)
+        _contact_row(writer, loose.contact, client_ids[loose.client_key], None, users, services, today, now, people)
         for loose in plan.loose_contacts
         if loose.client_key in new_clients
     ]

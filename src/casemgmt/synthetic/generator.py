@@ -69,12 +69,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from casemgmt.audit.services import Action, AuditLog
 from casemgmt.auth.models import User, UserRole, user_services
 from casemgmt.auth.roles import Role
-from casemgmt.clients.models import Client, Representative
+from casemgmt.clients.models import Client, ClientRepresentative, Representative
 from casemgmt.clients.rules import (
     PSEUDONYM_ALPHABET,
     PSEUDONYM_LENGTH,
     PSEUDONYM_PREFIX,
+    normalise_name,
     normalise_phone,
+    phone_digits,
     search_keys,
 )
 from casemgmt.commitments.models import Commitment
@@ -434,7 +436,8 @@ class Generator:
         self.service_ids = {code: row.id for code, row in self.services.items()}
         await self.writer.start(
             (
-                "users", "user_roles", "clients", "representatives", "dossiers", "dossier_assignments",
+                "users", "user_roles", "clients", "representatives", "client_representatives", "dossiers",
+                "dossier_assignments",
                 "pilot_enrolments", "contacts", "commitments", "handoffs", "escalations", "time_entries",
                 "survey_responses",
             )
@@ -565,7 +568,9 @@ class Generator:
         pseudonyms = set((await s.scalars(select(Client.pseudonym))).all())
         n = round(self.size.dossiers * 1.25) + 20
         ids = self.ids("clients", n)
-        clients, reps = [], []
+        clients: list[dict[str, Any]] = []
+        reps: list[dict[str, Any]] = []
+        links: list[dict[str, Any]] = []
         self.progress.phase("Klanten", n)
         for client_id in ids:
             district = self.rnd.choice(WORDS["districts"])
@@ -620,14 +625,27 @@ class Generator:
                 for _ in range(1 if self.rnd.random() < 0.8 else 2):
                     organisation, relation = self.rnd.choice(WORDS["representative_roles"])
                     valid_from = (self.start + timedelta(days=self.rnd.randint(0, HISTORY_DAYS // 2))).date()
+                    person_id = self.writer.next("representatives")
+                    rep_name = f"{self.rnd.choice(WORDS['first_names'])} {self.rnd.choice(WORDS['last_names'])}"
+                    rep_phone = f"06 {self.rnd.randint(10_000_000, 99_999_999)}"
                     reps.append(
                         {
-                            "id": self.writer.next("representatives"),
-                            "client_id": client_id,
-                            "name": f"{self.rnd.choice(WORDS['first_names'])} {self.rnd.choice(WORDS['last_names'])}",
+                            "id": person_id,
+                            "name": rep_name,
+                            "name_normalised": normalise_name(rep_name),
                             "organisation": organisation.format(district=district),
-                            "phone": f"06 {self.rnd.randint(10_000_000, 99_999_999)}",
+                            "phone": rep_phone,
+                            "phone_digits": phone_digits(rep_phone),
                             "email": "",
+                            "created_by_id": None,
+                            **stamp(self.start),
+                        }
+                    )
+                    links.append(
+                        {
+                            "id": self.writer.next("client_representatives"),
+                            "client_id": client_id,
+                            "representative_id": person_id,
                             "relation": relation,
                             "valid_from": valid_from,
                             "valid_until": (
@@ -642,6 +660,7 @@ class Generator:
         self.client_ids = list(ids)
         await self.writer.write(Client.__table__, clients)
         await self.writer.write(Representative.__table__, reps)
+        await self.writer.write(ClientRepresentative.__table__, links)
         self.progress.advance(n)
 
     def _letters(self, n: int) -> str:
