@@ -37,11 +37,10 @@ from casemgmt.clients import controllers as client_controllers
 from casemgmt.clients import rules as clients_rules
 from casemgmt.commitments import controllers as commitment_controllers
 from casemgmt.commitments import rules as commitments_rules
-from casemgmt.commitments.dependencies import provide_commitments
+from casemgmt.commitments.dependencies import provide_commitments, provide_contacts
 from casemgmt.commitments.rules import KIND_LABELS as COMMITMENT_KIND_LABELS
 from casemgmt.contacts import controllers as contact_controllers
 from casemgmt.contacts import rules as contacts_rules
-from casemgmt.contacts.dependencies import provide_contacts
 from casemgmt.dashboard import controllers as dashboard_controllers
 from casemgmt.db import create_alchemy_config, create_engine
 from casemgmt.dossiers import controllers as dossier_controllers

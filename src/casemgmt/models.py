@@ -4,9 +4,9 @@ from casemgmt.audit.models import AuditEvent
 from casemgmt.auth.models import ApiToken, LoginFailure, SessionStoreEntry, User, UserRole, user_services
 from casemgmt.clients.models import Client, Representative
 from casemgmt.commitments.models import Commitment, CommitmentOwnerChange
-from casemgmt.contacts.models import Contact
+from casemgmt.contacts.models import Contact, ContactTransfer, ExternalReference
 from casemgmt.db import metadata
-from casemgmt.directory.models import Service
+from casemgmt.directory.models import Department, Service, Topic
 from casemgmt.dossiers.models import Dossier, DossierAssignment
 from casemgmt.escalations.models import Escalation, ReusableAnswer
 from casemgmt.handoffs.models import Handoff
@@ -21,9 +21,12 @@ __all__ = [
     "Commitment",
     "CommitmentOwnerChange",
     "Contact",
+    "ContactTransfer",
+    "Department",
     "Dossier",
     "DossierAssignment",
     "Escalation",
+    "ExternalReference",
     "Handoff",
     "IdempotencyKey",
     "LoginFailure",
@@ -35,6 +38,7 @@ __all__ = [
     "SessionStoreEntry",
     "SurveyResponse",
     "TimeEntry",
+    "Topic",
     "User",
     "UserRole",
     "metadata",

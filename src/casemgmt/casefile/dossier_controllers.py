@@ -127,6 +127,7 @@ class DossierPage:
         if view.access >= Access.CONTACT:
             context["unlinked"] = await contacts.unlinked(view.dossier.client_id)
             context["contact_services"] = await dossiers.services()
+            context["contact_choices"] = await contacts.form_choices()
             context.setdefault("contact_form", blank_contact_form(actor, dossier_id=view.dossier.id))
         return context
 
@@ -305,6 +306,7 @@ async def log_contact_on_dossier(
                 "dossier": view.dossier,
                 "contact_form": kept,
                 "contact_services": await page.dossiers.services(),
+                "contact_choices": await contacts.form_choices(),
                 "errors": exc.by_field(),
                 "message": exc.message,
             }
@@ -317,6 +319,7 @@ async def log_contact_on_dossier(
         "dossier": view.dossier,
         "contact_form": blank_contact_form(page.actor, dossier_id=dossier_id),
         "contact_services": await page.dossiers.services(),
+        "contact_choices": await contacts.form_choices(),
         "errors": {},
         "saved": True,
         "entry": contact_entry(logged.contact, logged.service_code, logged.employee_name, logged.external_refs),

@@ -1,5 +1,6 @@
 """A contact (klantcontact). May exist before a dossier does (a KCC call) and be linked to one later, and may have
-no client at all (an anonymous caller).
+no client at all (an anonymous caller). An inbound contact names its topic (onderwerp); each transfer attempt during
+it is a ``contact_transfers`` row (service, department, connected or not).
 
 Also the references of other systems (``external_references``: letter, zaak or kenmerk numbers) that a contact,
 and later a dossier, carries: one row per (record type, record id, reference), found by the reference.
@@ -11,7 +12,7 @@ from datetime import datetime
 
 from advanced_alchemy.base import BigIntAuditBase
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from casemgmt.contacts.rules import EXTERNAL_REF_MAX, SUBJECT_MAX, SUMMARY_MAX
@@ -37,6 +38,22 @@ class Contact(BigIntAuditBase):
     transfers: Mapped[int] = mapped_column(Integer, default=0)
     summary: Mapped[str] = mapped_column(String(SUMMARY_MAX))
     subject: Mapped[str] = mapped_column(String(SUBJECT_MAX), default="")
+    topic_id: Mapped[int | None] = mapped_column(ForeignKey("topics.id", ondelete="RESTRICT"), default=None, index=True)
+    """The topic (onderwerp); required for inbound contacts logged since migration 0016, None for older ones."""
+
+
+class ContactTransfer(BigIntAuditBase):
+    """One attempt to transfer the caller during a contact: to a service (and department), connected or failed."""
+
+    __tablename__ = "contact_transfers"
+    __table_args__ = (UniqueConstraint("contact_id", "position", name="uq_contact_transfers_contact_position"),)
+
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    """1 for the first attempt, in the order told."""
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id", ondelete="RESTRICT"))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id", ondelete="RESTRICT"), default=None)
+    connected: Mapped[bool] = mapped_column(Boolean)
 
 
 class ExternalReference(BigIntAuditBase):
