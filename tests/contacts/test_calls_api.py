@@ -12,7 +12,7 @@ from casemgmt.commitments.models import Commitment
 from casemgmt.contacts.models import Contact, ContactTransfer
 from casemgmt.directory.calendar import add_business_days
 from casemgmt.directory.models import Topic
-from tests.worlds.casework import Casework
+from tests.worlds.casework import Casework, login_as
 
 pytestmark = pytest.mark.anyio
 
@@ -155,3 +155,27 @@ async def test_a_deactivated_topic_is_refused(client, db, world) -> None:
     response = await client.post("/api/v1/contacts", json=contact(world), headers=world.tokens["kcc"])
     assert response.status_code == 422
     assert [e["field"] for e in response.json()["extra"]] == ["topic"]
+
+
+async def test_timelines_show_the_topic_and_each_transfer_attempt(client, world) -> None:
+    w = world
+    attempts = [
+        {"service": "SZW", "department": "Schuldhulpverlening", "connected": False},
+        {"service": "SZW", "connected": True},
+    ]
+    body = contact(w, dossier_id=w.dossier_id, outcome="transferred", commitment=None, transfers=attempts)
+    logged = await client.post("/api/v1/contacts", json=body, headers=w.tokens["kcc"])
+    assert logged.status_code == 201, logged.text
+    shown = [
+        {"service": "SZW", "department": "Schuldhulpverlening", "connected": False},
+        {"service": "SZW", "department": None, "connected": True},
+    ]
+    dossier = (await client.get(f"/api/v1/dossiers/{w.dossier_id}/timeline", headers=w.tokens["cm"])).json()
+    entry = next(e for e in dossier if e["type"] == "contact")
+    assert (entry["topic_name"], entry["transfer_attempts"]) == ("Bijstandsuitkering", shown)
+    await login_as(client, w.cm)
+    page = await client.get(f"/dossiers/{w.dossier_id}")
+    assert "Onderwerp: Bijstandsuitkering" in page.text
+    assert "SZW · Schuldhulpverlening: doorverbinden mislukt" in page.text
+    timeline = await client.get(f"/klanten/{w.client_id}/tijdlijn")
+    assert "Doorverbonden naar: SZW (Schuldhulpverlening) mislukt; SZW gelukt" in timeline.text

@@ -30,12 +30,15 @@ from casemgmt.audit.services import Action
 from casemgmt.auth.models import User
 from casemgmt.casefile.finding import ClientFinder
 from casemgmt.casefile.timeline import (
+    CONTACT_TOPIC,
+    CONTACT_TRANSFERS,
     DEFAULT_LIMIT,
     Cursor,
     TimelineEntry,
     TimelinePage,
     before_clause,
     read_page,
+    transfer_attempts,
 )
 from casemgmt.clients.access import ClientAccess
 from casemgmt.clients.models import Client
@@ -92,8 +95,12 @@ class ClientEntrySource:
         ]
 
 
-def _contact(c: Contact, service: str, employee: str) -> dict[str, Any]:
+def _contact(
+    c: Contact, service: str, employee: str, transfers: str | None = None, topic_name: str | None = None
+) -> dict[str, Any]:
     return {
+        "topic_name": topic_name,
+        "transfer_attempts": transfer_attempts(transfers),
         "channel": c.channel,
         "direction": c.direction,
         "service": service,
@@ -133,7 +140,7 @@ def _escalation(e: Escalation, service: str, asker: str, answerer: str | None) -
 
 
 _CONTACTS = (
-    select(Contact, Dossier.ref, Service.code, _EMPLOYEE.name)
+    select(Contact, Dossier.ref, Service.code, _EMPLOYEE.name, CONTACT_TRANSFERS, CONTACT_TOPIC)
     .outerjoin(Dossier, Dossier.id == Contact.dossier_id)
     .join(Service, Service.id == Contact.service_id)
     .join(_EMPLOYEE, _EMPLOYEE.id == Contact.employee_id)

@@ -322,7 +322,14 @@ async def log_contact_on_dossier(
         "contact_choices": await contacts.form_choices(),
         "errors": {},
         "saved": True,
-        "entry": contact_entry(logged.contact, logged.service_code, logged.employee_name, logged.external_refs),
+        "entry": contact_entry(
+            logged.contact,
+            logged.service_code,
+            logged.employee_name,
+            logged.external_refs,
+            logged.transfer_attempts,
+            await contacts.topic_name(logged.contact),
+        ),
     }
     return Template("dossiers/_contact_logged.html", context=context, headers={"Vary": "HX-Request"})
 

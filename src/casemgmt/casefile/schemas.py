@@ -17,6 +17,7 @@ from casemgmt.casefile.timeline import TimelineEntry, TimelinePage
 from casemgmt.casefile.worklist import Worklist
 from casemgmt.clients.schemas import ClientOut, RepresentativeOut
 from casemgmt.commitments.schemas import CommitmentOut
+from casemgmt.contacts.schemas import TransferOut
 from casemgmt.dossiers.schemas import DossierOut
 from casemgmt.dossiers.services import DossierView
 from casemgmt.escalations.schemas import EscalationOut
@@ -63,6 +64,10 @@ class ContactEntryOut(_Entry, tag="contact"):
     cursor: str
     external_refs: list[str] = msgspec.field(default_factory=list)
     """References of other systems (letter, zaak or kenmerk numbers) on the contact."""
+    topic_name: str | None = None
+    """The contact's topic (onderwerp), by name."""
+    transfer_attempts: list[TransferOut] = msgspec.field(default_factory=list)
+    """Each transfer attempt recorded: service code, department name, connected or not."""
 
 
 class AssignmentEntryOut(_Entry, tag="assignment"):
@@ -168,6 +173,8 @@ class ClientContactEntryOut(_ClientEntry, tag="contact"):
     outcome: str
     summary: str
     cursor: str
+    topic_name: str | None = None
+    transfer_attempts: list[TransferOut] = msgspec.field(default_factory=list)
 
 
 class ClientDossierOpenedEntryOut(_ClientEntry, tag="dossier_opened"):

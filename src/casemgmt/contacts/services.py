@@ -360,6 +360,11 @@ class ContactService(AuditedService):
         )
         return [TransferView(*row) for row in rows.all()]
 
+    async def topic_name(self, contact: Contact) -> str | None:
+        if contact.topic_id is None:
+            return None
+        return await self.session.scalar(select(Topic.name).where(Topic.id == contact.topic_id))
+
     async def topic_of(self, contact: Contact) -> str | None:
         if contact.topic_id is None:
             return None
