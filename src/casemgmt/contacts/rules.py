@@ -67,7 +67,7 @@ WHY_WE_ASK: dict[str, str] = {
     "subject": "Een korte omschrijving maakt de tijdlijn snel te overzien.",
     "promise": "Zo weet de collega die terugbelt precies wat de klant is beloofd, in de woorden van het gesprek.",
     "promise_owner": "Zo heeft elke belofte één eigenaar die hem nakomt; standaard bent u dat zelf.",
-    "promise_due": "Leeg laten: de terugbeltermijn van de dienst in werkdagen.",
+    "promise_due": "Zo weet de klant wanneer hij gebeld wordt. Leeg laten: de terugbeltermijn van de dienst.",
     "summary": "Zo hoeft de klant zijn verhaal niet opnieuw te vertellen aan de volgende medewerker.",
     "external_refs": "Met het kenmerk uit een brief of ander systeem vindt een collega dit gesprek later terug.",
     "dossier": "Zo komt het gesprek bij de casemanager en de accountmanagers van het dossier terecht.",
