@@ -1,12 +1,13 @@
 """Per-test isolation for the one app of a test session: bring the database back to "empty tables, reference
-services loaded, every id sequence fresh", touching only what the previous test changed.
+services (with their topics and departments) loaded, every id sequence fresh", touching only what the previous test
+changed.
 
 The suite's app writes through several connections at once (the request's session, the session store, the test's own
 ``db()`` sessions, the CLI on a thread with its own engine, uvicorn in a thread), so wrapping a test in one rolled-
 back transaction would change what the app does. Instead, before each test one round trip asks which tables hold rows
 (and, on PostgreSQL, which id sequences moved); only those tables are emptied, in foreign-key order, and only those
-sequences restarted. The reference services stay in place while their rows (and their id sequence) still match the
-snapshot taken when they were loaded; otherwise they are emptied and loaded again.
+sequences restarted. The reference services, topics and departments stay in place while their rows (and their id
+sequences) still match the snapshot taken when they were loaded; otherwise all three are emptied and loaded again.
 
 On SQLite ids restart by themselves: the tables have no ``AUTOINCREMENT``, so an emptied table numbers from 1.
 """
@@ -20,10 +21,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 import casemgmt.models  # noqa: F401 (every table in the metadata)
 from casemgmt.db import metadata
-from casemgmt.directory.models import Service
+from casemgmt.directory.catalogue import load_departments, load_topics
+from casemgmt.directory.models import Department, Service, Topic
 from casemgmt.directory.reference import load_reference_services
 
 REFERENCE_TABLE = Service.__tablename__
+REFERENCE_TABLES = (Service.__tablename__, Topic.__tablename__, Department.__tablename__)
+"""The services and the managed lists under them: loaded together, emptied together."""
 
 
 class Isolation:
@@ -34,26 +38,29 @@ class Isolation:
         self.tables = [table.name for table in reversed(metadata.sorted_tables)]
         self.reference_rows: list[tuple[Any, ...]] | None = None
         self.clean_sequences: dict[str, Any] | None = None
-        self.reference_sequence: str | None = None
+        self.reference_sequences: list[str] | None = None
 
     async def reset(self, engine: AsyncEngine) -> list[str]:
         """Reset the database; returns the tables that were emptied (for tests of this class and for curiosity)."""
         async with engine.begin() as conn:
             postgres = conn.dialect.name == "postgresql"
-            if postgres and self.reference_sequence is None:
-                self.reference_sequence = await conn.scalar(
-                    text("SELECT pg_get_serial_sequence(:table, 'id')"), {"table": REFERENCE_TABLE}
-                )
+            if postgres and self.reference_sequences is None:
+                self.reference_sequences = [
+                    await conn.scalar(text("SELECT pg_get_serial_sequence(:table, 'id')"), {"table": table})
+                    for table in REFERENCE_TABLES
+                ]
             dirty = set(await self._tables_with_rows(conn))
             moved: list[str] = []
             if postgres:
                 moved = self._moved(await self._sequences(conn))
-                if self.reference_sequence in moved:
+                if set(self.reference_sequences or ()) & set(moved):
                     dirty.add(REFERENCE_TABLE)
             if REFERENCE_TABLE not in dirty and (
                 self.reference_rows is None or await self._reference_rows(conn) != self.reference_rows
             ):
                 dirty.add(REFERENCE_TABLE)
+            if REFERENCE_TABLE in dirty:
+                dirty.update(REFERENCE_TABLES)
             emptied = [table for table in self.tables if table in dirty]
             if postgres and emptied:
                 # The append-only audit log refuses DELETE and TRUNCATE by trigger; a test database's owner may set
@@ -63,14 +70,16 @@ class Isolation:
             for table in emptied:
                 await conn.execute(text(f"DELETE FROM {table}"))  # noqa: S608 (names from our own metadata)
             if postgres:
-                if REFERENCE_TABLE in dirty and self.reference_sequence not in moved:
-                    moved.append(self.reference_sequence)  # type: ignore[arg-type]
+                if REFERENCE_TABLE in dirty:
+                    moved += [name for name in self.reference_sequences or () if name not in moved]
                 if moved:
                     restarts = ", ".join(f"setval('{name}', 1, false)" for name in moved)
                     await conn.execute(text(f"SELECT {restarts}"))
             if REFERENCE_TABLE in dirty:
                 session = AsyncSession(bind=conn, expire_on_commit=False)
                 await load_reference_services(session)
+                await load_topics(session)
+                await load_departments(session)
                 await session.close()
                 self.reference_rows = await self._reference_rows(conn)
                 self.clean_sequences = None
@@ -82,13 +91,16 @@ class Isolation:
         query = " UNION ALL ".join(
             f"SELECT '{table}' WHERE EXISTS (SELECT 1 FROM {table})"  # noqa: S608 (names from our own metadata)
             for table in self.tables
-            if table != REFERENCE_TABLE
+            if table not in REFERENCE_TABLES
         )
         return list((await conn.scalars(text(query))).all())
 
     async def _reference_rows(self, conn: AsyncConnection) -> list[tuple[Any, ...]]:
-        rows = await conn.execute(text(f"SELECT * FROM {REFERENCE_TABLE} ORDER BY id"))  # noqa: S608
-        return [tuple(row) for row in rows]
+        rows: list[tuple[Any, ...]] = []
+        for table in REFERENCE_TABLES:
+            result = await conn.execute(text(f"SELECT '{table}', * FROM {table} ORDER BY id"))  # noqa: S608
+            rows += [tuple(row) for row in result]
+        return rows
 
     @staticmethod
     async def _sequences(conn: AsyncConnection) -> dict[str, Any]:

@@ -37,11 +37,10 @@ from casemgmt.clients import controllers as client_controllers
 from casemgmt.clients import rules as clients_rules
 from casemgmt.commitments import controllers as commitment_controllers
 from casemgmt.commitments import rules as commitments_rules
-from casemgmt.commitments.dependencies import provide_commitments
+from casemgmt.commitments.dependencies import provide_commitments, provide_contacts
 from casemgmt.commitments.rules import KIND_LABELS as COMMITMENT_KIND_LABELS
 from casemgmt.contacts import controllers as contact_controllers
 from casemgmt.contacts import rules as contacts_rules
-from casemgmt.contacts.dependencies import provide_contacts
 from casemgmt.dashboard import controllers as dashboard_controllers
 from casemgmt.db import create_alchemy_config, create_engine
 from casemgmt.dossiers import controllers as dossier_controllers
@@ -54,7 +53,7 @@ from casemgmt.handoffs import controllers as handoff_controllers
 from casemgmt.handoffs import rules as handoffs_rules
 from casemgmt.handoffs.dependencies import provide_handoffs
 from casemgmt.metrics import controllers as metrics_controllers
-from casemgmt.organisation import reachability, users
+from casemgmt.organisation import reachability, topics, users
 from casemgmt.pilots import controllers as pilot_controllers
 from casemgmt.pilots import rules as pilots_rules
 from casemgmt.pilots.dependencies import provide_pilots, provide_time_entries
@@ -154,6 +153,7 @@ def page_route_handlers() -> list[Any]:
         *contact_controllers.PAGE_HANDLERS,
         *audit_controllers.PAGE_HANDLERS,
         *reachability.PAGE_HANDLERS,
+        *topics.PAGE_HANDLERS,
         *commitment_controllers.PAGE_HANDLERS,
         *handoff_controllers.PAGE_HANDLERS,
         *escalation_controllers.PAGE_HANDLERS,

@@ -4,9 +4,9 @@ from casemgmt.audit.models import AuditEvent
 from casemgmt.auth.models import ApiToken, LoginFailure, SessionStoreEntry, User, UserRole, user_services
 from casemgmt.clients.models import Client, ClientChange, ClientRepresentative, Representative
 from casemgmt.commitments.models import Commitment, CommitmentDueChange, CommitmentOwnerChange
-from casemgmt.contacts.models import Contact
+from casemgmt.contacts.models import Contact, ContactTransfer
 from casemgmt.db import metadata
-from casemgmt.directory.models import Service
+from casemgmt.directory.models import Department, Service, Topic
 from casemgmt.dossiers.models import Dossier, DossierAssignment
 from casemgmt.escalations.models import Escalation, ReusableAnswer
 from casemgmt.handoffs.models import Handoff
@@ -25,6 +25,8 @@ __all__ = [
     "CommitmentDueChange",
     "CommitmentOwnerChange",
     "Contact",
+    "ContactTransfer",
+    "Department",
     "Dossier",
     "DossierAssignment",
     "Escalation",
@@ -40,6 +42,7 @@ __all__ = [
     "SessionStoreEntry",
     "SurveyResponse",
     "TimeEntry",
+    "Topic",
     "User",
     "UserRole",
     "metadata",

@@ -32,6 +32,7 @@ async def test_an_anonymous_caller_is_logged_in_chromium(page, live_server, make
     await page.get_by_role("link", name=re.compile("Anonieme beller")).click()
     await expect(page.get_by_role("heading", name="Anonieme beller")).to_be_visible()
     await page.locator("#contact-channel").select_option(label="Social media")
+    await page.locator("#contact-topic").select_option("afval")  # an inbound contact names its topic (issue 13)
     await page.locator("#contact-outcome").select_option("resolved")
     await page.locator("#contact-external_refs").fill("DB-2026-11873, TV-2025-0418")
     await page.locator("#contact-summary").fill("Vraag over de afvalkalender beantwoord.")

@@ -32,6 +32,7 @@ async def test_double_click_on_contact_vastleggen_stores_one_contact(page, make_
     await page.wait_for_url("**/klanten*")
 
     await page.goto(f"/contacten/nieuw?client_id={client_id}")
+    await page.locator("#contact-topic").select_option("bijstand")  # an inbound contact names its topic (issue 13)
     await page.locator("#contact-outcome").select_option("resolved")
     await page.locator("#contact-summary").fill("Vraag over de bijstand beantwoord.")
     submissions: list[str] = []

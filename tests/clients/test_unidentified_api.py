@@ -323,6 +323,7 @@ async def test_nothing_new_is_recorded_on_a_merged_client(client, db, employee):
         "direction": "in",
         "service": "KCC",
         "outcome": "resolved",
+        "topic": "bijstand",
         "transfers": 0,
         "summary": "Vraag beantwoord.",
     }

@@ -24,6 +24,7 @@ def contact(w: Casework, **changes: object) -> dict[str, object]:
         "service": "KCC",
         "outcome": "transferred",
         "transfers": 2,
+        "topic": "bijstand",
         "summary": "Beller wil de casemanager spreken.",
     }
     body.update(changes)
@@ -42,7 +43,8 @@ async def test_kcc_agent_logs_a_contact_without_a_dossier(client, db, world: Cas
     body = response.json()
     assert set(body) == {
         "id", "client_id", "dossier_id", "channel", "direction", "service", "employee_id", "occurred_at", "outcome",
-        "transfers", "summary", "subject", "external_refs", "representative_id",
+        "transfers", "summary", "subject", "external_refs", "representative_id", "topic", "transfer_attempts",
+        "commitment_id",
     }  # fmt: skip
     assert (body["dossier_id"], body["employee_id"], body["service"], body["transfers"]) == (None, w.kcc.id, "KCC", 2)
     assert datetime.fromisoformat(body["occurred_at"].replace("Z", "+00:00")) == moment
@@ -186,11 +188,19 @@ async def test_scenario_kcc_logs_and_the_casemanager_reads_it(client, db, world:
     said = "Mevrouw belt namens haar buurman over de WMO-aanvraag; zij wil de casemanager direct spreken."
     logged = await client.post(
         "/api/v1/contacts",
-        json=contact(w, dossier_id=w.dossier_id, summary=said, outcome="callback_promised", transfers=0),
+        json=contact(
+            w,
+            dossier_id=w.dossier_id,
+            summary=said,
+            outcome="callback_promised",
+            transfers=0,
+            commitment={"description": "De casemanager belt u terug over de WMO-aanvraag."},
+        ),
         headers=w.tokens["kcc"],
     )
     assert logged.status_code == 201
-    top = (await client.get(f"/api/v1/dossiers/{w.dossier_id}/timeline?limit=1", headers=w.tokens["cm"])).json()[0]
+    timeline = (await client.get(f"/api/v1/dossiers/{w.dossier_id}/timeline?limit=5", headers=w.tokens["cm"])).json()
+    top = next(entry for entry in timeline if entry["type"] == "contact")
     assert top["summary"] == said and top["employee"]["name"] == "Kees Kcc"
     assert (
         await client.get(f"/api/v1/dossiers/{w.dossier_id}/timeline", headers=w.tokens["other_cm"])

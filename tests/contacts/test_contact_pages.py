@@ -24,6 +24,7 @@ def form(w: Casework, **changes: object) -> dict[str, object]:
         "service": "KCC",
         "outcome": "resolved",
         "transfers": "0",
+        "topic": "bijstand",
         "occurred_at": "",
         "subject": "",
         "summary": "Paspoort aanvragen vanuit het buitenland uitgelegd.",
@@ -43,9 +44,11 @@ async def test_every_question_says_why_it_is_asked(client, world: Casework) -> N
     page = await client.get(f"/contacten/nieuw?client_id={w.client_id}")
     assert page.status_code == 200
     assert "<h1" in page.text and "Contact vastleggen" in page.text and "Jan de Vries" in page.text
-    assert page.text.count("Waarom vragen we dit?") == 10  # 9 questions and the dossier choice
+    # 10 questions, the dossier choice and the three of the promise (shown with "Terugbelafspraak gemaakt")
+    assert page.text.count("Waarom vragen we dit?") == 14
     assert "Zo zien we of bellers van het kastje naar de muur gaan." in page.text
-    for name in ("channel", "direction", "service", "occurred_at", "outcome", "transfers", "subject", "summary"):
+    names = ("channel", "direction", "service", "occurred_at", "outcome", "transfers", "topic", "subject", "summary")
+    for name in names:
         # each field is described by its explanation (screen readers read it with the field)
         assert f'aria-describedby="contact-{name}-waarom"' in page.text, name
         assert WHY_WE_ASK[name].replace("'", "&#39;") in page.text

@@ -26,6 +26,7 @@ def body(w: Casework, **changes: object) -> dict[str, object]:
         "direction": "in",
         "service": "KCC",
         "outcome": "resolved",
+        "topic": "bijstand",
         "transfers": 0,
         "summary": "De bewindvoerder belt over de post.",
     }

@@ -15,8 +15,9 @@ from casemgmt.auth.models import User
 from casemgmt.auth.passwords import Passwords
 from casemgmt.clients.models import Client, ClientRepresentative, Representative
 from casemgmt.clients.rules import normalise_phone, normalise_postcode
-from casemgmt.contacts.models import Contact
-from casemgmt.directory.models import Service
+from casemgmt.commitments.models import Commitment
+from casemgmt.contacts.models import Contact, ContactTransfer
+from casemgmt.directory.models import Service, Topic
 from casemgmt.dossiers.models import Dossier, DossierAssignment
 from casemgmt.synthetic.demo import (
     DEMO_PASSWORD,
@@ -34,7 +35,9 @@ pytestmark = pytest.mark.anyio
 
 TABLES = (User, Client, Representative, ClientRepresentative, Dossier, DossierAssignment, Contact, Service)
 VALID_CHANNELS = {"phone", "desk", "email", "web", "letter"}
-VALID_OUTCOMES = {"resolved", "transferred", "callback_promised", "client_to_call_back", "appointment_made"}
+VALID_OUTCOMES = {
+    "resolved", "transferred", "transfer_failed", "callback_promised", "client_to_call_back", "appointment_made",
+}  # fmt: skip
 
 
 async def counts(db) -> dict[str, int]:  # type: ignore[no-untyped-def]
@@ -160,7 +163,8 @@ async def test_contacts_follow_the_rules_and_the_seed_proportions(demo) -> None:
         assert 0 < len(contact.summary) <= 4000
         assert contact.channel in VALID_CHANNELS and contact.direction in {"in", "out"}
         assert contact.outcome in VALID_OUTCOMES and 0 <= contact.transfers <= 20
-        assert contact.outcome != "transferred" or contact.transfers >= 1
+        assert contact.outcome not in {"transferred", "transfer_failed"} or contact.transfers >= 1
+        assert contact.direction == "out" or contact.topic_id is not None  # every inbound demo call has a topic
     assert any(c.dossier_id is None for c in contacts)  # KCC calls without a dossier
     inbound = [c for c in contacts if c.direction == "in"]
     transferred = sum(c.transfers >= 1 for c in inbound) / len(inbound)
@@ -168,6 +172,30 @@ async def test_contacts_follow_the_rules_and_the_seed_proportions(demo) -> None:
     assert 0.25 <= transferred <= 0.55  # the seed: four in ten were transferred
     assert 0.2 <= helped_at_once <= 0.5  # the seed: almost a third helped at once
     assert {c.outcome for c in inbound} == VALID_OUTCOMES
+
+
+async def test_calls_carry_transfer_attempts_and_the_callbacks_promised(demo) -> None:
+    """Issue 13: each transfer counted is an attempt on record, some failed; each callback promised in a contact with
+    a client is a callback commitment made from that contact."""
+    async with demo() as session:
+        contacts = (await session.scalars(select(Contact))).all()
+        attempts = (await session.scalars(select(ContactTransfer))).all()
+        callbacks = (await session.scalars(select(Commitment).where(Commitment.contact_id.is_not(None)))).all()
+        topics = await session.scalar(select(func.count()).select_from(Topic))
+    assert topics >= 20
+    per_contact = {c.id: c.transfers for c in contacts if c.transfers}
+    with_attempts = {a.contact_id for a in attempts}
+    # the scripted parking story keeps its bare counts; every other counted transfer is an attempt on record
+    assert with_attempts <= set(per_contact) and len(set(per_contact) - with_attempts) <= 3
+    assert all(sum(a.contact_id == cid for a in attempts) == per_contact[cid] for cid in with_attempts)
+    failed = [c for c in contacts if c.outcome == "transfer_failed"]
+    assert len(failed) >= 3
+    assert all(any(a.contact_id == c.id and not a.connected for a in attempts) for c in failed)
+    promised = {c.id for c in contacts if c.outcome == "callback_promised" and c.client_id is not None}
+    made = {c.contact_id for c in callbacks}
+    assert made <= promised and len(promised - made) <= 3  # the parking story's promises are its own
+    assert all(c.kind == "callback" for c in callbacks)
+    assert {c.status for c in callbacks} >= {"open", "fulfilled"}
 
 
 @pytest.mark.parametrize(

@@ -28,10 +28,11 @@ async def test_inline_contact_appears_on_top_without_page_load(page, world: Case
     # a mistake first: the form comes back with a Dutch message and what was typed
     await form.get_by_label("Dienst die het contact had").select_option("SZW")
     await form.get_by_label("Uitkomst", exact=True).select_option("resolved")
-    await form.get_by_label("Onderwerp (optioneel)").fill("Bijzondere bijstand")
+    await form.get_by_label("Onderwerp (verplicht bij inkomend contact)").select_option("bijzondere-bijstand")
+    await form.get_by_label("Korte omschrijving (optioneel)").fill("Bijzondere bijstand")
     await form.get_by_role("button", name="Contact vastleggen").click()
     await page.get_by_text("Vul een samenvatting van het gesprek in").first.wait_for()
-    assert await page.locator("#contact-formulier").get_by_label("Onderwerp (optioneel)").input_value() == (
+    assert await page.locator("#contact-formulier").get_by_label("Korte omschrijving (optioneel)").input_value() == (
         "Bijzondere bijstand"
     )
 

@@ -30,9 +30,11 @@ def contact_form(**changes: object) -> dict[str, object]:
         "service": "SZW",
         "outcome": "callback_promised",
         "transfers": "1",
+        "topic": "bijstand",
         "subject": "Uitkering",
         "summary": "Klant vraagt waarom de uitkering later komt.",
         "occurred_at": "",
+        "commitment_description": "We bellen u morgen terug over de uitkering.",
     }
     form.update(changes)
     return form

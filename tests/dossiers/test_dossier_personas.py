@@ -56,6 +56,7 @@ def contact_fields(w: Casework, with_dossier: bool) -> dict[str, Any]:
         "service": "KCC",
         "outcome": "resolved",
         "transfers": 0,
+        "topic": "bijstand",
         "summary": "Vraag beantwoord",
     }
     if with_dossier:

@@ -69,8 +69,8 @@ async def test_entries_carry_what_the_reader_needs(client, db, world: Casework) 
     response = await client.post(
         "/api/v1/contacts",
         json={"client_id": w.client_id, "dossier_id": w.dossier_id, "channel": "desk", "direction": "in",
-              "service": "KCC", "outcome": "callback_promised", "transfers": 2, "summary": "Belt terug",
-              "subject": "Toeslag"},
+              "service": "KCC", "outcome": "transferred", "transfers": 2, "summary": "Belt terug",
+              "subject": "Toeslag", "topic": "bijstand"},
         headers=w.tokens["kcc"],
     )  # fmt: skip
     assert response.status_code == 201
@@ -80,7 +80,7 @@ async def test_entries_carry_what_the_reader_needs(client, db, world: Casework) 
     assert entry["type"] == "contact" and entry["id"] == response.json()["id"]
     assert entry["employee"] == {"id": w.kcc.id, "name": "Kees Kcc"}
     assert (entry["channel"], entry["direction"], entry["service"], entry["outcome"], entry["transfers"]) == (
-        "desk", "in", "KCC", "callback_promised", 2,
+        "desk", "in", "KCC", "transferred", 2,
     )  # fmt: skip
     assert (entry["summary"], entry["subject"]) == ("Belt terug", "Toeslag")
     assignments = [

@@ -92,8 +92,10 @@ def contact_body(world: World, n: int) -> dict[str, object]:
         "service": "KCC",
         "outcome": "callback_promised" if n % 3 == 0 else "resolved",
         "transfers": n % 3,
+        "topic": "bijstand",
         "summary": f"{MARK} contact {n}: de klant belt over de parkeervergunning",
         "subject": "Parkeervergunning",
+        "commitment": {"description": "We bellen u terug over de vergunning"} if n % 3 == 0 else None,
     }
 
 

@@ -263,6 +263,9 @@ TABLE: dict[tuple[str, str], Row] = {
     ("GET", "/start"): row(LOGGED_IN),
     ("GET", "/bereikbaarheid"): row(EMPLOYEES),
     ("GET", "/logboek"): row(ADMIN_ONLY),
+    ("GET", "/beheer/onderwerpen"): row(ADMIN_ONLY),
+    ("POST", "/beheer/onderwerpen"): row(ADMIN_ONLY, body=empty_body),
+    ("POST", "/beheer/onderwerpen/{topic_id:int}/status"): row(ADMIN_ONLY, body=empty_body),
     ("GET", "/klanten"): row(EMPLOYEES),
     ("POST", "/klanten"): row(CREATORS, body=empty_body),
     ("GET", "/klanten/nieuw"): row(CREATORS),
@@ -355,6 +358,7 @@ OTHER_PARAMS = {
     "user_id": lambda c: c.world.people["other_cm"].id,
     "slug": lambda c: c.world.slug,
     "service": lambda c: "SZW",
+    "topic_id": lambda c: 1,  # a reference topic (loaded with the services)
 }
 PARAM = re.compile(r"\{(\w+):\w+\}")
 

@@ -145,6 +145,7 @@ def contact(w: Casework, summary: str = "Beller wil de casemanager spreken.") ->
         "service": "KCC",
         "outcome": "resolved",
         "transfers": 0,
+        "topic": "bijstand",
         "summary": summary,
     }
 
@@ -311,6 +312,7 @@ async def test_contact_vastleggen_submitted_twice_stores_one_contact(client, db,
         "service": "KCC",
         "outcome": "resolved",
         "transfers": "0",
+        "topic": "bijstand",
         "occurred_at": "",
         "subject": "",
         "summary": "Vraag over de bijstand beantwoord.",
@@ -343,6 +345,7 @@ async def test_the_dossier_contact_form_posted_twice_by_htmx_answers_the_same_fr
         "service": "KCC",
         "outcome": "resolved",
         "transfers": "0",
+        "topic": "bijstand",
         "occurred_at": "",
         "subject": "",
         "summary": "Klant teruggebeld over de bijstand.",

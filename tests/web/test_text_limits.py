@@ -131,6 +131,7 @@ async def _api_cases(client, world) -> list[tuple[str, str, dict, str]]:  # noqa
                 "service": "SZW",
                 "outcome": "resolved",
                 "transfers": 0,
+                "topic": "bijstand",
                 "summary": "x" * (SUMMARY_MAX + 1),
             },
             "summary",

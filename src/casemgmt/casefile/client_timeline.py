@@ -30,6 +30,8 @@ from casemgmt.audit.services import Action
 from casemgmt.auth.models import User
 from casemgmt.casefile.finding import ClientFinder
 from casemgmt.casefile.timeline import (
+    CONTACT_TOPIC,
+    CONTACT_TRANSFERS,
     DEFAULT_LIMIT,
     Cursor,
     TimelineEntry,
@@ -37,6 +39,7 @@ from casemgmt.casefile.timeline import (
     before_clause,
     read_page,
     representative_ref,
+    transfer_attempts,
 )
 from casemgmt.clients.access import ClientAccess
 from casemgmt.clients.models import Client, Representative
@@ -95,10 +98,18 @@ class ClientEntrySource:
 
 
 def _contact(
-    c: Contact, service: str, employee: str, representative: str | None, organisation: str | None
+    c: Contact,
+    service: str,
+    employee: str,
+    representative: str | None,
+    organisation: str | None,
+    transfers: str | None = None,
+    topic_name: str | None = None,
 ) -> dict[str, Any]:
     return {
         "representative": representative_ref(c, representative, organisation),
+        "topic_name": topic_name,
+        "transfer_attempts": transfer_attempts(transfers),
         "channel": c.channel,
         "direction": c.direction,
         "service": service,
@@ -138,7 +149,16 @@ def _escalation(e: Escalation, service: str, asker: str, answerer: str | None) -
 
 
 _CONTACTS = (
-    select(Contact, Dossier.ref, Service.code, _EMPLOYEE.name, Representative.name, Representative.organisation)
+    select(
+        Contact,
+        Dossier.ref,
+        Service.code,
+        _EMPLOYEE.name,
+        Representative.name,
+        Representative.organisation,
+        CONTACT_TRANSFERS,
+        CONTACT_TOPIC,
+    )
     .outerjoin(Dossier, Dossier.id == Contact.dossier_id)
     .join(Service, Service.id == Contact.service_id)
     .join(_EMPLOYEE, _EMPLOYEE.id == Contact.employee_id)

@@ -128,6 +128,7 @@ class DossierPage:
         if view.access >= Access.CONTACT:
             context["unlinked"] = await contacts.unlinked(view.dossier.client_id)
             context["contact_services"] = await dossiers.services()
+            context["contact_choices"] = await contacts.form_choices()
             context.setdefault("contact_form", blank_contact_form(actor, dossier_id=view.dossier.id))
         return context
 
@@ -329,6 +330,7 @@ async def log_contact_on_dossier(
                 "contact_form": kept,
                 "contact_services": await page.dossiers.services(),
                 "contact_representatives": await page.dossiers.representatives(view.dossier.client_id),
+                "contact_choices": await contacts.form_choices(),
                 "errors": exc.by_field(),
                 "message": exc.message,
             }
@@ -342,6 +344,7 @@ async def log_contact_on_dossier(
         "contact_form": blank_contact_form(page.actor, dossier_id=dossier_id),
         "contact_services": await page.dossiers.services(),
         "contact_representatives": await page.dossiers.representatives(view.dossier.client_id),
+        "contact_choices": await contacts.form_choices(),
         "errors": {},
         "saved": True,
         "entry": contact_entry(
@@ -350,6 +353,8 @@ async def log_contact_on_dossier(
             logged.employee_name,
             logged.external_refs,
             (logged.representative.name, logged.representative.organisation) if logged.representative else None,
+            logged.transfer_attempts,
+            await contacts.topic_name(logged.contact),
         ),
     }
     return Template("dossiers/_contact_logged.html", context=context, headers={"Vary": "HX-Request"})

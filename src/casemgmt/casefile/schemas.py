@@ -17,6 +17,7 @@ from casemgmt.casefile.timeline import TimelineEntry, TimelinePage
 from casemgmt.casefile.worklist import Worklist
 from casemgmt.clients.schemas import ClientOut, RepresentativeOut
 from casemgmt.commitments.schemas import CommitmentOut
+from casemgmt.contacts.schemas import TransferOut
 from casemgmt.dossiers.schemas import DossierOut
 from casemgmt.dossiers.services import DossierView
 from casemgmt.escalations.schemas import EscalationOut
@@ -73,6 +74,10 @@ class ContactEntryOut(_Entry, tag="contact"):
     """References of other systems (letter, zaak or kenmerk numbers) on the contact."""
     representative: RepresentativeRef | None = None
     """Made by or with this representative, on the client's behalf."""
+    topic_name: str | None = None
+    """The contact's topic (onderwerp), by name."""
+    transfer_attempts: list[TransferOut] = msgspec.field(default_factory=list)
+    """Each transfer attempt recorded: service code, department name, connected or not."""
 
 
 class AssignmentEntryOut(_Entry, tag="assignment"):
@@ -184,6 +189,8 @@ class ClientContactEntryOut(_ClientEntry, tag="contact"):
     cursor: str
     representative: RepresentativeRef | None = None
     """Made by or with this representative, on the client's behalf."""
+    topic_name: str | None = None
+    transfer_attempts: list[TransferOut] = msgspec.field(default_factory=list)
 
 
 class ClientDossierOpenedEntryOut(_ClientEntry, tag="dossier_opened"):

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, String, and_, case, cast, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
@@ -27,8 +27,8 @@ from casemgmt.audit.services import Action
 from casemgmt.auth.models import User
 from casemgmt.clients.models import Representative
 from casemgmt.commitments.models import Commitment
-from casemgmt.contacts.models import Contact, ExternalReference
-from casemgmt.directory.models import Service
+from casemgmt.contacts.models import Contact, ContactTransfer, ExternalReference
+from casemgmt.directory.models import Department, Service, Topic
 from casemgmt.dossiers.access import NOT_INVOLVED, Access
 from casemgmt.dossiers.models import DossierAssignment
 from casemgmt.dossiers.services import DossierService, DossierView
@@ -44,6 +44,7 @@ _OWNER_TEAM = aliased(Service)
 _FROM_SERVICE, _TO_SERVICE = aliased(Service), aliased(Service)
 _SENDER, _RECEIVER = aliased(User), aliased(User)
 _ASKER, _ANSWERER = aliased(User), aliased(User)
+_TRANSFER_SERVICE = aliased(Service)
 
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 100
@@ -167,8 +168,50 @@ _CONTACT_REFS = (
     .correlate(Contact)
     .scalar_subquery()
 )
+CONTACT_TRANSFERS = (
+    select(
+        func.aggregate_strings(
+            cast(ContactTransfer.position, String)
+            + "|"
+            + _TRANSFER_SERVICE.code
+            + "|"
+            + func.coalesce(Department.name, "")
+            + "|"
+            + case((ContactTransfer.connected, "1"), else_="0"),
+            "\n",
+        )
+    )
+    .select_from(ContactTransfer)
+    .join(_TRANSFER_SERVICE, _TRANSFER_SERVICE.id == ContactTransfer.service_id)
+    .outerjoin(Department, Department.id == ContactTransfer.department_id)
+    .where(ContactTransfer.contact_id == Contact.id)
+    .correlate(Contact)
+    .scalar_subquery()
+)
+"""A contact's transfer attempts as one string (``position|service|department|1-or-0`` per line), in the same
+query as the contact: no extra query per entry. Read back with :func:`transfer_attempts`."""
+CONTACT_TOPIC = select(Topic.name).where(Topic.id == Contact.topic_id).correlate(Contact).scalar_subquery()
+"""The name of a contact's topic (onderwerp), or null."""
+
+
+def transfer_attempts(text: str | None) -> list[dict[str, Any]]:
+    """The attempts of :data:`CONTACT_TRANSFERS`, in the order told."""
+    rows = [line.split("|") for line in (text or "").split("\n") if line]
+    rows.sort(key=lambda parts: int(parts[0]))
+    return [{"service": s, "department": d or None, "connected": c == "1"} for _, s, d, c in rows]
+
+
 _CONTACTS = (
-    select(Contact, Service.code, User.name, _CONTACT_REFS, Representative.name, Representative.organisation)
+    select(
+        Contact,
+        Service.code,
+        User.name,
+        _CONTACT_REFS,
+        Representative.name,
+        Representative.organisation,
+        CONTACT_TRANSFERS,
+        CONTACT_TOPIC,
+    )
     .join(Service, Service.id == Contact.service_id)
     .join(User, User.id == Contact.employee_id)
     .outerjoin(Representative, Representative.id == Contact.representative_id)
@@ -189,10 +232,21 @@ def _contact_data(
     refs: str | Sequence[str] | None = None,
     representative_name: str | None = None,
     representative_organisation: str | None = None,
+    transfers: str | Sequence[Any] | None = None,
+    topic_name: str | None = None,
 ) -> dict[str, Any]:
-    """``refs``: the contact's external references, as one newline-joined string (the query) or a sequence."""
+    """``refs``: the contact's external references, as one newline-joined string (the query) or a sequence;
+    ``transfers`` its transfer attempts likewise (:data:`CONTACT_TRANSFERS`, or views with service, department
+    and connected)."""
+    if isinstance(transfers, str) or transfers is None:
+        attempts = transfer_attempts(transfers)
+    else:
+        views: Sequence[Any] = transfers
+        attempts = [{"service": t.service, "department": t.department, "connected": t.connected} for t in views]
     return {
         "representative": representative_ref(contact, representative_name, representative_organisation),
+        "topic_name": topic_name,
+        "transfer_attempts": attempts,
         "external_refs": sorted(refs.split("\n") if isinstance(refs, str) else (refs or [])),
         "channel": contact.channel,
         "direction": contact.direction,
@@ -215,10 +269,13 @@ def contact_entry(
     employee_name: str,
     refs: Sequence[str] = (),
     representative: tuple[str, str] | None = None,
+    transfers: Sequence[Any] = (),
+    topic_name: str | None = None,
 ) -> TimelineEntry:
     """A contact as the timeline shows it (also the fragment shown right after logging one on the dossier page);
     ``representative``: the name and organisation of who made it, if anyone."""
-    data = _contact_data(contact, service_code, employee_name, refs, *(representative or (None, None)))
+    name, organisation = representative or (None, None)
+    data = _contact_data(contact, service_code, employee_name, refs, name, organisation, transfers, topic_name)
     return TimelineEntry("contact", contact.occurred_at, contact.id, data)
 
 

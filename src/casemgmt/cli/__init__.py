@@ -1,7 +1,7 @@
 """The ``casemgmt`` command line: Litestar's CLI with casemgmt's own groups, added through a CLI plugin.
 
-``support`` holds what every command shares; ``commands`` the platform's commands (database, services, users,
-tokens, sessions, demo, run); ``exchange``, ``pilots`` and ``surveys`` their own groups.
+``support`` holds what every command shares; ``commands`` the platform's commands (database, services, topics,
+departments, users, tokens, sessions, demo, run); ``exchange``, ``pilots`` and ``surveys`` their own groups.
 """
 
 from __future__ import annotations
@@ -12,10 +12,12 @@ from litestar.plugins import CLIPluginProtocol
 from casemgmt.cli.commands import (
     database_group,
     demo,
+    departments_group,
     run,
     services_group,
     sessions_group,
     tokens_group,
+    topics_group,
     users_group,
 )
 
@@ -28,6 +30,8 @@ class CasemgmtCLIPlugin(CLIPluginProtocol):
 
         for command in (run, database_group, services_group, users_group, tokens_group, sessions_group, demo):
             cli.add_command(command)
+        cli.add_command(topics_group)
+        cli.add_command(departments_group)
         cli.add_command(pilots_group)
         cli.add_command(surveys_group)
         cli.add_command(dossiers_group)

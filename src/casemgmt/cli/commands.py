@@ -1,8 +1,9 @@
-"""casemgmt's own commands: database, services, users, tokens, sessions, demo and run."""
+"""casemgmt's own commands: database, services, topics, departments, users, tokens, sessions, demo and run."""
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -54,6 +55,59 @@ def services_load() -> None:
 
     created, updated = run_in_transaction(load_reference_services)
     click.echo(f"Diensten geladen: {created} nieuw, {updated} bijgewerkt.")
+
+
+# -- topics and departments -------------------------------------------------------------------------------------
+
+
+def _report(kind: str, report: object) -> None:
+    from casemgmt.directory.catalogue import CatalogueReport
+
+    assert isinstance(report, CatalogueReport)
+    click.echo(
+        f"{kind} geladen: {len(report.created)} nieuw, {len(report.updated)} bijgewerkt, "
+        f"{len(report.unchanged)} ongewijzigd."
+    )
+
+
+@click.group(name="topics", help="Topics (onderwerpen) per service.")
+def topics_group() -> None:
+    pass
+
+
+@topics_group.command(
+    name="load",
+    help="Load the topics of FILE (TOML, one table per service code; default: the project's directory/topics.toml). "
+    "Loading again updates names by code; nothing is duplicated or deleted.",
+)
+@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def topics_load(file: Path | None) -> None:
+    from casemgmt.directory.catalogue import TOPICS_FILE, load_topics
+
+    async def load(session: AsyncSession) -> object:
+        return await load_topics(session, file or TOPICS_FILE)
+
+    _report("Onderwerpen", run_in_transaction(load))
+
+
+@click.group(name="departments", help="Departments (afdelingen) per service.")
+def departments_group() -> None:
+    pass
+
+
+@departments_group.command(
+    name="load",
+    help="Load the departments of FILE (TOML, an array of tables per service code; default: the project's "
+    "directory/departments.toml). Loading again updates phone and hours by name; nothing is duplicated.",
+)
+@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def departments_load(file: Path | None) -> None:
+    from casemgmt.directory.catalogue import DEPARTMENTS_FILE, load_departments
+
+    async def load(session: AsyncSession) -> object:
+        return await load_departments(session, file or DEPARTMENTS_FILE)
+
+    _report("Afdelingen", run_in_transaction(load))
 
 
 # -- users and tokens -------------------------------------------------------------------------------------------

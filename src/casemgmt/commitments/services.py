@@ -27,6 +27,7 @@ from casemgmt.commitments import rules
 from casemgmt.commitments.models import Commitment, CommitmentDueChange, CommitmentOwnerChange
 from casemgmt.commitments.schemas import CommitmentCreate
 from casemgmt.contacts.models import Contact
+from casemgmt.contacts.rules import PromiseInput, as_utc
 from casemgmt.directory.calendar import from_amsterdam, local_date
 from casemgmt.directory.lookup import service_by_code
 from casemgmt.directory.models import Service
@@ -587,3 +588,35 @@ class CommitmentService(AuditedService):
         view = CommitmentView(*row)  # type: ignore[arg-type]
         self.audit.record(Action.READ, "commitment", commitment_id, client_pseudonym=view.client_pseudonym)
         return view
+
+
+class ContactPromises:
+    """The promise of a ``callback_promised`` contact made into a callback commitment (``contacts.PromiseMaker``):
+    owned by the employee chosen (default: whoever logs the contact), due by the given moment or the owner's
+    service's callback term, with the contact's client, dossier and ``contact_id``."""
+
+    def __init__(self, commitments: CommitmentService) -> None:
+        self.commitments = commitments
+
+    async def check(self, promise: PromiseInput) -> list[FieldError]:
+        if promise.owner_id is None:
+            return []
+        owner = await self.commitments.session.get(User, promise.owner_id)
+        if owner is None or not owner.is_active or not set(owner.roles) & {r.value for r in EMPLOYEE_ROLES}:
+            return [FieldError("owner_id", "Kies een actieve medewerker als eigenaar")]
+        return []
+
+    async def make(self, contact: Contact, promise: PromiseInput, now: datetime) -> int:
+        assert contact.client_id is not None
+        entered = CommitmentCreate.model_construct(
+            client_id=contact.client_id,
+            dossier_id=contact.dossier_id,
+            contact_id=contact.id,
+            kind=rules.CommitmentKind.CALLBACK.value,
+            description=promise.description or "",
+            owner_id=promise.owner_id or self.commitments.actor.id,
+            due_at=as_utc(promise.due_at) if promise.due_at else None,
+            service=None,
+        )
+        commitment = await self.commitments.make(entered, now=now)
+        return commitment.id

@@ -15,8 +15,9 @@ from casemgmt.clients.services import CREATOR_ROLES
 from casemgmt.contacts.dependencies import Contacts
 from casemgmt.contacts.forms import ContactForm, blank_contact_form, parse_contact_form
 from casemgmt.contacts.presentation import FMT
+from casemgmt.contacts.rules import PromiseInput, TransferAttempt
 from casemgmt.contacts.schemas import ContactIn, ContactLink, ContactOut
-from casemgmt.contacts.services import ContactService
+from casemgmt.contacts.services import ContactService, LoggedContact
 from casemgmt.db import DbSession
 from casemgmt.dossiers.dependencies import Dossiers
 from casemgmt.dossiers.services import DossierService
@@ -34,8 +35,32 @@ TAGS = ["klantcontacten"]
 @post("/api/v1/contacts", tags=TAGS, summary="Log a contact", guards=[requires_employee], status_code=201)
 async def api_log_contact(data: JSONBody[ContactIn], contacts: Contacts) -> ContactOut:
     anonymous = "client_id" in data.model_fields_set and data.client_id is None  # ``client_id: null``, not left out
-    logged = await contacts.log(**data.model_dump(), anonymous=anonymous)
-    return ContactOut.of(logged.contact, logged.service_code, list(logged.external_refs))
+    values = data.model_dump(exclude={"transfers", "commitment"})
+    attempts = None
+    if isinstance(data.transfers, list):
+        attempts = [TransferAttempt(t.service, t.department, t.connected) for t in data.transfers]
+    promise = None
+    if data.commitment is not None:
+        promise = PromiseInput(data.commitment.description, data.commitment.owner_id, data.commitment.due_at)
+    logged = await contacts.log(
+        **values,
+        transfers=data.transfers if isinstance(data.transfers, int) else None,
+        transfer_attempts=attempts,
+        commitment=promise,
+        anonymous=anonymous,
+    )
+    return _out(logged)
+
+
+def _out(logged: LoggedContact, external_refs: list[str] | None = None) -> ContactOut:
+    return ContactOut.of(
+        logged.contact,
+        logged.service_code,
+        list(logged.external_refs) if external_refs is None else external_refs,
+        topic=logged.topic,
+        transfer_attempts=logged.transfer_attempts,
+        commitment_id=logged.commitment_id,
+    )
 
 
 @patch(
@@ -47,7 +72,13 @@ async def api_log_contact(data: JSONBody[ContactIn], contacts: Contacts) -> Cont
 )
 async def api_link_contact(contact_id: FromPath[int], data: JSONBody[ContactLink], contacts: Contacts) -> ContactOut:
     logged = await contacts.link(contact_id, data.dossier_id)
-    return ContactOut.of(logged.contact, logged.service_code, await contacts.external_refs(contact_id))
+    return ContactOut.of(
+        logged.contact,
+        logged.service_code,
+        await contacts.external_refs(contact_id),
+        topic=await contacts.topic_of(logged.contact),
+        transfer_attempts=await contacts.transfer_attempts(contact_id),
+    )
 
 
 API_HANDLERS: list[Any] = [api_log_contact, api_link_contact]
@@ -88,6 +119,7 @@ async def _contact_page(
         ),
         "contact_services": await dossiers.services(),
         "contact_representatives": await contacts.representatives_for_contact(client.id) if client else [],
+        "contact_choices": await contacts.form_choices(),
         "errors": errors or {},
         "message": message,
         "may_create_client": bool(contacts.actor.roles & CREATOR_ROLES),  # a caller without BSN: register them

@@ -1,4 +1,5 @@
-"""The contact service as a handler dependency (``contacts``)."""
+"""The contact service as a handler dependency (``contacts``). The app provides it from
+``commitments.dependencies.provide_contacts`` (with the promise maker); this plain one serves reads."""
 
 from __future__ import annotations
 

@@ -2,6 +2,11 @@
 
 Shared by the standalone "Contact vastleggen" page and the inline form on the dossier page. Values are kept as
 typed so a form with errors comes back filled in.
+
+The "Doorverbonden naar" block has ``TRANSFER_ROWS`` rows (``transfer_service_N``, ``transfer_department_N``,
+``transfer_connected_N`` = "ja"/"nee"); a row with a service is an attempt, and the attempts make the count. A form
+without any attempt row filled keeps the plain count (``transfers``). The promise fields (``commitment_*``) count
+only with outcome "Terugbelafspraak gemaakt".
 """
 
 from __future__ import annotations
@@ -14,7 +19,12 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from casemgmt.auth.identity import CurrentUser
+from casemgmt.contacts.rules import CALLBACK_OUTCOME, PromiseInput, TransferAttempt
+from casemgmt.directory.calendar import AMSTERDAM
 from casemgmt.errors import FieldError
+
+TRANSFER_ROWS = 3
+"""Rows of the "Doorverbonden naar" block (more attempts than that in one call are rare; the API takes up to 20)."""
 
 
 class ContactForm(BaseModel):
@@ -36,6 +46,27 @@ class ContactForm(BaseModel):
     """"1" for an anonymous caller ("Anonieme beller"): no client."""
     representative_id: str = ""
     """"Contact met/door vertegenwoordiger": one of the client's current representatives, or empty."""
+    topic: str = ""
+    commitment_description: str = ""
+    commitment_owner_id: str = ""
+    commitment_due_at: str = ""
+    transfer_service_1: str = ""
+    transfer_department_1: str = ""
+    transfer_connected_1: str = ""
+    transfer_service_2: str = ""
+    transfer_department_2: str = ""
+    transfer_connected_2: str = ""
+    transfer_service_3: str = ""
+    transfer_department_3: str = ""
+    transfer_connected_3: str = ""
+
+    def transfer_row(self, number: int) -> tuple[str, str, str]:
+        """(service, department, connected) of row ``number`` (1-based), as typed."""
+        return (
+            str(getattr(self, f"transfer_service_{number}", "")),
+            str(getattr(self, f"transfer_department_{number}", "")),
+            str(getattr(self, f"transfer_connected_{number}", "")),
+        )
 
 
 def blank_contact_form(actor: CurrentUser, client_id: int | None = None, dossier_id: int | None = None) -> ContactForm:
@@ -47,6 +78,7 @@ def blank_contact_form(actor: CurrentUser, client_id: int | None = None, dossier
         direction="in",
         service=actor.service_codes[0] if actor.service_codes else "",
         transfers="0",
+        commitment_owner_id=str(actor.id),
     )
 
 
@@ -80,6 +112,22 @@ def parse_contact_form(form: ContactForm) -> ParsedContact:
             occurred_at = datetime.fromisoformat(form.occurred_at.strip())
         except ValueError:
             errors.append(FieldError("occurred_at", "Ongeldig moment; vul datum en tijd in"))
+    attempts: list[TransferAttempt] = []
+    for number in range(1, TRANSFER_ROWS + 1):
+        service, department, connected = (part.strip() for part in form.transfer_row(number))
+        if not service and not department:
+            continue
+        attempts.append(TransferAttempt(service or None, department or None, {"ja": True, "nee": False}.get(connected)))
+    promise = None
+    if form.outcome.strip() == CALLBACK_OUTCOME:
+        owner_id = _int(form.commitment_owner_id, "commitment.owner_id", "Kies een medewerker", errors)
+        due_at: datetime | None = None
+        if form.commitment_due_at.strip():
+            try:
+                due_at = datetime.fromisoformat(form.commitment_due_at.strip()).replace(tzinfo=AMSTERDAM)
+            except ValueError:
+                errors.append(FieldError("commitment.due_at", "Ongeldig moment; vul datum en tijd in"))
+        promise = PromiseInput(form.commitment_description, owner_id, due_at)
     values = {
         "client_id": client_id,
         "dossier_id": dossier_id,
@@ -88,6 +136,9 @@ def parse_contact_form(form: ContactForm) -> ParsedContact:
         "service": form.service.strip() or None,
         "outcome": form.outcome.strip() or None,
         "transfers": transfers,
+        "transfer_attempts": attempts or None,
+        "topic": form.topic.strip() or None,
+        "commitment": promise,
         "summary": form.summary,
         "subject": form.subject,
         "occurred_at": occurred_at,

@@ -1,5 +1,6 @@
 """A contact (klantcontact). May exist before a dossier does (a KCC call) and be linked to one later, and may have
-no client at all (an anonymous caller).
+no client at all (an anonymous caller). An inbound contact names its topic (onderwerp); each transfer attempt during
+it is a ``contact_transfers`` row (service, department, connected or not).
 
 A contact's references of other systems live in ``references/`` (``ExternalReference``, re-exported here), shared
 with dossiers.
@@ -11,7 +12,7 @@ from datetime import datetime
 
 from advanced_alchemy.base import BigIntAuditBase
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from casemgmt.contacts.rules import SUBJECT_MAX, SUMMARY_MAX
@@ -42,3 +43,19 @@ class Contact(BigIntAuditBase):
         ForeignKey("representatives.id", ondelete="RESTRICT"), index=True, default=None
     )
     """The representative who made the contact or took part in it (one linked to the client at the time)."""
+    topic_id: Mapped[int | None] = mapped_column(ForeignKey("topics.id", ondelete="RESTRICT"), default=None, index=True)
+    """The topic (onderwerp); required for inbound contacts logged since migration 0016, None for older ones."""
+
+
+class ContactTransfer(BigIntAuditBase):
+    """One attempt to transfer the caller during a contact: to a service (and department), connected or failed."""
+
+    __tablename__ = "contact_transfers"
+    __table_args__ = (UniqueConstraint("contact_id", "position", name="uq_contact_transfers_contact_position"),)
+
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    """1 for the first attempt, in the order told."""
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id", ondelete="RESTRICT"))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id", ondelete="RESTRICT"), default=None)
+    connected: Mapped[bool] = mapped_column(Boolean)

@@ -1,6 +1,11 @@
 """The contact service: logging a klantcontact (with or without a dossier, with or without a client) and linking it
 to a dossier later; the contact's references of other systems (``external_references``).
 
+Since issue 13 a contact also carries its topic (required inbound), each transfer attempt (``contact_transfers``)
+and, for outcome ``callback_promised``, the promise made: the commitment is made in the same transaction by the
+``PromiseMaker`` the provider gives (commitments sit above contacts), after the contact is written, so its
+``contact_id`` is set; every check (the promise's owner included) runs before anything is written.
+
 A contact without a dossier may be logged by every employee (not the evaluator); on a dossier it needs at least
 ``Access.CONTACT`` (KCC agents, the current assignees, admins). Everything is checked before anything is written;
 every change writes an audit event.
@@ -10,19 +15,33 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casemgmt.audit.services import Action, AuditedService, AuditLog
 from casemgmt.auth.identity import CurrentUser
+from casemgmt.auth.models import User, UserRole
 from casemgmt.auth.roles import EMPLOYEE_ROLES
 from casemgmt.clients.models import Client, ClientRepresentative, Representative
 from casemgmt.clients.rules import MERGED_CLIENT
 from casemgmt.clients.services import acts_for, current_representatives, today_in_amsterdam
-from casemgmt.contacts.models import Contact, ExternalReference
-from casemgmt.contacts.rules import ContactInput, as_utc, check_anonymous, check_contact, clean_external_refs
-from casemgmt.directory.models import Service
+from casemgmt.contacts.models import Contact, ContactTransfer, ExternalReference
+from casemgmt.contacts.rules import (
+    ContactInput,
+    PromiseInput,
+    TransferAttempt,
+    as_utc,
+    check_anonymous,
+    check_contact,
+    check_promise,
+    check_topic,
+    check_transfers,
+    clean_external_refs,
+)
+from casemgmt.directory.catalogue import DepartmentChoice, TopicChoice, department_choices, topic_choices
+from casemgmt.directory.models import Department, Service, Topic
 from casemgmt.dossiers.access import NO_CONTACT, NOT_INVOLVED, Access, access_from_assignments
 from casemgmt.dossiers.involvement import visible_dossiers_clause
 from casemgmt.dossiers.models import Dossier
@@ -35,12 +54,45 @@ NOT_A_REPRESENTATIVE = "Kies een vertegenwoordiger die nu voor deze klant optree
 
 
 @dataclass(frozen=True)
+class TransferView:
+    """A transfer attempt as shown and sent: the service's code, the department's name (or None), connected."""
+
+    service: str
+    department: str | None
+    connected: bool
+
+
+@dataclass(frozen=True)
 class LoggedContact:
     contact: Contact
     service_code: str
     employee_name: str
     external_refs: tuple[str, ...] = ()
     representative: Representative | None = None
+    topic: str | None = None
+    transfer_attempts: tuple[TransferView, ...] = ()
+    commitment_id: int | None = None
+
+
+class PromiseMaker(Protocol):
+    """Makes the commitment of a ``callback_promised`` contact (given by the provider: commitments sit above)."""
+
+    async def check(self, promise: PromiseInput) -> list[FieldError]:
+        """Problems with the promise's owner, field names without the ``commitment.`` prefix; nothing written."""
+        ...
+
+    async def make(self, contact: Contact, promise: PromiseInput, now: datetime) -> int:
+        """Make the commitment for ``contact`` (flushed), return its id."""
+        ...
+
+
+@dataclass(frozen=True)
+class FormChoices:
+    """What the contact form offers: the active topics, departments and the employees a promise may go to."""
+
+    topics: list[TopicChoice]
+    departments: list[DepartmentChoice]
+    owners: list[tuple[int, str]]
 
 
 @dataclass(frozen=True)
@@ -53,9 +105,33 @@ class UnlinkedContact:
 
 
 class ContactService(AuditedService):
-    def __init__(self, session: AsyncSession, actor: CurrentUser, audit: AuditLog) -> None:
+    def __init__(
+        self, session: AsyncSession, actor: CurrentUser, audit: AuditLog, promises: PromiseMaker | None = None
+    ) -> None:
         super().__init__(session, actor, audit)
         self.dossiers = DossierService(session, actor, audit)
+        self.promises = promises
+
+    async def form_choices(self) -> FormChoices:
+        """The topics, departments and possible promise owners (active employees) for the contact form."""
+        owners = (
+            await self.session.execute(
+                select(User.id, User.name)
+                .where(
+                    User.is_active,
+                    select(UserRole.user_id)
+                    .where(UserRole.user_id == User.id, UserRole.role.in_([r.value for r in EMPLOYEE_ROLES]))
+                    .exists(),
+                )
+                .order_by(User.name, User.id)
+                .limit(1000)
+            )
+        ).all()
+        return FormChoices(
+            await topic_choices(self.session),
+            await department_choices(self.session),
+            [(row.id, row.name) for row in owners],
+        )
 
     def _require_employee(self) -> None:
         if not self.actor.roles & EMPLOYEE_ROLES:
@@ -121,10 +197,16 @@ class ContactService(AuditedService):
         anonymous: bool = False,
         extra_errors: list[FieldError] | None = None,
         representative_id: int | None = None,
+        topic: str | None = None,
+        transfer_attempts: list[TransferAttempt] | None = None,
+        commitment: PromiseInput | None = None,
     ) -> LoggedContact:
         """Log one contact. ``anonymous`` logs it without a client (``client_id`` must then be empty, and a dossier
         or representative is refused). ``representative_id``: made by or with this representative, who must act for
-        the client today. ``extra_errors`` carries problems found while reading a form (unparseable numbers)."""
+        the client today. ``extra_errors`` carries problems found while reading a form (unparseable numbers).
+
+        ``transfer_attempts`` (when given) are stored in order and make ``transfers`` their number; ``commitment``
+        is the promise of outcome ``callback_promised`` (required there, refused elsewhere)."""
         self._require_employee()
         now = datetime.now(UTC)
         errors = list(extra_errors or [])
@@ -153,8 +235,22 @@ class ContactService(AuditedService):
                 errors.append(FieldError("representative_id", NOT_A_REPRESENTATIVE))
         refs, ref_errors = clean_external_refs(external_refs)
         errors += ref_errors
+        if transfer_attempts is not None:
+            transfers = len(transfer_attempts)
         data = ContactInput(channel, direction, outcome, transfers, summary, subject, occurred_at)
         errors += [e for e in check_contact(data, now) if e.field not in {x.field for x in errors}]
+        errors += check_transfers(outcome, transfer_attempts)
+        errors += check_promise(outcome, commitment, now, anonymous=anonymous)
+        if commitment is not None and outcome == "callback_promised" and not anonymous:
+            if self.promises is None:
+                errors.append(FieldError("commitment", "Terugbelafspraken kunnen hier niet worden vastgelegd"))
+            else:
+                owner_errors = await self.promises.check(commitment)
+                errors += [FieldError(f"commitment.{e.field}", e.message) for e in owner_errors]
+        topic_row, topic_errors = await self._topic(direction, topic)
+        errors += topic_errors
+        resolved, transfer_errors = await self._resolve_transfers(transfer_attempts or [])
+        errors += [e for e in transfer_errors if e.field not in {x.field for x in errors}]
         code = (service or "").strip().upper()
         service_row = None
         if not code:
@@ -179,11 +275,28 @@ class ContactService(AuditedService):
             summary=(summary or "").strip(),
             subject=(subject or "").strip(),
             representative_id=representative_id,
+            topic_id=topic_row.id if topic_row else None,
         )
         self.session.add(contact)
         await self.session.flush()
         self.session.add_all(ExternalReference(record_type="contact", record_id=contact.id, ref=ref) for ref in refs)
+        self.session.add_all(
+            ContactTransfer(
+                contact_id=contact.id,
+                position=position,
+                service_id=service.id,
+                department_id=department.id if department else None,
+                connected=connected,
+            )
+            for position, (service, department, connected) in enumerate(resolved, start=1)
+        )
         await self.session.flush()
+        commitment_id = None
+        if commitment is not None and self.promises is not None:
+            try:
+                commitment_id = await self.promises.make(contact, commitment, now)
+            except InvalidInput as exc:  # checked above; should the maker still refuse, name the promise's field
+                raise InvalidInput([FieldError(f"commitment.{e.field}", e.message) for e in exc.errors]) from None
         self.audit.record(
             Action.CREATE,
             "contact",
@@ -192,7 +305,90 @@ class ContactService(AuditedService):
             detail=f"dossier {view.dossier.ref}" if view else ("anoniem" if client is None else "zonder dossier"),
         )
         person = await self.session.get(Representative, representative_id) if representative_id else None
-        return LoggedContact(contact, service_row.code, self.actor.name, tuple(refs), person)
+        return LoggedContact(
+            contact,
+            service_row.code,
+            self.actor.name,
+            tuple(refs),
+            person,
+            topic_row.code if topic_row else None,
+            tuple(
+                TransferView(service.code, department.name if department else None, connected)
+                for service, department, connected in resolved
+            ),
+            commitment_id,
+        )
+
+    async def _topic(self, direction: str | None, code: str | None) -> tuple[Topic | None, list[FieldError]]:
+        errors = check_topic(direction, code)
+        code = (code or "").strip().lower()
+        if errors or not code:
+            return None, errors
+        topic = await self.session.scalar(select(Topic).where(Topic.code == code, Topic.is_active))
+        if topic is None:
+            return None, [FieldError("topic", f"Onbekend onderwerp '{code[:40]}'; kies een onderwerp uit de lijst")]
+        return topic, []
+
+    async def _resolve_transfers(
+        self, attempts: list[TransferAttempt]
+    ) -> tuple[list[tuple[Service, Department | None, bool]], list[FieldError]]:
+        """The services and departments the attempts name, in one query each; unknown ones are field errors."""
+        if not attempts:
+            return [], []
+        codes = {(a.service or "").strip().upper() for a in attempts}
+        services = {
+            s.code: s for s in (await self.session.scalars(select(Service).where(Service.code.in_(codes)))).all()
+        }
+        names = {(a.department or "").strip().lower() for a in attempts if (a.department or "").strip()}
+        departments: dict[tuple[int, str], Department] = {}
+        if names:
+            rows = await self.session.scalars(
+                select(Department).where(func.lower(Department.name).in_(names), Department.is_active)
+            )
+            departments = {(d.service_id, d.name.lower()): d for d in rows.all()}
+        resolved: list[tuple[Service, Department | None, bool]] = []
+        errors: list[FieldError] = []
+        for number, attempt in enumerate(attempts):
+            service = services.get((attempt.service or "").strip().upper())
+            if service is None or not service.is_active:
+                if (attempt.service or "").strip():
+                    errors.append(FieldError(f"transfers[{number}].service", f"Onbekende dienst '{attempt.service}'"))
+                continue
+            department = None
+            name = (attempt.department or "").strip()
+            if name:
+                department = departments.get((service.id, name.lower()))
+                if department is None:
+                    errors.append(
+                        FieldError(
+                            f"transfers[{number}].department",
+                            f"Onbekende afdeling '{name[:60]}' bij {service.code}; kies een afdeling uit de lijst",
+                        )
+                    )
+                    continue
+            resolved.append((service, department, bool(attempt.connected)))
+        return resolved, errors
+
+    async def transfer_attempts(self, contact_id: int) -> list[TransferView]:
+        """The contact's transfer attempts, in the order told."""
+        rows = await self.session.execute(
+            select(Service.code, Department.name, ContactTransfer.connected)
+            .join(Service, Service.id == ContactTransfer.service_id)
+            .outerjoin(Department, Department.id == ContactTransfer.department_id)
+            .where(ContactTransfer.contact_id == contact_id)
+            .order_by(ContactTransfer.position)
+        )
+        return [TransferView(*row) for row in rows.all()]
+
+    async def topic_name(self, contact: Contact) -> str | None:
+        if contact.topic_id is None:
+            return None
+        return await self.session.scalar(select(Topic.name).where(Topic.id == contact.topic_id))
+
+    async def topic_of(self, contact: Contact) -> str | None:
+        if contact.topic_id is None:
+            return None
+        return await self.session.scalar(select(Topic.code).where(Topic.id == contact.topic_id))
 
     async def link(self, contact_id: int, dossier_id: int | None) -> LoggedContact:
         """Link a contact logged without a dossier to a dossier of the same client."""

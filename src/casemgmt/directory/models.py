@@ -1,10 +1,11 @@
 """A municipal service (dienst): KCC, SZW, OCW, DSO, DPZ and any an admin adds, with its norms and reachability;
-and the link tables that say which services an employee or a pilot belongs to."""
+the topics (onderwerpen) and departments (afdelingen) managed under each service; and the link tables that say which
+services an employee or a pilot belongs to."""
 
 from __future__ import annotations
 
 from advanced_alchemy.base import BigIntAuditBase, orm_registry
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 
@@ -18,6 +19,31 @@ class Service(BigIntAuditBase):
     email: Mapped[str] = mapped_column(String(254), default="")
     callback_term_days: Mapped[int] = mapped_column(Integer, default=2)
     escalation_norm_days: Mapped[int] = mapped_column(Integer, default=3)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Topic(BigIntAuditBase):
+    """A topic (onderwerp) of a service: what an inbound contact was about, for the figures per topic. Never deleted,
+    only deactivated, so old contacts keep theirs. ``code`` is unique across services (the API names it)."""
+
+    __tablename__ = "topics"
+
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id", ondelete="RESTRICT"), index=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Department(BigIntAuditBase):
+    """A department (afdeling) of a service, with how to reach it: where the KCC transfers a caller to."""
+
+    __tablename__ = "departments"
+    __table_args__ = (UniqueConstraint("service_id", "name", name="uq_departments_service_name"),)
+
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id", ondelete="RESTRICT"))
+    name: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    hours: Mapped[str] = mapped_column(String(200), default="")
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 

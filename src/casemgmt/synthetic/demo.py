@@ -13,7 +13,8 @@ ever in the future.
 
 :func:`load_demo` writes only what is missing (users by e-mail through ``Accounts``, clients by BSN/KvK number,
 dossiers by reference), so loading twice is safe; the rows go through the bulk writer (``writer.py``), followed by
-``promises.py`` and ``pilot.py``. The plan keeps the rules the services enforce: valid BSNs (11-proof, never
+``promises.py`` and ``pilot.py``; ``calls.py`` gives the contacts their topics, transfer attempts and the
+callbacks promised in them. The plan keeps the rules the services enforce: valid BSNs (11-proof, never
 000000000), 8-digit KvK numbers, exactly one current casemanager per dossier, at most one current accountmanager
 per service (who belongs to that service), contacts not in the future, summaries ≤ 4000 characters.
 """
@@ -41,12 +42,15 @@ from casemgmt.clients.rules import (
     phone_digits,
     search_keys,
 )
-from casemgmt.contacts.models import Contact
+from casemgmt.commitments.models import Commitment
+from casemgmt.contacts.models import Contact, ContactTransfer
 from casemgmt.directory.calendar import AMSTERDAM
+from casemgmt.directory.catalogue import load_departments, load_topics
 from casemgmt.directory.models import Service
 from casemgmt.directory.reference import load_reference_services
 from casemgmt.dossiers.models import Dossier, DossierAssignment
 from casemgmt.references.models import ExternalReference
+from casemgmt.synthetic.calls import enrich_calls
 from casemgmt.synthetic.numbers import random_bsn
 from casemgmt.synthetic.pilot import load_pilot_demo
 from casemgmt.synthetic.promises import load_promises
@@ -858,8 +862,8 @@ async def _ensure_users(session: AsyncSession, passwords: Passwords) -> dict[str
 
 DEMO_TABLES = (
     "clients", "representatives", "client_representatives", "dossiers", "dossier_assignments", "contacts",
-    "commitments", "handoffs", "escalations", "reusable_answers", "pilot_enrolments", "time_entries",
-    "survey_responses", "external_references",
+    "contact_transfers", "commitments", "handoffs", "escalations", "reusable_answers", "pilot_enrolments",
+    "time_entries", "survey_responses", "external_references",
 )  # fmt: skip
 """The tables whose rows the demo hands to the bulk writer (users go through ``Accounts``)."""
 
@@ -989,6 +993,8 @@ def _contact_row(
 async def load_demo(session: AsyncSession, passwords: Passwords) -> list[tuple[str, str]]:
     """Load the demo municipality (only what is missing); returns (e-mail, role) of the one-per-role demo users."""
     await load_reference_services(session)
+    await load_topics(session)
+    await load_departments(session)
     users = await _ensure_users(session, passwords)
     services = {s.code: s.id for s in (await session.scalars(select(Service))).all()}
     plan = build_plan()
@@ -1061,15 +1067,18 @@ async def load_demo(session: AsyncSession, passwords: Passwords) -> list[tuple[s
     ]
     if new_clients:  # the first load: anonymous calls have no key to tell whether they are there already
         contacts += [_contact_row(writer, c, None, None, users, services, today, now) for c in plan.anonymous_contacts]
+    attempts, callbacks = await enrich_calls(session, writer, contacts, now)
     await writer.write_all(
         [
             (Dossier.__table__, dossiers),
             (DossierAssignment.__table__, assignments),
             (Contact.__table__, contacts),
             (ExternalReference.__table__, references),
+            (ContactTransfer.__table__, attempts),
         ]
     )
     await load_promises(session, writer, users, services, now)
+    await writer.write_all([(Commitment.__table__, callbacks)])  # after the promises: those look for none first
     await load_pilot_demo(session, writer, users[ADMIN], now)
     await writer.finish()
     return [(email, roles[0]) for email, _name, roles, _services, _phone in DEMO_USERS]

@@ -82,7 +82,8 @@ from casemgmt.clients.rules import (
 from casemgmt.commitments.models import Commitment
 from casemgmt.contacts.models import Contact
 from casemgmt.directory.calendar import add_business_days, local_date
-from casemgmt.directory.models import Service
+from casemgmt.directory.catalogue import load_departments, load_topics
+from casemgmt.directory.models import Service, Topic
 from casemgmt.directory.reference import load_reference_services
 from casemgmt.dossiers.models import Dossier, DossierAssignment
 from casemgmt.dossiers.rules import format_reference, parse_reference
@@ -94,6 +95,7 @@ from casemgmt.pilots.models import Pilot, PilotEnrolment, TimeEntry
 from casemgmt.pilots.rules import ACTIVITIES, CONTROL, MINUTES_PER_DAY, PILOT, RANDOM, draw_cohort
 from casemgmt.settings import PROJECT_ROOT
 from casemgmt.surveys.models import SurveyResponse, survey_reasons
+from casemgmt.synthetic.calls import topic_for
 from casemgmt.synthetic.numbers import bsn_from
 from casemgmt.synthetic.stories import load_words
 from casemgmt.synthetic.writer import BulkWriter, stamp
@@ -390,6 +392,7 @@ class Generator:
         self.quotas: dict[tuple[str, str], Quota] = {}
         self.services: dict[str, Any] = {}
         self.service_ids: dict[str, int] = {}
+        self.topic_ids: dict[str, int] = {}
         self.kcc: list[int] = []
         self.casemanagers: list[int] = []
         self.home_service: dict[int, str] = {}
@@ -431,9 +434,12 @@ class Generator:
         started = perf_counter()
         s = self.session
         await load_reference_services(s)
+        await load_topics(s)
+        await load_departments(s)
         await self._load_pilot()
         self.services = {row.code: row for row in (await s.scalars(select(Service))).all()}
         self.service_ids = {code: row.id for code, row in self.services.items()}
+        self.topic_ids = dict((await s.execute(select(Topic.code, Topic.id))).tuples().all())
         await self.writer.start(
             (
                 "users", "user_roles", "clients", "representatives", "client_representatives", "dossiers",
@@ -1026,6 +1032,10 @@ class Generator:
             "transfers": drawn.transfers,
             "summary": summary,
             "subject": subject,
+            # every inbound contact has a topic (issue 13), drawn from its words: no draw from the random stream
+            "topic_id": self.topic_ids.get(topic_for(about, summary, drawn.service))
+            if drawn.direction == "in"
+            else None,
             **stamp(at),
         }
 

@@ -23,9 +23,11 @@ from casemgmt.clients.models import Client
 from casemgmt.commitments.models import Commitment
 from casemgmt.contacts.models import Contact
 from casemgmt.directory.calendar import add_business_days, from_amsterdam, local_date
+from casemgmt.directory.models import Topic
 from casemgmt.dossiers.models import Dossier, DossierAssignment
 from casemgmt.escalations.models import Escalation, ReusableAnswer
 from casemgmt.handoffs.models import Handoff
+from casemgmt.synthetic.calls import topic_for
 from casemgmt.synthetic.stories import Table, load_stories, span
 from casemgmt.synthetic.writer import BulkWriter, stamp
 
@@ -272,6 +274,7 @@ async def _promised_dossier(session: AsyncSession, scene: _Scene, story: Table, 
     if client_id is None:
         return
     writer, services, now, who = scene.writer, scene.services, scene.now, scene.who
+    topics = {code: id_ for id_, code in (await session.execute(select(Topic.id, Topic.code))).all()}
     dossier_id, opened = writer.next("dossiers"), now - span(story["opened"])
     casemanager = who(story["casemanager"])
     rows.setdefault("dossiers", []).append(
@@ -319,6 +322,9 @@ async def _promised_dossier(session: AsyncSession, scene: _Scene, story: Table, 
             "outcome": contact["outcome"],
             "transfers": contact["transfers"],
             "summary": contact["summary"],
+            "topic_id": topics.get(topic_for("", contact["summary"], contact["service"]))
+            if contact["direction"] == "in"
+            else None,
             **stamp(now),
         }
         for contact in story["contacts"]

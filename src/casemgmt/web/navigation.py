@@ -37,6 +37,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("Tevredenheid invoeren", "/tevredenheid/nieuw", _EVALUATION),
     NavItem("Enquête importeren", "/tevredenheid/import", _EVALUATION),
     NavItem("Logboek", "/logboek", frozenset({Role.ADMIN})),
+    NavItem("Onderwerpen", "/beheer/onderwerpen", frozenset({Role.ADMIN})),
 ]
 
 
