@@ -179,3 +179,55 @@ async def test_timelines_show_the_topic_and_each_transfer_attempt(client, world)
     assert "SZW · Schuldhulpverlening: doorverbinden mislukt" in page.text
     timeline = await client.get(f"/klanten/{w.client_id}/tijdlijn")
     assert "Doorverbonden naar: SZW (Schuldhulpverlening) mislukt; SZW gelukt" in timeline.text
+
+
+async def test_a_callback_handed_to_the_szw_team_reaches_every_szw_accountmanager(client, db, world) -> None:
+    """Issue 13's story: the KCC promises a callback by the SZW team; an SZW accountmanager sees it and picks it up."""
+    w = world
+    body = contact(w, commitment={"description": "Team SZW belt u terug over de uitkering.", "owner_service": "SZW"})
+    response = await client.post("/api/v1/contacts", json=body, headers=w.tokens["kcc"])
+    assert response.status_code == 201, response.text
+    async with db() as s:
+        made = await s.get(Commitment, response.json()["commitment_id"])
+    assert (made.owner_id, made.owner_service_id is not None, made.kind) == (None, True, "callback")
+    team = await client.get("/api/v1/commitments?owner_service=SZW&state=open", headers=w.tokens["am"])
+    assert [c["id"] for c in team.json()["items"]] == [made.id]
+    assert team.json()["items"][0]["owner_service"] == "SZW"
+    picked = await client.post(f"/api/v1/commitments/{made.id}/pick-up", headers=w.tokens["am"])
+    assert picked.status_code == 200 and picked.json()["owner_id"] == w.am.id
+
+
+@pytest.mark.parametrize(
+    ("promise", "field"),
+    [
+        ({"description": "Wij bellen terug.", "owner_service": "XYZ"}, "commitment.owner_service"),
+        ({"description": "Wij bellen terug.", "owner_service": "SZW", "owner_id": 1}, "commitment.owner_service"),
+    ],
+)
+async def test_a_team_callback_names_a_known_team_and_no_person_beside_it(client, db, world, promise, field) -> None:
+    w = world
+    before = await counts(db)
+    response = await client.post("/api/v1/contacts", json=contact(w, commitment=promise), headers=w.tokens["kcc"])
+    assert response.status_code == 422
+    assert field in [e["field"] for e in response.json()["extra"]]
+    assert await counts(db) == before
+
+
+async def test_the_contact_form_hands_a_callback_to_a_team(client, db, world) -> None:
+    w = world
+    await login_as(client, w.kcc)
+    page = await client.get("/contacten/nieuw", params={"client_id": w.client_id})
+    assert '<option value="team:SZW"' in page.text
+    token = page.text.split('name="_csrf_token" value="', 1)[1].split('"', 1)[0]
+    key = page.text.split('name="_submission_key" value="', 1)[1].split('"', 1)[0]
+    form = {
+        "client_id": str(w.client_id), "channel": "phone", "direction": "in", "service": "KCC",
+        "outcome": "callback_promised", "topic": "bijstand", "transfers": "0", "summary": "Vraag over de uitkering.",
+        "commitment_description": "Team SZW belt u terug.", "commitment_owner_id": "team:SZW",
+        "_csrf_token": token, "_submission_key": key,
+    }  # fmt: skip
+    saved = await client.post("/contacten", data=form, follow_redirects=False)
+    assert saved.status_code == 303, saved.text
+    async with db() as s:
+        made = await s.scalar(select(Commitment).order_by(Commitment.id.desc()).limit(1))
+    assert made is not None and made.owner_id is None and made.description == "Team SZW belt u terug."

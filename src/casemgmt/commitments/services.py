@@ -592,13 +592,22 @@ class CommitmentService(AuditedService):
 
 class ContactPromises:
     """The promise of a ``callback_promised`` contact made into a callback commitment (``contacts.PromiseMaker``):
-    owned by the employee chosen (default: whoever logs the contact), due by the given moment or the owner's
-    service's callback term, with the contact's client, dossier and ``contact_id``."""
+    owned by the employee chosen (default: whoever logs the contact) or by a service's team (``owner_service``),
+    due by the given moment or the owner's service's callback term, with the contact's client, dossier and
+    ``contact_id``."""
 
     def __init__(self, commitments: CommitmentService) -> None:
         self.commitments = commitments
 
     async def check(self, promise: PromiseInput) -> list[FieldError]:
+        if promise.owner_service is not None:
+            if promise.owner_id is not None:
+                return [FieldError("owner_service", "Kies een medewerker óf een team, niet allebei")]
+            try:
+                await service_by_code(self.commitments.session, promise.owner_service, field="owner_service")
+            except InvalidInput as exc:
+                return list(exc.errors)
+            return []
         if promise.owner_id is None:
             return []
         owner = await self.commitments.session.get(User, promise.owner_id)
@@ -614,7 +623,8 @@ class ContactPromises:
             contact_id=contact.id,
             kind=rules.CommitmentKind.CALLBACK.value,
             description=promise.description or "",
-            owner_id=promise.owner_id or self.commitments.actor.id,
+            owner_id=None if promise.owner_service else (promise.owner_id or self.commitments.actor.id),
+            owner_service=promise.owner_service,
             due_at=as_utc(promise.due_at) if promise.due_at else None,
             service=None,
         )

@@ -41,7 +41,12 @@ async def api_log_contact(data: JSONBody[ContactIn], contacts: Contacts) -> Cont
         attempts = [TransferAttempt(t.service, t.department, t.connected) for t in data.transfers]
     promise = None
     if data.commitment is not None:
-        promise = PromiseInput(data.commitment.description, data.commitment.owner_id, data.commitment.due_at)
+        promise = PromiseInput(
+            data.commitment.description,
+            data.commitment.owner_id,
+            data.commitment.due_at,
+            owner_service=data.commitment.owner_service,
+        )
     logged = await contacts.log(
         **values,
         transfers=data.transfers if isinstance(data.transfers, int) else None,

@@ -88,6 +88,10 @@ class ParsedContact:
     errors: list[FieldError]
 
 
+TEAM_PREFIX = "team:"
+"""The value of a team in the form's "Wie belt terug?" select (``team:SZW``): the service's team owns the callback."""
+
+
 def _int(text: str, field: str, message: str, errors: list[FieldError]) -> int | None:
     text = text.strip()
     if not text:
@@ -120,14 +124,16 @@ def parse_contact_form(form: ContactForm) -> ParsedContact:
         attempts.append(TransferAttempt(service or None, department or None, {"ja": True, "nee": False}.get(connected)))
     promise = None
     if form.outcome.strip() == CALLBACK_OUTCOME:
-        owner_id = _int(form.commitment_owner_id, "commitment.owner_id", "Kies een medewerker", errors)
+        owner = form.commitment_owner_id.strip()
+        team = owner.removeprefix(TEAM_PREFIX) if owner.startswith(TEAM_PREFIX) else None
+        owner_id = None if team else _int(owner, "commitment.owner_id", "Kies een medewerker", errors)
         due_at: datetime | None = None
         if form.commitment_due_at.strip():
             try:
                 due_at = datetime.fromisoformat(form.commitment_due_at.strip()).replace(tzinfo=AMSTERDAM)
             except ValueError:
                 errors.append(FieldError("commitment.due_at", "Ongeldig moment; vul datum en tijd in"))
-        promise = PromiseInput(form.commitment_description, owner_id, due_at)
+        promise = PromiseInput(form.commitment_description, owner_id, due_at, owner_service=team)
     values = {
         "client_id": client_id,
         "dossier_id": dossier_id,

@@ -106,6 +106,8 @@ class PromiseInput:
     description: str | None
     owner_id: int | None = None
     due_at: datetime | None = None
+    owner_service: str | None = None
+    """A team (service code) that owns the callback instead of a person."""
 
 
 def as_utc(moment: datetime) -> datetime:

@@ -35,11 +35,13 @@ class TransferIn(BaseModel):
 
 
 class PromiseIn(BaseModel):
-    """The promise of outcome ``callback_promised``: the words told to the client; owner (default: you) and due
-    moment (default: the owner's service's callback term in business days) optional."""
+    """The promise of outcome ``callback_promised``: the words told to the client; owner (a person, ``owner_id``,
+    default: you; or a team, ``owner_service``, not both) and due moment (default: the owner's service's callback
+    term in business days) optional."""
 
     description: str = required_text(PROMISE_MAX)
     owner_id: OptionalRecordId = None
+    owner_service: str | None = Field(None, max_length=10, description="A team (service code) instead of a person")
     due_at: AwareMoment | None = None
 
 

@@ -92,7 +92,8 @@ class FormChoices:
 
     topics: list[TopicChoice]
     departments: list[DepartmentChoice]
-    owners: list[tuple[int, str]]
+    owners: list[tuple[int | str, str]]
+    """Teams first (``team:SZW``, "Team SZW (…)"), then the active employees."""
 
 
 @dataclass(frozen=True)
@@ -127,10 +128,18 @@ class ContactService(AuditedService):
                 .limit(1000)
             )
         ).all()
+        teams = (
+            await self.session.execute(
+                select(Service.code, Service.name).where(Service.is_active).order_by(Service.code)
+            )
+        ).all()
         return FormChoices(
             await topic_choices(self.session),
             await department_choices(self.session),
-            [(row.id, row.name) for row in owners],
+            [
+                *((f"team:{row.code}", f"Team {row.code} ({row.name})") for row in teams),
+                *((row.id, row.name) for row in owners),
+            ],
         )
 
     def _require_employee(self) -> None:
