@@ -1,9 +1,9 @@
 """A casemgmt server as a real process on a PostgreSQL database of its own, for the durability tests.
 
-The database is created from scratch (migrations, reference services, a small world of employees with API tokens,
-clients and dossiers) next to the test session's database; the server is ``casemgmt run --workers 2`` in production
-mode, started in a process group of its own so that ``kill()`` can SIGKILL the supervisor and every worker at once,
-as a crashed machine would leave it.
+The database is created from scratch (migrations, reference services, topics and departments, a small world of
+employees with API tokens, clients and dossiers) next to the test session's database; the server is ``casemgmt run
+--workers 2`` in production mode, started in a process group of its own so that ``kill()`` can SIGKILL the
+supervisor and every worker at once, as a crashed machine would leave it.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from casemgmt.auth.passwords import Passwords
 from casemgmt.auth.services import Accounts
 from casemgmt.db import create_engine
+from casemgmt.directory.catalogue import load_departments, load_topics
 from casemgmt.directory.reference import load_reference_services
 from casemgmt.settings import Mode, Settings
 from tests.factories import create_client, create_dossier
@@ -75,6 +76,8 @@ async def arrange_world(engine: AsyncEngine, clients: int = 20, dossiers: int = 
 
     async with async_sessionmaker(engine, expire_on_commit=False)() as session, session.begin():
         await load_reference_services(session)
+        await load_topics(session)  # an inbound contact names its topic
+        await load_departments(session)
         accounts = Accounts(session, Passwords(cheap=True))
         people = {}
         for key, roles, services in (
