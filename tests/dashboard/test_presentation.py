@@ -235,9 +235,10 @@ def test_trend_view_table_and_lines() -> None:
     measure = TrendMeasure(
         DEFINITIONS_BY_CODE["handoffs_per_dossier"],
         (
-            TrendRow("OCW", (TrendCell(months[0], 5, 5), TrendCell(months[1], 1, 1))),
-            TrendRow("SZW", (TrendCell(months[0], 7, 6), TrendCell(months[1], 0, 0))),
+            TrendRow("OCW", "OCW", (TrendCell(months[0], 5, 5, "mean"), TrendCell(months[1], 1, 1, "mean", True))),
+            TrendRow("SZW", "SZW", (TrendCell(months[0], 7, 6, "mean"), TrendCell(months[1], 0, 0, "mean"))),
         ),
+        "service",
     )
     view = p.trend_view(measure, months)
     assert view.table.headers == ("Maand", "OCW", "SZW")
@@ -245,7 +246,9 @@ def test_trend_view_table_and_lines() -> None:
     szw = january[2].parts
     assert szw[0].text == "1,17" and szw[0].value == pytest.approx(7 / 6)
     assert szw[0].path == "measures.handoffs_per_dossier.SZW.2025-01.value" and szw[2].value == 6
+    assert szw[2].path == "measures.handoffs_per_dossier.SZW.2025-01.denominator"
     assert view.table.rows[1][1].parts[0].text == "< 5, niet getoond"
+    assert len(view.table.rows) == 2  # a mean over distinct dossiers: no row for the whole period
     assert view.chart.y_ticks[-1].label == "2,0"  # a mean: a nice axis above 1,17
     assert [s.key for s in view.chart.series] == ["OCW", "SZW"]
     assert view.legend == (("OCW", "line", "0"), ("SZW", "line", "1"))

@@ -47,7 +47,9 @@ def test_every_list_of_measures_reads_the_catalogue() -> None:
     assert monthly.MONTHLY_MEASURES == measures.PRIMARY_OUTCOMES
     assert definitions.ALL_MEASURES == measures.MEASURES
     assert [code for code, _, _ in exports.DEFINITIONS][: len(measures.MEASURES)] == list(measures.BY_CODE)
-    assert all(d.measure is measures.BY_CODE[d.code] for d in trends.DEFINITIONS)
+    for d in trends.DEFINITIONS:  # the trends' measures that the catalogue has: same kind and direction
+        if d.code in measures.BY_CODE:
+            assert (d.kind, d.lower_is_better) == (measures.BY_CODE[d.code].kind, d.code in measures.LOWER_IS_BETTER)
     assert MeasureName.__args__ == measures.TARGET_KEYS  # the keys a pilot file's [targets] accepts
 
 

@@ -73,7 +73,7 @@ def _resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
             ["pilot", "from", "to", "primary_outcome", "cohorts", "comparison", "cost_effectiveness", "mde"],
         ),
         ("/api/v1/metrics/survey", ["respondents", "remembered", "graded", "satisfied", "dissatisfied"]),
-        ("/api/v1/trends", ["from", "to", "months", "suppression_threshold", "measures"]),
+        ("/api/v1/trends", ["from", "to", "by", "months", "suppression_threshold", "measures"]),
     ],
 )
 async def test_openapi_describes_the_responses(client, path, keys) -> None:

@@ -12,11 +12,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Annotated, Any
+from urllib.parse import urlencode
 
-from litestar import Request, get
+from litestar import Request, Response, get
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath
-from litestar.response import Template
+from litestar.response import Stream, Template
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,20 +26,30 @@ from casemgmt.auth.guards import requires_role
 from casemgmt.auth.roles import Role
 from casemgmt.dashboard import formatting as fmt
 from casemgmt.dashboard.definitions import ALL_MEASURES, BY_CODE, METHOD_NOTES
+from casemgmt.dashboard.exports import TREND_COLUMNS, trend_export_definitions, trend_rows
 from casemgmt.dashboard.monthly import pilot_monthly
-from casemgmt.dashboard.presentation import build_dashboard, monthly_measures, trend_view
+from casemgmt.dashboard.presentation import TrendView, build_dashboard, monthly_measures, trend_view, trends_summary
 from casemgmt.dashboard.trends import DEFINITIONS as TREND_DEFINITIONS
-from casemgmt.dashboard.trends import SUPPRESSION_THRESHOLD, management_trends
+from casemgmt.dashboard.trends import (
+    GROUPING_LABELS,
+    GROUPINGS,
+    SUPPRESSION_THRESHOLD,
+    Grouping,
+    Trends,
+    management_trends,
+)
 from casemgmt.db import DbSession
 from casemgmt.directory.calendar import local_date
-from casemgmt.errors import InvalidInput, NotFound
+from casemgmt.errors import FieldError, InvalidInput, NotFound
+from casemgmt.metrics import exports
+from casemgmt.metrics.controllers import XLSX_MEDIA_TYPE
 from casemgmt.metrics.engine import pilot_metrics
 from casemgmt.metrics.periods import Period, last_twelve_months, parse_period
 from casemgmt.metrics.results import TrendsDocument
 from casemgmt.pilots.models import Pilot, PilotEnrolment
 from casemgmt.pilots.rules import CONTROL, PILOT
 from casemgmt.web.pages import page_or_fragment, wants_fragment
-from casemgmt.web.parameters import DateFrom, DateTo
+from casemgmt.web.parameters import DateFrom, DateTo, choice
 
 requires_evaluator = requires_role(Role.EVALUATOR, Role.ADMIN)
 """Pilot figures and trends: evaluators (management, audit office) and functional administrators."""
@@ -123,11 +135,12 @@ async def _period_page(
     }
     try:
         period = parse_period(form["from"], form["to"], default)
+        found = await figures(period)
     except InvalidInput as exc:
         context["errors"] = exc.by_field()
         status = 422
     else:
-        context.update(period=period, form=period.query_values(), **await figures(period))
+        context.update(period=period, form=period.query_values(), **found)
         status = 200
     return page_or_fragment(request, *templates, context, status_code=status)
 
@@ -165,29 +178,102 @@ async def pilot_dashboard(request: Request[Any, Any, Any], db_session: DbSession
 # ====================================================================== trends
 
 
+def check_grouping(value: str | None) -> Grouping:
+    """``by``: service (default), topic or channel; anything else → InvalidInput on ``by``."""
+    chosen = (value or "service").strip().lower()
+    for grouping in GROUPINGS:
+        if chosen == grouping:
+            return grouping
+    raise InvalidInput([FieldError("by", BAD_GROUPING.format(value=value))])
+
+
+BAD_GROUPING = "Onbekende indeling '{value}'; kies 'service' (dienst), 'topic' (onderwerp) of 'channel' (kanaal)."
+
+
 @get("/trends", name="dashboard.trends", guards=[requires_evaluator], include_in_schema=False)
 async def trends_page(request: Request[Any, Any, Any], db_session: DbSession) -> Template:
-    """Management trends per service and month (default: the last twelve months)."""
+    """Management trends per service, topic or channel and month (default: per service, the last twelve months)."""
     moment = now()
+    asked = (request.query_params.get("by") or "").strip()
+    try:
+        by = check_grouping(asked)
+    except InvalidInput as exc:
+        by, grouping_errors = "service", exc.by_field()
+    else:
+        grouping_errors = {}
 
     async def figures(period: Period) -> dict[str, Any]:
-        trends = await management_trends(db_session, period, moment)
+        if grouping_errors:
+            raise InvalidInput([FieldError("by", grouping_errors["by"])])
+        trends = await management_trends(db_session, period, moment, by)
         months = len(trends.months)
+        views = [trend_view(measure, trends.months) for measure in trends.measures]
         return {
             "trends": trends,
-            "views": [trend_view(measure, trends.months) for measure in trends.measures],
-            "summary": f"Trends over {fmt.day(period.start)} tot en met {fmt.day(period.end)}: "
-            f"{months} {'maand' if months == 1 else 'maanden'}.",
+            "views": views,
+            "sections": _sections(views),
+            "summary_table": trends_summary(trends),
+            "summary": f"Trends over {fmt.day(period.start)} tot en met {fmt.day(period.end)}, "
+            f"{GROUPING_LABELS[by].lower()}: {months} {'maand' if months == 1 else 'maanden'}.",
+            "downloads": _download_query(period, by),
         }
 
     context: dict[str, Any] = {
         "trends": None,
         "views": [],
+        "sections": [],
         "definitions": TREND_DEFINITIONS,
         "threshold": SUPPRESSION_THRESHOLD,
+        "groupings": [(key, label) for key, label in GROUPING_LABELS.items()],
+        "by": asked or "service",
     }
     templates = ("dashboard/trends.html", "dashboard/_trends_region.html")
     return await _period_page(request, templates, last_twelve_months(local_date(moment)), context, figures)
+
+
+def _sections(views: list[TrendView]) -> list[tuple[str, list[TrendView]]]:
+    """The trend views under their section headings, in order."""
+    sections: dict[str, list[TrendView]] = {}
+    for view in views:
+        sections.setdefault(view.section, []).append(view)
+    return list(sections.items())
+
+
+def _download_query(period: Period, by: str) -> str:
+    return urlencode({**period.query_values(), "by": by})
+
+
+TRENDS_DESCRIPTION = (
+    "Per Europe/Amsterdam month and per group (`by`: `service`, the default; `topic`; `channel`): the KCC's "
+    "measures (inbound contacts, helped at once, resolved in one go, transfer and multiple-transfer share, failed "
+    "transfers, callbacks kept on time) and, by service only, commitments kept on time, escalations within norm, "
+    "handoffs per dossier and ping-pong share; the satisfied share municipality-wide. Every figure is "
+    "`{numerator, denominator, value, share, ci_low, ci_high, suppressed}` (95% Wilson interval); a row per group, "
+    "the municipality's total (`is_total`), the whole period per row (`period`) where units add up, the Masterplan "
+    "target per measure. Cells under 5 units, and the cells that would give them back, are suppressed (all numbers "
+    "null). Default period: the last twelve months. `from` after `to`, or an unknown `by`, answers 422."
+)
+
+
+async def _trends(db_session: DbSession, date_from: str | None, date_to: str | None, by: str | None) -> Trends:
+    """The trends the query asks for; one 422 naming every wrong field (``by``, then the period)."""
+    errors: list[FieldError] = []
+    grouping: Grouping = "service"
+    try:
+        grouping = check_grouping(by)
+    except InvalidInput as exc:
+        errors.extend(exc.errors)
+    moment = now()
+    try:
+        period = parse_period(date_from, date_to, last_twelve_months(local_date(moment)))
+    except InvalidInput as exc:
+        errors.extend(exc.errors)
+    if errors:
+        raise InvalidInput(errors)
+    return await management_trends(db_session, period, moment, grouping)
+
+
+ByParameter = Annotated[str | None, choice(GROUPINGS, description="Rows per service (default), topic or channel")]
 
 
 @get(
@@ -195,20 +281,103 @@ async def trends_page(request: Request[Any, Any, Any], db_session: DbSession) ->
     name="api.trends",
     guards=[requires_evaluator],
     tags=["trends"],
-    summary="Management trends per service and month (evaluator, admin)",
-    description="Commitments kept on time, escalations within norm, handoffs per dossier, ping-pong share (per "
-    "service) and satisfied share (municipality-wide) per Europe/Amsterdam month. Default period: the last twelve "
-    "months. Cells with n below 5 are suppressed (value and count null). `from` after `to` answers 422.",
+    summary="Management trends per month and service, topic or channel (evaluator, admin)",
+    description=TRENDS_DESCRIPTION,
 )
 async def trends_api(
     db_session: DbSession,
     date_from: DateFrom = None,
     date_to: DateTo = None,
+    by: ByParameter = None,
 ) -> TrendsDocument:
-    moment = now()
-    period = parse_period(date_from, date_to, last_twelve_months(local_date(moment)))
-    return (await management_trends(db_session, period, moment)).document()
+    return (await _trends(db_session, date_from, date_to, by)).document()
 
 
-PAGE_HANDLERS: list[Any] = [pilots_page, pilot_dashboard, trends_page]
-API_HANDLERS: list[Any] = [trends_api]
+def _export_name(trends: Trends) -> str:
+    period = trends.period.as_json()
+    return f"trends-{trends.by}-{period['from']}_{period['to']}"
+
+
+def _csv(trends: Trends, variant: str | None) -> Stream:
+    chosen = (variant or "").strip().lower()
+    if chosen not in exports.VARIANTS:
+        raise InvalidInput([FieldError("variant", f"Onbekende variant '{variant}'; alleen 'excel-nl' bestaat.")])
+    return Stream(
+        exports.csv_chunks(TREND_COLUMNS, trend_rows(trends), chosen),
+        media_type="text/csv",  # Litestar adds "; charset=utf-8"
+        headers={"Content-Disposition": f'attachment; filename="{_export_name(trends)}.csv"'},
+    )
+
+
+def _xlsx(trends: Trends) -> Response[bytes]:
+    return Response(
+        exports.xlsx_bytes("Trends", TREND_COLUMNS, trend_rows(trends), trend_export_definitions()),
+        media_type=XLSX_MEDIA_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{_export_name(trends)}.xlsx"'},
+    )
+
+
+VariantParameter = Annotated[str | None, choice(exports.VARIANTS)]
+_CSV_RESPONSE = {
+    200: ResponseSpec(
+        str, media_type="text/csv; charset=utf-8", description="The trends as CSV", generate_examples=False
+    )
+}
+_XLSX_RESPONSE = {
+    200: ResponseSpec(bytes, media_type=XLSX_MEDIA_TYPE, description="The trends as XLSX", generate_examples=False)
+}
+
+
+@get(
+    "/api/v1/trends/export.csv",
+    name="api.trends.csv",
+    guards=[requires_evaluator],
+    tags=["trends"],
+    summary="Management trends as CSV, one row per measure, group and month (variant=excel-nl: ';', BOM, commas)",
+    responses=_CSV_RESPONSE,
+)
+async def trends_csv_api(
+    db_session: DbSession,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    by: ByParameter = None,
+    variant: VariantParameter = None,
+) -> Stream:
+    return _csv(await _trends(db_session, date_from, date_to, by), variant)
+
+
+@get(
+    "/api/v1/trends/export.xlsx",
+    name="api.trends.xlsx",
+    guards=[requires_evaluator],
+    tags=["trends"],
+    summary="Management trends as XLSX, with a sheet of definitions",
+    responses=_XLSX_RESPONSE,
+)
+async def trends_xlsx_api(
+    db_session: DbSession, date_from: DateFrom = None, date_to: DateTo = None, by: ByParameter = None
+) -> Response[bytes]:
+    return _xlsx(await _trends(db_session, date_from, date_to, by))
+
+
+@get("/trends/export.csv", name="dashboard.trends.csv", guards=[requires_evaluator], include_in_schema=False)
+async def trends_csv_page(
+    db_session: DbSession,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    by: ByParameter = None,
+    variant: VariantParameter = None,
+) -> Stream:
+    """The same CSV as the API, for the download links of the Trends page (signed in, no token)."""
+    return _csv(await _trends(db_session, date_from, date_to, by), variant)
+
+
+@get("/trends/export.xlsx", name="dashboard.trends.xlsx", guards=[requires_evaluator], include_in_schema=False)
+async def trends_xlsx_page(
+    db_session: DbSession, date_from: DateFrom = None, date_to: DateTo = None, by: ByParameter = None
+) -> Response[bytes]:
+    return _xlsx(await _trends(db_session, date_from, date_to, by))
+
+
+PAGE_HANDLERS: list[Any] = [pilots_page, pilot_dashboard, trends_page, trends_csv_page, trends_xlsx_page]
+API_HANDLERS: list[Any] = [trends_api, trends_csv_api, trends_xlsx_api]

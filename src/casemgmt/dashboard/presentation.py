@@ -29,7 +29,14 @@ from casemgmt.dashboard.definitions import (
     MeasureDefinition,
 )
 from casemgmt.dashboard.monthly import COHORTS, MonthFigure
-from casemgmt.dashboard.trends import TrendMeasure
+from casemgmt.dashboard.trends import (
+    MASTERPLAN,
+    MUNICIPALITY,
+    TrendCell,
+    TrendMeasure,
+    TrendRow,
+    Trends,
+)
 from casemgmt.metrics import disclosure
 from casemgmt.metrics.disclosure import disclose_pilot_metrics
 from casemgmt.metrics.periods import month_key
@@ -645,51 +652,161 @@ class TrendView:
     label: str
     definition: str
     by: str
+    section: str
+    target: float | None
     chart: charts.LineChart
     table: Table
     kind: str
     legend: tuple[tuple[str, str, str], ...]
     """(label, "line", style) per line, for the legend macro."""
+    chart_note: str
+    """What the chart leaves out (the smaller groups) when it does."""
+
+    @property
+    def target_text(self) -> str:
+        if self.target is None:
+            return ""
+        return f"Streefwaarde {MASTERPLAN}: {fmt.percent(self.target, 0)} of meer."
+
+
+CHART_LINES = 8
+"""At most this many lines in a trend chart: the municipality's total and the largest groups (the table has all)."""
 
 
 def _trend_text(kind: str, value: float | None) -> str:
-    return fmt.percent(value) if kind == "share" else fmt.number(value, 2)
+    if kind == "share":
+        return fmt.percent(value)
+    return fmt.number(value, 0 if kind == "count" else 2)
+
+
+def _group_path(row: TrendRow) -> str:
+    return row.key or "zonder-groep"
+
+
+def _trend_cell(
+    code: str, kind: str, row: TrendRow, cell: TrendCell, moment: str, *, interval: bool, with_n: bool = True
+) -> Cell:
+    """A figure with its n (a count is its own n; ``with_n`` False leaves it out) and, for a share over the whole
+    period (``interval``), its 95% interval."""
+    path = f"measures.{code}.{_group_path(row)}.{moment}"
+    if cell.suppressed:
+        return Cell((Datum(TREND_SUPPRESSED, f"{path}.value", None, suppressed=True),))
+    figure = Datum(_trend_text(kind, cell.value), f"{path}.value", cell.value)
+    if kind == "count":
+        return Cell((figure,))
+    n = Datum(fmt.number(cell.n, 0), f"{path}.denominator", cell.n)
+    if interval and cell.interval and kind == "share":
+        low, high = cell.interval
+        bounds = (
+            Datum(fmt.percent(low), f"{path}.ci_low", low),
+            "–",
+            Datum(fmt.percent(high), f"{path}.ci_high", high),
+        )
+        return Cell((figure, " (", *bounds, *(("; n = ", n) if with_n else ()), ")"))
+    return Cell((figure, " (n = ", n, ")") if with_n else (figure,))
+
+
+def _chart_rows(measure: TrendMeasure) -> list[TrendRow]:
+    """The municipality's total and the largest groups (by their n over the period), in the table's order."""
+    groups = [row for row in measure.rows if not row.is_total]
+    if len(measure.rows) <= CHART_LINES:
+        return list(measure.rows)
+    largest = sorted(groups, key=lambda row: -sum(cell.n for cell in row.cells))[: CHART_LINES - 1]
+    return [row for row in measure.rows if row.is_total or row in largest]
 
 
 def trend_view(measure: TrendMeasure, months: Sequence[date]) -> TrendView:
-    """A line per service over the months, and the table behind it (months × services, each cell with its n)."""
+    """A line per group over the months, and the table behind it (months × groups, each cell with its n; the whole
+    period in the last row where the units add up)."""
     d = measure.definition
-    series = [
-        charts.SeriesInput(row.key or "zonder-dienst", row.label, [cell.value for cell in row.cells])
-        for row in measure.rows
-    ]
+    shown = _chart_rows(measure)
+    series = [charts.SeriesInput(_group_path(row), row.label, [cell.value for cell in row.cells]) for row in shown]
     chart = charts.line_chart(
         month_categories(months),
         series,
         y_max=1.0 if d.kind == "share" else None,
         tick_format=charts.share_ticks if d.kind == "share" else charts.number_ticks,
     )
-    rows = []
+    rows: list[tuple[Cell, ...]] = []
     for index, month in enumerate(months):
-        row: list[Cell] = [Cell.label(fmt.month_name(month))]
-        for trend_row in measure.rows:
-            cell = trend_row.cells[index]
-            path = f"measures.{d.code}.{trend_row.key or 'zonder-dienst'}.{month_key(month)}"
-            n = Datum(fmt.number(cell.n, 0), f"{path}.n", cell.n)
-            if cell.suppressed:
-                figure = Datum(TREND_SUPPRESSED, f"{path}.value", None, suppressed=True)
-            else:
-                figure = Datum(_trend_text(d.kind, cell.value), f"{path}.value", cell.value)
-            row.append(Cell((figure, " (n = ", n, ")")))
-        rows.append(tuple(row))
+        rows.append(
+            (
+                Cell.label(fmt.month_name(month)),
+                *(
+                    _trend_cell(d.code, d.kind, row, row.cells[index], month_key(month), interval=False)
+                    for row in measure.rows
+                ),
+            )
+        )
+    if measure.rows and all(row.total for row in measure.rows):
+        rows.append(
+            (
+                Cell.label("Hele periode"),
+                *(
+                    _trend_cell(d.code, d.kind, row, row.total, "period", interval=True)
+                    for row in measure.rows
+                    if row.total
+                ),
+            )
+        )
+    n_text = "" if d.kind == "count" else f" ({d.count_label} / {d.n_label}; n = {d.n_label})"
     table = Table(
         key=f"trend-{d.code}",
-        caption=f"{d.label} per maand, {d.by} ({d.count_label} / {d.n_label}; n = {d.n_label})",
+        caption=f"{d.label} per maand, {measure.by_text}{n_text}",
         headers=("Maand", *(row.label for row in measure.rows)),
         rows=tuple(rows),
     )
     legend = tuple((s.label, "line", s.style) for s in chart.series)
-    return TrendView(d.code, d.label, d.definition, d.by, chart, table, d.kind, legend)
+    left_out = len(measure.rows) - len(shown)
+    note = (
+        f"De grafiek toont het totaal en de {len(shown) - 1} grootste; de {left_out} andere staan in de tabel."
+        if left_out
+        else ""
+    )
+    return TrendView(
+        d.code, d.label, d.definition, measure.by_text, d.section, d.target, chart, table, d.kind, legend, note
+    )
 
 
 TREND_SUPPRESSED = "< 5, niet getoond"
+
+
+def trends_summary(trends: Trends) -> Table:
+    """The whole period at a glance: a row per group (the municipality's total last), a column per measure whose
+    units add up, each share with its interval and n; the Masterplan's targets in the last row."""
+    measures = [m for m in trends.measures if m.definition.additive and not m.definition.municipal]
+    keys: dict[str, str] = {}
+    for measure in measures:
+        for group in measure.rows:
+            keys.setdefault(group.key, group.label)
+    ordered = sorted(keys, key=lambda key: key == MUNICIPALITY)
+    rows: list[tuple[Cell, ...]] = []
+    for key in ordered:
+        cells: list[Cell] = [Cell.label(keys[key])]
+        for measure in measures:
+            found = next((r for r in measure.rows if r.key == key), None)
+            if found is None or found.total is None:
+                cells.append(Cell.text(fmt.MISSING))
+            else:
+                cells.append(
+                    _trend_cell(
+                        measure.code, measure.definition.kind, found, found.total, "period", interval=True, with_n=False
+                    )
+                )
+        rows.append(tuple(cells))
+    rows.append(
+        (
+            Cell.label(f"Streefwaarde {MASTERPLAN}"),
+            *(
+                Cell.text(f"{fmt.percent(m.definition.target, 0)} of meer" if m.definition.target else "")
+                for m in measures
+            ),
+        )
+    )
+    return Table(
+        key="trends-overzicht",
+        caption=f"De hele periode {trends.by_label.lower()}: elk aandeel met het 95%-betrouwbaarheidsinterval; het "
+        "aantal waarover het is berekend staat in de rij 'Hele periode' van de tabel van de maatstaf",
+        headers=(trends.by_noun, *(m.definition.label for m in measures)),
+        rows=tuple(rows),
+    )

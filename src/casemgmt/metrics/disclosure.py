@@ -44,6 +44,7 @@ evaluator's own analysis (one row per dossier, every export audited), not a tabl
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from msgspec.structs import replace
@@ -99,6 +100,65 @@ def margin_withheld(parts: Iterable[int]) -> bool:
     """Whether a total over ``parts`` (their n) must be withheld because the withheld parts among them (1–4 units
     each) together hold 1–4 units: the total minus the shown parts would give them back."""
     return small(sum(n for n in parts if small(n)))
+
+
+@dataclass(frozen=True)
+class TableWithheld:
+    """What to withhold of a table of counts with its margins (``table_withheld``)."""
+
+    cells: tuple[tuple[bool, ...], ...]
+    rows: tuple[bool, ...]
+    """The row totals (a group over the whole period)."""
+    columns: tuple[bool, ...]
+    """The column totals (the municipality in one month)."""
+    total: bool
+
+
+def _complete(parts: Sequence[int], withheld: list[bool], total_withheld: bool) -> bool:
+    """Complementary suppression along one line of a table: while the withheld parts of a shown total hold 1–4
+    units together, withhold the shown part with the fewest units (the first of equals). True when it changed."""
+    changed = False
+    while not total_withheld and small(sum(n for w, n in zip(withheld, parts, strict=True) if w)):
+        shown = [(n, index) for index, n in enumerate(parts) if not withheld[index] and n > 0]
+        if not shown:
+            break
+        withheld[min(shown)[1]] = True
+        changed = True
+    return changed
+
+
+def table_withheld(cells: Sequence[Sequence[int]]) -> TableWithheld:
+    """The cells (groups × months, their n), row totals, column totals and grand total to withhold.
+
+    Primary: every cell or total over 1–4 units. Secondary, until nothing changes: along every row (the months of a
+    group and its period total), every column (the groups of a month and the municipality's month) and both margins
+    (row totals and column totals against the grand total), withheld parts that together hold 1–4 units under a
+    shown total get company (``_complete``), so no withheld figure is "the total minus the others" in either
+    direction — also not across the groupings by service, topic and channel, which share the column totals.
+    """
+    rows = [list(row) for row in cells]
+    width = len(rows[0]) if rows else 0
+    row_totals = [sum(row) for row in rows]
+    column_totals = [sum(row[j] for row in rows) for j in range(width)]
+    grand = sum(row_totals)
+    cell_w = [[small(n) for n in row] for row in rows]
+    row_w = [small(n) for n in row_totals]
+    column_w = [small(n) for n in column_totals]
+    total_w = small(grand)
+    changed = True
+    while changed:
+        changed = False
+        for i, row in enumerate(rows):
+            changed |= _complete(row, cell_w[i], row_w[i])
+        for j in range(width):
+            column = [cell_w[i][j] for i in range(len(rows))]
+            if _complete([row[j] for row in rows], column, column_w[j]):
+                for i, withheld in enumerate(column):
+                    cell_w[i][j] = withheld
+                changed = True
+        changed |= _complete(row_totals, row_w, total_w)
+        changed |= _complete(column_totals, column_w, total_w)
+    return TableWithheld(tuple(tuple(row) for row in cell_w), tuple(row_w), tuple(column_w), total_w)
 
 
 # --------------------------------------------------------------------------------------------------- pilot metrics

@@ -297,8 +297,13 @@ def csv_chunks(header: Sequence[str], rows: Iterable[Sequence[Cell]], variant: s
         yield line.take().encode("utf-8")
 
 
-def xlsx_bytes(sheet_title: str, header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
-    """An XLSX workbook (openpyxl write-only) with the table and a sheet "Definities"."""
+def xlsx_bytes(
+    sheet_title: str,
+    header: Sequence[str],
+    rows: Iterable[Sequence[Cell]],
+    definitions: Iterable[tuple[str, str, str]] = DEFINITIONS,
+) -> bytes:
+    """An XLSX workbook (openpyxl write-only) with the table and a sheet "Definities" (code, name, definition)."""
     from openpyxl import Workbook  # imported when asked for: a worker that never exports XLSX does not carry it
 
     workbook = Workbook(write_only=True)
@@ -306,10 +311,10 @@ def xlsx_bytes(sheet_title: str, header: Sequence[str], rows: Iterable[Sequence[
     sheet.append(list(header))
     for row in rows:
         sheet.append([xlsx_cell(value) for value in row])
-    definitions = workbook.create_sheet("Definities")
-    definitions.append(["code", "naam", "definitie"])
-    for code, name, text in DEFINITIONS:
-        definitions.append([neutralise(code), neutralise(name), neutralise(text)])
+    sheet_of_definitions = workbook.create_sheet("Definities")
+    sheet_of_definitions.append(["code", "naam", "definitie"])
+    for code, name, text in definitions:
+        sheet_of_definitions.append([neutralise(code), neutralise(name), neutralise(text)])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

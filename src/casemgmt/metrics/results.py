@@ -229,19 +229,32 @@ class SurveyMetrics(Result, frozen=True):
 # ------------------------------------------------------------------------------------------------ management trends
 
 
-class TrendMonth(Result, frozen=True):
-    """One service's figure in one month; ``count`` and ``value`` are null when the cell is suppressed."""
+class TrendFigure(Result, frozen=True):
+    """One group's figure over a month or the whole period: ``numerator`` of ``denominator`` with its ``value`` (the
+    share, the mean, or for a count the count itself, whose denominator is null), a share's 95% Wilson interval;
+    every number null when the cell is suppressed (``metrics/disclosure.py``)."""
 
-    month: str
-    count: int | None
-    n: int
+    numerator: int | None
+    denominator: int | None
     value: float | None
+    share: float | None
+    ci_low: float | None
+    ci_high: float | None
     suppressed: bool
 
 
+class TrendMonth(TrendFigure, frozen=True):
+    month: str
+
+
 class TrendLine(Result, frozen=True):
-    service: str | None
+    group: str | None
+    """The service code, topic code or channel; null for the row without one and for the municipality's total."""
     label: str
+    is_total: bool
+    """The municipality's total over the groups (and the one row of the satisfied share)."""
+    period: TrendFigure | None
+    """The figure over the whole period (null for measures whose units do not add up: the handoff measures)."""
     months: list[TrendMonth]
 
 
@@ -249,14 +262,18 @@ class TrendMeasureDocument(Result, frozen=True):
     label: str
     kind: str
     by: str
+    target: float | None
+    """The Masterplan's target (a minimum share), or null."""
+    lower_is_better: bool
     rows: list[TrendLine]
 
 
 class TrendsDocument(Result, frozen=True):
-    """``GET /api/v1/trends``: per measure (the catalogue's codes) a line per service over the months."""
+    """``GET /api/v1/trends``: per measure a line per group (``by``: service, topic or channel) over the months."""
 
     date_from: str | None = msgspec.field(name="from")
     date_to: str | None = msgspec.field(name="to")
+    by: str
     months: list[str]
     suppression_threshold: int
     measures: dict[str, TrendMeasureDocument]

@@ -1,6 +1,8 @@
 """The demo's KCC calls (issue 13): a topic on every inbound demo contact, the transfer attempts behind each
 contact's transfer count (a few of them failed, outcome "Doorverbinden mislukt"), and the callback promised in each
-"Terugbelafspraak gemaakt" contact as a callback commitment made from that contact.
+"Terugbelafspraak gemaakt" contact as a callback commitment made from that contact; and a year of anonymous KCC
+calls (``call_history``) so that the management figures on Trends have enough calls per service, topic and month to
+be shown at all (cells under 5 are withheld).
 
 Works on the contact rows the demo is about to write (only new ones), so loading the demo twice adds nothing.
 Deterministic: the choices follow the rows' order and ``random.Random(13)``.
@@ -82,7 +84,7 @@ async def enrich_calls(
     transferred = 0
     for row in contacts:
         service = codes.get(row["service_id"], "KCC")
-        if row["direction"] == "in":
+        if row["direction"] == "in" and "topic_id" not in row:
             row["topic_id"] = topics.get(topic_for(row.get("subject", ""), row["summary"], service))
         if row["transfers"] and targets:
             transferred += row["outcome"] == "transferred"
@@ -136,3 +138,93 @@ def _callback(writer: BulkWriter, contact: dict[str, Any], now: datetime) -> dic
         row.update(status="fulfilled", closed_at=min(closed, now), kept_on_time=not late)
         row.update(note="Teruggebeld.", closed_by_id=contact["employee_id"])
     return row
+
+
+# ---------------------------------------------------------------------------------------------------- call history
+
+HISTORY_CALLS_PER_DAY = 12
+"""Anonymous calls per business day in the call history (Den Haag's KCC takes thousands; a demo needs enough)."""
+
+HISTORY_TOPICS: tuple[tuple[str, str, int, float], ...] = (
+    # (topic, its service, weight, share answered at once by the KCC)
+    ("algemene-informatie", "KCC", 14, 0.85),
+    ("adreswijziging", "KCC", 6, 0.8),
+    ("status-aanvraag", "KCC", 6, 0.45),
+    ("klacht", "KCC", 2, 0.3),
+    ("bijstand", "SZW", 8, 0.45),
+    ("schuldhulp", "SZW", 4, 0.35),
+    ("wmo", "SZW", 5, 0.4),
+    ("ooievaarspas", "SZW", 4, 0.7),
+    ("leerlingenvervoer", "OCW", 3, 0.5),
+    ("kinderopvang", "OCW", 3, 0.55),
+    ("parkeervergunning", "DSO", 8, 0.6),
+    ("afval", "DSO", 7, 0.75),
+    ("bouwvergunning", "DSO", 4, 0.35),
+    ("openbare-ruimte", "DSO", 3, 0.7),
+    ("paspoort-id-kaart", "DPZ", 7, 0.8),
+    ("rijbewijs", "DPZ", 3, 0.8),
+    ("vog", "DPZ", 2, 0.5),
+)
+HISTORY_CHANNELS = (("phone", 78), ("email", 9), ("desk", 8), ("web", 5))
+UNREACHABLE = {"DSO": 0.3, "SZW": 0.2, "OCW": 0.12, "DPZ": 0.08}
+"""The chance that a transfer to the service does not connect (DSO's phones are the busiest in the demo)."""
+
+
+def call_history(
+    writer: BulkWriter, employees: list[int], services: dict[str, int], topics: dict[str, int], days: list[datetime],
+    now: datetime,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:  # fmt: skip
+    """Anonymous inbound calls on the business ``days`` (their 08:00, Amsterdam), each with its topic, outcome and
+    transfer attempts: the contact rows and the attempt rows. Deterministic (``random.Random(1308)``)."""
+    rnd = random.Random(1308)
+    weights = [weight for _, _, weight, _ in HISTORY_TOPICS]
+    contacts: list[dict[str, Any]] = []
+    attempts: list[dict[str, Any]] = []
+    for day in days:
+        for _ in range(HISTORY_CALLS_PER_DAY):
+            topic, service, _, at_once = rnd.choices(HISTORY_TOPICS, weights)[0]
+            channel = rnd.choices([c for c, _ in HISTORY_CHANNELS], [w for _, w in HISTORY_CHANNELS])[0]
+            transfers = 0 if rnd.random() < at_once or service == "KCC" else (1 if rnd.random() < 0.8 else 2)
+            failed = bool(transfers) and rnd.random() < UNREACHABLE.get(service, 0.1)
+            resolved = (transfers == 0 and rnd.random() < 0.9) or (transfers and not failed and rnd.random() < 0.7)
+            outcome = "resolved" if resolved else ("transfer_failed" if failed else "client_to_call_back")
+            contact_id = writer.next("contacts")
+            contacts.append(
+                {
+                    "id": contact_id,
+                    "client_id": None,
+                    "dossier_id": None,
+                    "channel": channel,
+                    "direction": "in",
+                    "service_id": services[service],
+                    "employee_id": employees[rnd.randrange(len(employees))],
+                    "occurred_at": min(day + timedelta(minutes=rnd.randrange(9 * 60)), now),
+                    "outcome": outcome,
+                    "transfers": transfers,
+                    "summary": "Anonieme beller (geen naam of BSN gegeven): " + HISTORY_SUMMARIES[outcome],
+                    "subject": "",
+                    "representative_id": None,
+                    "topic_id": topics.get(topic),
+                    **stamp(now),
+                }
+            )
+            for position in range(1, transfers + 1):
+                attempts.append(
+                    {
+                        "id": writer.next("contact_transfers"),
+                        "contact_id": contact_id,
+                        "position": position,
+                        "service_id": services[service],
+                        "department_id": None,
+                        "connected": not (failed and position == transfers),
+                        **stamp(now),
+                    }
+                )
+    return contacts, attempts
+
+
+HISTORY_SUMMARIES = {
+    "resolved": "vraag beantwoord.",
+    "transfer_failed": "doorverbinden lukte niet; beller probeert het later opnieuw.",
+    "client_to_call_back": "beller belt zelf terug met de gevraagde gegevens.",
+}

@@ -44,13 +44,13 @@ from casemgmt.clients.rules import (
 )
 from casemgmt.commitments.models import Commitment
 from casemgmt.contacts.models import Contact, ContactTransfer
-from casemgmt.directory.calendar import AMSTERDAM
+from casemgmt.directory.calendar import AMSTERDAM, is_business_day
 from casemgmt.directory.catalogue import load_departments, load_topics
-from casemgmt.directory.models import Service
+from casemgmt.directory.models import Service, Topic
 from casemgmt.directory.reference import load_reference_services
 from casemgmt.dossiers.models import Dossier, DossierAssignment
 from casemgmt.references.models import ExternalReference
-from casemgmt.synthetic.calls import enrich_calls
+from casemgmt.synthetic.calls import call_history, enrich_calls
 from casemgmt.synthetic.numbers import random_bsn
 from casemgmt.synthetic.pilot import load_pilot_demo
 from casemgmt.synthetic.promises import load_promises
@@ -835,6 +835,15 @@ def business_day(today: date, days_ago: int) -> date:
     return day
 
 
+def history_days(today: date, days: int = 365) -> list[datetime]:
+    """08:00 (Amsterdam) of every Dutch business day in the ``days`` before ``today`` (the call history's days)."""
+    return [
+        datetime.combine(day, time(8, 0), tzinfo=AMSTERDAM).astimezone(UTC)
+        for day in (today - timedelta(days=offset) for offset in range(days, 0, -1))
+        if is_business_day(day)
+    ]
+
+
 def moment(today: date, days_ago: int, minute: int) -> datetime:
     local = datetime.combine(business_day(today, days_ago), time(minute // 60, minute % 60), tzinfo=AMSTERDAM)
     return local.astimezone(UTC)
@@ -1068,6 +1077,13 @@ async def load_demo(session: AsyncSession, passwords: Passwords) -> list[tuple[s
     if new_clients:  # the first load: anonymous calls have no key to tell whether they are there already
         contacts += [_contact_row(writer, c, None, None, users, services, today, now) for c in plan.anonymous_contacts]
     attempts, callbacks = await enrich_calls(session, writer, contacts, now)
+    if new_clients:  # and a year of anonymous KCC calls, for the figures on Trends
+        topics = dict((await session.execute(select(Topic.code, Topic.id))).tuples().all())
+        history, history_attempts = call_history(
+            writer, [users[agent] for agent in KCC_AGENTS], services, topics, history_days(today), now
+        )
+        contacts += history
+        attempts += history_attempts
     await writer.write_all(
         [
             (Dossier.__table__, dossiers),
