@@ -175,3 +175,38 @@ def test_survey_figures_withhold_small_cells_and_margins() -> None:
     margin = d.disclose_survey(survey(23, 17), parts=[3, 20])  # a pilot's both cohorts, one of them small
     assert margin.satisfied is None and "satisfied_share" in margin.suppressed
     assert d.disclose_survey(survey(23, 17), parts=[8, 15]).satisfied == 17
+
+
+# ------------------------------------------------------------------------------------------- tables with margins
+
+
+def test_a_table_withholds_small_cells_and_what_would_give_them_back() -> None:
+    from casemgmt.metrics.disclosure import table_withheld
+
+    # two groups × three months; SZW's February has 3: withheld, and with it the smallest shown part of its row
+    # (January, 8: else the row total 11 + 0 minus 8 gives 3) and of its column (OCW's February, 5)
+    found = table_withheld([[8, 3, 0], [0, 5, 0]])
+    assert found.cells == ((True, True, False), (False, True, False))
+    assert found.rows == (False, False) and found.columns == (False, False, False) and not found.total
+
+
+def test_a_table_shows_what_no_subtraction_reveals() -> None:
+    from casemgmt.metrics.disclosure import table_withheld
+
+    # two small cells in one column: together 6 units, so the column total does not give either back; their rows
+    # each lose one more part though (else the row total minus the shown part gives the small cell)
+    found = table_withheld([[20, 3], [30, 3]])
+    assert found.cells == ((True, True), (True, True))
+    assert found.rows == (False, False) and found.columns == (False, False)
+    assert table_withheld([[20, 30], [40, 50]]).cells == ((False, False), (False, False))
+    assert table_withheld([]).cells == () and not table_withheld([]).total
+
+
+def test_a_small_total_goes_with_its_parts() -> None:
+    from casemgmt.metrics.disclosure import table_withheld
+
+    found = table_withheld([[2, 1]])
+    assert found.cells == ((True, True),) and found.rows == (True,) and found.total
+    # a group whose row total is small while other groups are large: the row totals' margin gets company
+    found = table_withheld([[2, 1], [40, 50], [30, 20]])
+    assert found.rows[0] and sum(found.rows) == 2  # the smallest other row total (50) goes too

@@ -252,6 +252,8 @@ TABLE: dict[tuple[str, str], Row] = {
     ),
     ("GET", "/api/v1/metrics/survey"): row(EVALUATION),
     ("GET", "/api/v1/trends"): row(EVALUATION),
+    ("GET", "/api/v1/trends/export.csv"): row(EVALUATION),
+    ("GET", "/api/v1/trends/export.xlsx"): row(EVALUATION),
     ("POST", "/api/v1/surveys"): row(EVALUATION, body=empty_body),
     ("POST", "/api/v1/surveys/import"): row(EVALUATION),
     # -- pages (session cookie, CSRF token) ------------------------------------------------------------------
@@ -321,6 +323,8 @@ TABLE: dict[tuple[str, str], Row] = {
     ("GET", "/pilots"): row(EVALUATION),
     ("GET", "/pilots/{slug:str}"): row(EVALUATION),
     ("GET", "/trends"): row(EVALUATION),
+    ("GET", "/trends/export.csv"): row(EVALUATION),
+    ("GET", "/trends/export.xlsx"): row(EVALUATION),
     ("GET", "/tevredenheid/nieuw"): row(EVALUATION),
     ("POST", "/tevredenheid/nieuw"): row(EVALUATION, body=empty_body),
     ("GET", "/tevredenheid/import"): row(EVALUATION),

@@ -29,7 +29,9 @@ trends all ask this module; none of them decides suppression itself.
      survey figures) must not leave a withheld part as "the total minus the others". When the withheld parts
      together hold 1–4 units, more parts are withheld (months: the smallest shown ones first, ``months``) or the
      total is (``margin_withheld``). Withheld parts that together hold 5 or more units may be derived as a group:
-     a figure over 5 or more units is what the rule allows.
+     a figure over 5 or more units is what the rule allows. A table with margins both ways (the trends: groups ×
+     months, the period per group, the municipality per month) is handled by ``table_withheld``, along every row,
+     every column and both margins until nothing changes.
 
 **Paths.** The pilot metrics document names what it withholds in ``suppressed``: ``cohorts.pilot.dossiers``,
 ``cohorts.pilot.measures.resolved_share``, ``cohorts.pilot.cost.cost_per_resolved_dossier``,

@@ -170,6 +170,9 @@ UNREACHABLE = {"DSO": 0.3, "SZW": 0.2, "OCW": 0.12, "DPZ": 0.08}
 """The chance that a transfer to the service does not connect (DSO's phones are the busiest in the demo)."""
 
 
+BACK_OFFICES = ("SZW", "OCW", "DSO", "DPZ")
+
+
 def call_history(
     writer: BulkWriter, employees: list[int], services: dict[str, int], topics: dict[str, int], days: list[datetime],
     now: datetime,
@@ -184,9 +187,12 @@ def call_history(
         for _ in range(HISTORY_CALLS_PER_DAY):
             topic, service, _, at_once = rnd.choices(HISTORY_TOPICS, weights)[0]
             channel = rnd.choices([c for c, _ in HISTORY_CHANNELS], [w for _, w in HISTORY_CHANNELS])[0]
-            transfers = 0 if rnd.random() < at_once or service == "KCC" else (1 if rnd.random() < 0.8 else 2)
-            failed = bool(transfers) and rnd.random() < UNREACHABLE.get(service, 0.1)
-            resolved = (transfers == 0 and rnd.random() < 0.9) or (transfers and not failed and rnd.random() < 0.7)
+            transfers = 0 if rnd.random() < at_once else (1 if rnd.random() < 0.8 else 2)
+            # a KCC question that needs a back office goes to one of them
+            tried = service if service != "KCC" else BACK_OFFICES[rnd.randrange(len(BACK_OFFICES))]
+            failed = bool(transfers) and rnd.random() < UNREACHABLE.get(tried, 0.1)
+            # the seed: about four in ten transferred, almost a third helped at once
+            resolved = (transfers == 0 and rnd.random() < 0.52) or (transfers and not failed and rnd.random() < 0.7)
             outcome = "resolved" if resolved else ("transfer_failed" if failed else "client_to_call_back")
             contact_id = writer.next("contacts")
             contacts.append(
@@ -214,7 +220,7 @@ def call_history(
                         "id": writer.next("contact_transfers"),
                         "contact_id": contact_id,
                         "position": position,
-                        "service_id": services[service],
+                        "service_id": services[tried],
                         "department_id": None,
                         "connected": not (failed and position == transfers),
                         **stamp(now),
