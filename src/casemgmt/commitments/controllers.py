@@ -137,7 +137,14 @@ async def api_list(
 # -- pages ------------------------------------------------------------------------------------------------------
 
 
-CALLBACK_STATES = {"open": "Alle open", "due_today": "Vandaag", "overdue": "Te laat"}
+CALLBACK_STATES = {
+    "open": "Alle open",
+    "due_today": "Vandaag",
+    "overdue": "Te laat",
+    "fulfilled": "Nagekomen",
+    "missed": "Niet nagekomen",
+}
+"""The states the KCC filters its callbacks by: the open ones, and the kept and broken ones to see how they ended."""
 CALLBACK_SORTS = {"due_at": "Eerst te doen", "-due_at": "Laatst te doen", "made_at": "Eerst gemaakt"}
 CALLBACKS_PER_PAGE = 25
 
@@ -157,7 +164,8 @@ async def callbacks_page(
     callbacks, seed 3.2.2)."""
     now = datetime.now(UTC)
     state = state_filter if state_filter in CALLBACK_STATES else "open"
-    order = sort if sort in CALLBACK_SORTS else "due_at"
+    closed = state not in OPEN_STATES
+    order = sort if sort in CALLBACK_SORTS else ("-due_at" if closed else "due_at")
     owner_id = int(owner) if owner and owner.isdigit() and len(owner) < 19 else None
     try:
         page = await commitments.page(
@@ -182,7 +190,7 @@ async def callbacks_page(
     query = {
         key: value
         for key, value in filters.items()
-        if value and (key, value) not in (("state", "open"), ("sort", "due_at"))
+        if value and (key, value) not in (("state", "open"), ("sort", "-due_at" if closed else "due_at"))
     }
     context = {
         "views": page.items,
@@ -195,6 +203,7 @@ async def callbacks_page(
         "services": teams,
         "people": people,
         "state_labels": CALLBACK_STATES,
+        "closed": closed,
         "sort_labels": CALLBACK_SORTS,
         "kind_labels": rules.KIND_LABELS,
     }
