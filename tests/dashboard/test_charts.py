@@ -32,6 +32,7 @@ def test_ticks_labels_and_wrapping() -> None:
     assert charts.tick_values(1.0) == [0.0, 0.25, 0.5, 0.75, 1.0]
     assert charts.share_ticks(0.25) == "25%"
     assert charts.number_ticks(1.5) == "1,5"
+    assert charts.count_ticks(1250.0) == "1.250"
     assert charts.wrap_label("Dossiers met alle toezeggingen nagekomen", 20) == [
         "Dossiers met alle",
         "toezeggingen",

@@ -96,6 +96,11 @@ def number_ticks(value: float) -> str:
     return number(value, 1)
 
 
+def count_ticks(value: float) -> str:
+    """Axis labels of a count axis: whole numbers (a nice step of 125 still reads "125")."""
+    return number(value, 0)
+
+
 @dataclass(frozen=True)
 class PlotFrame:
     """What every chart starts with: the SVG's size and the plot area inside it."""

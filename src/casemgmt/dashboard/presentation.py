@@ -669,6 +669,9 @@ class TrendView:
         return f"Streefwaarde {MASTERPLAN}: {fmt.percent(self.target, 0)} of meer."
 
 
+TICKS = {"share": charts.share_ticks, "mean": charts.number_ticks, "count": charts.count_ticks}
+"""The axis labels per kind of trend measure."""
+
 CHART_LINES = 8
 """At most this many lines in a trend chart: the municipality's total and the largest groups (the table has all)."""
 
@@ -725,7 +728,7 @@ def trend_view(measure: TrendMeasure, months: Sequence[date]) -> TrendView:
         month_categories(months),
         series,
         y_max=1.0 if d.kind == "share" else None,
-        tick_format=charts.share_ticks if d.kind == "share" else charts.number_ticks,
+        tick_format=TICKS[d.kind],
     )
     rows: list[tuple[Cell, ...]] = []
     for index, month in enumerate(months):
