@@ -122,8 +122,8 @@ async def sweep(session: AsyncSession, now: datetime) -> SweepReport:
             pending += _for(Kind.COMMITMENT_DUE_TODAY, about, row.owner_id, row.owner_service_id, members)
             continue
         pending += _for(Kind.COMMITMENT_OVERDUE, about, row.owner_id, row.owner_service_id, members)
-        if row.owner_id is None and row.owner_service_id in late_teams:
-            reached = {p.user_id for p in pending if p.about is about}
+        if row.owner_id is None and rules.reaches_coordinators(row.made_at, row.first_due_at, now):
+            reached = members.get(row.owner_service_id, set()) if row.owner_service_id is not None else set()
             pending += [
                 _Pending(Kind.COMMITMENT_OVERDUE, about, user_id, row.owner_service_id)
                 for user_id in sorted(coordinators.get(row.owner_service_id, set()) - reached)
