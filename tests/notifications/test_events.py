@@ -159,3 +159,23 @@ async def test_a_refused_change_writes_no_notification(client, db, world) -> Non
     async with db() as session:
         assert await session.scalar(select(func.count()).select_from(Notification)) == 0
         assert await session.scalar(select(func.count()).select_from(NotificationPreference)) == 0
+
+
+async def test_a_team_callback_promised_on_a_contact_tells_the_team(client, db, world) -> None:
+    body = {
+        "client_id": world.client_id,
+        "channel": "phone",
+        "direction": "out",
+        "service": "KCC",
+        "outcome": "callback_promised",
+        "transfers": 0,
+        "summary": "Teruggebeld; SZW belt morgen terug.",
+        "commitment": {"description": "Iemand van SZW belt u morgen terug.", "owner_service": "SZW"},
+    }
+    response = await client.post("/api/v1/contacts", json=body, headers=world.token("kcc"))
+    assert response.status_code == 201, response.text
+    got = await received(db, "commitment_assigned")
+    assert set(got) == {world.szw.id}
+    (n,) = got[world.szw.id]
+    assert n.object_id == response.json()["commitment_id"] and "uw dienst SZW" in n.text
+    await no_personal_data(db, world)
