@@ -179,3 +179,28 @@ async def test_a_team_callback_promised_on_a_contact_tells_the_team(client, db, 
     (n,) = got[world.szw.id]
     assert n.object_id == response.json()["commitment_id"] and "uw dienst SZW" in n.text
     await no_personal_data(db, world)
+
+
+async def test_notify_returns_each_recipients_delivery(db, world) -> None:
+    """What the e-mail half connects to: ``notify`` says who wants it by e-mail at once."""
+    from casemgmt.notifications import services
+    from casemgmt.notifications.rules import Delivery, Kind
+
+    async with db() as session, session.begin():
+        session.add(NotificationPreference(user_id=world.ocw2.id, kind="escalation_assigned", delivery="app"))
+        await session.flush()
+        ocw = await session.scalar(select(Client.id).limit(1))  # any row id will do for the object
+        about = services.About("escalation", ocw or 1)
+        written = await services.notify(
+            session, Kind.ESCALATION_ASSIGNED, about, services=[await _service_id(session, "OCW")]
+        )
+    assert {(w.user_id, w.delivery) for w in written} == {(world.ocw.id, Delivery.EMAIL), (world.ocw2.id, Delivery.APP)}
+    assert all(w.row["text"].startswith("Een escalatie wacht op antwoord van uw dienst OCW") for w in written)
+
+
+async def _service_id(session, code: str) -> int:  # type: ignore[no-untyped-def]
+    from casemgmt.directory.models import Service
+
+    found = await session.scalar(select(Service.id).where(Service.code == code))
+    assert found is not None
+    return int(found)

@@ -47,6 +47,15 @@ class About:
     due_at: datetime | None = None
 
 
+@dataclass(frozen=True)
+class Written:
+    """One notification written by ``notify``: for whom, how they want it delivered, and the row (its text)."""
+
+    user_id: int
+    delivery: Delivery
+    row: Mapping[str, Any]
+
+
 # -- who ---------------------------------------------------------------------------------------------------------
 
 
@@ -143,11 +152,13 @@ async def notify(
     service_roles: Iterable[str] | None = None,
     actor_id: int | None = None,
     now: datetime | None = None,
-) -> int:
+) -> list[Written]:
     """Write a notification of ``kind`` about ``about`` for each of ``users`` and the active employees of
     ``services`` (those with one of ``service_roles``, when given), in the caller's transaction; not for the actor
     and not for whoever switched the kind off. Someone reached only through a service reads "uw dienst SZW".
-    Returns the number written."""
+
+    Returns what was written with each recipient's delivery: the place where the ``email`` ones are to be queued
+    for sending at once (the e-mail half of issue 14 connects its outbox here, in the same transaction)."""
     now = now or datetime.now(UTC)
     personal = {user_id for user_id in users if user_id is not None}
     team_ids = [service_id for service_id in services if service_id is not None]
@@ -158,16 +169,20 @@ async def notify(
                 via_team.setdefault(user_id, service_id)
     recipients = (personal | via_team.keys()) - {actor_id}
     if not recipients:
-        return 0
+        return []
     chosen = await choices_of(session, recipients)
     codes = await service_codes(session, via_team.values()) if via_team else {}
-    rows = [
-        row_of(kind, about, user_id, now, team=None if user_id in personal else codes.get(via_team[user_id]))
+    written = [
+        Written(
+            user_id,
+            rules.delivery_of(kind, chosen.get(user_id, {})),
+            row_of(kind, about, user_id, now, team=None if user_id in personal else codes.get(via_team[user_id])),
+        )
         for user_id in sorted(recipients)
         if rules.is_written(kind, chosen.get(user_id, {}))
     ]
-    await write(session, rows)
-    return len(rows)
+    await write(session, [w.row for w in written])
+    return written
 
 
 async def write(session: AsyncSession, rows: Sequence[Mapping[str, Any]]) -> int:
@@ -261,4 +276,13 @@ class NotificationService(AuditedService):
         return await self.settings()
 
 
-__all__ = ["About", "NotificationService", "coordinators_of", "notify", "team_members", "unread_count", "write"]
+__all__ = [
+    "About",
+    "NotificationService",
+    "Written",
+    "coordinators_of",
+    "notify",
+    "team_members",
+    "unread_count",
+    "write",
+]
