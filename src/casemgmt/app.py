@@ -8,7 +8,7 @@ from typing import Any
 
 from advanced_alchemy.extensions.litestar import SQLAlchemyInitPlugin, SQLAlchemySerializationPlugin
 from advanced_alchemy.extensions.litestar.store import SQLAlchemyStore
-from litestar import Litestar, Router
+from litestar import Litestar, Request, Router
 from litestar.config.csrf import CSRFConfig
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
@@ -53,6 +53,9 @@ from casemgmt.handoffs import controllers as handoff_controllers
 from casemgmt.handoffs import rules as handoffs_rules
 from casemgmt.handoffs.dependencies import provide_handoffs
 from casemgmt.metrics import controllers as metrics_controllers
+from casemgmt.notifications import controllers as notification_controllers
+from casemgmt.notifications.bell import load_unread, unread_of
+from casemgmt.notifications.dependencies import provide_notifications
 from casemgmt.organisation import reachability, topics, users
 from casemgmt.pilots import controllers as pilot_controllers
 from casemgmt.pilots import rules as pilots_rules
@@ -135,6 +138,7 @@ def api_route_handlers() -> list[Any]:
             *metrics_controllers.API_HANDLERS,
             *dashboard_controllers.API_HANDLERS,
             *exchange_controllers.API_HANDLERS,
+            *notification_controllers.API_HANDLERS,
         ]
     )
 
@@ -161,6 +165,7 @@ def page_route_handlers() -> list[Any]:
         *pilot_controllers.PAGE_HANDLERS,
         *survey_controllers.PAGE_HANDLERS,
         *dashboard_controllers.PAGE_HANDLERS,
+        *notification_controllers.PAGE_HANDLERS,
     ]
 
 
@@ -184,6 +189,12 @@ TEXT_LIMITS = {
 """Each concept's text limits (its rules' constants), for the forms' ``maxlength``: ``limits.contacts.summary``."""
 
 
+async def before_request(request: Request[Any, Any, Any]) -> None:
+    """Every request: input no database can store refused first; then, for a page, the bell's unread count."""
+    await refuse_unstorable_input(request)
+    await load_unread(request)
+
+
 def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None) -> Litestar:
     settings = settings or Settings()
     secret = settings.require_secret_key()
@@ -200,6 +211,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
                 "commitment_kinds": COMMITMENT_KIND_LABELS,
                 "limits": TEXT_LIMITS,
                 "phone_nl": clients_rules.format_phone,
+                "unread_of": unread_of,
             },
         ),
     )
@@ -222,7 +234,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         on_app_init=[session_auth.on_app_init, declare_bearer_security],
         # the session auth goes first (on_app_init); a form submitted twice with its key gets the first answer
         middleware=[transaction_middleware, IdempotentWrites],
-        before_request=refuse_unstorable_input,
+        before_request=before_request,
         request_max_body_size=MAX_BODY_BYTES,
         before_send=[add_security_headers, allow_what_the_route_allows],
         stores={"sessions": SQLAlchemyStore(alchemy, model=SessionStoreEntry, namespace="sessions")},
@@ -252,6 +264,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
             "pilots": Provide(provide_pilots),
             "time_entries": Provide(provide_time_entries),
             "surveys": Provide(provide_surveys),
+            "notifications": Provide(provide_notifications),
         },
         openapi_config=OpenAPIConfig(
             title="casemgmt API",

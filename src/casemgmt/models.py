@@ -6,10 +6,11 @@ from casemgmt.clients.models import Client, ClientChange, ClientRepresentative, 
 from casemgmt.commitments.models import Commitment, CommitmentDueChange, CommitmentOwnerChange
 from casemgmt.contacts.models import Contact, ContactTransfer
 from casemgmt.db import metadata
-from casemgmt.directory.models import Department, Service, Topic
+from casemgmt.directory.models import Department, Service, Topic, service_coordinators
 from casemgmt.dossiers.models import Dossier, DossierAssignment
 from casemgmt.escalations.models import Escalation, ReusableAnswer
 from casemgmt.handoffs.models import Handoff
+from casemgmt.notifications.models import Notification, NotificationPreference
 from casemgmt.pilots.models import Pilot, PilotEnrolment, TimeEntry, pilot_services
 from casemgmt.references.models import ExternalReference
 from casemgmt.surveys.models import SurveyResponse, survey_reasons
@@ -34,6 +35,8 @@ __all__ = [
     "Handoff",
     "IdempotencyKey",
     "LoginFailure",
+    "Notification",
+    "NotificationPreference",
     "Pilot",
     "PilotEnrolment",
     "Representative",
@@ -47,6 +50,7 @@ __all__ = [
     "UserRole",
     "metadata",
     "pilot_services",
+    "service_coordinators",
     "survey_reasons",
     "user_services",
 ]

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from casemgmt.notifications.models import Notification
 from casemgmt.settings import PROJECT_ROOT
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.factories import create_client, create_contact, create_dossier
@@ -64,7 +65,19 @@ async def test_casework_pages_have_no_serious_accessibility_violations(live_serv
         client = await create_client(session, name="Fatima el Amrani")
         dossier = await create_dossier(session, client, person.id, subject="Parkeerplaats en bijstand")
         await create_contact(session, client, person.id, dossier_id=dossier.id, summary="Vraag over de aanvraag.")
+        session.add(  # one unread notification, so Meldingen shows its mark-read form (issue 14)
+            Notification(
+                user_id=person.id,
+                kind="dossier_contact",
+                object_type="contact",
+                object_id=1,
+                dossier_id=dossier.id,
+                dossier_ref=dossier.ref,
+                text=f"Er is een nieuw klantcontact vastgelegd op uw dossier {dossier.ref}.",
+            )
+        )
     paths = ["/start", "/werkvoorraad", "/klanten", "/dossiers", f"/dossiers/{dossier.id}", "/bereikbaarheid"]
+    paths += ["/meldingen", "/meldingen/instellingen"]
     assert await _check(live_server, person.email, paths) == {}
 
 

@@ -89,6 +89,7 @@ TIME_ENTRY = rule("TIME_ENTRY", ADMIN, own=(CM, AM))  # who is or was on the dos
 CLIENT = EMPLOYEES  # every employee finds a client and reads its limited view (name, pseudonym, last digits)
 FULL_CLIENT = rule("FULL_CLIENT", KCC, ADMIN, own=(CM, AM))  # need to know: the full record (clients/access.py)
 CORRECTORS = rule("CORRECTORS", KCC, ADMIN, own=(CM,))  # correct details: a creator's role and the full record
+OWN_NOTIFICATION = rule("OWN_NOTIFICATION", own=(KCC, CM, AM, EVALUATOR, ADMIN))  # one's own only; another's: 404
 IDENTIFIERS = rule("IDENTIFIERS", KCC, ADMIN, own=(CM,))  # identify/merge: creators who see the full record
 
 
@@ -256,6 +257,10 @@ TABLE: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/trends/export.xlsx"): row(EVALUATION),
     ("POST", "/api/v1/surveys"): row(EVALUATION, body=empty_body),
     ("POST", "/api/v1/surveys/import"): row(EVALUATION),
+    ("GET", "/api/v1/notifications"): row(LOGGED_IN, query=lambda c: {"unread": "true"}),
+    ("POST", "/api/v1/notifications/{notification_id:int}/read"): row(OWN_NOTIFICATION),
+    ("GET", "/api/v1/me/notification-settings"): row(LOGGED_IN),
+    ("PUT", "/api/v1/me/notification-settings"): row(LOGGED_IN, body=lambda c: {"settings": {}}),
     # -- pages (session cookie, CSRF token) ------------------------------------------------------------------
     ("GET", "/health"): row(PUBLIC),
     ("GET", "/login"): row(PUBLIC),
@@ -329,6 +334,12 @@ TABLE: dict[tuple[str, str], Row] = {
     ("POST", "/tevredenheid/nieuw"): row(EVALUATION, body=empty_body),
     ("GET", "/tevredenheid/import"): row(EVALUATION),
     ("POST", "/tevredenheid/import"): row(EVALUATION, body=empty_body),
+    ("GET", "/meldingen"): row(LOGGED_IN),
+    ("GET", "/meldingen/teller"): row(LOGGED_IN),
+    ("POST", "/meldingen/{notification_id:int}/gelezen"): row(OWN_NOTIFICATION),
+    ("POST", "/meldingen/alles-gelezen"): row(LOGGED_IN),
+    ("GET", "/meldingen/instellingen"): row(LOGGED_IN),
+    ("POST", "/meldingen/instellingen"): row(LOGGED_IN, body=empty_body),
 }
 
 EXEMPT_METHODS = {
@@ -357,6 +368,7 @@ OBJECT_PARAMS = {
     "escalation_id": lambda c: c.o.escalation,
     "contact_id": lambda c: c.o.contact,
     "representative_id": lambda c: c.o.representative,
+    "notification_id": lambda c: c.world.notification(c.persona, c.o is c.world.own),
 }
 OTHER_PARAMS = {
     "user_id": lambda c: c.world.people["other_cm"].id,

@@ -22,7 +22,15 @@ from casemgmt.settings import Mode, Settings
 NOT_YET_TYPED: set[str] = set()
 """Handlers whose response types are being redone with the typed metrics result (issue 10, another step)."""
 
-OPEN_TO_EVERY_ROLE = {("GET", "/api/v1/me"), ("GET", "/api/v1/pilots")}
+OPEN_TO_EVERY_ROLE = {
+    ("GET", "/api/v1/me"),
+    ("GET", "/api/v1/pilots"),
+    # one's own notifications and settings (issue 14): another's notification is 404, never 403
+    ("GET", "/api/v1/notifications"),
+    ("POST", "/api/v1/notifications/{notification_id}/read"),
+    ("GET", "/api/v1/me/notification-settings"),
+    ("PUT", "/api/v1/me/notification-settings"),
+}
 """Operations any valid token may call: they cannot answer 403."""
 
 METHODS = ("get", "post", "put", "patch", "delete")

@@ -33,6 +33,7 @@ from casemgmt.commitments.models import Commitment
 from casemgmt.dossiers.models import Dossier
 from casemgmt.escalations.models import Escalation
 from casemgmt.handoffs.models import Handoff
+from casemgmt.notifications.models import Notification
 from casemgmt.pilots.models import PilotEnrolment
 from tests.factories import create_client, create_contact, create_dossier, service_id
 from tests.worlds.personas import Person
@@ -82,6 +83,13 @@ class MatrixWorld:
     slug: str
     secrets: list[str] = field(default_factory=list)
     """Every client name and BSN of the world."""
+    notifications: dict[str, int] = field(default_factory=dict)
+    """people key → the id of one notification of theirs (issue 14)."""
+
+    def notification(self, persona: str, own: bool) -> int:
+        """The persona's own notification, or (foreign, and for the anonymous visitor) another employee's."""
+        key = PERSONA_USERS.get(persona) if own else None
+        return self.notifications[key or "other_cm"]
 
     def objects(self, ownership: str) -> Objects:
         return self.own if ownership != "foreign" else self.foreign
@@ -208,6 +216,22 @@ async def arrange(
             .limit(1)
         )
     assert foreign_enrolled is not None
+    async with db() as session, session.begin():
+        rows = [
+            Notification(
+                user_id=person.id,
+                kind="commitment_assigned",
+                object_type="commitment",
+                object_id=ids[0],
+                dossier_id=own_id,
+                dossier_ref="D-MATRIX",
+                text="Een toezegging is toegewezen aan u.",
+            )
+            for person in people.values()
+        ]
+        session.add_all(rows)
+        await session.flush()
+        notifications = {key: row.id for key, row in zip(people, rows, strict=True)}
     own = Objects(
         jan_id, own_id, ids[0], ids[2], ids[4], contact_ids[0], enrolled_id, "Jan de Vries", JAN_STREET,
         representative_ids[0],
@@ -216,4 +240,4 @@ async def arrange(
         piet_id, foreign_id, ids[1], ids[3], ids[5], contact_ids[1], foreign_enrolled, "Piet Anders", PIET_STREET,
         representative_ids[1],
     )  # fmt: skip
-    return MatrixWorld(people, tokens, own, foreign, SLUG, secrets + pilot.names + pilot.bsns)
+    return MatrixWorld(people, tokens, own, foreign, SLUG, secrets + pilot.names + pilot.bsns, notifications)

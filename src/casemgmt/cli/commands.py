@@ -208,6 +208,29 @@ def users_set_caseload(email: str, maximum: str) -> None:
     click.echo(f"Caseload van {user_email}: {shown}.")
 
 
+@users_group.command(name="coordinator", help="Make an employee a coordinator of a service (or no longer, --remove).")
+@click.argument("email")
+@click.option("--service", "service", required=True, help="Service code, e.g. SZW.")
+@click.option("--remove", is_flag=True, help="No longer a coordinator of the service.")
+def users_coordinator(email: str, service: str, remove: bool) -> None:
+    from casemgmt.organisation.coordinators import set_coordinator
+    from casemgmt.organisation.users import user_by_email
+
+    async def update(session: AsyncSession) -> tuple[str, bool]:
+        user = await user_by_email(session, email)
+        if user is None:
+            raise NotFound(f"Geen gebruiker met e-mailadres {email}")
+        changed = await set_coordinator(session, cli_audit(session), user, service, remove=remove)
+        return user.email, changed
+
+    user_email, changed = run_in_transaction(update)
+    code = service.strip().upper()
+    if remove:
+        click.echo(f"{user_email} is geen coordinator van {code}{'' if changed else ' (was het al niet)'}.")
+    else:
+        click.echo(f"{user_email} is coordinator van {code}{'' if changed else ' (was het al)'}.")
+
+
 @click.group(name="tokens", help="Personal API tokens.")
 def tokens_group() -> None:
     pass

@@ -36,6 +36,8 @@ from casemgmt.dossiers.access import Access
 from casemgmt.dossiers.involvement import access_for
 from casemgmt.dossiers.models import Dossier
 from casemgmt.errors import FieldError, Forbidden, InvalidInput, NotFound, too_long
+from casemgmt.notifications import services as notifications
+from casemgmt.notifications.rules import Kind as NotificationKind
 
 # Aliases built once: a fresh aliased() makes SQLAlchemy set up the entity again on every statement (ms each).
 _OWNER = aliased(User)
@@ -181,7 +183,24 @@ class CommitmentService(AuditedService):
         self.session.add(commitment)
         await self.session.flush()
         self.audit.record(Action.CREATE, "commitment", commitment.id, client_pseudonym=client.pseudonym)
+        await self._notify_owner(commitment, now)
         return commitment
+
+    async def _notify_owner(self, commitment: Commitment, now: datetime) -> None:
+        """Tell the (new) owner, a person or the team's employees, that the promise is theirs (not the actor)."""
+        ref = None
+        if commitment.dossier_id is not None:
+            ref = await self.session.scalar(select(Dossier.ref).where(Dossier.id == commitment.dossier_id))
+        about = notifications.About("commitment", commitment.id, commitment.dossier_id, ref, commitment.due_at)
+        await notifications.notify(
+            self.session,
+            NotificationKind.COMMITMENT_ASSIGNED,
+            about,
+            users=[commitment.owner_id],
+            services=[commitment.owner_service_id],
+            actor_id=self.actor.id,
+            now=now,
+        )
 
     async def _service(self, code: str | None, owner: User | None) -> Service | None:
         """The service the promise is made for: given explicitly, else the owner's (first) service."""
@@ -314,6 +333,7 @@ class CommitmentService(AuditedService):
         self.audit.record(
             Action.UPDATE, "commitment", commitment.id, client_pseudonym=client.pseudonym, detail="reassign"
         )
+        await self._notify_owner(commitment, now)
         return commitment
 
     def _owner_change(

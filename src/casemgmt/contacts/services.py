@@ -42,12 +42,15 @@ from casemgmt.contacts.rules import (
 )
 from casemgmt.directory.catalogue import DepartmentChoice, TopicChoice, department_choices, topic_choices
 from casemgmt.directory.models import Department, Service, Topic
+from casemgmt.dossiers import involvement
 from casemgmt.dossiers.access import NO_CONTACT, NOT_INVOLVED, Access, access_from_assignments
 from casemgmt.dossiers.involvement import visible_dossiers_clause
 from casemgmt.dossiers.models import Dossier
 from casemgmt.dossiers.rules import CLOSED
 from casemgmt.dossiers.services import DossierService, DossierView
 from casemgmt.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
+from casemgmt.notifications import services as notifications
+from casemgmt.notifications.rules import Kind as NotificationKind
 
 NOT_AN_EMPLOYEE = "Alleen medewerkers die klanten helpen leggen contacten vast."
 NOT_A_REPRESENTATIVE = "Kies een vertegenwoordiger die nu voor deze klant optreedt"
@@ -313,6 +316,8 @@ class ContactService(AuditedService):
             client_pseudonym=client.pseudonym if client else None,
             detail=f"dossier {view.dossier.ref}" if view else ("anoniem" if client is None else "zonder dossier"),
         )
+        if view is not None:
+            await self._notify_dossier_people(contact, view.dossier.id, view.dossier.ref, now)
         person = await self.session.get(Representative, representative_id) if representative_id else None
         return LoggedContact(
             contact,
@@ -326,6 +331,17 @@ class ContactService(AuditedService):
                 for service, department, connected in resolved
             ),
             commitment_id,
+        )
+
+    async def _notify_dossier_people(self, contact: Contact, dossier_id: int, ref: str, now: datetime) -> None:
+        """Tell the dossier's casemanager and current assignees of a contact on it by someone else."""
+        await notifications.notify(
+            self.session,
+            NotificationKind.DOSSIER_CONTACT,
+            notifications.About("contact", contact.id, dossier_id, ref),
+            users=await involvement.current_people(self.session, dossier_id),
+            actor_id=self.actor.id,
+            now=now,
         )
 
     async def _topic(self, direction: str | None, code: str | None) -> tuple[Topic | None, list[FieldError]]:
@@ -430,6 +446,7 @@ class ContactService(AuditedService):
             raise Conflict("Dit contact is al aan een ander dossier gekoppeld")
         contact.dossier_id = view.dossier.id
         await self.session.flush()
+        await self._notify_dossier_people(contact, view.dossier.id, view.dossier.ref, datetime.now(UTC))
         self.audit.record(
             Action.LINK, "contact", contact.id, client_pseudonym=pseudonym, detail=f"dossier {view.dossier.ref}"
         )

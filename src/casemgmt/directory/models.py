@@ -56,3 +56,13 @@ def service_links(table_name: str, owner_id: str, owner_table: str) -> Table:
         Column(owner_id, ForeignKey(f"{owner_table}.id", ondelete="CASCADE"), primary_key=True),
         Column("service_id", ForeignKey("services.id", ondelete="RESTRICT"), primary_key=True),
     )
+
+
+service_coordinators = Table(
+    "service_coordinators",
+    orm_registry.metadata,
+    Column("service_id", ForeignKey("services.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+)
+"""The coordinators of a service (issue 14): employees who are told of the service's escalations past their norm and
+of its team promises three times late. Set with ``casemgmt users coordinator EMAIL --service SZW [--remove]``."""

@@ -116,6 +116,16 @@ async def accountmanager_of(session: AsyncSession, dossier_id: int, service_id: 
     )
 
 
+async def current_people(session: AsyncSession, dossier_id: int) -> set[int]:
+    """The employees on the dossier now: its casemanager and its active assignees (one query)."""
+    rows = await session.execute(
+        select(Dossier.casemanager_id)
+        .where(Dossier.id == dossier_id)
+        .union(select(DossierAssignment.user_id).where(DossierAssignment.dossier_id == dossier_id, ACTIVE))
+    )
+    return {user_id for (user_id,) in rows.all() if user_id is not None}
+
+
 async def services_served_by(session: AsyncSession, dossier_id: int, user_id: int) -> list[int]:
     """The services for which ``user_id`` is the dossier's active accountmanager."""
     rows = await session.scalars(

@@ -36,6 +36,8 @@ from casemgmt.dossiers.models import Dossier
 from casemgmt.errors import FieldError, Forbidden, InvalidInput, NotFound
 from casemgmt.escalations import rules
 from casemgmt.escalations.models import Escalation, ReusableAnswer
+from casemgmt.notifications import services as notifications
+from casemgmt.notifications.rules import Kind as NotificationKind
 
 # Aliases built once: a fresh aliased() makes SQLAlchemy set up the entity again on every statement (ms each).
 _ASKER, _ASSIGNEE, _ANSWERER = aliased(User), aliased(User), aliased(User)
@@ -120,7 +122,23 @@ class EscalationService(AuditedService):
         self.audit.record(
             Action.CREATE, "escalation", escalation.id, client_pseudonym=client.pseudonym if client else None
         )
+        await notifications.notify(
+            self.session,
+            NotificationKind.ESCALATION_ASSIGNED,
+            await self._notification_about(escalation),
+            users=[assignee_id],
+            services=[] if assignee_id is not None else [target.id],
+            service_roles=[Role.ACCOUNTMANAGER.value],
+            actor_id=self.actor.id,
+            now=now,
+        )
         return escalation
+
+    async def _notification_about(self, escalation: Escalation) -> notifications.About:
+        ref = None
+        if escalation.dossier_id is not None:
+            ref = await self.session.scalar(select(Dossier.ref).where(Dossier.id == escalation.dossier_id))
+        return notifications.About("escalation", escalation.id, escalation.dossier_id, ref, escalation.due_at)
 
     async def _client(self, client_id: int | None, dossier_id: int | None, commitment_id: int | None) -> Client | None:
         if dossier_id is not None:
@@ -178,6 +196,15 @@ class EscalationService(AuditedService):
         await self.session.flush()
         pseudonym = await self._pseudonym(escalation.client_id)
         self.audit.record(Action.UPDATE, "escalation", escalation.id, client_pseudonym=pseudonym, detail="answer")
+        about = await self._notification_about(escalation)
+        await notifications.notify(
+            self.session,
+            NotificationKind.ESCALATION_ANSWERED,
+            notifications.About(about.object_type, about.object_id, about.dossier_id, about.dossier_ref),
+            users=[escalation.asked_by_id],
+            actor_id=self.actor.id,
+            now=now,
+        )
         return escalation
 
     def may_answer(self, service_code: str) -> bool:

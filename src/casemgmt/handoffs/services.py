@@ -27,6 +27,8 @@ from casemgmt.errors import Forbidden, InvalidInput
 from casemgmt.handoffs import rules
 from casemgmt.handoffs.models import Handoff
 from casemgmt.handoffs.schemas import HandoffCreate
+from casemgmt.notifications import services as notifications
+from casemgmt.notifications.rules import Kind as NotificationKind
 
 # Aliases built once: a fresh aliased() makes SQLAlchemy set up the entity again on every statement (ms each).
 _FROM_SERVICE, _TO_SERVICE = aliased(Service), aliased(Service)
@@ -114,7 +116,29 @@ class HandoffService(AuditedService):
         self.session.add(handoff)
         await self.session.flush()
         self.audit.record(Action.CREATE, "handoff", handoff.id, client_pseudonym=client.pseudonym)
+        await notifications.notify(
+            self.session,
+            NotificationKind.HANDOFF_REQUESTED,
+            notifications.About("handoff", handoff.id, dossier.id, dossier.ref),
+            users=[to_employee_id],
+            services=[] if to_employee_id is not None else [target.id],
+            service_roles=[Role.ACCOUNTMANAGER.value],
+            actor_id=self.actor.id,
+            now=now,
+        )
         return handoff
+
+    async def _notify_requester(
+        self, kind: NotificationKind, handoff: Handoff, dossier: Dossier, now: datetime
+    ) -> None:
+        await notifications.notify(
+            self.session,
+            kind,
+            notifications.About("handoff", handoff.id, dossier.id, dossier.ref),
+            users=[handoff.from_employee_id],
+            actor_id=self.actor.id,
+            now=now,
+        )
 
     async def _load(self, handoff_id: int) -> tuple[Handoff, Dossier, Client, Service]:
         handoff = await self._existing(Handoff, handoff_id, "Overdracht niet gevonden", for_update=True)
@@ -168,15 +192,17 @@ class HandoffService(AuditedService):
             handoff.to_employee_id = receiver_id
         await self.session.flush()
         self.audit.record(Action.UPDATE, "handoff", handoff.id, client_pseudonym=client.pseudonym, detail="accept")
+        await self._notify_requester(NotificationKind.HANDOFF_ACCEPTED, handoff, dossier, now)
         return handoff
 
     async def decline(self, handoff_id: int, *, reason: str, now: datetime | None = None) -> Handoff:
         now = now or datetime.now(UTC)
-        handoff, _dossier, client, service = await self._load(handoff_id)
+        handoff, dossier, client, service = await self._load(handoff_id)
         self._may_decide(handoff, service.code)
         self._store(handoff, rules.apply(self._state(handoff), rules.Decline(reason=reason), now))
         await self.session.flush()
         self.audit.record(Action.UPDATE, "handoff", handoff.id, client_pseudonym=client.pseudonym, detail="decline")
+        await self._notify_requester(NotificationKind.HANDOFF_DECLINED, handoff, dossier, now)
         return handoff
 
     async def cancel(self, handoff_id: int, *, now: datetime | None = None) -> Handoff:

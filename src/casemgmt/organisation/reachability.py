@@ -21,6 +21,7 @@ from casemgmt.auth.roles import Role
 from casemgmt.db import DbSession
 from casemgmt.directory.models import Service
 from casemgmt.directory.reference import ServiceDefinition
+from casemgmt.organisation.coordinators import coordinator_names
 from casemgmt.web.structs import copied
 
 
@@ -77,7 +78,8 @@ class ServiceOut(ServiceDefinition, frozen=True):
 
 @get("/bereikbaarheid", name="directory.reachability", guards=[requires_employee], include_in_schema=False)
 async def reachability_page(request: Request[Any, Any, Any], db_session: DbSession) -> Template:
-    return Template("directory/reachability.html", context={"entries": await reachability(db_session)})
+    context = {"entries": await reachability(db_session), "coordinators": await coordinator_names(db_session)}
+    return Template("directory/reachability.html", context=context)
 
 
 @get(

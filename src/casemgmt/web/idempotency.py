@@ -281,7 +281,8 @@ async def store_answer(
 # -- the middleware ------------------------------------------------------------------------------------------------
 
 
-def _db_session(scope: Scope) -> AsyncSession:
+def request_session(scope: Scope) -> AsyncSession:
+    """The request's own database session (the one its handler's ``db_session`` gets), opened if need be."""
     app = scope["app"]
     session = get_aa_scope_state(scope, app.state.alchemy.session_scope_key)
     if session is None:
@@ -336,7 +337,7 @@ class IdempotentWrites:
         boundary = options.get("boundary", "").encode() if content_type == "multipart/form-data" else None
         print_ = fingerprint("POST", scope["path"], scope.get("query_string", b""), body, boundary)
         user: CurrentUser = scope["user"]
-        session = _db_session(scope)
+        session = request_session(scope)
         now = datetime.now(UTC)
         try:
             claimed = await claim(session, user.id, key, print_, now)
