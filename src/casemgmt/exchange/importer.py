@@ -39,6 +39,11 @@ What the import fills in that the line contract does not carry (documented choic
   receiver (cancelled: by its sender); an escalation's assignee is who answered it, else the dossier's current
   accountmanager of that service; its status is ``answered`` exactly when it has an answer, and ``within_norm`` is
   answered at or before ``due_at``;
+- a contact's ``topic`` is found by code (a deactivated topic too: a file carries history) and each of its
+  ``transfer_attempts`` by service code and department name; its ``representative`` is the person linked to the
+  line's client under the same name, organisation and phone (``client.representatives`` must list it); a dossier's
+  ``external_refs`` are stored as its references of other systems. Lines without these keys (older files) import
+  as contacts without topic, attempts or representative and dossiers without references;
 - a time entry is priced with the employee's role on the dossier (``pilots.rules.role_on_dossier``) and registered
   by the employee; survey responses share one ``import_batch`` id and are entered by the importing user.
 """
