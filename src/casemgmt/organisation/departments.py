@@ -240,8 +240,6 @@ class TopicOut(msgspec.Struct):
 
 
 class DepartmentCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
     service: str = required_text(10)
     name: str = required_text(DEPARTMENT_NAME_MAX)
     phone: str = limited(PHONE_MAX, "")
@@ -249,8 +247,6 @@ class DepartmentCreate(BaseModel):
 
 
 class DepartmentUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
     updated_at: str = Field(
         ..., description="The department's `updated_at` as last read: a change based on an older one answers 409"
     )
