@@ -56,7 +56,7 @@ from casemgmt.metrics import controllers as metrics_controllers
 from casemgmt.notifications import controllers as notification_controllers
 from casemgmt.notifications.bell import load_unread, unread_of
 from casemgmt.notifications.dependencies import provide_notifications
-from casemgmt.organisation import reachability, topics, users
+from casemgmt.organisation import departments, reachability, topics, users
 from casemgmt.pilots import controllers as pilot_controllers
 from casemgmt.pilots import rules as pilots_rules
 from casemgmt.pilots.dependencies import provide_pilots, provide_time_entries
@@ -129,6 +129,7 @@ def api_route_handlers() -> list[Any]:
             *contact_controllers.API_HANDLERS,
             *audit_controllers.API_HANDLERS,
             *reachability.API_HANDLERS,
+            *departments.API_HANDLERS,
             *commitment_controllers.API_HANDLERS,
             *handoff_controllers.API_HANDLERS,
             *escalation_controllers.API_HANDLERS,
@@ -158,6 +159,7 @@ def page_route_handlers() -> list[Any]:
         *audit_controllers.PAGE_HANDLERS,
         *reachability.PAGE_HANDLERS,
         *topics.PAGE_HANDLERS,
+        *departments.PAGE_HANDLERS,
         *commitment_controllers.PAGE_HANDLERS,
         *handoff_controllers.PAGE_HANDLERS,
         *escalation_controllers.PAGE_HANDLERS,

@@ -17,6 +17,7 @@ from casemgmt.auth.services import Accounts
 from casemgmt.clients.models import Client
 from casemgmt.commitments.models import Commitment
 from casemgmt.contacts.models import Contact
+from casemgmt.directory.catalogue import load_departments, load_topics
 from casemgmt.directory.models import Service
 from casemgmt.directory.reference import load_reference_services
 from casemgmt.dossiers.models import Dossier, DossierAssignment
@@ -51,9 +52,11 @@ async def export_lines(session: AsyncSession, filters: ExportFilter | None = Non
 
 
 async def reset(session: AsyncSession, *, pilots: bool = True) -> None:
-    """An empty database with the reference services (and the project's pilots)."""
+    """An empty database with the reference services, their topics and departments (and the project's pilots)."""
     await empty_tables(session)
     await load_reference_services(session)
+    await load_topics(session)
+    await load_departments(session)
     if pilots:
         await load_pilots(session, PROJECT_ROOT / "pilots")
 

@@ -173,6 +173,10 @@ TABLE: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/users"): row(EMPLOYEES),
     ("PATCH", "/api/v1/users/{user_id:int}"): row(ADMIN_ONLY, body=empty_body),
     ("GET", "/api/v1/services"): row(EMPLOYEES),
+    ("GET", "/api/v1/departments"): row(LOGGED_IN),  # no personal data; the contact form needs the list
+    ("POST", "/api/v1/departments"): row(ADMIN_ONLY, body=empty_body),
+    ("PATCH", "/api/v1/departments/{department_id:int}"): row(ADMIN_ONLY, body=empty_body),
+    ("GET", "/api/v1/topics"): row(LOGGED_IN),
     ("GET", "/api/v1/audit"): row(ADMIN_ONLY),
     ("GET", "/api/v1/clients"): row(CLIENT, query=lambda c: {"q": c.o.client_name}, per_object=True, client_view=True),
     ("POST", "/api/v1/clients"): row(CREATORS, body=lambda c: {"kind": "person"}),
@@ -273,6 +277,12 @@ TABLE: dict[tuple[str, str], Row] = {
     ("GET", "/beheer/onderwerpen"): row(ADMIN_ONLY),
     ("POST", "/beheer/onderwerpen"): row(ADMIN_ONLY, body=empty_body),
     ("POST", "/beheer/onderwerpen/{topic_id:int}/status"): row(ADMIN_ONLY, body=empty_body),
+    ("GET", "/beheer/afdelingen"): row(ADMIN_ONLY),
+    ("POST", "/beheer/afdelingen"): row(ADMIN_ONLY, body=empty_body),
+    ("GET", "/beheer/afdelingen/{department_id:int}"): row(ADMIN_ONLY),
+    ("POST", "/beheer/afdelingen/{department_id:int}"): row(ADMIN_ONLY, body=empty_body),
+    # an empty body names no version: the admin's answer is "changed meanwhile" (a redirect), nothing written
+    ("POST", "/beheer/afdelingen/{department_id:int}/status"): row(ADMIN_ONLY, body=empty_body),
     ("GET", "/klanten"): row(EMPLOYEES),
     ("POST", "/klanten"): row(CREATORS, body=empty_body),
     ("GET", "/klanten/nieuw"): row(CREATORS),
@@ -375,6 +385,7 @@ OTHER_PARAMS = {
     "slug": lambda c: c.world.slug,
     "service": lambda c: "SZW",
     "topic_id": lambda c: 1,  # a reference topic (loaded with the services)
+    "department_id": lambda c: 1,  # a reference department (likewise)
 }
 PARAM = re.compile(r"\{(\w+):\w+\}")
 

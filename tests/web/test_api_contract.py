@@ -25,6 +25,8 @@ NOT_YET_TYPED: set[str] = set()
 OPEN_TO_EVERY_ROLE = {
     ("GET", "/api/v1/me"),
     ("GET", "/api/v1/pilots"),
+    ("GET", "/api/v1/departments"),
+    ("GET", "/api/v1/topics"),
     # one's own notifications and settings (issue 14): another's notification is 404, never 403
     ("GET", "/api/v1/notifications"),
     ("POST", "/api/v1/notifications/{notification_id}/read"),

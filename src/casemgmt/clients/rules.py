@@ -28,10 +28,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import phonenumbers
 from stdnum.exceptions import ValidationError
 from stdnum.nl import bsn as stdnum_bsn
 
+from casemgmt.directory.phones import MAX_PHONE as MAX_PHONE
+from casemgmt.directory.phones import PHONE_MESSAGE as PHONE_MESSAGE
+from casemgmt.directory.phones import PHONE_REGION as PHONE_REGION
+from casemgmt.directory.phones import check_phone as check_phone
+from casemgmt.directory.phones import format_phone as format_phone
+from casemgmt.directory.phones import normalise_phone as normalise_phone
 from casemgmt.errors import FieldError, too_long
 
 BSN_MESSAGE = "Ongeldig BSN (elfproef)"
@@ -39,7 +44,6 @@ KVK_MESSAGE = "Ongeldig KvK-nummer (8 cijfers)"
 EMAIL_MESSAGE = "Ongeldig e-mailadres"
 DATE_MESSAGE = "Ongeldige datum; gebruik jjjj-mm-dd"
 
-PHONE_MESSAGE = "Ongeldig telefoonnummer"
 POSTCODE_MESSAGE = "Ongeldige postcode; gebruik vier cijfers en twee letters, bijvoorbeeld 2511 AB"
 HOUSE_NUMBER_MESSAGE = "Ongeldig huisnummer; gebruik alleen cijfers (1 tot en met 99999)"
 BIRTH_DATE_FUTURE = "De geboortedatum ligt in de toekomst"
@@ -59,7 +63,6 @@ MERGED_MESSAGE = "Deze klant is al samengevoegd met een andere klant; identifice
 NOT_UNIDENTIFIED_MESSAGE = "Deze klant is al geïdentificeerd; alleen een niet-geïdentificeerde klant krijgt een BSN"
 PREFERRED_CHANNELS = {"phone": "Telefoon", "email": "E-mail", "letter": "Brief", "desk": "Balie"}
 """The ways a client prefers to be contacted, with their Dutch labels."""
-PHONE_REGION = "NL"
 EARLIEST_BIRTH_DATE = date(1900, 1, 1)
 
 PSEUDONYM_PREFIX = "K-"
@@ -67,7 +70,6 @@ PSEUDONYM_LENGTH = 10
 PSEUDONYM_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud and typed without mistakes
 
 MAX_NAME = 200
-MAX_PHONE = 40
 MAX_EMAIL = 254
 MAX_ADDRESS = 1000
 """An address as one text (the exchange format's legacy ``address``; what the migration put in ``street``)."""
@@ -213,52 +215,6 @@ def check_phone_and_email(phone: str, email: str) -> list[FieldError]:
     if email and (len(email) > MAX_EMAIL or not is_valid_email(email)):
         errors.append(FieldError("email", EMAIL_MESSAGE))
     return errors
-
-
-# phone numbers ---------------------------------------------------------------------------------------------------
-
-_PHONE_LIKE = re.compile(r"^\+?[\d\s().\-/]+$")
-
-
-def normalise_phone(value: str | None) -> str | None:
-    """The number in E.164 (``+31701234567``) when ``value`` is a valid phone number (Dutch unless it starts with
-    ``+``/``00``), else ``None``."""
-    text = (value or "").strip()
-    if not text or len(text) > MAX_PHONE or not _PHONE_LIKE.match(text):
-        return None
-    try:
-        number = phonenumbers.parse(text, PHONE_REGION)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def format_phone(stored: str | None) -> str:
-    """A stored number as people read it: national format for a Dutch number (``070 123 4567``), international for
-    another country's; a number kept as typed (it did not parse when migrated) is shown as it is."""
-    text = stored or ""
-    if not text.startswith("+"):
-        return text
-    try:
-        number = phonenumbers.parse(text, PHONE_REGION)
-    except phonenumbers.NumberParseException:
-        return text
-    if phonenumbers.region_code_for_number(number) == PHONE_REGION:
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-
-
-def check_phone(value: str | None, field: str = "phone") -> tuple[str, list[FieldError]]:
-    """A phone number as entered: empty (none), or valid and normalised to E.164; else ``Ongeldig telefoonnummer``."""
-    text = (value or "").strip()
-    if not text:
-        return "", []
-    normalised = normalise_phone(text)
-    if normalised is None:
-        return "", [FieldError(field, PHONE_MESSAGE)]
-    return normalised, []
 
 
 def check_email(value: str | None, field: str = "email") -> tuple[str, list[FieldError]]:

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casemgmt.directory.models import Department, Service, Topic
+from casemgmt.directory.phones import normalise_phone
 from casemgmt.errors import FieldError, InvalidInput
 
 TOPICS_FILE = Path(__file__).with_name("topics.toml")
@@ -48,6 +49,40 @@ def check_topic(code: str, name: str) -> list[FieldError]:
     elif len(name.strip()) > TOPIC_NAME_MAX:
         errors.append(FieldError("name", f"De naam is te lang (maximaal {TOPIC_NAME_MAX} tekens)"))
     return errors
+
+
+DEPARTMENT_PHONE_MESSAGE = (
+    "Ongeldig telefoonnummer; gebruik een Nederlands nummer (bijvoorbeeld 070 353 7510) of een internationaal "
+    "nummer met + (bijvoorbeeld +31 70 353 7510)"
+)
+
+
+@dataclass(frozen=True)
+class DepartmentInput:
+    """A department's details as entered, trimmed: the phone number as typed (like a service's and an employee's
+    direct line), checked with the clients' phone rule (``directory.phones``)."""
+
+    name: str
+    phone: str
+    hours: str
+
+
+def check_department(name: str, phone: str, hours: str) -> tuple[DepartmentInput, list[FieldError]]:
+    """A department's name (1..200 characters), phone (empty, or a valid Dutch or international number of at most
+    40 characters) and opening hours (free text, at most 200): the cleaned input and the errors, one per field."""
+    cleaned = DepartmentInput(name.strip(), phone.strip(), hours.strip())
+    errors: list[FieldError] = []
+    if not cleaned.name:
+        errors.append(FieldError("name", "Vul de naam van de afdeling in"))
+    elif len(cleaned.name) > DEPARTMENT_NAME_MAX:
+        errors.append(FieldError("name", f"De naam is te lang (maximaal {DEPARTMENT_NAME_MAX} tekens)"))
+    if len(cleaned.phone) > PHONE_MAX:
+        errors.append(FieldError("phone", f"Het telefoonnummer is te lang (maximaal {PHONE_MAX} tekens)"))
+    elif cleaned.phone and normalise_phone(cleaned.phone) is None:
+        errors.append(FieldError("phone", DEPARTMENT_PHONE_MESSAGE))
+    if len(cleaned.hours) > HOURS_MAX:
+        errors.append(FieldError("hours", f"De openingstijden zijn te lang (maximaal {HOURS_MAX} tekens)"))
+    return cleaned, errors
 
 
 def _read(path: Path) -> dict[str, object]:
@@ -117,14 +152,13 @@ async def load_departments(session: AsyncSession, path: Path = DEPARTMENTS_FILE)
             name = entry.get("name") if isinstance(entry, dict) else None
             phone = entry.get("phone", "") if isinstance(entry, dict) else ""
             hours = entry.get("hours", "") if isinstance(entry, dict) else ""
-            if not isinstance(name, str) or not name.strip() or len(name.strip()) > DEPARTMENT_NAME_MAX:
-                errors.append(FieldError(where, f"vul een naam in van 1 tot {DEPARTMENT_NAME_MAX} tekens"))
+            if not all(isinstance(value, str) for value in (name, phone, hours)):
+                errors.append(FieldError(where, "naam, telefoonnummer en openingstijden zijn tekst"))
                 continue
-            if not isinstance(phone, str) or len(phone) > PHONE_MAX:
-                errors.append(FieldError(where, f"het telefoonnummer is tekst van hoogstens {PHONE_MAX} tekens"))
-            if not isinstance(hours, str) or len(hours) > HOURS_MAX:
-                errors.append(FieldError(where, f"de openingstijden zijn tekst van hoogstens {HOURS_MAX} tekens"))
-            wanted[(service.id, name.strip())] = (f"{service.code}/{name.strip()}", str(phone), str(hours))
+            assert isinstance(name, str) and isinstance(phone, str) and isinstance(hours, str)
+            cleaned, problems = check_department(name, phone, hours)
+            errors += [FieldError(where, e.message) for e in problems]
+            wanted[(service.id, cleaned.name)] = (f"{service.code}/{cleaned.name}", cleaned.phone, cleaned.hours)
     if errors:
         raise InvalidInput(errors)
     existing = {(d.service_id, d.name): d for d in (await session.scalars(select(Department))).all()}

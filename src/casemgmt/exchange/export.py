@@ -34,15 +34,16 @@ from casemgmt.audit.services import Action, AuditLog
 from casemgmt.auth.models import User
 from casemgmt.clients.models import Client, ClientRepresentative, Representative
 from casemgmt.commitments.models import Commitment
-from casemgmt.contacts.models import Contact
+from casemgmt.contacts.models import Contact, ContactTransfer
 from casemgmt.directory.calendar import AMSTERDAM
-from casemgmt.directory.models import Service
+from casemgmt.directory.models import Department, Service, Topic
 from casemgmt.dossiers.models import Dossier, DossierAssignment
 from casemgmt.errors import FieldError, InvalidInput
 from casemgmt.escalations.models import Escalation
 from casemgmt.exchange.schema import day, dump_line, moment
 from casemgmt.handoffs.models import Handoff
 from casemgmt.pilots.models import Pilot, PilotEnrolment, TimeEntry
+from casemgmt.references.store import refs_of
 from casemgmt.surveys.models import SurveyResponse, survey_reasons
 from casemgmt.surveys.questionnaire import REASONS
 
@@ -83,6 +84,8 @@ class DossierExport:
         self.emails: dict[int, str] = {}
         self.services: dict[int, str] = {}
         self.pilots: dict[int, str] = {}
+        self.topics: dict[int, str] = {}
+        self.departments: dict[int, str] = {}
         self.pilot_id: int | None = None
 
     async def prepare(self) -> None:
@@ -101,6 +104,8 @@ class DossierExport:
             raise InvalidInput(errors)
         self.emails = dict((await self.session.execute(select(User.id, User.email))).tuples().all())
         self.services = dict((await self.session.execute(select(Service.id, Service.code))).tuples().all())
+        self.topics = dict((await self.session.execute(select(Topic.id, Topic.code))).tuples().all())
+        self.departments = dict((await self.session.execute(select(Department.id, Department.name))).tuples().all())
 
     async def count(self) -> int:
         """How many dossiers the filter selects (for a progress bar)."""
@@ -257,8 +262,12 @@ class DossierExport:
                 "outcome": (Contact.outcome, _same),
                 "transfers": (Contact.transfers, _same),
                 "summary": (Contact.summary, _same),
+                "topic": (Contact.topic_id, optional(self.topics.get)),
+                "transfer_attempts": (Contact.id, _same),  # the contact's id here; its attempts below
+                "representative": (Contact.representative_id, _same),  # the person's id here; below
             },
         )
+        await self._contact_details([c for rows in contacts.values() for c in rows])
         commitments = await self._children(
             Commitment,
             ids,
@@ -352,6 +361,7 @@ class DossierExport:
                 }
             )
 
+        external_refs = await refs_of(s, "dossier", ids)
         lines = []
         for d in dossiers:
             client = clients[d.client_id]
@@ -378,6 +388,7 @@ class DossierExport:
                 {
                     "ref": d.ref,
                     "subject": d.subject,
+                    "external_refs": external_refs.get(d.id, []),
                     "status": d.status,
                     "outcome": d.outcome,
                     "opened_at": moment(d.opened_at),
@@ -396,6 +407,44 @@ class DossierExport:
                 }
             )
         return lines
+
+    async def _contact_details(self, contacts: list[dict[str, Any]]) -> None:
+        """Replace each contact's id by its transfer attempts and its representative's id by the person (two queries
+        for the batch)."""
+        contact_ids = [c["transfer_attempts"] for c in contacts]
+        attempts: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        if contact_ids:
+            rows = await self.session.execute(
+                select(
+                    ContactTransfer.contact_id,
+                    ContactTransfer.service_id,
+                    ContactTransfer.department_id,
+                    ContactTransfer.connected,
+                )
+                .where(ContactTransfer.contact_id.in_(contact_ids))
+                .order_by(ContactTransfer.contact_id, ContactTransfer.position)
+            )
+            for contact_id, service_id, department_id, connected in rows:
+                attempts[contact_id].append(
+                    {
+                        "service": self.services.get(service_id),
+                        "department": self.departments.get(department_id) if department_id is not None else None,
+                        "connected": connected,
+                    }
+                )
+        person_ids = sorted({c["representative"] for c in contacts if c["representative"] is not None})
+        people: dict[int, dict[str, Any]] = {}
+        if person_ids:
+            for person_id, name, organisation, phone in await self.session.execute(
+                select(Representative.id, Representative.name, Representative.organisation, Representative.phone).where(
+                    Representative.id.in_(person_ids)
+                )
+            ):
+                people[person_id] = {"name": name, "organisation": organisation, "phone": phone}
+        for contact in contacts:
+            contact["transfer_attempts"] = attempts.get(contact["transfer_attempts"], [])
+            person = contact["representative"]
+            contact["representative"] = people.get(person) if person is not None else None
 
 
 def _same(value: Any) -> Any:

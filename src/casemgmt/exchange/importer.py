@@ -39,6 +39,11 @@ What the import fills in that the line contract does not carry (documented choic
   receiver (cancelled: by its sender); an escalation's assignee is who answered it, else the dossier's current
   accountmanager of that service; its status is ``answered`` exactly when it has an answer, and ``within_norm`` is
   answered at or before ``due_at``;
+- a contact's ``topic`` is found by code (a deactivated topic too: a file carries history) and each of its
+  ``transfer_attempts`` by service code and department name; its ``representative`` is the person linked to the
+  line's client under the same name, organisation and phone (``client.representatives`` must list it); a dossier's
+  ``external_refs`` are stored as its references of other systems. Lines without these keys (older files) import
+  as contacts without topic, attempts or representative and dossiers without references;
 - a time entry is priced with the employee's role on the dossier (``pilots.rules.role_on_dossier``) and registered
   by the employee; survey responses share one ``import_batch`` id and are entered by the importing user.
 """
@@ -70,9 +75,9 @@ from casemgmt.clients.rules import (
     search_keys,
 )
 from casemgmt.commitments.models import Commitment
-from casemgmt.contacts.models import Contact
+from casemgmt.contacts.models import Contact, ContactTransfer
 from casemgmt.db import refresh_planner_statistics
-from casemgmt.directory.models import Service
+from casemgmt.directory.models import Department, Service, Topic
 from casemgmt.dossiers.involvement import insert_assignments
 from casemgmt.dossiers.models import Dossier
 from casemgmt.errors import DomainError, InvalidInput
@@ -81,6 +86,8 @@ from casemgmt.exchange.schema import LineError, ParsedLine, parse_line, path_of
 from casemgmt.handoffs.models import Handoff
 from casemgmt.pilots.models import Pilot, PilotEnrolment, TimeEntry
 from casemgmt.pilots.rules import MANUAL, day_total_error, role_on_dossier
+from casemgmt.references.models import ExternalReference
+from casemgmt.references.rules import clean_external_refs
 from casemgmt.surveys.importer import response_values
 from casemgmt.surveys.models import SurveyResponse, survey_reasons
 from casemgmt.web.input_guard import unstorable_fields
@@ -100,6 +107,8 @@ RECORD_LABELS = {
     "representatives": "vertegenwoordigers",
     "surveys": "enquêteantwoorden",
     "time_entries": "tijdregistraties",
+    "transfer_attempts": "doorverbindpogingen",
+    "external_refs": "kenmerken",
 }
 
 
@@ -302,6 +311,11 @@ def _service_paths(parsed: ParsedLine) -> list[tuple[str, str]]:
         refs += [(f"handoffs[{i}].from_service", h.from_service), (f"handoffs[{i}].to_service", h.to_service)]
     refs += [(f"escalations[{i}].service", e.service) for i, e in enumerate(d.escalations)]
     refs += [
+        (f"contacts[{i}].transfer_attempts[{j}].service", a.service)
+        for i, c in enumerate(d.contacts)
+        for j, a in enumerate(c.transfer_attempts)
+    ]
+    refs += [
         (f"commitments[{i}].owner_service", c.owner_service)
         for i, c in enumerate(d.commitments)
         if c.owner_service is not None
@@ -347,12 +361,18 @@ class DossierImporter:
         self.batch_size = batch_size
         self.report = ImportReport()
         self.services: dict[str, int] = {}
+        self.topics: dict[str, int] = {}
+        """Topic code → id (deactivated topics too: a file carries history)."""
+        self.departments: dict[tuple[int, str], int] = {}
+        """(service id, department name) → id (deactivated ones too)."""
         self.employees: dict[str, _Employee] = {}
         self.pilots: dict[str, int] = {}
         self.refs_seen: dict[str, int] = {}
         self.respondents_seen: dict[str, int] = {}
         self.clients: dict[tuple[str, str], int] = {}
         """(kind of number, number) → client id, for clients found or created during this import."""
+        self.acting_for: dict[tuple[int, str, str, str], int] = {}
+        """(client id, name, organisation, phone) → the representative (person) linked to the client, per batch."""
         self.day_minutes: dict[tuple[str, date], int] = defaultdict(int)
         """(e-mail, date) → minutes of time entries in the file so far."""
 
@@ -411,6 +431,13 @@ class DossierImporter:
         s = self.session
         self.services = {code.upper(): sid for sid, code in (await s.execute(select(Service.id, Service.code))).all()}
         self.pilots = {slug: pid for pid, slug in (await s.execute(select(Pilot.id, Pilot.slug))).all()}
+        self.topics = {code: tid for tid, code in (await s.execute(select(Topic.id, Topic.code))).all()}
+        self.departments = {
+            (service_id, name): did
+            for did, service_id, name in (
+                await s.execute(select(Department.id, Department.service_id, Department.name))
+            ).all()
+        }
         roles: dict[int, set[str]] = defaultdict(set)
         for user_id, role in await s.execute(select(UserRole.user_id, UserRole.role)):
             roles[user_id].add(role)
@@ -489,6 +516,22 @@ class DossierImporter:
                     paths[0],
                     f"Onbekende medewerker '{email}'{elsewhere}; maak het account eerst aan of gebruik --create-users.",
                 )
+        for i, c in enumerate(d.contacts):
+            if c.topic is not None and c.topic not in self.topics:
+                error(
+                    f"contacts[{i}].topic",
+                    f"Onbekend onderwerp '{c.topic}'; laad de onderwerpen eerst (casemgmt topics load) of voeg het "
+                    "toe onder Beheer > Onderwerpen.",
+                )
+            for j, a in enumerate(c.transfer_attempts):
+                service_id = self.services.get(a.service.upper())
+                if a.department is not None and service_id is not None:
+                    if (service_id, a.department) not in self.departments:
+                        error(
+                            f"contacts[{i}].transfer_attempts[{j}].department",
+                            f"Dienst {a.service.upper()} heeft geen afdeling '{a.department}'; laad de afdelingen "
+                            "eerst (casemgmt departments load) of voeg haar toe onder Beheer > Afdelingen.",
+                        )
         if d.pilot is not None and d.pilot not in self.pilots:
             error("pilot", f"Onbekende pilot '{d.pilot}'; laad de pilot eerst (casemgmt pilots load).")
         for i, row in enumerate(parsed.surveys):
@@ -574,6 +617,7 @@ class DossierImporter:
         await self._write_users()
         await self._write_clients(batch)
         dossier_ids = await self._write_dossiers(batch)
+        self.acting_for = await self._acting_for(batch)
         await self._write_children(batch, dossier_ids)
         self.report.dossiers += len(batch)
 
@@ -734,6 +778,28 @@ class DossierImporter:
         await s.execute(insert(ClientRepresentative), links)
         self.report.records["representatives"] += len(links)
 
+    async def _acting_for(self, batch: list[_Checked]) -> dict[tuple[int, str, str, str], int]:
+        """The persons linked to the batch's clients that its contacts name (one query; the oldest person wins when
+        the same one is stored twice)."""
+        if not any(c.representative for item in batch for c in item.parsed.data.contacts):
+            return {}
+        client_ids = sorted({self.clients[item.client_key] for item in batch})
+        found: dict[tuple[int, str, str, str], int] = {}
+        for client_id, person_id, name, organisation, phone in await self.session.execute(
+            select(
+                ClientRepresentative.client_id,
+                Representative.id,
+                Representative.name,
+                Representative.organisation,
+                Representative.phone,
+            )
+            .join(Representative, Representative.id == ClientRepresentative.representative_id)
+            .where(ClientRepresentative.client_id.in_(client_ids))
+            .order_by(Representative.id.desc())
+        ):
+            found[(client_id, name, organisation, phone)] = person_id
+        return found
+
     def _id(self, email: str) -> int:
         employee_id = self.employees[_key(email)].id
         assert employee_id is not None
@@ -760,6 +826,8 @@ class DossierImporter:
     async def _write_children(self, batch: list[_Checked], dossier_ids: dict[str, int]) -> None:
         tables: dict[str, list[dict[str, Any]]] = defaultdict(list)
         surveys: list[tuple[dict[str, Any], tuple[str, ...]]] = []
+        attempts: list[list[dict[str, Any]]] = []
+        """Per row of ``tables["contacts"]``, its transfer attempts (without the contact's id, known once inserted)."""
         for item in batch:
             d = item.parsed.data
             dossier_id = dossier_ids[d.ref]
@@ -809,6 +877,7 @@ class DossierImporter:
                     }
                 )
             for c in d.contacts:
+                rep = c.representative
                 tables["contacts"].append(
                     {
                         "client_id": client_id,
@@ -822,8 +891,27 @@ class DossierImporter:
                         "transfers": c.transfers,
                         "summary": c.summary,
                         "subject": "",
+                        "topic_id": self.topics[c.topic] if c.topic is not None else None,
+                        "representative_id": (
+                            self.acting_for[(client_id, rep.name, rep.organisation, rep.phone)] if rep else None
+                        ),
                     }
                 )
+                attempts.append(
+                    [
+                        {
+                            "position": position,
+                            "service_id": (service_id := self.services[a.service.upper()]),
+                            "department_id": (
+                                self.departments[(service_id, a.department)] if a.department is not None else None
+                            ),
+                            "connected": a.connected,
+                        }
+                        for position, a in enumerate(c.transfer_attempts, start=1)
+                    ]
+                )
+            refs, _problems = clean_external_refs(d.external_refs, record_type="dossier")
+            tables["external_refs"] += [{"record_type": "dossier", "record_id": dossier_id, "ref": ref} for ref in refs]
             for commitment in d.commitments:
                 owner = self.employees[_key(commitment.owner)] if commitment.owner is not None else None
                 team = self.services[commitment.owner_service.upper()] if commitment.owner_service else None
@@ -924,9 +1012,16 @@ class DossierImporter:
                 )
         s = self.session
         await insert_assignments(s, tables.get("assignments", []))
+        contacts = tables.get("contacts")
+        if contacts:
+            inserted = await s.execute(insert(Contact).returning(Contact.id, sort_by_parameter_order=True), contacts)
+            for contact_id, tried in zip(inserted.scalars().all(), attempts, strict=True):
+                tables["transfer_attempts"] += [{**row, "contact_id": contact_id} for row in tried]
+            self.report.records["contacts"] += len(contacts)
         for name, model in (
             ("enrolments", PilotEnrolment),
-            ("contacts", Contact),
+            ("transfer_attempts", ContactTransfer),
+            ("external_refs", ExternalReference),
             ("commitments", Commitment),
             ("handoffs", Handoff),
             ("escalations", Escalation),

@@ -48,12 +48,13 @@ from casemgmt.clients.rules import (
     parse_address_text,
 )
 from casemgmt.commitments.rules import MAX_DESCRIPTION, MAX_NOTE, CommitmentKind, CommitmentStatus
-from casemgmt.contacts.rules import CHANNELS, DIRECTIONS, SUMMARY_MAX, TRANSFERS_MAX
+from casemgmt.contacts.rules import CHANNELS, DIRECTIONS, SUMMARY_MAX, TRANSFERS_MAX, TransferAttempt, check_transfers
 from casemgmt.contacts.rules import OUTCOMES as CONTACT_OUTCOMES
 from casemgmt.directory.calendar import local_date
 from casemgmt.dossiers.rules import CLOSED, OUTCOMES, REASON_MAX, STATUSES, SUBJECT_MAX
 from casemgmt.handoffs.rules import MAX_CONTEXT_LENGTH, MAX_REASON_LENGTH, MIN_CONTEXT_LENGTH, HandoffStatus
 from casemgmt.pilots.rules import ACTIVITIES, COHORTS, MINUTES_PER_DAY
+from casemgmt.references.rules import clean_external_refs
 from casemgmt.surveys.csv_format import ParsedRow, survey_row_from_json
 
 REF_PATTERN = r"^D-\d{4}-\d{5}$"
@@ -136,6 +137,23 @@ class AssignmentLine(_Part):
     reason: Annotated[str, Field(max_length=REASON_MAX)] = ""
 
 
+class TransferAttemptLine(_Part):
+    """One attempt to transfer the caller: to a service (code) and, optionally, one of its departments (by name)."""
+
+    service: ServiceCode
+    department: Name | None = None
+    connected: bool
+
+
+class ContactRepresentativeLine(_Part):
+    """Who acted for the client in the contact: one of the line's ``client.representatives``, named by the same name,
+    organisation and phone (the person's identity in the file)."""
+
+    name: Name
+    organisation: Annotated[str, Field(max_length=200)] = ""
+    phone: Annotated[str, Field(max_length=40)] = ""
+
+
 class ContactLine(_Part):
     occurred_at: Moment
     channel: Channel
@@ -145,6 +163,11 @@ class ContactLine(_Part):
     outcome: ContactOutcome
     transfers: Annotated[int, Field(ge=0, le=TRANSFERS_MAX)]
     summary: Annotated[str, Field(min_length=1, max_length=SUMMARY_MAX)]
+    topic: Annotated[str, Field(min_length=1, max_length=40)] | None = None
+    """The topic's code (issue 13); absent or null in older files and for contacts without one."""
+    transfer_attempts: Annotated[list[TransferAttemptLine], Field(max_length=TRANSFERS_MAX)] = []
+    """Each attempt to transfer the caller, in order; when given, ``transfers`` is their number."""
+    representative: ContactRepresentativeLine | None = None
 
 
 class CommitmentLine(_Part):
@@ -205,6 +228,8 @@ class TimeEntryLine(_Part):
 class DossierLine(_Part):
     ref: Annotated[str, Field(pattern=REF_PATTERN)]
     subject: Annotated[str, Field(min_length=1, max_length=SUBJECT_MAX)]
+    external_refs: list[Annotated[str, Field(max_length=200)]] = []
+    """References of other systems (``references.rules``); absent in older files."""
     status: DossierStatus
     outcome: DossierOutcome | None = None
     opened_at: Moment
@@ -364,6 +389,8 @@ def line_rule_errors(data: DossierLine, line: int, now: datetime) -> tuple[list[
     p = _Problems(line)
     if _blank(data.subject):
         p.add("subject", "Mag niet leeg zijn.")
+    for problem in clean_external_refs(data.external_refs, record_type="dossier")[1]:
+        p.add("external_refs", problem.message + ".")
     # dossier status, outcome, closing moment
     p.not_future("opened_at", data.opened_at, now)
     if data.status == CLOSED:
@@ -437,6 +464,25 @@ def line_rule_errors(data: DossierLine, line: int, now: datetime) -> tuple[list[
             p.add(f"contacts[{i}].summary", "Vul een samenvatting van het gesprek in.")
         if c.outcome == "transferred" and c.transfers == 0:
             p.add(f"contacts[{i}].transfers", "Een doorverbonden contact is minstens één keer doorverbonden.")
+        if c.transfer_attempts and c.transfers != len(c.transfer_attempts):
+            p.add(
+                f"contacts[{i}].transfers",
+                f"Met transfer_attempts is transfers hun aantal ({len(c.transfer_attempts)}), niet {c.transfers}.",
+            )
+        attempts = [TransferAttempt(a.service, a.department, a.connected) for a in c.transfer_attempts]
+        for problem in check_transfers(c.outcome, attempts if c.transfer_attempts else None):
+            p.add(f"contacts[{i}].{problem.field.replace('transfers', 'transfer_attempts', 1)}", problem.message + ".")
+        if c.representative is not None:
+            r = c.representative
+            if not any(
+                (rep.name, rep.organisation, rep.phone) == (r.name, r.organisation, r.phone)
+                for rep in client.representatives
+            ):
+                p.add(
+                    f"contacts[{i}].representative",
+                    f"'{r.name}' staat niet bij de vertegenwoordigers van de klant (client.representatives) met "
+                    "dezelfde naam, organisatie en telefoon.",
+                )
     # commitments
     for i, commitment in enumerate(data.commitments):
         _commitment_rules(p, f"commitments[{i}]", commitment, now)
