@@ -10,6 +10,7 @@ from casemgmt.directory.models import Department, Service, Topic
 from casemgmt.dossiers.models import Dossier, DossierAssignment
 from casemgmt.escalations.models import Escalation, ReusableAnswer
 from casemgmt.handoffs.models import Handoff
+from casemgmt.mail.models import MailAttempt, OutboxMail
 from casemgmt.pilots.models import Pilot, PilotEnrolment, TimeEntry, pilot_services
 from casemgmt.references.models import ExternalReference
 from casemgmt.surveys.models import SurveyResponse, survey_reasons
@@ -34,6 +35,8 @@ __all__ = [
     "Handoff",
     "IdempotencyKey",
     "LoginFailure",
+    "MailAttempt",
+    "OutboxMail",
     "Pilot",
     "PilotEnrolment",
     "Representative",

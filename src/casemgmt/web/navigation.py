@@ -38,6 +38,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("Enquête importeren", "/tevredenheid/import", _EVALUATION),
     NavItem("Logboek", "/logboek", frozenset({Role.ADMIN})),
     NavItem("Onderwerpen", "/beheer/onderwerpen", frozenset({Role.ADMIN})),
+    NavItem("Uitgaande mail", "/beheer/uitgaande-mail", frozenset({Role.ADMIN})),
 ]
 
 
