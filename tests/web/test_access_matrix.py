@@ -173,6 +173,7 @@ TABLE: dict[tuple[str, str], Row] = {
     ("PATCH", "/api/v1/users/{user_id:int}"): row(ADMIN_ONLY, body=empty_body),
     ("GET", "/api/v1/services"): row(EMPLOYEES),
     ("GET", "/api/v1/audit"): row(ADMIN_ONLY),
+    ("GET", "/api/v1/outbox"): row(ADMIN_ONLY),
     ("GET", "/api/v1/clients"): row(CLIENT, query=lambda c: {"q": c.o.client_name}, per_object=True, client_view=True),
     ("POST", "/api/v1/clients"): row(CREATORS, body=lambda c: {"kind": "person"}),
     ("GET", "/api/v1/clients/{client_id:int}"): row(CLIENT, client_view=True),
@@ -266,6 +267,8 @@ TABLE: dict[tuple[str, str], Row] = {
     ("GET", "/beheer/onderwerpen"): row(ADMIN_ONLY),
     ("POST", "/beheer/onderwerpen"): row(ADMIN_ONLY, body=empty_body),
     ("POST", "/beheer/onderwerpen/{topic_id:int}/status"): row(ADMIN_ONLY, body=empty_body),
+    ("GET", "/beheer/uitgaande-mail"): row(ADMIN_ONLY),
+    ("GET", "/beheer/uitgaande-mail/{mail_id:int}"): row(ADMIN_ONLY),
     ("GET", "/klanten"): row(EMPLOYEES),
     ("POST", "/klanten"): row(CREATORS, body=empty_body),
     ("GET", "/klanten/nieuw"): row(CREATORS),
@@ -358,6 +361,7 @@ OTHER_PARAMS = {
     "user_id": lambda c: c.world.people["other_cm"].id,
     "slug": lambda c: c.world.slug,
     "service": lambda c: "SZW",
+    "mail_id": lambda c: c.world.mail,
     "topic_id": lambda c: 1,  # a reference topic (loaded with the services)
 }
 PARAM = re.compile(r"\{(\w+):\w+\}")
