@@ -3,6 +3,7 @@
 - ``outbox_mails``: one row per mail, ``key`` unique (``digest:<user>:<date>``, ``event:<id>``), with its status
   (pending, sending, sent, failed), the attempts made, the next attempt (or the claim's lease) and when it was sent.
 - ``mail_attempts``: every delivery attempt, ok or with the SMTP error.
+- ``digest_runs``: one row per date whose daily digest was composed (so it is composed once that day).
 
 New tables only: the downgrade drops them (and the mails in them).
 
@@ -69,9 +70,20 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_mail_attempts")),
     )
     op.create_index(op.f("ix_mail_attempts_mail_id"), "mail_attempts", ["mail_id"], unique=False)
+    op.create_table(
+        "digest_runs",
+        sa.Column("id", _ID, nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("composed_at", advanced_alchemy.types.DateTimeUTC(timezone=True), nullable=False),
+        sa.Column("written", sa.Integer(), nullable=False),
+        *_stamps(),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_digest_runs")),
+        sa.UniqueConstraint("day", name=op.f("uq_digest_runs_day")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("digest_runs")
     op.drop_index(op.f("ix_mail_attempts_mail_id"), table_name="mail_attempts")
     op.drop_table("mail_attempts")
     op.drop_index("ix_outbox_mails_status_next_attempt", table_name="outbox_mails")

@@ -13,6 +13,7 @@ from casemgmt.handoffs.models import Handoff
 from casemgmt.mail.models import MailAttempt, OutboxMail
 from casemgmt.pilots.models import Pilot, PilotEnrolment, TimeEntry, pilot_services
 from casemgmt.references.models import ExternalReference
+from casemgmt.reminders.models import DigestRun
 from casemgmt.surveys.models import SurveyResponse, survey_reasons
 from casemgmt.web.idempotency import IdempotencyKey
 
@@ -28,6 +29,7 @@ __all__ = [
     "Contact",
     "ContactTransfer",
     "Department",
+    "DigestRun",
     "Dossier",
     "DossierAssignment",
     "Escalation",

@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casemgmt.auth.models import User, UserRole, user_services
@@ -31,6 +33,7 @@ from casemgmt.dossiers.models import Dossier
 from casemgmt.escalations.models import Escalation
 from casemgmt.mail.outbox import enqueue
 from casemgmt.mail.rendering import render_mail
+from casemgmt.reminders.models import DigestRun
 from casemgmt.reminders.rules import SECTION_LIMIT, day_label
 from casemgmt.web.formatting import format_moment
 
@@ -230,12 +233,33 @@ class ComposeReport:
     """Digests written to the outbox now."""
     existing: int = 0
     """Digests of this day that were in the outbox already."""
+    composed_before: datetime | None = None
+    """When this day's digest was composed, if an earlier run did it (then this run wrote nothing)."""
+
+
+async def _claim_day(session: AsyncSession, day: date, now: datetime) -> datetime | None:
+    """Record that ``day``'s digest is composed now; the moment an earlier run did, if one did (then nothing is
+    recorded). On PostgreSQL a second host's insert waits on the unique day until the first commits."""
+    insert = pg_insert if session.bind is not None and session.bind.dialect.name == "postgresql" else sqlite_insert
+    claimed = await session.scalar(
+        insert(DigestRun)
+        .values(day=day, composed_at=now, written=0, created_at=now, updated_at=now)
+        .on_conflict_do_nothing(index_elements=["day"])
+        .returning(DigestRun.id)
+    )
+    if claimed is not None:
+        return None
+    return await session.scalar(select(DigestRun.composed_at).where(DigestRun.day == day))
 
 
 async def compose_digests(session: AsyncSession, now: datetime, *, base_url: str, templates_dir: Path) -> ComposeReport:
-    """Write each person's digest of ``now``'s date to the outbox, once (the key); flushes, never commits. Whether
-    it is the moment for it (business day, time) is the caller's rule: ``reminders.rules.digest_moment``."""
+    """Write each person's digest of ``now``'s date to the outbox, once per day (``digest_runs``) and once per
+    person (the mail's key); flushes, never commits. Whether it is the moment for it (business day, time) is the
+    caller's rule: ``reminders.rules.digest_moment``."""
     report = ComposeReport(now.astimezone(AMSTERDAM).date())
+    report.composed_before = await _claim_day(session, report.day, now)
+    if report.composed_before is not None:
+        return report
     for digest in await collect_digests(session, now, base_url):
         text, html = render_mail(templates_dir, "digest", digest.context())
         written = await enqueue(
@@ -252,4 +276,5 @@ async def compose_digests(session: AsyncSession, now: datetime, *, base_url: str
             report.written += 1
         else:
             report.existing += 1
+    await session.execute(update(DigestRun).where(DigestRun.day == report.day).values(written=report.written))
     return report
