@@ -32,8 +32,8 @@ QUESTION = "Waarom is de bijstand van mevrouw niet betaald?"
 
 
 async def arrange_work(client, world, db) -> dict[str, int]:  # type: ignore[no-untyped-def]
-    """Carla (cm): one promise overdue, one due later today if today has time left, one next week (not in the
-    digest); team SZW: a callback waiting; SZW: an escalation nobody has taken; Dirk (dso): an escalation of his."""
+    """Carla (cm): one promise overdue, one due next week (not in the digest); team SZW: a callback waiting;
+    SZW: an escalation nobody has taken; Dirk (dso): an escalation of his, overdue."""
     overdue = await make_commitment(client, world, by="cm", owner_id=world.cm.id, description=PROMISE)
     await make_overdue(db, overdue["id"], hours=30)
     later = await make_commitment(client, world, by="cm", owner_id=world.cm.id, kind="action", due_at=in_days(7))
@@ -87,6 +87,10 @@ async def test_each_person_gets_what_is_theirs_and_nobody_gets_an_empty_digest(c
     dirk = digests[world.dso.email]
     assert [(i.kind, i.reference) for i in dirk.overdue] == [("Escalatie", world.dossier_ref)]
     assert [i.link for i in dirk.overdue] == [f"{BASE}/escalaties/{ids['taken']}"]
+    assert not any(i.late for i in sanne.for_service)
+    async with db() as session:  # ten days on, what waits for SZW is late
+        later = {d.email: d for d in await collect_digests(session, now + timedelta(days=10), BASE)}
+    assert len(later[world.szw.email].for_service) == 2 and all(i.late for i in later[world.szw.email].for_service)
     # nothing for them: no mail
     for nobody in (world.other_cm, world.ocw, world.ocw2, world.admin, world.evaluator, world.kcc):
         assert nobody.email not in digests

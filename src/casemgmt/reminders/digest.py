@@ -51,6 +51,8 @@ class DigestItem:
     link: str
     service: str | None = None
     """For an item waiting for a service: its code."""
+    late: bool = False
+    """An item waiting for a service that is past its due moment already."""
 
     @property
     def due(self) -> str:
@@ -207,6 +209,7 @@ async def collect_digests(session: AsyncSession, now: datetime, base_url: str) -
             promise.due_at,
             f"{base_url}/werkvoorraad",
             promise.code,
+            promise.due_at < now,
         )
         for person in members.get(promise.code, []):
             digests[person.id].for_service.append(item)
@@ -218,7 +221,12 @@ async def collect_digests(session: AsyncSession, now: datetime, base_url: str) -
     )
     for open_one in waiting:
         item = DigestItem(
-            "Escalatie", open_one.ref, open_one.due_at, f"{base_url}/escalaties/{open_one.id}", open_one.code
+            "Escalatie",
+            open_one.ref,
+            open_one.due_at,
+            f"{base_url}/escalaties/{open_one.id}",
+            open_one.code,
+            open_one.due_at < now,
         )
         for person in members.get(open_one.code, []):
             if Role.ACCOUNTMANAGER in person.roles:
