@@ -171,6 +171,7 @@ async def test_no_response_of_any_get_route_is_cached(app, client, make_user, ma
         "slug": world.slug,
         "panel": "toezeggingen",
         "path": "openapi.json",
+        "mail_id": world.mail,
     }
     paths = sorted(
         {
