@@ -52,6 +52,7 @@ from casemgmt.exchange import controllers as exchange_controllers
 from casemgmt.handoffs import controllers as handoff_controllers
 from casemgmt.handoffs import rules as handoffs_rules
 from casemgmt.handoffs.dependencies import provide_handoffs
+from casemgmt.mail import controllers as mail_controllers
 from casemgmt.metrics import controllers as metrics_controllers
 from casemgmt.notifications import controllers as notification_controllers
 from casemgmt.notifications.bell import load_unread, unread_of
@@ -128,6 +129,7 @@ def api_route_handlers() -> list[Any]:
             *casefile_dossier_controllers.API_HANDLERS,
             *contact_controllers.API_HANDLERS,
             *audit_controllers.API_HANDLERS,
+            *mail_controllers.API_HANDLERS,
             *reachability.API_HANDLERS,
             *departments.API_HANDLERS,
             *commitment_controllers.API_HANDLERS,
@@ -160,6 +162,7 @@ def page_route_handlers() -> list[Any]:
         *reachability.PAGE_HANDLERS,
         *topics.PAGE_HANDLERS,
         *departments.PAGE_HANDLERS,
+        *mail_controllers.PAGE_HANDLERS,
         *commitment_controllers.PAGE_HANDLERS,
         *handoff_controllers.PAGE_HANDLERS,
         *escalation_controllers.PAGE_HANDLERS,

@@ -10,9 +10,11 @@ from casemgmt.directory.models import Department, Service, Topic, service_coordi
 from casemgmt.dossiers.models import Dossier, DossierAssignment
 from casemgmt.escalations.models import Escalation, ReusableAnswer
 from casemgmt.handoffs.models import Handoff
+from casemgmt.mail.models import MailAttempt, OutboxMail
 from casemgmt.notifications.models import Notification, NotificationPreference
 from casemgmt.pilots.models import Pilot, PilotEnrolment, TimeEntry, pilot_services
 from casemgmt.references.models import ExternalReference
+from casemgmt.reminders.models import DigestRun
 from casemgmt.surveys.models import SurveyResponse, survey_reasons
 from casemgmt.web.idempotency import IdempotencyKey
 
@@ -28,6 +30,7 @@ __all__ = [
     "Contact",
     "ContactTransfer",
     "Department",
+    "DigestRun",
     "Dossier",
     "DossierAssignment",
     "Escalation",
@@ -35,8 +38,10 @@ __all__ = [
     "Handoff",
     "IdempotencyKey",
     "LoginFailure",
+    "MailAttempt",
     "Notification",
     "NotificationPreference",
+    "OutboxMail",
     "Pilot",
     "PilotEnrolment",
     "Representative",

@@ -178,6 +178,7 @@ TABLE: dict[tuple[str, str], Row] = {
     ("PATCH", "/api/v1/departments/{department_id:int}"): row(ADMIN_ONLY, body=empty_body),
     ("GET", "/api/v1/topics"): row(LOGGED_IN),
     ("GET", "/api/v1/audit"): row(ADMIN_ONLY),
+    ("GET", "/api/v1/outbox"): row(ADMIN_ONLY),
     ("GET", "/api/v1/clients"): row(CLIENT, query=lambda c: {"q": c.o.client_name}, per_object=True, client_view=True),
     ("POST", "/api/v1/clients"): row(CREATORS, body=lambda c: {"kind": "person"}),
     ("GET", "/api/v1/clients/{client_id:int}"): row(CLIENT, client_view=True),
@@ -283,6 +284,8 @@ TABLE: dict[tuple[str, str], Row] = {
     ("POST", "/beheer/afdelingen/{department_id:int}"): row(ADMIN_ONLY, body=empty_body),
     # an empty body names no version: the admin's answer is "changed meanwhile" (a redirect), nothing written
     ("POST", "/beheer/afdelingen/{department_id:int}/status"): row(ADMIN_ONLY, body=empty_body),
+    ("GET", "/beheer/uitgaande-mail"): row(ADMIN_ONLY),
+    ("GET", "/beheer/uitgaande-mail/{mail_id:int}"): row(ADMIN_ONLY),
     ("GET", "/klanten"): row(EMPLOYEES),
     ("POST", "/klanten"): row(CREATORS, body=empty_body),
     ("GET", "/klanten/nieuw"): row(CREATORS),
@@ -384,6 +387,7 @@ OTHER_PARAMS = {
     "user_id": lambda c: c.world.people["other_cm"].id,
     "slug": lambda c: c.world.slug,
     "service": lambda c: "SZW",
+    "mail_id": lambda c: c.world.mail,
     "topic_id": lambda c: 1,  # a reference topic (loaded with the services)
     "department_id": lambda c: 1,  # a reference department (likewise)
 }

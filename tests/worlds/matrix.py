@@ -33,6 +33,8 @@ from casemgmt.commitments.models import Commitment
 from casemgmt.dossiers.models import Dossier
 from casemgmt.escalations.models import Escalation
 from casemgmt.handoffs.models import Handoff
+from casemgmt.mail.models import OutboxMail
+from casemgmt.mail.outbox import enqueue
 from casemgmt.notifications.models import Notification
 from casemgmt.pilots.models import PilotEnrolment
 from tests.factories import create_client, create_contact, create_dossier, service_id
@@ -90,6 +92,9 @@ class MatrixWorld:
         """The persona's own notification, or (foreign, and for the anonymous visitor) another employee's."""
         key = PERSONA_USERS.get(persona) if own else None
         return self.notifications[key or "other_cm"]
+
+    mail: int = 0
+    """A mail in the outbox (Beheer > Uitgaande mail)."""
 
     def objects(self, ownership: str) -> Objects:
         return self.own if ownership != "foreign" else self.foreign
@@ -184,6 +189,16 @@ async def arrange(
         session.add_all(links)
         await session.flush()
         tokens = {name: await make_token(people[name], session=session) for name in PERSONA_USERS.values()}
+        await enqueue(
+            session,
+            user_id=cm.id,
+            to_address=cm.email,
+            key=f"digest:{cm.id}:{now.date().isoformat()}",
+            subject="casemgmt dagoverzicht",
+            text_body="Te laat (1)",
+            html_body="<p>Te laat (1)</p>",
+        )
+        mail_id = await session.scalar(select(OutboxMail.id))
         ids = [row.id for row in rows]
         jan_id, piet_id, own_id, foreign_id, enrolled_id = (
             jan.id,
@@ -240,4 +255,5 @@ async def arrange(
         piet_id, foreign_id, ids[1], ids[3], ids[5], contact_ids[1], foreign_enrolled, "Piet Anders", PIET_STREET,
         representative_ids[1],
     )  # fmt: skip
-    return MatrixWorld(people, tokens, own, foreign, SLUG, secrets + pilot.names + pilot.bsns, notifications)
+    assert mail_id is not None
+    return MatrixWorld(people, tokens, own, foreign, SLUG, secrets + pilot.names + pilot.bsns, notifications, mail_id)

@@ -57,6 +57,8 @@ ACTION_LABELS = {
 OBJECT_TYPE_LABELS = {
     "assignment": "Toewijzing",
     "audit_log": "Logboek",
+    "outbox": "Uitgaande mail (lijst)",
+    "outbox_mail": "Uitgaande mail",
     "client": "Klant",
     "commitment": "Toezegging",
     "commitment_list": "Toezeggingen (lijst)",

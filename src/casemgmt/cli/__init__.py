@@ -1,7 +1,8 @@
 """The ``casemgmt`` command line: Litestar's CLI with casemgmt's own groups, added through a CLI plugin.
 
 ``support`` holds what every command shares; ``commands`` the platform's commands (database, services, topics,
-departments, users, tokens, sessions, demo, run); ``exchange``, ``pilots`` and ``surveys`` their own groups.
+departments, users, tokens, sessions, demo, run); ``exchange``, ``pilots``, ``surveys`` and ``notifications`` their
+own groups.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from casemgmt.cli.commands import (
 class CasemgmtCLIPlugin(CLIPluginProtocol):
     def on_cli_init(self, cli: click.Group) -> None:
         from casemgmt.cli.exchange import dossiers_group, generate_command
+        from casemgmt.cli.notifications import notifications_group
         from casemgmt.cli.pilots import pilots_group
         from casemgmt.cli.surveys import surveys_group
 
@@ -36,3 +38,4 @@ class CasemgmtCLIPlugin(CLIPluginProtocol):
         cli.add_command(surveys_group)
         cli.add_command(dossiers_group)
         cli.add_command(generate_command)
+        cli.add_command(notifications_group)

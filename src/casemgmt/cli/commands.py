@@ -294,8 +294,15 @@ def demo(host: str, port: int, no_serve: bool) -> None:
 @click.option("--host", default=None, help="Interface to listen on (default CASEMGMT_HOST, 127.0.0.1).")
 @click.option("--port", default=None, type=int, help="Port (default CASEMGMT_PORT, 8000).")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Worker processes.")
-def run(host: str | None, port: int | None, workers: int) -> None:
-    """Every worker builds its own app from the same settings; the app keeps no state in memory."""
+@click.option(
+    "--scheduler",
+    is_flag=True,
+    help="Also compose the daily digest and send the outgoing mail every minute in this process (one node; "
+    "elsewhere run 'casemgmt notifications send --digest' from cron).",
+)
+def run(host: str | None, port: int | None, workers: int, scheduler: bool) -> None:
+    """Every worker builds its own app from the same settings; the app keeps no state in memory. The scheduler runs
+    on a thread of the main process, once however many workers serve."""
     import uvicorn
 
     from casemgmt.settings import SettingsError
@@ -306,6 +313,11 @@ def run(host: str | None, port: int | None, workers: int) -> None:
     except SettingsError as exc:
         click.echo(f"casemgmt start niet: {exc}", err=True)
         sys.exit(1)
+    if scheduler:
+        from casemgmt.cli.notifications import start_scheduler
+
+        start_scheduler(settings)
+        click.echo("Meldingen: dagoverzicht en uitgaande mail elke minuut (--scheduler).")
     uvicorn.run(
         "casemgmt.app:create_app",
         factory=True,

@@ -39,6 +39,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("Logboek", "/logboek", frozenset({Role.ADMIN})),
     NavItem("Onderwerpen", "/beheer/onderwerpen", frozenset({Role.ADMIN})),
     NavItem("Afdelingen", "/beheer/afdelingen", frozenset({Role.ADMIN})),
+    NavItem("Uitgaande mail", "/beheer/uitgaande-mail", frozenset({Role.ADMIN})),
 ]
 
 

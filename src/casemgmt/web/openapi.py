@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping
 from copy import copy
 from dataclasses import dataclass
 from functools import cache
-from typing import Annotated, Any, Union, get_args, get_origin, get_type_hints
+from typing import Annotated, Any, Union, cast, get_args, get_origin, get_type_hints
 
 import msgspec
 from litestar.config.app import AppConfig
@@ -178,7 +178,7 @@ def error_responses(handler: HTTPRouteHandler) -> dict[int, ResponseSpec]:
     if 422 in own and 422 in responses and own[422].data_container is not ValidationErrorOut:
         # its own 422 body (an import report), or the field errors of a parameter refused before it runs
         own[422] = ResponseSpec(
-            data_container=Union[own[422].data_container, ValidationErrorOut],  # noqa: UP007 (a runtime value)
+            data_container=cast(Any, Union[own[422].data_container, ValidationErrorOut]),  # noqa: UP007 (a runtime value)
             description=f"{own[422].description}; or a parameter refused (field errors)",
             generate_examples=False,
         )
