@@ -267,6 +267,10 @@ def sessions_prune() -> None:
 # -- demo -------------------------------------------------------------------------------------------------------
 
 
+DEMO_SCHEDULER_SECONDS = 10.0
+"""How often the demo runs ``notifications send --digest`` in its own process (``run --scheduler``: every minute)."""
+
+
 @click.command(name="demo", help="Create or update the demo municipality on SQLite and serve it.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
@@ -285,6 +289,11 @@ def demo(host: str, port: int, no_serve: bool) -> None:
         return
     import uvicorn
 
+    from casemgmt.cli.notifications import start_scheduler
+
+    # one node: the notifications run in this process, often enough that the outbox shows an escalation's mail
+    # (Beheer > Uitgaande mail) a few seconds after it was made
+    start_scheduler(settings, interval=DEMO_SCHEDULER_SECONDS)
     click.echo(f"casemgmt draait op http://{host}:{port}")
     # By import string, like ``run``: the app is built from the same CASEMGMT_* settings (demo mode).
     uvicorn.run("casemgmt.app:create_app", factory=True, host=host, port=port, log_level="info")
