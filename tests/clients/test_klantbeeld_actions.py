@@ -186,7 +186,7 @@ async def test_the_casemanager_opens_a_dossier_in_place(client, db, make_user, g
         dossier = await session.scalar(select(Dossier).where(Dossier.subject == "Schulden en huur"))
     assert dossier is not None and dossier.client_id == person.id
     assert f"Dossier {dossier.ref} is geopend." in answer.text and f'href="/dossiers/{dossier.id}"' in answer.text
-    assert f'id="kop-dossiers-{person.id}"' in answer.text and answer.text.count('hx-swap-oob="true"') == 2
+    assert f'id="kop-dossiers-{person.id}"' in answer.text and answer.text.count('hx-swap-oob="true"') == 3
 
 
 async def test_the_limited_view_has_no_actions_in_place(client, db, make_user, gerda) -> None:
