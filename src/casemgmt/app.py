@@ -28,9 +28,9 @@ from casemgmt.auth.dependencies import provide_actor
 from casemgmt.auth.middleware import TokenAuthMiddleware, create_session_auth, passwords_for
 from casemgmt.auth.models import SessionStoreEntry
 from casemgmt.auth.services import MAX_EMAIL_LENGTH, MAX_PASSWORD_LENGTH
+from casemgmt.casefile import client_actions, worklist_controllers
 from casemgmt.casefile import client_controllers as casefile_client_controllers
 from casemgmt.casefile import dossier_controllers as casefile_dossier_controllers
-from casemgmt.casefile import worklist_controllers
 from casemgmt.casefile.dependencies import provide_clients, provide_dossiers, provide_finder
 from casemgmt.cli import CasemgmtCLIPlugin
 from casemgmt.clients import controllers as client_controllers
@@ -155,6 +155,7 @@ def page_route_handlers() -> list[Any]:
         *users.PAGE_HANDLERS,
         *client_controllers.PAGE_HANDLERS,
         *casefile_client_controllers.PAGE_HANDLERS,
+        *client_actions.PAGE_HANDLERS,
         *dossier_controllers.PAGE_HANDLERS,
         *casefile_dossier_controllers.PAGE_HANDLERS,
         *contact_controllers.PAGE_HANDLERS,

@@ -132,7 +132,7 @@ async def test_routing_page_shows_who_helps_this_client(client, db, make_user, a
     assert "Carla Mulder" in text and "070 353 1001" in text
     assert "Sara Zwart" in text and "070 353 2001" in text and "ma-vr 08:30-17:00" in text and "070 353 7500" in text
     assert "Vertegenwoordigers" in text and "Sanne Bakker" in text and "Wijkteam Centrum" in text
-    assert f'href="/contacten/nieuw?client_id={person.id}"' in text and "Contact vastleggen" in text
+    assert f'href="/klanten/{person.id}/acties/contact"' in text and "Contact vastleggen" in text  # in place (issue 15)
     assert "/dossiers/nieuw" not in text  # a KCC agent does not open dossiers
     assert "Vertegenwoordiger toevoegen" in text
     event, record_event = await audit_events()

@@ -48,8 +48,10 @@ async def test_escaleren_fills_in_the_client_and_its_only_open_dossier(client, d
         none = await create_client(session, "Nora Niemand")
     await logged_in(client, make_user)
     page = await client.get(f"/klanten/{one.id}")
-    assert f'href="/escalaties/nieuw?client_id={one.id}&amp;dossier_id={dossier.id}"' in page.text
-    assert "Contact vastleggen" in page.text and "Dossier openen" not in page.text  # KCC opens no dossiers
+    assert f'href="/klanten/{one.id}/acties/escalatie"' in page.text  # Escaleren opens in place (issue 15)
+    assert "Contact vastleggen" in page.text and "Nieuw dossier" not in page.text  # KCC opens no dossiers
+    panel = (await client.get(f"/klanten/{one.id}/acties/escalatie", headers=HX)).text
+    assert f'<option value="{dossier.id}" selected>' in panel
     for other in (two, none):
         text = (await client.get(f"/klanten/{other.id}/routering", headers=HX)).text
         assert f'href="/escalaties/nieuw?client_id={other.id}"' in text
@@ -64,4 +66,4 @@ async def test_casemanager_may_open_a_dossier_from_the_klantbeeld(client, db, ma
         person = await create_client(session, "Gerda Koster")
     await logged_in(client, make_user, "casemanager")
     page = await client.get(f"/klanten/{person.id}")
-    assert f'href="/dossiers/nieuw?client_id={person.id}"' in page.text and ">Escaleren<" in page.text
+    assert f'href="/dossiers/nieuw?client_id={person.id}"' in page.text and ">Escaleren<" in page.text  # limited view

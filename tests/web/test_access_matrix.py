@@ -91,6 +91,7 @@ FULL_CLIENT = rule("FULL_CLIENT", KCC, ADMIN, own=(CM, AM))  # need to know: the
 CORRECTORS = rule("CORRECTORS", KCC, ADMIN, own=(CM,))  # correct details: a creator's role and the full record
 OWN_NOTIFICATION = rule("OWN_NOTIFICATION", own=(KCC, CM, AM, EVALUATOR, ADMIN))  # one's own only; another's: 404
 IDENTIFIERS = rule("IDENTIFIERS", KCC, ADMIN, own=(CM,))  # identify/merge: creators who see the full record
+KLANTBEELD_OPENERS = rule("KLANTBEELD_OPENERS", ADMIN, own=(CM,))  # Nieuw dossier in place: opener, full record
 
 
 def a_bsn(c: Any) -> dict[str, Any]:
@@ -297,6 +298,14 @@ TABLE: dict[tuple[str, str], Row] = {
     ("POST", "/klanten/{client_id:int}/gegevens"): row(CORRECTORS, body=empty_body),
     ("POST", "/klanten/{client_id:int}/vertegenwoordigers"): row(CREATORS, body=empty_body),
     ("POST", "/klanten/{client_id:int}/identificeren"): row(IDENTIFIERS, body=a_bsn),
+    # the klantbeeld's actions in place (issue 15, casefile/client_actions.py): the full record; a new dossier also
+    # needs the opener's role (the KCC gets the refusal in the panel, 403)
+    ("GET", "/klanten/{client_id:int}/acties/contact"): row(FULL_CLIENT),
+    ("GET", "/klanten/{client_id:int}/acties/escalatie"): row(FULL_CLIENT),
+    ("GET", "/klanten/{client_id:int}/acties/dossier"): row(KLANTBEELD_OPENERS),
+    ("POST", "/klanten/{client_id:int}/acties/contact"): row(FULL_CLIENT, body=empty_body),
+    ("POST", "/klanten/{client_id:int}/acties/escalatie"): row(FULL_CLIENT, body=empty_body),
+    ("POST", "/klanten/{client_id:int}/acties/dossier"): row(KLANTBEELD_OPENERS, body=empty_body),
     ("GET", "/vertegenwoordigers/zoeken"): row(EMPLOYEES, query=lambda c: {"q": "Wijk", "klant": c.o.client}),
     ("GET", "/vertegenwoordigers/{representative_id:int}"): row(EMPLOYEES),
     ("GET", "/contacten/nieuw"): row(DOSSIER_CONTACT, query=DOSSIER, per_object=True),
