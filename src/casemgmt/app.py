@@ -161,6 +161,7 @@ def page_route_handlers() -> list[Any]:
         *pilot_controllers.PAGE_HANDLERS,
         *survey_controllers.PAGE_HANDLERS,
         *dashboard_controllers.PAGE_HANDLERS,
+        *metrics_controllers.PAGE_HANDLERS,
     ]
 
 

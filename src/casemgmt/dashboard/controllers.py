@@ -162,6 +162,7 @@ async def pilot_dashboard(request: Request[Any, Any, Any], db_session: DbSession
             "summary": f"Cijfers over {fmt.day(period.start)} tot en met {fmt.day(period.end)}: "
             f"{view.dossiers_text(PILOT)} dossiers in de pilotgroep en {view.dossiers_text(CONTROL)} in de "
             "controlegroep.",
+            "downloads": urlencode(period.query_values()),
         }
 
     context: dict[str, Any] = {

@@ -9,7 +9,7 @@ version raises ``Conflict``.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -291,6 +291,13 @@ class DossierService(AuditedService):
                 )
             )
         return query.order_by(Dossier.opened_at.desc(), Dossier.id.desc()).limit(wanted.limit).offset(wanted.offset)
+
+    async def references_of(self, dossier_ids: Collection[int]) -> dict[int, str]:
+        """The references (D-2026-00005) of those of these dossiers the actor may read, by id (one query)."""
+        if not dossier_ids:
+            return {}
+        query = self._readable(Dossier.id, Dossier.ref).where(Dossier.id.in_(list(dossier_ids)))
+        return {ident: ref for ident, ref, *_ in (await self.session.execute(query)).all()}
 
     async def assignments_of(self, dossier_ids: list[int]) -> dict[int, list[AssignmentView]]:
         if not dossier_ids:
