@@ -328,6 +328,7 @@ class EscalationService(AuditedService):
         service: str | None,
         state: str | None,
         due_before: datetime | None,
+        services: Sequence[str] | None = None,
         sort: str,
         offset: int,
         limit: int,
@@ -342,6 +343,8 @@ class EscalationService(AuditedService):
         query = self._query()
         if service:
             query = query.where(Service.code == service.upper())
+        if services is not None:
+            query = query.where(Service.code.in_(services))
         if due_before is not None:
             query = query.where(Escalation.status == "open", Escalation.due_at < due_before)
         counted = query.with_only_columns(
