@@ -88,14 +88,19 @@ async def test_anonymous_visitors_are_sent_to_the_login_page(client, pilot_world
 
 
 @pytest.mark.parametrize(
-    ("query", "field"),
-    [("table=klanten", "table"), ("variant=excel-us", "variant"), ("from=2025-04-01&to=2025-03-01", "from")],
+    ("query", "message"),
+    [
+        ("table=klanten", "Onbekende tabel"),
+        ("variant=excel-us", "Onbekende variant"),
+        ("from=2025-04-01&to=2025-03-01", "De begindatum ligt na de einddatum"),
+    ],
 )
-async def test_bad_parameters_answer_422_in_dutch(client, make_user, pilot_world, query, field) -> None:
+async def test_bad_parameters_answer_422_in_dutch(client, db, make_user, pilot_world, query, message) -> None:
     await login(client, (await make_user("evaluator")).email)
     response = await client.get(f"/pilots/{SLUG}/export.csv?{query}")
-    assert response.status_code == 422
-    assert "Onbekende" in response.text or "na" in response.text
+    assert response.status_code == 422 and message in response.text
+    async with db() as session:  # nothing exported, nothing recorded
+        assert not (await session.scalars(select(AuditEvent).where(AuditEvent.action == "export"))).all()
 
 
 async def test_unknown_pilot_is_404(client, make_user) -> None:
