@@ -172,6 +172,7 @@ def page_route_handlers() -> list[Any]:
         *survey_controllers.PAGE_HANDLERS,
         *dashboard_controllers.PAGE_HANDLERS,
         *notification_controllers.PAGE_HANDLERS,
+        *metrics_controllers.PAGE_HANDLERS,
     ]
 
 

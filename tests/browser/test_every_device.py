@@ -43,6 +43,7 @@ NOT_PAGES = {
     "/health": "JSON",
     "/login": "checked anonymously below, before logging in",
     "/werkvoorraad/{panel:str}": "the panels of /werkvoorraad, fragments",
+    "/meldingen/teller": "the bell's count, a fragment",
 }
 ACTIONS: dict[str, list[dict[str, str]]] = {
     "/toezeggingen/{commitment_id:int}/{action:str}": [{"action": "verzetten"}, {"action": "overdragen"}],
@@ -79,7 +80,7 @@ def pages(app: Litestar, world: MatrixWorld) -> list[tuple[str, str]]:
     values: dict[str, object] = {
         "client_id": o.client, "dossier_id": o.dossier, "commitment_id": o.commitment, "handoff_id": o.handoff,
         "escalation_id": o.escalation, "contact_id": o.contact, "representative_id": o.representative,
-        "slug": world.slug, "topic_id": 1,
+        "slug": world.slug, "topic_id": 1, "department_id": 1, "mail_id": world.mail,
     }  # fmt: skip
     found = []
     for route in app.routes:

@@ -123,3 +123,24 @@ def test_line_chart_scales_means_to_a_nice_maximum_and_thins_labels() -> None:
     assert single.series[0].points[0].x == 50.0
     with pytest.raises(ValueError):
         charts.line_chart([("jan",)], [charts.SeriesInput("a", "A", [0.5, 0.6])])
+
+
+def test_wrapped_labels_keep_their_spaces_in_the_svg_text() -> None:
+    """A label wrapped over lines reads as its words (text content and accessible name): "7 of hoger", not
+    "7 ofhoger" (issue 15)."""
+    import re
+    from pathlib import Path
+
+    from jinja2 import Environment, FileSystemLoader
+
+    templates = Path(__file__).resolve().parents[2] / "templates"
+    group = charts.GroupInput("satisfied_share", "Tevreden (rapportcijfer 7 of hoger)", [charts.BarInput("pilot", 0.7)])
+    chart = charts.bar_chart([group], label_chars=12)
+    assert len(chart.groups[0].lines) > 2
+    environment = Environment(loader=FileSystemLoader(templates), autoescape=True)
+    svg = environment.from_string(
+        '{% from "dashboard/_charts.html" import bar_chart %}{{ bar_chart(chart, "c", "Titel", "Uitleg") }}'
+    ).render(chart=chart)
+    label = re.search(r'<text class="dash-label"[^>]*>(.*?)</text>', svg, re.S)
+    assert label is not None
+    assert re.sub(r"<[^>]+>", "", label.group(1)) == "Tevreden (rapportcijfer 7 of hoger)"

@@ -349,6 +349,8 @@ TABLE: dict[tuple[str, str], Row] = {
     ("POST", "/tijdregistratie"): row(TIME_ENTRY, body=lambda c: {"dossier_id": str(c.o.dossier)}, per_object=True),
     ("GET", "/pilots"): row(EVALUATION),
     ("GET", "/pilots/{slug:str}"): row(EVALUATION),
+    ("GET", "/pilots/{slug:str}/export.csv"): row(EVALUATION),
+    ("GET", "/pilots/{slug:str}/export.xlsx"): row(EVALUATION),
     ("GET", "/trends"): row(EVALUATION),
     ("GET", "/trends/export.csv"): row(EVALUATION),
     ("GET", "/trends/export.xlsx"): row(EVALUATION),

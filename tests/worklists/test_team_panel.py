@@ -120,7 +120,7 @@ async def test_terugbelnotities_filters_by_service_state_and_owner(client, world
     assert await shown(f"?owner={world.dso.id}") == [dso["id"]]
     assert await shown("?sort=-due_at") == [dso["id"], team["id"], late["id"]]
     page = (await client.get("/terugbelnotities?service=SZW")).text
-    assert 'href="tel:0703537511"' in page  # the owner's direct line
+    assert 'href="tel:+31703537511"' in page  # the owner's direct line, dialable from anywhere (E.164)
     assert 'hx-push-url="true"' in page and '<option value="SZW" selected' in page
     assert "team SZW, nog niet opgepakt" in page
     fragment = await client.get("/terugbelnotities?service=DSO", headers=HTMX)

@@ -174,7 +174,9 @@ async def test_the_worklist_issues_the_same_number_of_queries_for_10_and_60(clie
     large, large_api, html, body = await queries_for(client, app, db, world, who, 50)  # 60 in all
     if who == "cm":
         assert len(body["commitments"]) == 120 and len(body["handoffs"]) == 60
-        assert len(re.findall(r'class="cm-row cm-row--overdue', html)) == 60
+        # the page shows the first 10, overdue first, and counts all in SQL (issue 15)
+        assert len(re.findall(r'class="cm-row cm-row--overdue', html)) == 10
+        assert '<span data-count="overdue">60</span>' in html and 'data-testid="aantal-open">120<' in html
     else:
         assert len(body["escalations"]) == 60
     assert len(body["dossiers"]) == 61 and all("overdue_commitment" in d["signals"] for d in body["dossiers"][:60])

@@ -17,6 +17,7 @@ import msgspec
 from sqlalchemy import distinct, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casemgmt.audit.labels import OBJECT_TYPE_LABELS, action_label, detail_label, object_type_label
 from casemgmt.audit.models import AuditEvent
 from casemgmt.audit.services import Action
 from casemgmt.auth.models import User
@@ -36,53 +37,6 @@ API_MAX_LIMIT = 500
 FILTER_FIELDS = ("actor_id", "object_type", "object_id", "pseudonym", "bsn", "from", "to")
 """The filter parameters, as named in the page's query string and the API."""
 
-ACTION_LABELS = {
-    "read": "Ingezien",
-    "search": "Gezocht",
-    "create": "Aangemaakt",
-    "update": "Gewijzigd",
-    "link": "Gekoppeld",
-    "export": "Geëxporteerd",
-    "import": "Geïmporteerd",
-    "accept": "Geaccepteerd",
-    "decline": "Geweigerd",
-    "answer": "Beantwoord",
-    "cancel": "Geannuleerd",
-    "reassign": "Overgedragen",
-    "reasoned_read": "Ingezien met reden",
-    "merge": "Samengevoegd",
-}
-"""Dutch names of the actions; an action not listed is shown as its code."""
-
-OBJECT_TYPE_LABELS = {
-    "assignment": "Toewijzing",
-    "audit_log": "Logboek",
-    "outbox": "Uitgaande mail (lijst)",
-    "outbox_mail": "Uitgaande mail",
-    "client": "Klant",
-    "commitment": "Toezegging",
-    "commitment_list": "Toezeggingen (lijst)",
-    "client_list": "Klanten (lijst)",
-    "contact": "Klantcontact",
-    "dossier": "Dossier",
-    "dossier_list": "Dossiers (lijst)",
-    "dossiers": "Dossierexport",
-    "enrolment": "Pilotdeelname",
-    "escalation": "Escalatie",
-    "escalation_list": "Escalaties (lijst)",
-    "handoff": "Overdracht",
-    "handoff_list": "Overdrachten (lijst)",
-    "pilot": "Pilot",
-    "representative": "Vertegenwoordiger",
-    "routing_view": "Wie helpt deze klant?",
-    "survey_response": "Tevredenheidsmeting",
-    "survey_responses": "Tevredenheidsmetingen",
-    "time_entry": "Tijdregistratie",
-    "timeline": "Tijdlijn",
-    "user": "Gebruiker",
-}
-"""Dutch names of the object types written by the services; a type not listed is shown as its code."""
-
 MESSAGE_BAD_DATE = "Vul een geldige datum in (dd-mm-jjjj)"
 MESSAGE_PERIOD_REVERSED = (
     "De einddatum ligt vóór de begindatum; kies een periode waarin ‘van’ niet na ‘tot en met’ ligt"
@@ -99,6 +53,29 @@ class ClientLookup(Protocol):
     """Finds the pseudonym of the client with a BSN (the client service), for the filter "who saw client X?"."""
 
     async def pseudonym_of_bsn(self, bsn: str) -> str | None: ...
+
+
+@runtime_checkable
+class ReferenceLookup(Protocol):
+    """Finds the references of dossiers (the dossier service), so the Logboek names them as people know them."""
+
+    async def references_of(self, dossier_ids: Collection[int]) -> dict[int, str]: ...
+
+
+async def name_objects(page: AuditPage, dossiers: ReferenceLookup) -> AuditPage:
+    """The page's rows with the reference of each dossier (one query for the page) and the pseudonym of each
+    client as the object's name."""
+    ids = {int(row.object_id) for row in page.rows if row.object_type == "dossier" and row.object_id.isdigit()}
+    refs = await dossiers.references_of(ids) if ids else {}
+    rows = []
+    for row in page.rows:
+        ref = ""
+        if row.object_type == "dossier" and row.object_id.isdigit():
+            ref = refs.get(int(row.object_id), "")
+        elif row.object_type == "client" and row.client_pseudonym:
+            ref = row.client_pseudonym
+        rows.append(msgspec.structs.replace(row, object_ref=ref) if ref else row)
+    return replace(page, rows=rows)
 
 
 @dataclass(frozen=True)
@@ -275,6 +252,8 @@ class AuditRow(_EventFacts, frozen=True):
     id: int
     occurred_at: datetime
     detail: str
+    object_ref: str = ""
+    """How a reader knows the object: a dossier's reference (D-2026-00005), a client's pseudonym; else empty."""
 
     @property
     def moment(self) -> str:
@@ -286,11 +265,21 @@ class AuditRow(_EventFacts, frozen=True):
 
     @property
     def action_label(self) -> str:
-        return ACTION_LABELS.get(self.action, self.action)
+        return action_label(self.action, self.detail)
+
+    @property
+    def detail_label(self) -> str:
+        return detail_label(self.action, self.detail)
 
     @property
     def object_type_label(self) -> str:
-        return OBJECT_TYPE_LABELS.get(self.object_type, self.object_type)
+        return object_type_label(self.object_type)
+
+    @property
+    def object_text(self) -> str:
+        """The object as the Logboek names it: "Dossier D-2026-00005", "Klant K-…", else type and number."""
+        name = self.object_ref or self.object_id
+        return f"{self.object_type_label} {name}" if name else self.object_type_label
 
     def as_out(self) -> AuditEventOut:
         occurred = self.occurred_at if self.occurred_at.tzinfo else self.occurred_at.replace(tzinfo=UTC)

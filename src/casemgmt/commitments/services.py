@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, false, or_, select, true
+from sqlalchemy import Select, and_, false, func, or_, select, true
 from sqlalchemy.orm import aliased
 
 from casemgmt.audit.services import Action, AuditedService
@@ -536,6 +536,7 @@ class CommitmentService(AuditedService):
         limit: int = 50,
         now: datetime | None = None,
         audit_purpose: str | None = None,
+        due_before: datetime | None = None,
     ) -> CommitmentPage:
         """One keyset page (``sort``: ``due_at`` soonest first, ``-due_at`` latest first, ``made_at`` oldest first;
         ties by id), with the cursor of the next page."""
@@ -552,6 +553,8 @@ class CommitmentService(AuditedService):
             state=state,
             now=now,
         )
+        if due_before is not None:  # the lists' "due" filter: open ones due before that moment
+            query = query.where(Commitment.status == "open", Commitment.due_at < due_before)
         key = Commitment.made_at if sort == "made_at" else Commitment.due_at
         descending = sort.startswith("-")
         if cursor:
@@ -566,6 +569,31 @@ class CommitmentService(AuditedService):
         await self.audit.record_reads("commitment_list", (v.client_pseudonym for v in views), purpose=audit_purpose)
         more = len(rows) > limit
         return CommitmentPage(views, _encode_cursor(sort, views[-1].commitment) if more and views else None)
+
+    async def open_counts(
+        self, *, owner_id: int | None = None, service: str | None = None, now: datetime | None = None
+    ) -> dict[str, int]:
+        """How many open commitments (of ``owner_id``, for ``service``) there are, how many of them are overdue and
+        how many due later today: one aggregate query; shows nobody, so not audited."""
+        now = now or datetime.now(UTC)
+        query = self._filtered(
+            owner_id=owner_id,
+            owner_service=None,
+            dossier_id=None,
+            client_id=None,
+            service=service,
+            kind=None,
+            state="open",
+            now=now,
+        )
+        tomorrow = from_amsterdam(datetime.combine(local_date(now) + timedelta(days=1), time.min))
+        counted = query.with_only_columns(
+            func.count(),
+            func.count().filter(Commitment.due_at < now),
+            func.count().filter(Commitment.due_at >= now, Commitment.due_at < tomorrow),
+        ).order_by(None)
+        total, overdue, today = (await self.session.execute(counted)).one()
+        return {"open": int(total), "overdue": int(overdue), "due_today": int(today)}
 
     async def owner_choices(self) -> tuple[builtins.list[tuple[str, str]], builtins.list[tuple[int, str]]]:
         """Who a promise may be handed to: the active services (code, name) and active employees (id, name)."""

@@ -48,6 +48,7 @@ from casemgmt.metrics.periods import Period, last_twelve_months, parse_period
 from casemgmt.metrics.results import TrendsDocument
 from casemgmt.pilots.models import Pilot, PilotEnrolment
 from casemgmt.pilots.rules import CONTROL, PILOT
+from casemgmt.web.formatting import iso_day, parse_day
 from casemgmt.web.pages import page_or_fragment, wants_fragment
 from casemgmt.web.parameters import DateFrom, DateTo, choice
 
@@ -111,7 +112,22 @@ def default_pilot_period(pilot: Pilot, today: date) -> Period:
 
 
 def _form(request: Request[Any, Any, Any]) -> dict[str, str]:
-    return {key: (request.query_params.get(key) or "").strip() for key in ("from", "to")}
+    """The period asked for, each day as ``jjjj-mm-dd`` whether the browser's date picker sent it or someone typed
+    ``dd-mm-jjjj`` (a browser without a picker)."""
+    return {key: iso_day(request.query_params.get(key) or "") for key in ("from", "to")}
+
+
+PAGE_BAD_DAY = "'{text}' is geen geldige datum; vul een datum in als dd-mm-jjjj, bijvoorbeeld 01-02-2026."
+"""The pages' message for an unreadable day: the format the date picker shows, not the API's."""
+
+
+def _page_errors(form: dict[str, str], errors: dict[str, str]) -> dict[str, str]:
+    """The period's errors for the page: an unreadable day named in the UI's format."""
+    return {
+        field: PAGE_BAD_DAY.format(text=form[field]) if field in form and form[field] and not parse_day(form[field])
+        else message
+        for field, message in errors.items()
+    }  # fmt: skip
 
 
 async def _period_page(
@@ -137,7 +153,7 @@ async def _period_page(
         period = parse_period(form["from"], form["to"], default)
         found = await figures(period)
     except InvalidInput as exc:
-        context["errors"] = exc.by_field()
+        context["errors"] = _page_errors(form, exc.by_field())
         status = 422
     else:
         context.update(period=period, form=period.query_values(), **found)
@@ -162,6 +178,7 @@ async def pilot_dashboard(request: Request[Any, Any, Any], db_session: DbSession
             "summary": f"Cijfers over {fmt.day(period.start)} tot en met {fmt.day(period.end)}: "
             f"{view.dossiers_text(PILOT)} dossiers in de pilotgroep en {view.dossiers_text(CONTROL)} in de "
             "controlegroep.",
+            "downloads": urlencode(period.query_values()),
         }
 
     context: dict[str, Any] = {

@@ -5,7 +5,7 @@ Handlers only translate HTTP to the services: access, rules and audit live in ``
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Annotated, Any
 
 from litestar import Request, get, patch, post, put
@@ -27,15 +27,16 @@ from casemgmt.dossiers.presentation import FMT
 from casemgmt.dossiers.schemas import AccountmanagerAssignment, DossierCreate, DossierOut, DossierUpdate
 from casemgmt.dossiers.services import AccountmanagerRequest, DossierFilter, DossierService
 from casemgmt.errors import Conflict, DomainError, FieldError, InvalidInput
+from casemgmt.web import listing
 from casemgmt.web.forms import FormBody, whole_number
 from casemgmt.web.openapi import CONFLICT
+from casemgmt.web.pages import page_or_fragment
 from casemgmt.web.parameters import MAX_ID, QueryId, choice
 from casemgmt.web.routes import page_form
 
 TAGS = ["dossiers"]
 requires_caseworker = requires_role(Role.CASEMANAGER, Role.ACCOUNTMANAGER, Role.ADMIN)
 requires_dossier_opener = requires_role(Role.CASEMANAGER, Role.ADMIN)
-ADMIN_PAGE_SIZE = 50
 
 # ====================================================================== API
 
@@ -130,6 +131,16 @@ def form_state(values: dict[str, Any], exc: DomainError) -> FormState:
     return FormState(values, {}, exc.message)
 
 
+DOSSIER_SORTS = {
+    "-opened_at": "Nieuwste eerst",
+    "opened_at": "Oudste eerst",
+    "ref": "Dossiernummer",
+    "client": "Klant (A–Z)",
+    "status": "Status",
+}
+LIST_DEFAULTS = {"status": "", "casemanager_id": "", "service": "", "sort": "-opened_at"}
+
+
 @get("/dossiers", name="dossiers.index", include_in_schema=False, guards=[requires_caseworker])
 async def my_dossiers(
     request: Request[Any, Any, Any],
@@ -138,14 +149,27 @@ async def my_dossiers(
     status: FromQuery[str | None] = None,
     casemanager_id: FromQuery[str | None] = None,
     service: FromQuery[str | None] = None,
+    sort: FromQuery[str | None] = None,
     pagina: FromQuery[str | None] = None,
 ) -> Template:
-    """Mijn dossiers: a casemanager's caseload, an accountmanager's dossiers per service, everything for admins.
+    """Mijn dossiers: a casemanager's caseload, an accountmanager's dossiers per service, everything for admins;
+    filtered by status and service (admins: casemanager too), sorted and paged in SQL, with counts; the filter is
+    in the URL (bookmarkable). A value the list does not know shows the default.
 
     Every client shown is recorded in the audit log, all lists of the page in one INSERT."""
     async with dossiers.audit.batch():
-        context = await _my_dossiers_context(dossiers, actor, status, casemanager_id, service, pagina)
-    return Template("dossiers/index.html", context=context)
+        context = await _my_dossiers_context(dossiers, actor, status, casemanager_id, service, sort, pagina)
+    return page_or_fragment(request, "dossiers/index.html", "dossiers/_lists.html", context)
+
+
+async def _paged_rows(
+    dossiers: DossierService, wanted: DossierFilter, number: int, accountmanager_id: int | None = None
+) -> tuple[list[Any], listing.Paging]:
+    """One page of the list (the last one when ``number`` lies beyond it) and its paging, counted in SQL."""
+    total = await dossiers.count_rows(wanted, accountmanager_id=accountmanager_id)
+    paging = listing.Paging(number, total).within()
+    page = replace(wanted, limit=paging.size, offset=paging.offset)
+    return await dossiers.rows(page, accountmanager_id=accountmanager_id), paging
 
 
 async def _my_dossiers_context(
@@ -154,40 +178,51 @@ async def _my_dossiers_context(
     status: str | None,
     casemanager_id: str | None,
     service: str | None,
+    sort: str | None,
     pagina: str | None,
 ) -> dict[str, Any]:
-    status = status if status in rules.STATUSES else None
-    context: dict[str, Any] = {"fmt": FMT, "status": status, "statuses": rules.STATUSES}
+    chosen_status = listing.chosen(status, dict.fromkeys(rules.STATUSES), "")
+    services = await dossiers.services()
+    wanted_service = (service or "").strip().upper()
+    service_code = wanted_service if wanted_service in {code for code, _ in services} else ""
+    cm_filter = whole_number(casemanager_id or "") if actor.has(Role.ADMIN) else None
+    filters = {
+        "status": chosen_status,
+        "casemanager_id": str(cm_filter or ""),
+        "service": service_code,
+        "sort": listing.chosen(sort, DOSSIER_SORTS, "-opened_at"),
+    }
+    number = listing.page_number(pagina)
+    base = DossierFilter(status=chosen_status or None, service=service_code or None, sort=filters["sort"])
+    context: dict[str, Any] = {
+        "fmt": FMT,
+        "status": chosen_status or None,
+        "statuses": rules.STATUSES,
+        "filters": filters,
+        "defaults": LIST_DEFAULTS,
+        "query_string": listing.query_string,
+        "sort_labels": DOSSIER_SORTS,
+        "services": services,
+    }
     if actor.has(Role.CASEMANAGER):
         context["caseload_counts"] = await dossiers.caseload_counts(actor.id)
-        context["caseload"] = await dossiers.rows(
-            DossierFilter(casemanager_id=actor.id, status=status, limit=500, not_closed=status is None)
-        )
+        mine = replace(base, casemanager_id=actor.id, not_closed=not chosen_status)
+        context["caseload"], context["caseload_paging"] = await _paged_rows(dossiers, mine, number)
     if actor.has(Role.ACCOUNTMANAGER):
+        rows, paging = await _paged_rows(dossiers, base, number, accountmanager_id=actor.id)
         per_service: dict[str, list[Any]] = {}
-        for row in await dossiers.rows(DossierFilter(limit=500), accountmanager_id=actor.id):
+        for row in rows:
             per_service.setdefault(row.service or "", []).append(row)
-        context["per_service"] = per_service
+        context["per_service"], context["per_service_paging"] = per_service, paging
     if actor.has(Role.ADMIN):
-        page_number = max(whole_number(pagina or "") or 1, 1)
-        service_code = service.strip().upper() if service and service.strip() else None
-        cm_filter = whole_number(casemanager_id or "")
+        everything = replace(base, casemanager_id=cm_filter)
+        rows, paging = await _paged_rows(dossiers, everything, number)
         context.update(
-            admin_rows=await dossiers.rows(
-                DossierFilter(
-                    status=status,
-                    casemanager_id=cm_filter,
-                    service=service_code,
-                    limit=ADMIN_PAGE_SIZE + 1,  # one more: is there a next page?
-                    offset=(page_number - 1) * ADMIN_PAGE_SIZE,
-                ),
-                shown=ADMIN_PAGE_SIZE,
-            ),
-            page_size=ADMIN_PAGE_SIZE,
-            page_number=page_number,
+            admin_rows=rows,
+            admin_paging=paging,
+            page_size=paging.size,
+            page_number=paging.number,
             casemanagers=await dossiers.casemanager_choices(),
-            services=await dossiers.services(),
-            filters={"status": status or "", "casemanager_id": cm_filter or "", "service": service_code or ""},
         )
     return context
 

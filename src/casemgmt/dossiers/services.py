@@ -9,7 +9,7 @@ version raises ``Conflict``.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -129,6 +129,19 @@ class DossierFilter:
     offset: int = 0
     not_closed: bool = False
     """Only dossiers that are not closed (a caseload without a status filter)."""
+    sort: str = "-opened_at"
+    """One of ``LIST_SORTS``: newest first by default."""
+
+
+LIST_SORTS = ("-opened_at", "opened_at", "ref", "client", "status")
+"""The orders of a list of dossiers: newest, oldest, by reference, by client's name, by status."""
+_SORT_COLUMNS: dict[str, Any] = {
+    "-opened_at": (Dossier.opened_at.desc(), Dossier.id.desc()),
+    "opened_at": (Dossier.opened_at.asc(), Dossier.id.asc()),
+    "ref": (Dossier.ref.asc(),),
+    "client": (Client.name.asc(), Dossier.ref.asc()),
+    "status": (Dossier.status.asc(), Dossier.opened_at.desc(), Dossier.id.desc()),
+}
 
 
 @dataclass(frozen=True)
@@ -290,7 +303,15 @@ class DossierService(AuditedService):
                     )
                 )
             )
-        return query.order_by(Dossier.opened_at.desc(), Dossier.id.desc()).limit(wanted.limit).offset(wanted.offset)
+        order = _SORT_COLUMNS.get(wanted.sort, _SORT_COLUMNS["-opened_at"])
+        return query.order_by(*order).limit(wanted.limit).offset(wanted.offset)
+
+    async def references_of(self, dossier_ids: Collection[int]) -> dict[int, str]:
+        """The references (D-2026-00005) of those of these dossiers the actor may read, by id (one query)."""
+        if not dossier_ids:
+            return {}
+        query = self._readable(Dossier.id, Dossier.ref).where(Dossier.id.in_(list(dossier_ids)))
+        return {ident: ref for ident, ref, *_ in (await self.session.execute(query)).all()}
 
     async def assignments_of(self, dossier_ids: list[int]) -> dict[int, list[AssignmentView]]:
         if not dossier_ids:
@@ -331,6 +352,20 @@ class DossierService(AuditedService):
     ) -> list[DossierRow]:
         """Dossier lines for the "Mijn dossiers" page, always within what the actor may read; the clients of the
         first ``shown`` lines (all by default: a page may read one more to know there is a next) are audited."""
+        query = self._rows_query(wanted, accountmanager_id)
+        rows = [DossierRow(*row) for row in (await self.session.execute(query)).all()]
+        # one event per client shown (one INSERT; the page's lists share one through the audit log's batch)
+        await self.audit.record_reads(
+            "dossier_list", (row.client_pseudonym for row in rows[:shown]), action=Action.SEARCH, detail="Mijn dossiers"
+        )
+        return rows
+
+    async def count_rows(self, wanted: DossierFilter, *, accountmanager_id: int | None = None) -> int:
+        """How many lines ``rows`` would give without its page (one COUNT query; shows nobody, so not audited)."""
+        query = self._rows_query(wanted, accountmanager_id).order_by(None).limit(None).offset(None)
+        return int(await self.session.scalar(select(func.count()).select_from(query.subquery())) or 0)
+
+    def _rows_query(self, wanted: DossierFilter, accountmanager_id: int | None) -> Select[Any]:
         query = self._readable(
             Dossier.id,
             Dossier.ref,
@@ -359,13 +394,7 @@ class DossierService(AuditedService):
                 .join(Service, Service.id == mine.service_id)
                 .order_by(Service.code)
             )
-        query = self._page(query, wanted, wanted.service.upper() if wanted.service else None)
-        rows = [DossierRow(*row) for row in (await self.session.execute(query)).all()]
-        # one event per client shown (one INSERT; the page's lists share one through the audit log's batch)
-        await self.audit.record_reads(
-            "dossier_list", (row.client_pseudonym for row in rows[:shown]), action=Action.SEARCH, detail="Mijn dossiers"
-        )
-        return rows
+        return self._page(query, wanted, wanted.service.upper() if wanted.service else None)
 
     async def casemanager_choices(self) -> list[Person]:
         """Active casemanagers with their current caseload (and cap), for the select lists."""

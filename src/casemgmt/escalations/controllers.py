@@ -28,6 +28,7 @@ from casemgmt.escalations.schemas import (
     ReusableAnswerIn,
 )
 from casemgmt.escalations.services import ASKER_ROLES, STATES, EscalationView
+from casemgmt.web import listing
 from casemgmt.web.forms import FormData
 from casemgmt.web.openapi import CONFLICT
 from casemgmt.web.pages import page_or_fragment, wants_fragment
@@ -100,6 +101,15 @@ async def _services(session: AsyncSession) -> list[Service]:
     return list((await session.scalars(select(Service).where(Service.is_active).order_by(Service.code))).all())
 
 
+ESCALATION_SORTS = {
+    "due_at": "Eerst te beantwoorden",
+    "-due_at": "Laatst te beantwoorden",
+    "-asked_at": "Nieuwste eerst",
+    "asked_at": "Oudste eerst",
+}
+LIST_DEFAULTS = {"service": "", "state": "", "due": "", "sort": "due_at"}
+
+
 @get("/escalaties", name="escalations", guards=[requires_employee], include_in_schema=False)
 async def escalations_page(
     request: Request[Any, Any, Any],
@@ -107,16 +117,52 @@ async def escalations_page(
     actor: Actor,
     service: FromQuery[str | None] = None,
     state_filter: Annotated[str | None, QueryParameter(name="state")] = None,
+    due: FromQuery[str | None] = None,
+    sort: FromQuery[str | None] = None,
+    pagina: FromQuery[str | None] = None,
 ) -> Template:
+    """The escalations the employee may see, filtered by service, state and due moment, sorted and paged (in SQL),
+    with the count per state; the filter is in the URL. A value the list does not know shows the default."""
     now = datetime.now(UTC)
-    state = state_filter if state_filter in STATE_LABELS else None
-    views = await escalations.list(service=service or None, state=state, now=now)
+    services = await _services(escalations.session)
+    codes = {s.code for s in services}
+    filters = {
+        "service": (service or "").strip().upper() if (service or "").strip().upper() in codes else "",
+        "state": listing.chosen(state_filter, STATE_LABELS, ""),
+        "due": listing.chosen(due, listing.DUE_LABELS, ""),
+        "sort": listing.chosen(sort, ESCALATION_SORTS, "due_at"),
+    }
+    _, before = listing.due_before(filters["due"], now)
+    paging = listing.Paging(listing.page_number(pagina), 0)
+
+    async def read(page: listing.Paging) -> Any:
+        return await escalations.listing(
+            service=filters["service"] or None,
+            state=filters["state"] or None,
+            due_before=before,
+            sort=filters["sort"],
+            offset=page.offset,
+            limit=page.size,
+            now=now,
+        )
+
+    found = await read(paging)
+    paging = listing.Paging(paging.number, found.total)
+    if paging.within() != paging:  # a page beyond the last one: the last page
+        paging = paging.within()
+        found = await read(paging)
     context = {
-        "views": views,
+        "views": found.views,
+        "counts": found.counts,
+        "paging": paging,
         "now": now,
-        "services": await _services(escalations.session),
-        "filters": {"service": service or "", "state": state or ""},
+        "services": services,
+        "filters": filters,
+        "defaults": LIST_DEFAULTS,
+        "query_string": listing.query_string,
         "state_labels": STATE_LABELS,
+        "due_labels": listing.DUE_LABELS,
+        "sort_labels": ESCALATION_SORTS,
         "may_ask": bool(actor.roles & ASKER_ROLES),
     }
     return page_or_fragment(request, "escalations/list.html", "escalations/_table.html", context)

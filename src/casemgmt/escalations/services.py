@@ -51,6 +51,8 @@ _ABOUT_ERRORS: dict[type[Dossier | Commitment], tuple[str, str, str]] = {
 
 ASKER_ROLES = frozenset({Role.KCC_AGENT, Role.CASEMANAGER, Role.ACCOUNTMANAGER, Role.ADMIN})
 STATES = ("open", "overdue", "answered")
+LIST_SORTS = ("due_at", "-due_at", "asked_at", "-asked_at")
+"""The orders of the Escalaties list: first to answer (default, open first), last to answer, oldest, newest."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,16 @@ class EscalationView:
 
     def state(self, now: datetime) -> str:
         return rules.state_of(self.escalation.status, self.escalation.due_at, now)
+
+
+@dataclass(frozen=True)
+class EscalationListing:
+    """One page of escalations, how many match the whole filter, and per state how many match without the state
+    filter (``open`` includes ``overdue``)."""
+
+    views: list[EscalationView]
+    total: int
+    counts: dict[str, int]
 
 
 class EscalationService(AuditedService):
@@ -336,6 +348,57 @@ class EscalationService(AuditedService):
         views = [EscalationView(*row) for row in rows]  # type: ignore[arg-type]
         await self.audit.record_reads("escalation_list", (v.client_pseudonym for v in views if v.client_pseudonym))
         return views
+
+    async def listing(
+        self,
+        *,
+        service: str | None,
+        state: str | None,
+        due_before: datetime | None,
+        services: Sequence[str] | None = None,
+        sort: str,
+        offset: int,
+        limit: int,
+        now: datetime,
+    ) -> EscalationListing:
+        """One page of the Escalaties list (filtered, sorted and paged in SQL) with the count per state of the
+        filtered list (one aggregate query); only the clients shown are audited."""
+        if Role.EVALUATOR in self.actor.roles and len(self.actor.roles) == 1:
+            raise Forbidden("Evaluatoren zien geen escalaties (persoonsgegevens).")
+        if sort not in LIST_SORTS:
+            raise InvalidInput.single("sort", f"Kies uit {', '.join(LIST_SORTS)}")
+        query = self._query()
+        if service:
+            query = query.where(Service.code == service.upper())
+        if services is not None:
+            query = query.where(Service.code.in_(services))
+        if due_before is not None:
+            query = query.where(Escalation.status == "open", Escalation.due_at < due_before)
+        counted = query.with_only_columns(
+            func.count().filter(Escalation.status == "open", Escalation.due_at >= now),
+            func.count().filter(Escalation.status == "open", Escalation.due_at < now),
+            func.count().filter(Escalation.status == "answered"),
+        ).order_by(None)
+        on_time, overdue, answered = (await self.session.execute(counted)).one()
+        counts = {"open": on_time + overdue, "overdue": overdue, "answered": answered}
+        if state == "open":
+            query = query.where(Escalation.status == "open")
+        elif state == "overdue":
+            query = query.where(Escalation.status == "open", Escalation.due_at < now)
+        elif state == "answered":
+            query = query.where(Escalation.status == "answered")
+        column = Escalation.asked_at if sort.lstrip("-") == "asked_at" else Escalation.due_at
+        order = column.desc() if sort.startswith("-") else column.asc()
+        ident = Escalation.id.desc() if sort.startswith("-") else Escalation.id.asc()
+        if sort == "due_at":  # the default: open ones first, soonest (so overdue) first
+            query = query.order_by(Escalation.status.desc(), order, ident)
+        else:
+            query = query.order_by(order, ident)
+        rows = (await self.session.execute(query.offset(offset).limit(limit))).all()
+        views = [EscalationView(*row) for row in rows]  # type: ignore[arg-type]
+        await self.audit.record_reads("escalation_list", (v.client_pseudonym for v in views if v.client_pseudonym))
+        total = counts.get(state or "", on_time + overdue + answered)
+        return EscalationListing(views, total, counts)
 
     async def get(self, escalation_id: int) -> EscalationView:
         row = (await self.session.execute(self._query().where(Escalation.id == escalation_id))).first()

@@ -178,6 +178,11 @@ async def _export_table(
     },
 )
 async def api_export_csv(slug: FromPath[str], pilots: Pilots, export: Export) -> Stream:
+    return await _csv_file(pilots, slug, export)
+
+
+async def _csv_file(pilots: PilotService, slug: str, export: ExportRequest) -> Stream:
+    """The export as a CSV download (API and dashboard alike), audited by ``_export_table``."""
     name, header, rows = await _export_table(pilots, slug, export, f"csv {export.variant}".strip())
     return Stream(
         exports.csv_chunks(header, rows, export.variant),
@@ -196,6 +201,11 @@ async def api_export_csv(slug: FromPath[str], pilots: Pilots, export: Export) ->
     },
 )
 async def api_export_xlsx(slug: FromPath[str], pilots: Pilots, export: Export) -> Response[bytes]:
+    return await _xlsx_file(pilots, slug, export)
+
+
+async def _xlsx_file(pilots: PilotService, slug: str, export: ExportRequest) -> Response[bytes]:
+    """The export as an XLSX download (API and dashboard alike), audited by ``_export_table``."""
     name, header, rows = await _export_table(pilots, slug, export, "xlsx")
     title = "Maatregelen" if export.table == "measures" else "Dossiers"
     return Response(
@@ -205,5 +215,29 @@ async def api_export_xlsx(slug: FromPath[str], pilots: Pilots, export: Export) -
     )
 
 
+def page_export(path: str, name: str) -> get:
+    """A download link of the pilot dashboard: the same file as the API, through the signed-in session (evaluators
+    and admins), outside the OpenAPI document like the other pages."""
+    return get(
+        path,
+        name=name,
+        guards=[requires_metrics_reader],
+        include_in_schema=False,
+        dependencies={"export": Provide(provide_export_request)},
+    )
+
+
+@page_export("/pilots/{slug:str}/export.csv", "dashboard.pilot.csv")
+async def pilot_export_csv_page(slug: FromPath[str], pilots: Pilots, export: Export) -> Stream:
+    """The CSV of ``/api/v1/pilots/{slug}/export.csv`` for the dashboard's download links (no bearer token)."""
+    return await _csv_file(pilots, slug, export)
+
+
+@page_export("/pilots/{slug:str}/export.xlsx", "dashboard.pilot.xlsx")
+async def pilot_export_xlsx_page(slug: FromPath[str], pilots: Pilots, export: Export) -> Response[bytes]:
+    """The XLSX of ``/api/v1/pilots/{slug}/export.xlsx`` for the dashboard's download links."""
+    return await _xlsx_file(pilots, slug, export)
+
+
 API_HANDLERS: list[Any] = [api_pilot_metrics, api_survey_metrics, api_export_csv, api_export_xlsx]
-PAGE_HANDLERS: list[Any] = []
+PAGE_HANDLERS: list[Any] = [pilot_export_csv_page, pilot_export_xlsx_page]

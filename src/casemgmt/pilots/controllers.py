@@ -6,7 +6,6 @@ the worklist can load it in place (``hx-get`` … ``hx-trigger="load"``); withou
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from litestar import Request, get, patch, post
@@ -21,6 +20,7 @@ from casemgmt.pilots.dependencies import Pilots, TimeEntries
 from casemgmt.pilots.rules import ACTIVITIES, format_minutes
 from casemgmt.pilots.schemas import CohortChangeIn, EnrolmentIn, EnrolmentOut, PilotOut, TimeEntryIn, TimeEntryOut
 from casemgmt.pilots.services import TimeEntryService, today
+from casemgmt.web.formatting import parse_day
 from casemgmt.web.forms import FormData
 from casemgmt.web.openapi import CONFLICT, FORBIDDEN, responses
 from casemgmt.web.pages import page_or_fragment, wants_fragment
@@ -130,10 +130,11 @@ def _parse_time_form(data: dict[str, str]) -> tuple[dict[str, Any], dict[str, st
         values["minutes"] = int(minutes)
     day = (data.get("date") or "").strip()
     if day:
-        try:
-            values["entry_date"] = date.fromisoformat(day)
-        except ValueError:
-            errors["date"] = "Vul een geldige datum in (jjjj-mm-dd)."
+        entry_date = parse_day(day)  # the picker's jjjj-mm-dd, or dd-mm-jjjj typed where there is no picker
+        if entry_date is None:
+            errors["date"] = "Vul een geldige datum in (dd-mm-jjjj)."
+        else:
+            values["entry_date"] = entry_date
     return values, errors
 
 

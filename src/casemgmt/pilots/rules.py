@@ -177,12 +177,12 @@ def check_time_entry(
     if activity not in ACTIVITIES:
         errors.append(FieldError("activity", f"Kies een activiteit: {', '.join(ACTIVITIES)}."))
     if entry_date > today:
-        errors.append(FieldError("date", f"De datum {entry_date.isoformat()} ligt in de toekomst."))
+        errors.append(FieldError("date", f"De datum {entry_date:%d-%m-%Y} ligt in de toekomst."))
     elif entry_date < opened_on:
         errors.append(
             FieldError(
                 "date",
-                f"De datum {entry_date.isoformat()} ligt vóór de opening van het dossier ({opened_on.isoformat()}).",
+                f"De datum {entry_date:%d-%m-%Y} ligt vóór de opening van het dossier ({opened_on:%d-%m-%Y}).",
             )
         )
     return errors
@@ -195,6 +195,6 @@ def day_total_error(*, already: int, adding: int, entry_date: date) -> FieldErro
         return None
     return FieldError(
         "minutes",
-        f"Met deze {format_minutes(adding)} komt het totaal op {entry_date.isoformat()} op {format_minutes(total)} "
+        f"Met deze {format_minutes(adding)} komt het totaal op {entry_date:%d-%m-%Y} op {format_minutes(total)} "
         f"({total} minuten); er staat al {format_minutes(already)} geregistreerd en het maximum is 24 uur per dag.",
     )

@@ -132,7 +132,7 @@ class PilotService(AuditedService):
         if dossier.status == CLOSED:
             errors.append(FieldError("dossier_id", f"Dossier {dossier.ref} is gesloten en kan niet meer meedoen."))
         if today() > pilot.end_date:
-            errors.append(FieldError("dossier_id", f"De pilot is afgelopen op {pilot.end_date.isoformat()}."))
+            errors.append(FieldError("dossier_id", f"De pilot is afgelopen op {pilot.end_date:%d-%m-%Y}."))
         dossier_services = await self._dossier_services(dossier.id)
         if not rules.services_overlap(dossier_services, pilot.service_codes):
             involved = ", ".join(sorted(dossier_services)) or "geen"

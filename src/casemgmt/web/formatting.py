@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import re
+from datetime import UTC, date, datetime
+
+import phonenumbers
+from markupsafe import Markup
 
 from casemgmt.directory.calendar import AMSTERDAM
 
@@ -39,3 +43,56 @@ def time_left(due_at: datetime, now: datetime) -> str:
         amount, unit = max(seconds // 60, 1), ("minuut", "minuten")
     word = unit[0] if amount == 1 else unit[1]
     return f"{amount} {word} te laat" if late else f"nog {amount} {word}"
+
+
+DAY_FORMAT_HINT = "dd-mm-jjjj"
+"""How the UI writes a day, and how the browsers' date pickers show one (the ``value`` they send is ISO)."""
+
+
+def parse_day(text: str) -> date | None:
+    """A day as ``<input type="date">`` sends it (jjjj-mm-dd) or as typed where the browser has no picker
+    (dd-mm-jjjj); ``None`` when empty or unreadable."""
+    value = text.strip()
+    for pattern in ("%Y-%m-%d", "%d-%m-%Y"):
+        try:
+            return datetime.strptime(value, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def iso_day(text: str) -> str:
+    """A form's day as ``jjjj-mm-dd`` when it is readable in either format; else the text as it was typed (so the
+    form's own check names it)."""
+    day = parse_day(text)
+    return day.isoformat() if day else text.strip()
+
+
+_NOT_DIALLED = re.compile(r"[^\d+]")
+
+
+def tel_href(phone: str | None) -> str:
+    """The ``tel:`` link of a phone number as people write it ("070 353 30 00" → ``tel:+31703533000``): E.164 when
+    it is a valid full number (region NL), else its digits (a short number, "14 070"); empty when there are none."""
+    text = (phone or "").strip()
+    number = None
+    if text.startswith(("+", "0")):  # a full number; a short one ("14 070") is dialled as it is
+        try:
+            number = phonenumbers.parse(text, "NL")
+        except phonenumbers.NumberParseException:
+            number = None
+    if number is not None and phonenumbers.is_valid_number(number):
+        return "tel:" + phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    digits = _NOT_DIALLED.sub("", text)
+    digits = digits[:1] + digits[1:].replace("+", "")
+    return f"tel:{digits}" if any(c.isdigit() for c in digits) else ""
+
+
+def phone_link(phone: str | None) -> Markup:
+    """A phone number as a clickable ``tel:`` link showing the number as written; the bare text when it has no
+    digits; empty for none."""
+    text = (phone or "").strip()
+    href = tel_href(text)
+    if not href:
+        return Markup.escape(text)
+    return Markup('<a class="utrecht-link utrecht-link--telephone" href="{}">{}</a>').format(href, text)
