@@ -60,7 +60,7 @@ async def test_header_names_people_with_direct_lines_and_actions_open_in_place(c
     assert f'href="/klanten/{w.client_id}" data-testid="klant-link"' in text
     assert 'href="tel:0701111111"' in text and 'href="tel:0702222222"' in text  # casemanager, accountmanager
     assert 'data-testid="pilot">geen<' in text
-    actions = re.findall(r'<details class="dossier-action" name="dossier-actie" id="actie-([a-z_]+)"', text)
+    actions = re.findall(r'<details class="dossier-action" name="dossier-actie-[0-9a-f]+" id="actie-([a-z_]+)"', text)
     assert actions == ["contact", "commitment", "handoff", "time", "status", "assign", "external_refs", "link"]
     assert " open>" not in text.split('data-testid="acties"')[1].split("</nav>")[0]  # all closed at first
     # the story: the actions, then the open promises, then the timeline
@@ -99,7 +99,7 @@ async def test_htmx_change_answers_the_fresh_content_with_the_message_at_the_act
     done = await post(client, f"/dossiers/{w.dossier_id}/status", {"version": 1, "status": "in_progress"}, HTMX)
     assert done.status_code == 200
     assert "<html" not in done.text and done.text.lstrip().startswith('<div id="dossier"')
-    assert '<details class="dossier-action" name="dossier-actie" id="actie-status" open>' in done.text
+    assert 'id="actie-status" open>' in done.text
     panel = done.text.split('id="actie-status"')[1].split("</details>")[0]
     assert 'data-testid="actie-gelukt"' in panel and "De status is gewijzigd." in panel
     assert 'name="version" value="2"' in done.text  # the next change starts from the fresh version

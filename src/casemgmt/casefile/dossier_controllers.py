@@ -10,6 +10,7 @@ the messages at the form, after a change it goes back to the dossier.
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -147,6 +148,9 @@ class DossierPage:
             "read_only": view.access == Access.READ,
             "forms": forms or {},
             "open_action": next((action_of(name) for name in forms or {}), None),
+            # the actions' <details> share a name per rendering: one open at a time, and the fresh content htmx
+            # swaps in (inserted before the old is removed) is not closed by the browser for clashing with the old
+            "action_group": f"dossier-actie-{secrets.token_hex(4)}",
         }
         if view.access >= Access.WRITE:
             context["next_statuses"] = rules.allowed_next_statuses(view.dossier.status)
