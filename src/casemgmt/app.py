@@ -60,7 +60,7 @@ from casemgmt.notifications.dependencies import provide_notifications
 from casemgmt.organisation import departments, reachability, topics, users
 from casemgmt.pilots import controllers as pilot_controllers
 from casemgmt.pilots import rules as pilots_rules
-from casemgmt.pilots.dependencies import provide_pilots, provide_time_entries
+from casemgmt.pilots.dependencies import provide_pilot_facts, provide_pilots, provide_time_entries
 from casemgmt.settings import Mode, Settings
 from casemgmt.surveys import controllers as survey_controllers
 from casemgmt.surveys.csv_format import COMMENT_MAX_LENGTH, RESPONDENT_ID_MAX_LENGTH
@@ -268,6 +268,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
             "commitments": Provide(provide_commitments),
             "handoffs": Provide(provide_handoffs),
             "escalations": Provide(provide_escalations),
+            "pilot_facts": Provide(provide_pilot_facts, sync_to_thread=False),
             "pilots": Provide(provide_pilots),
             "time_entries": Provide(provide_time_entries),
             "surveys": Provide(provide_surveys),

@@ -23,6 +23,7 @@ async def test_inline_contact_appears_on_top_without_page_load(page, world: Case
     await log_in(page, w.cm.email)
     await page.goto(f"/dossiers/{w.dossier_id}")
     await page.evaluate("window.__marker = 1")
+    await page.get_by_test_id("knop-contact").click()  # the action opens its form in place
     form = page.locator("#contact-formulier")
 
     # a mistake first: the form comes back with a Dutch message and what was typed

@@ -102,9 +102,10 @@ async def test_the_casemanager_edits_references_on_the_dossier_page(client, db, 
     assert bad.status_code == 422 and "staat er twee keer in" in bad.text
     assert "A\nA" in bad.text  # what was typed stays in the box
     stale = await post(client, url, {"version": 1, "external_refs": "C"})
-    assert stale.status_code == 409 and "laad opnieuw" in stale.text
+    assert stale.status_code == 409 and "Iemand anders heeft dit dossier intussen gewijzigd" in stale.text
+    assert f'href="/dossiers/{w.dossier_id}" data-testid="laad-opnieuw">Laad opnieuw</a>' in stale.text
     assert await stored_refs(db, w.dossier_id) == ["DB-2026-11873", "TV-2025-0418"]
     await login_as(client, w.kcc)
     kcc_page = await client.get(f"/dossiers/{w.dossier_id}")
-    assert "DB-2026-11873" in kcc_page.text and 'id="kenmerken-titel"' not in kcc_page.text
+    assert "DB-2026-11873" in kcc_page.text and f'action="/dossiers/{w.dossier_id}/kenmerken"' not in kcc_page.text
     assert (await post(client, url, {"version": 2, "external_refs": "C"})).status_code == 403

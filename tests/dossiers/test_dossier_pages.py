@@ -194,7 +194,7 @@ async def test_dossier_page_header(client, db, world: Casework) -> None:
     text = page.text
     assert f'href="/klanten/{w.client_id}"' in text and "Jan de Vries" in text
     assert "Carla Casemanager" in text and "070 111 1111" in text
-    accountmanagers = text.split('data-testid="accountmanagers"')[1].split("</table>")[0]
+    accountmanagers = text.split('data-testid="accountmanagers"')[1].split("</ul>")[0]
     assert "SZW" in accountmanagers and "Ahmed Accountmanager" in accountmanagers and "070 222 2222" in accountmanagers
     assert "Wendy Wijkteam" in text and "Wijkteam Centrum" in text and "06 5555 0000" in text
     assert ">Open<" in text
@@ -211,7 +211,7 @@ async def test_status_change_and_stale_version(client, db, world: Casework) -> N
     before = await counts(db)
     stale = await post(client, url, {"version": 1, "status": "closed", "outcome": "resolved"})
     assert stale.status_code == 409
-    assert "Dit dossier is intussen gewijzigd; laad opnieuw" in stale.text
+    assert "Iemand anders heeft dit dossier intussen gewijzigd" in stale.text and ">Laad opnieuw</a>" in stale.text
     assert 'name="version" value="2"' in stale.text  # the page shows the fresh state to try again from
     assert await counts(db) == before
     async with db() as s:
@@ -247,7 +247,7 @@ async def test_change_accountmanager_on_the_page(client, db, make_user, world: C
     )
     assert response.status_code == 303
     page = await client.get(f"/dossiers/{w.dossier_id}")
-    accountmanagers = page.text.split('data-testid="accountmanagers"')[1].split("</table>")[0]
+    accountmanagers = page.text.split('data-testid="accountmanagers"')[1].split("</ul>")[0]
     assert "Sara Szw" in accountmanagers and "Ahmed Accountmanager" not in accountmanagers
     assert "Specialist schulden" in page.text  # the reason shows in the timeline
     wrong = await post(

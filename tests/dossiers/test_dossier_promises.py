@@ -60,7 +60,10 @@ async def test_parking_space_story_overdue_callbacks_flag_the_dossier_and_block_
     )
     assert closing.status_code == 422
     listed = " ".join(item["message"] for item in closing.json()["extra"])
-    assert f"#{first}" in listed and f"#{second}" in listed
+    # in plain words (issue 15): the promise as said and its due moment, no internal ids
+    assert "“Ik bel u morgen terug over de parkeerplaats van uw broer.”, uiterlijk " in listed
+    assert "“Ik bel u deze week terug, echt waar.”" in listed and f"#{first}" not in listed
+    assert closing.json()["detail"].startswith("Dossier D-")
     async with db() as session:
         assert (await session.get(Dossier, world.dossier_id)).status == "open"
 
@@ -147,5 +150,5 @@ async def test_earlier_assignee_sees_promises_but_gets_no_forms(client, world) -
     await login_as(client, world.earlier)
     page = await client.get(f"/dossiers/{world.dossier_id}")
     assert page.status_code == 200
-    assert "Toezeggingen, overdrachten en escalaties" in page.text
+    assert "Open beloften aan de klant" in page.text
     assert f'action="/dossiers/{world.dossier_id}/toezeggingen"' not in page.text

@@ -9,7 +9,8 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import event
 
-from casemgmt.casefile.timeline import TIMELINE_SOURCES, Cursor, TimelineEntry, merge_newest_first
+from casemgmt.casefile.dossier_controllers import FIRST_PAGE
+from casemgmt.casefile.timeline import DEFAULT_LIMIT, TIMELINE_SOURCES, Cursor, TimelineEntry, merge_newest_first
 from casemgmt.clients.models import Client
 from tests.factories import create_client, create_contact
 from tests.worlds.casework import Casework, login_as
@@ -194,15 +195,19 @@ async def test_meer_laden_continues_where_the_page_stopped(client, db, world: Ca
     await login_as(client, w.am)
     page = await client.get(f"/dossiers/{w.dossier_id}")
     on_page = re.findall(r'id="contact-(\d+)"', page.text)
-    # the 3 assignments (made today) are newer than the 30 contacts (early November): 3 + 22 on the first page
+    # the 3 assignments (made today) are newer than the 30 contacts (early November): the page shows the newest
+    # FIRST_PAGE entries (3 assignments + 3 contacts), "Meer laden" the next DEFAULT_LIMIT (25 contacts)
     assert len(re.findall(r'id="assignment-(\d+)"', page.text)) == 3
-    assert len(on_page) == 22
+    assert len(on_page) == FIRST_PAGE - 3
     more = re.search(r'hx-get="([^"]+)"', page.text.split('id="tijdlijn-meer"')[1]).group(1).replace("&amp;", "&")
     fragment = await client.get(more, headers={"HX-Request": "true"})
     rest = re.findall(r'id="contact-(\d+)"', fragment.text)
-    assert len(rest) == 8 and not set(rest) & set(on_page)
-    assert {int(i) for i in on_page + rest} == set(range(1, 31))
-    assert 'id="tijdlijn-meer"' not in fragment.text  # nothing older left
+    assert len(rest) == DEFAULT_LIMIT and not set(rest) & set(on_page)
+    assert {int(i) for i in on_page + rest} == set(range(3, 31))
+    later = re.search(r'hx-get="([^"]+)"', fragment.text.split('id="tijdlijn-meer"')[1]).group(1).replace("&amp;", "&")
+    oldest = await client.get(later, headers={"HX-Request": "true"})
+    assert set(re.findall(r'id="contact-(\d+)"', oldest.text)) == {"1", "2"}
+    assert 'id="tijdlijn-meer"' not in oldest.text  # nothing older left
     # without JavaScript the same link opens a full page with the older entries
     full = await client.get(more)
     assert "<html" in full.text and set(re.findall(r'id="contact-(\d+)"', full.text)) == set(rest)

@@ -325,6 +325,20 @@ TABLE: dict[tuple[str, str], Row] = {
     ("POST", "/dossiers/{dossier_id:int}/koppelen"): row(DOSSIER_CONTACT, body=empty_body),
     ("POST", "/dossiers/{dossier_id:int}/contacten"): row(DOSSIER_CONTACT, body=empty_body),
     ("POST", "/dossiers/{dossier_id:int}/toezeggingen"): row(DOSSIER_CONTACT, body=empty_body),
+    # a form's address opened as a page: back to the dossier (303), which then decides (issue 15)
+    **{
+        ("GET", f"/dossiers/{{dossier_id:int}}/{form}"): row(EMPLOYEES)
+        for form in (
+            "status",
+            "kenmerken",
+            "casemanager",
+            "accountmanager",
+            "koppelen",
+            "contacten",
+            "toezeggingen",
+            "overdrachten",
+        )
+    },
     ("POST", "/toezeggingen/{commitment_id:int}/{action:str}"): row(
         COMMITMENT_ACTIONS,
         body=lambda c: {"owner_id": str(c.cm_id)},  # without an owner "overdragen" answers 422 first

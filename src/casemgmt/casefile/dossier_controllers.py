@@ -10,6 +10,7 @@ the messages at the form, after a change it goes back to the dossier.
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,6 +22,7 @@ from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from pydantic import BaseModel
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casemgmt.audit.dependencies import Audit
@@ -28,6 +30,7 @@ from casemgmt.audit.services import AuditLog
 from casemgmt.auth.dependencies import Actor
 from casemgmt.auth.guards import requires_employee
 from casemgmt.auth.identity import CurrentUser
+from casemgmt.casefile.pilot_facts import PilotFactsDependency, PilotFactsOf, no_pilot_facts
 from casemgmt.casefile.promises import parse_due, promises_context
 from casemgmt.casefile.schemas import DossierDetailOut, TimelineEntryOut, timeline_entry_out
 from casemgmt.casefile.signals import dossier_figures
@@ -39,14 +42,16 @@ from casemgmt.contacts.forms import ContactForm, blank_contact_form, parse_conta
 from casemgmt.contacts.presentation import FMT
 from casemgmt.contacts.services import ContactService
 from casemgmt.db import DbSession
+from casemgmt.directory.models import Service
 from casemgmt.dossiers import rules
 from casemgmt.dossiers.access import Access
 from casemgmt.dossiers.controllers import TAGS, FormState, form_state
 from casemgmt.dossiers.dependencies import Dossiers
 from casemgmt.dossiers.services import DossierService
-from casemgmt.errors import Conflict, InvalidInput
+from casemgmt.errors import Conflict, Forbidden, InvalidInput
 from casemgmt.handoffs.dependencies import Handoffs
 from casemgmt.handoffs.schemas import HandoffCreate
+from casemgmt.handoffs.services import HandoffService
 from casemgmt.web.forms import FormBody, FormData, whole_number
 from casemgmt.web.pages import page_or_fragment, wants_fragment
 from casemgmt.web.parameters import bounded
@@ -83,10 +88,37 @@ async def api_timeline(
     return Response([timeline_entry_out(entry) for entry in page.entries], headers=headers)
 
 
+FIRST_PAGE = 6
+"""Timeline entries on the dossier page itself; "Meer laden" brings the older ones (the story fits two screens)."""
+
+ACTIONS: dict[str, str] = {
+    "contact": "Contact vastleggen",
+    "commitment": "Toezegging",
+    "handoff": "Overdragen",
+    "time": "Tijd",
+    "status": "Status",
+    "assign": "Toewijzen",
+    "external_refs": "Kenmerken",
+    "link": "Contact koppelen",
+}
+"""The actions on the dossier page, each a button that opens its form in place (``<details>``), in this order."""
+
+
+def action_of(form_name: str) -> str:
+    """The action whose panel holds the form ``form_name`` (the accountmanager forms sit under "Toewijzen")."""
+    if form_name == "casemanager" or form_name.startswith("accountmanager:"):
+        return "assign"
+    return form_name
+
+
 @dataclass
 class DossierPage:
     """The dossier page as the forms on it see it: shown (again, with a form's messages) or returned to after a
-    change. Handlers get it as ``page`` (``provide_dossier_page``)."""
+    change. Handlers get it as ``page`` (``provide_dossier_page``).
+
+    An htmx form answers with the page's content (``dossiers/_dossier.html``): header, actions, promises and
+    timeline all fresh, the action that was used open with its success message or its messages next to the fields.
+    A plain form post goes back to the dossier (303) after a change and shows the page again after a refusal."""
 
     request: Request[Any, Any, Any]
     dossier_id: int
@@ -94,23 +126,31 @@ class DossierPage:
     db_session: AsyncSession
     actor: CurrentUser
     audit: AuditLog
+    pilot_facts: PilotFactsOf = no_pilot_facts
 
     async def context(self, forms: dict[str, FormState] | None = None) -> dict[str, Any]:
         """Everything the dossier page shows; a constant number of queries whatever the size of the timeline."""
         dossiers, actor = self.dossiers, self.actor
         contacts = ContactService(self.db_session, actor, self.audit)
         view = await dossiers.get(self.dossier_id)
-        page = await dossier_timeline(dossiers, view)
+        page = await dossier_timeline(dossiers, view, limit=FIRST_PAGE)
+        facts = await self.pilot_facts(self.db_session, actor, self.audit, view.dossier.id)
+        is_open = view.dossier.status != rules.CLOSED
         context: dict[str, Any] = {
             "fmt": FMT,
             "view": view,
             "dossier": view.dossier,
             "page": page,
+            "pilot": facts,
             "representatives": await dossiers.representatives(view.dossier.client_id),
-            "can_write": view.access >= Access.WRITE and view.dossier.status != rules.CLOSED,
+            "can_write": view.access >= Access.WRITE and is_open,
             "can_contact": view.access >= Access.CONTACT,
             "read_only": view.access == Access.READ,
             "forms": forms or {},
+            "open_action": next((action_of(name) for name in forms or {}), None),
+            # the actions' <details> share a name per rendering: one open at a time, and the fresh content htmx
+            # swaps in (inserted before the old is removed) is not closed by the browser for clashing with the old
+            "action_group": f"dossier-actie-{secrets.token_hex(4)}",
         }
         if view.access >= Access.WRITE:
             context["next_statuses"] = rules.allowed_next_statuses(view.dossier.status)
@@ -123,21 +163,43 @@ class DossierPage:
                 for code, name in await dossiers.services()
                 if code in accountmanagers or code in current
             ]
+            context["handoff_from_choices"] = await handoff_from_choices(
+                HandoffService(self.db_session, actor, self.audit), view.dossier.id
+            )
         participants = [a.user_id for a in view.current_accountmanagers] + [view.dossier.casemanager_id]
         context.update(await promises_context(self.db_session, actor, self.audit, view.dossier.id, participants))
+        context["has_open_promises"] = (
+            any(v.commitment.status == "open" for v in context["commitments"])
+            or any(h.handoff.status == "requested" for h in context["handoffs"])
+            or any(v.escalation.status == "open" for v in context["escalations"])
+        )
         if view.access >= Access.CONTACT:
             context["unlinked"] = await contacts.unlinked(view.dossier.client_id)
             context["contact_services"] = await dossiers.services()
             context["contact_choices"] = await contacts.form_choices()
             context.setdefault("contact_form", blank_contact_form(actor, dossier_id=view.dossier.id))
+        context["actions"] = [
+            (name, label)
+            for name, label in ACTIONS.items()
+            if _may_use(name, context, may_register_time=facts.may_register_time)
+        ]
+        # a refusal of a form the reader has no action for (a post from an old page): shown above the actions
+        usable = {name for name, _ in context["actions"]}
+        context["orphan_forms"] = [state for name, state in (forms or {}).items() if action_of(name) not in usable]
         return context
 
-    async def render(self, forms: dict[str, FormState] | None = None, status_code: int = 200) -> Template:
+    async def render(
+        self, forms: dict[str, FormState] | None = None, status_code: int = 200, done: tuple[str, str] | None = None
+    ) -> Template:
+        """The page, or for htmx its content only; ``done`` is (action, success message) after a change."""
         context = await self.context(forms)
         contact_state = (forms or {}).get("contact")
         if contact_state is not None:
             context["contact_form"] = ContactForm(**contact_state.values)
-        return Template("dossiers/detail.html", context=context, status_code=status_code)
+        if done is not None:
+            context["open_action"], context["done"] = done
+        template = "dossiers/_dossier.html" if wants_fragment(self.request) else "dossiers/detail.html"
+        return Template(template, context=context, status_code=status_code, headers={"Vary": "HX-Request"})
 
     def back(self, success: str) -> Redirect:
         """Flash ``success`` and go back to the dossier (303)."""
@@ -147,13 +209,41 @@ class DossierPage:
     async def after_change(
         self, form_name: str, values: dict[str, Any], change: Callable[[], Awaitable[Any]], success: str
     ) -> Template | Redirect:
-        """Run ``change``; on success flash and go back to the dossier, on bad input show the page again."""
+        """Run ``change``; on success go back to the dossier (htmx: the fresh content with ``success`` at the
+        action), on a refusal (bad input 422, stale version 409, not allowed 403) show the page again with the
+        message at the form."""
         try:
             await change()
-        except (InvalidInput, Conflict) as exc:
+        except (InvalidInput, Conflict, Forbidden) as exc:
             await self.db_session.rollback()
             return await self.render({form_name: form_state(values, exc)}, exc.status_code)
+        if wants_fragment(self.request):
+            return await self.render(done=(action_of(form_name), success))
         return self.back(success)
+
+
+async def handoff_from_choices(handoffs: HandoffService, dossier_id: int) -> list[tuple[str, str]]:
+    """The services to hand over on behalf of, when the form has to ask (``[]`` when it follows from the dossier):
+    the dossier's services with an accountmanager, or every service when it has none."""
+    if await handoffs.derived_from_service(dossier_id) is not None:
+        return []
+    ids = await handoffs.dossier_service_ids(dossier_id)
+    query = select(Service.code, Service.name).order_by(Service.code)
+    if ids:
+        query = query.where(Service.id.in_(ids))
+    return [(code, name) for code, name in (await handoffs.session.execute(query)).all()]
+
+
+def _may_use(action: str, context: dict[str, Any], *, may_register_time: bool) -> bool:
+    """Only the actions the reader may use are on the page (and nothing they may not use is requested)."""
+    dossier_open = context["dossier"].status != rules.CLOSED
+    if action in ("contact", "link"):
+        return bool(context["can_contact"])
+    if action == "commitment":
+        return bool(context["can_contact"]) and dossier_open
+    if action == "time":
+        return may_register_time
+    return bool(context["can_write"])
 
 
 async def provide_dossier_page(
@@ -163,8 +253,9 @@ async def provide_dossier_page(
     db_session: DbSession,
     actor: Actor,
     audit: Audit,
+    pilot_facts: PilotFactsDependency,
 ) -> DossierPage:
-    return DossierPage(request, dossier_id, dossiers, db_session, actor, audit)
+    return DossierPage(request, dossier_id, dossiers, db_session, actor, audit, pilot_facts)
 
 
 Page = NamedDependency[DossierPage]
@@ -402,6 +493,26 @@ async def request_handoff(page: Page, handoffs: Handoffs, data: FormData) -> Tem
     return await page.after_change("handoff", dict(data), change, "Overdracht aangevraagd.")
 
 
+FORM_PATHS = [
+    "/dossiers/{dossier_id:int}/status",
+    "/dossiers/{dossier_id:int}/kenmerken",
+    "/dossiers/{dossier_id:int}/casemanager",
+    "/dossiers/{dossier_id:int}/accountmanager",
+    "/dossiers/{dossier_id:int}/koppelen",
+    "/dossiers/{dossier_id:int}/contacten",
+    "/dossiers/{dossier_id:int}/toezeggingen",
+    "/dossiers/{dossier_id:int}/overdrachten",
+]
+"""The forms on the dossier page (each answers POST)."""
+
+
+@get(FORM_PATHS, name="dossiers.form_back", include_in_schema=False, guards=[requires_employee])
+async def back_to_dossier(dossier_id: FromPath[int]) -> Redirect:
+    """A form's address opened as a page (Back or reload after a plain post that was refused, a bookmark): the
+    dossier itself (303) instead of "405 Niet toegestaan". The dossier page decides what the reader may see."""
+    return Redirect(f"/dossiers/{dossier_id}", status_code=303)
+
+
 API_HANDLERS: list[Any] = [api_get_dossier, api_timeline]
 PAGE_HANDLERS: list[Any] = [
     dossier_page,
@@ -414,4 +525,5 @@ PAGE_HANDLERS: list[Any] = [
     log_contact_on_dossier,
     make_commitment,
     request_handoff,
+    back_to_dossier,
 ]

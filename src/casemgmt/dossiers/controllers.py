@@ -123,12 +123,14 @@ class FormState:
     values: dict[str, Any] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
     message: str = ""
+    status_code: int = 422
+    """How the form was refused: 422 bad input, 409 someone else was quicker, 403 not allowed."""
 
 
 def form_state(values: dict[str, Any], exc: DomainError) -> FormState:
     if isinstance(exc, InvalidInput):
-        return FormState(values, exc.by_field(), exc.message)
-    return FormState(values, {}, exc.message)
+        return FormState(values, exc.by_field(), exc.message, exc.status_code)
+    return FormState(values, {}, exc.message, exc.status_code)
 
 
 DOSSIER_SORTS = {

@@ -561,7 +561,7 @@ class DossierService(AuditedService):
             changes.append("onderwerp")
         if new_status and new_status != dossier.status:
             if rules.is_closing(dossier.status, new_status):
-                await self._refuse_closing_with_open_promises(dossier.id)
+                await self._refuse_closing_with_open_promises(dossier)
                 dossier.outcome = outcome
                 dossier.closed_at = now
             changes.append(f"status {dossier.status} → {new_status}")
@@ -586,15 +586,19 @@ class DossierService(AuditedService):
         )
         return await self.load(dossier.id)
 
-    async def _refuse_closing_with_open_promises(self, dossier_id: int) -> None:
-        """A dossier closes only when nothing promised is still open (seed: promises kept or explicitly ended)."""
+    async def _refuse_closing_with_open_promises(self, dossier: Dossier) -> None:
+        """A dossier closes only when nothing promised is still open (seed: promises kept or explicitly ended).
+        The message names the dossier by its reference and every open promise in plain words (one field error
+        each, for the API), so whoever tried to close knows what to settle first."""
         if self.closing_check is None:
             raise RuntimeError("DossierService was built without a closing check; use the casefile's provider")
-        blocking = await self.closing_check(self.session, dossier_id)
+        blocking = await self.closing_check(self.session, dossier.id)
         if blocking:
+            count = "nog één belofte" if len(blocking) == 1 else f"nog {len(blocking)} beloften"
             raise InvalidInput(
-                [FieldError("status", item) for item in blocking],
-                "Dit dossier kan nog niet worden gesloten: " + "; ".join(blocking),
+                [FieldError("status", item[:1].upper() + item[1:]) for item in blocking],
+                f"Dossier {dossier.ref} kan nog niet worden gesloten: er staat {count} aan de klant open. "
+                "Handel die eerst af.",
             )
 
     async def assign_accountmanager(

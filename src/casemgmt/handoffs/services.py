@@ -62,9 +62,11 @@ class HandoffService(AuditedService):
             .limit(1)
         )
 
-    async def _from_service_id(self, dossier_id: int, explicit: str | None) -> int:
-        if explicit:
-            return (await service_by_code(self.session, explicit, "from_service")).id
+    async def derived_from_service(self, dossier_id: int) -> int | None:
+        """The service the actor hands over on behalf of, when it follows from the dossier: the one service the
+        actor is accountmanager for, else the service holding the question, else the actor's own (first) service, else
+        the dossier's only service with an accountmanager (a casemanager's first handoff); ``None`` when the actor
+        has to choose (the form then offers the dossier's services)."""
         mine = await involvement.services_served_by(self.session, dossier_id, self.actor.id)
         if len(mine) == 1:
             return mine[0]
@@ -73,7 +75,23 @@ class HandoffService(AuditedService):
             return holding
         if self.actor.service_codes:
             return (await service_by_code(self.session, self.actor.service_codes[0], "from_service")).id
-        raise InvalidInput.single("from_service", "Kies namens welke dienst u de vraag overdraagt")
+        dossier_services = await self.dossier_service_ids(dossier_id)
+        if len(dossier_services) == 1:
+            return dossier_services[0]
+        return None
+
+    async def dossier_service_ids(self, dossier_id: int) -> list[int]:
+        """The services with an active accountmanager on the dossier (the choices for "namens welke dienst")."""
+        rows = (await self.session.scalars(involvement.current_accountmanagers([dossier_id]))).all()
+        return sorted({row.service_id for row in rows if row.service_id is not None})
+
+    async def _from_service_id(self, dossier_id: int, explicit: str | None) -> int:
+        if explicit:
+            return (await service_by_code(self.session, explicit, "from_service")).id
+        derived = await self.derived_from_service(dossier_id)
+        if derived is None:
+            raise InvalidInput.single("from_service", "Kies namens welke dienst u de vraag overdraagt")
+        return derived
 
     async def request(self, entered: HandoffCreate, *, now: datetime | None = None) -> Handoff:
         """Request a handoff as entered (API body, or built from the dossier page's form)."""

@@ -6,8 +6,9 @@ from litestar.di import NamedDependency
 
 from casemgmt.audit.dependencies import Audit
 from casemgmt.auth.dependencies import Actor
+from casemgmt.casefile.pilot_facts import PilotFactsOf
 from casemgmt.db import DbSession
-from casemgmt.pilots.services import PilotService, TimeEntryService
+from casemgmt.pilots.services import PilotService, TimeEntryService, dossier_pilot_facts
 
 Pilots = NamedDependency[PilotService]
 """The request's pilot service: enrolment and cohorts (``pilots``)."""
@@ -23,3 +24,8 @@ TimeEntries = NamedDependency[TimeEntryService]
 
 async def provide_time_entries(db_session: DbSession, actor: Actor, audit: Audit) -> TimeEntryService:
     return TimeEntryService(db_session, actor, audit)
+
+
+def provide_pilot_facts() -> PilotFactsOf:
+    """The pilots' answer to the dossier page's ``pilot_facts`` (pilot, cohort, may register time)."""
+    return dossier_pilot_facts

@@ -20,10 +20,13 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from casemgmt.audit.services import Action, AuditedService
+from casemgmt.audit.services import Action, AuditedService, AuditLog
+from casemgmt.auth.identity import CurrentUser
 from casemgmt.auth.models import User
 from casemgmt.auth.roles import EMPLOYEE_ROLES, Role
+from casemgmt.casefile.pilot_facts import PilotFacts
 from casemgmt.clients.models import Client
 from casemgmt.contacts.models import Contact
 from casemgmt.directory.calendar import local_date
@@ -318,12 +321,18 @@ class TimeEntryService(AuditedService):
         )
         return dossier.casemanager_id == user_id or "casemanager" in roles, "accountmanager" in roles
 
+    async def may_register_on(self, dossier: Dossier) -> bool:
+        """Whether ``dossier_for_entry`` would let the actor register time on ``dossier`` (no 403)."""
+        if not self.actor.roles & EMPLOYEE_ROLES:
+            return False
+        return Role.ADMIN in self.actor.roles or any(await self._involvement(dossier, self.actor.id))
+
     async def dossier_for_entry(self, dossier_id: int) -> Dossier:
         """The dossier the actor registers their own time on (the quick-entry form): 404 / 403 otherwise."""
         if not self.actor.roles & EMPLOYEE_ROLES:
             raise Forbidden(NO_TIME_FOR_EVALUATORS)
         dossier = await self._existing(Dossier, dossier_id, DOSSIER_NOT_FOUND)
-        if Role.ADMIN not in self.actor.roles and not any(await self._involvement(dossier, self.actor.id)):
+        if not await self.may_register_on(dossier):
             raise Forbidden(NOT_INVOLVED)
         return dossier
 
@@ -340,3 +349,21 @@ class TimeEntryService(AuditedService):
             select(func.coalesce(func.sum(TimeEntry.minutes), 0)).where(TimeEntry.dossier_id == dossier_id)
         )
         return int(total or 0)
+
+
+async def dossier_pilot_facts(
+    session: AsyncSession, actor: CurrentUser, audit: AuditLog, dossier_id: int
+) -> PilotFacts:
+    """The dossier page's pilot line (pilot and cohort) and whether the reader may register time (``pilot_facts``)."""
+    row = (
+        await session.execute(
+            select(Pilot.name, PilotEnrolment.cohort)
+            .join(PilotEnrolment, PilotEnrolment.pilot_id == Pilot.id)
+            .where(PilotEnrolment.dossier_id == dossier_id)
+        )
+    ).one_or_none()
+    dossier = await session.get(Dossier, dossier_id)
+    may_register = dossier is not None and await TimeEntryService(session, actor, audit).may_register_on(dossier)
+    if row is None:
+        return PilotFacts(may_register_time=may_register)
+    return PilotFacts(pilot=row.name, cohort=COHORTS.get(row.cohort, row.cohort), may_register_time=may_register)
