@@ -10,6 +10,7 @@ from casemgmt.directory.models import Department, Service, Topic, service_coordi
 from casemgmt.dossiers.models import Dossier, DossierAssignment
 from casemgmt.escalations.models import Escalation, ReusableAnswer
 from casemgmt.handoffs.models import Handoff
+from casemgmt.knowledge.models import KnowledgeArticle, KnowledgeArticleVersion, KnowledgeFlag, contact_articles
 from casemgmt.mail.models import MailAttempt, OutboxMail
 from casemgmt.notifications.models import Notification, NotificationPreference
 from casemgmt.pilots.models import Pilot, PilotEnrolment, TimeEntry, pilot_services
@@ -37,6 +38,9 @@ __all__ = [
     "ExternalReference",
     "Handoff",
     "IdempotencyKey",
+    "KnowledgeArticle",
+    "KnowledgeArticleVersion",
+    "KnowledgeFlag",
     "LoginFailure",
     "MailAttempt",
     "Notification",
@@ -53,6 +57,7 @@ __all__ = [
     "Topic",
     "User",
     "UserRole",
+    "contact_articles",
     "metadata",
     "pilot_services",
     "service_coordinators",

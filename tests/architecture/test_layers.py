@@ -26,6 +26,7 @@ LAYERS: list[set[str]] = [
     {"mail"},
     {"notifications"},
     {"references"},
+    {"knowledge"},
     {"clients"},
     {"dossiers"},
     {"contacts"},
