@@ -222,7 +222,6 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
             domain_globals={
                 "commitment_kinds": COMMITMENT_KIND_LABELS,
                 "limits": TEXT_LIMITS,
-                "phone_nl": clients_rules.format_phone,
                 "unread_of": unread_of,
             },
         ),

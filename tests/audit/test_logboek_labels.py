@@ -137,8 +137,9 @@ async def _objects_of_a_dossier_and_a_client(session, casemanager_id: int, n: in
         dossier = await create_dossier(session, klant, casemanager_id)
         for dossier_id in (dossier.id, None):
             made = Commitment(
-                client_id=klant.id, dossier_id=dossier_id, kind="callback", description="Bellen", owner_id=casemanager_id,
-                made_by_id=casemanager_id, made_at=now, due_at=now + timedelta(days=2), status="open",
+                client_id=klant.id, dossier_id=dossier_id, kind="callback", description="Bellen",
+                owner_id=casemanager_id, made_by_id=casemanager_id, made_at=now, due_at=now + timedelta(days=2),
+                status="open",
             )  # fmt: skip
             asked = Escalation(
                 service_id=szw, question="Vraag", client_id=klant.id, dossier_id=dossier_id, asked_by_id=casemanager_id,

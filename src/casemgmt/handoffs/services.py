@@ -268,9 +268,7 @@ class HandoffService(AuditedService):
         if service:
             query = query.where(or_(_FROM_SERVICE.code == service, _TO_SERVICE.code == service))
         total = int(await self.session.scalar(query.with_only_columns(func.count()).order_by(None)) or 0)
-        order = (
-            (Handoff.requested_at.desc(), Handoff.id.desc()) if newest_first else (Handoff.requested_at, Handoff.id)
-        )
+        order = (Handoff.requested_at.desc(), Handoff.id.desc()) if newest_first else (Handoff.requested_at, Handoff.id)
         rows = (await self.session.execute(query.order_by(*order).offset(offset).limit(limit))).all()
         return [HandoffView(*row) for row in rows], total  # type: ignore[arg-type]
 
