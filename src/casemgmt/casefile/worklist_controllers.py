@@ -40,7 +40,7 @@ def _context(worklist: Any, now: datetime) -> dict[str, Any]:
 
 
 COMMITMENT_SORTS = {"due_at": "Eerst te doen", "-due_at": "Laatst te doen", "made_at": "Eerst gemaakt"}
-HANDOFF_SORTS = {"requested_at": "Langst wachtend eerst", "-requested_at": "Nieuwste eerst"}
+HANDOFF_SORTS = {"requested_at": "Oudste eerst", "-requested_at": "Nieuwste eerst"}
 DOSSIER_SORTS = {
     "-opened_at": "Nieuwste eerst",
     "opened_at": "Oudste eerst",
