@@ -190,6 +190,7 @@ async def test_logboek_names_promises_escalations_handoffs_and_contacts_by_their
     for event in events:
         if event["object_type"] == "anonymous":
             event["object_type"] = "contact"
+    events += [{"object_type": "timeline", "object_id": str(ident)} for ident in ids["ref"]]
     await record(db, casemanager, *events)
     with counting_queries(app) as statements:
         html = (await client.get("/logboek")).text
@@ -201,6 +202,7 @@ async def test_logboek_names_promises_escalations_handoffs_and_contacts_by_their
         for label in ("Toezegging", "Escalatie", "Klantcontact"):
             assert f"{label} bij {pseudonym}<" in table, (label, pseudonym)
     assert f"Klantcontact {ids['anonymous'][0]}<" in table
+    assert all(f"Tijdlijn bij {ref}<" in table for ref in refs.values())  # a timeline's id is its dossier's
     for kind in ("commitment", "escalation", "handoff"):
         assert not re.search(rf">(Toezegging|Escalatie|Overdracht) {ids[kind][0]}<", table)
 

@@ -63,8 +63,10 @@ class ReferenceLookup(Protocol):
     async def references_of(self, object_type: str, ids: Collection[int]) -> dict[int, str]: ...
 
 
-NAMED_BY_THEIR_DOSSIER = ("commitment", "escalation", "handoff", "contact")
+NAMED_BY_THEIR_DOSSIER = ("commitment", "escalation", "handoff", "contact", "timeline")
 """The object types named by the reference of their dossier (or their client): "Toezegging bij D-2026-00005"."""
+LOOKED_UP_AS = {"timeline": "dossier"}
+"""Object types whose id is that of another object: a timeline's is its dossier's."""
 
 
 async def name_objects(page: AuditPage, references: ReferenceLookup) -> AuditPage:
@@ -74,13 +76,15 @@ async def name_objects(page: AuditPage, references: ReferenceLookup) -> AuditPag
     wanted: dict[str, set[int]] = {}
     for row in page.rows:
         if row.object_type in ("dossier", *NAMED_BY_THEIR_DOSSIER) and row.object_id.isdigit():
-            wanted.setdefault(row.object_type, set()).add(int(row.object_id))
+            kind = LOOKED_UP_AS.get(row.object_type, row.object_type)
+            wanted.setdefault(kind, set()).add(int(row.object_id))
     refs = {kind: await references.references_of(kind, ids) for kind, ids in sorted(wanted.items())}
     rows = []
     for row in page.rows:
         ref = ""
-        if row.object_type in refs and row.object_id.isdigit():
-            found = refs[row.object_type].get(int(row.object_id), "")
+        kind = LOOKED_UP_AS.get(row.object_type, row.object_type)
+        if kind in refs and row.object_id.isdigit():
+            found = refs[kind].get(int(row.object_id), "")
             ref = f"bij {found}" if found and row.object_type in NAMED_BY_THEIR_DOSSIER else found
         elif row.object_type == "client" and row.client_pseudonym:
             ref = row.client_pseudonym
