@@ -31,7 +31,12 @@ from casemgmt.auth.services import MAX_EMAIL_LENGTH, MAX_PASSWORD_LENGTH
 from casemgmt.casefile import client_actions, worklist_controllers
 from casemgmt.casefile import client_controllers as casefile_client_controllers
 from casemgmt.casefile import dossier_controllers as casefile_dossier_controllers
-from casemgmt.casefile.dependencies import provide_clients, provide_dossiers, provide_finder
+from casemgmt.casefile.dependencies import (
+    provide_clients,
+    provide_dossiers,
+    provide_finder,
+    provide_object_references,
+)
 from casemgmt.cli import CasemgmtCLIPlugin
 from casemgmt.clients import controllers as client_controllers
 from casemgmt.clients import rules as clients_rules
@@ -217,7 +222,6 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
             domain_globals={
                 "commitment_kinds": COMMITMENT_KIND_LABELS,
                 "limits": TEXT_LIMITS,
-                "phone_nl": clients_rules.format_phone,
                 "unread_of": unread_of,
             },
         ),
@@ -263,6 +267,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
             # the services, one per concept; handlers declare e.g. ``clients: Clients`` (see each dependencies.py)
             "clients": Provide(provide_clients),
             "finder": Provide(provide_finder),
+            "object_references": Provide(provide_object_references),
             "dossiers": Provide(provide_dossiers),
             "contacts": Provide(provide_contacts),
             "commitments": Provide(provide_commitments),

@@ -5,8 +5,10 @@ and a client by its pseudonym."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from casemgmt.audit.labels import (
     ACTION_LABELS,
@@ -17,8 +19,15 @@ from casemgmt.audit.labels import (
     object_type_label,
 )
 from casemgmt.audit.services import Action
+from casemgmt.clients.models import Client
+from casemgmt.commitments.models import Commitment
+from casemgmt.contacts.models import Contact
+from casemgmt.dossiers.models import Dossier
+from casemgmt.escalations.models import Escalation
+from casemgmt.handoffs.models import Handoff
 from tests.audit.test_logboek_page import admin_session, record
-from tests.factories import create_client, create_dossier
+from tests.factories import create_client, create_contact, create_dossier, service_id
+from tests.worklists.test_worklist import counting_queries
 
 ACTION_CODES = sorted(
     {value for name, value in vars(Action).items() if name.isupper()}
@@ -115,3 +124,97 @@ async def test_logboek_page_shows_dutch_actions_and_references(client, make_user
     assert "begin_nu" not in table and "periode: de hele looptijd tot nu" in table and "maatstaven" in table
     assert f"Dossier {ref}" in table and f"Dossier {dossier_id}<" not in table
     assert f"Klant {pseudonym}" in table
+
+
+async def _objects_of_a_dossier_and_a_client(session, casemanager_id: int, n: int) -> dict[str, list[int]]:
+    """``n`` clients, each with a dossier, and per client: a commitment, escalation, handoff and contact of the
+    dossier, and a commitment, escalation and contact of the client alone; plus one anonymous contact."""
+    now = datetime.now(UTC)
+    szw, dso = await service_id(session, "SZW"), await service_id(session, "DSO")
+    ids: dict[str, list[int]] = {}
+    for i in range(n):
+        klant = await create_client(session, f"Klant {i}")
+        dossier = await create_dossier(session, klant, casemanager_id)
+        for dossier_id in (dossier.id, None):
+            made = Commitment(
+                client_id=klant.id, dossier_id=dossier_id, kind="callback", description="Bellen",
+                owner_id=casemanager_id, made_by_id=casemanager_id, made_at=now, due_at=now + timedelta(days=2),
+                status="open",
+            )  # fmt: skip
+            asked = Escalation(
+                service_id=szw, question="Vraag", client_id=klant.id, dossier_id=dossier_id, asked_by_id=casemanager_id,
+                asked_at=now, due_at=now + timedelta(days=3),
+            )  # fmt: skip
+            session.add_all([made, asked])
+            contact = await create_contact(session, klant, casemanager_id, dossier_id=dossier_id)
+            await session.flush()
+            suffix = "" if dossier_id else "_client"
+            for kind, ident in (("commitment", made.id), ("escalation", asked.id), ("contact", contact.id)):
+                ids.setdefault(kind + suffix, []).append(ident)
+        handoff = Handoff(
+            dossier_id=dossier.id, from_employee_id=casemanager_id, from_service_id=szw, to_service_id=dso,
+            reason="Naar DSO", context="Context", requested_at=now,
+        )  # fmt: skip
+        session.add(handoff)
+        await session.flush()
+        ids.setdefault("handoff", []).append(handoff.id)
+        ids.setdefault("ref", []).append(dossier.id)
+    anonymous = Contact(
+        channel="phone", direction="in", service_id=szw, employee_id=casemanager_id, occurred_at=now,
+        outcome="resolved", summary="Anoniem",
+    )  # fmt: skip
+    session.add(anonymous)
+    await session.flush()
+    ids["anonymous"] = [anonymous.id]
+    return ids
+
+
+@pytest.mark.anyio
+async def test_logboek_names_promises_escalations_handoffs_and_contacts_by_their_dossier(
+    client, app, make_user, db
+) -> None:
+    """ "Toezegging bij D-2026-00005" instead of "Toezegging 12"; the client's pseudonym where there is no dossier;
+    the id only where there is neither (an anonymous contact). One query per object type for the whole page."""
+    await admin_session(client, make_user)
+    casemanager = await make_user("casemanager")
+    async with db() as session, session.begin():
+        ids = await _objects_of_a_dossier_and_a_client(session, casemanager.id, 2)
+        refs = {d.id: d.ref for d in (await session.scalars(select(Dossier))).all()}
+        pseudonyms = list((await session.scalars(select(Client.pseudonym).order_by(Client.id))).all())
+    events = [
+        {"object_type": kind.removesuffix("_client"), "object_id": str(ident)}
+        for kind in ("commitment", "escalation", "contact", "handoff", "commitment_client", "escalation_client",
+                     "contact_client", "anonymous")
+        for ident in ids[kind]
+    ]  # fmt: skip
+    for event in events:
+        if event["object_type"] == "anonymous":
+            event["object_type"] = "contact"
+    events += [{"object_type": "timeline", "object_id": str(ident)} for ident in ids["ref"]]
+    await record(db, casemanager, *events)
+    with counting_queries(app) as statements:
+        html = (await client.get("/logboek")).text
+    table = html[html.index('data-testid="logboek-tabel"') :]
+    for ref in refs.values():
+        for label in ("Toezegging", "Escalatie", "Klantcontact", "Overdracht"):
+            assert f"{label} bij {ref}<" in table, (label, ref)
+    for pseudonym in pseudonyms:
+        for label in ("Toezegging", "Escalatie", "Klantcontact"):
+            assert f"{label} bij {pseudonym}<" in table, (label, pseudonym)
+    assert f"Klantcontact {ids['anonymous'][0]}<" in table
+    assert all(f"Tijdlijn bij {ref}<" in table for ref in refs.values())  # a timeline's id is its dossier's
+    for kind in ("commitment", "escalation", "handoff"):
+        assert not re.search(rf">(Toezegging|Escalatie|Overdracht) {ids[kind][0]}<", table)
+
+    # twice as many objects on the page, the same number of queries (one per object type, none per row)
+    async with db() as session, session.begin():
+        more = await _objects_of_a_dossier_and_a_client(session, casemanager.id, 4)
+    await record(
+        db,
+        casemanager,
+        *({"object_type": k, "object_id": str(i)} for k in ("commitment", "handoff", "contact") for i in more[k]),
+    )
+    with counting_queries(app) as more_statements:
+        assert (await client.get("/logboek")).status_code == 200
+    assert len(more_statements) == len(statements)
+    assert sum("FROM commitments" in s for s in statements) == 1 and sum("FROM handoffs" in s for s in statements) == 1

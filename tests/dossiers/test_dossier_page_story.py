@@ -58,7 +58,7 @@ async def test_header_names_people_with_direct_lines_and_actions_open_in_place(c
     text = page.text
     assert page.status_code == 200
     assert f'href="/klanten/{w.client_id}" data-testid="klant-link"' in text
-    assert 'href="tel:0701111111"' in text and 'href="tel:0702222222"' in text  # casemanager, accountmanager
+    assert 'href="tel:+31701111111"' in text and 'href="tel:+31702222222"' in text  # casemanager, accountmanager
     assert 'data-testid="pilot">geen<' in text
     actions = re.findall(r'<details class="dossier-action" name="dossier-actie-[0-9a-f]+" id="actie-([a-z_]+)"', text)
     assert actions == ["contact", "commitment", "handoff", "time", "status", "assign", "external_refs", "link"]

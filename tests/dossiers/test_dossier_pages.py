@@ -196,7 +196,7 @@ async def test_dossier_page_header(client, db, world: Casework) -> None:
     assert "Carla Casemanager" in text and "070 111 1111" in text
     accountmanagers = text.split('data-testid="accountmanagers"')[1].split("</ul>")[0]
     assert "SZW" in accountmanagers and "Ahmed Accountmanager" in accountmanagers and "070 222 2222" in accountmanagers
-    assert "Wendy Wijkteam" in text and "Wijkteam Centrum" in text and "06 5555 0000" in text
+    assert "Wendy Wijkteam" in text and "Wijkteam Centrum" in text and "06 55550000" in text
     assert ">Open<" in text
 
 

@@ -46,8 +46,8 @@ from casemgmt.web.parameters import BSN, POSITIVE_ID, DateFrom, DateTo, bounded
 LOG_PATH = "/logboek"
 Clients = NamedDependency[ClientLookup]
 """The request's client service (``clients``), seen only as the BSN lookup the filter needs."""
-Dossiers = NamedDependency[ReferenceLookup]
-"""The request's dossier service (``dossiers``), seen only as the lookup of dossier references."""
+References = NamedDependency[ReferenceLookup]
+"""How the objects of events are named (``object_references``, provided from ``casefile/``)."""
 
 
 async def read_log(db_session: DbSession, audit: Audit, clients: ClientLookup, flt: AuditFilter) -> AuditPage:
@@ -60,7 +60,11 @@ async def read_log(db_session: DbSession, audit: Audit, clients: ClientLookup, f
 
 @get(LOG_PATH, name="audit.log", guards=[requires_admin], include_in_schema=False)
 async def audit_log_page(
-    request: Request[Any, Any, Any], db_session: DbSession, audit: Audit, clients: Clients, dossiers: Dossiers
+    request: Request[Any, Any, Any],
+    db_session: DbSession,
+    audit: Audit,
+    clients: Clients,
+    object_references: References,
 ) -> Template:
     """Audit events newest first, filtered; htmx requests get only the results region."""
     form = {key: request.query_params.get(key) or "" for key in FILTER_FIELDS}
@@ -69,7 +73,7 @@ async def audit_log_page(
     page: AuditPage | None = None
     try:
         flt = parse_filter(values, default_limit=PAGE_SIZE, max_limit=PAGE_SIZE)
-        page = await name_objects(await read_log(db_session, audit, clients, flt), dossiers)
+        page = await name_objects(await read_log(db_session, audit, clients, flt), object_references)
     except InvalidInput as exc:
         errors = exc.by_field()
     context: dict[str, Any] = {"form": form, "errors": errors, "page": page, "log_path": LOG_PATH}

@@ -57,21 +57,35 @@ class ClientLookup(Protocol):
 
 @runtime_checkable
 class ReferenceLookup(Protocol):
-    """Finds the references of dossiers (the dossier service), so the Logboek names them as people know them."""
+    """Finds how readers know the objects of events (``casefile/object_references.py``, given by dependency
+    injection since the audit log sits below the concepts): ``{id: reference}`` of one object type."""
 
-    async def references_of(self, dossier_ids: Collection[int]) -> dict[int, str]: ...
+    async def references_of(self, object_type: str, ids: Collection[int]) -> dict[int, str]: ...
 
 
-async def name_objects(page: AuditPage, dossiers: ReferenceLookup) -> AuditPage:
-    """The page's rows with the reference of each dossier (one query for the page) and the pseudonym of each
-    client as the object's name."""
-    ids = {int(row.object_id) for row in page.rows if row.object_type == "dossier" and row.object_id.isdigit()}
-    refs = await dossiers.references_of(ids) if ids else {}
+NAMED_BY_THEIR_DOSSIER = ("commitment", "escalation", "handoff", "contact", "timeline")
+"""The object types named by the reference of their dossier (or their client): "Toezegging bij D-2026-00005"."""
+LOOKED_UP_AS = {"timeline": "dossier"}
+"""Object types whose id is that of another object: a timeline's is its dossier's."""
+
+
+async def name_objects(page: AuditPage, references: ReferenceLookup) -> AuditPage:
+    """The page's rows with each object named as people know it: a dossier by its reference, a commitment,
+    escalation, handoff or contact by its dossier's reference (or client's pseudonym), a client by its pseudonym.
+    One lookup per object type on the page, never one per row."""
+    wanted: dict[str, set[int]] = {}
+    for row in page.rows:
+        if row.object_type in ("dossier", *NAMED_BY_THEIR_DOSSIER) and row.object_id.isdigit():
+            kind = LOOKED_UP_AS.get(row.object_type, row.object_type)
+            wanted.setdefault(kind, set()).add(int(row.object_id))
+    refs = {kind: await references.references_of(kind, ids) for kind, ids in sorted(wanted.items())}
     rows = []
     for row in page.rows:
         ref = ""
-        if row.object_type == "dossier" and row.object_id.isdigit():
-            ref = refs.get(int(row.object_id), "")
+        kind = LOOKED_UP_AS.get(row.object_type, row.object_type)
+        if kind in refs and row.object_id.isdigit():
+            found = refs[kind].get(int(row.object_id), "")
+            ref = f"bij {found}" if found and row.object_type in NAMED_BY_THEIR_DOSSIER else found
         elif row.object_type == "client" and row.client_pseudonym:
             ref = row.client_pseudonym
         rows.append(msgspec.structs.replace(row, object_ref=ref) if ref else row)
@@ -253,7 +267,8 @@ class AuditRow(_EventFacts, frozen=True):
     occurred_at: datetime
     detail: str
     object_ref: str = ""
-    """How a reader knows the object: a dossier's reference (D-2026-00005), a client's pseudonym; else empty."""
+    """How a reader knows the object: a dossier's reference (D-2026-00005), "bij D-2026-00005" for what belongs to
+    a dossier (or to a client: "bij K-…"), a client's pseudonym; else empty."""
 
     @property
     def moment(self) -> str:
@@ -277,7 +292,8 @@ class AuditRow(_EventFacts, frozen=True):
 
     @property
     def object_text(self) -> str:
-        """The object as the Logboek names it: "Dossier D-2026-00005", "Klant K-…", else type and number."""
+        """The object as the Logboek names it: "Dossier D-2026-00005", "Toezegging bij D-2026-00005", "Klant K-…",
+        else type and number."""
         name = self.object_ref or self.object_id
         return f"{self.object_type_label} {name}" if name else self.object_type_label
 

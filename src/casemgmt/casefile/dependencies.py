@@ -11,6 +11,7 @@ from casemgmt.auth.dependencies import Actor
 from casemgmt.casefile.closing import open_promises
 from casemgmt.casefile.finding import ClientFinder
 from casemgmt.casefile.identification import move_client_records
+from casemgmt.casefile.object_references import ObjectReferences
 from casemgmt.clients.services import ClientService
 from casemgmt.db import DbSession
 from casemgmt.dossiers.involvement import involved_clients
@@ -30,3 +31,8 @@ async def provide_clients(db_session: DbSession, actor: Actor, audit: Audit) -> 
 
 async def provide_finder(db_session: DbSession, actor: Actor, audit: Audit) -> ClientFinder:
     return ClientFinder(db_session, actor, audit, involved_clients=involved_clients, move_records=move_client_records)
+
+
+async def provide_object_references(db_session: DbSession, actor: Actor) -> ObjectReferences:
+    """How the Logboek names the objects of its events (``audit`` is given it, sitting below the concepts)."""
+    return ObjectReferences(db_session, actor)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,10 +16,11 @@ from casemgmt.audit.dependencies import Audit
 from casemgmt.auth.dependencies import Actor
 from casemgmt.auth.guards import requires_employee
 from casemgmt.casefile.schemas import WorklistOut
-from casemgmt.casefile.worklist import BADGE, PANELS, WorklistFilter, worklist_for
+from casemgmt.casefile.worklist import BADGE, PAGED_PANELS, PANELS, Worklist, WorklistFilter, worklist_for
 from casemgmt.commitments.rules import KIND_LABELS
 from casemgmt.db import DbSession
 from casemgmt.directory.models import Service
+from casemgmt.dossiers import rules as dossier_rules
 from casemgmt.handoffs.rules import STATUS_LABELS as HANDOFF_STATUS_LABELS
 from casemgmt.signals.rules import SIGNAL_LABELS
 from casemgmt.web import listing
@@ -38,34 +40,104 @@ def _context(worklist: Any, now: datetime) -> dict[str, Any]:
 
 
 COMMITMENT_SORTS = {"due_at": "Eerst te doen", "-due_at": "Laatst te doen", "made_at": "Eerst gemaakt"}
-LIST_DEFAULTS = {"due": "", "service": "", "sort": "due_at", "na": ""}
+HANDOFF_SORTS = {"requested_at": "Oudste eerst", "-requested_at": "Nieuwste eerst"}
+DOSSIER_SORTS = {
+    "-opened_at": "Nieuwste eerst",
+    "opened_at": "Oudste eerst",
+    "ref": "Dossiernummer",
+    "client": "Klant (A–Z)",
+    "status": "Status",
+}
+OPEN_DOSSIER_STATUSES = {code: label for code, label in dossier_rules.STATUS_LABELS.items() if code != "closed"}
+PAGE_PARAMETERS = {panel: f"{panel}_pagina" for panel in PAGED_PANELS}
+"""The page parameter of each offset-paged panel: ``dienst_pagina``, ``overdrachten_pagina``, ``dossiers_pagina``."""
+LIST_DEFAULTS = {
+    "due": "",
+    "service": "",
+    "sort": "due_at",
+    "status": "",
+    "dossier_sort": "-opened_at",
+    "handoff_sort": "requested_at",
+    "na": "",
+    **dict.fromkeys(PAGE_PARAMETERS.values(), "1"),
+}
 
 
-async def _view(db_session: DbSession, due: str | None, service: str | None, sort: str | None, na: str | None) -> Any:
+@dataclass(frozen=True)
+class ListQuery:
+    """The Werkvoorraad's list parameters as the URL gives them (each may be missing or nonsense)."""
+
+    due: str | None = None
+    service: str | None = None
+    sort: str | None = None
+    na: str | None = None
+    status: str | None = None
+    dossier_sort: str | None = None
+    handoff_sort: str | None = None
+    pages: dict[str, str | None] = field(default_factory=dict)
+
+
+async def _view(db_session: DbSession, asked: ListQuery) -> WorklistFilter:
     """The filter of the URL, checked: an unknown value is the default (never an error page)."""
     codes = set((await db_session.scalars(select(Service.code))).all())
-    code = (service or "").strip().upper()
-    cursor = (na or "").strip()
+    code = (asked.service or "").strip().upper()
+    cursor = (asked.na or "").strip()
     return WorklistFilter(
-        due=listing.chosen(due, listing.DUE_LABELS, ""),
+        due=listing.chosen(asked.due, listing.DUE_LABELS, ""),
         service=code if code in codes else "",
-        sort=listing.chosen(sort, COMMITMENT_SORTS, "due_at"),
+        sort=listing.chosen(asked.sort, COMMITMENT_SORTS, "due_at"),
         cursor=cursor if len(cursor) <= 100 else "",
+        status=listing.chosen(asked.status, OPEN_DOSSIER_STATUSES, ""),
+        dossier_sort=listing.chosen(asked.dossier_sort, DOSSIER_SORTS, "-opened_at"),
+        handoff_sort=listing.chosen(asked.handoff_sort, HANDOFF_SORTS, "requested_at"),
+        pages={panel: listing.page_number(asked.pages.get(panel)) for panel in PAGED_PANELS},
     )
 
 
-def _filter_context(view: WorklistFilter, services: list[tuple[str, str]]) -> dict[str, Any]:
-    filters = {"due": view.due, "service": view.service, "sort": view.sort}
+def _filter_context(view: WorklistFilter, services: list[tuple[str, str]], worklist: Worklist) -> dict[str, Any]:
+    filters = {
+        "due": view.due,
+        "service": view.service,
+        "sort": view.sort,
+        "status": view.status,
+        "dossier_sort": view.dossier_sort,
+        "handoff_sort": view.handoff_sort,
+    }
+    shown_pages = {panel: (worklist.paging[panel].number if panel in worklist.paging else view.page(panel))
+                   for panel in PAGED_PANELS}  # fmt: skip
+    # what a link of the page carries: the filter, the cursor of Mijn toezeggingen and the page of every panel
+    state = {**filters, "na": view.cursor, **{PAGE_PARAMETERS[p]: str(n) for p, n in shown_pages.items()}}
     return {
         "filters": filters,
+        "list_state": state,
         "defaults": LIST_DEFAULTS,
         "query_string": listing.query_string,
         "panel_query": listing.query_string(filters, LIST_DEFAULTS),
+        "page_parameters": PAGE_PARAMETERS,
         "due_labels": listing.DUE_LABELS,
         "sort_labels": COMMITMENT_SORTS,
+        "handoff_sort_labels": HANDOFF_SORTS,
+        "dossier_sort_labels": DOSSIER_SORTS,
+        "dossier_status_labels": OPEN_DOSSIER_STATUSES,
         "services": services,
         "cursor_now": view.cursor,
     }
+
+
+def _asked(
+    due: str | None,
+    service: str | None,
+    sort: str | None,
+    na: str | None,
+    status: str | None,
+    dossier_sort: str | None,
+    handoff_sort: str | None,
+    dienst_pagina: str | None,
+    overdrachten_pagina: str | None,
+    dossiers_pagina: str | None,
+) -> ListQuery:
+    pages = {"dienst": dienst_pagina, "overdrachten": overdrachten_pagina, "dossiers": dossiers_pagina}
+    return ListQuery(due, service, sort, na, status, dossier_sort, handoff_sort, pages)
 
 
 @get("/werkvoorraad", name="worklist", guards=[requires_employee], include_in_schema=False)
@@ -78,11 +150,20 @@ async def worklist_page(
     service: FromQuery[str | None] = None,
     sort: FromQuery[str | None] = None,
     na: FromQuery[str | None] = None,
+    status: FromQuery[str | None] = None,
+    dossier_sort: FromQuery[str | None] = None,
+    handoff_sort: FromQuery[str | None] = None,
+    dienst_pagina: FromQuery[str | None] = None,
+    overdrachten_pagina: FromQuery[str | None] = None,
+    dossiers_pagina: FromQuery[str | None] = None,
 ) -> Template:
-    """The worklist; Mijn toezeggingen and Escalaties filtered by due moment and service, sorted, paged and counted
-    in SQL; the filter is in the URL (bookmarkable, htmx pushes it)."""
+    """The worklist; every panel filtered (due moment, service, dossier status), sorted, paged and counted in SQL;
+    the filter and the page of each panel are in the URL (bookmarkable, htmx pushes it)."""
     now = datetime.now(UTC)
-    view = await _view(db_session, due, service, sort, na)
+    asked = _asked(
+        due, service, sort, na, status, dossier_sort, handoff_sort, dienst_pagina, overdrachten_pagina, dossiers_pagina
+    )
+    view = await _view(db_session, asked)
     worklist = await worklist_for(db_session, actor, audit, now, view=view)
     services = [
         (row.code, row.name)
@@ -90,7 +171,8 @@ async def worklist_page(
             await db_session.execute(select(Service.code, Service.name).where(Service.is_active).order_by(Service.code))
         ).all()
     ]
-    return Template("worklists/worklist.html", context={**_context(worklist, now), **_filter_context(view, services)})
+    context = {**_context(worklist, now), **_filter_context(view, services, worklist)}
+    return Template("worklists/worklist.html", context=context)
 
 
 @get("/werkvoorraad/{panel:str}", name="worklist.panel", guards=[requires_employee], include_in_schema=False)
@@ -104,6 +186,12 @@ async def worklist_panel(
     service: FromQuery[str | None] = None,
     sort: FromQuery[str | None] = None,
     na: FromQuery[str | None] = None,
+    status: FromQuery[str | None] = None,
+    dossier_sort: FromQuery[str | None] = None,
+    handoff_sort: FromQuery[str | None] = None,
+    dienst_pagina: FromQuery[str | None] = None,
+    overdrachten_pagina: FromQuery[str | None] = None,
+    dossiers_pagina: FromQuery[str | None] = None,
 ) -> Template:
     """One panel, refreshed in place (htmx) with the page's filter, or the navigation badge (``teller``): only
     that panel is read."""
@@ -113,9 +201,12 @@ async def worklist_panel(
     if panel == BADGE:
         worklist = await worklist_for(db_session, actor, audit, now, panels=(panel,))
         return Template("worklists/_badge.html", context=_context(worklist, now))
-    view = await _view(db_session, due, service, sort, na)
+    asked = _asked(
+        due, service, sort, na, status, dossier_sort, handoff_sort, dienst_pagina, overdrachten_pagina, dossiers_pagina
+    )
+    view = await _view(db_session, asked)
     worklist = await worklist_for(db_session, actor, audit, now, panels=(panel,), view=view)
-    context = {**_context(worklist, now), **_filter_context(view, [])}
+    context = {**_context(worklist, now), **_filter_context(view, [], worklist)}
     return page_or_fragment(request, "worklists/worklist.html", f"worklists/_{panel}.html", context)
 
 

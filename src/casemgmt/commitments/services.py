@@ -627,6 +627,36 @@ class CommitmentService(AuditedService):
         await self.audit.record_reads("commitment_list", (v.client_pseudonym for v in views))
         return views
 
+    async def team_page(
+        self,
+        *,
+        service: str | None = None,
+        due_before: datetime | None = None,
+        sort: str = "due_at",
+        offset: int = 0,
+        limit: int = 10,
+    ) -> tuple[builtins.list[CommitmentView], int]:
+        """One page of "Voor mijn dienst" (the open promises of the actor's teams, or of the one team ``service``
+        among them), due before ``due_before`` when given, sorted as ``page``, and how many there are in all: one
+        COUNT and one page query; every client shown is recorded as read."""
+        if not _is_employee(self.actor):
+            raise Forbidden("Evaluatoren zien geen toezeggingen (persoonsgegevens).")
+        if sort not in SORTS:
+            raise InvalidInput.single("sort", f"Kies uit {', '.join(SORTS)}")
+        codes = [service] if service in self.actor.service_codes else list(self.actor.service_codes)
+        if not codes:
+            return [], 0
+        query = self._query().where(Commitment.status == "open", _TEAM.code.in_(codes))
+        if due_before is not None:
+            query = query.where(Commitment.due_at < due_before)
+        total = int(await self.session.scalar(query.with_only_columns(func.count()).order_by(None)) or 0)
+        key = Commitment.made_at if sort == "made_at" else Commitment.due_at
+        order = (key.desc(), Commitment.id.desc()) if sort.startswith("-") else (key, Commitment.id)
+        rows = (await self.session.execute(query.order_by(*order).offset(offset).limit(limit))).all()
+        views = [CommitmentView(*row) for row in rows]  # type: ignore[arg-type]
+        await self.audit.record_reads("commitment_list", (v.client_pseudonym for v in views))
+        return views, total
+
     async def get(self, commitment_id: int) -> CommitmentView:
         row = (await self.session.execute(self._query().where(Commitment.id == commitment_id))).first()
         if row is None:

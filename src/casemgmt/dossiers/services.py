@@ -135,7 +135,7 @@ class DossierFilter:
 
 LIST_SORTS = ("-opened_at", "opened_at", "ref", "client", "status")
 """The orders of a list of dossiers: newest, oldest, by reference, by client's name, by status."""
-_SORT_COLUMNS: dict[str, Any] = {
+SORT_COLUMNS: dict[str, Any] = {  # the ORDER BY of each of LIST_SORTS (the Werkvoorraad's Mijn dossiers too)
     "-opened_at": (Dossier.opened_at.desc(), Dossier.id.desc()),
     "opened_at": (Dossier.opened_at.asc(), Dossier.id.asc()),
     "ref": (Dossier.ref.asc(),),
@@ -303,7 +303,7 @@ class DossierService(AuditedService):
                     )
                 )
             )
-        order = _SORT_COLUMNS.get(wanted.sort, _SORT_COLUMNS["-opened_at"])
+        order = SORT_COLUMNS.get(wanted.sort, SORT_COLUMNS["-opened_at"])
         return query.order_by(*order).limit(wanted.limit).offset(wanted.offset)
 
     async def references_of(self, dossier_ids: Collection[int]) -> dict[int, str]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import aliased
 
 from casemgmt.audit.services import Action, AuditedService
@@ -249,12 +249,28 @@ class HandoffService(AuditedService):
 
     async def waiting_for_me(self) -> list[HandoffView]:
         """Requested handoffs addressed to me, or to a service of mine without a named receiver."""
+        query = self._waiting_query().order_by(Handoff.requested_at)
+        return [HandoffView(*row) for row in (await self.session.execute(query)).all()]  # type: ignore[arg-type]
+
+    def _waiting_query(self) -> Select[Any]:
         conditions = [Handoff.to_employee_id == self.actor.id]
         if Role.ACCOUNTMANAGER in self.actor.roles and self.actor.service_codes:
             service_ids = select(Service.id).where(Service.code.in_(self.actor.service_codes))
             conditions.append(Handoff.to_employee_id.is_(None) & Handoff.to_service_id.in_(service_ids))
-        query = self.query().where(Handoff.status == "requested", or_(*conditions)).order_by(Handoff.requested_at)
-        return [HandoffView(*row) for row in (await self.session.execute(query)).all()]  # type: ignore[arg-type]
+        return self.query().where(Handoff.status == "requested", or_(*conditions))
+
+    async def waiting_page(
+        self, *, service: str | None = None, newest_first: bool = False, offset: int = 0, limit: int = 10
+    ) -> tuple[list[HandoffView], int]:
+        """One page of the handoffs waiting for me (``waiting_for_me``), those from or to ``service`` when given,
+        longest waiting first (or newest first), and how many there are in all: one COUNT and one page query."""
+        query = self._waiting_query()
+        if service:
+            query = query.where(or_(_FROM_SERVICE.code == service, _TO_SERVICE.code == service))
+        total = int(await self.session.scalar(query.with_only_columns(func.count()).order_by(None)) or 0)
+        order = (Handoff.requested_at.desc(), Handoff.id.desc()) if newest_first else (Handoff.requested_at, Handoff.id)
+        rows = (await self.session.execute(query.order_by(*order).offset(offset).limit(limit))).all()
+        return [HandoffView(*row) for row in rows], total  # type: ignore[arg-type]
 
     async def declined_for_me(self, since: datetime) -> list[HandoffView]:
         """My handoffs that were declined recently: they are back on my worklist with the reason."""

@@ -9,6 +9,7 @@ import phonenumbers
 from markupsafe import Markup
 
 from casemgmt.directory.calendar import AMSTERDAM
+from casemgmt.directory.phones import PHONE_REGION, format_phone
 
 
 def local(moment: datetime | None) -> datetime | None:
@@ -78,7 +79,7 @@ def tel_href(phone: str | None) -> str:
     number = None
     if text.startswith(("+", "0")):  # a full number; a short one ("14 070") is dialled as it is
         try:
-            number = phonenumbers.parse(text, "NL")
+            number = phonenumbers.parse(text, PHONE_REGION)
         except phonenumbers.NumberParseException:
             number = None
     if number is not None and phonenumbers.is_valid_number(number):
@@ -88,11 +89,27 @@ def tel_href(phone: str | None) -> str:
     return f"tel:{digits}" if any(c.isdigit() for c in digits) else ""
 
 
-def phone_link(phone: str | None) -> Markup:
-    """A phone number as a clickable ``tel:`` link showing the number as written; the bare text when it has no
-    digits; empty for none."""
+def display_phone(phone: str | None) -> str:
+    """A phone number as people read it: a valid Dutch number in the national format (``070 353 3000``), another
+    country's in the international one (``+32 2 123 45 67``); a short number ("14 070") or anything else as
+    written."""
+    text = (phone or "").strip()
+    if text.startswith(("+", "0")):
+        try:
+            number = phonenumbers.parse(text, PHONE_REGION)
+        except phonenumbers.NumberParseException:
+            return text
+        if phonenumbers.is_valid_number(number):
+            return format_phone(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+    return text
+
+
+def phone_link(phone: str | None, extra_class: str = "") -> Markup:
+    """A phone number as a clickable ``tel:`` link (E.164) showing it in the Dutch way (``display_phone``); the
+    bare text when it has no digits; empty for none. ``extra_class``: a class of the page's own (a layout)."""
     text = (phone or "").strip()
     href = tel_href(text)
     if not href:
         return Markup.escape(text)
-    return Markup('<a class="utrecht-link utrecht-link--telephone" href="{}">{}</a>').format(href, text)
+    classes = "utrecht-link utrecht-link--telephone" + (f" {extra_class}" if extra_class else "")
+    return Markup('<a class="{}" href="{}">{}</a>').format(classes, href, display_phone(text))

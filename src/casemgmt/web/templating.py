@@ -11,7 +11,14 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 
 from casemgmt.auth.identity import CurrentUser
 from casemgmt.auth.roles import ROLE_LABELS, Role
-from casemgmt.web.formatting import DAY_FORMAT_HINT, format_date, format_moment, phone_link, time_left
+from casemgmt.web.formatting import (
+    DAY_FORMAT_HINT,
+    display_phone,
+    format_date,
+    format_moment,
+    phone_link,
+    time_left,
+)
 from casemgmt.web.idempotency import submission_key_field
 from casemgmt.web.navigation import navigation_for
 
@@ -53,7 +60,7 @@ def configure_templates(engine: JinjaTemplateEngine, domain_globals: dict[str, A
     env = engine.engine
     env.autoescape = True
     env.auto_reload = False  # templates ship with the release: no stat() of every template on every render
-    env.filters.update(moment=format_moment, date_nl=format_date, phone=phone_link)
+    env.filters.update(moment=format_moment, date_nl=format_date, phone=phone_link, phone_text=display_phone)
     env.globals.update(
         time_left=time_left,
         day_format=DAY_FORMAT_HINT,
