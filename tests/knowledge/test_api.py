@@ -34,7 +34,9 @@ async def test_write_publish_search_and_read(client, world) -> None:
     assert article["topic"] == "bijstand" and [v["change"] for v in article["versions"]] == ["aangemaakt als concept"]
     ident = article["id"]
     changed = await client.patch(
-        f"/api/v1/articles/{ident}", json={"version": 1, "question": "Bijstand niet betaald"}, headers=world.token("szw")
+        f"/api/v1/articles/{ident}",
+        json={"version": 1, "question": "Bijstand niet betaald"},
+        headers=world.token("szw"),
     )
     assert changed.status_code == 200 and changed.json()["version"] == 2
     stale = await client.patch(
@@ -58,7 +60,9 @@ async def test_write_publish_search_and_read(client, world) -> None:
     assert read.status_code == 200 and [v["version"] for v in read.json()["versions"]] == [3, 2, 1]
 
     withdrawn = await client.post(
-        f"/api/v1/articles/{ident}/withdraw", json={"reason": "Vervangen door een nieuw artikel"}, headers=world.token("szw")
+        f"/api/v1/articles/{ident}/withdraw",
+        json={"reason": "Vervangen door een nieuw artikel"},
+        headers=world.token("szw"),
     )
     assert withdrawn.status_code == 200 and withdrawn.json()["status"] == "withdrawn"
     assert (await client.get("/api/v1/articles", headers=world.token("kcc"))).json() == []

@@ -29,11 +29,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from casemgmt.knowledge.models import KnowledgeArticle
 from casemgmt.commitments.models import Commitment
 from casemgmt.dossiers.models import Dossier
 from casemgmt.escalations.models import Escalation
 from casemgmt.handoffs.models import Handoff
+from casemgmt.knowledge.models import KnowledgeArticle
 from casemgmt.mail.models import OutboxMail
 from casemgmt.mail.outbox import enqueue
 from casemgmt.notifications.models import Notification

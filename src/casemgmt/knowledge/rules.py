@@ -297,7 +297,8 @@ def rank(candidates: list[Candidate], terms: SearchTerms, replaced: tuple[str | 
         in_question = _counts(candidate.question_words, wanted)
         in_body = _counts(candidate.body_words, wanted)
         length = QUESTION_WEIGHT * len(candidate.question_words) + len(candidate.body_words)
-        counted.append((candidate.key, [QUESTION_WEIGHT * q + b for q, b in zip(in_question, in_body)], length))
+        weighted = [QUESTION_WEIGHT * q + b for q, b in zip(in_question, in_body, strict=True)]
+        counted.append((candidate.key, weighted, length))
     total = len(candidates)
     holding = [sum(1 for _, tfs, _ in counted if tfs[i] > 0) for i in range(len(wanted))]
     idf = [math.log(1 + (total - df + 0.5) / (df + 0.5)) for df in holding]
@@ -381,37 +382,35 @@ def _linked(line: str) -> str:
     return "".join(out)
 
 
+def _flush(blocks: list[str], paragraph: list[str], items: list[str]) -> None:
+    if paragraph:
+        blocks.append('<p class="utrecht-paragraph">' + "<br>".join(paragraph) + "</p>")
+        paragraph.clear()
+    if items:
+        lis = "".join(f'<li class="utrecht-unordered-list__item">{item}</li>' for item in items)
+        blocks.append(f'<ul class="utrecht-unordered-list">{lis}</ul>')
+        items.clear()
+
+
 def format_text(text: str) -> Markup:
     """An article text as safe HTML: paragraphs at blank lines, lines starting with "- " as a list, bare https
     links as links. Every character of the text is escaped first, so HTML or script typed in shows as text."""
     blocks: list[str] = []
     for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n").strip()):
-        lines = [line.rstrip() for line in block.split("\n") if line.strip()]
-        if not lines:
-            continue
         paragraph: list[str] = []
         items: list[str] = []
-
-        def flush() -> None:
-            if paragraph:
-                blocks.append('<p class="utrecht-paragraph">' + "<br>".join(paragraph) + "</p>")
-                paragraph.clear()
-            if items:
-                lis = "".join(f'<li class="utrecht-unordered-list__item">{item}</li>' for item in items)
-                blocks.append(f'<ul class="utrecht-unordered-list">{lis}</ul>')
-                items.clear()
-
-        for line in lines:
-            stripped = line.strip()
-            if stripped.startswith(("- ", "* ")):
+        for line in (line.strip() for line in block.split("\n")):
+            if not line:
+                continue
+            if line.startswith(("- ", "* ")):
                 if paragraph:
-                    flush()
-                items.append(_linked(stripped[2:].strip()))
+                    _flush(blocks, paragraph, items)
+                items.append(_linked(line[2:].strip()))
             else:
                 if items:
-                    flush()
-                paragraph.append(_linked(stripped))
-        flush()
+                    _flush(blocks, paragraph, items)
+                paragraph.append(_linked(line))
+        _flush(blocks, paragraph, items)
     return Markup("".join(blocks))  # noqa: S704 (built from escaped parts only)
 
 

@@ -29,12 +29,13 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, bindparam, func, literal_column, or_, select, text, update
+from sqlalchemy import ColumnElement, Select, Table, bindparam, func, literal_column, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casemgmt.directory.models import Service, Topic
+from casemgmt.errors import InvalidInput
 from casemgmt.knowledge import rules
 from casemgmt.knowledge.models import KnowledgeArticle
 from casemgmt.knowledge.rules import ArticleStatus, SearchTerms
@@ -111,7 +112,7 @@ async def _fts_row(session: AsyncSession, article_id: int, question: str, answer
 async def reindex(session: AsyncSession, article_ids: Sequence[int] | None = None) -> int:
     """Rebuild the search index of all articles (or of ``article_ids``), e.g. after a bulk load, without changing
     the articles' versions; returns how many."""
-    table = KnowledgeArticle.__table__
+    table = cast(Table, KnowledgeArticle.__table__)
     query = select(table.c.id, table.c.question, table.c.answer, table.c.next_steps)
     if article_ids is not None:
         query = query.where(table.c.id.in_(list(article_ids)))
@@ -202,7 +203,7 @@ def _base(
     else:
         query = query.where(KnowledgeArticle.status != ArticleStatus.WITHDRAWN.value)
     if statuses is not None:
-        visible = KnowledgeArticle.status.in_(list(statuses))
+        visible: ColumnElement[bool] = KnowledgeArticle.status.in_(list(statuses))
         if all_of_services:
             visible = or_(visible, Service.code.in_(list(all_of_services)))
         query = query.where(visible)
@@ -219,7 +220,7 @@ async def _ranked(
 ) -> list[tuple[Any, ...]]:
     if is_sqlite(session):
         match = _fts_match(terms, replaced, "OR" if any_ else "AND")
-        bm25 = literal_column(f"bm25({FTS_TABLE}, {FTS_WEIGHTS[0]}, {FTS_WEIGHTS[1]})")
+        bm25: ColumnElement[Any] = literal_column(f"bm25({FTS_TABLE}, {FTS_WEIGHTS[0]}, {FTS_WEIGHTS[1]})")
         fts = text(f"SELECT rowid AS article_id, {bm25} AS rank FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :match")  # noqa: S608
         found = fts.columns(article_id=KnowledgeArticle.id.type, rank=KnowledgeArticle.version.type).subquery("fts")
         query = (
@@ -228,14 +229,14 @@ async def _ranked(
             .order_by(found.c.rank, KnowledgeArticle.id)
             .limit(limit)
         )
-        return list((await session.execute(query, {"match": match})).all())
+        return [tuple(row) for row in (await session.execute(query, {"match": match})).all()]
     tsquery = _tsquery(terms, replaced, "||" if any_ else "&&")
-    vector = literal_column(TSVECTOR)
+    vector: ColumnElement[Any] = literal_column(TSVECTOR)
     rank = func.ts_rank(literal_column(PG_WEIGHTS), vector, tsquery, PG_NORMALIZATION).label("score")
     query = (
         base.add_columns(rank).where(vector.op("@@")(tsquery)).order_by(rank.desc(), KnowledgeArticle.id).limit(limit)
     )
-    return list((await session.execute(query)).all())
+    return [tuple(row) for row in (await session.execute(query)).all()]
 
 
 async def search_articles(
@@ -254,15 +255,17 @@ async def search_articles(
     question. Never raises for any query text."""
     try:
         chosen = rules.parse_status(status)
-    except rules.InvalidInput:
+    except InvalidInput:
         return []
     limit = max(1, min(limit, 100))
     base = _base(service, topic, chosen, statuses, all_of_services)
     terms = rules.search_terms(query)
     extra: tuple[str, ...] = ()
     if not terms:
-        rows = (await session.execute(base.order_by(KnowledgeArticle.question, KnowledgeArticle.id).limit(limit))).all()
-        return [_hit(row, 0.0, terms, extra) for row in rows]
+        listed = (
+            await session.execute(base.order_by(KnowledgeArticle.question, KnowledgeArticle.id).limit(limit))
+        ).all()
+        return [_hit(tuple(row), 0.0, terms, extra) for row in listed]
     unchanged: tuple[str | None, ...] = (None,) * len(terms.stems)
     rows = await _ranked(session, base, terms, unchanged, False, CANDIDATES)
     replaced = unchanged

@@ -51,9 +51,9 @@ from casemgmt.directory.reference import load_reference_services
 from casemgmt.dossiers.models import Dossier, DossierAssignment
 from casemgmt.references.models import ExternalReference
 from casemgmt.synthetic.calls import call_history, enrich_calls
+from casemgmt.synthetic.knowledge import load_knowledge
 from casemgmt.synthetic.numbers import random_bsn
 from casemgmt.synthetic.pilot import load_pilot_demo
-from casemgmt.synthetic.knowledge import load_knowledge
 from casemgmt.synthetic.promises import load_promises
 from casemgmt.synthetic.stories import Table, load_stories, load_themes, minute_of_day
 from casemgmt.synthetic.writer import BulkWriter, stamp

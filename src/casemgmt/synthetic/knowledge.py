@@ -63,7 +63,9 @@ async def load_knowledge(session: AsyncSession, now: datetime) -> int:
             continue
         owner = users[item["owner"]]
         status = item.get("status", "published")
-        written = now - timedelta(days=200 - position)
+        review_in = int(item.get("review_in_days", 120))
+        published = now - timedelta(days=max(1, 182 - review_in))
+        written = published - timedelta(days=3 + position % 9)
         article = KnowledgeArticle(
             question=item["question"],
             answer=item["answer"].strip(),
@@ -78,8 +80,7 @@ async def load_knowledge(session: AsyncSession, now: datetime) -> int:
         await session.flush()
         versions = [_version(article, 1, "aangemaakt als concept", owner, written)]
         if status == "published":
-            review_due = today + timedelta(days=int(item.get("review_in_days", 120)))
-            published = now - timedelta(days=max(1, 182 - int(item.get("review_in_days", 120))))
+            review_due = today + timedelta(days=review_in)
             article.status, article.published_at, article.review_due = status, published, review_due
             await session.flush()
             versions.append(
