@@ -33,6 +33,7 @@ from casemgmt.commitments.models import Commitment
 from casemgmt.dossiers.models import Dossier
 from casemgmt.escalations.models import Escalation
 from casemgmt.handoffs.models import Handoff
+from casemgmt.knowledge.models import KnowledgeArticle
 from casemgmt.mail.models import OutboxMail
 from casemgmt.mail.outbox import enqueue
 from casemgmt.notifications.models import Notification
@@ -74,6 +75,8 @@ class Objects:
     """Shown only with the full record of the client."""
     representative: int = 0
     """A representative acting for the client."""
+    article: int = 0
+    """A published kennisbank article: own of SZW (the accountmanager's service), foreign of OCW."""
 
 
 @dataclass
@@ -247,13 +250,27 @@ async def arrange(
         session.add_all(rows)
         await session.flush()
         notifications = {key: row.id for key, row in zip(people, rows, strict=True)}
+        articles = []
+        for service, owner in ((szw, am.id), (ocw_service, ocw.id)):
+            article = KnowledgeArticle(
+                question="Hoe vraag ik bijzondere bijstand aan?",
+                answer="Met het formulier op de website.",
+                service_id=service,
+                owner_id=owner,
+                status="published",
+                review_due=now.date() + timedelta(days=100),
+                created_by_id=owner,
+            )
+            session.add(article)
+            await session.flush()
+            articles.append(article.id)
     own = Objects(
         jan_id, own_id, ids[0], ids[2], ids[4], contact_ids[0], enrolled_id, "Jan de Vries", JAN_STREET,
-        representative_ids[0],
+        representative_ids[0], articles[0],
     )  # fmt: skip
     foreign = Objects(
         piet_id, foreign_id, ids[1], ids[3], ids[5], contact_ids[1], foreign_enrolled, "Piet Anders", PIET_STREET,
-        representative_ids[1],
+        representative_ids[1], articles[1],
     )  # fmt: skip
     assert mail_id is not None
     return MatrixWorld(people, tokens, own, foreign, SLUG, secrets + pilot.names + pilot.bsns, notifications, mail_id)
