@@ -48,6 +48,8 @@ from casemgmt.dossiers import rules as dossiers_rules
 from casemgmt.escalations import controllers as escalation_controllers
 from casemgmt.escalations import rules as escalations_rules
 from casemgmt.escalations.dependencies import provide_escalations
+from casemgmt.knowledge import flag_controllers
+from casemgmt.knowledge.flag_dependencies import provide_flags
 from casemgmt.exchange import controllers as exchange_controllers
 from casemgmt.handoffs import controllers as handoff_controllers
 from casemgmt.handoffs import rules as handoffs_rules
@@ -142,6 +144,7 @@ def api_route_handlers() -> list[Any]:
             *dashboard_controllers.API_HANDLERS,
             *exchange_controllers.API_HANDLERS,
             *notification_controllers.API_HANDLERS,
+            *flag_controllers.API_HANDLERS,
         ]
     )
 
@@ -173,6 +176,7 @@ def page_route_handlers() -> list[Any]:
         *dashboard_controllers.PAGE_HANDLERS,
         *notification_controllers.PAGE_HANDLERS,
         *metrics_controllers.PAGE_HANDLERS,
+        *flag_controllers.PAGE_HANDLERS,
     ]
 
 
@@ -273,6 +277,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
             "time_entries": Provide(provide_time_entries),
             "surveys": Provide(provide_surveys),
             "notifications": Provide(provide_notifications),
+            "flags": Provide(provide_flags),
         },
         openapi_config=OpenAPIConfig(
             title="casemgmt API",
