@@ -48,12 +48,12 @@ from casemgmt.dossiers import rules as dossiers_rules
 from casemgmt.escalations import controllers as escalation_controllers
 from casemgmt.escalations import rules as escalations_rules
 from casemgmt.escalations.dependencies import provide_escalations
-from casemgmt.knowledge import flag_controllers
-from casemgmt.knowledge.flag_dependencies import provide_flags
 from casemgmt.exchange import controllers as exchange_controllers
 from casemgmt.handoffs import controllers as handoff_controllers
 from casemgmt.handoffs import rules as handoffs_rules
 from casemgmt.handoffs.dependencies import provide_handoffs
+from casemgmt.knowledge import flag_controllers, picker
+from casemgmt.knowledge.flag_dependencies import provide_flags
 from casemgmt.mail import controllers as mail_controllers
 from casemgmt.metrics import controllers as metrics_controllers
 from casemgmt.notifications import controllers as notification_controllers
@@ -177,6 +177,7 @@ def page_route_handlers() -> list[Any]:
         *notification_controllers.PAGE_HANDLERS,
         *metrics_controllers.PAGE_HANDLERS,
         *flag_controllers.PAGE_HANDLERS,
+        *picker.PAGE_HANDLERS,
     ]
 
 

@@ -81,7 +81,12 @@ async def _context(
     }
 
 
-@get("/kennisbank/{article_id:int}/meldingen", name="knowledge.flags", guards=[requires_employee], include_in_schema=False)
+@get(
+    "/kennisbank/{article_id:int}/meldingen",
+    name="knowledge.flags",
+    guards=[requires_employee],
+    include_in_schema=False,
+)
 async def flags_page(request: Request[Any, Any, Any], article_id: FromPath[int], flags: Flags) -> Template:
     """The flag section of an article (htmx loads it into the article page), or a page of its own without
     JavaScript."""
@@ -99,9 +104,7 @@ async def flag_article(
     except InvalidInput as exc:
         await flags.session.rollback()
         context = await _context(flags, article_id, form=form, errors=exc.by_field())
-        return page_or_fragment(
-            request, "knowledge/flags.html", "knowledge/_flag_panel.html", context, status_code=422
-        )
+        return page_or_fragment(request, "knowledge/flags.html", "knowledge/_flag_panel.html", context, status_code=422)
     text = "Dank u. De eigenaar van het artikel heeft uw melding gekregen."
     if wants_fragment(request):
         return Template("knowledge/_flag_panel.html", context=await _context(flags, article_id, message=text))
@@ -118,9 +121,7 @@ async def resolve_flag(
     except InvalidInput as exc:
         await flags.session.rollback()
         context = await _context(flags, article_id, errors=exc.by_field(), resolving=flag_id)
-        return page_or_fragment(
-            request, "knowledge/flags.html", "knowledge/_flag_panel.html", context, status_code=422
-        )
+        return page_or_fragment(request, "knowledge/flags.html", "knowledge/_flag_panel.html", context, status_code=422)
     text = "De melding is afgehandeld."
     if wants_fragment(request):
         return Template("knowledge/_flag_panel.html", context=await _context(flags, article_id, message=text))

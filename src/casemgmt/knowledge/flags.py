@@ -166,4 +166,5 @@ class FlagPanel:
     may_resolve: bool
     open_flags: list[FlagView]
 
+
 __all__ = ["FlagPanel", "FlagService", "FlagView"]

@@ -84,6 +84,9 @@ ALWAYS_ON = frozenset({Kind.COMMITMENT_OVERDUE, Kind.ESCALATION_OVERDUE})
 TIME_BASED = frozenset({Kind.COMMITMENT_DUE_TODAY, Kind.COMMITMENT_OVERDUE, Kind.ESCALATION_OVERDUE})
 """Kinds written by the sweep (``reminders/sweep.py``), once per person, object and day (the unique key)."""
 
+NOT_ON_A_DOSSIER = frozenset({Kind.ARTICLE_FLAGGED})
+"""Kinds about something that belongs to no dossier (a knowledge article): their text names no dossier."""
+
 COORDINATOR_LATENESS = 3
 """A team promise reaches the service's coordinators when it has waited three times its term (Signalen's "3× late"):
 the time since it was made is at least three times the term from making to the first due moment. Once past due the
