@@ -9,7 +9,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.pool import NullPool
 
 import casemgmt.models  # noqa: F401  (registers every table on the metadata)
-from casemgmt.db import compare_type, create_engine, metadata
+from casemgmt.db import compare_type, create_engine, include_object, metadata
 from casemgmt.settings import Settings
 
 config = context.config
@@ -28,6 +28,7 @@ def _configure(connection: Connection) -> None:
         target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=compare_type,
+        include_object=include_object,
         compare_server_default=False,
         user_module_prefix="advanced_alchemy.types.",
     )

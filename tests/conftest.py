@@ -108,6 +108,7 @@ async def empty_tables(session: AsyncSession) -> None:
     else:
         for table in tables:
             await session.execute(text(f"DELETE FROM {table}"))  # noqa: S608 (names from our own metadata)
+        await session.execute(text("DELETE FROM knowledge_search"))  # the kennisbank's FTS5 index
 
 
 @pytest.fixture(scope="session")

@@ -97,6 +97,20 @@ def compare_type(
     return None
 
 
+SEARCH_INDEX_TABLES = ("knowledge_search",)
+"""Tables the migrations keep outside the metadata: SQLite's FTS5 index of the kennisbank (``knowledge/search.py``)
+with its shadow tables and vocabulary, all named ``knowledge_search…``."""
+SEARCH_INDEXES = ("ix_knowledge_articles_search",)
+"""Indexes the migrations keep outside the metadata: PostgreSQL's GIN expression index of the kennisbank."""
+
+
+def include_object(_object: Any, name: str | None, type_: str, reflected: bool, _compare_to: Any) -> bool:
+    """Alembic comparison: the search index and its tables are the migrations' own, not the models' (no drift)."""
+    if type_ == "table" and reflected and (name or "").startswith(SEARCH_INDEX_TABLES):
+        return False
+    return not (type_ == "index" and reflected and name in SEARCH_INDEXES)
+
+
 def alembic_config(settings: Settings) -> AlembicConfig:
     config = AlembicConfig()
     config.set_main_option("script_location", str(settings.migrations_dir))

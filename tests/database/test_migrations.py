@@ -9,7 +9,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
 import casemgmt.models  # noqa: F401
-from casemgmt.db import compare_type, create_engine, downgrade, metadata, upgrade
+from casemgmt.db import compare_type, create_engine, downgrade, include_object, metadata, upgrade
 from casemgmt.settings import Mode, Settings
 from tests.conftest import reset_schema
 
@@ -52,7 +52,7 @@ def drift(settings: Settings) -> list[object]:
         async with engine.connect() as conn:
 
             def compare(sync_conn):  # type: ignore[no-untyped-def]
-                context = MigrationContext.configure(sync_conn, opts={"compare_type": compare_type})
+                context = MigrationContext.configure(sync_conn, opts={"compare_type": compare_type, "include_object": include_object})
                 return compare_metadata(context, metadata)
 
             result = await conn.run_sync(compare)

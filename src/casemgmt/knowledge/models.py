@@ -43,6 +43,10 @@ class KnowledgeArticle(BigIntAuditBase):
     )
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     version: Mapped[int] = mapped_column(Integer, default=1)
+    search_question: Mapped[str] = mapped_column(Text, default="", server_default="")
+    """The question folded (lower case, no diacritics) for the PostgreSQL full-text index (``knowledge/search.py``)."""
+    search_body: Mapped[str] = mapped_column(Text, default="", server_default="")
+    """The answer and next steps folded, likewise."""
 
     __mapper_args__ = {"version_id_col": version}
 
