@@ -21,8 +21,8 @@ from casemgmt.knowledge.models import KnowledgeArticle, KnowledgeFlag
 from casemgmt.knowledge.rules import ArticleStatus
 
 PANEL_ROWS = 10
-REVIEWED = (ArticleStatus.PUBLISHED.value, ArticleStatus.EXPIRED.value)
-"""Articles whose review date matters: in use (published) or already expired."""
+REVIEWED = (ArticleStatus.PUBLISHED.value,)
+"""Articles whose review date matters (``rules.needs_review``): published ones; an expired one is out of use."""
 
 
 @dataclass(frozen=True)

@@ -78,6 +78,10 @@ class FlagService(AuditedService):
             raise Forbidden(NOT_AN_EMPLOYEE)
         now = now or datetime.now(UTC)
         article = await self._article(article_id)
+        if article.status == ArticleStatus.DRAFT.value and not self.may_resolve(
+            article, await self._service_code(article)
+        ):
+            raise NotFound(ARTICLE_NOT_FOUND)  # a concept is seen only by who writes it
         entered = flag_rules.check_flag(kind, note)
         if article.status == ArticleStatus.WITHDRAWN.value:
             raise Conflict(WITHDRAWN)
@@ -151,6 +155,8 @@ class FlagService(AuditedService):
         article = await self._article(article_id)
         code = await self._service_code(article)
         manages = self.may_resolve(article, code)
+        if article.status == ArticleStatus.DRAFT.value and not manages:
+            raise NotFound(ARTICLE_NOT_FOUND)
         return FlagPanel(
             article=article,
             may_flag=self.may_flag() and article.status != ArticleStatus.WITHDRAWN.value,

@@ -18,6 +18,7 @@ from casemgmt.db import DbSession
 from casemgmt.errors import NotFound
 from casemgmt.knowledge.models import KnowledgeArticle
 from casemgmt.knowledge.rules import MAX_QUERY, ArticleStatus
+from casemgmt.knowledge.search import search_articles
 
 RESULTS = 8
 """Articles the picker offers at a time."""
@@ -28,8 +29,6 @@ async def pick_articles(
     db_session: DbSession, kb_q: FromQuery[str] = "", prefix: FromQuery[str] = "contact"
 ) -> Template:
     """The published articles matching the typed question (none for an empty one)."""
-    from casemgmt.knowledge.search import search_articles
-
     query = kb_q.strip()[:MAX_QUERY]
     hits = (
         await search_articles(db_session, query, status=ArticleStatus.PUBLISHED.value, limit=RESULTS) if query else []
