@@ -47,7 +47,10 @@ from casemgmt.dossiers import controllers as dossier_controllers
 from casemgmt.dossiers import rules as dossiers_rules
 from casemgmt.escalations import controllers as escalation_controllers
 from casemgmt.escalations import rules as escalations_rules
-from casemgmt.escalations.dependencies import provide_escalations
+from casemgmt.escalations.dependencies import provide_escalation_draft, provide_escalations
+from casemgmt.knowledge import controllers as knowledge_controllers
+from casemgmt.knowledge import rules as knowledge_rules
+from casemgmt.knowledge.dependencies import provide_knowledge
 from casemgmt.exchange import controllers as exchange_controllers
 from casemgmt.handoffs import controllers as handoff_controllers
 from casemgmt.handoffs import rules as handoffs_rules
@@ -137,6 +140,7 @@ def api_route_handlers() -> list[Any]:
             *commitment_controllers.API_HANDLERS,
             *handoff_controllers.API_HANDLERS,
             *escalation_controllers.API_HANDLERS,
+            *knowledge_controllers.API_HANDLERS,
             *worklist_controllers.API_HANDLERS,
             *pilot_controllers.API_HANDLERS,
             *survey_controllers.API_HANDLERS,
@@ -170,6 +174,7 @@ def page_route_handlers() -> list[Any]:
         *commitment_controllers.PAGE_HANDLERS,
         *handoff_controllers.PAGE_HANDLERS,
         *escalation_controllers.PAGE_HANDLERS,
+        *knowledge_controllers.PAGE_HANDLERS,
         *worklist_controllers.PAGE_HANDLERS,
         *pilot_controllers.PAGE_HANDLERS,
         *survey_controllers.PAGE_HANDLERS,
@@ -195,6 +200,7 @@ TEXT_LIMITS = {
     "dossiers": dossiers_rules.LIMITS,
     "handoffs": handoffs_rules.LIMITS,
     "escalations": escalations_rules.LIMITS,
+    "knowledge": knowledge_rules.LIMITS,
     "pilots": pilots_rules.LIMITS,
     "surveys": {"respondent_id": RESPONDENT_ID_MAX_LENGTH, "comment": COMMENT_MAX_LENGTH},
 }
@@ -273,6 +279,8 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
             "commitments": Provide(provide_commitments),
             "handoffs": Provide(provide_handoffs),
             "escalations": Provide(provide_escalations),
+            "knowledge": Provide(provide_knowledge),
+            "escalation_draft": Provide(provide_escalation_draft),
             "pilot_facts": Provide(provide_pilot_facts, sync_to_thread=False),
             "pilots": Provide(provide_pilots),
             "time_entries": Provide(provide_time_entries),

@@ -52,7 +52,9 @@ def drift(settings: Settings) -> list[object]:
         async with engine.connect() as conn:
 
             def compare(sync_conn):  # type: ignore[no-untyped-def]
-                context = MigrationContext.configure(sync_conn, opts={"compare_type": compare_type, "include_object": include_object})
+                context = MigrationContext.configure(
+                    sync_conn, opts={"compare_type": compare_type, "include_object": include_object}
+                )
                 return compare_metadata(context, metadata)
 
             result = await conn.run_sync(compare)

@@ -91,9 +91,15 @@ FULL_CLIENT = rule("FULL_CLIENT", KCC, ADMIN, own=(CM, AM))  # need to know: the
 CORRECTORS = rule("CORRECTORS", KCC, ADMIN, own=(CM,))  # correct details: a creator's role and the full record
 OWN_NOTIFICATION = rule("OWN_NOTIFICATION", own=(KCC, CM, AM, EVALUATOR, ADMIN))  # one's own only; another's: 404
 IDENTIFIERS = rule("IDENTIFIERS", KCC, ADMIN, own=(CM,))  # identify/merge: creators who see the full record
+ARTICLE_WRITERS = rule("ARTICLE_WRITERS", AM, ADMIN)  # write kennisbank articles (of their services; admins all)
+ARTICLE_WRITE = rule("ARTICLE_WRITE", ADMIN, own=(AM,))  # change one: its service's accountmanagers, admins
 KLANTBEELD_OPENERS = rule("KLANTBEELD_OPENERS", ADMIN, own=(CM,))  # Nieuw dossier in place: opener, full record
 FLAG_RESOLVER = rule("FLAG_RESOLVER", ADMIN, own=(AM,))  # the article's owner, its service's accountmanagers
 KNOWLEDGE_PANEL = rule("KNOWLEDGE_PANEL", AM)  # the Werkvoorraad's Kennisbank: accountmanagers (others 404)
+
+
+STALE = 999_999
+"""A version no article has: a write by who may answers 409 after the access decision and changes nothing."""
 
 
 def a_bsn(c: Any) -> dict[str, Any]:
@@ -251,6 +257,14 @@ TABLE: dict[tuple[str, str], Row] = {
         ESCALATION_ANSWER, body=lambda c: {"title": "", "answer": "", "no_personal_data": False}
     ),
     ("GET", "/api/v1/answers"): row(EMPLOYEES),
+    ("GET", "/api/v1/articles"): row(EMPLOYEES),
+    ("GET", "/api/v1/articles/{article_id:int}"): row(EMPLOYEES),  # both articles are published
+    ("POST", "/api/v1/articles"): row(ARTICLE_WRITERS, body=lambda c: {"service": "SZW", "question": " "}),
+    ("PATCH", "/api/v1/articles/{article_id:int}"): row(ARTICLE_WRITE, body=lambda c: {"version": STALE}),
+    ("POST", "/api/v1/articles/{article_id:int}/publish"): row(ARTICLE_WRITE, body=lambda c: {"version": STALE}),
+    ("POST", "/api/v1/articles/{article_id:int}/withdraw"): row(
+        ARTICLE_WRITE, body=lambda c: {"reason": "Vervallen", "version": STALE}
+    ),
     ("GET", "/api/v1/worklist"): row(EMPLOYEES),
     ("GET", "/api/v1/pilots"): row(LOGGED_IN),
     ("POST", "/api/v1/pilots/{slug:str}/enrolments"): row(ENROLER, body=on(lambda o: o.enrolled), per_object=True),
@@ -363,6 +377,16 @@ TABLE: dict[tuple[str, str], Row] = {
     ("POST", "/escalaties/{escalation_id:int}/antwoord"): row(ESCALATION_ANSWER, body=empty_body),
     ("POST", "/escalaties/{escalation_id:int}/herbruikbaar"): row(ESCALATION_ANSWER, body=empty_body),
     ("GET", "/antwoorden"): row(EMPLOYEES),
+    ("GET", "/kennisbank"): row(EMPLOYEES),
+    ("GET", "/kennisbank/nieuw"): row(ARTICLE_WRITERS),
+    ("POST", "/kennisbank"): row(ARTICLE_WRITERS, body=lambda c: {"service": "SZW", "question": ""}),
+    ("GET", "/kennisbank/{article_id:int}"): row(EMPLOYEES),
+    ("GET", "/kennisbank/{article_id:int}/bewerken"): row(ARTICLE_WRITE),
+    ("POST", "/kennisbank/{article_id:int}/bewerken"): row(ARTICLE_WRITE, body=lambda c: {"version": str(STALE)}),
+    ("POST", "/kennisbank/{article_id:int}/publiceren"): row(ARTICLE_WRITE, body=lambda c: {"version": str(STALE)}),
+    ("POST", "/kennisbank/{article_id:int}/intrekken"): row(
+        ARTICLE_WRITE, body=lambda c: {"version": str(STALE), "reason": "Vervallen"}
+    ),
     ("GET", "/werkvoorraad"): row(EMPLOYEES),
     ("GET", "/werkvoorraad/{panel:str}"): row(PANELS),
     ("GET", "/werkvoorraad/kennisbank"): row(KNOWLEDGE_PANEL),

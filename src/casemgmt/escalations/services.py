@@ -4,7 +4,9 @@ Routing: to the service's accountmanager on the dossier when there is one, other
 which any accountmanager of the service may answer. The asker and the dossier's casemanager see the answer.
 
 Reusable answers: an accountmanager of the service (or an admin) writes one from an answered escalation, in general
-terms, confirming it holds no personal data (``rules.validate_reusable``); writing it again rewords it. Only these
+terms, confirming it holds no personal data (``rules.validate_reusable``); writing it again rewords it. Each one is
+also a concept article in the kennisbank (``knowledge.services.adopt_reusable_answer``), where its owner reviews
+and publishes it; the kennisbank is where answers are kept up to date from now on. Only these
 texts are searched and shown on ``/antwoorden``; the escalation's question, answer and client are not. Every read of
 an escalation (one, or a list) is audited with its client's pseudonym.
 """
@@ -36,6 +38,7 @@ from casemgmt.dossiers.models import Dossier
 from casemgmt.errors import FieldError, Forbidden, InvalidInput, NotFound
 from casemgmt.escalations import rules
 from casemgmt.escalations.models import Escalation, ReusableAnswer
+from casemgmt.knowledge.services import adopt_reusable_answer
 from casemgmt.notifications import services as notifications
 from casemgmt.notifications.rules import Kind as NotificationKind
 
@@ -255,6 +258,17 @@ class EscalationService(AuditedService):
         reusable.written_by_id, reusable.written_at = self.actor.id, now
         escalation.reusable = True
         await self.session.flush()
+        await adopt_reusable_answer(
+            self.session,
+            self.audit,
+            reusable_answer_id=reusable.id,
+            escalation_id=escalation.id,
+            service_id=escalation.service_id,
+            title=text.title,
+            answer=text.answer,
+            by=self.actor.id,
+            now=now,
+        )
         self.audit.record(
             action,
             "reusable_answer",

@@ -6,6 +6,8 @@ passage) and the simple formatting of article texts, rendered safely."""
 from __future__ import annotations
 
 import difflib
+import functools
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -195,7 +197,9 @@ def words(text: str) -> list[str]:
     return [word.replace("_", "") for word in _WORD.findall(fold(text)) if word.replace("_", "")]
 
 
+@functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
+    """The Snowball Dutch (Porter) stem of a folded word (cached: a kennisbank's vocabulary is small)."""
     return str(_stemmer.stemWord(word))
 
 
@@ -255,6 +259,55 @@ def matches(word: str, terms: SearchTerms) -> bool:
     return terms.prefix_last and len(terms.stems[-1]) >= 2 and word_stem.startswith(terms.stems[-1])
 
 
+QUESTION_WEIGHT = 5.0
+BM25_K1, BM25_B, BM25_AVERAGE_LENGTH = 1.2, 0.75, 150.0
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An article the database matched, as the shared ranking reads it: its folded question and body words."""
+
+    key: int
+    question_words: tuple[str, ...]
+    body_words: tuple[str, ...]
+
+
+def _counts(words_: tuple[str, ...], wanted: list[tuple[str, bool]]) -> list[int]:
+    found = [0] * len(wanted)
+    for word in words_:
+        if word in DUTCH_STOP_WORDS:
+            continue
+        word_stem = stem(word)
+        for index, (term, prefix) in enumerate(wanted):
+            if word_stem == term or (prefix and word_stem.startswith(term)):
+                found[index] += 1
+    return found
+
+
+def rank(candidates: list[Candidate], terms: SearchTerms, replaced: tuple[str | None, ...]) -> dict[int, float]:
+    """One BM25F score per candidate, computed the same way whatever database matched them, so both databases put
+    the same articles on top: a question word counts ``QUESTION_WEIGHT`` times a body word; a term's weight (idf)
+    comes from how many candidates hold it."""
+    wanted = [
+        (replaced[i] or term, replaced[i] is None and terms.prefix_last and i == len(terms.stems) - 1)
+        for i, term in enumerate(terms.stems)
+    ]
+    counted = []
+    for candidate in candidates:
+        in_question = _counts(candidate.question_words, wanted)
+        in_body = _counts(candidate.body_words, wanted)
+        length = QUESTION_WEIGHT * len(candidate.question_words) + len(candidate.body_words)
+        counted.append((candidate.key, [QUESTION_WEIGHT * q + b for q, b in zip(in_question, in_body)], length))
+    total = len(candidates)
+    holding = [sum(1 for _, tfs, _ in counted if tfs[i] > 0) for i in range(len(wanted))]
+    idf = [math.log(1 + (total - df + 0.5) / (df + 0.5)) for df in holding]
+    scores: dict[int, float] = {}
+    for key, tfs, length in counted:
+        norm = BM25_K1 * (1 - BM25_B + BM25_B * length / BM25_AVERAGE_LENGTH)
+        scores[key] = sum(idf[i] * tf * (BM25_K1 + 1) / (tf + norm) for i, tf in enumerate(tfs) if tf > 0)
+    return scores
+
+
 PASSAGE_WORDS = 30
 
 
@@ -283,6 +336,11 @@ def highlight(text: str, terms: SearchTerms, extra_stems: tuple[str, ...] = ()) 
             break
     window = tokens[first : first + PASSAGE_WORDS]
     start, end = window[0][0] if first else 0, window[-1][1]
+    following = _WORD.search(text, end)
+    if following is None:  # the last word: keep the closing punctuation
+        end = len(text.rstrip())
+    elif text[end : following.start()].strip():  # up to the punctuation before the next word
+        end = end + len(text[end : following.start()].rstrip())
     parts: list[tuple[str, bool]] = [("…", False)] if first else []
     position = start
     for token_start, token_end, hit in window:
@@ -293,8 +351,8 @@ def highlight(text: str, terms: SearchTerms, extra_stems: tuple[str, ...] = ()) 
             position = token_end
     if end > position:
         parts.append((text[position:end], False))
-    if end < len(text.rstrip()):
-        parts.append(("…", False))
+    if following is not None:
+        parts.append((" …", False))
     return parts
 
 
@@ -355,3 +413,13 @@ def format_text(text: str) -> Markup:
                 paragraph.append(_linked(stripped))
         flush()
     return Markup("".join(blocks))  # noqa: S704 (built from escaped parts only)
+
+
+LIMITS = {
+    "question": MAX_QUESTION,
+    "answer": MAX_ANSWER,
+    "next_steps": MAX_NEXT_STEPS,
+    "reason": MAX_REASON,
+    "q": MAX_QUERY,
+}
+"""The text limits the kennisbank's forms show as ``maxlength`` (``limits.knowledge`` in templates)."""

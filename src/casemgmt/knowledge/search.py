@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, bindparam, func, literal_column, or_, select, text
+from sqlalchemy import ColumnElement, Select, bindparam, func, literal_column, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casemgmt.directory.models import Service, Topic
@@ -48,6 +48,10 @@ TSVECTOR = (
 FTS_TABLE = "knowledge_search"
 FTS_VOCABULARY = "knowledge_search_terms"
 FTS_WEIGHTS = (10.0, 1.0)
+PG_WEIGHTS = "'{0.1, 0.2, 0.4, 1.0}'::float4[]"
+PG_NORMALIZATION = 1
+CANDIDATES = 100
+"""How many of the database's best matches the shared ranking orders."""
 
 
 @dataclass(frozen=True)
@@ -74,7 +78,7 @@ class ArticleHit:
 
 def indexed_texts(question: str, answer: str, next_steps: str) -> tuple[str, str]:
     """The folded question and body kept in ``search_question`` and ``search_body``."""
-    return rules.fold(question), rules.fold(f"{answer}\n{next_steps}")
+    return " ".join(rules.words(question)), " ".join(rules.words(f"{answer}\n{next_steps}"))
 
 
 def is_sqlite(session: AsyncSession) -> bool:
@@ -87,29 +91,43 @@ async def index_article(session: AsyncSession, article: KnowledgeArticle) -> Non
     FTS5 row."""
     article.search_question, article.search_body = indexed_texts(article.question, article.answer, article.next_steps)
     await session.flush()
-    if is_sqlite(session):
-        await session.execute(text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :id"), {"id": article.id})  # noqa: S608
-        await session.execute(
-            text(f"INSERT INTO {FTS_TABLE} (rowid, question, body) VALUES (:id, :question, :body)"),  # noqa: S608
-            {
-                "id": article.id,
-                "question": " ".join(rules.stems(article.question)),
-                "body": " ".join(rules.stems(f"{article.answer}\n{article.next_steps}")),
-            },
-        )
+    await _fts_row(session, article.id, article.question, article.answer, article.next_steps)
+
+
+async def _fts_row(session: AsyncSession, article_id: int, question: str, answer: str, next_steps: str) -> None:
+    if not is_sqlite(session):
+        return
+    await session.execute(text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :id"), {"id": article_id})  # noqa: S608
+    await session.execute(
+        text(f"INSERT INTO {FTS_TABLE} (rowid, question, body) VALUES (:id, :question, :body)"),  # noqa: S608
+        {
+            "id": article_id,
+            "question": " ".join(rules.stems(question)),
+            "body": " ".join(rules.stems(f"{answer}\n{next_steps}")),
+        },
+    )
 
 
 async def reindex(session: AsyncSession, article_ids: Sequence[int] | None = None) -> int:
-    """Rebuild the search index of all articles (or of ``article_ids``), e.g. after a bulk load; returns how many."""
-    query = select(KnowledgeArticle)
+    """Rebuild the search index of all articles (or of ``article_ids``), e.g. after a bulk load, without changing
+    the articles' versions; returns how many."""
+    table = KnowledgeArticle.__table__
+    query = select(table.c.id, table.c.question, table.c.answer, table.c.next_steps)
     if article_ids is not None:
-        query = query.where(KnowledgeArticle.id.in_(list(article_ids)))
-    articles = list((await session.scalars(query)).all())
+        query = query.where(table.c.id.in_(list(article_ids)))
+    await session.flush()
+    rows = (await session.execute(query)).all()
     if is_sqlite(session) and article_ids is None:
         await session.execute(text(f"DELETE FROM {FTS_TABLE}"))  # noqa: S608
-    for article in articles:
-        await index_article(session, article)
-    return len(articles)
+    for article_id, question, answer, next_steps in rows:
+        folded_question, folded_body = indexed_texts(question, answer, next_steps)
+        await session.execute(
+            update(table)
+            .where(table.c.id == article_id)
+            .values(search_question=folded_question, search_body=folded_body)
+        )
+        await _fts_row(session, article_id, question, answer, next_steps)
+    return len(rows)
 
 
 # -- searching ------------------------------------------------------------------------------------------------
@@ -213,7 +231,7 @@ async def _ranked(
         return list((await session.execute(query, {"match": match})).all())
     tsquery = _tsquery(terms, replaced, "||" if any_ else "&&")
     vector = literal_column(TSVECTOR)
-    rank = func.ts_rank(literal_column("'{0.1, 0.2, 0.4, 1.0}'::float4[]"), vector, tsquery, 1).label("score")
+    rank = func.ts_rank(literal_column(PG_WEIGHTS), vector, tsquery, PG_NORMALIZATION).label("score")
     query = (
         base.add_columns(rank).where(vector.op("@@")(tsquery)).order_by(rank.desc(), KnowledgeArticle.id).limit(limit)
     )
@@ -246,16 +264,33 @@ async def search_articles(
         rows = (await session.execute(base.order_by(KnowledgeArticle.question, KnowledgeArticle.id).limit(limit))).all()
         return [_hit(row, 0.0, terms, extra) for row in rows]
     unchanged: tuple[str | None, ...] = (None,) * len(terms.stems)
-    rows = await _ranked(session, base, terms, unchanged, False, limit)
+    rows = await _ranked(session, base, terms, unchanged, False, CANDIDATES)
     replaced = unchanged
     if not rows:
         replaced, changed = await _corrected(session, terms)
         if changed:
-            rows = await _ranked(session, base, terms, replaced, False, limit)
+            rows = await _ranked(session, base, terms, replaced, False, CANDIDATES)
         if not rows and len(terms.stems) > 1:
-            rows = await _ranked(session, base, terms, replaced, True, limit)
+            rows = await _ranked(session, base, terms, replaced, True, CANDIDATES)
         extra = tuple(r for r in replaced if r is not None)
-    return [_hit(tuple(row[:-1]), float(row[-1] or 0.0), terms, extra) for row in rows]
+    return _reranked(rows, terms, replaced, extra, limit)
+
+
+def _reranked(
+    rows: list[tuple[Any, ...]],
+    terms: SearchTerms,
+    replaced: tuple[str | None, ...],
+    extra: tuple[str, ...],
+    limit: int,
+) -> list[ArticleHit]:
+    """The database's candidates in the shared order (``rules.rank``; the database's own rank breaks ties)."""
+    candidates = [
+        rules.Candidate(index, tuple(row[0].search_question.split()), tuple(row[0].search_body.split()))
+        for index, row in enumerate(rows)
+    ]
+    scores = rules.rank(candidates, terms, replaced)
+    order = sorted(range(len(rows)), key=lambda i: (-round(scores[i], 9), -float(rows[i][-1] or 0.0), rows[i][0].id))
+    return [_hit(tuple(rows[i][:-1]), scores[i], terms, extra) for i in order[:limit]]
 
 
 def _hit(row: Sequence[Any], score: float, terms: SearchTerms, extra: tuple[str, ...]) -> ArticleHit:

@@ -169,6 +169,56 @@ async def expire_overdue(session: AsyncSession, audit: AuditLog, now: datetime |
     return expired
 
 
+async def adopt_reusable_answer(
+    session: AsyncSession,
+    audit: AuditLog,
+    *,
+    reusable_answer_id: int,
+    escalation_id: int,
+    service_id: int,
+    title: str,
+    answer: str,
+    by: int,
+    now: datetime | None = None,
+) -> KnowledgeArticle:
+    """Keep the kennisbank in step with a reusable answer (escalations): its concept article is written the first
+    time (owned by its writer when they are an accountmanager of the service, else the service's first one) and
+    rewritten while it is still a concept; once its owner has published it, the kennisbank's text is theirs."""
+    now = now or datetime.now(UTC)
+    article = await session.scalar(
+        select(KnowledgeArticle)
+        .where(KnowledgeArticle.source_reusable_answer_id == reusable_answer_id)
+        .with_for_update()
+    )
+    question, text = title.strip()[: rules.MAX_QUESTION], answer.strip()[: rules.MAX_ANSWER]
+    if article is None:
+        owners = await owners_of(session, service_id)
+        owner = next((u.id for u in owners if u.id == by), owners[0].id if owners else None)
+        article = KnowledgeArticle(
+            question=question,
+            answer=text,
+            next_steps="",
+            service_id=service_id,
+            owner_id=owner,
+            status=ArticleStatus.DRAFT.value,
+            source_escalation_id=escalation_id,
+            source_reusable_answer_id=reusable_answer_id,
+            created_by_id=by,
+        )
+        session.add(article)
+        change, action = f"overgenomen uit herbruikbaar antwoord {reusable_answer_id}", Action.CREATE
+    elif article.status == ArticleStatus.DRAFT and (article.question, article.answer) != (question, text):
+        article.question, article.answer = question, text
+        change, action = f"herbruikbaar antwoord {reusable_answer_id} herschreven", Action.UPDATE
+    else:
+        return article
+    await index_article(session, article)
+    session.add(_snapshot(article, change, by, now))
+    audit.record(action, "knowledge_article", article.id, detail=change)
+    await session.flush()
+    return article
+
+
 class KnowledgeService(AuditedService):
     # -- who may --------------------------------------------------------------------------------------------------
 
@@ -506,6 +556,7 @@ __all__ = [
     "Draft",
     "KnowledgeService",
     "VersionView",
+    "adopt_reusable_answer",
     "expire_overdue",
     "is_accountmanager_of",
     "owners_of",

@@ -53,6 +53,7 @@ from casemgmt.references.models import ExternalReference
 from casemgmt.synthetic.calls import call_history, enrich_calls
 from casemgmt.synthetic.numbers import random_bsn
 from casemgmt.synthetic.pilot import load_pilot_demo
+from casemgmt.synthetic.knowledge import load_knowledge
 from casemgmt.synthetic.promises import load_promises
 from casemgmt.synthetic.stories import Table, load_stories, load_themes, minute_of_day
 from casemgmt.synthetic.writer import BulkWriter, stamp
@@ -1097,4 +1098,5 @@ async def load_demo(session: AsyncSession, passwords: Passwords) -> list[tuple[s
     await writer.write_all([(Commitment.__table__, callbacks)])  # after the promises: those look for none first
     await load_pilot_demo(session, writer, users[ADMIN], now)
     await writer.finish()
+    await load_knowledge(session, now)
     return [(email, roles[0]) for email, _name, roles, _services, _phone in DEMO_USERS]

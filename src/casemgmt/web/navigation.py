@@ -30,7 +30,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("Mijn dossiers", "/dossiers", _CASEWORK),
     NavItem("Terugbelnotities", "/terugbelnotities", frozenset({Role.KCC_AGENT, Role.ADMIN})),
     NavItem("Escalaties", "/escalaties", _EMPLOYEES),
-    NavItem("Antwoorden", "/antwoorden", _EMPLOYEES),
+    NavItem("Kennisbank", "/kennisbank", _EMPLOYEES),
     NavItem("Bereikbaarheid", "/bereikbaarheid", _EMPLOYEES),
     NavItem("Pilots", "/pilots", _EVALUATION),
     NavItem("Trends", "/trends", _EVALUATION),
