@@ -248,11 +248,11 @@ def _contact_data(
     else:
         views: Sequence[Any] = transfers
         attempts = [{"service": t.service, "department": t.department, "connected": t.connected} for t in views]
-    given = (
-        given_articles(articles)
-        if isinstance(articles, str) or articles is None
-        else [{"id": a.id, "version": a.version, "question": a.question} for a in articles]
-    )
+    if isinstance(articles, str) or articles is None:
+        given = given_articles(articles)
+    else:
+        chosen: Sequence[Any] = articles
+        given = [{"id": a.id, "version": a.version, "question": a.question} for a in chosen]
     return {
         "representative": representative_ref(contact, representative_name, representative_organisation),
         "topic_name": topic_name,

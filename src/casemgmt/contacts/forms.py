@@ -151,9 +151,9 @@ def parse_contact_form(form: ContactForm) -> ParsedContact:
         promise = PromiseInput(form.commitment_description, owner_id, due_at, owner_service=team)
     articles: list[int] = []
     for ident in form.articles:
-        number = _int(ident, "articles", "Ongeldig kennisartikel", errors)
-        if number is not None:
-            articles.append(number)
+        article = _int(ident, "articles", "Ongeldig kennisartikel", errors)
+        if article is not None:
+            articles.append(article)
     values = {
         "articles": articles or None,
         "client_id": client_id,

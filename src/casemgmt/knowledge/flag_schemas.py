@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import msgspec
 from pydantic import BaseModel, Field
@@ -12,7 +13,7 @@ from casemgmt.knowledge.rules import FLAG_LABELS, MAX_FLAG_NOTE, FlagKind
 from casemgmt.web.limits import limited, required_text
 from casemgmt.web.structs import copied
 
-KIND_CHOICES = [*(kind.value for kind in FlagKind), *FLAG_LABELS.values()]
+KIND_CHOICES: list[Any] = [*(kind.value for kind in FlagKind), *FLAG_LABELS.values()]
 
 
 class FlagIn(BaseModel):
