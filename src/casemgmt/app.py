@@ -48,14 +48,14 @@ from casemgmt.dossiers import rules as dossiers_rules
 from casemgmt.escalations import controllers as escalation_controllers
 from casemgmt.escalations import rules as escalations_rules
 from casemgmt.escalations.dependencies import provide_escalation_draft, provide_escalations
-from casemgmt.knowledge import controllers as knowledge_controllers
-from casemgmt.knowledge import rules as knowledge_rules
-from casemgmt.knowledge.dependencies import provide_knowledge
 from casemgmt.exchange import controllers as exchange_controllers
 from casemgmt.handoffs import controllers as handoff_controllers
 from casemgmt.handoffs import rules as handoffs_rules
 from casemgmt.handoffs.dependencies import provide_handoffs
+from casemgmt.knowledge import controllers as knowledge_controllers
 from casemgmt.knowledge import flag_controllers, picker
+from casemgmt.knowledge import rules as knowledge_rules
+from casemgmt.knowledge.dependencies import provide_knowledge
 from casemgmt.knowledge.flag_dependencies import provide_flags
 from casemgmt.mail import controllers as mail_controllers
 from casemgmt.metrics import controllers as metrics_controllers
