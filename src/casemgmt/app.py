@@ -58,8 +58,10 @@ from casemgmt.handoffs import controllers as handoff_controllers
 from casemgmt.handoffs import rules as handoffs_rules
 from casemgmt.handoffs.dependencies import provide_handoffs
 from casemgmt.knowledge import controllers as knowledge_controllers
+from casemgmt.knowledge import flag_controllers, picker
 from casemgmt.knowledge import rules as knowledge_rules
 from casemgmt.knowledge.dependencies import provide_knowledge
+from casemgmt.knowledge.flag_dependencies import provide_flags
 from casemgmt.mail import controllers as mail_controllers
 from casemgmt.metrics import controllers as metrics_controllers
 from casemgmt.notifications import controllers as notification_controllers
@@ -151,6 +153,7 @@ def api_route_handlers() -> list[Any]:
             *dashboard_controllers.API_HANDLERS,
             *exchange_controllers.API_HANDLERS,
             *notification_controllers.API_HANDLERS,
+            *flag_controllers.API_HANDLERS,
         ]
     )
 
@@ -183,6 +186,8 @@ def page_route_handlers() -> list[Any]:
         *dashboard_controllers.PAGE_HANDLERS,
         *notification_controllers.PAGE_HANDLERS,
         *metrics_controllers.PAGE_HANDLERS,
+        *flag_controllers.PAGE_HANDLERS,
+        *picker.PAGE_HANDLERS,
     ]
 
 
@@ -286,6 +291,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
             "time_entries": Provide(provide_time_entries),
             "surveys": Provide(provide_surveys),
             "notifications": Provide(provide_notifications),
+            "flags": Provide(provide_flags),
         },
         openapi_config=OpenAPIConfig(
             title="casemgmt API",

@@ -44,7 +44,7 @@ async def test_kcc_agent_logs_a_contact_without_a_dossier(client, db, world: Cas
     assert set(body) == {
         "id", "client_id", "dossier_id", "channel", "direction", "service", "employee_id", "occurred_at", "outcome",
         "transfers", "summary", "subject", "external_refs", "representative_id", "topic", "transfer_attempts",
-        "commitment_id",
+        "commitment_id", "articles",
     }  # fmt: skip
     assert (body["dossier_id"], body["employee_id"], body["service"], body["transfers"]) == (None, w.kcc.id, "KCC", 2)
     assert datetime.fromisoformat(body["occurred_at"].replace("Z", "+00:00")) == moment

@@ -44,8 +44,9 @@ async def test_every_question_says_why_it_is_asked(client, world: Casework) -> N
     page = await client.get(f"/contacten/nieuw?client_id={w.client_id}")
     assert page.status_code == 200
     assert "<h1" in page.text and "Contact vastleggen" in page.text and "Jan de Vries" in page.text
-    # 10 questions, the dossier choice and the three of the promise (shown with "Terugbelafspraak gemaakt")
-    assert page.text.count("Waarom vragen we dit?") == 14
+    # 10 questions, the dossier choice, the kennisbank articles and the three of the promise (shown with
+    # "Terugbelafspraak gemaakt")
+    assert page.text.count("Waarom vragen we dit?") == 15
     assert "Zo zien we of bellers van het kastje naar de muur gaan." in page.text
     names = ("channel", "direction", "service", "occurred_at", "outcome", "transfers", "topic", "subject", "summary")
     for name in names:

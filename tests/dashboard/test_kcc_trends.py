@@ -158,6 +158,7 @@ async def test_per_topic_and_channel(db, kcc_world) -> None:
     assert {m.code for m in by_topic.measures} == {
         "inbound_contacts", "helped_at_once_share", "resolved_in_one_go_share", "transfer_share",
         "multiple_transfer_share", "failed_transfer_share", "callback_on_time_share", "satisfied_share",
+        "article_contacts", "resolved_in_one_go_share_with_article", "resolved_in_one_go_share_without_article",
     }  # fmt: skip
 
 

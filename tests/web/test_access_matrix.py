@@ -94,6 +94,8 @@ IDENTIFIERS = rule("IDENTIFIERS", KCC, ADMIN, own=(CM,))  # identify/merge: crea
 ARTICLE_WRITERS = rule("ARTICLE_WRITERS", AM, ADMIN)  # write kennisbank articles (of their services; admins all)
 ARTICLE_WRITE = rule("ARTICLE_WRITE", ADMIN, own=(AM,))  # change one: its service's accountmanagers, admins
 KLANTBEELD_OPENERS = rule("KLANTBEELD_OPENERS", ADMIN, own=(CM,))  # Nieuw dossier in place: opener, full record
+FLAG_RESOLVER = rule("FLAG_RESOLVER", ADMIN, own=(AM,))  # the article's owner, its service's accountmanagers
+KNOWLEDGE_PANEL = rule("KNOWLEDGE_PANEL", AM)  # the Werkvoorraad's Kennisbank: accountmanagers (others 404)
 
 
 STALE = 999_999
@@ -243,6 +245,10 @@ TABLE: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/handoffs/{handoff_id:int}/decline"): row(HANDOFF_RECEIVER, body=lambda c: {"reason": ""}),
     ("POST", "/api/v1/handoffs/{handoff_id:int}/cancel"): row(HANDOFF_REQUESTER),
     ("GET", "/api/v1/escalations"): row(EMPLOYEES),
+    ("POST", "/api/v1/articles/{article_id:int}/flags"): row(EMPLOYEES, body=lambda c: {"kind": ""}),
+    ("POST", "/api/v1/articles/{article_id:int}/flags/{flag_id:int}/resolve"): row(
+        FLAG_RESOLVER, body=lambda c: {"resolution": ""}
+    ),
     ("POST", "/api/v1/escalations"): row(
         DOSSIER_READ, body=on(lambda o: o.dossier, service="OCW", question="Mag dit?"), per_object=True
     ),
@@ -383,6 +389,13 @@ TABLE: dict[tuple[str, str], Row] = {
     ),
     ("GET", "/werkvoorraad"): row(EMPLOYEES),
     ("GET", "/werkvoorraad/{panel:str}"): row(PANELS),
+    ("GET", "/werkvoorraad/kennisbank"): row(KNOWLEDGE_PANEL),
+    # -- the kennisbank in use (issue 16): flags, the contact form's picker --------------------------------------
+    ("GET", "/kennisbank/{article_id:int}/meldingen"): row(EMPLOYEES),
+    ("POST", "/kennisbank/{article_id:int}/meldingen"): row(EMPLOYEES, body=empty_body),
+    ("POST", "/kennisbank/{article_id:int}/meldingen/{flag_id:int}/afhandelen"): row(FLAG_RESOLVER, body=empty_body),
+    ("GET", "/kennisbank/kiezen"): row(EMPLOYEES, query=lambda c: {"kb_q": "bijstand"}),
+    ("GET", "/kennisbank/kiezen/{article_id:int}"): row(EMPLOYEES),
     ("GET", "/tijdregistratie/nieuw"): row(TIME_ENTRY, query=DOSSIER, per_object=True),
     ("POST", "/tijdregistratie"): row(TIME_ENTRY, body=lambda c: {"dossier_id": str(c.o.dossier)}, per_object=True),
     ("GET", "/pilots"): row(EVALUATION),
@@ -432,6 +445,7 @@ OBJECT_PARAMS = {
     "representative_id": lambda c: c.o.representative,
     "notification_id": lambda c: c.world.notification(c.persona, c.o is c.world.own),
     "article_id": lambda c: c.o.article,
+    "flag_id": lambda c: c.o.flag,
 }
 OTHER_PARAMS = {
     "user_id": lambda c: c.world.people["other_cm"].id,

@@ -33,7 +33,7 @@ from casemgmt.commitments.models import Commitment
 from casemgmt.dossiers.models import Dossier
 from casemgmt.escalations.models import Escalation
 from casemgmt.handoffs.models import Handoff
-from casemgmt.knowledge.models import KnowledgeArticle
+from casemgmt.knowledge.models import KnowledgeArticle, KnowledgeFlag
 from casemgmt.mail.models import OutboxMail
 from casemgmt.mail.outbox import enqueue
 from casemgmt.notifications.models import Notification
@@ -76,7 +76,9 @@ class Objects:
     representative: int = 0
     """A representative acting for the client."""
     article: int = 0
-    """A published kennisbank article: own of SZW (the accountmanager's service), foreign of OCW."""
+    """A published knowledge article: own of SZW (owner ``am``), foreign of OCW (owner ``ocw``)."""
+    flag: int = 0
+    """An open flag on that article, raised by ``kcc``."""
 
 
 @dataclass
@@ -250,27 +252,41 @@ async def arrange(
         session.add_all(rows)
         await session.flush()
         notifications = {key: row.id for key, row in zip(people, rows, strict=True)}
-        articles = []
-        for service, owner in ((szw, am.id), (ocw_service, ocw.id)):
-            article = KnowledgeArticle(
-                question="Hoe vraag ik bijzondere bijstand aan?",
-                answer="Met het formulier op de website.",
+        articles = [
+            KnowledgeArticle(
+                question=question,
+                answer="Vraag het aan via de website.",
                 service_id=service,
-                owner_id=owner,
+                owner_id=owner.id,
                 status="published",
-                review_due=now.date() + timedelta(days=100),
-                created_by_id=owner,
+                review_due=now.date() + timedelta(days=180),
+                published_at=now,
+                created_by_id=owner.id,
             )
-            session.add(article)
-            await session.flush()
-            articles.append(article.id)
+            for question, service, owner in (
+                ("Wanneer wordt de bijstand betaald?", szw, am),
+                ("Hoe vraag ik een VOG aan?", ocw_service, ocw),
+            )
+        ]
+        session.add_all(articles)
+        await session.flush()
+        flags = [
+            KnowledgeFlag(
+                article_id=a.id, version=a.version, kind="unclear", note="Welke kosten?", flagged_by_id=kcc.id,
+                flagged_at=now,
+            )
+            for a in articles
+        ]  # fmt: skip
+        session.add_all(flags)
+        await session.flush()
+        knowledge = [(a.id, f.id) for a, f in zip(articles, flags, strict=True)]
     own = Objects(
         jan_id, own_id, ids[0], ids[2], ids[4], contact_ids[0], enrolled_id, "Jan de Vries", JAN_STREET,
-        representative_ids[0], articles[0],
+        representative_ids[0], *knowledge[0],
     )  # fmt: skip
     foreign = Objects(
         piet_id, foreign_id, ids[1], ids[3], ids[5], contact_ids[1], foreign_enrolled, "Piet Anders", PIET_STREET,
-        representative_ids[1], articles[1],
+        representative_ids[1], *knowledge[1],
     )  # fmt: skip
     assert mail_id is not None
     return MatrixWorld(people, tokens, own, foreign, SLUG, secrets + pilot.names + pilot.bsns, notifications, mail_id)

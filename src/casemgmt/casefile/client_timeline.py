@@ -30,6 +30,7 @@ from casemgmt.audit.services import Action
 from casemgmt.auth.models import User
 from casemgmt.casefile.finding import ClientFinder
 from casemgmt.casefile.timeline import (
+    CONTACT_ARTICLES,
     CONTACT_TOPIC,
     CONTACT_TRANSFERS,
     DEFAULT_LIMIT,
@@ -50,6 +51,7 @@ from casemgmt.dossiers import rules as dossier_rules
 from casemgmt.dossiers.models import Dossier
 from casemgmt.errors import Forbidden, InvalidInput
 from casemgmt.escalations.models import Escalation
+from casemgmt.knowledge.usage import given_articles
 
 NEEDS_REASON = (
     "Geen toegang tot het klantbeeld: u bent niet betrokken bij een dossier van deze klant. Geef eerst een reden op "
@@ -105,10 +107,12 @@ def _contact(
     organisation: str | None,
     transfers: str | None = None,
     topic_name: str | None = None,
+    articles: str | None = None,
 ) -> dict[str, Any]:
     return {
         "representative": representative_ref(c, representative, organisation),
         "topic_name": topic_name,
+        "articles": given_articles(articles),
         "transfer_attempts": transfer_attempts(transfers),
         "channel": c.channel,
         "direction": c.direction,
@@ -158,6 +162,7 @@ _CONTACTS = (
         Representative.organisation,
         CONTACT_TRANSFERS,
         CONTACT_TOPIC,
+        CONTACT_ARTICLES,
     )
     .outerjoin(Dossier, Dossier.id == Contact.dossier_id)
     .join(Service, Service.id == Contact.service_id)

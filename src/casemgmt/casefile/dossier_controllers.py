@@ -446,6 +446,7 @@ async def log_contact_on_dossier(
             (logged.representative.name, logged.representative.organisation) if logged.representative else None,
             logged.transfer_attempts,
             await contacts.topic_name(logged.contact),
+            logged.articles,
         ),
     }
     return Template("dossiers/_contact_logged.html", context=context, headers={"Vary": "HX-Request"})

@@ -17,7 +17,7 @@ from casemgmt.casefile.timeline import TimelineEntry, TimelinePage
 from casemgmt.casefile.worklist import Worklist
 from casemgmt.clients.schemas import ClientOut, RepresentativeOut
 from casemgmt.commitments.schemas import CommitmentOut
-from casemgmt.contacts.schemas import TransferOut
+from casemgmt.contacts.schemas import GivenArticleOut, TransferOut
 from casemgmt.dossiers.schemas import DossierOut
 from casemgmt.dossiers.services import DossierView
 from casemgmt.escalations.schemas import EscalationOut
@@ -78,6 +78,8 @@ class ContactEntryOut(_Entry, tag="contact"):
     """The contact's topic (onderwerp), by name."""
     transfer_attempts: list[TransferOut] = msgspec.field(default_factory=list)
     """Each transfer attempt recorded: service code, department name, connected or not."""
+    articles: list[GivenArticleOut] = msgspec.field(default_factory=list)
+    """The knowledge articles the caller was answered with: id, the version given and its question."""
 
 
 class AssignmentEntryOut(_Entry, tag="assignment"):
@@ -191,6 +193,8 @@ class ClientContactEntryOut(_ClientEntry, tag="contact"):
     """Made by or with this representative, on the client's behalf."""
     topic_name: str | None = None
     transfer_attempts: list[TransferOut] = msgspec.field(default_factory=list)
+    articles: list[GivenArticleOut] = msgspec.field(default_factory=list)
+    """The knowledge articles the caller was answered with: id, the version given and its question."""
 
 
 class ClientDossierOpenedEntryOut(_ClientEntry, tag="dossier_opened"):

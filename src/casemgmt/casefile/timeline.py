@@ -35,6 +35,7 @@ from casemgmt.dossiers.services import DossierService, DossierView
 from casemgmt.errors import Forbidden, InvalidInput
 from casemgmt.escalations.models import Escalation
 from casemgmt.handoffs.models import Handoff
+from casemgmt.knowledge.usage import given_articles, given_articles_of
 
 # Aliases built once: a fresh aliased() makes SQLAlchemy set up the entity again on every statement (ms each). The
 # sources' statements below are built once too; each call adds the dossier, the cursor and the limit.
@@ -192,6 +193,8 @@ CONTACT_TRANSFERS = (
 query as the contact: no extra query per entry. Read back with :func:`transfer_attempts`."""
 CONTACT_TOPIC = select(Topic.name).where(Topic.id == Contact.topic_id).correlate(Contact).scalar_subquery()
 """The name of a contact's topic (onderwerp), or null."""
+CONTACT_ARTICLES = given_articles_of(Contact.id)
+"""The knowledge articles a contact was answered with (id, version, question as given), as one string."""
 
 
 def transfer_attempts(text: str | None) -> list[dict[str, Any]]:
@@ -211,6 +214,7 @@ _CONTACTS = (
         Representative.organisation,
         CONTACT_TRANSFERS,
         CONTACT_TOPIC,
+        CONTACT_ARTICLES,
     )
     .join(Service, Service.id == Contact.service_id)
     .join(User, User.id == Contact.employee_id)
@@ -234,6 +238,7 @@ def _contact_data(
     representative_organisation: str | None = None,
     transfers: str | Sequence[Any] | None = None,
     topic_name: str | None = None,
+    articles: str | Sequence[Any] | None = None,
 ) -> dict[str, Any]:
     """``refs``: the contact's external references, as one newline-joined string (the query) or a sequence;
     ``transfers`` its transfer attempts likewise (:data:`CONTACT_TRANSFERS`, or views with service, department
@@ -243,9 +248,15 @@ def _contact_data(
     else:
         views: Sequence[Any] = transfers
         attempts = [{"service": t.service, "department": t.department, "connected": t.connected} for t in views]
+    if isinstance(articles, str) or articles is None:
+        given = given_articles(articles)
+    else:
+        chosen: Sequence[Any] = articles
+        given = [{"id": a.id, "version": a.version, "question": a.question} for a in chosen]
     return {
         "representative": representative_ref(contact, representative_name, representative_organisation),
         "topic_name": topic_name,
+        "articles": given,
         "transfer_attempts": attempts,
         "external_refs": sorted(refs.split("\n") if isinstance(refs, str) else (refs or [])),
         "channel": contact.channel,
@@ -271,11 +282,14 @@ def contact_entry(
     representative: tuple[str, str] | None = None,
     transfers: Sequence[Any] = (),
     topic_name: str | None = None,
+    articles: Sequence[Any] = (),
 ) -> TimelineEntry:
     """A contact as the timeline shows it (also the fragment shown right after logging one on the dossier page);
     ``representative``: the name and organisation of who made it, if anyone."""
     name, organisation = representative or (None, None)
-    data = _contact_data(contact, service_code, employee_name, refs, name, organisation, transfers, topic_name)
+    data = _contact_data(
+        contact, service_code, employee_name, refs, name, organisation, transfers, topic_name, articles
+    )
     return TimelineEntry("contact", contact.occurred_at, contact.id, data)
 
 

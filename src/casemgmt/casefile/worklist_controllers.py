@@ -17,6 +17,7 @@ from casemgmt.auth.dependencies import Actor
 from casemgmt.auth.guards import requires_employee
 from casemgmt.casefile.schemas import WorklistOut
 from casemgmt.casefile.worklist import BADGE, PAGED_PANELS, PANELS, Worklist, WorklistFilter, worklist_for
+from casemgmt.casefile.worklist_knowledge import knowledge_panel, shows_panel
 from casemgmt.commitments.rules import KIND_LABELS
 from casemgmt.db import DbSession
 from casemgmt.directory.models import Service
@@ -171,8 +172,19 @@ async def worklist_page(
             await db_session.execute(select(Service.code, Service.name).where(Service.is_active).order_by(Service.code))
         ).all()
     ]
-    context = {**_context(worklist, now), **_filter_context(view, services, worklist)}
+    knowledge = {"knowledge": await knowledge_panel(db_session, actor, now)} if shows_panel(actor) else {}
+    context = {**_context(worklist, now), **_filter_context(view, services, worklist), **knowledge}
     return Template("worklists/worklist.html", context=context)
+
+
+@get("/werkvoorraad/kennisbank", name="worklist.knowledge", guards=[requires_employee], include_in_schema=False)
+async def worklist_knowledge(request: Request[Any, Any, Any], db_session: DbSession, actor: Actor) -> Template:
+    """The panel "Kennisbank" (accountmanagers), refreshed in place; its own handler keeps it apart from the
+    panels read by ``worklist_for``."""
+    if not shows_panel(actor):
+        raise NotFoundException()
+    context = {"knowledge": await knowledge_panel(db_session, actor, datetime.now(UTC))}
+    return page_or_fragment(request, "worklists/kennisbank.html", "worklists/_kennisbank.html", context)
 
 
 @get("/werkvoorraad/{panel:str}", name="worklist.panel", guards=[requires_employee], include_in_schema=False)
@@ -216,5 +228,5 @@ async def api_worklist(db_session: DbSession, actor: Actor, audit: Audit) -> Wor
     return WorklistOut.of(await worklist_for(db_session, actor, audit, now), now)
 
 
-PAGE_HANDLERS: list[Any] = [worklist_page, worklist_panel]
+PAGE_HANDLERS: list[Any] = [worklist_page, worklist_knowledge, worklist_panel]
 API_HANDLERS: list[Any] = [api_worklist]

@@ -22,6 +22,7 @@ from casemgmt.db import DbSession
 from casemgmt.dossiers.dependencies import Dossiers
 from casemgmt.dossiers.services import DossierService
 from casemgmt.errors import InvalidInput
+from casemgmt.knowledge.usage import articles_of_contact
 from casemgmt.web.forms import FormBody
 from casemgmt.web.openapi import CONFLICT
 from casemgmt.web.parameters import QueryId
@@ -65,6 +66,7 @@ def _out(logged: LoggedContact, external_refs: list[str] | None = None) -> Conta
         topic=logged.topic,
         transfer_attempts=logged.transfer_attempts,
         commitment_id=logged.commitment_id,
+        articles=logged.articles,
     )
 
 
@@ -83,6 +85,7 @@ async def api_link_contact(contact_id: FromPath[int], data: JSONBody[ContactLink
         await contacts.external_refs(contact_id),
         topic=await contacts.topic_of(logged.contact),
         transfer_attempts=await contacts.transfer_attempts(contact_id),
+        articles=await articles_of_contact(contacts.session, contact_id),
     )
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from casemgmt.auth.identity import CurrentUser
 from casemgmt.contacts.rules import CALLBACK_OUTCOME, PromiseInput, TransferAttempt
@@ -59,6 +59,21 @@ class ContactForm(BaseModel):
     transfer_service_3: str = ""
     transfer_department_3: str = ""
     transfer_connected_3: str = ""
+    articles: list[str] = []
+    """The knowledge articles attached (ids, one checkbox each, from the kennisbank search box)."""
+    article_label: list[str] = []
+    """``id|question`` of each article offered, so a form that comes back with errors shows them again."""
+
+    @field_validator("articles", "article_label", mode="before")
+    @classmethod
+    def _repeated(cls, value: Any) -> Any:
+        """A form sends a repeated field once as a string, more often as a list."""
+        return [value] if isinstance(value, str) else value
+
+    def chosen_articles(self) -> list[tuple[str, str]]:
+        """(id, question) of each attached article, as the form came back."""
+        labels = dict(part.partition("|")[::2] for part in self.article_label)
+        return [(ident, labels.get(ident, f"Kennisartikel {ident}")) for ident in dict.fromkeys(self.articles)]
 
     def transfer_row(self, number: int) -> tuple[str, str, str]:
         """(service, department, connected) of row ``number`` (1-based), as typed."""
@@ -134,7 +149,13 @@ def parse_contact_form(form: ContactForm) -> ParsedContact:
             except ValueError:
                 errors.append(FieldError("commitment.due_at", "Ongeldig moment; vul datum en tijd in"))
         promise = PromiseInput(form.commitment_description, owner_id, due_at, owner_service=team)
+    articles: list[int] = []
+    for ident in form.articles:
+        article = _int(ident, "articles", "Ongeldig kennisartikel", errors)
+        if article is not None:
+            articles.append(article)
     values = {
+        "articles": articles or None,
         "client_id": client_id,
         "dossier_id": dossier_id,
         "channel": form.channel.strip() or None,

@@ -73,6 +73,7 @@ WHY_WE_ASK: dict[str, str] = {
     "external_refs": "Met het kenmerk uit een brief of ander systeem vindt een collega dit gesprek later terug.",
     "representative_id": "Zo ziet een collega dat een vertegenwoordiger namens de klant belde of meesprak.",
     "dossier": "Zo komt het gesprek bij de casemanager en de accountmanagers van het dossier terecht.",
+    "articles": "Zo weet een collega welk antwoord de klant kreeg, en ziet de eigenaar welke artikelen helpen.",
 }
 
 

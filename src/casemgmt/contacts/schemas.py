@@ -22,7 +22,7 @@ from casemgmt.contacts.rules import (
     TRANSFERS_MAX,
 )
 from casemgmt.web.limits import limited, not_blank, required_text
-from casemgmt.web.parameters import AwareMoment, Count, Moment, OptionalRecordId
+from casemgmt.web.parameters import AwareMoment, Count, Moment, OptionalRecordId, RecordId
 from casemgmt.web.structs import copied
 
 
@@ -76,6 +76,11 @@ class ContactIn(BaseModel):
     representative_id: OptionalRecordId = None
     topic: str | None = Field(None, description="Topic code (onderwerp); required for inbound contacts")
     commitment: PromiseIn | None = None
+    articles: list[RecordId] | None = Field(
+        None,
+        description="Knowledge articles the caller was answered with (published ones; the current version is recorded)",
+        json_schema_extra={"maxItems": 10},
+    )
 
 
 class ContactLink(BaseModel):
@@ -88,6 +93,14 @@ class TransferOut(msgspec.Struct):
     service: str
     department: str | None
     connected: bool
+
+
+class GivenArticleOut(msgspec.Struct):
+    """A knowledge article a contact was answered with: the version given and that version's question."""
+
+    id: int
+    version: int
+    question: str
 
 
 class ContactOut(msgspec.Struct):
@@ -113,6 +126,8 @@ class ContactOut(msgspec.Struct):
     topic: str | None = None
     transfer_attempts: list[TransferOut] = msgspec.field(default_factory=list)
     commitment_id: int | None = None
+    articles: list[GivenArticleOut] = msgspec.field(default_factory=list)
+    """The knowledge articles the caller was answered with (``contact_articles``)."""
 
     @classmethod
     def of(
@@ -124,6 +139,7 @@ class ContactOut(msgspec.Struct):
         topic: str | None = None,
         transfer_attempts: Sequence[Any] = (),
         commitment_id: int | None = None,
+        articles: Sequence[Any] = (),
     ) -> ContactOut:
         return copied(
             cls,
@@ -133,4 +149,5 @@ class ContactOut(msgspec.Struct):
             topic=topic,
             transfer_attempts=[TransferOut(t.service, t.department, t.connected) for t in transfer_attempts],
             commitment_id=commitment_id,
+            articles=[GivenArticleOut(a.id, a.version, a.question) for a in articles],
         )

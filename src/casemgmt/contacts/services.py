@@ -49,6 +49,7 @@ from casemgmt.dossiers.models import Dossier
 from casemgmt.dossiers.rules import CLOSED
 from casemgmt.dossiers.services import DossierService, DossierView
 from casemgmt.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
+from casemgmt.knowledge.usage import GivenArticle, check_articles, record_articles
 from casemgmt.notifications import services as notifications
 from casemgmt.notifications.rules import Kind as NotificationKind
 
@@ -75,6 +76,8 @@ class LoggedContact:
     topic: str | None = None
     transfer_attempts: tuple[TransferView, ...] = ()
     commitment_id: int | None = None
+    articles: tuple[GivenArticle, ...] = ()
+    """The knowledge articles the caller was answered with, each with the version given."""
 
 
 class PromiseMaker(Protocol):
@@ -212,13 +215,15 @@ class ContactService(AuditedService):
         topic: str | None = None,
         transfer_attempts: list[TransferAttempt] | None = None,
         commitment: PromiseInput | None = None,
+        articles: list[int] | None = None,
     ) -> LoggedContact:
         """Log one contact. ``anonymous`` logs it without a client (``client_id`` must then be empty, and a dossier
         or representative is refused). ``representative_id``: made by or with this representative, who must act for
         the client today. ``extra_errors`` carries problems found while reading a form (unparseable numbers).
 
         ``transfer_attempts`` (when given) are stored in order and make ``transfers`` their number; ``commitment``
-        is the promise of outcome ``callback_promised`` (required there, refused elsewhere)."""
+        is the promise of outcome ``callback_promised`` (required there, refused elsewhere). ``articles``: the
+        knowledge articles used (published ones; their current version is recorded)."""
         self._require_employee()
         now = datetime.now(UTC)
         errors = list(extra_errors or [])
@@ -259,6 +264,8 @@ class ContactService(AuditedService):
             else:
                 owner_errors = await self.promises.check(commitment)
                 errors += [FieldError(f"commitment.{e.field}", e.message) for e in owner_errors]
+        given, article_errors = await check_articles(self.session, articles)
+        errors += article_errors
         topic_row, topic_errors = await self._topic(direction, topic)
         errors += topic_errors
         resolved, transfer_errors = await self._resolve_transfers(transfer_attempts or [])
@@ -303,6 +310,7 @@ class ContactService(AuditedService):
             for position, (service, department, connected) in enumerate(resolved, start=1)
         )
         await self.session.flush()
+        await record_articles(self.session, contact.id, given)
         commitment_id = None
         if commitment is not None and self.promises is not None:
             try:
@@ -314,7 +322,8 @@ class ContactService(AuditedService):
             "contact",
             contact.id,
             client_pseudonym=client.pseudonym if client else None,
-            detail=f"dossier {view.dossier.ref}" if view else ("anoniem" if client is None else "zonder dossier"),
+            detail=(f"dossier {view.dossier.ref}" if view else ("anoniem" if client is None else "zonder dossier"))
+            + "".join(f"; kennisartikel {a.id} versie {a.version}" for a in given),
         )
         if view is not None:
             await self._notify_dossier_people(contact, view.dossier.id, view.dossier.ref, now)
@@ -331,6 +340,7 @@ class ContactService(AuditedService):
                 for service, department, connected in resolved
             ),
             commitment_id,
+            tuple(given),
         )
 
     async def _notify_dossier_people(self, contact: Contact, dossier_id: int, ref: str, now: datetime) -> None:

@@ -20,6 +20,9 @@ yet). The definitions are DESIGN.md's ("The measures"):
 | ``handoffs_per_dossier`` | the handing-off service | — | the request | handoffs / distinct dossiers |
 | ``ping_pong_share`` | the service sending back | — | the request | dossiers sent back / distinct dossiers |
 | ``satisfied_share`` | municipality-wide | municipality-wide | ``contact_date`` | grade ≥ 7 / graded |
+| ``article_contacts`` | the contact's service | the contact's | it occurred | inbound with a knowledge article |
+| ``…_share_with_article`` | the contact's service | the contact's | it occurred | resolved / inbound with one |
+| ``…_share_without_article`` | the contact's service | the contact's | it occurred | resolved / inbound without |
 
 Choices where the issues leave room:
 
@@ -37,6 +40,10 @@ Choices where the issues leave room:
 - **Totals**: for the measures whose units add up (every one but the two handoff measures, whose n are distinct
   dossiers) a row "Gemeente (totaal)" per month and a figure over the whole period per group, each share with its
   95% Wilson interval; the Masterplan's targets stand beside them (``target``).
+- **The kennisbank** (issue 16): a contact "with an article" recorded at least one knowledge article it was
+  answered with (``contact_articles``); the two FCR shares split the inbound contacts into those with and those
+  without, so their difference shows what the kennisbank adds. Not a causal effect: agents attach articles to the
+  questions that have one.
 - **Suppression** (``metrics/disclosure.py``): a cell over 1–4 units shows no figure (``< 5, niet getoond``; in JSON
   every number of the cell is null and ``suppressed`` is true), and ``table_withheld`` adds the cells needed so that
   none is "a total minus the others" along a group's months or a month's groups.
@@ -61,6 +68,7 @@ from casemgmt.db import plan_with_parameter_values
 from casemgmt.directory.models import Service, Topic
 from casemgmt.escalations.models import Escalation
 from casemgmt.handoffs.models import Handoff
+from casemgmt.knowledge.models import contact_articles
 from casemgmt.metrics.disclosure import THRESHOLD, small, table_withheld
 from casemgmt.metrics.engine import (
     COUNTED_HANDOFF_STATUSES,
@@ -138,12 +146,14 @@ class TrendDefinition:
     lower_is_better: bool = False
 
 
-_CONTACTS, _PROMISES, _HANDOFFS, _SATISFACTION = (
+_CONTACTS, _PROMISES, _HANDOFFS, _SATISFACTION, _KNOWLEDGE = (
     "Klantcontacten",
     "Terugbellen, toezeggingen en escalaties",
     "Overdrachten tussen diensten",
     "Tevredenheid",
+    "Kennisbank",
 )
+_WITH_ARTICLE_N = "inkomende klantcontacten met een kennisartikel"
 
 DEFINITIONS: tuple[TrendDefinition, ...] = (
     TrendDefinition(
@@ -300,6 +310,42 @@ DEFINITIONS: tuple[TrendDefinition, ...] = (
         "antwoorden met een rapportcijfer, naar de datum van het klantcontact.",
         target=0.9,
         municipal=True,
+    ),
+    TrendDefinition(
+        "article_contacts",
+        "count",
+        _KNOWLEDGE,
+        "Klantcontacten beantwoord met een kennisartikel",
+        _CONTACT_BY,
+        "met een kennisartikel",
+        _WITH_ARTICLE_N,
+        "Het aantal inkomende klantcontacten waarbij de medewerker minstens één artikel uit de kennisbank heeft "
+        "vastgelegd als gegeven antwoord.",
+    ),
+    TrendDefinition(
+        "resolved_in_one_go_share_with_article",
+        "share",
+        _KNOWLEDGE,
+        "In één keer geholpen, met kennisartikel",
+        _CONTACT_BY,
+        "opgelost",
+        _WITH_ARTICLE_N,
+        "Inkomende klantcontacten met een kennisartikel en uitkomst ‘opgelost’, gedeeld door alle inkomende "
+        "klantcontacten met een kennisartikel. Vergelijk met ‘zonder kennisartikel’: het verschil is geen bewezen "
+        "effect, want een artikel wordt gebruikt bij vragen waarvoor er een is.",
+        target=0.8,
+    ),
+    TrendDefinition(
+        "resolved_in_one_go_share_without_article",
+        "share",
+        _KNOWLEDGE,
+        "In één keer geholpen, zonder kennisartikel",
+        _CONTACT_BY,
+        "opgelost",
+        "inkomende klantcontacten zonder kennisartikel",
+        "Inkomende klantcontacten zonder kennisartikel met uitkomst ‘opgelost’, gedeeld door alle inkomende "
+        "klantcontacten zonder kennisartikel.",
+        target=0.8,
     ),
 )
 DEFINITIONS_BY_CODE = {definition.code: definition for definition in DEFINITIONS}
@@ -479,21 +525,23 @@ async def _grouped(session: AsyncSession, inner: Any, count: Any, n: Any) -> lis
 
 
 async def _contacts(session: AsyncSession, period: Period, by: Grouping) -> dict[str, list[_Row]]:
-    """The five inbound-contact measures from one GROUP BY."""
+    """The inbound-contact measures (the kennisbank's three included) from one GROUP BY."""
     query, group = _contact_grouped(select(), by)
+    with_article = select(contact_articles.c.contact_id).where(contact_articles.c.contact_id == Contact.id).exists()
     inner = (
         query.add_columns(
             group.label("grp"),
             month_bucket(Contact.occurred_at, period).label("month"),
             Contact.outcome.label("outcome"),
             Contact.transfers.label("transfers"),
+            case((with_article, 1), else_=0).label("article"),
         )
         .select_from(Contact)
         .where(Contact.direction == INBOUND, period.moments(Contact.occurred_at))
         .subquery()
     )
     c = inner.c
-    resolved = c.outcome == RESOLVED
+    resolved, article = c.outcome == RESOLVED, c.article == 1
     rows = await session.execute(
         select(
             c.grp,
@@ -503,22 +551,30 @@ async def _contacts(session: AsyncSession, period: Period, by: Grouping) -> dict
             func.count().filter(resolved).label("resolved"),
             func.count().filter(c.transfers >= 1).label("transferred"),
             func.count().filter(c.transfers >= 2).label("more"),
+            func.count().filter(article).label("with_article"),
+            func.count().filter(resolved, article).label("resolved_with"),
+            func.count().filter(c.article == 0).label("without_article"),
+            func.count().filter(resolved, c.article == 0).label("resolved_without"),
         ).group_by(c.grp, c.month)
     )
     found: dict[str, list[_Row]] = {code: [] for code in _CONTACT_COUNTS}
     for row in rows:
-        for code, column in _CONTACT_COUNTS.items():
-            found[code].append(_Row(row.grp, row.month, getattr(row, column), row.inbound))
+        for code, (column, n) in _CONTACT_COUNTS.items():
+            found[code].append(_Row(row.grp, row.month, getattr(row, column), getattr(row, n)))
     return found
 
 
 _CONTACT_COUNTS = {
-    "inbound_contacts": "inbound",
-    "helped_at_once_share": "helped",
-    "resolved_in_one_go_share": "resolved",
-    "transfer_share": "transferred",
-    "multiple_transfer_share": "more",
+    "inbound_contacts": ("inbound", "inbound"),
+    "helped_at_once_share": ("helped", "inbound"),
+    "resolved_in_one_go_share": ("resolved", "inbound"),
+    "transfer_share": ("transferred", "inbound"),
+    "multiple_transfer_share": ("more", "inbound"),
+    "article_contacts": ("with_article", "with_article"),
+    "resolved_in_one_go_share_with_article": ("resolved_with", "with_article"),
+    "resolved_in_one_go_share_without_article": ("resolved_without", "without_article"),
 }
+"""measure → (count column, n column) of the contacts' GROUP BY."""
 
 
 async def _failed_transfers(session: AsyncSession, period: Period, by: Grouping) -> list[_Row]:

@@ -33,6 +33,7 @@ class Kind(StrEnum):
     COMMITMENT_DUE_TODAY = "commitment_due_today"
     COMMITMENT_OVERDUE = "commitment_overdue"
     ESCALATION_OVERDUE = "escalation_overdue"
+    ARTICLE_FLAGGED = "article_flagged"
 
 
 class Delivery(StrEnum):
@@ -53,6 +54,7 @@ KIND_LABELS: dict[Kind, str] = {
     Kind.COMMITMENT_DUE_TODAY: "Toezegging vandaag te doen",
     Kind.COMMITMENT_OVERDUE: "Toezegging over de termijn",
     Kind.ESCALATION_OVERDUE: "Escalatie over de norm",
+    Kind.ARTICLE_FLAGGED: "Melding op uw kennisartikel",
 }
 
 DELIVERY_LABELS: dict[Delivery, str] = {
@@ -73,6 +75,7 @@ DEFAULT_DELIVERY: dict[Kind, Delivery] = {
     Kind.COMMITMENT_DUE_TODAY: Delivery.DIGEST,
     Kind.COMMITMENT_OVERDUE: Delivery.DIGEST,
     Kind.ESCALATION_OVERDUE: Delivery.EMAIL,
+    Kind.ARTICLE_FLAGGED: Delivery.APP,  # the owner sees it on the Werkvoorraad too (issue 16)
 }
 
 ALWAYS_ON = frozenset({Kind.COMMITMENT_OVERDUE, Kind.ESCALATION_OVERDUE})
@@ -80,6 +83,9 @@ ALWAYS_ON = frozenset({Kind.COMMITMENT_OVERDUE, Kind.ESCALATION_OVERDUE})
 
 TIME_BASED = frozenset({Kind.COMMITMENT_DUE_TODAY, Kind.COMMITMENT_OVERDUE, Kind.ESCALATION_OVERDUE})
 """Kinds written by the sweep (``reminders/sweep.py``), once per person, object and day (the unique key)."""
+
+NOT_ON_A_DOSSIER = frozenset({Kind.ARTICLE_FLAGGED})
+"""Kinds about something that belongs to no dossier (a knowledge article): their text names no dossier."""
 
 COORDINATOR_LATENESS = 3
 """A team promise reaches the service's coordinators when it has waited three times its term (Signalen's "3× late"):
@@ -148,6 +154,7 @@ ITEM_LABELS = {
     "handoff": "overdracht",
     "contact": "klantcontact",
     "dossier": "dossier",
+    "article": "kennisartikel",
 }
 
 
@@ -175,6 +182,7 @@ def text_of(
         Kind.COMMITMENT_DUE_TODAY: f"Een toezegging van {yours}{on} moet vandaag worden nagekomen{due}.",
         Kind.COMMITMENT_OVERDUE: f"Een toezegging van {yours}{on} is over de termijn{due}.",
         Kind.ESCALATION_OVERDUE: f"Een escalatie aan {yours}{on} is over de norm{due}.",
+        Kind.ARTICLE_FLAGGED: f"Een kennisartikel van {yours} is gemeld door een medewerker; bekijk de melding.",
     }
     return texts[kind][:MAX_TEXT]
 
@@ -189,12 +197,14 @@ def day_of(moment: datetime) -> date:
 
 
 def link_of(object_type: str, object_id: int, dossier_id: int | None) -> str:
-    """Where a notification leads: the escalation's page; a promise, handoff or contact on its dossier's page; a
-    promise without a dossier in the Werkvoorraad."""
+    """Where a notification leads: the escalation's page; a flagged article's page; a promise, handoff or contact
+    on its dossier's page; a promise without a dossier in the Werkvoorraad."""
     if object_type == "escalation":
         return f"/escalaties/{object_id}"
     if object_type == "dossier":
         return f"/dossiers/{object_id}"
+    if object_type == "article":
+        return f"/kennisbank/{object_id}"
     if dossier_id is not None:
         return f"/dossiers/{dossier_id}"
     return "/werkvoorraad"
