@@ -44,6 +44,9 @@ NOT_PAGES = {
     "/login": "checked anonymously below, before logging in",
     "/werkvoorraad/{panel:str}": "the panels of /werkvoorraad, fragments",
     "/meldingen/teller": "the bell's count, a fragment",
+    "/kennisbank/kiezen": "the contact form's kennisbank results, a fragment",
+    "/kennisbank/kiezen/{article_id:int}": "one chosen article of the contact form, a fragment",
+    "/werkvoorraad/kennisbank": "a panel of /werkvoorraad, a fragment",
 }
 ACTIONS: dict[str, list[dict[str, str]]] = {
     "/toezeggingen/{commitment_id:int}/{action:str}": [{"action": "verzetten"}, {"action": "overdragen"}],
@@ -81,6 +84,7 @@ def pages(app: Litestar, world: MatrixWorld) -> list[tuple[str, str]]:
         "client_id": o.client, "dossier_id": o.dossier, "commitment_id": o.commitment, "handoff_id": o.handoff,
         "escalation_id": o.escalation, "contact_id": o.contact, "representative_id": o.representative,
         "slug": world.slug, "topic_id": 1, "department_id": 1, "mail_id": world.mail,
+        "article_id": o.article,
     }  # fmt: skip
     found = []
     for route in app.routes:
