@@ -44,6 +44,9 @@ NOT_PAGES = {
     "/login": "checked anonymously below, before logging in",
     "/werkvoorraad/{panel:str}": "the panels of /werkvoorraad, fragments",
     "/meldingen/teller": "the bell's count, a fragment",
+    "/kennisbank/kiezen": "the contact form's kennisbank results, a fragment",
+    "/kennisbank/kiezen/{article_id:int}": "one chosen article of the contact form, a fragment",
+    "/werkvoorraad/kennisbank": "a panel of /werkvoorraad, a fragment",
 }
 ACTIONS: dict[str, list[dict[str, str]]] = {
     "/toezeggingen/{commitment_id:int}/{action:str}": [{"action": "verzetten"}, {"action": "overdragen"}],
