@@ -18,6 +18,7 @@ import warnings
 
 import httpx
 from authlib.common.security import generate_token
+from authlib.deprecate import AuthlibDeprecationWarning
 from authlib.common.urls import add_params_to_uri
 from joserfc import jwt
 from joserfc.errors import (
@@ -36,7 +37,7 @@ from casemgmt.settings import Settings
 
 with warnings.catch_warnings():
     # authlib 1.9 prefers the httpx2 package and warns when it falls back to httpx (which it fully supports)
-    warnings.simplefilter("ignore", DeprecationWarning)
+    warnings.simplefilter("ignore", AuthlibDeprecationWarning)
     from authlib.integrations.httpx_client import AsyncOAuth2Client, OAuthError
 
 from casemgmt.signin.rules import Refusal, SignInRefused
