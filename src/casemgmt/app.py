@@ -73,7 +73,7 @@ from casemgmt.web.idempotency import IdempotentWrites
 from casemgmt.web.input_guard import refuse_unstorable_input
 from casemgmt.web.limits import MAX_BODY_BYTES
 from casemgmt.web.openapi import declare_bearer_security, document_api_errors
-from casemgmt.web.security import add_security_headers
+from casemgmt.web.security import add_security_headers, content_security_policy
 from casemgmt.web.templating import configure_templates
 from casemgmt.web.transactions import transaction_middleware
 
@@ -296,4 +296,6 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.state.passwords = passwords_for(settings)
     app.state.oidc = oidc
     app.state.group_map = group_map
+    if oidc is not None:  # logging out leads the browser on to the provider
+        app.state.content_security_policy = content_security_policy((oidc.origin,))
     return app

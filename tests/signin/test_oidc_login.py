@@ -295,6 +295,7 @@ async def test_logout_ends_the_session_at_the_provider_too(client, db, oidc_prov
     assert f"{target.scheme}://{target.netloc}{target.path}" == f"{oidc_provider.issuer}/oauth2/end_session"
     assert query["post_logout_redirect_uri"] == [f"{client.app.state.settings.base_url}/login"]
     assert query["id_token_hint"][0].count(".") == 2
+    assert f"form-action 'self' {oidc_provider.issuer}" in response.headers["content-security-policy"]
     assert (await client.get("/start", follow_redirects=False)).status_code in (302, 303, 401)  # the local session is gone
     ended = httpx.get(response.headers["location"], timeout=10)
     assert ended.status_code == 200  # the provider's own "end session" page

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import warnings
 
@@ -139,6 +140,8 @@ class OpenIDProvider:
     ) -> None:
         assert settings.oidc_issuer and settings.oidc_client_id
         self.issuer = settings.oidc_issuer
+        issuer = urlsplit(self.issuer)
+        self.origin = f"{issuer.scheme}://{issuer.netloc}"
         self.client_id = settings.oidc_client_id
         self.client_secret = settings.oidc_client_secret or None
         self.scopes = settings.oidc_scopes
