@@ -134,7 +134,9 @@ async def test_a_group_removed_at_the_provider_removes_the_role_at_the_next_sign
     assert len(await events(db, "login")) == 2 and len(await events(db, "logout")) == 1
 
     # the same groups once more: no role change recorded
-    await client.post("/logout", headers={"x-csrftoken": csrf_from((await client.get("/start")).text)}, follow_redirects=False)
+    await client.post(
+        "/logout", headers={"x-csrftoken": csrf_from((await client.get("/start")).text)}, follow_redirects=False
+    )
     await sign_in(client, oidc_provider, "bert", **claims_of("bert", "casemgmt-casemanager", "casemgmt-ocw"))
     assert len(await events(db, "role_change")) == 1
 
@@ -147,7 +149,9 @@ async def test_a_replayed_state_is_refused(client, db, oidc_provider, oidc) -> N
     refused(replay, 400, "unknown_state")
     assert "al gebruikt" in replay.text
     async with AsyncTestClient(app=client.app, base_url="http://testserver.local") as other_browser:
-        refused(await other_browser.get(relative(back), follow_redirects=False), 400, "unknown_state")  # another browser: no such state
+        refused(
+            await other_browser.get(relative(back), follow_redirects=False), 400, "unknown_state"
+        )  # another browser: no such state
     assert len(await users(db)) == 1 and len(await events(db, "login")) == 1
     assert len(await events(db, "login_failed")) == 2
 
@@ -247,8 +251,15 @@ async def test_an_error_from_the_provider_is_refused(client, db, oidc_provider, 
         ({"email": "h@x.nl", "email_verified": False, "groups": ["casemgmt-kcc"]}, 403, "no_email", "e-mailadres"),
         ({"email": "h@x.nl", "groups": {"casemgmt-kcc": True}}, 403, "missing_groups", "groepen niet door"),
     ],
-    ids=["no-groups-claim", "only-a-service", "unknown-group", "accountmanager-without-service", "no-email",
-         "unverified-email", "groups-not-a-list"],
+    ids=[
+        "no-groups-claim",
+        "only-a-service",
+        "unknown-group",
+        "accountmanager-without-service",
+        "no-email",
+        "unverified-email",
+        "groups-not-a-list",
+    ],
 )
 async def test_claims_that_give_no_account_are_refused(client, db, oidc_provider, oidc, claims, status, reason, words):
     response = await sign_in(client, oidc_provider, f"h-{reason}", **claims)
@@ -278,7 +289,9 @@ async def test_an_existing_account_is_linked_by_its_e_mail_address_once(client, 
     (user,) = await users(db)
     assert (user.id, user.oidc_subject) == (person.id, "jan")
     # another subject at the provider with the same address cannot take the account over
-    await client.post("/logout", headers={"x-csrftoken": csrf_from((await client.get("/start")).text)}, follow_redirects=False)
+    await client.post(
+        "/logout", headers={"x-csrftoken": csrf_from((await client.get("/start")).text)}, follow_redirects=False
+    )
     other = await sign_in(client, oidc_provider, "jan-2", **claims_of("jan", "casemgmt-admin"))
     refused(other, 403, "email_taken")
     (user,) = await users(db)
@@ -296,8 +309,13 @@ async def test_logout_ends_the_session_at_the_provider_too(client, db, oidc_prov
     assert query["post_logout_redirect_uri"] == [f"{client.app.state.settings.base_url}/login"]
     assert query["id_token_hint"][0].count(".") == 2
     assert f"form-action 'self' {oidc_provider.issuer}" in response.headers["content-security-policy"]
-    assert (await client.get("/start", follow_redirects=False)).status_code in (302, 303, 401)  # the local session is gone
-    ended = httpx.get(response.headers["location"], timeout=10)
+    assert (await client.get("/start", follow_redirects=False)).status_code in (
+        302,
+        303,
+        401,
+    )  # the local session is gone
+    async with httpx.AsyncClient(timeout=10) as browser:
+        ended = await browser.get(response.headers["location"])
     assert ended.status_code == 200  # the provider's own "end session" page
 
 
@@ -306,7 +324,9 @@ async def test_a_password_login_logs_out_locally_and_is_audited(client, db, make
     assert (await login(client, person.email, "niet-goed")).status_code == 401
     assert (await login(client, "niemand@gemeente.example", "niet-goed")).status_code == 401
     assert (await login(client, person.email)).status_code == 303
-    response = await client.post("/logout", headers={"x-csrftoken": csrf_from((await client.get("/start")).text)}, follow_redirects=False)
+    response = await client.post(
+        "/logout", headers={"x-csrftoken": csrf_from((await client.get("/start")).text)}, follow_redirects=False
+    )
     assert response.headers["location"] == "/login"
     failures = await events(db, "login_failed")
     assert [(e.object_id, e.detail) for e in failures] == [

@@ -77,8 +77,14 @@ def test_the_settings_of_a_provider() -> None:
 
 
 def test_an_identity_from_claims() -> None:
-    claims = {"iss": ISSUER, "sub": "abc", "email": "A.Jansen@Gemeente.nl", "given_name": "Anna", "family_name":
-              "Jansen", "groups": ["casemgmt-kcc"]}
+    claims = {
+        "iss": ISSUER,
+        "sub": "abc",
+        "email": "A.Jansen@Gemeente.nl",
+        "given_name": "Anna",
+        "family_name": "Jansen",
+        "groups": ["casemgmt-kcc"],
+    }
     identity = identity_from_claims(claims, "groups")
     assert (identity.subject, identity.email, identity.name, identity.groups) == (
         "abc",
@@ -125,9 +131,7 @@ def id_token(key: Any = KEY, alg: str = "RS256", **changes: Any) -> str:
 
 
 def verify(token: str, now: float | None = None, skew: int = 60) -> dict[str, Any]:
-    return verify_id_token(
-        token, JWKS, issuer=ISSUER, client_id=CLIENT, nonce=NONCE, now=now or time.time(), skew=skew
-    )
+    return verify_id_token(token, JWKS, issuer=ISSUER, client_id=CLIENT, nonce=NONCE, now=now or time.time(), skew=skew)
 
 
 def test_a_good_id_token_is_accepted() -> None:
@@ -156,9 +160,22 @@ def test_a_good_id_token_is_accepted() -> None:
         (lambda: id_token(sub=None), Refusal.MISSING_SUB),
     ],
     ids=[
-        "other-key", "hmac", "no-signature", "garbage", "other-issuer", "no-issuer", "other-audience",
-        "two-audiences-no-azp", "other-azp", "no-audience", "expired", "no-exp", "iat-in-future", "other-nonce",
-        "no-nonce", "no-sub",
+        "other-key",
+        "hmac",
+        "no-signature",
+        "garbage",
+        "other-issuer",
+        "no-issuer",
+        "other-audience",
+        "two-audiences-no-azp",
+        "other-azp",
+        "no-audience",
+        "expired",
+        "no-exp",
+        "iat-in-future",
+        "other-nonce",
+        "no-nonce",
+        "no-sub",
     ],
 )
 def test_a_bad_id_token_is_refused_naming_why(token: Any, reason: Refusal) -> None:

@@ -9,6 +9,7 @@ from litestar import Request, get
 
 from casemgmt.auth.guards import current_user
 
+
 class MeOut(msgspec.Struct):
     """The token's user: roles in a fixed order, services by code."""
 

@@ -37,12 +37,9 @@ LOCKED = (
     f"Te veel mislukte inlogpogingen voor dit e-mailadres of vanaf deze computer. Probeer het over "
     f"{int(LOCKOUT.total_seconds() // 60)} minuten opnieuw."
 )
-PASSWORD_LOGIN_OFF = (
-    "Inloggen met een wachtwoord staat uit. Log in met uw gemeenteaccount via de knop 'Inloggen met uw "
-    "gemeenteaccount'."
-)
+PASSWORD_LOGIN_OFF = "Inloggen met een wachtwoord staat uit. Log in met de knop 'Inloggen met uw gemeenteaccount'."  # noqa: S105
 PENDING_KEY = "oidc_pending"
-ID_TOKEN_KEY = "oidc_id_token"
+ID_TOKEN_KEY = "oidc_id_token"  # noqa: S105 (a session key)
 PENDING_MAX_AGE_SECONDS = 600
 """A sign-in started longer ago is refused at its callback (the provider's login page was left open too long)."""
 MAX_PENDING = 5
@@ -152,14 +149,16 @@ class LoginController(Controller):
             url, pending = await provider.start(safe_next(next))
         except SignInRefused as refused:
             if refused.reason is not Refusal.NOT_CONFIGURED:
-                record_failure(db_session, request_id_of(request.scope), f"OpenID Connect: {refused.reason}; "
-                               f"{refused.detail}")
+                record_failure(
+                    db_session, request_id_of(request.scope), f"OpenID Connect: {refused.reason}; {refused.detail}"
+                )
                 await db_session.commit()
             return refused_page(refused)
         kept = {
             state: entry
             for state, entry in _pending(request).items()
-            if isinstance(entry, dict) and provider.clock() - float(entry.get("started_at", 0)) < PENDING_MAX_AGE_SECONDS
+            if isinstance(entry, dict)
+            and provider.clock() - float(entry.get("started_at", 0)) < PENDING_MAX_AGE_SECONDS
         }
         kept[pending.state] = {
             "nonce": pending.nonce,

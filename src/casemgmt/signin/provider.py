@@ -10,17 +10,16 @@ proxy in front of the provider)."""
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-import warnings
-
 import httpx
 from authlib.common.security import generate_token
-from authlib.deprecate import AuthlibDeprecationWarning
 from authlib.common.urls import add_params_to_uri
+from authlib.deprecate import AuthlibDeprecationWarning
 from joserfc import jwt
 from joserfc.errors import (
     BadSignatureError,

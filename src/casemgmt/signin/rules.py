@@ -94,7 +94,7 @@ class Refusal(StrEnum):
     PROVIDER_ERROR = "provider_error"
     UNKNOWN_STATE = "unknown_state"
     NO_CODE = "no_code"
-    TOKEN_REFUSED = "token_refused"
+    TOKEN_REFUSED = "token_refused"  # noqa: S105 (a reason code)
     BAD_SIGNATURE = "bad_signature"
     WRONG_AUDIENCE = "wrong_audience"
     EXPIRED = "expired"

@@ -28,7 +28,6 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
-
 def content_security_policy(form_targets: tuple[str, ...] = ()) -> str:
     """The CSP, with more origins a form may lead to: logging out redirects the browser to the OpenID provider
     (RP-initiated logout), and ``form-action`` governs the redirects after a form is submitted too."""
