@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
@@ -81,12 +82,18 @@ def oidc_provider() -> Iterator[Provider]:
 
 
 @pytest.fixture(scope="session")
-def live_port() -> int:
-    """The port the browser tests' server will listen on, chosen first: it is part of ``CASEMGMT_BASE_URL``, which
-    names the OpenID Connect redirect URI."""
-    from tests.browser.conftest import free_port
+def live_socket() -> Iterator[socket.socket]:
+    """The socket the browser tests' server will listen on, bound (and so reserved) first: its port is part of
+    ``CASEMGMT_BASE_URL``, which names the OpenID Connect redirect URI."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    yield sock
+    sock.close()
 
-    return free_port()
+
+@pytest.fixture(scope="session")
+def live_port(live_socket: socket.socket) -> int:
+    return int(live_socket.getsockname()[1])
 
 
 @pytest.fixture(scope="session")

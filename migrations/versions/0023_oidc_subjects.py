@@ -22,14 +22,18 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("oidc_issuer", sa.String(length=255), nullable=True))
-        batch_op.add_column(sa.Column("oidc_subject", sa.String(length=255), nullable=True))
-        batch_op.create_index("uq_users_oidc_subject", ["oidc_issuer", "oidc_subject"], unique=True)
+    op.add_column("users", sa.Column("oidc_issuer", sa.String(length=255), nullable=True))
+    op.add_column("users", sa.Column("oidc_subject", sa.String(length=255), nullable=True))
+    op.create_index("uq_users_oidc_subject", "users", ["oidc_issuer", "oidc_subject"], unique=True)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.drop_index("uq_users_oidc_subject")
-        batch_op.drop_column("oidc_subject")
-        batch_op.drop_column("oidc_issuer")
+    op.drop_index("uq_users_oidc_subject", table_name="users")
+    if op.get_bind().dialect.name == "sqlite":
+        # SQLite (3.35+) drops a column in place; batch mode would rebuild ``users``, which every audit event, dossier
+        # and commitment refers to
+        op.execute("ALTER TABLE users DROP COLUMN oidc_subject")
+        op.execute("ALTER TABLE users DROP COLUMN oidc_issuer")
+    else:
+        op.drop_column("users", "oidc_subject")
+        op.drop_column("users", "oidc_issuer")

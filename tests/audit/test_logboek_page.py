@@ -95,8 +95,8 @@ async def test_admin_sees_events_newest_first_with_every_column(client, make_use
     response = await client.get("/logboek")
     assert response.status_code == 200
     html = response.text
-    _login, *recorded = event_ids(html)  # the admin's login is the newest event
-    assert recorded == [newer, older] and "Ingelogd" in html
+    assert [i for i in event_ids(html) if i != 1] == [newer, older]  # 1: the admin's login
+    assert "Ingelogd" in html
     assert "01-07-2026 12:05" in html  # summer time: UTC+2
     assert "15-01-2026 11:00" in html  # winter time: UTC+1
     assert "Kim Klant" in html and "KCC-medewerker" in html
