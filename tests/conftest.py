@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from casemgmt.auth.services import Accounts
 from casemgmt.db import create_engine, metadata, upgrade
 from casemgmt.settings import Mode, Settings
 from tests.isolation import Isolation
+from tests.worlds.oidc import CLIENT_ID, CLIENT_SECRET, Provider, running_provider
 from tests.worlds.personas import PASSWORD, Person, csrf_from, csrf_token, login  # noqa: F401 (used by tests)
 
 # Property tests judge correctness, not speed: on a loaded two-core CI machine a pure function may take longer than
@@ -73,9 +75,41 @@ def worker_database(url: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+def oidc_provider() -> Iterator[Provider]:
+    """The test session's OpenID provider (``tests/worlds/oidc.py``), running in a thread."""
+    with running_provider() as provider:
+        yield provider
+
+
+@pytest.fixture(scope="session")
+def live_socket() -> Iterator[socket.socket]:
+    """The socket the browser tests' server will listen on, bound (and so reserved) first: its port is part of
+    ``CASEMGMT_BASE_URL``, which names the OpenID Connect redirect URI."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    yield sock
+    sock.close()
+
+
+@pytest.fixture(scope="session")
+def live_port(live_socket: socket.socket) -> int:
+    return int(live_socket.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory, oidc_provider: Provider, live_port: int) -> Settings:
+    """The session's settings: password login on, and OpenID Connect with the test provider (creating users)."""
     url = test_database_url(tmp_path_factory.mktemp("db"))
-    return Settings(database_url=url, mode=Mode.TEST, secret_key="test-secret-key")
+    return Settings(
+        database_url=url,
+        mode=Mode.TEST,
+        secret_key="test-secret-key",
+        base_url=f"http://127.0.0.1:{live_port}",
+        oidc_issuer=oidc_provider.issuer,
+        oidc_client_id=CLIENT_ID,
+        oidc_client_secret=CLIENT_SECRET,
+        oidc_create_users=True,
+    )
 
 
 def reset_schema(settings: Settings) -> None:

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from casemgmt.audit import controllers as audit_controllers
 from casemgmt.audit.dependencies import provide_audit
-from casemgmt.auth.controllers import LoginController, me
+from casemgmt.auth.controllers import me
 from casemgmt.auth.dependencies import provide_actor
 from casemgmt.auth.middleware import TokenAuthMiddleware, create_session_auth, passwords_for
 from casemgmt.auth.models import SessionStoreEntry
@@ -71,7 +71,8 @@ from casemgmt.organisation import departments, reachability, topics, users
 from casemgmt.pilots import controllers as pilot_controllers
 from casemgmt.pilots import rules as pilots_rules
 from casemgmt.pilots.dependencies import provide_pilot_facts, provide_pilots, provide_time_entries
-from casemgmt.settings import Mode, Settings
+from casemgmt.settings import Mode, Settings, SettingsError
+from casemgmt.signin.controllers import LoginController, build_signin
 from casemgmt.surveys import controllers as survey_controllers
 from casemgmt.surveys.csv_format import COMMENT_MAX_LENGTH, RESPONDENT_ID_MAX_LENGTH
 from casemgmt.surveys.dependencies import provide_surveys
@@ -82,7 +83,7 @@ from casemgmt.web.idempotency import IdempotentWrites
 from casemgmt.web.input_guard import refuse_unstorable_input
 from casemgmt.web.limits import MAX_BODY_BYTES
 from casemgmt.web.openapi import declare_bearer_security, document_api_errors
-from casemgmt.web.security import add_security_headers
+from casemgmt.web.security import add_security_headers, content_security_policy
 from casemgmt.web.templating import configure_templates
 from casemgmt.web.transactions import transaction_middleware
 
@@ -221,6 +222,10 @@ async def before_request(request: Request[Any, Any, Any]) -> None:
 def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None) -> Litestar:
     settings = settings or Settings()
     secret = settings.require_secret_key()
+    try:
+        oidc, group_map = build_signin(settings)
+    except ValueError as error:
+        raise SettingsError(str(error)) from None
     engine = engine or create_engine(settings)
     alchemy = create_alchemy_config(engine)
     session_auth = create_session_auth(settings)
@@ -308,4 +313,8 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.state.engine = engine
     app.state.alchemy = alchemy
     app.state.passwords = passwords_for(settings)
+    app.state.oidc = oidc
+    app.state.group_map = group_map
+    if oidc is not None:  # logging out leads the browser on to the provider
+        app.state.content_security_policy = content_security_policy((oidc.origin,))
     return app

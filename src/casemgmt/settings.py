@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import time
@@ -100,6 +101,26 @@ def parse_clock(text: str, name: str = "CASEMGMT_DIGEST_AT") -> time:
     return time(int(match.group(1)), int(match.group(2)))
 
 
+def parse_group_map_json(text: str) -> dict[str, list[str]]:
+    """``CASEMGMT_OIDC_GROUP_MAP``: a JSON object from group name to a target or a list of targets (strings); the
+    targets' meaning (a role, ``service:CODE``) is checked by ``signin.rules.parse_group_map``."""
+    name = "CASEMGMT_OIDC_GROUP_MAP"
+    example = '{"casemgmt-kcc": ["kcc_agent", "service:KCC"], "casemgmt-szw": "service:SZW"}'
+    try:
+        raw = json.loads(text)
+    except ValueError:
+        raise ValueError(f"{name} is not valid JSON, e.g. {example}") from None
+    if not isinstance(raw, dict) or not raw:
+        raise ValueError(f"{name} must be a JSON object from group to role or service, e.g. {example}")
+    result: dict[str, list[str]] = {}
+    for group, target in raw.items():
+        targets = [target] if isinstance(target, str) else target
+        if not group.strip() or not isinstance(targets, list) or not all(isinstance(t, str) for t in targets):
+            raise ValueError(f"{name}: group {group!r} must map to a text or a list of texts, e.g. {example}")
+        result[group.strip()] = [t.strip() for t in targets]
+    return result
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CASEMGMT_", extra="ignore", hide_input_in_errors=True)
     """hide_input_in_errors: a refused CASEMGMT_SMTP_URL is not echoed with its password."""
@@ -120,7 +141,23 @@ class Settings(BaseSettings):
     digest_at: str = "07:30"
     """The time of day (Europe/Amsterdam) from which the daily digest is composed on business days."""
     base_url: str = "http://127.0.0.1:8000"
-    """The address employees open casemgmt at, for the links in mails."""
+    """The address employees open casemgmt at, for the links in mails and the OpenID Connect redirect URI."""
+    password_login: bool = True
+    """Local passwords on the login page; ``false`` leaves only the municipality's OpenID provider."""
+    oidc_issuer: str | None = None
+    """The OpenID provider's issuer URL (discovery at ``<issuer>/.well-known/openid-configuration``); unset: no OIDC."""
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = None
+    """Without a secret casemgmt is a public client (PKCE only, token endpoint auth ``none``)."""
+    oidc_scopes: str = "openid email profile"
+    oidc_clock_skew_seconds: int = 60
+    """How far the provider's clock may be off when an ID token's ``exp`` and ``iat`` are checked (0..300)."""
+    oidc_create_users: bool = False
+    """Create an employee at their first sign-in (else only known employees may sign in)."""
+    oidc_groups_claim: str = "groups"
+    """The ID token claim listing the employee's groups (Entra ID app roles: ``roles``)."""
+    oidc_group_map: str | None = None
+    """JSON ``{"group": "role" | "service:CODE" | [...]}``; unset: ``signin.rules.DEFAULT_GROUP_MAP``."""
 
     @field_validator("smtp_url")
     @classmethod
@@ -151,6 +188,46 @@ class Settings(BaseSettings):
             raise ValueError("CASEMGMT_BASE_URL must be an http(s) address, e.g. https://casemgmt.gemeente.nl")
         return value.strip().rstrip("/")
 
+    @field_validator("oidc_issuer")
+    @classmethod
+    def _issuer_is_https(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        parts = urlsplit(value.strip())
+        local = parts.hostname in ("localhost", "127.0.0.1", "::1")
+        if not parts.netloc or not (parts.scheme == "https" or (parts.scheme == "http" and local)):
+            raise ValueError(
+                "CASEMGMT_OIDC_ISSUER must be the provider's https address, e.g. "
+                "https://login.gemeente.nl/realms/medewerkers (http only on localhost)"
+            )
+        return value.strip()
+
+    @field_validator("oidc_clock_skew_seconds")
+    @classmethod
+    def _skew_is_bounded(cls, value: int) -> int:
+        if not 0 <= value <= 300:
+            raise ValueError("CASEMGMT_OIDC_CLOCK_SKEW_SECONDS must be from 0 to 300 seconds")
+        return value
+
+    @field_validator("oidc_group_map")
+    @classmethod
+    def _group_map_is_json(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        parse_group_map_json(value)
+        return value
+
+    @model_validator(mode="after")
+    def _oidc_is_complete(self) -> Settings:
+        if self.oidc_issuer and not self.oidc_client_id:
+            raise ValueError("CASEMGMT_OIDC_ISSUER is set: set CASEMGMT_OIDC_CLIENT_ID too")
+        if not self.password_login and not self.oidc_issuer:
+            raise ValueError(
+                "CASEMGMT_PASSWORD_LOGIN=false leaves no way to sign in: set CASEMGMT_OIDC_ISSUER and "
+                "CASEMGMT_OIDC_CLIENT_ID (or keep password login on)"
+            )
+        return self
+
     @model_validator(mode="after")
     def _driver_is_named(self) -> Settings:
         scheme = self.database_url.split("://", 1)[0]
@@ -159,6 +236,15 @@ class Settings(BaseSettings):
                 "CASEMGMT_DATABASE_URL must name its driver, e.g. sqlite+aiosqlite:///… or postgresql+asyncpg://…"
             )
         return self
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return bool(self.oidc_issuer and self.oidc_client_id)
+
+    @property
+    def group_map(self) -> dict[str, list[str]] | None:
+        """``CASEMGMT_OIDC_GROUP_MAP`` read (each group's targets as a list), or None for the default map."""
+        return parse_group_map_json(self.oidc_group_map) if self.oidc_group_map else None
 
     @property
     def smtp(self) -> SmtpSettings | None:

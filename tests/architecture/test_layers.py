@@ -22,6 +22,7 @@ LAYERS: list[set[str]] = [
     {"auth"},
     {"web"},
     {"audit"},
+    {"signin"},
     {"organisation"},
     {"mail"},
     {"notifications"},

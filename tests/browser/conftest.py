@@ -25,19 +25,19 @@ CHROMIUM_ARGS = [
 ]
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
-def session_live_server(session_app: Litestar) -> Iterator[str]:
+def session_live_server(session_app: Litestar, live_socket: socket.socket, live_port: int) -> Iterator[str]:
     """The session's app served by uvicorn in a thread, started once (its engine has no pool, so uvicorn's event loop
-    shares no connection with the tests')."""
-    port = _free_port()
+    shares no connection with the tests'), on the port its ``CASEMGMT_BASE_URL`` names."""
+    port = live_port
     server = uvicorn.Server(uvicorn.Config(session_app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [live_socket]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
     while not server.started:

@@ -32,6 +32,8 @@ def employee(make_user, make_token) -> Callable[..., Awaitable[tuple[Person, dic
 def audit_events(db) -> Callable[[], Awaitable[list[AuditEvent]]]:
     async def read() -> list[AuditEvent]:
         async with db() as session:
-            return list(await session.scalars(select(AuditEvent).order_by(AuditEvent.id)))
+            # logging in and out (object type ``user``) is audited too; these tests look at what the casework wrote
+            query = select(AuditEvent).where(AuditEvent.object_type != "user").order_by(AuditEvent.id)
+            return list(await session.scalars(query))
 
     return read

@@ -25,6 +25,10 @@ ACTION_LABELS = {
     "reassign": "Overgedragen",
     "reasoned_read": "Ingezien met reden",
     "merge": "Samengevoegd",
+    "login": "Ingelogd",
+    "login_failed": "Inloggen geweigerd",
+    "logout": "Uitgelogd",
+    "role_change": "Rollen gewijzigd",
 }
 """Dutch names of the actions; an action not listed is shown as its code."""
 

@@ -16,7 +16,11 @@ user_services = service_links("user_services", "user_id", "users")
 
 
 class User(BigIntAuditBase):
+    """An employee. ``oidc_issuer`` and ``oidc_subject`` name them at the municipality's OpenID provider (the ID
+    token's ``iss`` and ``sub``), set at their first sign-in there; unique together."""
+
     __tablename__ = "users"
+    __table_args__ = (Index("uq_users_oidc_subject", "oidc_issuer", "oidc_subject", unique=True),)
 
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -24,6 +28,8 @@ class User(BigIntAuditBase):
     password_hash: Mapped[str | None] = mapped_column(String(255), default=None)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     max_caseload: Mapped[int | None] = mapped_column(Integer, default=None)
+    oidc_issuer: Mapped[str | None] = mapped_column(String(255), default=None)
+    oidc_subject: Mapped[str | None] = mapped_column(String(255), default=None)
 
     role_rows: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"

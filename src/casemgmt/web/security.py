@@ -27,6 +27,15 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 
+
+def content_security_policy(form_targets: tuple[str, ...] = ()) -> str:
+    """The CSP, with more origins a form may lead to: logging out redirects the browser to the OpenID provider
+    (RP-initiated logout), and ``form-action`` governs the redirects after a form is submitted too."""
+    if not form_targets:
+        return CONTENT_SECURITY_POLICY
+    return CONTENT_SECURITY_POLICY.replace("form-action 'self'", " ".join(["form-action 'self'", *form_targets]))
+
+
 SECURITY_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",
@@ -58,6 +67,9 @@ async def add_security_headers(message: Message, scope: Scope) -> None:
         headers = MutableScopeHeaders.from_message(message)
         for name, value in SECURITY_HEADERS.items():
             headers[name] = value
+        policy = getattr(scope["app"].state, "content_security_policy", None) if "app" in scope else None
+        if policy:
+            headers["Content-Security-Policy"] = policy
         headers["X-Request-ID"] = request_id_of(scope)
         if not scope.get("path", "").startswith(STATIC_PREFIX) and "cache-control" not in headers:
             headers["Cache-Control"] = "no-store"
