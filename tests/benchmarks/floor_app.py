@@ -6,7 +6,7 @@ same role guard. It does the least a read of personal data must do: one primary-
 commit before the answer starts, and a small JSON body. Whatever a casework read costs beyond this is its own work.
 
 Served like the app: ``uvicorn tests.benchmarks.floor_app:create_floor_app --factory --workers 2`` with the same
-``CASEMGMT_*`` environment (the benchmark starts it with the app's server options).
+``CASEMGMT_*`` environment and the options ``casemgmt run`` passes (``floor_command`` in ``run_benchmark.py``).
 """
 
 from __future__ import annotations
@@ -44,26 +44,3 @@ def create_floor_app() -> Litestar:
     app = create_app()
     app.register(Router(path="", route_handlers=[floor], middleware=[DefineMiddleware(TokenAuthMiddleware)]))
     return app
-
-
-def main() -> None:
-    """``python tests/benchmarks/floor_app.py PORT``: serve the floor with the options ``casemgmt run`` uses."""
-    import sys
-
-    import uvicorn
-
-    from casemgmt.cli.commands import server_options
-    from casemgmt.settings import Settings
-
-    uvicorn.run(
-        "tests.benchmarks.floor_app:create_floor_app",
-        factory=True,
-        host="127.0.0.1",
-        port=int(sys.argv[1]),
-        workers=int(sys.argv[2]) if len(sys.argv) > 2 else 2,
-        **server_options(Settings()),
-    )
-
-
-if __name__ == "__main__":
-    main()

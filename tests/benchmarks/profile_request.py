@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 
-async def profile(args: argparse.Namespace) -> None:
+async def profile(args: argparse.Namespace) -> str:
     import httpx
     from pyinstrument import Profiler
     from sqlalchemy import event
@@ -63,8 +63,7 @@ async def profile(args: argparse.Namespace) -> None:
         f"{statements['n'] / args.requests:.1f} statements per request, {len(response.content)} bytes"
     )
     print(profiler.output_text(unicode=True, color=False, show_all=False, time="percent_of_total"))
-    if args.html:
-        Path(args.html).write_text(profiler.output_html())
+    return profiler.output_html()
 
 
 def main() -> None:
@@ -76,7 +75,10 @@ def main() -> None:
     parser.add_argument("--htmx", action="store_true")
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--html", default=None)
-    asyncio.run(profile(parser.parse_args()))
+    args = parser.parse_args()
+    html = asyncio.run(profile(args))
+    if args.html:
+        Path(args.html).write_text(html)
 
 
 if __name__ == "__main__":

@@ -43,6 +43,7 @@ SIZES = {"small": 100, "medium": 2_000, "large": 20_000}
 EMAIL = "benchmark@casemgmt.local"
 PASSWORD = "benchmark-wachtwoord"
 WARM_UP_SECONDS = 3
+TIMEOUT = ("--timeout", "10s")
 
 
 @dataclass
@@ -100,7 +101,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_for(url: str, timeout: float = 60) -> None:
+def wait_for(url: str, timeout: float = 180) -> None:
     import urllib.request
 
     deadline = time.monotonic() + timeout
@@ -119,7 +120,7 @@ def run_wrk(url: str, headers: dict[str, str], duration: int, concurrency: int) 
     env = {**os.environ, "BENCH_HEADERS": handle.name}
     script = str(Path(__file__).with_name("report.lua"))
     out = subprocess.run(
-        ["wrk", f"-t{min(2, concurrency)}", f"-c{concurrency}", f"-d{duration}s", "--timeout", "10s", "-s", script, url],
+        ["wrk", f"-t{min(2, concurrency)}", f"-c{concurrency}", f"-d{duration}s", *TIMEOUT, "-s", script, url],
         env=env,
         text=True,
         capture_output=True,
@@ -365,9 +366,21 @@ async def replay(
 # -- the run -----------------------------------------------------------------------------------------------------
 
 
+def floor_command(port: int) -> list[str]:
+    """uvicorn serving the floor (``floor_app.py``) with the options ``casemgmt run`` passes to uvicorn."""
+    from casemgmt.cli.commands import server_options
+    from casemgmt.settings import Settings
+
+    options = server_options(Settings())
+    argv = [str(BIN / "uvicorn"), "tests.benchmarks.floor_app:create_floor_app", "--factory", "--workers", "2"]
+    argv += ["--port", str(port), "--loop", options["loop"], "--http", options["http"]]
+    argv += ["--log-level", options["log_level"], *([] if options["access_log"] else ["--no-access-log"])]
+    return argv
+
+
 def serve(argv: list[str], env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
     process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    ours = "casemgmt" in argv[0] or any(arg.endswith("floor_app.py") for arg in argv)
+    ours = "casemgmt" in argv[0] or any("floor_app" in arg for arg in argv)
     wait_for(f"http://127.0.0.1:{port}/health" if ours else f"http://127.0.0.1:{port}/")
     return process
 
@@ -427,11 +440,12 @@ def main() -> None:
 
     port, floor_port = free_port(), free_port()
     app = serve([str(BIN / "casemgmt"), "run", "--port", str(port), "--workers", "2"], env, port)
-    floor = serve(
-        [sys.executable, str(Path(__file__).with_name("floor_app.py")), str(floor_port), "2"],
-        {**env, "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "src")])},
-        floor_port,
-    )
+    try:
+        floor_env = {**env, "PYTHONPATH": f"{ROOT}{os.pathsep}{env['PYTHONPATH']}"}
+        floor = serve(floor_command(floor_port), floor_env, floor_port)
+    except RuntimeError:
+        app.terminate()
+        raise
     results: list[Result] = []
     levels = [args.concurrency] + ([args.low_concurrency] if args.low_concurrency != args.concurrency else [])
     try:
