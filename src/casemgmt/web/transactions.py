@@ -10,6 +10,7 @@ advanced-alchemy's hook then only closes the session. After an unsafe request's 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 from advanced_alchemy.extensions.litestar._utils import get_aa_scope_state
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
@@ -17,6 +18,14 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from casemgmt.web.data_version import STORE, change_data_version
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_BEFORE_COMMIT = "casemgmt_before_commit"
+
+
+def before_commit(scope: Scope, write: Callable[[], Awaitable[None]]) -> None:
+    """Have ``write`` run in the request's transaction right before its commit (e.g. the request's audit events in
+    one INSERT); when it fails, the request is rolled back and answers 500."""
+    scope.setdefault("state", {}).setdefault(_BEFORE_COMMIT, []).append(write)
+
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +43,8 @@ def transaction_middleware(app: ASGIApp) -> ASGIApp:
                 if session is not None:
                     if 200 <= message["status"] < 400:
                         try:
+                            for write in scope.get("state", {}).get(_BEFORE_COMMIT, ()):
+                                await write()
                             await session.commit()
                         except Exception:
                             log.exception("commit failed; answering 500")
