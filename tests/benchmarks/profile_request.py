@@ -5,7 +5,7 @@ Usage (not part of the normal test run; needs a filled database, e.g. the benchm
 
     PYTHONPATH=src .venv/bin/python tests/benchmarks/profile_request.py \\
         --database-url postgresql+asyncpg://root@127.0.0.1/bench --path /api/v1/dossiers/42 --token cm_… \\
-        [--cookie 'casemgmt_session=…'] [--requests 200] [--html var/profile.html]
+        [--login EMAIL:PASSWORD | --cookie 'casemgmt_session=…'] [--htmx] [--requests 200] [--html var/profile.html]
 
 It builds the app the way a worker does (``create_app``), sends the request a few times to warm up, then ``requests``
 times under the profiler, and prints the mean time per request, the statements per request and pyinstrument's
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import re
 import time
 from pathlib import Path
 
@@ -47,6 +48,12 @@ async def profile(args: argparse.Namespace) -> str:
     # The app runs on this event loop (not on a test client's portal thread), so the profiler sees its frames.
     transport = httpx.ASGITransport(app=app)
     async with app.lifespan(), httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+        if args.login:
+            email, _, password = args.login.partition(":")
+            page = await client.get("/login")
+            csrf = re.search(r'name="_csrf_token" value="([^"]+)"', page.text)
+            body = {"email": email, "password": password, "_csrf_token": csrf.group(1) if csrf else ""}
+            await client.post("/login", data=body)
         for _ in range(10):
             response = await client.get(args.path, headers=headers)
             if response.status_code != 200:
@@ -72,6 +79,7 @@ def main() -> None:
     parser.add_argument("--path", required=True)
     parser.add_argument("--token", default=None)
     parser.add_argument("--cookie", default=None)
+    parser.add_argument("--login", default=None, help="EMAIL:PASSWORD, for pages (a session of that employee)")
     parser.add_argument("--htmx", action="store_true")
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--html", default=None)
