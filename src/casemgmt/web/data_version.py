@@ -20,6 +20,7 @@ from datetime import timedelta
 
 from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig
 from advanced_alchemy.extensions.litestar.store import SQLAlchemyStore
+from litestar.stores.base import Store
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -47,7 +48,7 @@ async def current_data_version(session: AsyncSession) -> bytes:
     return bytes(value) if value is not None else b""
 
 
-async def change_data_version(store: SQLAlchemyStore[SQLAlchemyAsyncConfig]) -> None:
+async def change_data_version(store: Store) -> None:
     """Give the data a new version (in the store's own transaction; call it after the write committed). A failure
     is logged, not raised: the write stands, and cached figures expire by age (``metrics/cache.py``)."""
     try:
