@@ -64,6 +64,7 @@ from casemgmt.knowledge.dependencies import provide_knowledge
 from casemgmt.knowledge.flag_dependencies import provide_flags
 from casemgmt.mail import controllers as mail_controllers
 from casemgmt.metrics import controllers as metrics_controllers
+from casemgmt.metrics.cache import FiguresCache
 from casemgmt.notifications import controllers as notification_controllers
 from casemgmt.notifications.bell import load_unread, unread_of
 from casemgmt.notifications.dependencies import provide_notifications
@@ -77,6 +78,8 @@ from casemgmt.surveys import controllers as survey_controllers
 from casemgmt.surveys.csv_format import COMMENT_MAX_LENGTH, RESPONDENT_ID_MAX_LENGTH
 from casemgmt.surveys.dependencies import provide_surveys
 from casemgmt.web.allow import allow_what_the_route_allows
+from casemgmt.web.data_version import STORE as DATA_VERSION_STORE
+from casemgmt.web.data_version import data_version_store
 from casemgmt.web.errors import EXCEPTION_HANDLERS
 from casemgmt.web.home import health, home, overview
 from casemgmt.web.idempotency import IdempotentWrites
@@ -264,7 +267,10 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         before_request=before_request,
         request_max_body_size=MAX_BODY_BYTES,
         before_send=[add_security_headers, allow_what_the_route_allows],
-        stores={"sessions": SQLAlchemyStore(alchemy, model=SessionStoreEntry, namespace="sessions")},
+        stores={
+            "sessions": SQLAlchemyStore(alchemy, model=SessionStoreEntry, namespace="sessions"),
+            DATA_VERSION_STORE: data_version_store(alchemy),
+        },
         csrf_config=CSRFConfig(
             secret=secret,
             cookie_name="casemgmt_csrf",
@@ -317,4 +323,5 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.state.group_map = group_map
     if oidc is not None:  # logging out leads the browser on to the provider
         app.state.content_security_policy = content_security_policy((oidc.origin,))
+    app.state.figures_cache = FiguresCache()
     return app

@@ -135,6 +135,9 @@ class Settings(BaseSettings):
     migrations_dir: Path = PROJECT_ROOT / "migrations"
     session_max_age_seconds: int = 8 * 60 * 60
     echo_sql: bool = False
+    access_log: bool = False
+    """``CASEMGMT_ACCESS_LOG``: log every request (uvicorn's access log, at info level). Off by default: a line per
+    request costs the worker time on the hot paths; the proxy in front usually logs requests already."""
     smtp_url: str | None = None
     """Where notification mails are sent (``parse_smtp_url``); without it they stay in the outbox."""
     mail_from: str = "casemgmt <noreply@casemgmt.invalid>"

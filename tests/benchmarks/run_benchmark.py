@@ -43,6 +43,7 @@ SIZES = {"small": 100, "medium": 2_000, "large": 20_000}
 EMAIL = "benchmark@casemgmt.local"
 PASSWORD = "benchmark-wachtwoord"
 WARM_UP_SECONDS = 3
+TIMEOUT = ("--timeout", "10s")
 
 
 @dataclass
@@ -59,10 +60,33 @@ class Result:
     raw_p99_ms: float | None = None
     raw_rps: float | None = None
     queries: int | None = None
+    floor_rps: float | None = None
+    """The floor's throughput measured right before this scenario, at the same concurrency (interleaved)."""
+    floor_p50_ms: float | None = None
+    c1_p50_ms: float | None = None
+    c1_rps: float | None = None
+    c1_floor_p50_ms: float | None = None
+    c1_floor_rps: float | None = None
+    c1_raw_p50_ms: float | None = None
 
     @property
     def ratio_p95(self) -> float | None:
         return round(self.p95_ms / self.raw_p95_ms, 2) if self.raw_p95_ms else None
+
+    @property
+    def vs_floor(self) -> float | None:
+        return round(self.rps / self.floor_rps, 3) if self.floor_rps else None
+
+    @property
+    def c1_vs_floor(self) -> float | None:
+        return round(self.c1_rps / self.c1_floor_rps, 3) if self.c1_rps and self.c1_floor_rps else None
+
+    @property
+    def c1_over_raw_ms(self) -> float | None:
+        """At c=1: how far the p50 lies above its own raw SQL's p50 (target: ≤ 5 ms)."""
+        if self.c1_p50_ms is None or self.c1_raw_p50_ms is None:
+            return None
+        return round(self.c1_p50_ms - self.c1_raw_p50_ms, 1)
 
 
 def casemgmt(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -77,7 +101,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_for(url: str, timeout: float = 60) -> None:
+def wait_for(url: str, timeout: float = 180) -> None:
     import urllib.request
 
     deadline = time.monotonic() + timeout
@@ -96,7 +120,7 @@ def run_wrk(url: str, headers: dict[str, str], duration: int, concurrency: int) 
     env = {**os.environ, "BENCH_HEADERS": handle.name}
     script = str(Path(__file__).with_name("report.lua"))
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{concurrency}", f"-d{duration}s", "--timeout", "10s", "-s", script, url],
+        ["wrk", f"-t{min(2, concurrency)}", f"-c{concurrency}", f"-d{duration}s", *TIMEOUT, "-s", script, url],
         env=env,
         text=True,
         capture_output=True,
@@ -146,6 +170,7 @@ async def prepare(database_url: str, size: str) -> dict[str, Any]:
                 select(per_dossier.c.dossier_id, per_dossier.c.n).order_by(func.abs(per_dossier.c.n - 200)).limit(1)
             )
         ).first()
+        client_id = await conn.scalar(select(Dossier.client_id).where(Dossier.id == row[0]))
         bsn = await conn.scalar(select(Client.bsn).where(Client.bsn.is_not(None)).limit(1))
         name = await conn.scalar(select(Client.name).where(Client.kind == "person").limit(1))
         slug = await conn.scalar(select(Pilot.slug).limit(1))
@@ -163,6 +188,7 @@ async def prepare(database_url: str, size: str) -> dict[str, Any]:
     await engine.dispose()
     return {
         "dossier_id": row[0],
+        "client_id": client_id,
         "timeline_entries": row[1],
         "bsn": bsn,
         "name_prefix": (name or "a")[:4],
@@ -227,8 +253,12 @@ def scenarios(ctx: dict[str, Any]) -> dict[str, tuple[str, str]]:
     "casemanager" (the busiest casemanager's session)."""
     from urllib.parse import quote
 
-    d, slug = ctx["dossier_id"], ctx["pilot"]
+    d, c, slug = ctx["dossier_id"], ctx["client_id"], ctx["pilot"]
     return {
+        "dossier API": (f"/api/v1/dossiers/{d}", "api"),
+        "client API": (f"/api/v1/clients/{c}", "api"),
+        "timeline API (100)": (f"/api/v1/dossiers/{d}/timeline?limit=100", "api"),
+        "Klantbeeld": (f"/klanten/{c}", "page"),
         "dossier page": (f"/dossiers/{d}", "page"),
         "timeline fragment": (f"/dossiers/{d}/tijdlijn", "fragment"),
         "KCC search by BSN": (f"/klanten/zoeken?q={quote(ctx['bsn'])}", "fragment"),
@@ -336,9 +366,22 @@ async def replay(
 # -- the run -----------------------------------------------------------------------------------------------------
 
 
+def floor_command(port: int) -> list[str]:
+    """uvicorn serving the floor (``floor_app.py``) with the options ``casemgmt run`` passes to uvicorn."""
+    from casemgmt.cli.commands import server_options
+    from casemgmt.settings import Settings
+
+    options = server_options(Settings())
+    argv = [str(BIN / "uvicorn"), "tests.benchmarks.floor_app:create_floor_app", "--factory", "--workers", "2"]
+    argv += ["--port", str(port), "--loop", options["loop"], "--http", options["http"]]
+    argv += ["--log-level", options["log_level"], *([] if options["access_log"] else ["--no-access-log"])]
+    return argv
+
+
 def serve(argv: list[str], env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
     process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wait_for(f"http://127.0.0.1:{port}/health" if "casemgmt" in argv[0] else f"http://127.0.0.1:{port}/")
+    ours = "casemgmt" in argv[0] or any("floor_app" in arg for arg in argv)
+    wait_for(f"http://127.0.0.1:{port}/health" if ours else f"http://127.0.0.1:{port}/")
     return process
 
 
@@ -348,6 +391,10 @@ def main() -> None:
     parser.add_argument("--size", choices=sorted(SIZES), default="medium")
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument(
+        "--low-concurrency", type=int, default=1, help="second level, for latency against raw SQL (default 1)"
+    )
+    parser.add_argument("--scenarios", nargs="*", default=None, help="only scenarios whose name contains one of these")
     parser.add_argument("--output", type=Path, default=None)
     parser.add_argument("--compare-with", type=Path, default=None)
     args = parser.parse_args()
@@ -362,6 +409,8 @@ def main() -> None:
         # demo mode differs from production only in not marking cookies Secure: the benchmark speaks plain HTTP.
         "CASEMGMT_MODE": "demo",
         "CASEMGMT_SECRET_KEY": secrets.token_hex(32),
+        # this checkout's code, also when the virtualenv's console scripts were installed from another one
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")])),
     }
     casemgmt(env, "database", "upgrade")
     ctx = asyncio.run(prepare(args.database_url, args.size))
@@ -389,24 +438,44 @@ def main() -> None:
         bare.terminate()
         bare.wait()
 
-    port = free_port()
+    port, floor_port = free_port(), free_port()
     app = serve([str(BIN / "casemgmt"), "run", "--port", str(port), "--workers", "2"], env, port)
+    try:
+        floor_env = {**env, "PYTHONPATH": f"{ROOT}{os.pathsep}{env['PYTHONPATH']}"}
+        floor = serve(floor_command(floor_port), floor_env, floor_port)
+    except RuntimeError:
+        app.terminate()
+        raise
     results: list[Result] = []
+    levels = [args.concurrency] + ([args.low_concurrency] if args.low_concurrency != args.concurrency else [])
     try:
         base = f"http://127.0.0.1:{port}"
+        floor_url = f"http://127.0.0.1:{floor_port}/api/v1/floor/{ctx['client_id']}"
+        api_headers = {"Authorization": f"Bearer {token}"}
+        run_wrk(floor_url, api_headers, WARM_UP_SECONDS, args.concurrency)
         cookies = {"benchmark": session_cookie(base), "casemanager": session_cookie(base, ctx["casemanager"])}
         for name, (path, auth) in scenarios(ctx).items():
+            if args.scenarios and not any(wanted.lower() in name.lower() for wanted in args.scenarios):
+                continue
             who = "casemanager" if auth == "casemanager" else "benchmark"
-            headers = {"Authorization": f"Bearer {token}"} if auth == "api" else {"Cookie": cookies[who]}
+            headers = dict(api_headers) if auth == "api" else {"Cookie": cookies[who]}
             if auth == "fragment":
                 headers["HX-Request"] = "true"
-            # Warm up first (templates compiled, statistics libraries imported, prepared statements cached): the
-            # report is about the steady state, not a worker's first requests.
-            run_wrk(base + path, headers, WARM_UP_SECONDS, args.concurrency)
-            measured = run_wrk(base + path, headers, args.duration, args.concurrency)
             email = ctx["casemanager"] if who == "casemanager" else EMAIL
             statements = asyncio.run(capture_sql(args.database_url, path, auth, token, email))
-            raw = asyncio.run(replay(args.database_url, statements, args.duration, args.concurrency))
+            figures: dict[int, dict[str, Any]] = {}
+            for level in levels:
+                # Warm up first (templates compiled, statistics libraries imported, prepared statements cached): the
+                # report is about the steady state, not a worker's first requests. The floor runs right before the
+                # scenario at the same concurrency, so their ratio sees the same load on this shared machine.
+                run_wrk(base + path, headers, WARM_UP_SECONDS, level)
+                floor_figures = run_wrk(floor_url, api_headers, args.duration, level)
+                measured = run_wrk(base + path, headers, args.duration, level)
+                raw = asyncio.run(replay(args.database_url, statements, args.duration, level))
+                figures[level] = {"floor": floor_figures, "measured": measured, "raw": raw}
+            high = figures[args.concurrency]
+            low = figures[levels[-1]] if len(levels) > 1 else None
+            measured, raw = high["measured"], high["raw"]
             results.append(
                 Result(
                     scenario=name,
@@ -421,11 +490,19 @@ def main() -> None:
                     raw_p99_ms=raw["p99_ms"],
                     raw_rps=raw["rps"],
                     queries=sum(1 for statement, _ in statements if not statement.lstrip().upper().startswith("SET")),
+                    floor_rps=high["floor"]["rps"],
+                    floor_p50_ms=high["floor"]["p50_ms"],
+                    c1_p50_ms=low["measured"]["p50_ms"] if low else None,
+                    c1_rps=low["measured"]["rps"] if low else None,
+                    c1_floor_p50_ms=low["floor"]["p50_ms"] if low else None,
+                    c1_floor_rps=low["floor"]["rps"] if low else None,
+                    c1_raw_p50_ms=low["raw"]["p50_ms"] if low else None,
                 )
             )
     finally:
-        app.terminate()
-        app.wait()
+        for process in (app, floor):
+            process.terminate()
+            process.wait()
 
     report = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -433,6 +510,8 @@ def main() -> None:
         "size": args.size,
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
         "concurrency": args.concurrency,
+        "low_concurrency": args.low_concurrency,
+        "load_average_at_end": os.getloadavg(),
         "duration_s": args.duration,
         "dossier_timeline_entries": ctx["timeline_entries"],
         "worklist_open_dossiers": ctx["casemanager_open_dossiers"],
@@ -442,6 +521,9 @@ def main() -> None:
                 **asdict(r),
                 "ratio_p95_to_raw_sql": r.ratio_p95,
                 "throughput_vs_bare": round(r.rps / bare_result["rps"], 3),
+                "throughput_vs_floor": r.vs_floor,
+                "low_concurrency_throughput_vs_floor": r.c1_vs_floor,
+                "low_concurrency_p50_over_raw_sql_ms": r.c1_over_raw_ms,
             }
             for r in results
         ],
@@ -460,12 +542,29 @@ def main() -> None:
             f"| {row['queries']} | {row['raw_p95_ms']:.2f} | {row['ratio_p95_to_raw_sql']} "
             f"| {row['throughput_vs_bare']:.1%} |"
         )
+    low = args.low_concurrency
+    print(
+        f"\n| scenario | req/s c={args.concurrency} | floor req/s | vs floor | p50 ms c={low} | raw SQL p50 ms c={low} "
+        f"| p50 − raw ms | floor p50 ms c={low} | vs floor c={low} |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
+    for row in report["scenarios"]:
+        print(
+            f"| {row['scenario']} | {row['rps']:.0f} | {row['floor_rps']:.0f} | {row['throughput_vs_floor']:.1%} "
+            f"| {fmt(row['c1_p50_ms'])} | {fmt(row['c1_raw_p50_ms'])} "
+            f"| {fmt(row['low_concurrency_p50_over_raw_sql_ms'])} "
+            f"| {fmt(row['c1_floor_p50_ms'])} | {fmt(row['low_concurrency_throughput_vs_floor'], '.1%')} |"
+        )
     for row in report["pilot_pages_vs_other_size"]:
         print(
             f"{row['scenario']}: p95 {row['p95_ms']:.1f} ms at {row['size']} vs {row['other_p95_ms']:.1f} ms at "
             f"{row['other_size']} (ratio {row['ratio']})"
         )
     print(f"\nreport written to {args.output}")
+
+
+def fmt(value: float | None, spec: str = ".1f") -> str:
+    return "–" if value is None else format(value, spec)
 
 
 PILOT_PAGES = ("pilot metrics API", "pilot dashboard")

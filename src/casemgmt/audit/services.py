@@ -3,7 +3,8 @@
 A page or API answer that shows several clients (a list, a worklist, a search, an export) records one event per
 client shown (``record_reads``), all written in one INSERT; ``batch()`` makes the list reads of a whole request
 (e.g. the four panels of the Werkvoorraad) one INSERT too. "Who saw client X?" is then one query on
-``client_pseudonym`` (docs/PRIVACY.md).
+``client_pseudonym`` (docs/PRIVACY.md). A request's writer defers every event to one INSERT right before the
+request's commit (``deferred``).
 
 ``AuditedService`` is what every concept's service starts from: the request's session, the acting employee and this
 writer."""
@@ -79,22 +80,38 @@ class AuditLog:
         purpose: str | None = None,
         detail: str = "",
     ) -> AuditEvent:
-        event = AuditEvent(
-            occurred_at=datetime.now(UTC),
-            actor_id=self.actor.id if self.actor else None,
-            actor_role=self.actor.primary_role.value if self.actor else "system",
-            action=action,
-            object_type=object_type,
-            object_id=str(object_id),
-            client_pseudonym=client_pseudonym,
-            purpose=purpose or (purpose_for(self.actor) if self.actor else Purpose.BEHEER),
-            request_id=self.request_id,
-            detail=detail[:2000],
-        )
+        row = {
+            "occurred_at": datetime.now(UTC),
+            "actor_id": self.actor.id if self.actor else None,
+            "actor_role": self.actor.primary_role.value if self.actor else "system",
+            "action": action,
+            "object_type": object_type,
+            "object_id": str(object_id),
+            "client_pseudonym": client_pseudonym,
+            "purpose": purpose or (purpose_for(self.actor) if self.actor else Purpose.BEHEER),
+            "request_id": self.request_id,
+            "detail": detail[:2000],
+        }
+        if self.deferred:
+            self._deferred.append(row)
+            return AuditEvent(**row)
+        event = AuditEvent(**row)
         self.session.add(event)
         return event
 
+    deferred: bool = False
+    """A request's writer (``provide_audit``): every event of the request waits for ``write_deferred``, which the
+    transaction middleware calls right before the commit, so the request's events are one INSERT, committed with
+    the request's work before the answer starts (never lost for an answer that was sent, never kept for a request
+    that was rolled back)."""
     _pending: list[dict[str, Any]] | None = field(default=None, init=False, repr=False)
+    _deferred: list[dict[str, Any]] = field(default_factory=list, init=False, repr=False)
+
+    async def write_deferred(self) -> None:
+        """Write the events waiting for the end of the request, in one INSERT."""
+        rows, self._deferred = self._deferred, []
+        if rows:
+            await self.session.execute(insert(AuditEvent), rows)
 
     async def record_reads(
         self,
@@ -135,6 +152,8 @@ class AuditLog:
         ]
         if self._pending is not None:
             self._pending.extend(rows)
+        elif self.deferred:
+            self._deferred.extend(rows)
         elif rows:
             await self.session.execute(insert(AuditEvent), rows)
         return sum(1 for pseudonym in shown if pseudonym)
@@ -154,7 +173,9 @@ class AuditLog:
             yield rows
         finally:
             self._pending = None
-        if rows:
+        if rows and self.deferred:
+            self._deferred.extend(rows)
+        elif rows:
             await self.session.execute(insert(AuditEvent), rows)
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, delete, select, text
+from sqlalchemy import ColumnElement, Row, Select, delete, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casemgmt.auth.identity import CurrentUser
@@ -157,26 +159,7 @@ class Accounts:
 
     async def active_user(self, user_id: int) -> CurrentUser | None:
         """The active employee with this id, in one query (it runs on every request): a row per role × service."""
-        rows = (
-            await self.session.execute(
-                select(User.id, User.email, User.name, User.phone, UserRole.role, Service.code)
-                .outerjoin(UserRole, UserRole.user_id == User.id)
-                .outerjoin(user_services, user_services.c.user_id == User.id)
-                .outerjoin(Service, Service.id == user_services.c.service_id)
-                .where(User.id == user_id, User.is_active.is_(True))
-            )
-        ).all()
-        if not rows:
-            return None
-        first = rows[0]
-        return CurrentUser(
-            id=first.id,
-            email=first.email,
-            name=first.name,
-            phone=first.phone,
-            roles=frozenset(Role(row.role) for row in rows if row.role is not None),
-            service_codes=tuple(sorted({row.code for row in rows if row.code is not None})),
-        )
+        return _current_user((await self.session.execute(_identity().where(User.id == user_id))).all())
 
     async def create_token(self, email: str, name: str = "") -> str:
         user = await self.session.scalar(select(User).where(User.email == normalise_email(email)))
@@ -188,9 +171,35 @@ class Accounts:
         return token
 
     async def user_for_token(self, token: str) -> CurrentUser | None:
-        user_id = await self.session.scalar(
-            select(ApiToken.user_id).where(ApiToken.token_hash == token_hash(token), ApiToken.revoked_at.is_(None))
+        """The active employee holding this unrevoked token, in one query (it runs on every API request): revoking
+        the token or deactivating the employee refuses the very next request."""
+        query = _identity().join(
+            ApiToken,
+            (ApiToken.user_id == User.id) & (ApiToken.token_hash == token_hash(token)) & ApiToken.revoked_at.is_(None),
         )
-        if user_id is None:
-            return None
-        return await self.active_user(user_id)
+        return _current_user((await self.session.execute(query)).all())
+
+
+def _identity() -> Select[Any]:
+    """The active employee's identity: a row per role × service (``_current_user`` folds them)."""
+    return (
+        select(User.id, User.email, User.name, User.phone, UserRole.role, Service.code)
+        .outerjoin(UserRole, UserRole.user_id == User.id)
+        .outerjoin(user_services, user_services.c.user_id == User.id)
+        .outerjoin(Service, Service.id == user_services.c.service_id)
+        .where(User.is_active.is_(True))
+    )
+
+
+def _current_user(rows: Sequence[Row[Any]]) -> CurrentUser | None:
+    if not rows:
+        return None
+    first = rows[0]
+    return CurrentUser(
+        id=first.id,
+        email=first.email,
+        name=first.name,
+        phone=first.phone,
+        roles=frozenset(Role(row.role) for row in rows if row.role is not None),
+        service_codes=tuple(sorted({row.code for row in rows if row.code is not None})),
+    )

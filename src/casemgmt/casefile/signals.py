@@ -1,7 +1,7 @@
 """Per-dossier promise figures and signals for many dossiers at once, in a constant number of queries.
 
-Aggregation happens in SQL (counts, maxima per dossier); only the handoff sequence, needed for ping-pong, is
-fetched as rows, one query for all dossiers.
+Aggregation happens in SQL (counts, maxima per dossier, in the one query that reads the dossiers); only the handoff
+sequence, needed for ping-pong, is fetched as rows, one query for all dossiers.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from casemgmt.commitments.models import Commitment
 from casemgmt.contacts.models import Contact
@@ -44,77 +45,76 @@ async def dossier_figures(
     ids = list(dict.fromkeys(dossier_ids))
     if not ids:
         return {}
+    # One row per dossier with its aggregates as correlated subqueries (each an index lookup per dossier), and one
+    # query for the handoff sequence with both services' codes: two statements whatever the number of dossiers.
+    open_commitments = (
+        select(func.count())
+        .where(Commitment.dossier_id == Dossier.id, Commitment.status == "open")
+        .correlate(Dossier)
+        .scalar_subquery()
+    )
+    overdue_commitments = (
+        select(func.count())
+        .where(Commitment.dossier_id == Dossier.id, Commitment.status == "open", Commitment.due_at < now)
+        .correlate(Dossier)
+        .scalar_subquery()
+    )
+    overdue_escalation = (
+        select(Escalation.id)
+        .where(Escalation.dossier_id == Dossier.id, Escalation.status == "open", Escalation.due_at < now)
+        .correlate(Dossier)
+        .exists()
+    )
+    last_contact = (
+        select(func.max(Contact.occurred_at))
+        .where(Contact.dossier_id == Dossier.id)
+        .correlate(Dossier)
+        .scalar_subquery()
+    )
     dossiers = {
         row.id: row
         for row in (
-            await session.execute(select(Dossier.id, Dossier.status, Dossier.opened_at).where(Dossier.id.in_(ids)))
-        ).all()
-    }
-    commitments = {
-        row.dossier_id: (int(row.open or 0), int(row.overdue or 0))
-        for row in (
             await session.execute(
                 select(
-                    Commitment.dossier_id,
-                    func.count().filter(Commitment.status == "open").label("open"),
-                    func.count().filter(Commitment.status == "open", Commitment.due_at < now).label("overdue"),
-                )
-                .where(Commitment.dossier_id.in_(ids))
-                .group_by(Commitment.dossier_id)
+                    Dossier.id,
+                    Dossier.status,
+                    Dossier.opened_at,
+                    open_commitments.label("open"),
+                    overdue_commitments.label("overdue"),
+                    overdue_escalation.label("escalation_overdue"),
+                    last_contact.label("last_contact_at"),
+                ).where(Dossier.id.in_(ids))
             )
         ).all()
     }
-    escalations_overdue = set(
-        (
-            await session.scalars(
-                select(Escalation.dossier_id)
-                .where(Escalation.dossier_id.in_(ids), Escalation.status == "open", Escalation.due_at < now)
-                .distinct()
-            )
-        ).all()
-    )
-    last_contact = dict(
-        (
-            await session.execute(
-                select(Contact.dossier_id, func.max(Contact.occurred_at))
-                .where(Contact.dossier_id.in_(ids))
-                .group_by(Contact.dossier_id)
-            )
-        )
-        .tuples()
-        .all()
-    )
-    codes = dict((await session.execute(select(Service.id, Service.code))).tuples().all())
+    from_service, to_service = aliased(Service), aliased(Service)
     events: dict[int, list[handoff_rules.HandoffEvent]] = defaultdict(list)
     for row in (
         await session.execute(
-            select(
-                Handoff.dossier_id, Handoff.from_service_id, Handoff.to_service_id, Handoff.requested_at, Handoff.status
-            ).where(Handoff.dossier_id.in_(ids))
+            select(Handoff.dossier_id, from_service.code, to_service.code, Handoff.requested_at, Handoff.status)
+            .join(from_service, from_service.id == Handoff.from_service_id)
+            .join(to_service, to_service.id == Handoff.to_service_id)
+            .where(Handoff.dossier_id.in_(ids))
         )
     ).all():
-        events[row.dossier_id].append(
-            handoff_rules.HandoffEvent(
-                from_service=codes[row.from_service_id],
-                to_service=codes[row.to_service_id],
-                at=row.requested_at,
-                status=row.status,
-            )
+        dossier_id, from_code, to_code, at, status = row
+        events[dossier_id].append(
+            handoff_rules.HandoffEvent(from_service=from_code, to_service=to_code, at=at, status=status)
         )
     figures: dict[int, DossierFigures] = {}
     for dossier_id, dossier in dossiers.items():
         history = events.get(dossier_id, [])
-        open_count, overdue_count = commitments.get(dossier_id, (0, 0))
+        open_count, overdue_count = int(dossier.open or 0), int(dossier.overdue or 0)
         ping_pong = handoff_rules.dossier_has_ping_pong(history)
         count = handoff_rules.handoff_count(history)
         facts = DossierFacts(
             status=dossier.status,
             opened_at=dossier.opened_at,
-            last_contact_at=last_contact.get(dossier_id),
+            last_contact_at=dossier.last_contact_at,
             has_overdue_commitment=overdue_count > 0,
             handoff_count=count,
             ping_pong=ping_pong,
-            has_overdue_escalation=dossier_id in escalations_overdue,
+            has_overdue_escalation=bool(dossier.escalation_overdue),
         )
         figures[dossier_id] = DossierFigures(
             handoff_count=count,

@@ -14,6 +14,8 @@ from casemgmt.errors import NotFound
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
+    from casemgmt.settings import Settings
+
 
 # -- database ---------------------------------------------------------------------------------------------------
 
@@ -296,7 +298,14 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     start_scheduler(settings, interval=DEMO_SCHEDULER_SECONDS)
     click.echo(f"casemgmt draait op http://{host}:{port}")
     # By import string, like ``run``: the app is built from the same CASEMGMT_* settings (demo mode).
-    uvicorn.run("casemgmt.app:create_app", factory=True, host=host, port=port, log_level="info")
+    uvicorn.run("casemgmt.app:create_app", factory=True, host=host, port=port, **server_options(settings))
+
+
+def server_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's options for ``run`` and ``demo``: uvloop and httptools (installed with ``uvicorn[standard]``; named,
+    so a missing one fails at start instead of silently falling back), start-up messages at info level and the
+    access log only when ``CASEMGMT_ACCESS_LOG`` asks for it."""
+    return {"loop": "uvloop", "http": "httptools", "log_level": "info", "access_log": settings.access_log}
 
 
 @click.command(name="run", help="Serve casemgmt with uvicorn (production: set CASEMGMT_SECRET_KEY).")
@@ -333,5 +342,5 @@ def run(host: str | None, port: int | None, workers: int, scheduler: bool) -> No
         host=host or settings.host,
         port=port or settings.port,
         workers=workers,
-        log_level="info",
+        **server_options(settings),
     )

@@ -56,15 +56,19 @@ def count_lines(path: Path) -> int:
 
 @asynccontextmanager
 async def transaction(settings: Settings) -> AsyncIterator[AsyncSession]:
-    """A database session that commits when the block succeeds and rolls back on any error."""
+    """A database session that commits when the block succeeds (and then changes the data version) and rolls back
+    on any error."""
     from sqlalchemy.ext.asyncio import async_sessionmaker
 
-    from casemgmt.db import create_engine
+    from casemgmt.db import create_alchemy_config, create_engine
+    from casemgmt.web.data_version import change_data_version, data_version_store
 
     engine = create_engine(settings)
     try:
         async with async_sessionmaker(engine, expire_on_commit=False)() as session, session.begin():
             yield session
+        # after the commit, like the web's writes: figures cached from the data are computed afresh
+        await change_data_version(data_version_store(create_alchemy_config(engine)))
     finally:
         await engine.dispose()
 

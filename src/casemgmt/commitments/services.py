@@ -29,7 +29,7 @@ from casemgmt.commitments.schemas import CommitmentCreate
 from casemgmt.contacts.models import Contact
 from casemgmt.contacts.rules import PromiseInput, as_utc
 from casemgmt.directory.calendar import from_amsterdam, local_date
-from casemgmt.directory.lookup import service_by_code
+from casemgmt.directory.lookup import active_services, service_by_code
 from casemgmt.directory.models import Service
 from casemgmt.dossiers import involvement
 from casemgmt.dossiers.access import Access
@@ -597,8 +597,7 @@ class CommitmentService(AuditedService):
 
     async def owner_choices(self) -> tuple[builtins.list[tuple[str, str]], builtins.list[tuple[int, str]]]:
         """Who a promise may be handed to: the active services (code, name) and active employees (id, name)."""
-        active = select(Service.code, Service.name).where(Service.is_active).order_by(Service.code)
-        teams = (await self.session.execute(active)).all()
+        teams = await active_services(self.session)
         employees = select(UserRole.user_id).where(UserRole.role.in_([r.value for r in EMPLOYEE_ROLES]))
         people = (
             await self.session.execute(

@@ -41,6 +41,7 @@ from casemgmt.contacts.rules import (
     clean_external_refs,
 )
 from casemgmt.directory.catalogue import DepartmentChoice, TopicChoice, department_choices, topic_choices
+from casemgmt.directory.lookup import active_services
 from casemgmt.directory.models import Department, Service, Topic
 from casemgmt.dossiers import involvement
 from casemgmt.dossiers.access import NO_CONTACT, NOT_INVOLVED, Access, access_from_assignments
@@ -134,16 +135,12 @@ class ContactService(AuditedService):
                 .limit(1000)
             )
         ).all()
-        teams = (
-            await self.session.execute(
-                select(Service.code, Service.name).where(Service.is_active).order_by(Service.code)
-            )
-        ).all()
+        teams = await active_services(self.session)
         return FormChoices(
             await topic_choices(self.session),
             await department_choices(self.session),
             [
-                *((f"team:{row.code}", f"Team {row.code} ({row.name})") for row in teams),
+                *((f"team:{code}", f"Team {code} ({name})") for code, name in teams),
                 *((row.id, row.name) for row in owners),
             ],
         )

@@ -42,6 +42,7 @@ from casemgmt.db import DbSession
 from casemgmt.directory.calendar import local_date
 from casemgmt.errors import FieldError, InvalidInput, NotFound
 from casemgmt.metrics import exports
+from casemgmt.metrics.cache import figures_cache_of, pilot_key
 from casemgmt.metrics.controllers import XLSX_MEDIA_TYPE
 from casemgmt.metrics.engine import pilot_metrics
 from casemgmt.metrics.periods import Period, last_twelve_months, parse_period
@@ -169,9 +170,15 @@ async def pilot_dashboard(request: Request[Any, Any, Any], db_session: DbSession
         raise NotFound(f"Pilot '{slug}' bestaat niet.")
     moment = now()
 
-    async def figures(period: Period) -> dict[str, Any]:
+    async def computed(period: Period) -> tuple[Any, Any]:
         metrics = await pilot_metrics(db_session, pilot, period.start, period.end, moment)
         monthly = await pilot_monthly(db_session, pilot, period, moment, monthly_measures(pilot.primary_outcome))
+        return metrics, monthly
+
+    async def figures(period: Period) -> dict[str, Any]:
+        # once per pilot, period and data version (metrics/cache.py); the rendering is this request's own
+        key = pilot_key("dashboard", pilot, period.start, period.end)
+        metrics, monthly = await figures_cache_of(request.app.state).get(db_session, key, lambda: computed(period))
         view = build_dashboard(metrics, monthly)
         return {
             "view": view,

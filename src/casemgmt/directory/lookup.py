@@ -14,3 +14,18 @@ async def service_by_code(session: AsyncSession, code: str, field: str = "servic
     if service is None:
         raise InvalidInput.single(field, f"Onbekende dienst '{code}'")
     return service
+
+
+_ACTIVE_SERVICES = "casemgmt_active_services"
+
+
+async def active_services(session: AsyncSession) -> list[tuple[str, str]]:
+    """The active services as (code, name), by code: the choices of every service dropdown on a page. Read once per
+    session (a request's, kept in ``session.info``) however many forms on the page offer them; the admin pages that
+    add or deactivate services do not read them through here."""
+    cached = session.info.get(_ACTIVE_SERVICES)
+    if cached is None:
+        query = select(Service.code, Service.name).where(Service.is_active.is_(True)).order_by(Service.code)
+        cached = [(code, name) for code, name in (await session.execute(query)).all()]
+        session.info[_ACTIVE_SERVICES] = cached
+    return list(cached)

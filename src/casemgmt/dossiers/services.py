@@ -26,6 +26,7 @@ from casemgmt.auth.roles import Role
 from casemgmt.clients.models import Client, ClientRepresentative, Representative
 from casemgmt.clients.rules import MERGED_CLIENT
 from casemgmt.directory.calendar import AMSTERDAM
+from casemgmt.directory.lookup import active_services
 from casemgmt.directory.models import Service
 from casemgmt.dossiers import rules
 from casemgmt.dossiers.access import NOT_INVOLVED, READ_ONLY, Access, access_from_assignments
@@ -436,10 +437,7 @@ class DossierService(AuditedService):
         return result
 
     async def services(self) -> list[tuple[str, str]]:
-        rows = await self.session.execute(
-            select(Service.code, Service.name).where(Service.is_active.is_(True)).order_by(Service.code)
-        )
-        return [(code, name) for code, name in rows.all()]
+        return await active_services(self.session)
 
     # ------------------------------------------------------------------ changing
 

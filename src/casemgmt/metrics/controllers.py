@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from litestar import Response, get
+from litestar import Request, Response, get
 from litestar.di import NamedDependency, Provide
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery
@@ -31,6 +31,7 @@ from casemgmt.auth.guards import requires_role
 from casemgmt.auth.roles import Role
 from casemgmt.errors import FieldError, InvalidInput
 from casemgmt.metrics import exports
+from casemgmt.metrics.cache import cached_pilot_metrics, figures_cache_of
 from casemgmt.metrics.disclosure import disclose_pilot_metrics
 from casemgmt.metrics.engine import dossier_figures, pilot_metrics
 from casemgmt.metrics.periods import Period, parse_period
@@ -110,9 +111,12 @@ def pilot_export(path: str, summary: str, **options: Any) -> get:
     "Pilot measures per cohort, pilot versus control, cost-effectiveness (evaluators and admins)",
     dependencies={"period": Provide(provide_period)},
 )
-async def api_pilot_metrics(slug: FromPath[str], pilots: Pilots, period: AskedPeriod) -> PilotMetrics:
+async def api_pilot_metrics(
+    request: Request[Any, Any, Any], slug: FromPath[str], pilots: Pilots, period: AskedPeriod
+) -> PilotMetrics:
     pilot = await pilots.pilot(slug)
-    metrics = await pilot_metrics(pilots.session, pilot, period.start, period.end, datetime.now(UTC))
+    cache = figures_cache_of(request.app.state)
+    metrics = await cached_pilot_metrics(cache, pilots.session, pilot, period.start, period.end, datetime.now(UTC))
     return disclose_pilot_metrics(metrics)
 
 
