@@ -391,7 +391,8 @@ def test_record_ids_in_bodies_are_bounded_in_the_document_exactly(document) -> N
 def test_bodies_taken_as_a_mapping_say_which_keys_they_take(document) -> None:
     users = document["paths"]["/api/v1/users/{user_id}"]["patch"]["requestBody"]["content"]["application/json"]
     assert users["schema"]["additionalProperties"] is False
-    assert users["schema"]["required"] == ["max_caseload"]
+    assert users["schema"]["required"] == ["updated_at"]
+    assert "max_caseload" in users["schema"]["properties"]
     surveys = document["paths"]["/api/v1/surveys"]["post"]["requestBody"]["content"]["application/json"]
     assert surveys["schema"]["additionalProperties"] is False
     assert "grade" in surveys["schema"]["properties"]

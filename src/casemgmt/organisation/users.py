@@ -4,8 +4,9 @@
   employee role; evaluators get 403 (they see no names).
 - ``set_password``: an administrator resets a password (``casemgmt users set-password``), optionally activating the
   account.
-- ``PATCH /api/v1/users/{id}`` ``{"max_caseload": int | null}``: an admin sets or clears a casemanager's cap. The
-  same rule serves ``casemgmt users set-caseload``. Every change is recorded in the audit log (object type ``user``).
+- ``set_max_caseload``: an admin sets or clears a casemanager's cap (``casemgmt users set-caseload``). Every change
+  is recorded in the audit log (object type ``user``). ``PATCH /api/v1/users/{id}`` (the cap and everything else of
+  an account) is Beheer > Gebruikers' API, ``user_admin.py``.
 
 Enforcing the cap when a dossier is assigned belongs to the dossier service; this module only keeps the number.
 """
@@ -159,36 +160,5 @@ async def list_users(
     return [UserOut.of(user) for user in await find_users(db_session, email)]
 
 
-@users_api(
-    patch, "/api/v1/users/{user_id:int}", "update", [requires_admin], "Set a casemanager's maximum caseload (admin)"
-)
-async def update_user(
-    db_session: DbSession,
-    audit: Audit,
-    user_id: FromPath[int],
-    data: Annotated[
-        dict[str, Any],
-        Body(
-            description='{"max_caseload": <whole number ≥ 1> | null}; null means no maximum.',
-            schema_extra=closed_object(
-                {
-                    "max_caseload": Schema(
-                        one_of=[Schema(type=OpenAPIType.INTEGER, minimum=1), Schema(type=OpenAPIType.NULL)]
-                    )
-                },
-                required=["max_caseload"],
-            ),
-        ),
-    ],
-) -> UserCaseloadOut:
-    unknown = sorted(set(data) - EDITABLE_FIELDS)
-    if unknown:
-        raise InvalidInput([FieldError(key, "Dit veld kan hier niet worden gewijzigd") for key in unknown])
-    if "max_caseload" not in data:
-        raise InvalidInput.single("max_caseload", MESSAGE_CASELOAD_MISSING)
-    user = await set_max_caseload(db_session, audit, await db_session.get(User, user_id), data["max_caseload"])
-    return UserCaseloadOut(**msgspec.structs.asdict(UserOut.of(user)), max_caseload=user.max_caseload)
-
-
-API_HANDLERS: list[Any] = [list_users, update_user]
+API_HANDLERS: list[Any] = [list_users]
 PAGE_HANDLERS: list[Any] = []
