@@ -32,6 +32,10 @@ OPEN_TO_EVERY_ROLE = {
     ("POST", "/api/v1/notifications/{notification_id}/read"),
     ("GET", "/api/v1/me/notification-settings"),
     ("PUT", "/api/v1/me/notification-settings"),
+    # one's own API tokens (issue 17): another's token is 404, never 403
+    ("GET", "/api/v1/me/tokens"),
+    ("POST", "/api/v1/me/tokens"),
+    ("DELETE", "/api/v1/me/tokens/{token_id}"),
 }
 """Operations any valid token may call: they cannot answer 403."""
 
