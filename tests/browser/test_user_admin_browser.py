@@ -33,7 +33,9 @@ async def test_admin_creates_an_employee_and_deactivating_ends_their_session(pag
     await page.get_by_label("Eerste wachtwoord", exact=True).fill("bram-zijn-wachtwoord")
     await page.get_by_role("button", name="Gebruiker toevoegen").click()
     # an accountmanager without a service: the message beside the field, nothing written
-    assert "Een accountmanager hoort bij ten minste één dienst" in await page.locator("#user-services-fout").inner_text()
+    assert (
+        "Een accountmanager hoort bij ten minste één dienst" in await page.locator("#user-services-fout").inner_text()
+    )
     await page.get_by_label("SZW", exact=False).check()
     await page.get_by_label("Eerste wachtwoord", exact=True).fill("bram-zijn-wachtwoord")
     await page.get_by_role("button", name="Gebruiker toevoegen").click()

@@ -64,7 +64,12 @@ def test_the_last_active_admin_stays_one() -> None:
     assert admin_change(was_active_admin=False) == []  # not an admin: nothing to lose
     assert admin_change(stays_active_admin=True, deactivating=False) == []
     field = rules.check_admin_change(
-        actor_id=1, user_id=2, was_active_admin=True, stays_active_admin=False, deactivating=False, other_active_admins=0
+        actor_id=1,
+        user_id=2,
+        was_active_admin=True,
+        stays_active_admin=False,
+        deactivating=False,
+        other_active_admins=0,
     )[0].field
     assert field == "roles"
 

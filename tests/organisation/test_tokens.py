@@ -72,7 +72,11 @@ async def test_revoked_tokens_answer_401_at_once(client, make_user, make_token, 
     assert (await client.get("/api/v1/me", headers=headers)).status_code == 401
     assert (await client.get("/api/v1/tokens", headers=admin_headers)).status_code == 200
     async with db() as session:
-        events = (await session.scalars(select(AuditEvent).where(AuditEvent.object_type == "api_token").order_by(AuditEvent.id))).all()
+        events = (
+            await session.scalars(
+                select(AuditEvent).where(AuditEvent.object_type == "api_token").order_by(AuditEvent.id)
+            )
+        ).all()
     assert [e.action for e in events] == ["create", "update", "update"]
     assert all(spare["token"] not in e.detail for e in events)
 
@@ -124,7 +128,7 @@ async def test_beheer_api_tokens_lists_owners_never_values(client, make_user, ma
     assert (await login(client, admin.email)).status_code == 303
     page = await client.get("/beheer/api-tokens")
     assert page.status_code == 200 and "Carla Casemanager" in page.text and not TOKEN.search(page.text)
-    token_id = re.search(r'/beheer/api-tokens/(\d+)/intrekken', page.text)
+    token_id = re.search(r"/beheer/api-tokens/(\d+)/intrekken", page.text)
     assert token_id
     revoked = await client.post(
         f"/beheer/api-tokens/{token_id.group(1)}/intrekken",

@@ -100,7 +100,9 @@ async def test_bad_input_names_the_field_and_creates_nobody(client, make_user, m
     assert await user_events(db) == []
 
 
-async def test_an_admin_changes_roles_services_phone_and_name_and_it_is_audited(client, make_user, make_token, db) -> None:
+async def test_an_admin_changes_roles_services_phone_and_name_and_it_is_audited(
+    client, make_user, make_token, db
+) -> None:
     admin = await make_user("admin")
     person = await make_user("kcc_agent", services=["KCC"], name="Kees")
     headers = await make_token(admin)
@@ -146,7 +148,9 @@ async def test_an_admin_changes_roles_services_phone_and_name_and_it_is_audited(
         ({"updated_at": None}, "updated_at"),
     ],
 )
-async def test_a_bad_change_names_the_field_and_writes_nothing(client, make_user, make_token, db, change, field) -> None:
+async def test_a_bad_change_names_the_field_and_writes_nothing(
+    client, make_user, make_token, db, change, field
+) -> None:
     admin = await make_user("admin")
     person = await make_user("casemanager", name="Carla")
     headers = await make_token(admin)
@@ -162,7 +166,9 @@ async def test_the_last_admin_and_oneself_stay(client, make_user, make_token, db
     admin = await make_user("admin")
     headers = await make_token(admin)
     version = await current(client, headers, admin.id)
-    myself = await client.patch(f"/api/v1/users/{admin.id}", json={"updated_at": version, "is_active": False}, headers=headers)
+    myself = await client.patch(
+        f"/api/v1/users/{admin.id}", json={"updated_at": version, "is_active": False}, headers=headers
+    )
     assert myself.status_code == 422 and myself.json()["extra"][0]["message"] == rules.NOT_YOURSELF
     demote = await client.patch(
         f"/api/v1/users/{admin.id}", json={"updated_at": version, "roles": ["casemanager"]}, headers=headers
@@ -207,7 +213,9 @@ async def test_deactivating_ends_sessions_and_tokens_at_once(client, make_user, 
     assert "gedeactiveerd" in event.detail and "1 sessie(s)" in event.detail
     # reactivating lets them sign in again; revoked tokens stay revoked
     again = await client.patch(
-        f"/api/v1/users/{person.id}", json={"updated_at": response.json()["updated_at"], "is_active": True}, headers=admin_headers
+        f"/api/v1/users/{person.id}",
+        json={"updated_at": response.json()["updated_at"], "is_active": True},
+        headers=admin_headers,
     )
     assert again.status_code == 200
     assert (await login(client, person.email)).status_code == 303
@@ -219,6 +227,8 @@ async def test_only_admins_administer(client, make_user, make_token, db, role) -
     person = await make_user(role, services=["SZW"] if role == "accountmanager" else None)
     headers = await make_token(person)
     assert (await client.post("/api/v1/users", json=NEW, headers=headers)).status_code == 403
-    response = await client.patch(f"/api/v1/users/{person.id}", json={"updated_at": "x", "is_active": False}, headers=headers)
+    response = await client.patch(
+        f"/api/v1/users/{person.id}", json={"updated_at": "x", "is_active": False}, headers=headers
+    )
     assert response.status_code == 403
     assert (await client.patch("/api/v1/users/999999", json={"updated_at": "x"}, headers=headers)).status_code == 403

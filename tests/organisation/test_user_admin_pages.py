@@ -36,7 +36,13 @@ async def test_beheer_links_to_every_admin_page_that_exists(client, make_user, a
     for card in CARDS:
         linked = f'href="{card.path}"' in page.text
         assert linked == (card.path in paths), card.title
-    for present in ("/beheer/gebruikers", "/beheer/onderwerpen", "/beheer/afdelingen", "/logboek", "/beheer/api-tokens"):
+    for present in (
+        "/beheer/gebruikers",
+        "/beheer/onderwerpen",
+        "/beheer/afdelingen",
+        "/logboek",
+        "/beheer/api-tokens",
+    ):
         assert f'href="{present}"' in page.text
     assert 'href="/beheer"' in page.text.split("</nav>")[0]  # the menu's entry
     moved = await client.get("/gebruikers", follow_redirects=False)
@@ -75,16 +81,31 @@ async def test_an_admin_creates_changes_and_deactivates_through_the_pages(client
     token = await csrf_token(client, "/beheer/gebruikers/nieuw")
     bad = await client.post(
         "/beheer/gebruikers",
-        data={"_csrf_token": token, "name": "Nina", "email": "nina@gemeente.nl", "roles": "accountmanager",
-              "max_caseload": "0", "activation": "password", "password": "kort"},
+        data={
+            "_csrf_token": token,
+            "name": "Nina",
+            "email": "nina@gemeente.nl",
+            "roles": "accountmanager",
+            "max_caseload": "0",
+            "activation": "password",
+            "password": "kort",
+        },
     )
     assert bad.status_code == 422
     assert rules.ACCOUNTMANAGER_SERVICE in bad.text and "Ten minste" not in bad.text.split("gebruiker-fouten")[0]
     assert 'value="Nina"' in bad.text and "kort" not in bad.text  # the password is not sent back
     made = await client.post(
         "/beheer/gebruikers",
-        data={"_csrf_token": token, "name": "Nina Nieuw", "email": "nina@gemeente.nl", "roles": ["casemanager", "kcc_agent"],
-              "services": "KCC", "max_caseload": "8", "phone": "070 353 7510", "activation": "later"},
+        data={
+            "_csrf_token": token,
+            "name": "Nina Nieuw",
+            "email": "nina@gemeente.nl",
+            "roles": ["casemanager", "kcc_agent"],
+            "services": "KCC",
+            "max_caseload": "8",
+            "phone": "070 353 7510",
+            "activation": "later",
+        },
         follow_redirects=False,
     )
     assert made.status_code == 303
@@ -96,7 +117,13 @@ async def test_an_admin_creates_changes_and_deactivates_through_the_pages(client
     values = form_values(edit.text, f"/beheer/gebruikers/{user.id}")
     changed = await client.post(
         f"/beheer/gebruikers/{user.id}",
-        data={**values, "_csrf_token": token, "name": "Nina de Nieuw", "roles": ["casemanager", "admin"], "max_caseload": ""},
+        data={
+            **values,
+            "_csrf_token": token,
+            "name": "Nina de Nieuw",
+            "roles": ["casemanager", "admin"],
+            "max_caseload": "",
+        },
         follow_redirects=True,
     )
     assert "opgeslagen" in changed.text and "Nina de Nieuw" in changed.text

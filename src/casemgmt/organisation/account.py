@@ -87,7 +87,9 @@ async def api_my_tokens(db_session: DbSession, actor: Actor) -> list[TokenOut]:
     status_code=201,
     opt={SECRET_ANSWER: PATH},
 )
-async def api_create_my_token(db_session: DbSession, audit: Audit, actor: Actor, data: JSONBody[TokenCreate]) -> NewTokenOut:
+async def api_create_my_token(
+    db_session: DbSession, audit: Audit, actor: Actor, data: JSONBody[TokenCreate]
+) -> NewTokenOut:
     row, value = await accounts.create_token(db_session, audit, actor.id, data.name)
     return NewTokenOut(**msgspec.structs.asdict(TokenOut.of(row)), token=value)
 
@@ -165,7 +167,14 @@ async def account_page(db_session: DbSession, actor: Actor) -> Template:
     return await _account_page(db_session, actor)
 
 
-@post(PATH + "/tokens", name="account.tokens.create", guards=[requires_signed_in], include_in_schema=False, opt={SECRET_ANSWER: PATH}, status_code=200)
+@post(
+    PATH + "/tokens",
+    name="account.tokens.create",
+    guards=[requires_signed_in],
+    include_in_schema=False,
+    opt={SECRET_ANSWER: PATH},
+    status_code=200,
+)
 async def create_token_page(
     db_session: DbSession, audit: Audit, actor: Actor, data: Annotated[TokenForm, FormBody]
 ) -> Template:
@@ -176,7 +185,12 @@ async def create_token_page(
     return await _account_page(db_session, actor, new=new)
 
 
-@post(PATH + "/tokens/{token_id:int}/intrekken", name="account.tokens.revoke", guards=[requires_signed_in], include_in_schema=False)
+@post(
+    PATH + "/tokens/{token_id:int}/intrekken",
+    name="account.tokens.revoke",
+    guards=[requires_signed_in],
+    include_in_schema=False,
+)
 async def revoke_my_token_page(
     request: Request[Any, Any, Any], db_session: DbSession, audit: Audit, actor: Actor, token_id: FromPath[int]
 ) -> Redirect:

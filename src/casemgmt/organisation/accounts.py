@@ -24,7 +24,7 @@ from casemgmt.auth.identity import CurrentUser
 from casemgmt.auth.models import ApiToken, SessionStoreEntry, User, UserRole, user_services
 from casemgmt.auth.passwords import MIN_PASSWORD_LENGTH, Passwords
 from casemgmt.auth.roles import Role
-from casemgmt.auth.services import Accounts, MAX_NAME_LENGTH, normalise_email, validate_account
+from casemgmt.auth.services import MAX_NAME_LENGTH, Accounts, normalise_email, validate_account
 from casemgmt.auth.tokens import new_token, token_hash
 from casemgmt.directory.models import Service
 from casemgmt.errors import Conflict, FieldError, InvalidInput, NotFound, too_long
@@ -32,7 +32,7 @@ from casemgmt.organisation import rules
 
 STALE_MESSAGE = "Deze gebruiker is intussen door iemand anders gewijzigd. Er is niets opgeslagen; laad opnieuw."
 PASSWORD_MESSAGE = f"Gebruik ten minste {MIN_PASSWORD_LENGTH} tekens, of kies 'later activeren'"
-TOKEN_NOT_FOUND = "Dit token bestaat niet (of is niet van u)"
+TOKEN_NOT_FOUND = "Dit token bestaat niet (of is niet van u)"  # noqa: S105 (a message, not a secret)
 
 
 def version_of(user: User) -> str:
@@ -60,9 +60,7 @@ class UserFilter:
 
 def _filtered(statement: Select[tuple[User]] | Select[tuple[int]], wanted: UserFilter) -> Select:  # type: ignore[type-arg]
     if wanted.role:
-        statement = statement.where(
-            exists().where(UserRole.user_id == User.id, UserRole.role == wanted.role)
-        )
+        statement = statement.where(exists().where(UserRole.user_id == User.id, UserRole.role == wanted.role))
     if wanted.service:
         statement = statement.where(
             exists().where(
@@ -134,7 +132,9 @@ async def create_account(session: AsyncSession, audit: AuditLog, passwords: Pass
     if new.password is not None and len(new.password) < MIN_PASSWORD_LENGTH:
         errors.append(FieldError("password", PASSWORD_MESSAGE))
     email = normalise_email(new.email)
-    account_errors = [e for e in validate_account(email, new.name, list(new.roles), codes) if e.field in ("email", "name")]
+    account_errors = [
+        e for e in validate_account(email, new.name, list(new.roles), codes) if e.field in ("email", "name")
+    ]
     if not account_errors and await session.scalar(select(User.id).where(func.lower(User.email) == email)) is not None:
         account_errors.append(FieldError("email", f"Er bestaat al een gebruiker met e-mailadres {email}"))
     errors = _merged(account_errors, errors)
@@ -337,7 +337,12 @@ def _token_rows(where: ColumnElement[bool] | None = None) -> Select:  # type: ig
 
 
 async def list_tokens(
-    session: AsyncSession, *, user_id: int | None = None, include_revoked: bool = False, offset: int = 0, limit: int = 200
+    session: AsyncSession,
+    *,
+    user_id: int | None = None,
+    include_revoked: bool = False,
+    offset: int = 0,
+    limit: int = 200,
 ) -> list[TokenRow]:
     """Tokens by newest first, one query with their owners; never their values (only hashes are stored)."""
     conditions = []
@@ -367,12 +372,16 @@ async def create_token(session: AsyncSession, audit: AuditLog, user_id: int, lab
     token = ApiToken(user_id=user_id, name=label.strip(), token_hash=token_hash(value))
     session.add(token)
     await session.flush()
-    audit.record(Action.CREATE, "api_token", token.id, purpose=Purpose.BEHEER, detail=f"gebruiker {user_id}: {token.name!r}")
+    audit.record(
+        Action.CREATE, "api_token", token.id, purpose=Purpose.BEHEER, detail=f"gebruiker {user_id}: {token.name!r}"
+    )
     row = (await session.execute(_token_rows(ApiToken.id == token.id))).one()
     return TokenRow(*row), value
 
 
-async def revoke_token(session: AsyncSession, audit: AuditLog, token_id: int, *, owner_id: int | None = None) -> TokenRow:
+async def revoke_token(
+    session: AsyncSession, audit: AuditLog, token_id: int, *, owner_id: int | None = None
+) -> TokenRow:
     """Revoke a token (``owner_id``: only if it is theirs, else 404, so nobody learns of another's tokens). It
     answers 401 from the next request on. Revoking a revoked token changes nothing."""
     token = await session.get(ApiToken, token_id)
@@ -381,7 +390,13 @@ async def revoke_token(session: AsyncSession, audit: AuditLog, token_id: int, *,
     if token.revoked_at is None:
         token.revoked_at = datetime.now(UTC)
         await session.flush()
-        audit.record(Action.UPDATE, "api_token", token.id, purpose=Purpose.BEHEER, detail=f"ingetrokken (gebruiker {token.user_id})")
+        audit.record(
+            Action.UPDATE,
+            "api_token",
+            token.id,
+            purpose=Purpose.BEHEER,
+            detail=f"ingetrokken (gebruiker {token.user_id})",
+        )
     row = (await session.execute(_token_rows(ApiToken.id == token.id))).one()
     return TokenRow(*row)
 
@@ -393,4 +408,3 @@ async def revoke_all_tokens(session: AsyncSession, user_id: int) -> int:
         .values(revoked_at=datetime.now(UTC))
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
-

@@ -25,21 +25,42 @@ class Card:
 
 
 CARDS = (
-    Card("Gebruikers", "Medewerkers aanmaken, rollen, diensten, caseload en direct nummer; deactiveren.", "users.admin",
-         "/beheer/gebruikers"),
+    Card(
+        "Gebruikers",
+        "Medewerkers aanmaken, rollen, diensten, caseload en direct nummer; deactiveren.",
+        "users.admin",
+        "/beheer/gebruikers",
+    ),
     Card("Diensten", "Telefoonnummer, openingstijden en normen van elke dienst.", "services.admin", "/beheer/diensten"),
-    Card("Onderwerpen", "De onderwerpen per dienst waaronder het KCC een contact vastlegt.", "topics.admin",
-         "/beheer/onderwerpen"),
-    Card("Afdelingen", "De afdelingen onder elke dienst, met telefoon en openingstijden.", "departments.admin",
-         "/beheer/afdelingen"),
-    Card("Coördinatoren", "Wie per dienst hoort van escalaties over de norm.", "coordinators.admin",
-         "/beheer/coordinatoren"),
+    Card(
+        "Onderwerpen",
+        "De onderwerpen per dienst waaronder het KCC een contact vastlegt.",
+        "topics.admin",
+        "/beheer/onderwerpen",
+    ),
+    Card(
+        "Afdelingen",
+        "De afdelingen onder elke dienst, met telefoon en openingstijden.",
+        "departments.admin",
+        "/beheer/afdelingen",
+    ),
+    Card(
+        "Coördinatoren",
+        "Wie per dienst hoort van escalaties over de norm.",
+        "coordinators.admin",
+        "/beheer/coordinatoren",
+    ),
     Card("Pilots", "De geladen pilotdefinities en hun status.", "pilots.admin", "/beheer/pilots"),
-    Card("Uitgaande mail", "De e-mails die casemgmt verstuurt of nog moet versturen.", "outbox.list",
-         "/beheer/uitgaande-mail"),
+    Card(
+        "Uitgaande mail",
+        "De e-mails die casemgmt verstuurt of nog moet versturen.",
+        "outbox.list",
+        "/beheer/uitgaande-mail",
+    ),
     Card("Logboek", "Wie welke persoonsgegevens las of wijzigde, en waarom.", "audit.log", "/logboek"),
-    Card("API-tokens", "Alle persoonlijke API-tokens met hun eigenaar; intrekken.", "tokens.admin",
-         "/beheer/api-tokens"),
+    Card(
+        "API-tokens", "Alle persoonlijke API-tokens met hun eigenaar; intrekken.", "tokens.admin", "/beheer/api-tokens"
+    ),
 )
 
 

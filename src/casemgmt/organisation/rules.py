@@ -34,11 +34,15 @@ LAST_ADMIN = (
 NOT_YOURSELF = "U kunt uw eigen account niet deactiveren. Laat een andere functioneel beheerder dat doen."
 ROLES_REQUIRED = "Kies ten minste één rol"
 ACCOUNTMANAGER_SERVICE = "Een accountmanager hoort bij ten minste één dienst"
-CASELOAD_MESSAGE = f"Vul een geheel getal van {MIN_CASELOAD} tot en met {MAX_CASELOAD} in, of laat leeg voor geen maximum"
+CASELOAD_MESSAGE = (
+    f"Vul een geheel getal van {MIN_CASELOAD} tot en met {MAX_CASELOAD} in, of laat leeg voor geen maximum"
+)
 CASELOAD_NOT_CASEMANAGER = "Alleen een casemanager heeft een maximale caseload; deze gebruiker is geen casemanager"
 
 
-def check_roles(roles: Iterable[str], service_codes: Collection[str], known_services: Collection[str]) -> list[FieldError]:
+def check_roles(
+    roles: Iterable[str], service_codes: Collection[str], known_services: Collection[str]
+) -> list[FieldError]:
     """Known roles (at least one), known services, and a service for every accountmanager."""
     roles = list(roles)
     errors: list[FieldError] = []
@@ -67,7 +71,7 @@ def check_caseload(value: object, roles: Collection[str]) -> list[FieldError]:
     return []
 
 
-def parse_caseload_text(text: str) -> int | None | FieldError:
+def parse_caseload_text(text: str) -> int | FieldError | None:
     """A form's cap field: empty is no maximum, else a whole number (checked by ``check_caseload``)."""
     stripped = text.strip()
     if not stripped:

@@ -106,7 +106,9 @@ PATCH_FIELDS = {
 
 def _changes_from(data: dict[str, Any]) -> tuple[str, AccountChanges]:
     """The PATCH body read field by field, each wrong type a 422 naming its field (nothing written)."""
-    errors = [FieldError(key, "Dit veld kan hier niet worden gewijzigd") for key in sorted(set(data) - set(PATCH_FIELDS))]
+    errors = [
+        FieldError(key, "Dit veld kan hier niet worden gewijzigd") for key in sorted(set(data) - set(PATCH_FIELDS))
+    ]
     version = data.get("updated_at")
     if not isinstance(version, str) or not version.strip():
         errors.append(FieldError("updated_at", "Geef updated_at op zoals u de gebruiker het laatst las"))
@@ -354,7 +356,9 @@ async def create_user_page(
 
 
 @get(PATH + "/{user_id:int}", name="users.edit", guards=[requires_admin], include_in_schema=False)
-async def edit_user_page(request: Request[Any, Any, Any], db_session: DbSession, user_id: FromPath[int]) -> Template | Redirect:
+async def edit_user_page(
+    request: Request[Any, Any, Any], db_session: DbSession, user_id: FromPath[int]
+) -> Template | Redirect:
     user = await db_session.get(User, user_id)
     if user is None:
         flash(request, "Gebruiker niet gevonden.", category="error")

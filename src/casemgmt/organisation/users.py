@@ -18,22 +18,19 @@ from typing import Annotated, Any
 import msgspec
 from litestar import get, patch
 from litestar.handlers import HTTPRouteHandler
-from litestar.openapi.spec import OpenAPIType, Schema
-from litestar.params import Body, FromPath, QueryParameter
+from litestar.params import QueryParameter
 from litestar.types import Guard
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from casemgmt.audit.dependencies import Audit
 from casemgmt.audit.services import Action, AuditLog, Purpose
-from casemgmt.auth.guards import requires_admin, requires_employee
+from casemgmt.auth.guards import requires_employee
 from casemgmt.auth.models import User
 from casemgmt.auth.passwords import MIN_PASSWORD_LENGTH, Passwords
 from casemgmt.auth.roles import Role
 from casemgmt.auth.services import normalise_email
 from casemgmt.db import DbSession
-from casemgmt.errors import FieldError, InvalidInput, NotFound
-from casemgmt.web.openapi import closed_object
+from casemgmt.errors import InvalidInput, NotFound
 
 LIST_LIMIT = 200
 

@@ -74,9 +74,9 @@ CLAIM_WAIT_SECONDS = 10
 _KEY = re.compile(KEY_PATTERN)
 _NOT_STORED_HEADERS = frozenset({"set-cookie", "date", "server"})
 _HANDLED = "casemgmt_idempotency"
-SECRET_ANSWER = "secret_answer"
+SECRET_ANSWER = "secret_answer"  # noqa: S105 (an option name, not a secret)
 """A route option: the answer holds a secret shown once and is not kept (its value: where a repeat is sent)."""
-SECRET_REPEATED = "Dit verzoek is al uitgevoerd; wat het opleverde wordt maar één keer getoond en niet opnieuw."
+SECRET_REPEATED = "Dit verzoek is al uitgevoerd; wat het opleverde wordt maar één keer getoond en niet opnieuw."  # noqa: S105 (a message)
 
 INVALID_KEY = "Een Idempotency-Key bestaat uit 1 tot 255 zichtbare tekens (letters, cijfers, leestekens; geen spaties)."
 KEY_REUSED = (
