@@ -136,17 +136,3 @@ async def test_beheer_api_tokens_lists_owners_never_values(client, make_user, ma
         follow_redirects=True,
     )
     assert "ingetrokken" in revoked.text and "Carla Casemanager" in revoked.text
-
-
-async def test_last_use_is_kept_to_the_hour(client, make_user, make_token, db) -> None:
-    person = await make_user("casemanager")
-    headers = await make_token(person)
-    assert (await client.get("/api/v1/me", headers=headers)).status_code == 200
-    async with db() as session:
-        first = await session.scalar(select(ApiToken.last_used_at))
-    assert first is not None
-    assert (await client.get("/api/v1/me", headers=headers)).status_code == 200
-    async with db() as session:
-        assert await session.scalar(select(ApiToken.last_used_at)) == first  # within the hour: nothing written
-    listed = (await client.get("/api/v1/me/tokens", headers=headers)).json()
-    assert listed[0]["last_used_at"] is not None

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
-from sqlalchemy import ColumnElement, delete, select, text, update
+from sqlalchemy import ColumnElement, delete, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casemgmt.auth.identity import CurrentUser
@@ -23,8 +23,6 @@ MAX_PASSWORD_LENGTH = 1024
 MAX_NAME_LENGTH = 200
 """An employee's name, the column's length."""
 MAX_ADDRESS_LENGTH = 64
-LAST_USED_PRECISION = timedelta(hours=1)
-"""How exactly a token's ``last_used_at`` is kept (Mijn account, Beheer > API-tokens)."""
 
 
 def normalise_email(email: str) -> str:
@@ -190,9 +188,7 @@ class Accounts:
         return token
 
     async def user_for_token(self, token: str, now: datetime | None = None) -> CurrentUser | None:
-        """The active employee of an unrevoked token. Its ``last_used_at`` is moved along at most once per
-        ``LAST_USED_PRECISION``, so an API read writes nothing most of the time (on SQLite a write would queue every
-        reader behind the one writer)."""
+        """The active employee of an unrevoked token."""
         row = (
             await self.session.execute(
                 select(ApiToken.id, ApiToken.user_id, ApiToken.last_used_at).where(
@@ -202,8 +198,6 @@ class Accounts:
         ).one_or_none()
         if row is None:
             return None
-        user = await self.active_user(row.user_id)
-        now = now or datetime.now(UTC)
-        if user is not None and (row.last_used_at is None or now - row.last_used_at >= LAST_USED_PRECISION):
-            await self.session.execute(update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now))
-        return user
+        # last_used_at is not moved here: a write before the idempotency claim takes SQLite's one write lock
+        # early and makes a waiting duplicate fail with "database is locked" instead of waiting for its claim
+        return await self.active_user(row.user_id)
