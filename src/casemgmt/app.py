@@ -68,7 +68,7 @@ from casemgmt.metrics.cache import FiguresCache
 from casemgmt.notifications import controllers as notification_controllers
 from casemgmt.notifications.bell import load_unread, unread_of
 from casemgmt.notifications.dependencies import provide_notifications
-from casemgmt.organisation import departments, reachability, topics, users
+from casemgmt.organisation import account, beheer, departments, reachability, topics, user_admin, users
 from casemgmt.pilots import controllers as pilot_controllers
 from casemgmt.pilots import rules as pilots_rules
 from casemgmt.pilots.dependencies import provide_pilot_facts, provide_pilots, provide_time_entries
@@ -137,6 +137,8 @@ def api_route_handlers() -> list[Any]:
         [
             me,
             *users.API_HANDLERS,
+            *user_admin.API_HANDLERS,
+            *account.API_HANDLERS,
             *client_controllers.API_HANDLERS,
             *casefile_client_controllers.API_HANDLERS,
             *dossier_controllers.API_HANDLERS,
@@ -169,6 +171,9 @@ def page_route_handlers() -> list[Any]:
         overview,
         health,
         *users.PAGE_HANDLERS,
+        *beheer.PAGE_HANDLERS,
+        *user_admin.PAGE_HANDLERS,
+        *account.PAGE_HANDLERS,
         *client_controllers.PAGE_HANDLERS,
         *casefile_client_controllers.PAGE_HANDLERS,
         *client_actions.PAGE_HANDLERS,

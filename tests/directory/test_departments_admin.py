@@ -78,7 +78,7 @@ async def test_the_page_lists_departments_grouped_per_service(client, world: Cas
     start = text.index('data-testid="afdelingen-SZW"')
     szw = text[start : text.index("</section>", start)]
     assert "Werk en Inkomen" in szw and "070 353 7510" in szw and "Subsidies" not in szw
-    assert 'href="/beheer/afdelingen"' in (await client.get("/start")).text  # the navigation item
+    assert 'href="/beheer/afdelingen"' in (await client.get("/beheer")).text  # its card on Beheer (issue 17)
 
 
 async def test_an_admin_adds_a_department(client, db, world: Casework) -> None:

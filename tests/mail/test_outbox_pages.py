@@ -53,7 +53,8 @@ async def test_admins_read_the_outbox_newest_first(client, db, make_user) -> Non
     assert html.index("Nieuwste") < html.index("Oudste")
     assert "carla@test.casemgmt.nl" in html and "Wacht op verzending" in html
     assert "Niet verzonden: geen SMTP ingesteld" in html
-    assert 'href="/beheer/uitgaande-mail"' in html  # the navigation item
+    assert 'href="/beheer"' in html  # the navigation item Beheer, whose card leads here (issue 17)
+    assert 'href="/beheer/uitgaande-mail"' in (await client.get("/beheer")).text
     assert [e.action for e in await audit_events(db, "outbox")] == ["read"]
     filtered = await client.get("/beheer/uitgaande-mail?status=sent")
     assert filtered.status_code == 200 and "Nieuwste" not in filtered.text and "met deze status" in filtered.text

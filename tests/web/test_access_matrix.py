@@ -93,6 +93,7 @@ OWN_NOTIFICATION = rule("OWN_NOTIFICATION", own=(KCC, CM, AM, EVALUATOR, ADMIN))
 IDENTIFIERS = rule("IDENTIFIERS", KCC, ADMIN, own=(CM,))  # identify/merge: creators who see the full record
 ARTICLE_WRITERS = rule("ARTICLE_WRITERS", AM, ADMIN)  # write kennisbank articles (of their services; admins all)
 ARTICLE_WRITE = rule("ARTICLE_WRITE", ADMIN, own=(AM,))  # change one: its service's accountmanagers, admins
+OWN_TOKEN = rule("OWN_TOKEN", own=(KCC, CM, AM, EVALUATOR, ADMIN))  # one's own API token; another's: 404
 KLANTBEELD_OPENERS = rule("KLANTBEELD_OPENERS", ADMIN, own=(CM,))  # Nieuw dossier in place: opener, full record
 FLAG_RESOLVER = rule("FLAG_RESOLVER", ADMIN, own=(AM,))  # the article's owner, its service's accountmanagers
 KNOWLEDGE_PANEL = rule("KNOWLEDGE_PANEL", AM)  # the Werkvoorraad's Kennisbank: accountmanagers (others 404)
@@ -181,6 +182,14 @@ TABLE: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/me"): row(LOGGED_IN),
     ("GET", "/api/v1/users"): row(EMPLOYEES),
     ("PATCH", "/api/v1/users/{user_id:int}"): row(ADMIN_ONLY, body=empty_body),
+    ("POST", "/api/v1/users"): row(ADMIN_ONLY, body=empty_body),
+    # personal API tokens (issue 17): one's own (another's is 404), and all of them for admins; the token revoked is
+    # a spare one, never the one the matrix calls with
+    ("GET", "/api/v1/me/tokens"): row(LOGGED_IN),
+    ("POST", "/api/v1/me/tokens"): row(LOGGED_IN, body=empty_body),
+    ("DELETE", "/api/v1/me/tokens/{token_id:int}"): row(OWN_TOKEN),
+    ("GET", "/api/v1/tokens"): row(ADMIN_ONLY),
+    ("DELETE", "/api/v1/tokens/{token_id:int}"): row(ADMIN_ONLY),
     ("GET", "/api/v1/services"): row(EMPLOYEES),
     ("GET", "/api/v1/departments"): row(LOGGED_IN),  # no personal data; the contact form needs the list
     ("POST", "/api/v1/departments"): row(ADMIN_ONLY, body=empty_body),
@@ -300,6 +309,20 @@ TABLE: dict[tuple[str, str], Row] = {
     ("GET", "/start"): row(LOGGED_IN),
     ("GET", "/bereikbaarheid"): row(EMPLOYEES),
     ("GET", "/logboek"): row(ADMIN_ONLY),
+    ("GET", "/beheer"): row(ADMIN_ONLY),
+    ("GET", "/gebruikers"): row(ADMIN_ONLY),
+    ("GET", "/beheer/gebruikers"): row(ADMIN_ONLY),
+    ("GET", "/beheer/gebruikers/nieuw"): row(ADMIN_ONLY),
+    ("POST", "/beheer/gebruikers"): row(ADMIN_ONLY, body=empty_body),
+    ("GET", "/beheer/gebruikers/{user_id:int}"): row(ADMIN_ONLY),
+    # an empty body names no version: the admin's answer is "changed meanwhile", nothing written
+    ("POST", "/beheer/gebruikers/{user_id:int}"): row(ADMIN_ONLY, body=empty_body),
+    ("POST", "/beheer/gebruikers/{user_id:int}/status"): row(ADMIN_ONLY, body=empty_body),
+    ("GET", "/beheer/api-tokens"): row(ADMIN_ONLY),
+    ("POST", "/beheer/api-tokens/{token_id:int}/intrekken"): row(ADMIN_ONLY),
+    ("GET", "/account"): row(LOGGED_IN),
+    ("POST", "/account/tokens"): row(LOGGED_IN, body=empty_body),
+    ("POST", "/account/tokens/{token_id:int}/intrekken"): row(OWN_TOKEN),
     ("GET", "/beheer/onderwerpen"): row(ADMIN_ONLY),
     ("POST", "/beheer/onderwerpen"): row(ADMIN_ONLY, body=empty_body),
     ("POST", "/beheer/onderwerpen/{topic_id:int}/status"): row(ADMIN_ONLY, body=empty_body),
@@ -450,6 +473,7 @@ OBJECT_PARAMS = {
     "notification_id": lambda c: c.world.notification(c.persona, c.o is c.world.own),
     "article_id": lambda c: c.o.article,
     "flag_id": lambda c: c.o.flag,
+    "token_id": lambda c: c.world.spare_token(c.persona, c.o is c.world.own),
 }
 OTHER_PARAMS = {
     "user_id": lambda c: c.world.people["other_cm"].id,

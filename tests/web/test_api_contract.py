@@ -32,6 +32,10 @@ OPEN_TO_EVERY_ROLE = {
     ("POST", "/api/v1/notifications/{notification_id}/read"),
     ("GET", "/api/v1/me/notification-settings"),
     ("PUT", "/api/v1/me/notification-settings"),
+    # one's own API tokens (issue 17): another's token is 404, never 403
+    ("GET", "/api/v1/me/tokens"),
+    ("POST", "/api/v1/me/tokens"),
+    ("DELETE", "/api/v1/me/tokens/{token_id}"),
 }
 """Operations any valid token may call: they cannot answer 403."""
 
@@ -391,7 +395,8 @@ def test_record_ids_in_bodies_are_bounded_in_the_document_exactly(document) -> N
 def test_bodies_taken_as_a_mapping_say_which_keys_they_take(document) -> None:
     users = document["paths"]["/api/v1/users/{user_id}"]["patch"]["requestBody"]["content"]["application/json"]
     assert users["schema"]["additionalProperties"] is False
-    assert users["schema"]["required"] == ["max_caseload"]
+    assert users["schema"]["required"] == ["updated_at"]
+    assert "max_caseload" in users["schema"]["properties"]
     surveys = document["paths"]["/api/v1/surveys"]["post"]["requestBody"]["content"]["application/json"]
     assert surveys["schema"]["additionalProperties"] is False
     assert "grade" in surveys["schema"]["properties"]

@@ -162,6 +162,8 @@ PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
 async def test_no_response_of_any_get_route_is_cached(app, client, make_user, make_token, db, tmp_path) -> None:
     world = await arrange(make_user, make_token, db, tmp_path)
     values = {
+        "user_id": world.people["other_cm"].id,
+        "token_id": world.spare_token("admin", True),
         "client_id": world.own.client,
         "dossier_id": world.own.dossier,
         "escalation_id": world.own.escalation,

@@ -29,6 +29,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casemgmt.auth.models import ApiToken
+from casemgmt.auth.tokens import new_token, token_hash
 from casemgmt.commitments.models import Commitment
 from casemgmt.dossiers.models import Dossier
 from casemgmt.escalations.models import Escalation
@@ -100,6 +102,13 @@ class MatrixWorld:
 
     mail: int = 0
     """A mail in the outbox (Beheer > Uitgaande mail)."""
+    spare_tokens: dict[str, int] = field(default_factory=dict)
+    """people key → the id of an API token of theirs that is not the one the tests use (revoking it is harmless)."""
+
+    def spare_token(self, persona: str, own: bool) -> int:
+        """The persona's own spare token, or (foreign, and for the anonymous visitor) another employee's."""
+        key = PERSONA_USERS.get(persona) if own else None
+        return self.spare_tokens[key or "other_cm"]
 
     def objects(self, ownership: str) -> Objects:
         return self.own if ownership != "foreign" else self.foreign
@@ -194,6 +203,12 @@ async def arrange(
         session.add_all(links)
         await session.flush()
         tokens = {name: await make_token(people[name], session=session) for name in PERSONA_USERS.values()}
+        spare_tokens = {}
+        for name in [*PERSONA_USERS.values(), "other_cm"]:  # a token of each to revoke (issue 17), not the one in use
+            spare = ApiToken(user_id=people[name].id, name="reserve", token_hash=token_hash(new_token()))
+            session.add(spare)
+            await session.flush()
+            spare_tokens[name] = spare.id
         await enqueue(
             session,
             user_id=cm.id,
@@ -289,4 +304,6 @@ async def arrange(
         representative_ids[1], *knowledge[1],
     )  # fmt: skip
     assert mail_id is not None
-    return MatrixWorld(people, tokens, own, foreign, SLUG, secrets + pilot.names + pilot.bsns, notifications, mail_id)
+    world = MatrixWorld(people, tokens, own, foreign, SLUG, secrets + pilot.names + pilot.bsns, notifications, mail_id)
+    world.spare_tokens = spare_tokens
+    return world

@@ -4,8 +4,9 @@
   employee role; evaluators get 403 (they see no names).
 - ``set_password``: an administrator resets a password (``casemgmt users set-password``), optionally activating the
   account.
-- ``PATCH /api/v1/users/{id}`` ``{"max_caseload": int | null}``: an admin sets or clears a casemanager's cap. The
-  same rule serves ``casemgmt users set-caseload``. Every change is recorded in the audit log (object type ``user``).
+- ``set_max_caseload``: an admin sets or clears a casemanager's cap (``casemgmt users set-caseload``). Every change
+  is recorded in the audit log (object type ``user``). ``PATCH /api/v1/users/{id}`` (the cap and everything else of
+  an account) is Beheer > Gebruikers' API, ``user_admin.py``.
 
 Enforcing the cap when a dossier is assigned belongs to the dossier service; this module only keeps the number.
 """
@@ -17,22 +18,19 @@ from typing import Annotated, Any
 import msgspec
 from litestar import get, patch
 from litestar.handlers import HTTPRouteHandler
-from litestar.openapi.spec import OpenAPIType, Schema
-from litestar.params import Body, FromPath, QueryParameter
+from litestar.params import QueryParameter
 from litestar.types import Guard
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from casemgmt.audit.dependencies import Audit
 from casemgmt.audit.services import Action, AuditLog, Purpose
-from casemgmt.auth.guards import requires_admin, requires_employee
+from casemgmt.auth.guards import requires_employee
 from casemgmt.auth.models import User
 from casemgmt.auth.passwords import MIN_PASSWORD_LENGTH, Passwords
 from casemgmt.auth.roles import Role
 from casemgmt.auth.services import normalise_email
 from casemgmt.db import DbSession
-from casemgmt.errors import FieldError, InvalidInput, NotFound
-from casemgmt.web.openapi import closed_object
+from casemgmt.errors import InvalidInput, NotFound
 
 LIST_LIMIT = 200
 
@@ -159,36 +157,5 @@ async def list_users(
     return [UserOut.of(user) for user in await find_users(db_session, email)]
 
 
-@users_api(
-    patch, "/api/v1/users/{user_id:int}", "update", [requires_admin], "Set a casemanager's maximum caseload (admin)"
-)
-async def update_user(
-    db_session: DbSession,
-    audit: Audit,
-    user_id: FromPath[int],
-    data: Annotated[
-        dict[str, Any],
-        Body(
-            description='{"max_caseload": <whole number ≥ 1> | null}; null means no maximum.',
-            schema_extra=closed_object(
-                {
-                    "max_caseload": Schema(
-                        one_of=[Schema(type=OpenAPIType.INTEGER, minimum=1), Schema(type=OpenAPIType.NULL)]
-                    )
-                },
-                required=["max_caseload"],
-            ),
-        ),
-    ],
-) -> UserCaseloadOut:
-    unknown = sorted(set(data) - EDITABLE_FIELDS)
-    if unknown:
-        raise InvalidInput([FieldError(key, "Dit veld kan hier niet worden gewijzigd") for key in unknown])
-    if "max_caseload" not in data:
-        raise InvalidInput.single("max_caseload", MESSAGE_CASELOAD_MISSING)
-    user = await set_max_caseload(db_session, audit, await db_session.get(User, user_id), data["max_caseload"])
-    return UserCaseloadOut(**msgspec.structs.asdict(UserOut.of(user)), max_caseload=user.max_caseload)
-
-
-API_HANDLERS: list[Any] = [list_users, update_user]
+API_HANDLERS: list[Any] = [list_users]
 PAGE_HANDLERS: list[Any] = []

@@ -24,12 +24,15 @@ of someone not yet logged in) are served as always. Keys are per user: the same 
 key. Expired rows are ignored, deleted when their key comes back, and removed by ``casemgmt sessions prune``.
 
 The stored answer may hold personal data (a created client's details); it is kept 24 hours for the user who asked,
-returned only to that user, and pruned after.
+returned only to that user, and pruned after. An answer that holds a secret shown once (a new API token's value)
+is never kept: a route declaring ``opt={SECRET_ANSWER: "<page to send a repeat to>"}`` keeps instead, for a page, a
+303 to that page and, for the API, a 409 saying the record was made and its secret is not shown again.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import re
 import secrets
@@ -71,6 +74,9 @@ CLAIM_WAIT_SECONDS = 10
 _KEY = re.compile(KEY_PATTERN)
 _NOT_STORED_HEADERS = frozenset({"set-cookie", "date", "server"})
 _HANDLED = "casemgmt_idempotency"
+SECRET_ANSWER = "secret_answer"  # noqa: S105 (an option name, not a secret)
+"""A route option: the answer holds a secret shown once and is not kept (its value: where a repeat is sent)."""
+SECRET_REPEATED = "Dit verzoek is al uitgevoerd; wat het opleverde wordt maar één keer getoond en niet opnieuw."  # noqa: S105 (a message)
 
 INVALID_KEY = "Een Idempotency-Key bestaat uit 1 tot 255 zichtbare tekens (letters, cijfers, leestekens; geen spaties)."
 KEY_REUSED = (
@@ -278,6 +284,14 @@ async def store_answer(
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
+def secret_replacement(page: str, *, api: bool) -> tuple[int, list[list[str]], bytes]:
+    """What is kept instead of an answer holding a secret: the API's 409, or a page's 303 to ``page``."""
+    if api:
+        body = json.dumps({"status_code": 409, "detail": SECRET_REPEATED}).encode()
+        return 409, [["content-type", "application/json"]], body
+    return 303, [["location", page]], b""
+
+
 # -- the middleware ------------------------------------------------------------------------------------------------
 
 
@@ -355,7 +369,9 @@ class IdempotentWrites:
                 raise Conflict(IN_PROGRESS)
             await _replay(existing, send)
             return
-        await self.app(scope, replay_receive, _StoringSend(send, session, claimed.id))
+        handler = scope.get("route_handler")
+        secret = handler.opt.get(SECRET_ANSWER) if handler is not None else None
+        await self.app(scope, replay_receive, _StoringSend(send, session, claimed.id, secret, scope["path"]))
 
 
 def _replaying(body: bytes, receive: Receive) -> Receive:
@@ -383,7 +399,11 @@ class _StoringSend:
     """Holds the answer back until it is complete, keeps a successful one in the claim's row, then sends it on
     (``transaction_middleware`` commits the handler's writes and the stored answer together on the way out)."""
 
-    def __init__(self, send: Send, session: AsyncSession, claim_id: int) -> None:
+    def __init__(
+        self, send: Send, session: AsyncSession, claim_id: int, secret: str | None = None, path: str = ""
+    ) -> None:
+        self.secret = secret
+        self.api = path.startswith("/api/")
         self.send = send
         self.session = session
         self.claim_id = claim_id
@@ -405,6 +425,8 @@ class _StoringSend:
         if keeps_answer(status):
             body = b"".join(self.chunks)
             headers = headers_to_store(list(start.get("headers", [])))
+            if self.secret is not None:
+                status, headers, body = secret_replacement(self.secret, api=self.api)
             if not await store_answer(self.session, self.claim_id, status, headers, body):
                 log.info("idempotency key released by the handler's rollback; answer not kept")
         await self.send(start)

@@ -1,4 +1,6 @@
-"""The navigation, by role: each entry names the roles that see it. Later concepts add their pages here."""
+"""The navigation, by role: each entry names the roles that see it. Later concepts add their pages here. The admin
+pages (Gebruikers, Onderwerpen, Afdelingen, Uitgaande mail, API-tokens …) are cards on Beheer (``/beheer``); the
+employee's name in the header opens Mijn account (``/account``)."""
 
 from __future__ import annotations
 
@@ -37,9 +39,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("Tevredenheid invoeren", "/tevredenheid/nieuw", _EVALUATION),
     NavItem("Enquête importeren", "/tevredenheid/import", _EVALUATION),
     NavItem("Logboek", "/logboek", frozenset({Role.ADMIN})),
-    NavItem("Onderwerpen", "/beheer/onderwerpen", frozenset({Role.ADMIN})),
-    NavItem("Afdelingen", "/beheer/afdelingen", frozenset({Role.ADMIN})),
-    NavItem("Uitgaande mail", "/beheer/uitgaande-mail", frozenset({Role.ADMIN})),
+    NavItem("Beheer", "/beheer", frozenset({Role.ADMIN})),
 ]
 
 
