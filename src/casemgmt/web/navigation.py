@@ -37,6 +37,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("Tevredenheid invoeren", "/tevredenheid/nieuw", _EVALUATION),
     NavItem("Enquête importeren", "/tevredenheid/import", _EVALUATION),
     NavItem("Logboek", "/logboek", frozenset({Role.ADMIN})),
+    NavItem("Diensten", "/beheer/diensten", frozenset({Role.ADMIN})),
     NavItem("Onderwerpen", "/beheer/onderwerpen", frozenset({Role.ADMIN})),
     NavItem("Afdelingen", "/beheer/afdelingen", frozenset({Role.ADMIN})),
     NavItem("Uitgaande mail", "/beheer/uitgaande-mail", frozenset({Role.ADMIN})),
