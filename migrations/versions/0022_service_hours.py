@@ -103,17 +103,11 @@ def describe(rows: list[tuple[int, time, time]]) -> str:
     return ", ".join(parts)
 
 
-def _rebuild_services(*, drop: bool) -> None:
-    sqlite = op.get_bind().dialect.name == "sqlite"
-    if sqlite:
-        op.execute("PRAGMA foreign_keys=OFF")
-    with op.batch_alter_table("services", schema=None) as batch_op:
-        if drop:
-            batch_op.drop_column("hours")
-        else:
-            batch_op.add_column(sa.Column("hours", sa.Text(), nullable=False, server_default=""))
-    if sqlite:
-        op.execute("PRAGMA foreign_keys=ON")
+def _drop_hours_column() -> None:
+    """``ALTER TABLE services DROP COLUMN hours`` on both databases (SQLite 3.35 and later drop a plain column in
+    place): a batch rebuild would drop and recreate ``services``, which on SQLite deletes through the foreign keys
+    that point at it (coordinators, topics, every link table) inside the migration's transaction."""
+    op.drop_column("services", "hours")
 
 
 def upgrade() -> None:
@@ -140,11 +134,11 @@ def upgrade() -> None:
     ]
     if rows:
         op.bulk_insert(service_hours, rows)
-    _rebuild_services(drop=True)
+    _drop_hours_column()
 
 
 def downgrade() -> None:
-    _rebuild_services(drop=False)
+    op.add_column("services", sa.Column("hours", sa.Text(), nullable=False, server_default=""))
     bind = op.get_bind()
     per_service: dict[int, list[tuple[int, time, time]]] = {}
     for service_id, day, opens, closes in bind.execute(
