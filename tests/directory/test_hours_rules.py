@@ -41,7 +41,9 @@ def test_reference_texts_are_read() -> None:
         assert parse_reference_hours(definition.hours)
 
 
-@pytest.mark.parametrize("text", ["ma-vr 17:00-08:30", "elke dag", "vr-ma 08:00-17:00", "do tot 20:00", "ma 25:00-26:00"])
+@pytest.mark.parametrize(
+    "text", ["ma-vr 17:00-08:30", "elke dag", "vr-ma 08:00-17:00", "do tot 20:00", "ma 25:00-26:00"]
+)
 def test_unreadable_reference_texts_are_refused(text: str) -> None:
     with pytest.raises(ValueError, match="cannot read opening hours"):
         parse_reference_hours(text)
@@ -63,7 +65,11 @@ def entry(weekday: str, opens: str, closes: str, n: int = 0) -> HoursInput:
 
 def test_good_hours_pass_with_two_intervals_a_day() -> None:
     intervals, errors = check_hours(
-        [entry("thursday", "18:00", "20:00", 0), entry("Donderdag", "08:00", "12:00", 1), entry("ma", "8.30", "17:00", 2)]
+        [
+            entry("thursday", "18:00", "20:00", 0),
+            entry("Donderdag", "08:00", "12:00", 1),
+            entry("ma", "8.30", "17:00", 2),
+        ]
     )
     assert errors == []
     assert intervals == [
@@ -89,12 +95,20 @@ def test_good_hours_pass_with_two_intervals_a_day() -> None:
             "Overlapt met 08:00-13:00 op vrijdag",
         ),
         (
-            [entry("friday", "08:00", "09:00", 0), entry("friday", "10:00", "11:00", 1), entry("fr", "12:00", "13:00", 2)],
+            [
+                entry("friday", "08:00", "09:00", 0),
+                entry("friday", "10:00", "11:00", 1),
+                entry("fr", "12:00", "13:00", 2),
+            ],
             "opening_hours[2].weekday",
             "Onbekende weekdag",
         ),
         (
-            [entry("friday", "08:00", "09:00", 0), entry("friday", "10:00", "11:00", 1), entry("vr", "12:00", "13:00", 2)],
+            [
+                entry("friday", "08:00", "09:00", 0),
+                entry("friday", "10:00", "11:00", 1),
+                entry("vr", "12:00", "13:00", 2),
+            ],
             "opening_hours[2].opens",
             "hoogstens 2 blokken",
         ),
