@@ -80,7 +80,7 @@ def pages(app: Litestar, world: MatrixWorld) -> list[tuple[str, str]]:
     values: dict[str, object] = {
         "client_id": o.client, "dossier_id": o.dossier, "commitment_id": o.commitment, "handoff_id": o.handoff,
         "escalation_id": o.escalation, "contact_id": o.contact, "representative_id": o.representative,
-        "slug": world.slug, "topic_id": 1, "department_id": 1, "mail_id": world.mail,
+        "slug": world.slug, "topic_id": 1, "department_id": 1, "mail_id": world.mail, "code": "SZW",
     }  # fmt: skip
     found = []
     for route in app.routes:

@@ -389,3 +389,14 @@ async def test_pilots_reload_good_and_broken_files(client, db, world: Casework, 
     assert body["unchanged"] == ["multiservice-szw-ocw-dso"]
     assert [Path(f).name for f in body["invalid_files"]] == ["kapot.toml"]
     assert body["errors"] and all(Path(e["file"]).name == "kapot.toml" for e in body["errors"])
+
+
+async def test_an_inactive_account_cannot_become_coordinator(client, db, world: Casework, make_user) -> None:
+    gone = await make_user("accountmanager", services=["SZW"], name="Uit Dienst", active=False)
+    response = await client.put(f"/api/v1/services/SZW/coordinators/{gone.id}", headers=world.tokens["admin"])
+    assert response.status_code == 422
+    assert response.json()["extra"] == [
+        {"field": "user_id", "message": "Een inactief account kan geen coördinator worden"}
+    ]
+    async with db() as s:
+        assert await s.scalar(select(func.count()).select_from(service_coordinators)) == 0

@@ -71,6 +71,10 @@ async def _change(session: AsyncSession, audit: Any, code: str, user_id: int, *,
     user = await session.get(User, user_id)
     if user is None:
         raise NotFound("Deze medewerker bestaat niet")
+    if not remove and not user.is_active:
+        raise InvalidInput.single("user_id", "Een inactief account kan geen coördinator worden")
+    if not service.is_active:
+        raise InvalidInput.single("code", f"Dienst {service.code} is niet meer in gebruik")
     await set_coordinator(session, audit, user, service.code, remove=remove, via=VIA)
     return service
 
