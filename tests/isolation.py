@@ -22,11 +22,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 import casemgmt.models  # noqa: F401 (every table in the metadata)
 from casemgmt.db import metadata
 from casemgmt.directory.catalogue import load_departments, load_topics
-from casemgmt.directory.models import Department, Service, Topic
+from casemgmt.directory.models import Department, Service, ServiceHours, Topic
 from casemgmt.directory.reference import load_reference_services
 
 REFERENCE_TABLE = Service.__tablename__
-REFERENCE_TABLES = (Service.__tablename__, Topic.__tablename__, Department.__tablename__)
+REFERENCE_TABLES = (Service.__tablename__, ServiceHours.__tablename__, Topic.__tablename__, Department.__tablename__)
 """The services and the managed lists under them: loaded together, emptied together."""
 
 

@@ -6,7 +6,7 @@
 New nullable columns only: the downgrade drops them (and with them the link to the provider).
 
 Revision ID: 0023
-Revises: 0020
+Revises: 0022
 Create Date: 2026-12-06
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0023"
-down_revision = "0020"
+down_revision = "0022"
 branch_labels = None
 depends_on = None
 

@@ -68,7 +68,18 @@ from casemgmt.metrics.cache import FiguresCache
 from casemgmt.notifications import controllers as notification_controllers
 from casemgmt.notifications.bell import load_unread, unread_of
 from casemgmt.notifications.dependencies import provide_notifications
-from casemgmt.organisation import account, beheer, departments, reachability, topics, user_admin, users
+from casemgmt.organisation import (
+    account,
+    beheer,
+    coordinators_admin,
+    departments,
+    reachability,
+    service_admin,
+    topics,
+    user_admin,
+    users,
+)
+from casemgmt.pilots import admin as pilot_admin
 from casemgmt.pilots import controllers as pilot_controllers
 from casemgmt.pilots import rules as pilots_rules
 from casemgmt.pilots.dependencies import provide_pilot_facts, provide_pilots, provide_time_entries
@@ -148,12 +159,15 @@ def api_route_handlers() -> list[Any]:
             *mail_controllers.API_HANDLERS,
             *reachability.API_HANDLERS,
             *departments.API_HANDLERS,
+            *service_admin.API_HANDLERS,
+            *coordinators_admin.API_HANDLERS,
             *commitment_controllers.API_HANDLERS,
             *handoff_controllers.API_HANDLERS,
             *escalation_controllers.API_HANDLERS,
             *knowledge_controllers.API_HANDLERS,
             *worklist_controllers.API_HANDLERS,
             *pilot_controllers.API_HANDLERS,
+            *pilot_admin.API_HANDLERS,
             *survey_controllers.API_HANDLERS,
             *metrics_controllers.API_HANDLERS,
             *dashboard_controllers.API_HANDLERS,
@@ -184,6 +198,9 @@ def page_route_handlers() -> list[Any]:
         *reachability.PAGE_HANDLERS,
         *topics.PAGE_HANDLERS,
         *departments.PAGE_HANDLERS,
+        *service_admin.PAGE_HANDLERS,
+        *coordinators_admin.PAGE_HANDLERS,
+        *pilot_admin.PAGE_HANDLERS,
         *mail_controllers.PAGE_HANDLERS,
         *commitment_controllers.PAGE_HANDLERS,
         *handoff_controllers.PAGE_HANDLERS,

@@ -6,7 +6,7 @@ from casemgmt.clients.models import Client, ClientChange, ClientRepresentative, 
 from casemgmt.commitments.models import Commitment, CommitmentDueChange, CommitmentOwnerChange
 from casemgmt.contacts.models import Contact, ContactTransfer
 from casemgmt.db import metadata
-from casemgmt.directory.models import Department, Service, Topic, service_coordinators
+from casemgmt.directory.models import Department, Service, ServiceHours, Topic, service_coordinators
 from casemgmt.dossiers.models import Dossier, DossierAssignment
 from casemgmt.escalations.models import Escalation, ReusableAnswer
 from casemgmt.handoffs.models import Handoff
@@ -51,6 +51,7 @@ __all__ = [
     "Representative",
     "ReusableAnswer",
     "Service",
+    "ServiceHours",
     "SessionStoreEntry",
     "SurveyResponse",
     "TimeEntry",

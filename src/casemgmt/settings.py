@@ -133,6 +133,8 @@ class Settings(BaseSettings):
     templates_dir: Path = PROJECT_ROOT / "templates"
     assets_dir: Path = PROJECT_ROOT / "node_modules"
     migrations_dir: Path = PROJECT_ROOT / "migrations"
+    pilots_dir: Path = PROJECT_ROOT / "pilots"
+    """The pilot definitions (``*.toml``) that Beheer > Pilots loads with "Opnieuw laden"."""
     session_max_age_seconds: int = 8 * 60 * 60
     echo_sql: bool = False
     access_log: bool = False

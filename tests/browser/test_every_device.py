@@ -84,7 +84,7 @@ def pages(app: Litestar, world: MatrixWorld) -> list[tuple[str, str]]:
         "client_id": o.client, "dossier_id": o.dossier, "commitment_id": o.commitment, "handoff_id": o.handoff,
         "escalation_id": o.escalation, "contact_id": o.contact, "representative_id": o.representative,
         "slug": world.slug, "topic_id": 1, "department_id": 1, "mail_id": world.mail, "article_id": o.article,
-        "user_id": world.people["other_cm"].id,
+        "user_id": world.people["other_cm"].id, "code": "SZW",
     }  # fmt: skip
     found = []
     for route in app.routes:

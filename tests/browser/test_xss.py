@@ -2,8 +2,8 @@
 
 Each free-text field (client name and address, representative name/organisation/relation, dossier subject,
 assignment reason, contact summary and subject, commitment text and note, handoff reason/context/decline reason,
-escalation question and answer, a reusable answer's question and text, an employee's name, a service's opening
-hours) holds one payload, prefixed with the field's marker ``xss-<field>``; one test per payload kind:
+escalation question and answer, a reusable answer's question and text, an employee's name, a service's
+name) holds one payload, prefixed with the field's marker ``xss-<field>``; one test per payload kind:
 
 - ``script``: ``<script>`` and ``<svg onload>`` elements;
 - ``attribute``: text that closes a double- or single-quoted attribute and opens ``<img onerror>``;
@@ -72,7 +72,7 @@ FIELDS = [
     "reusable-answer",
     "cm-name",
     "am-name",
-    "service-hours",
+    "service-name",
 ]
 
 DETECT = """() => {
@@ -114,7 +114,7 @@ async def arrange(make_user: Any, db: Any, kind: str) -> dict[str, Any]:
         admin = await make_user("admin", session=session)
         await session.execute(update(User).where(User.id == cm.id).values(name=v("cm-name")))
         await session.execute(update(User).where(User.id == am.id).values(name=v("am-name")))
-        await session.execute(update(Service).where(Service.code == "SZW").values(hours=v("service-hours")))
+        await session.execute(update(Service).where(Service.code == "SZW").values(name=v("service-name")))
         client = await create_client(session, name=v("client-name"), address=v("client-address"))
         session.add(
             represents(

@@ -115,8 +115,8 @@ def test_rows_become_persons_and_links_and_come_back(scratch_settings: Settings)
         scratch_settings,
         [
             (
-                "INSERT INTO services (code, name, phone, hours, email, callback_term_days, escalation_norm_days, "
-                "is_active, created_at, updated_at) VALUES ('KCC', 'KCC', '14070', '', 'kcc@x.nl', 2, 5, true, "
+                "INSERT INTO services (code, name, phone, email, callback_term_days, escalation_norm_days, "
+                "is_active, created_at, updated_at) VALUES ('KCC', 'KCC', '14070', 'kcc@x.nl', 2, 5, true, "
                 "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
                 {},
             ),

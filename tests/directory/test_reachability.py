@@ -39,11 +39,11 @@ async def test_the_page_lists_every_active_service_with_its_accountmanagers(clie
     text = page.text
     assert '<h1 class="utrecht-heading-1">Bereikbaarheid</h1>' in text
     for code, name, phone, hours in [
-        ("KCC", "Klantcontactcentrum", "14070", "ma-vr 08:00-18:00, do tot 20:00"),
+        ("KCC", "Klantcontactcentrum", "14070", "ma-wo 08:00-18:00, do 08:00-20:00, vr 08:00-18:00"),
         ("SZW", "Sociale Zaken en Werkgelegenheid", "070 353 7500", "ma-vr 08:30-17:00"),
         ("OCW", "Onderwijs, Cultuur en Welzijn", "070 353 6800", "ma-vr 09:00-17:00"),
         ("DSO", "Stedelijke Ontwikkeling", "070 353 3300", "ma-vr 08:30-16:30"),
-        ("DPZ", "Publiekszaken", "070 353 3000", "ma-vr 08:00-17:00, do tot 20:00"),
+        ("DPZ", "Publiekszaken", "070 353 3000", "ma-wo 08:00-17:00, do 08:00-20:00, vr 08:00-17:00"),
     ]:
         assert f'data-testid="dienst-{code}"' in text and name in text and phone in text and hours in text
     row = text.split('data-testid="dienst-SZW"')[1].split("</tr>")[0]
@@ -61,7 +61,9 @@ async def test_the_api_lists_services(client, db, make_user, make_token) -> None
     assert response.status_code == 200
     services = {s["code"]: s for s in response.json()}
     assert list(services) == ["DPZ", "DSO", "KCC", "OCW", "SZW"]
-    assert services["SZW"] == {
+    szw = services["SZW"]
+    assert isinstance(szw.pop("open_now"), bool) and szw.pop("updated_at")
+    assert szw == {
         "code": "SZW",
         "name": "Sociale Zaken en Werkgelegenheid",
         "phone": "070 353 7500",
@@ -69,6 +71,11 @@ async def test_the_api_lists_services(client, db, make_user, make_token) -> None
         "email": "szw@gemeente.example",
         "callback_term_days": 2,
         "escalation_norm_days": 3,
+        "opening_hours": [
+            {"weekday": day, "opens": "08:30", "closes": "17:00"}
+            for day in ("monday", "tuesday", "wednesday", "thursday", "friday")
+        ],
+        "active": True,
         "accountmanagers": [
             {"id": people["bram"].id, "name": "Bram Ahmadi", "phone": "070 353 2002"},
             {"id": people["sara"].id, "name": "Sara Zwart", "phone": "070 353 2001"},
@@ -94,7 +101,7 @@ async def test_two_queries_however_many_services_and_people(app, db, make_user) 
     finally:
         event.remove(app.state.engine.sync_engine, "before_cursor_execute", count)
     assert len(entries) == 5 and sum(len(e.accountmanagers) for e in entries) == 3 + 10
-    assert len(statements) == 2, statements
+    assert len(statements) == 3, statements  # services, their opening hours, the accountmanagers
 
 
 async def test_anonymous_visitor(client) -> None:

@@ -194,6 +194,13 @@ TABLE: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/departments"): row(LOGGED_IN),  # no personal data; the contact form needs the list
     ("POST", "/api/v1/departments"): row(ADMIN_ONLY, body=empty_body),
     ("PATCH", "/api/v1/departments/{department_id:int}"): row(ADMIN_ONLY, body=empty_body),
+    ("GET", "/api/v1/services/{code:str}"): row(EMPLOYEES),
+    # an empty body names no version: 422 for the admin, nothing written
+    ("PATCH", "/api/v1/services/{code:str}"): row(ADMIN_ONLY, body=empty_body),
+    ("GET", "/api/v1/services/{code:str}/coordinators"): row(EMPLOYEES),
+    ("PUT", "/api/v1/services/{code:str}/coordinators/{user_id:int}"): row(ADMIN_ONLY),
+    ("DELETE", "/api/v1/services/{code:str}/coordinators/{user_id:int}"): row(ADMIN_ONLY),
+    ("POST", "/api/v1/pilots/reload"): row(ADMIN_ONLY),
     ("GET", "/api/v1/topics"): row(LOGGED_IN),
     ("GET", "/api/v1/audit"): row(ADMIN_ONLY),
     ("GET", "/api/v1/outbox"): row(ADMIN_ONLY),
@@ -332,6 +339,15 @@ TABLE: dict[tuple[str, str], Row] = {
     ("POST", "/beheer/afdelingen/{department_id:int}"): row(ADMIN_ONLY, body=empty_body),
     # an empty body names no version: the admin's answer is "changed meanwhile" (a redirect), nothing written
     ("POST", "/beheer/afdelingen/{department_id:int}/status"): row(ADMIN_ONLY, body=empty_body),
+    ("GET", "/beheer/diensten"): row(ADMIN_ONLY),
+    ("GET", "/beheer/diensten/{code:str}"): row(ADMIN_ONLY),
+    # an empty body names no version: the admin's answer is "changed meanwhile" (409), nothing written
+    ("POST", "/beheer/diensten/{code:str}"): row(ADMIN_ONLY, body=empty_body),
+    ("GET", "/beheer/coordinatoren"): row(ADMIN_ONLY),
+    ("POST", "/beheer/coordinatoren"): row(ADMIN_ONLY, body=empty_body),
+    ("POST", "/beheer/coordinatoren/verwijderen"): row(ADMIN_ONLY, body=empty_body),
+    ("GET", "/beheer/pilots"): row(ADMIN_ONLY),
+    ("POST", "/beheer/pilots/opnieuw-laden"): row(ADMIN_ONLY),
     ("GET", "/beheer/uitgaande-mail"): row(ADMIN_ONLY),
     ("GET", "/beheer/uitgaande-mail/{mail_id:int}"): row(ADMIN_ONLY),
     ("GET", "/klanten"): row(EMPLOYEES),
@@ -479,6 +495,7 @@ OTHER_PARAMS = {
     "user_id": lambda c: c.world.people["other_cm"].id,
     "slug": lambda c: c.world.slug,
     "service": lambda c: "SZW",
+    "code": lambda c: "SZW",
     "mail_id": lambda c: c.world.mail,
     "topic_id": lambda c: 1,  # a reference topic (loaded with the services)
     "department_id": lambda c: 1,  # a reference department (likewise)

@@ -174,6 +174,7 @@ async def test_no_response_of_any_get_route_is_cached(app, client, make_user, ma
         "panel": "toezeggingen",
         "path": "openapi.json",
         "department_id": 1,  # a reference department
+        "code": "SZW",  # a reference service
         "mail_id": world.mail,
     }
     paths = sorted(

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, select, union_all
@@ -30,7 +30,9 @@ from casemgmt.clients.models import Client, ClientRepresentative
 from casemgmt.clients.services import LIMITED_DETAIL, ClientService, ClientView, LastChange, today_in_amsterdam
 from casemgmt.commitments.models import Commitment
 from casemgmt.contacts.models import Contact
+from casemgmt.directory.hours import describe, open_state
 from casemgmt.directory.models import Service
+from casemgmt.directory.opening import hours_of
 from casemgmt.dossiers.involvement import ACTIVE
 from casemgmt.dossiers.models import Dossier, DossierAssignment
 from casemgmt.dossiers.services import Person
@@ -85,6 +87,9 @@ class AccountmanagerLine:
     service_phone: str
     service_hours: str
     person: Person
+    service_open: bool = False
+    service_state: str = ""
+    """"Nu open (tot 17:00)" or "Gesloten", from the service's opening hours."""
 
 
 @dataclass
@@ -348,8 +353,8 @@ class ClientFinder(ClientService):
 
     async def routing(self, client_id: int, today: date | None = None) -> RoutingView:
         """Open dossiers with owners and direct lines, today's representatives, open agreements and the last
-        correction: 6 queries (and up to 2 for the access decision); with the limited view only the number of open
-        dossiers."""
+        correction, the opening hours of the accountmanagers' services: 7 queries (and up to 2 for the access
+        decision); with the limited view only the number of open dossiers."""
         self._require_employee()
         client = await self._client(client_id)
         today = today or today_in_amsterdam()
@@ -370,7 +375,7 @@ class ClientFinder(ClientService):
         dossiers = {row[0]: RoutingDossier(row[0], row[1], row[2], row[3], Person(*row[4:7])) for row in dossier_rows}
         if dossiers:
             assignment_rows = await self.session.execute(
-                select(DossierAssignment.dossier_id, Service.code, Service.name, Service.phone, Service.hours, *_PERSON)
+                select(DossierAssignment.dossier_id, Service.id, Service.code, Service.name, Service.phone, *_PERSON)
                 .join(Service, Service.id == DossierAssignment.service_id)
                 .join(User, User.id == DossierAssignment.user_id)
                 .where(
@@ -380,9 +385,15 @@ class ClientFinder(ClientService):
                 )
                 .order_by(DossierAssignment.dossier_id, Service.code)
             )
-            for row in assignment_rows:
+            lines = assignment_rows.all()
+            hours = await hours_of(self.session, [row[1] for row in lines])
+            moment = datetime.now(UTC)
+            for row in lines:
+                state = open_state(hours[row[1]], moment)
                 dossiers[row[0]].accountmanagers.append(
-                    AccountmanagerLine(row[1], row[2], row[3], row[4], Person(*row[5:8]))
+                    AccountmanagerLine(
+                        row[2], row[3], row[4], describe(hours[row[1]]), Person(*row[5:8]), state.is_open, state.text
+                    )
                 )
         representatives = await self._current_representatives(client.id, today)
         agreements = await self._open_agreements(client.id)

@@ -297,12 +297,14 @@ class PersonOut(msgspec.Struct):
 
 
 class AccountmanagerLineOut(msgspec.Struct):
-    """The dossier's accountmanager for one service, with the service's own line and hours."""
+    """The dossier's accountmanager for one service, with the service's own line, its opening hours as one Dutch
+    line and whether it is open now (Europe/Amsterdam, closed on public holidays)."""
 
     service: str
     service_name: str
     service_phone: str
     service_hours: str
+    service_open: bool
     id: int
     name: str
     phone: str

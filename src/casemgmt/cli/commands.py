@@ -51,12 +51,16 @@ def services_group() -> None:
     pass
 
 
-@services_group.command(name="load", help="Load the reference services KCC, SZW, OCW, DSO and DPZ (idempotent).")
+@services_group.command(
+    name="load",
+    help="Add the reference services KCC, SZW, OCW, DSO and DPZ that are missing (idempotent); an existing service "
+    "is never changed, so edits made in Beheer > Diensten stay.",
+)
 def services_load() -> None:
     from casemgmt.directory.reference import load_reference_services
 
-    created, updated = run_in_transaction(load_reference_services)
-    click.echo(f"Diensten geladen: {created} nieuw, {updated} bijgewerkt.")
+    created = run_in_transaction(load_reference_services)
+    click.echo(f"Diensten geladen: {created} nieuw; bestaande diensten blijven zoals ze zijn.")
 
 
 # -- topics and departments -------------------------------------------------------------------------------------

@@ -1,11 +1,24 @@
-"""A municipal service (dienst): KCC, SZW, OCW, DSO, DPZ and any an admin adds, with its norms and reachability;
-the topics (onderwerpen) and departments (afdelingen) managed under each service; and the link tables that say which
-services an employee or a pilot belongs to."""
+"""A municipal service (dienst): KCC, SZW, OCW, DSO, DPZ and any an admin adds, with its norms and reachability
+(its opening hours per weekday in ``service_hours``); the topics (onderwerpen) and departments (afdelingen) managed
+under each service; and the link tables that say which services an employee or a pilot belongs to."""
 
 from __future__ import annotations
 
-from advanced_alchemy.base import BigIntAuditBase, orm_registry
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from datetime import time
+
+from advanced_alchemy.base import BigIntAuditBase, BigIntBase, orm_registry
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Integer,
+    SmallInteger,
+    String,
+    Table,
+    Time,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 
@@ -15,11 +28,27 @@ class Service(BigIntAuditBase):
     code: Mapped[str] = mapped_column(String(10), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     phone: Mapped[str] = mapped_column(String(40), default="")
-    hours: Mapped[str] = mapped_column(Text, default="")
     email: Mapped[str] = mapped_column(String(254), default="")
     callback_term_days: Mapped[int] = mapped_column(Integer, default=2)
     escalation_norm_days: Mapped[int] = mapped_column(Integer, default=3)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ServiceHours(BigIntBase):
+    """One interval of a service's opening hours: open on ``weekday`` (0 = Monday … 6 = Sunday) from ``opens`` up
+    to ``closes`` (Europe/Amsterdam). A weekday without rows is closed; the rules are ``directory.hours``. Replaced as
+    a whole when an admin saves the service (Beheer > Diensten)."""
+
+    __tablename__ = "service_hours"
+    __table_args__ = (
+        CheckConstraint("weekday >= 0 AND weekday <= 6", name="weekday_range"),
+        CheckConstraint("opens < closes", name="opens_before_closes"),
+    )
+
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id", ondelete="CASCADE"), index=True)
+    weekday: Mapped[int] = mapped_column(SmallInteger)
+    opens: Mapped[time] = mapped_column(Time)
+    closes: Mapped[time] = mapped_column(Time)
 
 
 class Topic(BigIntAuditBase):

@@ -1,4 +1,9 @@
-"""What defines a service, the reference services every municipality starts with, and their idempotent loading."""
+"""What defines a service, the reference services every municipality starts with, and their first loading.
+
+The reference data is a starting point, not the source of truth: ``load_reference_services`` (``casemgmt services
+load``, the demo, the generator) inserts the services that are missing, with their opening hours read from the
+reference text (``directory.hours.parse_reference_hours``), and never changes a service that exists, so an admin's
+edits in Beheer > Diensten stay."""
 
 from __future__ import annotations
 
@@ -6,12 +11,13 @@ import msgspec
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from casemgmt.directory.models import Service
+from casemgmt.directory.hours import parse_reference_hours
+from casemgmt.directory.models import Service, ServiceHours
 
 
 class ServiceDefinition(msgspec.Struct, frozen=True):
-    """What defines a service: its code and name, how the public reaches it (phone, hours, e-mail) and its norms in
-    business days (callback term, escalation answer); the columns of :class:`Service` a municipality sets."""
+    """What defines a service: its code and name, how the public reaches it (phone, hours as reference text, e-mail)
+    and its norms in business days (callback term, escalation answer)."""
 
     code: str
     name: str
@@ -41,19 +47,22 @@ REFERENCE_SERVICES: tuple[ServiceDefinition, ...] = (
 )
 
 
-async def load_reference_services(session: AsyncSession) -> tuple[int, int]:
-    """Insert missing reference services and refresh existing ones; returns (created, updated)."""
-    existing = {s.code: s for s in (await session.scalars(select(Service))).all()}
-    created = updated = 0
+async def load_reference_services(session: AsyncSession) -> int:
+    """Insert the reference services that are missing, with their opening hours; returns how many were created.
+    Existing services are left as they are (an admin may have changed them)."""
+    existing = set((await session.scalars(select(Service.code))).all())
+    created = 0
     for definition in REFERENCE_SERVICES:
+        if definition.code in existing:
+            continue
         values = msgspec.structs.asdict(definition)
-        service = existing.get(definition.code)
-        if service is None:
-            session.add(Service(**values))
-            created += 1
-        elif any(getattr(service, key) != value for key, value in values.items()):
-            for key, value in values.items():
-                setattr(service, key, value)
-            updated += 1
+        hours = parse_reference_hours(values.pop("hours"))
+        service = Service(**values)
+        session.add(service)
+        await session.flush()
+        session.add_all(
+            ServiceHours(service_id=service.id, weekday=i.weekday, opens=i.opens, closes=i.closes) for i in hours
+        )
+        created += 1
     await session.flush()
-    return created, updated
+    return created

@@ -1,6 +1,7 @@
 """Coordinators of a service (issue 14): a flag per service and employee, set by ``casemgmt users coordinator EMAIL
 --service SZW [--remove]``. Coordinators are told of the service's escalations past their norm and of its team
-promises three times late (``notifications.rules.reaches_coordinators``); Bereikbaarheid names them."""
+promises three times late (``notifications.rules.reaches_coordinators``); Bereikbaarheid names them. Beheer >
+Coördinatoren (``coordinators_admin.py``) and its API set them with the same function."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from collections import defaultdict
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from casemgmt.audit.services import Action, AuditLog
+from casemgmt.audit.services import Action, AuditLog, Purpose
 from casemgmt.auth.models import User
 from casemgmt.directory.lookup import service_by_code
 from casemgmt.directory.models import service_coordinators
@@ -17,7 +18,13 @@ from casemgmt.errors import InvalidInput
 
 
 async def set_coordinator(
-    session: AsyncSession, audit: AuditLog, user: User, service_code: str, *, remove: bool = False
+    session: AsyncSession,
+    audit: AuditLog,
+    user: User,
+    service_code: str,
+    *,
+    remove: bool = False,
+    via: str = "casemgmt users coordinator",
 ) -> bool:
     """Make ``user`` a coordinator of the service (or no longer, with ``remove``); returns whether anything changed.
     An inactive account cannot become one (422)."""
@@ -36,7 +43,8 @@ async def set_coordinator(
         Action.UPDATE,
         "user",
         user.id,
-        detail=f"{'geen ' if remove else ''}coordinator van {service.code} (casemgmt users coordinator)",
+        purpose=Purpose.BEHEER,
+        detail=f"{'geen ' if remove else ''}coordinator van {service.code} ({via})",
     )
     return True
 
