@@ -49,6 +49,13 @@ class InvalidInput(DomainError):
         return {error.field: error.message for error in self.errors}
 
 
+class NotReady(InvalidInput):
+    """An action the record is not ready for (409): what it lacks, per field of the record, e.g. publishing an
+    article without an answer. Nothing has been written."""
+
+    status_code = 409
+
+
 class Conflict(DomainError):
     status_code = 409
 

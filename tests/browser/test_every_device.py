@@ -47,6 +47,7 @@ NOT_PAGES = {
     "/kennisbank/kiezen": "the contact form's kennisbank results, a fragment",
     "/kennisbank/kiezen/{article_id:int}": "one chosen article of the contact form, a fragment",
     "/werkvoorraad/kennisbank": "a panel of /werkvoorraad, a fragment",
+    "/login/oidc": "leads on to the municipality's OpenID provider (tests/browser/test_oidc_browser.py)",
 }
 ACTIONS: dict[str, list[dict[str, str]]] = {
     "/toezeggingen/{commitment_id:int}/{action:str}": [{"action": "verzetten"}, {"action": "overdragen"}],

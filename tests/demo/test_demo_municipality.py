@@ -19,6 +19,7 @@ from casemgmt.commitments.models import Commitment
 from casemgmt.contacts.models import Contact, ContactTransfer
 from casemgmt.directory.models import Service, Topic
 from casemgmt.dossiers.models import Dossier, DossierAssignment
+from casemgmt.knowledge.models import KnowledgeArticle, contact_articles
 from casemgmt.synthetic.demo import (
     DEMO_PASSWORD,
     DEMO_STAFF,
@@ -351,3 +352,19 @@ async def test_two_callers_gave_no_bsn_and_have_their_contacts(demo) -> None:
         assert client.bsn is None and client.kvk is None and (client.phone or client.email)
         assert calls[client.id] and all(c.dossier_id is None for c in calls[client.id])
     assert any("parkeervergunning" in c.summary for cs in calls.values() for c in cs)
+
+
+async def test_some_calls_were_answered_with_a_published_article_of_their_topic(demo) -> None:
+    """Issue 16: the demo's anonymous calls since an article of their topic was published were partly answered with
+    it (its version recorded), so Trends can set contacts with an article against those without."""
+    async with demo() as session:
+        given = (
+            await session.execute(
+                select(Contact.topic_id, KnowledgeArticle.topic_id, KnowledgeArticle.status, contact_articles.c.version)
+                .join(contact_articles, contact_articles.c.contact_id == Contact.id)
+                .join(KnowledgeArticle, KnowledgeArticle.id == contact_articles.c.article_id)
+            )
+        ).all()
+        anonymous = await session.scalar(select(func.count()).select_from(Contact).where(Contact.client_id.is_(None)))
+    assert 0 < len(given) < anonymous
+    assert all(called == about and status == "published" and version >= 2 for called, about, status, version in given)

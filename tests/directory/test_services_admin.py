@@ -293,7 +293,8 @@ async def test_topics_departments_and_services_share_the_beheer_navigation(clien
         text = (await client.get(path)).text
         assert '<nav class="admin-subnav" aria-label="Beheer">' in text, path
         assert f'aria-current="page" href="{path}"' in text, path
-    assert 'href="/beheer/diensten"' in (await client.get("/start")).text
+    assert 'href="/beheer"' in (await client.get("/start")).text
+    assert 'href="/beheer/diensten"' in (await client.get("/beheer")).text
 
 
 # ------------------------------------------------------------------------------------------------ coordinators

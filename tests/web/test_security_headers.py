@@ -176,6 +176,8 @@ async def test_no_response_of_any_get_route_is_cached(app, client, make_user, ma
         "department_id": 1,  # a reference department
         "code": "SZW",  # a reference service
         "mail_id": world.mail,
+        "article_id": world.own.article,
+        "flag_id": world.own.flag,
     }
     paths = sorted(
         {

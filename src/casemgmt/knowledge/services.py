@@ -34,7 +34,7 @@ from casemgmt.auth.roles import Role
 from casemgmt.directory.calendar import AMSTERDAM
 from casemgmt.directory.lookup import service_by_code
 from casemgmt.directory.models import Service, Topic
-from casemgmt.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
+from casemgmt.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound, NotReady
 from casemgmt.knowledge import rules
 from casemgmt.knowledge.models import KnowledgeArticle, KnowledgeArticleVersion
 from casemgmt.knowledge.rules import ArticleStatus, ArticleText
@@ -521,12 +521,11 @@ class KnowledgeService(AuditedService):
         owner_ok = None
         if article.owner_id is not None:
             owner_ok = await is_accountmanager_of(self.session, article.owner_id, service.id)
-        errors = rules.publish_refusals(article.status, article.answer, owner_ok)
         today = today_in_amsterdam(now)
         if review_due is not None and review_due <= today:
-            errors.append(FieldError("review_due", "De controledatum moet in de toekomst liggen"))
-        if errors:
-            raise InvalidInput(errors, "Dit artikel kan nog niet worden gepubliceerd.")
+            raise InvalidInput.single("review_due", "De controledatum moet in de toekomst liggen")
+        if errors := rules.publish_refusals(article.status, article.answer, owner_ok):
+            raise NotReady(errors, "Dit artikel kan nog niet worden gepubliceerd.")
         change = (
             "gepubliceerd" if article.status != ArticleStatus.PUBLISHED else "gecontroleerd en opnieuw gepubliceerd"
         )

@@ -292,7 +292,8 @@ async def end_sessions(session: AsyncSession, user_id: int) -> int:
     """Delete the employee's rows from the server-side session store, so every open session ends at once (not only
     at the next request's active check). The store holds each session as the backend's JSON; a session is the
     user's when its ``user_id`` is theirs. Read in one query; the rows are few (one per signed-in browser)."""
-    rows = (await session.execute(select(SessionStoreEntry.id, SessionStoreEntry.value))).all()
+    in_store = select(SessionStoreEntry.id, SessionStoreEntry.value).where(SessionStoreEntry.namespace == "sessions")
+    rows = (await session.execute(in_store)).all()
     theirs = [row.id for row in rows if _session_user(row.value) == user_id]
     if theirs:
         await session.execute(delete(SessionStoreEntry).where(SessionStoreEntry.id.in_(theirs)))
