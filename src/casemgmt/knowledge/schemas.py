@@ -53,7 +53,7 @@ class WithdrawIn(BaseModel):
 
 
 class ArticleHitOut(msgspec.Struct):
-    """One article found; ``score``: higher is better (not comparable between databases)."""
+    """One article found; ``score``: higher is better, computed by ``rules.rank`` (the same on both databases)."""
 
     id: int
     version: int
