@@ -25,6 +25,7 @@ from casemgmt.app import create_app
 from casemgmt.auth.passwords import Passwords
 from casemgmt.auth.services import Accounts
 from casemgmt.db import create_engine, metadata, upgrade
+from casemgmt.metrics.cache import figures_cache_of
 from casemgmt.settings import Mode, Settings
 from tests.isolation import Isolation
 from tests.worlds.oidc import CLIENT_ID, CLIENT_SECRET, Provider, running_provider
@@ -157,8 +158,10 @@ def session_app(migrated: Settings) -> Iterator[Litestar]:
 
 @pytest.fixture
 async def app(session_app: Litestar) -> Litestar:
-    """The session's app, on a database reset to empty tables with the reference services loaded."""
+    """The session's app, on a database reset to empty tables with the reference services loaded, and with no
+    figures cached from an earlier test (the emptied store gives every test the same empty data version)."""
     await session_app.state.isolation.reset(session_app.state.engine)
+    figures_cache_of(session_app.state).clear()
     return session_app
 
 

@@ -70,9 +70,14 @@ async def plan_with_parameter_values(session: AsyncSession) -> None:
     asyncpg prepares every statement, and after five runs PostgreSQL may switch a prepared statement to a generic
     plan that ignores the values (which pilot, which period). For the aggregate queries behind the pilot and survey
     figures that generic plan scans whole tables: the pilot metrics went from 0.1 s to 0.6 s on the sixth request at
-    ``large``. Planning each time costs a few milliseconds; the casework pages keep their cached plans."""
+    ``large``. Planning each time costs a few milliseconds; the casework pages keep their cached plans.
+
+    It also switches off PostgreSQL's JIT compilation for the transaction: these aggregates over hundreds of thousands
+    of rows cost enough for the planner to compile them, and compiling took 170–330 ms per statement at ``large``
+    (EXPLAIN ANALYZE of the Trends queries), more than the execution it was meant to speed up."""
     if session.get_bind().dialect.name == "postgresql":
         await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+        await session.execute(text("SET LOCAL jit = off"))
 
 
 def create_alchemy_config(engine: AsyncEngine) -> SQLAlchemyAsyncConfig:

@@ -93,3 +93,32 @@ async def test_the_version_is_read_in_the_callers_transaction(db) -> None:
     session: AsyncSession
     async with db() as session:
         assert isinstance(await current_data_version(session), bytes)
+
+
+async def test_the_trends_are_read_once_per_data_version_by_the_api_page_and_downloads(
+    app, client, db, built, make_user, make_token
+):
+    cache = fresh(app)
+    evaluator = await make_user("evaluator")
+    headers = await make_token(evaluator)
+
+    def inbound(body: dict) -> int:  # type: ignore[type-arg]
+        return sum(r["period"]["numerator"] for r in body["measures"]["inbound_contacts"]["rows"] if not r["is_total"])
+
+    await login(client, evaluator.email)  # a write (the session): before the first read
+    first = await client.get("/api/v1/trends", params=MARCH, headers=headers)
+    assert first.status_code == 200, first.text
+    assert (await client.get("/api/v1/trends/export.csv", params=MARCH, headers=headers)).status_code == 200
+    assert (await client.get("/trends", params=MARCH)).status_code == 200
+    assert cache.computed == 1, "the API, its download and the page share one computation"
+    assert (await client.get("/api/v1/trends", params={**MARCH, "by": "channel"}, headers=headers)).json()
+    assert cache.computed == 2, "another grouping is another result"
+
+    async with db() as session, session.begin():
+        dossier = built.dossiers["P1"]
+        client_row = next(c for c in built.clients if c.id == dossier.client_id)
+        await create_contact(session, client_row, dossier.casemanager_id, dossier_id=dossier.id, occurred_at=mar(3, 10))
+    await change_data_version(app.stores.get(STORE))
+    again = await client.get("/api/v1/trends", params=MARCH, headers=headers)
+    assert cache.computed == 3
+    assert inbound(again.json()) == inbound(first.json()) + 1

@@ -16,6 +16,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from litestar import Request, Response, get
+from litestar.datastructures import State
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath
 from litestar.response import Stream, Template
@@ -229,7 +230,7 @@ async def trends_page(request: Request[Any, Any, Any], db_session: DbSession) ->
     async def figures(period: Period) -> dict[str, Any]:
         if grouping_errors:
             raise InvalidInput([FieldError("by", grouping_errors["by"])])
-        trends = await management_trends(db_session, period, moment, by)
+        trends = await cached_trends(request.app.state, db_session, period, moment, by)
         months = len(trends.months)
         views = [trend_view(measure, trends.months) for measure in trends.measures]
         return {
@@ -279,7 +280,16 @@ TRENDS_DESCRIPTION = (
 )
 
 
-async def _trends(db_session: DbSession, date_from: str | None, date_to: str | None, by: str | None) -> Trends:
+async def cached_trends(state: State, session: DbSession, period: Period, moment: datetime, by: Grouping) -> Trends:
+    """``management_trends`` once per period, grouping and data version (metrics/cache.py): the Trends page, its
+    downloads and the API read the same figures until something is written or a minute has passed."""
+    key = ("trends", period.start, period.end, by)
+    return await figures_cache_of(state).get(session, key, lambda: management_trends(session, period, moment, by))
+
+
+async def _trends(
+    state: State, db_session: DbSession, date_from: str | None, date_to: str | None, by: str | None
+) -> Trends:
     """The trends the query asks for; one 422 naming every wrong field (``by``, then the period)."""
     errors: list[FieldError] = []
     grouping: Grouping = "service"
@@ -294,7 +304,7 @@ async def _trends(db_session: DbSession, date_from: str | None, date_to: str | N
         errors.extend(exc.errors)
     if errors:
         raise InvalidInput(errors)
-    return await management_trends(db_session, period, moment, grouping)
+    return await cached_trends(state, db_session, period, moment, grouping)
 
 
 ByParameter = Annotated[str | None, choice(GROUPINGS, description="Rows per service (default), topic or channel")]
@@ -309,12 +319,13 @@ ByParameter = Annotated[str | None, choice(GROUPINGS, description="Rows per serv
     description=TRENDS_DESCRIPTION,
 )
 async def trends_api(
+    state: State,
     db_session: DbSession,
     date_from: DateFrom = None,
     date_to: DateTo = None,
     by: ByParameter = None,
 ) -> TrendsDocument:
-    return (await _trends(db_session, date_from, date_to, by)).document()
+    return (await _trends(state, db_session, date_from, date_to, by)).document()
 
 
 def _export_name(trends: Trends) -> str:
@@ -361,13 +372,14 @@ _XLSX_RESPONSE = {
     responses=_CSV_RESPONSE,
 )
 async def trends_csv_api(
+    state: State,
     db_session: DbSession,
     date_from: DateFrom = None,
     date_to: DateTo = None,
     by: ByParameter = None,
     variant: VariantParameter = None,
 ) -> Stream:
-    return _csv(await _trends(db_session, date_from, date_to, by), variant)
+    return _csv(await _trends(state, db_session, date_from, date_to, by), variant)
 
 
 @get(
@@ -379,13 +391,14 @@ async def trends_csv_api(
     responses=_XLSX_RESPONSE,
 )
 async def trends_xlsx_api(
-    db_session: DbSession, date_from: DateFrom = None, date_to: DateTo = None, by: ByParameter = None
+    state: State, db_session: DbSession, date_from: DateFrom = None, date_to: DateTo = None, by: ByParameter = None
 ) -> Response[bytes]:
-    return _xlsx(await _trends(db_session, date_from, date_to, by))
+    return _xlsx(await _trends(state, db_session, date_from, date_to, by))
 
 
 @get("/trends/export.csv", name="dashboard.trends.csv", guards=[requires_evaluator], include_in_schema=False)
 async def trends_csv_page(
+    state: State,
     db_session: DbSession,
     date_from: DateFrom = None,
     date_to: DateTo = None,
@@ -393,14 +406,14 @@ async def trends_csv_page(
     variant: VariantParameter = None,
 ) -> Stream:
     """The same CSV as the API, for the download links of the Trends page (signed in, no token)."""
-    return _csv(await _trends(db_session, date_from, date_to, by), variant)
+    return _csv(await _trends(state, db_session, date_from, date_to, by), variant)
 
 
 @get("/trends/export.xlsx", name="dashboard.trends.xlsx", guards=[requires_evaluator], include_in_schema=False)
 async def trends_xlsx_page(
-    db_session: DbSession, date_from: DateFrom = None, date_to: DateTo = None, by: ByParameter = None
+    state: State, db_session: DbSession, date_from: DateFrom = None, date_to: DateTo = None, by: ByParameter = None
 ) -> Response[bytes]:
-    return _xlsx(await _trends(db_session, date_from, date_to, by))
+    return _xlsx(await _trends(state, db_session, date_from, date_to, by))
 
 
 PAGE_HANDLERS: list[Any] = [pilots_page, pilot_dashboard, trends_page, trends_csv_page, trends_xlsx_page]

@@ -482,13 +482,29 @@ class _Row:
 # ====================================================================== the groups
 
 
-def _contact_grouped(query: Any, by: Grouping, contact: Any = Contact, *, outer: bool = False) -> tuple[Any, Any]:
-    """``query`` joined for grouping contacts (of ``contact``, a model or alias) ``by``, and the group column."""
+def _contact_key(by: Grouping, contact: Any = Contact) -> Any:
+    """The column that groups contacts (of ``contact``, a model or alias) ``by``: the service's or topic's id, or the
+    channel itself. Grouping on the id and naming the group afterwards (:func:`_named`) keeps the join to services
+    or topics out of the hundreds of thousands of rows being aggregated."""
     if by == "service":
-        return query.join(Service, Service.id == contact.service_id, isouter=outer), Service.code
+        return contact.service_id
     if by == "topic":
-        return query.join(Topic, Topic.id == contact.topic_id, isouter=True), Topic.code
-    return query, contact.channel
+        return contact.topic_id
+    return contact.channel
+
+
+def _named(grouped: Any, by: Grouping) -> Any:
+    """``grouped`` (aggregate rows whose ``grp`` is a service or topic id, or a channel) with ``grp`` the group's
+    code: the join runs over the aggregated rows only (a few per group and month)."""
+    if by == "channel":
+        return grouped
+    rows = grouped.subquery()
+    table = Service if by == "service" else Topic
+    return (
+        select(table.code.label("grp"), *(column for column in rows.c if column.key != "grp"))
+        .select_from(rows)
+        .outerjoin(table, table.id == rows.c.grp)
+    )
 
 
 async def _labels(session: AsyncSession, by: Grouping) -> dict[str, str]:
@@ -518,45 +534,47 @@ def _order(by: Grouping, labels: Mapping[str, str]) -> Any:
 # ====================================================================== the queries (one per source)
 
 
-async def _grouped(session: AsyncSession, inner: Any, count: Any, n: Any) -> list[Any]:
+async def _grouped(session: AsyncSession, inner: Any, count: Any, n: Any, by: Grouping = "service") -> list[Any]:
     c = inner.c
     query = select(c.grp, c.month, count.label("count"), n.label("n")).group_by(c.grp, c.month)
-    return [_Row(row.grp, row.month, row._mapping["count"], row.n) for row in await session.execute(query)]
+    return [_Row(row.grp, row.month, row._mapping["count"], row.n) for row in await session.execute(_named(query, by))]
+
+
+_WITH_ARTICLE = select(contact_articles.c.contact_id).distinct().subquery()
+"""The contacts answered with at least one knowledge article, outer-joined once (not an EXISTS per aggregate)."""
 
 
 async def _contacts(session: AsyncSession, period: Period, by: Grouping) -> dict[str, list[_Row]]:
     """The inbound-contact measures (the kennisbank's three included) from one GROUP BY."""
-    query, group = _contact_grouped(select(), by)
-    with_article = select(contact_articles.c.contact_id).where(contact_articles.c.contact_id == Contact.id).exists()
     inner = (
-        query.add_columns(
-            group.label("grp"),
+        select(
+            _contact_key(by).label("grp"),
             month_bucket(Contact.occurred_at, period).label("month"),
             Contact.outcome.label("outcome"),
             Contact.transfers.label("transfers"),
-            case((with_article, 1), else_=0).label("article"),
+            case((_WITH_ARTICLE.c.contact_id.is_(None), 0), else_=1).label("article"),
         )
         .select_from(Contact)
+        .outerjoin(_WITH_ARTICLE, _WITH_ARTICLE.c.contact_id == Contact.id)
         .where(Contact.direction == INBOUND, period.moments(Contact.occurred_at))
         .subquery()
     )
     c = inner.c
     resolved, article = c.outcome == RESOLVED, c.article == 1
-    rows = await session.execute(
-        select(
-            c.grp,
-            c.month,
-            func.count().label("inbound"),
-            func.count().filter(and_(resolved, c.transfers == 0)).label("helped"),
-            func.count().filter(resolved).label("resolved"),
-            func.count().filter(c.transfers >= 1).label("transferred"),
-            func.count().filter(c.transfers >= 2).label("more"),
-            func.count().filter(article).label("with_article"),
-            func.count().filter(resolved, article).label("resolved_with"),
-            func.count().filter(c.article == 0).label("without_article"),
-            func.count().filter(resolved, c.article == 0).label("resolved_without"),
-        ).group_by(c.grp, c.month)
-    )
+    grouped = select(
+        c.grp,
+        c.month,
+        func.count().label("inbound"),
+        func.count().filter(and_(resolved, c.transfers == 0)).label("helped"),
+        func.count().filter(resolved).label("resolved"),
+        func.count().filter(c.transfers >= 1).label("transferred"),
+        func.count().filter(c.transfers >= 2).label("more"),
+        func.count().filter(article).label("with_article"),
+        func.count().filter(resolved, article).label("resolved_with"),
+        func.count().filter(c.article == 0).label("without_article"),
+        func.count().filter(resolved, c.article == 0).label("resolved_without"),
+    ).group_by(c.grp, c.month)
+    rows = await session.execute(_named(grouped, by))
     found: dict[str, list[_Row]] = {code: [] for code in _CONTACT_COUNTS}
     for row in rows:
         for code, (column, n) in _CONTACT_COUNTS.items():
@@ -578,21 +596,19 @@ _CONTACT_COUNTS = {
 
 
 async def _failed_transfers(session: AsyncSession, period: Period, by: Grouping) -> list[_Row]:
-    query = select().select_from(ContactTransfer).join(Contact, Contact.id == ContactTransfer.contact_id)
-    if by == "service":
-        query, group = query.join(Service, Service.id == ContactTransfer.service_id), Service.code
-    else:
-        query, group = _contact_grouped(query, by)
+    group = ContactTransfer.service_id if by == "service" else _contact_key(by)
     inner = (
-        query.add_columns(
+        select(
             group.label("grp"),
             month_bucket(Contact.occurred_at, period).label("month"),
             ContactTransfer.connected.label("connected"),
         )
+        .select_from(ContactTransfer)
+        .join(Contact, Contact.id == ContactTransfer.contact_id)
         .where(Contact.direction == INBOUND, period.moments(Contact.occurred_at))
         .subquery()
     )
-    return await _grouped(session, inner, func.count().filter(inner.c.connected.is_(False)), func.count())
+    return await _grouped(session, inner, func.count().filter(inner.c.connected.is_(False)), func.count(), by)
 
 
 def _due_subquery(period: Period, done: Any, due: Any, due_at: Any, query: Any, group: Any) -> Any:
@@ -613,18 +629,17 @@ async def _commitments(
         due = and_(due, Commitment.kind == CommitmentKind.CALLBACK)
     query = select().select_from(Commitment)
     if by == "service":
-        query, group = query.join(Service, Service.id == Commitment.service_id, isouter=True), Service.code
+        group = Commitment.service_id
     else:
-        query = query.join(Contact, Contact.id == Commitment.contact_id, isouter=True)
-        query, group = _contact_grouped(query, by, outer=True)
+        query, group = query.join(Contact, Contact.id == Commitment.contact_id, isouter=True), _contact_key(by)
     inner = _due_subquery(period, Commitment.kept_on_time, due, Commitment.first_due_at, query, group)
-    return await _grouped(session, inner, func.count().filter(inner.c.done.is_(True)), func.count())
+    return await _grouped(session, inner, func.count().filter(inner.c.done.is_(True)), func.count(), by)
 
 
 async def _escalations(session: AsyncSession, period: Period, now: datetime) -> list[_Row]:
     due = and_(period.moments(Escalation.due_at), Escalation.due_at <= now)
-    query = select().select_from(Escalation).join(Service, Service.id == Escalation.service_id)
-    inner = _due_subquery(period, Escalation.within_norm, due, Escalation.due_at, query, Service.code)
+    query = select().select_from(Escalation)
+    inner = _due_subquery(period, Escalation.within_norm, due, Escalation.due_at, query, Escalation.service_id)
     return await _grouped(session, inner, func.count().filter(inner.c.done.is_(True)), func.count())
 
 
@@ -635,28 +650,24 @@ async def _handoffs(session: AsyncSession, period: Period) -> tuple[list[_Row], 
     ping_pong = select(earlier.id).where(sent_back_clause(dialect, later, earlier)).exists()
     inner = (
         select(
-            Service.code.label("grp"),
+            later.from_service_id.label("grp"),
             month_bucket(later.requested_at, period).label("month"),
             later.dossier_id.label("dossier_id"),
             case((ping_pong, later.dossier_id), else_=None).label("ping_pong_dossier"),
         )
         .select_from(later)
-        .join(Service, Service.id == later.from_service_id)
         .where(later.status.in_(COUNTED_HANDOFF_STATUSES), period.moments(later.requested_at))
         .subquery()
     )
     c = inner.c
-    rows = (
-        await session.execute(
-            select(
-                c.grp,
-                c.month,
-                func.count().label("handoffs"),
-                func.count(c.dossier_id.distinct()).label("dossiers"),
-                func.count(c.ping_pong_dossier.distinct()).label("ping_pong"),
-            ).group_by(c.grp, c.month)
-        )
-    ).all()
+    grouped = select(
+        c.grp,
+        c.month,
+        func.count().label("handoffs"),
+        func.count(c.dossier_id.distinct()).label("dossiers"),
+        func.count(c.ping_pong_dossier.distinct()).label("ping_pong"),
+    ).group_by(c.grp, c.month)
+    rows = (await session.execute(_named(grouped, "service"))).all()
     per_dossier = [_Row(r.grp, r.month, r.handoffs, r.dossiers) for r in rows]
     ping_pong_rows = [_Row(r.grp, r.month, r.ping_pong, r.dossiers) for r in rows]
     return per_dossier, ping_pong_rows
