@@ -2,19 +2,20 @@
 
 Usage (not part of the normal test run):
 
-    .venv/bin/python tests/benchmarks/run_benchmark.py --database-url postgresql+asyncpg://root@127.0.0.1/bench \
-        --size medium [--duration 10] [--concurrency 8] [--output var/benchmark-<database>-<size>.json] \
-        [--compare-with var/benchmark-<database>-<other size>.json]
+    .venv/bin/python tests/benchmarks/run_benchmark.py \
+        --database-url 'postgresql+asyncpg://root@127.0.0.1/bench_{size}' --size medium large \
+        [--duration 10] [--concurrency 8] [--low-concurrency 1] [--scenarios NAME …]
 
 Steps: migrate and fill the database (``casemgmt generate``) when it holds fewer dossiers than the size needs;
 create a benchmark employee and token; serve the app with ``casemgmt run --workers 2`` (production mode); drive each
 scenario with wrk at a fixed concurrency and read p50/p95/p99 and requests per second. For the raw-SQL limit it
 captures the statements each scenario issues (in-process, through SQLAlchemy's cursor events) and replays them on
 the driver directly at the same concurrency; for the bare limit it serves a one-route Litestar app the same way.
-The report prints a table and writes JSON with the ratios page/raw-SQL (p95) and throughput/bare-endpoint. The pilot
-pages (metrics API and dashboard) are also compared with the report of the other size on the same kind of database
-(``--compare-with``; by default ``var/benchmark-<database>-medium.json`` when measuring ``large`` and the other way
-round, when that file exists): the p95 here divided by the p95 there.
+The report prints a table and writes JSON (``var/benchmark-<database>-<size>.json``) with the ratios page/raw-SQL
+(p95), throughput/bare-endpoint and throughput/floor, and the workers' resident memory at the end. With both
+``medium`` and ``large`` (one database each, ``{size}`` in the URL) every scenario at ``large`` is also compared with
+``medium`` (target: within 1.2×); a single size is compared with the other size's earlier report when that file
+exists (``--compare-with``).
 """
 
 from __future__ import annotations
@@ -267,6 +268,8 @@ def scenarios(ctx: dict[str, Any]) -> dict[str, tuple[str, str]]:
         "pilot metrics API": (f"/api/v1/pilots/{slug}/metrics", "api"),
         "pilot dashboard": (f"/pilots/{slug}", "page"),
         "survey metrics API": ("/api/v1/metrics/survey", "api"),
+        "trends API (year)": ("/api/v1/trends", "api"),
+        "Trends page (year)": ("/trends", "page"),
     }
 
 
@@ -387,25 +390,47 @@ def serve(argv: list[str], env: dict[str, str], port: int) -> subprocess.Popen[b
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database-url", required=True)
-    parser.add_argument("--size", choices=sorted(SIZES), default="medium")
+    parser.add_argument(
+        "--database-url", required=True, help="one database per size: '{size}' in it is replaced by the size's name"
+    )
+    parser.add_argument("--size", choices=sorted(SIZES), nargs="+", default=["medium"])
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument(
         "--low-concurrency", type=int, default=1, help="second level, for latency against raw SQL (default 1)"
     )
     parser.add_argument("--scenarios", nargs="*", default=None, help="only scenarios whose name contains one of these")
-    parser.add_argument("--output", type=Path, default=None)
-    parser.add_argument("--compare-with", type=Path, default=None)
+    parser.add_argument("--output", type=Path, default=None, help="the report of a single size")
+    parser.add_argument("--compare-with", type=Path, default=None, help="a single size: the other size's report")
     args = parser.parse_args()
+    if len(args.size) > 1 and "{size}" not in args.database_url:
+        parser.error("several sizes need '{size}' in --database-url (one database per size)")
     kind = args.database_url.split("+", 1)[0].split(":", 1)[0]
-    args.output = args.output or ROOT / "var" / f"benchmark-{kind}-{args.size}.json"
-    other_size = "large" if args.size != "large" else "medium"
-    args.compare_with = args.compare_with or ROOT / "var" / f"benchmark-{kind}-{other_size}.json"
+    reports = []
+    for size in args.size:
+        database_url = args.database_url.replace("{size}", size)
+        report = measure(args, size, database_url)
+        output = (args.output if len(args.size) == 1 else None) or ROOT / "var" / f"benchmark-{kind}-{size}.json"
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(json.dumps(report, indent=2))
+        print_report(report, args)
+        print(f"\nreport written to {output}")
+        reports.append(report)
+    if len(reports) == 1:
+        other_size = "large" if args.size[0] != "large" else "medium"
+        other_path = args.compare_with or ROOT / "var" / f"benchmark-{kind}-{other_size}.json"
+        if other_path.exists():
+            reports.append(json.loads(other_path.read_text()))
+    by_size = {report["size"]: report for report in reports}
+    if "medium" in by_size and "large" in by_size:
+        print_growth(compare_sizes(by_size["medium"], by_size["large"]))
 
+
+def measure(args: argparse.Namespace, size: str, database_url: str) -> dict[str, Any]:
+    """Every scenario at one size: the report (also written as JSON by ``main``)."""
     env = {
         **os.environ,
-        "CASEMGMT_DATABASE_URL": args.database_url,
+        "CASEMGMT_DATABASE_URL": database_url,
         # demo mode differs from production only in not marking cookies Secure: the benchmark speaks plain HTTP.
         "CASEMGMT_MODE": "demo",
         "CASEMGMT_SECRET_KEY": secrets.token_hex(32),
@@ -413,7 +438,7 @@ def main() -> None:
         "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")])),
     }
     casemgmt(env, "database", "upgrade")
-    ctx = asyncio.run(prepare(args.database_url, args.size))
+    ctx = asyncio.run(prepare(database_url, size))
     token = identity(env)
     casemanager_identity(env, ctx["casemanager"])
 
@@ -462,7 +487,7 @@ def main() -> None:
             if auth == "fragment":
                 headers["HX-Request"] = "true"
             email = ctx["casemanager"] if who == "casemanager" else EMAIL
-            statements = asyncio.run(capture_sql(args.database_url, path, auth, token, email))
+            statements = asyncio.run(capture_sql(database_url, path, auth, token, email))
             figures: dict[int, dict[str, Any]] = {}
             for level in levels:
                 # Warm up first (templates compiled, statistics libraries imported, prepared statements cached): the
@@ -471,7 +496,7 @@ def main() -> None:
                 run_wrk(base + path, headers, WARM_UP_SECONDS, level)
                 floor_figures = run_wrk(floor_url, api_headers, args.duration, level)
                 measured = run_wrk(base + path, headers, args.duration, level)
-                raw = asyncio.run(replay(args.database_url, statements, args.duration, level))
+                raw = asyncio.run(replay(database_url, statements, args.duration, level))
                 figures[level] = {"floor": floor_figures, "measured": measured, "raw": raw}
             high = figures[args.concurrency]
             low = figures[levels[-1]] if len(levels) > 1 else None
@@ -499,15 +524,16 @@ def main() -> None:
                     c1_raw_p50_ms=low["raw"]["p50_ms"] if low else None,
                 )
             )
+        worker_rss_mb = workers_rss_mb(app.pid)
     finally:
         for process in (app, floor):
             process.terminate()
             process.wait()
 
-    report = {
+    return {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "database": args.database_url.split("://", 1)[0],
-        "size": args.size,
+        "database": database_url.split("://", 1)[0],
+        "size": size,
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
         "concurrency": args.concurrency,
         "low_concurrency": args.low_concurrency,
@@ -515,6 +541,7 @@ def main() -> None:
         "duration_s": args.duration,
         "dossier_timeline_entries": ctx["timeline_entries"],
         "worklist_open_dossiers": ctx["casemanager_open_dossiers"],
+        "worker_rss_mb": worker_rss_mb,
         "bare_endpoint": bare_result,
         "scenarios": [
             {
@@ -528,10 +555,26 @@ def main() -> None:
             for r in results
         ],
     }
-    report["pilot_pages_vs_other_size"] = compare_pilot_pages(report, args.compare_with)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(report, indent=2))
-    bare_rps = f"{bare_result['rps']:.0f}"
+
+
+def workers_rss_mb(server_pid: int) -> list[float]:
+    """The resident memory of the server's worker processes (its children), in MB, read from /proc at the end of
+    the run (Linux only; empty elsewhere)."""
+    sizes = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+        except OSError:
+            continue
+        if fields.get("PPid", "").strip() == str(server_pid) and "VmRSS" in fields:
+            sizes.append(round(int(fields["VmRSS"].split()[0]) / 1024, 1))
+    return sorted(sizes)
+
+
+def print_report(report: dict[str, Any], args: argparse.Namespace) -> None:
+    bare_rps = f"{report['bare_endpoint']['rps']:.0f}"
+    print(f"\n## {report['size']}, {report['date']}, load average at the end {report['load_average_at_end']}")
+    print(f"worker RSS (MB): {report['worker_rss_mb']}")
     print(
         f"| scenario | p50 ms | p95 ms | p99 ms | req/s | queries | raw p95 ms | p95/raw | req/s vs bare ({bare_rps}) |"
     )
@@ -555,45 +598,46 @@ def main() -> None:
             f"| {fmt(row['low_concurrency_p50_over_raw_sql_ms'])} "
             f"| {fmt(row['c1_floor_p50_ms'])} | {fmt(row['low_concurrency_throughput_vs_floor'], '.1%')} |"
         )
-    for row in report["pilot_pages_vs_other_size"]:
-        print(
-            f"{row['scenario']}: p95 {row['p95_ms']:.1f} ms at {row['size']} vs {row['other_p95_ms']:.1f} ms at "
-            f"{row['other_size']} (ratio {row['ratio']})"
-        )
-    print(f"\nreport written to {args.output}")
 
 
 def fmt(value: float | None, spec: str = ".1f") -> str:
     return "–" if value is None else format(value, spec)
 
 
-PILOT_PAGES = ("pilot metrics API", "pilot dashboard")
+def compare_sizes(medium: dict[str, Any], large: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every scenario measured at both sizes: how much slower ``large`` is (target: within 1.2×) in throughput at the
+    high concurrency, in p50 at the low one, and in its share of the floor."""
 
+    def ratio(a: float | None, b: float | None) -> float | None:
+        return round(a / b, 2) if a and b else None
 
-def compare_pilot_pages(report: dict[str, Any], other_path: Path) -> list[dict[str, Any]]:
-    """The pilot pages' p95 here against the same scenarios in the report at the other size (if there is one)."""
-    if not other_path.exists():
-        return []
-    other = json.loads(other_path.read_text())
-    if other.get("size") == report["size"]:
-        return []
-    theirs = {row["scenario"]: row for row in other.get("scenarios", [])}
+    theirs = {row["scenario"]: row for row in medium.get("scenarios", [])}
     rows = []
-    for row in report["scenarios"]:
-        if row["scenario"] in PILOT_PAGES and row["scenario"] in theirs:
-            other_p95 = theirs[row["scenario"]]["p95_ms"]
-            rows.append(
-                {
-                    "scenario": row["scenario"],
-                    "size": report["size"],
-                    "p95_ms": row["p95_ms"],
-                    "other_size": other["size"],
-                    "other_p95_ms": other_p95,
-                    "other_date": other.get("date"),
-                    "ratio": round(row["p95_ms"] / other_p95, 2) if other_p95 else None,
-                }
-            )
+    for row in large.get("scenarios", []):
+        other = theirs.get(row["scenario"])
+        if other is None:
+            continue
+        rows.append(
+            {
+                "scenario": row["scenario"],
+                "medium_date": medium.get("date"),
+                "large_date": large.get("date"),
+                "rps_medium_over_large": ratio(other["rps"], row["rps"]),
+                "c1_p50_large_over_medium": ratio(row.get("c1_p50_ms"), other.get("c1_p50_ms")),
+                "vs_floor_medium_over_large": ratio(other.get("throughput_vs_floor"), row.get("throughput_vs_floor")),
+            }
+        )
     return rows
+
+
+def print_growth(rows: list[dict[str, Any]]) -> None:
+    print("\n| scenario | req/s medium ÷ large | p50 c=1 large ÷ medium | vs floor medium ÷ large |")
+    print("|---|---|---|---|")
+    for row in rows:
+        print(
+            f"| {row['scenario']} | {fmt(row['rps_medium_over_large'], '.2f')} "
+            f"| {fmt(row['c1_p50_large_over_medium'], '.2f')} | {fmt(row['vs_floor_medium_over_large'], '.2f')} |"
+        )
 
 
 if __name__ == "__main__":
