@@ -157,3 +157,35 @@ async def test_past_review_shows_controleren_and_expires_after_the_grace(acting,
         assert view.article.status == "expired" and view.versions[0].version.change.startswith("verlopen")
         republished = await knowledge.publish(article.id)
         assert republished.status == "published" and republished.review_due > date.today()
+
+
+async def test_the_notifications_command_expires_articles_a_month_past_review(acting, world, db, migrated) -> None:
+    """``casemgmt notifications send`` (cron, or ``run --scheduler`` every minute) is what calls ``expire_overdue``."""
+    from tests.worlds.commands import run
+
+    article = await new_article(acting, world)
+    async with acting(world.szw) as knowledge:
+        await knowledge.publish(article.id)
+    async with db() as session, session.begin():
+        await session.execute(
+            update(KnowledgeArticle)
+            .where(KnowledgeArticle.id == article.id)
+            .values(review_due=date.today() - timedelta(days=10), version=KnowledgeArticle.version)
+        )
+    within_grace = run(migrated, "notifications", "send")
+    assert within_grace.returncode == 0, within_grace.stderr
+    assert "Kennisbank" not in within_grace.stdout
+    later = (datetime.now(UTC) + timedelta(days=25)).isoformat(timespec="minutes")
+    done = run(migrated, "notifications", "send", "--now", later)
+    assert done.returncode == 0, done.stderr
+    assert "Kennisbank: 1 artikel(en) verlopen" in done.stdout
+    async with db() as session:
+        expired = await session.get(KnowledgeArticle, article.id)
+        assert expired is not None and expired.status == "expired"
+        events = await session.scalar(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.object_type == "knowledge_article", AuditEvent.detail == "verlopen")
+        )
+    assert events == 1
+    assert "Kennisbank" not in run(migrated, "notifications", "send", "--now", later).stdout

@@ -1,5 +1,6 @@
 """``casemgmt notifications send [--digest] [--now ISO]``: write the time-based notifications (``reminders/sweep``:
-due today, overdue, past the norm), queue the notifications wanted by e-mail at once (``reminders/immediate``),
+due today, overdue, past the norm), expire the kennisbank articles left unchecked for a month past their review date
+(``knowledge.services.expire_overdue``), queue the notifications wanted by e-mail at once (``reminders/immediate``),
 compose the daily digest (on business days, from ``CASEMGMT_DIGEST_AT``) and send the outbox's due mails. Safe to
 run at the same time on several hosts (each mail is claimed by one sender, ``mail/outbox.py``), so cron, a systemd
 timer or a Kubernetes CronJob may run it every minute on every node (docs/NOTIFICATIONS.md). ``casemgmt run
@@ -48,7 +49,9 @@ async def notify(settings: Settings, now: datetime, *, digest: bool, say: Callab
     """Compose the digest when asked and due (``say`` tells what happened), then send what is due."""
     from sqlalchemy.ext.asyncio import async_sessionmaker
 
+    from casemgmt.audit.services import AuditLog
     from casemgmt.db import create_engine
+    from casemgmt.knowledge.services import expire_overdue
     from casemgmt.mail.outbox import send_pending
     from casemgmt.mail.transport import SmtpTransport
     from casemgmt.reminders.digest import compose_digests
@@ -65,8 +68,11 @@ async def notify(settings: Settings, now: datetime, *, digest: bool, say: Callab
             queued = await queue_immediate(
                 session, now, base_url=settings.base_url, templates_dir=settings.templates_dir
             )
+            expired = await expire_overdue(session, AuditLog(session, actor=None, request_id="notifications"), now)
         if swept.written or queued:
             say(f"Meldingen: {swept.written} nieuw; {queued} e-mail(s) direct in de wachtrij.")
+        if expired:
+            say(f"Kennisbank: {len(expired)} artikel(en) verlopen (niet gecontroleerd na de controledatum).")
         if digest:
             moment = digest_moment(now, settings.digest_time)
             if moment.due:
@@ -96,7 +102,7 @@ async def notify(settings: Settings, now: datetime, *, digest: bool, say: Callab
 
 def _quiet(message: str) -> None:
     """The scheduler logs a digest composed and notifications written, not every minute that there is none (yet)."""
-    if "nieuw in de wachtrij" in message or message.startswith("Meldingen:"):
+    if "nieuw in de wachtrij" in message or message.startswith(("Meldingen:", "Kennisbank:")):
         log.info(message)
 
 
