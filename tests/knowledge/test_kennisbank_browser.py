@@ -48,3 +48,35 @@ async def test_a_misspelt_query_finds_the_highlighted_article(page, live_server,
     await expect(page.get_by_test_id("kb-antwoord")).to_contain_text("balie voor Nederlanders in het buitenland")
     await expect(page.get_by_test_id("kb-eigenaar")).to_contain_text("Test accountmanager")
     assert errors == []
+
+
+async def test_on_a_phone_the_filters_fold_away_and_the_first_hit_is_on_the_first_screen(
+    page, live_server, make_user, db
+) -> None:
+    services = {item["owner"]: item["service"] for item in demo_articles()}
+    async with db() as session, session.begin():
+        for email, service in services.items():
+            await make_user("accountmanager", services=[service], email=email, session=session)
+        await load_knowledge(session, datetime.now(UTC))
+    agent = await make_user("kcc_agent", services=["KCC"], name="Kees Kcc")
+    await page.set_viewport_size({"width": 375, "height": 800})
+    await page.goto("/login")
+    await page.get_by_label("E-mailadres").fill(agent.email)
+    await page.get_by_label("Wachtwoord").fill(PASSWORD)
+    await page.get_by_role("button", name="Inloggen").click()
+    await page.wait_for_load_state("networkidle")
+    await page.goto("/kennisbank?q=paspoort%20buitenland")
+    first = page.locator(".kb-hit").first
+    await expect(first).to_be_visible()
+    await expect(page.locator("#kb-service")).to_be_hidden()
+    box = await first.bounding_box()
+    assert box is not None and box["y"] < 800, box
+    await page.get_by_text("Filteren op dienst, onderwerp of status").click()
+    await page.locator("#kb-service").select_option("DPZ")
+    await expect(page).to_have_url(re.compile(r"service=DPZ"))
+    await page.reload()
+    await expect(page.locator("#kb-service")).to_be_visible()  # open when a filter is set
+    await expect(page.locator(".kb-filters-fold > summary")).to_contain_text("(1 actief)")
+    await page.set_viewport_size({"width": 1366, "height": 800})
+    await page.goto("/kennisbank?q=paspoort")
+    await expect(page.locator("#kb-service")).to_be_visible()  # wide: always shown
