@@ -137,6 +137,10 @@ async def test_the_page_form_flags_and_the_owner_resolves_in_place(client, db, w
     await login_as(client, world.ocw)
     page = await client.get(path)
     assert page.status_code == 200 and "Welke kosten?" in page.text and "Afhandelen" in page.text
+    # the article page itself renders the section in place: nothing loaded afterwards replaces a started entry
+    article_page = await client.get(f"/kennisbank/{article_id}")
+    assert "Welke kosten?" in article_page.text and "Afhandelen" in article_page.text
+    assert 'hx-trigger="load"' not in article_page.text
     async with db() as session:
         flag_id = await session.scalar(select(KnowledgeFlag.id))
     token = await csrf_token(client, path)

@@ -17,6 +17,9 @@ from casemgmt.directory.models import Service, Topic
 from casemgmt.errors import Conflict, DomainError, FieldError, Forbidden, InvalidInput
 from casemgmt.knowledge import rules
 from casemgmt.knowledge.dependencies import EscalationDraft, Knowledge
+from casemgmt.knowledge.flag_controllers import flag_section
+from casemgmt.knowledge.flag_dependencies import Flags
+from casemgmt.knowledge.flags import FlagService
 from casemgmt.knowledge.rules import STATUS_LABELS, ArticleStatus
 from casemgmt.knowledge.schemas import ArticleCreate, ArticleHitOut, ArticleOut, ArticlePatch, PublishIn, WithdrawIn
 from casemgmt.knowledge.services import Draft, KnowledgeService, today_in_amsterdam
@@ -208,7 +211,10 @@ async def knowledge_create(
     return Redirect(f"/kennisbank/{article.id}", status_code=303)
 
 
-async def _article_context(knowledge: KnowledgeService, article_id: int, version: int | None = None) -> dict[str, Any]:
+async def _article_context(
+    knowledge: KnowledgeService, article_id: int, version: int | None = None, flags: FlagService | None = None
+) -> dict[str, Any]:
+    """The article page's context; with ``flags``, the whole page's, flag section included (``flag_panel``)."""
     view = await knowledge.get(article_id)
     shown = None
     if version is not None and version != view.version:
@@ -225,14 +231,17 @@ async def _article_context(knowledge: KnowledgeService, article_id: int, version
         "withdraw_errors": {},
         "withdraw_form": {"reason": ""},
         "message": "",
+        "flag_panel": await flag_section(flags, article_id) if flags is not None else None,
     }
 
 
 @get("/kennisbank/{article_id:int}", name="knowledge.article", guards=[requires_employee], include_in_schema=False)
-async def knowledge_article(knowledge: Knowledge, article_id: FromPath[int], versie: QueryId = None) -> Template:
+async def knowledge_article(
+    knowledge: Knowledge, flags: Flags, article_id: FromPath[int], versie: QueryId = None
+) -> Template:
     """An article: the answer to give, next steps, owner, review date ("controleren" when past), and its versions
     (who, when, what changed); ``?versie=n`` shows an earlier version's text."""
-    return Template("knowledge/article.html", context=await _article_context(knowledge, article_id, versie))
+    return Template("knowledge/article.html", context=await _article_context(knowledge, article_id, versie, flags))
 
 
 def _edit_form(view: Any) -> dict[str, Any]:
@@ -310,11 +319,13 @@ async def knowledge_update(
 async def _action_outcome(
     request: Request[Any, Any, Any],
     knowledge: KnowledgeService,
+    flags: FlagService,
     article_id: int,
     refused: DomainError,
     extra: dict[str, Any],
 ) -> Template:
-    context = await _article_context(knowledge, article_id)
+    full_page = not wants_fragment(request)
+    context = await _article_context(knowledge, article_id, flags=flags if full_page else None)
     context.update(extra)
     status = refused.status_code
     if isinstance(refused, Conflict):
@@ -324,13 +335,13 @@ async def _action_outcome(
 
 @page_form("/kennisbank/{article_id:int}/publiceren", "knowledge.publish")
 async def knowledge_publish(
-    request: Request[Any, Any, Any], knowledge: Knowledge, article_id: FromPath[int], data: FormData
+    request: Request[Any, Any, Any], knowledge: Knowledge, flags: Flags, article_id: FromPath[int], data: FormData
 ) -> Template | Redirect:
     try:
         await knowledge.publish(article_id, version=whole_number(data.get("version", "")) or 0)
     except (InvalidInput, Conflict) as exc:
         errors = exc.by_field() if isinstance(exc, InvalidInput) else {}
-        return await _action_outcome(request, knowledge, article_id, exc, {"publish_errors": errors})
+        return await _action_outcome(request, knowledge, flags, article_id, exc, {"publish_errors": errors})
     if wants_fragment(request):
         return Template("knowledge/_actions.html", context=await _article_context(knowledge, article_id))
     return Redirect(f"/kennisbank/{article_id}", status_code=303)
@@ -338,7 +349,7 @@ async def knowledge_publish(
 
 @page_form("/kennisbank/{article_id:int}/intrekken", "knowledge.withdraw")
 async def knowledge_withdraw(
-    request: Request[Any, Any, Any], knowledge: Knowledge, article_id: FromPath[int], data: FormData
+    request: Request[Any, Any, Any], knowledge: Knowledge, flags: Flags, article_id: FromPath[int], data: FormData
 ) -> Template | Redirect:
     reason = data.get("reason", "")
     try:
@@ -346,7 +357,7 @@ async def knowledge_withdraw(
     except (InvalidInput, Conflict) as exc:
         errors = exc.by_field() if isinstance(exc, InvalidInput) else {}
         extra = {"withdraw_errors": errors, "withdraw_form": {"reason": reason}}
-        return await _action_outcome(request, knowledge, article_id, exc, extra)
+        return await _action_outcome(request, knowledge, flags, article_id, exc, extra)
     return Redirect(f"/kennisbank/{article_id}", status_code=303)
 
 

@@ -59,6 +59,12 @@ async def api_resolve(
 # -- pages ------------------------------------------------------------------------------------------------------
 
 
+async def flag_section(flags: FlagService, article_id: int) -> dict[str, Any]:
+    """The flag section as the article page renders it in place: the empty form and, for who handles them, the
+    open flags."""
+    return await _context(flags, article_id)
+
+
 async def _context(
     flags: FlagService,
     article_id: int,
@@ -68,6 +74,7 @@ async def _context(
     resolving: int | None = None,
     message: str = "",
 ) -> dict[str, Any]:
+    """The flag section's context (``knowledge/_flag_panel.html``): the form as entered, its errors, a message."""
     panel = await flags.panel(article_id)
     return {
         "panel": panel,
