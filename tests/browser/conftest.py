@@ -25,6 +25,17 @@ CHROMIUM_ARGS = [
 ]
 
 
+HTMX_BUSY = "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+"""True once no htmx request is in flight and no swap is settling (htmx marks each phase with a class)."""
+
+
+async def settled(page) -> None:  # type: ignore[no-untyped-def]
+    """Wait for the page and what htmx loads into it on load (badges, panels): the load event, then no htmx request
+    in flight. Faster than Playwright's ``networkidle``, which always waits 500 ms of silence."""
+    await page.wait_for_load_state("load")
+    await page.wait_for_function(HTMX_BUSY)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -30,7 +30,7 @@ import pytest
 from litestar import Litestar
 from playwright.async_api import expect
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, settled
 from tests.browser.test_accessibility import _violations
 from tests.worlds.matrix import MatrixWorld, arrange
 from tests.worlds.personas import PASSWORD
@@ -181,7 +181,7 @@ async def test_every_page_fits_a_phone(axe_page, app, make_user, make_token, db,
     seen: list[str] = []
     for route, url in pages(app, world):
         response = await page.goto(url)
-        await page.wait_for_load_state("networkidle")  # the badges and panels htmx loads after the page
+        await settled(page)  # the badges and panels htmx loads after the page
         assert response is not None
         if response.status in REFUSED or "/login" in page.url:
             continue  # not this role's page (the access matrix checks who may open what)
