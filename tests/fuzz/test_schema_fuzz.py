@@ -61,6 +61,9 @@ PHASES = {
 same requests): some 4,800 calls in about 35 s of CPU. All phases for every role would take about twice as long."""
 MIN_CALLS = 2000
 """Per database (issue 11)."""
+SHARES = (("admin",), ("casemanager", "kcc_agent", "accountmanager", "evaluator"))
+"""The roles in two tests of about equal length, so the suite's two workers share the run; each test sends at least
+half of ``MIN_CALLS``, so a database gets at least ``MIN_CALLS`` in all."""
 
 
 # ------------------------------------------------------------------------------------------------ the check
@@ -238,8 +241,9 @@ async def world(make_user, make_token, db, tmp_path) -> MatrixWorld:  # type: ig
     return await arrange(make_user, make_token, db, tmp_path)
 
 
+@pytest.mark.parametrize("roles", SHARES, ids="+".join)
 async def test_the_api_answers_schema_generated_requests_as_its_document_says(
-    app: Litestar, world: MatrixWorld, capsys: pytest.CaptureFixture[str], record_property: Any
+    app: Litestar, world: MatrixWorld, roles: tuple[str, ...], capsys: pytest.CaptureFixture[str], record_property: Any
 ) -> None:
     # An app of its own on the session's database: schemathesis keeps the lifespan of the app it calls running
     # for the rest of the process, which must not be the session's shared app. It calls the app on one event loop
@@ -248,7 +252,7 @@ async def test_the_api_answers_schema_generated_requests_as_its_document_says(
     settings = app.state.settings
     fuzzed = create_app(settings, engine=create_engine(settings))
     tallies = {}
-    for role in PHASES:
+    for role in roles:
         tallies[role] = await anyio.to_thread.run_sync(run, fuzzed, role, world.tokens[PERSONA_USERS[role]])
     calls = sum(t.calls for t in tallies.values())
     server_errors = sum(t.server_errors for t in tallies.values())
@@ -272,7 +276,7 @@ async def test_the_api_answers_schema_generated_requests_as_its_document_says(
         line for t in tallies.values() for line in t.reproductions
     )
     assert all(t.stop_reason == "completed" for t in tallies.values())
-    assert calls >= MIN_CALLS
+    assert calls >= MIN_CALLS // len(SHARES)
 
 
 def _refusal(
