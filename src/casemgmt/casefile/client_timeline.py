@@ -1,10 +1,11 @@
 """The client's own story (klantbeeld, issue 12): one timeline of everything that happened with a client, with or
 without a dossier, and the list of the client's dossiers, open and closed with their outcome.
 
-The timeline reuses the dossier timeline's approach (``casefile/timeline.py``): each kind of entry is a source of
-ONE query (joins, no lazy loads) returning the newest ``limit`` entries of its kind before the cursor, and the
-answers are merged by ``(at, type, id)`` newest first (``merge_newest_first``), so the number of queries is the
-number of kinds (7) whatever the number of entries. The cursor is the timeline's ``Cursor`` (``<ISO>~<type>~<id>``).
+The timeline is read like the dossier timeline (``casefile/timeline.py``, ``read_page``): one statement finds the
+page's entries (a UNION ALL of every kind's ``(kind, at, id)``, ordered by ``(at, type, id)`` newest first and
+limited to the page), then one statement per record on the page (contacts, dossiers, commitments, escalations: the
+two kinds of one record share it) reads its columns by id as Core rows, so at most 5 statements whatever the number
+of entries, and 1 + the records present. The cursor is the timeline's ``Cursor`` (``<ISO>~<type>~<id>``).
 Kinds: ``contact`` (every contact of the client, with or without a dossier), ``dossier_opened``,
 ``dossier_closed``, ``commitment_made``, ``commitment_closed``, ``escalation_asked``, ``escalation_answered``
 (escalations about the client or about one of the client's dossiers); each entry names its dossier's reference or
@@ -17,14 +18,13 @@ read is one audit event on the client (object type ``client``, detail ``tijdlijn
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, literal, or_, select
+from sqlalchemy import ColumnElement, Row, func, literal, or_, outerjoin, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute, aliased
+from sqlalchemy.orm import aliased
 
 from casemgmt.audit.services import Action
 from casemgmt.auth.models import User
@@ -35,9 +35,8 @@ from casemgmt.casefile.timeline import (
     CONTACT_TRANSFERS,
     DEFAULT_LIMIT,
     Cursor,
-    TimelineEntry,
+    EntrySource,
     TimelinePage,
-    before_clause,
     read_page,
     representative_ref,
     transfer_attempts,
@@ -65,146 +64,154 @@ _EMPLOYEE, _OWNER, _CLOSER, _ASKER, _ANSWERER = (aliased(User) for _ in range(5)
 _OWNER_TEAM = aliased(Service)
 
 
-def _ref(dossier_ref: str | None) -> dict[str, Any]:
-    return {"dossier_ref": dossier_ref}
+def _ref(row: Row[Any]) -> dict[str, Any]:
+    return {"dossier_ref": row.dossier_ref}
 
 
-@dataclass(frozen=True)
-class ClientEntrySource:
-    """One kind of entry of the client timeline: ``query`` selects the record (first), the dossier's reference
-    (second, outer-joined: null without a dossier) and the joined values ``data`` takes; ``of_client(client_id)``
-    is the SQL keeping the client's records; ``at`` places the entry. One query per call."""
-
-    kind: str
-    query: Select[Any]
-    at: InstrumentedAttribute[Any]
-    of_client: Callable[[int], ColumnElement[bool]]
-    data: Callable[..., dict[str, Any]]
-
-    async def __call__(
-        self, session: AsyncSession, client_id: int, cursor: Cursor | None, limit: int
-    ) -> list[TimelineEntry]:
-        id_column = self.at.class_.id
-        query = (
-            self.query.where(self.of_client(client_id), self.at.is_not(None))
-            .order_by(self.at.desc(), id_column.desc())
-            .limit(limit)
-        )
-        condition = before_clause(self.kind, self.at, id_column, cursor)
-        if condition is not None:
-            query = query.where(condition)
-        return [
-            TimelineEntry(self.kind, getattr(record, self.at.key), record.id, {**_ref(ref), **self.data(record, *rest)})
-            for record, ref, *rest in (await session.execute(query)).all()
-        ]
-
-
-def _contact(
-    c: Contact,
-    service: str,
-    employee: str,
-    representative: str | None,
-    organisation: str | None,
-    transfers: str | None = None,
-    topic_name: str | None = None,
-    articles: str | None = None,
-) -> dict[str, Any]:
+def _contact(c: Row[Any]) -> dict[str, Any]:
     return {
-        "representative": representative_ref(c, representative, organisation),
-        "topic_name": topic_name,
-        "articles": given_articles(articles),
-        "transfer_attempts": transfer_attempts(transfers),
+        **_ref(c),
+        "representative": representative_ref(c, c.representative_name, c.representative_organisation),
+        "topic_name": c.topic_name,
+        "articles": given_articles(c.articles),
+        "transfer_attempts": transfer_attempts(c.transfer_attempts),
         "channel": c.channel,
         "direction": c.direction,
-        "service": service,
-        "employee": employee,
+        "service": c.service,
+        "employee": c.employee,
         "subject": c.subject,
         "outcome": c.outcome,
         "summary": c.summary,
     }
 
 
-def _dossier(d: Dossier, casemanager: str) -> dict[str, Any]:
-    return {"subject": d.subject, "status": d.status, "outcome": d.outcome, "casemanager": casemanager}
+def _dossier(d: Row[Any]) -> dict[str, Any]:
+    return {**_ref(d), "subject": d.subject, "status": d.status, "outcome": d.outcome, "casemanager": d.casemanager}
 
 
-def _commitment(c: Commitment, owner: str, closer: str | None) -> dict[str, Any]:
+def _commitment(c: Row[Any]) -> dict[str, Any]:
     return {
+        **_ref(c),
         "kind": c.kind,
         "description": c.description,
         "due_at": c.due_at,
         "status": c.status,
-        "owner": owner,
+        "owner": c.owner,
         "kept_on_time": c.kept_on_time,
-        "closed_by": closer,
+        "closed_by": c.closed_by,
     }
 
 
-def _escalation(e: Escalation, service: str, asker: str, answerer: str | None) -> dict[str, Any]:
+def _escalation(e: Row[Any]) -> dict[str, Any]:
     return {
-        "service": service,
+        **_ref(e),
+        "service": e.service,
         "question": e.question,
-        "asked_by": asker,
+        "asked_by": e.asked_by,
         "status": e.status,
         "answer": e.answer,
-        "answered_by": answerer,
+        "answered_by": e.answered_by,
         "within_norm": e.within_norm,
     }
 
 
+_DOSSIER_REF = Dossier.ref.label("dossier_ref")
 _CONTACTS = (
     select(
-        Contact,
-        Dossier.ref,
-        Service.code,
-        _EMPLOYEE.name,
-        Representative.name,
-        Representative.organisation,
-        CONTACT_TRANSFERS,
-        CONTACT_TOPIC,
-        CONTACT_ARTICLES,
+        Contact.id,
+        _DOSSIER_REF,
+        Contact.representative_id,
+        Contact.channel,
+        Contact.direction,
+        Contact.subject,
+        Contact.outcome,
+        Contact.summary,
+        Service.code.label("service"),
+        _EMPLOYEE.name.label("employee"),
+        Representative.name.label("representative_name"),
+        Representative.organisation.label("representative_organisation"),
+        CONTACT_TRANSFERS.label("transfer_attempts"),
+        CONTACT_TOPIC.label("topic_name"),
+        CONTACT_ARTICLES.label("articles"),
     )
     .outerjoin(Dossier, Dossier.id == Contact.dossier_id)
     .join(Service, Service.id == Contact.service_id)
     .join(_EMPLOYEE, _EMPLOYEE.id == Contact.employee_id)
     .outerjoin(Representative, Representative.id == Contact.representative_id)
 )
-_DOSSIERS = select(Dossier, Dossier.ref, _EMPLOYEE.name).join(_EMPLOYEE, _EMPLOYEE.id == Dossier.casemanager_id)
+_DOSSIERS = select(
+    Dossier.id, _DOSSIER_REF, Dossier.subject, Dossier.status, Dossier.outcome, _EMPLOYEE.name.label("casemanager")
+).join(_EMPLOYEE, _EMPLOYEE.id == Dossier.casemanager_id)
 _COMMITMENTS = (
-    select(Commitment, Dossier.ref, func.coalesce(_OWNER.name, literal("team ") + _OWNER_TEAM.code), _CLOSER.name)
+    select(
+        Commitment.id,
+        _DOSSIER_REF,
+        Commitment.kind,
+        Commitment.description,
+        Commitment.due_at,
+        Commitment.status,
+        Commitment.kept_on_time,
+        func.coalesce(_OWNER.name, literal("team ") + _OWNER_TEAM.code).label("owner"),
+        _CLOSER.name.label("closed_by"),
+    )
     .outerjoin(Dossier, Dossier.id == Commitment.dossier_id)
     .outerjoin(_OWNER, _OWNER.id == Commitment.owner_id)
     .outerjoin(_OWNER_TEAM, _OWNER_TEAM.id == Commitment.owner_service_id)
     .outerjoin(_CLOSER, _CLOSER.id == Commitment.closed_by_id)
 )
 _ESCALATIONS = (
-    select(Escalation, Dossier.ref, Service.code, _ASKER.name, _ANSWERER.name)
+    select(
+        Escalation.id,
+        _DOSSIER_REF,
+        Escalation.question,
+        Escalation.status,
+        Escalation.answer,
+        Escalation.within_norm,
+        Service.code.label("service"),
+        _ASKER.name.label("asked_by"),
+        _ANSWERER.name.label("answered_by"),
+    )
     .outerjoin(Dossier, Dossier.id == Escalation.dossier_id)
     .join(Service, Service.id == Escalation.service_id)
     .join(_ASKER, _ASKER.id == Escalation.asked_by_id)
     .outerjoin(_ANSWERER, _ANSWERER.id == Escalation.answered_by_id)
 )
+_ESCALATION_DOSSIER = outerjoin(Escalation, Dossier, Dossier.id == Escalation.dossier_id)
+"""What the keys of escalations are read from: an escalation is the client's through itself or its dossier."""
 
 
-def _escalation_of(client_id: int) -> ColumnElement[bool]:
+def _escalation_of(client_id: ColumnElement[Any]) -> ColumnElement[bool]:
     """An escalation about the client, or about one of the client's dossiers."""
     return or_(Escalation.client_id == client_id, Dossier.client_id == client_id)
 
 
-CLIENT_TIMELINE_SOURCES: tuple[ClientEntrySource, ...] = (
-    ClientEntrySource("contact", _CONTACTS, Contact.occurred_at, lambda c: Contact.client_id == c, _contact),
-    ClientEntrySource("dossier_opened", _DOSSIERS, Dossier.opened_at, lambda c: Dossier.client_id == c, _dossier),
-    ClientEntrySource("dossier_closed", _DOSSIERS, Dossier.closed_at, lambda c: Dossier.client_id == c, _dossier),
-    ClientEntrySource(
-        "commitment_made", _COMMITMENTS, Commitment.made_at, lambda c: Commitment.client_id == c, _commitment
+def _contact_of(client_id: ColumnElement[Any]) -> ColumnElement[bool]:
+    return Contact.client_id == client_id
+
+
+def _dossier_of(client_id: ColumnElement[Any]) -> ColumnElement[bool]:
+    return Dossier.client_id == client_id
+
+
+def _commitment_of(client_id: ColumnElement[Any]) -> ColumnElement[bool]:
+    return Commitment.client_id == client_id
+
+
+CLIENT_TIMELINE_SOURCES: tuple[EntrySource, ...] = (
+    EntrySource("contact", Contact.occurred_at, _contact_of, _CONTACTS, _contact),
+    EntrySource("dossier_opened", Dossier.opened_at, _dossier_of, _DOSSIERS, _dossier),
+    EntrySource("dossier_closed", Dossier.closed_at, _dossier_of, _DOSSIERS, _dossier),
+    EntrySource("commitment_made", Commitment.made_at, _commitment_of, _COMMITMENTS, _commitment),
+    EntrySource("commitment_closed", Commitment.closed_at, _commitment_of, _COMMITMENTS, _commitment),
+    EntrySource(
+        "escalation_asked", Escalation.asked_at, _escalation_of, _ESCALATIONS, _escalation, _ESCALATION_DOSSIER
     ),
-    ClientEntrySource(
-        "commitment_closed", _COMMITMENTS, Commitment.closed_at, lambda c: Commitment.client_id == c, _commitment
+    EntrySource(
+        "escalation_answered", Escalation.answered_at, _escalation_of, _ESCALATIONS, _escalation, _ESCALATION_DOSSIER
     ),
-    ClientEntrySource("escalation_asked", _ESCALATIONS, Escalation.asked_at, _escalation_of, _escalation),
-    ClientEntrySource("escalation_answered", _ESCALATIONS, Escalation.answered_at, _escalation_of, _escalation),
 )
-"""Every kind of entry on the client timeline: one query each."""
+"""Every kind of entry on the client timeline; the two kinds of one record (a dossier opened and closed, …) share
+their ``rows`` statement."""
 
 
 @dataclass(frozen=True)

@@ -1,27 +1,50 @@
 """The dossier's timeline: one story per client, newest first, merged from several entry sources.
 
-Each source (an ``EntrySource``: the kind's query, the moment that places an entry and the data it carries) returns
-the newest ``limit`` entries of its kind before a cursor, with ONE query (joins, no lazy loads), so the number of
-queries does not grow with the number of entries. The timeline asks every source in ``TIMELINE_SOURCES`` and merges
-the answers by time. Later concepts (commitments, handoffs, escalations) join the timeline by adding their source to
-that tuple.
+Each source (an ``EntrySource``) is one kind of entry: the record's moment that places it, the SQL that keeps one
+dossier's records, and ``rows``, the columns the entry shows (Core rows, no ORM entities) with the joined names. A
+page is read in two steps (``read_page``, also used by the client timeline): ONE statement, a UNION ALL of every
+source's ``(kind, at, id)`` ordered and limited to the page (``page_keys``), finds which entries are on the page;
+then one statement per kind on the page (two kinds of one record, such as a handoff requested and decided, share
+it) reads those entries by id. A page of contacts and commitments is 1 + 2 statements whatever the number of kinds
+or entries; kinds not on the page are not read. The statements are built once (per cursor shape) with bound
+parameters, so SQLAlchemy's cache key is computed once. Later concepts join the timeline by adding their source
+to ``TIMELINE_SOURCES``.
 
-Order and pagination: entries are ordered by ``(at, type, id)`` descending. The cursor ``before`` is the position of
-the last entry already shown, written as ``<ISO moment>~<type>~<id>``; a bare ISO moment means "everything strictly
-before this moment".
+Order and pagination: entries are ordered by ``(at, type, id)`` descending (in SQL the type is the kind's rank in
+the sorted kinds, so the order does not depend on the database's collation). The cursor ``before`` is the position
+of the last entry already shown, written as ``<ISO moment>~<type>~<id>``; a bare ISO moment means "everything
+strictly before this moment".
 """
 
 from __future__ import annotations
 
 import heapq
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache, cached_property
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, and_, case, cast, func, or_, select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    FromClause,
+    Integer,
+    Row,
+    Select,
+    String,
+    and_,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal_column,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute, aliased
+from sqlalchemy.orm import InstrumentedAttribute, QueryableAttribute, aliased
 
 from casemgmt.audit.services import Action
 from casemgmt.auth.models import User
@@ -109,58 +132,70 @@ class TimelinePage:
     next_cursor: Cursor | None  # set when older entries exist
 
 
-TimelineSource = Callable[[AsyncSession, int, Cursor | None, int], Awaitable[list[TimelineEntry]]]
+OWNER: BindParameter[Any] = bindparam("owner_id")
+"""The dossier (or client) whose timeline is read, in the sources' ``owned_by``."""
+_BEFORE_AT: BindParameter[datetime] = bindparam("before_at")
+_BEFORE_ID: BindParameter[int] = bindparam("before_id")
+_LIMIT = bindparam("limit", type_=Integer)
+_IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
 
 
 def before_clause(
-    kind: str, at_column: InstrumentedAttribute[datetime], id_column: InstrumentedAttribute[int], cursor: Cursor | None
+    side: int | None, at_column: QueryableAttribute[datetime], id_column: QueryableAttribute[int]
 ) -> ColumnElement[bool] | None:
-    """SQL: the rows of a source of type ``kind`` that come after ``cursor`` in newest-first order."""
-    if cursor is None:
+    """SQL: the rows of a source that come after the cursor (parameters ``before_at`` and ``before_id``) in
+    newest-first order; ``side`` is how the source's kind compares to the cursor's type (:func:`cursor_shape`), or
+    ``None`` without a cursor."""
+    if side is None:
         return None
-    if kind < cursor.type:
-        return at_column <= cursor.at
-    if kind == cursor.type:
-        return or_(at_column < cursor.at, and_(at_column == cursor.at, id_column < cursor.id))
-    return at_column < cursor.at
+    if side < 0:
+        return at_column <= _BEFORE_AT
+    if side == 0:
+        return or_(at_column < _BEFORE_AT, and_(at_column == _BEFORE_AT, id_column < _BEFORE_ID))
+    return at_column < _BEFORE_AT
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class EntrySource:
-    """One kind of timeline entry, called as a ``TimelineSource``: ``query`` selects the records (first) with their
-    joined values, and the source keeps those of the dossier; the record's ``at`` column places the entry (ties
-    broken by the record's id) and ``data(record, *joined values)`` is what the entry carries. One query per call."""
+    """One kind of timeline entry. ``at`` (a column of the kind's record) places an entry, ties broken by the
+    record's id; ``owned_by(OWNER)`` is the SQL keeping the records of one dossier (or client), over the record's
+    table or ``keys_from`` when it needs a join; ``rows`` selects the columns the entry needs (the record's ``id``
+    among them: Core rows, no ORM entities) and ``data(row)`` is what the entry carries. Sources of one record read
+    at two moments share their ``rows`` statement object, and then one statement reads both kinds' rows."""
 
     kind: str
-    query: Select[Any]
     at: InstrumentedAttribute[Any]
-    data: Callable[..., dict[str, Any]]
+    owned_by: Callable[[ColumnElement[Any]], ColumnElement[bool]]
+    rows: Select[Any]
+    data: Callable[[Row[Any]], dict[str, Any]]
+    keys_from: FromClause | None = None
 
     @property
     def __name__(self) -> str:
         """Named like a source function: ``<kind>_entries``."""
         return f"{self.kind}_entries"
 
-    async def __call__(
-        self, session: AsyncSession, dossier_id: int, cursor: Cursor | None, limit: int
-    ) -> list[TimelineEntry]:
-        """The newest ``limit`` entries that come after ``cursor``."""
-        record_type = self.at.class_
-        id_column = record_type.id
-        query = (
-            self.query.where(record_type.dossier_id == dossier_id)
-            .order_by(self.at.desc(), id_column.desc())
-            .limit(limit)
-        )
-        condition = before_clause(self.kind, self.at, id_column, cursor)
-        if condition is not None:
-            query = query.where(condition)
-        entries = []
-        for record, *joined in (await session.execute(query)).all():
-            at = getattr(record, self.at.key)
-            if at is not None:
-                entries.append(TimelineEntry(self.kind, at, record.id, self.data(record, *joined)))
-        return entries
+    def id_column(self) -> QueryableAttribute[int]:
+        """The id of the kind's record (the entry's ``id``, its tiebreak)."""
+        id_column: QueryableAttribute[int] = self.at.class_.id
+        return id_column
+
+    def keys(self, rank: int, side: int | None) -> Select[Any]:
+        """SQL: ``(rank, at, id)`` of every entry of this kind of the owner after the cursor; ``rank`` stands for the
+        kind in the ORDER BY (its place among the sources' kinds sorted as strings), so ties sort as ``type``."""
+        query = select(
+            literal_column(str(rank), Integer).label("rank"), self.at.label("at"), self.id_column().label("id")
+        ).where(self.owned_by(OWNER), self.at.is_not(None))
+        if self.keys_from is not None:
+            query = query.select_from(self.keys_from)
+        condition = before_clause(side, self.at, self.id_column())
+        return query if condition is None else query.where(condition)
+
+    @cached_property
+    def by_ids(self) -> Select[Any]:
+        """``rows`` of the records whose ids are the parameter ``ids``; built once, so SQLAlchemy computes its cache
+        key once (a statement built per call costs milliseconds in cache keys alone)."""
+        return self.rows.where(self.id_column().in_(_IDS))
 
 
 _CONTACT_REFS = (
@@ -206,15 +241,23 @@ def transfer_attempts(text: str | None) -> list[dict[str, Any]]:
 
 _CONTACTS = (
     select(
-        Contact,
-        Service.code,
-        User.name,
-        _CONTACT_REFS,
-        Representative.name,
-        Representative.organisation,
-        CONTACT_TRANSFERS,
-        CONTACT_TOPIC,
-        CONTACT_ARTICLES,
+        Contact.id,
+        Contact.representative_id,
+        Contact.channel,
+        Contact.direction,
+        Contact.employee_id,
+        Contact.outcome,
+        Contact.transfers,
+        Contact.summary,
+        Contact.subject,
+        Service.code.label("service_code"),
+        User.name.label("employee_name"),
+        _CONTACT_REFS.label("refs"),
+        Representative.name.label("representative_name"),
+        Representative.organisation.label("representative_organisation"),
+        CONTACT_TRANSFERS.label("transfer_attempts"),
+        CONTACT_TOPIC.label("topic_name"),
+        CONTACT_ARTICLES.label("articles"),
     )
     .join(Service, Service.id == Contact.service_id)
     .join(User, User.id == Contact.employee_id)
@@ -222,15 +265,16 @@ _CONTACTS = (
 )
 
 
-def representative_ref(contact: Contact, name: str | None, organisation: str | None) -> dict[str, Any] | None:
-    """The representative who made the contact ("namens de klant door …"), or ``None``."""
+def representative_ref(contact: Any, name: str | None, organisation: str | None) -> dict[str, Any] | None:
+    """The representative who made the contact ("namens de klant door …"), or ``None``; ``contact``: the
+    ``Contact`` or a row with its ``representative_id``."""
     if contact.representative_id is None:
         return None
     return {"id": contact.representative_id, "name": name or "", "organisation": organisation or ""}
 
 
 def _contact_data(
-    contact: Contact,
+    contact: Any,
     service_code: str,
     employee_name: str,
     refs: str | Sequence[str] | None = None,
@@ -240,9 +284,9 @@ def _contact_data(
     topic_name: str | None = None,
     articles: str | Sequence[Any] | None = None,
 ) -> dict[str, Any]:
-    """``refs``: the contact's external references, as one newline-joined string (the query) or a sequence;
-    ``transfers`` its transfer attempts likewise (:data:`CONTACT_TRANSFERS`, or views with service, department
-    and connected)."""
+    """``contact``: the ``Contact`` or a row of :data:`_CONTACTS`; ``refs``: the contact's external references, as
+    one newline-joined string (the query) or a sequence; ``transfers`` its transfer attempts likewise
+    (:data:`CONTACT_TRANSFERS`, or views with service, department and connected)."""
     if isinstance(transfers, str) or transfers is None:
         attempts = transfer_attempts(transfers)
     else:
@@ -270,7 +314,26 @@ def _contact_data(
     }
 
 
-contact_entries = EntrySource("contact", _CONTACTS, Contact.occurred_at, _contact_data)
+def _contact_row_data(r: Row[Any]) -> dict[str, Any]:
+    return _contact_data(
+        r,
+        r.service_code,
+        r.employee_name,
+        r.refs,
+        r.representative_name,
+        r.representative_organisation,
+        r.transfer_attempts,
+        r.topic_name,
+        r.articles,
+    )
+
+
+def _of_dossier(record: Any) -> Callable[[ColumnElement[Any]], ColumnElement[bool]]:
+    """``owned_by`` of a record with a ``dossier_id``."""
+    return lambda dossier_id: record.dossier_id == dossier_id  # type: ignore[no-any-return]
+
+
+contact_entries = EntrySource("contact", Contact.occurred_at, _of_dossier(Contact), _CONTACTS, _contact_row_data)
 """Klantcontacten linked to the dossier."""
 
 
@@ -294,82 +357,119 @@ def contact_entry(
 
 
 _ASSIGNMENTS = (
-    select(DossierAssignment, Service.code, _ASSIGNEE.name, _ASSIGNER.name)
+    select(
+        DossierAssignment.id,
+        DossierAssignment.user_id,
+        DossierAssignment.role,
+        DossierAssignment.since,
+        DossierAssignment.until,
+        DossierAssignment.reason,
+        DossierAssignment.assigned_by_id,
+        DossierAssignment.end_reason,
+        Service.code.label("service_code"),
+        _ASSIGNEE.name.label("assignee_name"),
+        _ASSIGNER.name.label("assigner_name"),
+    )
     .join(_ASSIGNEE, _ASSIGNEE.id == DossierAssignment.user_id)
     .outerjoin(Service, Service.id == DossierAssignment.service_id)
     .outerjoin(_ASSIGNER, _ASSIGNER.id == DossierAssignment.assigned_by_id)
 )
 
 
-def _assignment_data(
-    a: DossierAssignment, service_code: str | None, assignee_name: str, assigner_name: str | None
-) -> dict[str, Any]:
+def _assignment_data(a: Row[Any]) -> dict[str, Any]:
     return {
-        "who": {"id": a.user_id, "name": assignee_name},
+        "who": {"id": a.user_id, "name": a.assignee_name},
         "role": a.role,
-        "service": service_code,
+        "service": a.service_code,
         "since": a.since,
         "until": a.until,
         "reason": a.reason,
-        "assigned_by": {"id": a.assigned_by_id, "name": assigner_name} if a.assigned_by_id else None,
+        "assigned_by": {"id": a.assigned_by_id, "name": a.assigner_name} if a.assigned_by_id else None,
         "end_reason": a.end_reason,
     }
 
 
-assignment_entries = EntrySource("assignment", _ASSIGNMENTS, DossierAssignment.since, _assignment_data)
+assignment_entries = EntrySource(
+    "assignment", DossierAssignment.since, _of_dossier(DossierAssignment), _ASSIGNMENTS, _assignment_data
+)
 """Assignments of the casemanager and the accountmanagers, at the moment each started (history kept)."""
 
 
 # -- promises (issue 4): commitments, handoffs and escalations, each when made and when closed ----------------------
 
 _COMMITMENTS = (
-    select(Commitment, _OWNER.name, _MAKER.name, _OWNER_TEAM.code)
+    select(
+        Commitment.id,
+        Commitment.kind,
+        Commitment.description,
+        Commitment.due_at,
+        Commitment.status,
+        Commitment.owner_id,
+        Commitment.made_by_id,
+        Commitment.kept_on_time,
+        Commitment.note,
+        Commitment.closed_by_id,
+        _OWNER.name.label("owner_name"),
+        _MAKER.name.label("maker_name"),
+        _OWNER_TEAM.code.label("owner_service"),
+        _CLOSER.name.label("closer_name"),
+    )
     .outerjoin(_OWNER, _OWNER.id == Commitment.owner_id)
     .outerjoin(_OWNER_TEAM, _OWNER_TEAM.id == Commitment.owner_service_id)
     .join(_MAKER, _MAKER.id == Commitment.made_by_id)
+    .outerjoin(_CLOSER, _CLOSER.id == Commitment.closed_by_id)
 )
+"""A commitment's columns for both of its entries (made, closed): one statement when both are on a page."""
 
 
-def _promised(c: Commitment) -> dict[str, Any]:
+def _promised(c: Row[Any]) -> dict[str, Any]:
     """What both of a commitment's entries say of it: the promise, its due moment and where it stands now."""
     return {"kind": c.kind, "description": c.description, "due_at": c.due_at, "status": c.status}
 
 
-def _commitment_data(c: Commitment, owner_name: str | None, maker_name: str, team: str | None) -> dict[str, Any]:
+def _commitment_data(c: Row[Any]) -> dict[str, Any]:
     return {
         **_promised(c),
-        "owner": {"id": c.owner_id, "name": owner_name} if c.owner_id is not None else None,
-        "made_by": {"id": c.made_by_id, "name": maker_name},
-        "owner_service": team,
+        "owner": {"id": c.owner_id, "name": c.owner_name} if c.owner_id is not None else None,
+        "made_by": {"id": c.made_by_id, "name": c.maker_name},
+        "owner_service": c.owner_service,
     }
 
 
-commitment_entries = EntrySource("commitment", _COMMITMENTS, Commitment.made_at, _commitment_data)
+commitment_entries = EntrySource(
+    "commitment", Commitment.made_at, _of_dossier(Commitment), _COMMITMENTS, _commitment_data
+)
 """Commitments at the moment they were made."""
 
-_CLOSED_COMMITMENTS = (
-    select(Commitment, _CLOSER.name)
-    .outerjoin(_CLOSER, _CLOSER.id == Commitment.closed_by_id)
-    .where(Commitment.closed_at.is_not(None))
-)
 
-
-def _closed_commitment_data(c: Commitment, closer_name: str | None) -> dict[str, Any]:
+def _closed_commitment_data(c: Row[Any]) -> dict[str, Any]:
     return {
         **_promised(c),
         "kept_on_time": c.kept_on_time,
         "note": c.note,
-        "closed_by": {"id": c.closed_by_id, "name": closer_name} if c.closed_by_id else None,
+        "closed_by": {"id": c.closed_by_id, "name": c.closer_name} if c.closed_by_id else None,
     }
 
 
 commitment_closed_entries = EntrySource(
-    "commitment_closed", _CLOSED_COMMITMENTS, Commitment.closed_at, _closed_commitment_data
+    "commitment_closed", Commitment.closed_at, _of_dossier(Commitment), _COMMITMENTS, _closed_commitment_data
 )
 """Commitments at the moment they were fulfilled, missed or cancelled."""
 
 _HANDOFFS = (
-    select(Handoff, _FROM_SERVICE.code, _TO_SERVICE.code, _SENDER.name, _RECEIVER.name)
+    select(
+        Handoff.id,
+        Handoff.from_employee_id,
+        Handoff.to_employee_id,
+        Handoff.reason,
+        Handoff.context,
+        Handoff.status,
+        Handoff.decision_reason,
+        _FROM_SERVICE.code.label("from_code"),
+        _TO_SERVICE.code.label("to_code"),
+        _SENDER.name.label("sender"),
+        _RECEIVER.name.label("receiver"),
+    )
     .join(_FROM_SERVICE, _FROM_SERVICE.id == Handoff.from_service_id)
     .join(_TO_SERVICE, _TO_SERVICE.id == Handoff.to_service_id)
     .join(_SENDER, _SENDER.id == Handoff.from_employee_id)
@@ -377,12 +477,12 @@ _HANDOFFS = (
 )
 
 
-def _handoff_data(h: Handoff, from_code: str, to_code: str, sender: str, receiver: str | None) -> dict[str, Any]:
+def _handoff_data(h: Row[Any]) -> dict[str, Any]:
     return {
-        "from_service": from_code,
-        "to_service": to_code,
-        "from_employee": {"id": h.from_employee_id, "name": sender},
-        "to_employee": {"id": h.to_employee_id, "name": receiver} if h.to_employee_id else None,
+        "from_service": h.from_code,
+        "to_service": h.to_code,
+        "from_employee": {"id": h.from_employee_id, "name": h.sender},
+        "to_employee": {"id": h.to_employee_id, "name": h.receiver} if h.to_employee_id else None,
         "reason": h.reason,
         "context": h.context,
         "status": h.status,
@@ -390,49 +490,61 @@ def _handoff_data(h: Handoff, from_code: str, to_code: str, sender: str, receive
     }
 
 
-handoff_entries = EntrySource("handoff", _HANDOFFS, Handoff.requested_at, _handoff_data)
+handoff_entries = EntrySource("handoff", Handoff.requested_at, _of_dossier(Handoff), _HANDOFFS, _handoff_data)
 """Handoffs at the moment they were requested, with the context the receiver needs."""
 
 handoff_decided_entries = EntrySource(
-    "handoff_decided", _HANDOFFS.where(Handoff.decided_at.is_not(None)), Handoff.decided_at, _handoff_data
+    "handoff_decided", Handoff.decided_at, _of_dossier(Handoff), _HANDOFFS, _handoff_data
 )
 """Handoffs at the moment they were accepted, declined or cancelled."""
 
 _ESCALATIONS = (
-    select(Escalation, Service.code, _ASKER.name, _ANSWERER.name)
+    select(
+        Escalation.id,
+        Escalation.question,
+        Escalation.asked_by_id,
+        Escalation.due_at,
+        Escalation.status,
+        Escalation.answer,
+        Escalation.answered_by_id,
+        Escalation.within_norm,
+        Escalation.reusable,
+        Service.code.label("service"),
+        _ASKER.name.label("asker"),
+        _ANSWERER.name.label("answerer"),
+    )
     .join(Service, Service.id == Escalation.service_id)
     .join(_ASKER, _ASKER.id == Escalation.asked_by_id)
     .outerjoin(_ANSWERER, _ANSWERER.id == Escalation.answered_by_id)
 )
 
 
-def _escalation_data(e: Escalation, service: str, asker: str, answerer: str | None) -> dict[str, Any]:
+def _escalation_data(e: Row[Any]) -> dict[str, Any]:
     return {
-        "service": service,
+        "service": e.service,
         "question": e.question,
-        "asked_by": {"id": e.asked_by_id, "name": asker},
+        "asked_by": {"id": e.asked_by_id, "name": e.asker},
         "due_at": e.due_at,
         "status": e.status,
         "answer": e.answer,
-        "answered_by": {"id": e.answered_by_id, "name": answerer} if e.answered_by_id else None,
+        "answered_by": {"id": e.answered_by_id, "name": e.answerer} if e.answered_by_id else None,
         "within_norm": e.within_norm,
         "reusable": e.reusable,
     }
 
 
-escalation_entries = EntrySource("escalation", _ESCALATIONS, Escalation.asked_at, _escalation_data)
+escalation_entries = EntrySource(
+    "escalation", Escalation.asked_at, _of_dossier(Escalation), _ESCALATIONS, _escalation_data
+)
 """Escalations at the moment the KCC asked them."""
 
 escalation_answered_entries = EntrySource(
-    "escalation_answered",
-    _ESCALATIONS.where(Escalation.answered_at.is_not(None)),
-    Escalation.answered_at,
-    _escalation_data,
+    "escalation_answered", Escalation.answered_at, _of_dossier(Escalation), _ESCALATIONS, _escalation_data
 )
 """Escalations at the moment they were answered."""
 
 
-TIMELINE_SOURCES: tuple[TimelineSource, ...] = (
+TIMELINE_SOURCES: tuple[EntrySource, ...] = (
     contact_entries,
     assignment_entries,
     commitment_entries,
@@ -454,27 +566,70 @@ def clamp_limit(limit: int | None) -> int:
 
 
 def merge_newest_first(batches: Sequence[list[TimelineEntry]], limit: int) -> list[TimelineEntry]:
-    """Merge per-source batches (each newest first) into one newest-first list of at most ``limit`` entries."""
+    """Merge batches (each newest first) into one newest-first list of at most ``limit`` entries: the order
+    :func:`read_page` reads in, ``(at, type, id)`` descending."""
     merged = heapq.merge(*batches, key=lambda entry: entry.sort_key, reverse=True)
     return [entry for _, entry in zip(range(limit), merged, strict=False)]
 
 
-def page_of(batches: Sequence[list[TimelineEntry]], limit: int) -> TimelinePage:
-    """One page of at most ``limit`` entries from per-source batches of ``limit + 1`` each (newest first), with the
-    cursor of its last entry when there is more."""
-    entries = merge_newest_first(batches, limit + 1)
-    if len(entries) > limit:
-        entries = entries[:limit]
-        return TimelinePage(entries, entries[-1].cursor)
-    return TimelinePage(entries, None)
+@cache
+def page_keys(sources: tuple[EntrySource, ...], shape: tuple[int, ...] | None) -> Select[Any]:
+    """SQL: ``(rank, at, id)`` of the newest ``limit`` entries (parameters ``owner_id``, ``limit``, and ``before_at``
+    and ``before_id`` with a cursor) over every source: a UNION ALL of the sources' keys, no joins but those an owner
+    filter needs. ``rank`` is the source's place among the kinds sorted, so ``ORDER BY at, rank, id`` is the
+    timeline's ``(at, type, id)``. ``shape``: how each kind, sorted, compares to the cursor's type
+    (:func:`cursor_shape`). Built once per shape (at most two per kind, and one without a cursor), so SQLAlchemy
+    computes its cache key once."""
+    kinds = sorted(source.kind for source in sources)
+    ranks = {kind: rank for rank, kind in enumerate(kinds)}
+    keys = union_all(
+        *(source.keys(ranks[source.kind], None if shape is None else shape[ranks[source.kind]]) for source in sources)
+    ).subquery("keys")
+    return (
+        select(keys.c.rank, keys.c.at, keys.c.id)
+        .order_by(keys.c.at.desc(), keys.c.rank.desc(), keys.c.id.desc())
+        .limit(_LIMIT)
+    )
+
+
+def cursor_shape(kinds: Sequence[str], cursor_type: str) -> tuple[int, ...]:
+    """How each of ``kinds`` compares to a cursor's type (-1 before it, 0 the same, 1 after it): all
+    :func:`before_clause` needs of the type, so a cursor's free text never makes a new statement."""
+    return tuple((kind > cursor_type) - (kind < cursor_type) for kind in kinds)
 
 
 async def read_page(
-    session: AsyncSession, owner_id: int, sources: Sequence[TimelineSource], before: Cursor | None, limit: int
+    session: AsyncSession, owner_id: int, sources: Sequence[EntrySource], before: Cursor | None, limit: int
 ) -> TimelinePage:
-    """One page of a timeline (a dossier's, a client's), newest first: one query per source, whatever the number of
-    entries."""
-    return page_of([await source(session, owner_id, before, limit + 1) for source in sources], limit)
+    """One page of a timeline (a dossier's, a client's), newest first: one statement finds the page's entries
+    (:func:`page_keys`, ``limit + 1`` to know whether there is more), then one statement per ``rows`` of the kinds
+    on the page reads them by id; kinds not on the page are not read."""
+    by_rank = sorted(sources, key=lambda source: source.kind)
+    kinds = [source.kind for source in by_rank]
+    shape = None if before is None else cursor_shape(kinds, before.type)
+    params: dict[str, Any] = {"owner_id": owner_id, "limit": limit + 1}
+    if before is not None:
+        params |= {"before_at": before.at, "before_id": before.id}
+    keys = (await session.execute(page_keys(tuple(sources), shape), params)).all()
+    more = len(keys) > limit
+    keys = keys[:limit]
+    wanted: dict[int, tuple[EntrySource, set[int]]] = {}
+    for rank, _, ident in keys:
+        source = by_rank[rank]
+        wanted.setdefault(id(source.rows), (source, set()))[1].add(ident)
+    rows: dict[int, dict[int, Row[Any]]] = {}
+    for group, (source, ids) in wanted.items():
+        rows[group] = {row.id: row for row in (await session.execute(source.by_ids, {"ids": sorted(ids)})).all()}
+    entries = []
+    for rank, at, ident in keys:
+        source = by_rank[rank]
+        row = rows[id(source.rows)].get(ident)
+        if row is not None:  # None: deleted by another transaction between the two statements
+            entries.append(TimelineEntry(source.kind, at, ident, source.data(row)))
+    if not more:
+        return TimelinePage(entries, None)
+    rank, at, ident = keys[-1]
+    return TimelinePage(entries, Cursor(at, by_rank[rank].kind, ident))
 
 
 async def dossier_timeline(
