@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import event
 
 from casemgmt.casefile.dossier_controllers import FIRST_PAGE
-from casemgmt.casefile.timeline import DEFAULT_LIMIT, TIMELINE_SOURCES, Cursor, TimelineEntry, merge_newest_first
+from casemgmt.casefile.timeline import DEFAULT_LIMIT, TIMELINE_SOURCES, Cursor
 from casemgmt.clients.models import Client
 from tests.factories import create_client, create_contact
 from tests.worlds.casework import Casework, login_as
@@ -100,15 +100,6 @@ async def test_bad_cursor_and_limit(client, world: Casework) -> None:
         response = await client.get(url + query, headers=world.tokens["cm"])
         assert response.status_code == 422, query
     assert (await client.get(url + "?limit=100", headers=world.tokens["cm"])).status_code == 200
-
-
-def test_merge_orders_across_sources_with_tiebreak() -> None:
-    at = BASE
-    contacts = [TimelineEntry("contact", at, 5), TimelineEntry("contact", at, 2)]
-    assignments = [TimelineEntry("assignment", at + timedelta(seconds=1), 9), TimelineEntry("assignment", at, 7)]
-    merged = merge_newest_first([contacts, assignments], 10)
-    assert [(e.type, e.id) for e in merged] == [("assignment", 9), ("contact", 5), ("contact", 2), ("assignment", 7)]
-    assert merge_newest_first([contacts, assignments], 2) == merged[:2]
 
 
 def test_cursor_round_trip() -> None:

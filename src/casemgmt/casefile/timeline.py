@@ -18,7 +18,6 @@ strictly before this moment".
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -563,13 +562,6 @@ def clamp_limit(limit: int | None) -> int:
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidInput.single("limit", f"Het aantal items per keer ligt tussen 1 en {MAX_LIMIT}")
     return limit
-
-
-def merge_newest_first(batches: Sequence[list[TimelineEntry]], limit: int) -> list[TimelineEntry]:
-    """Merge batches (each newest first) into one newest-first list of at most ``limit`` entries: the order
-    :func:`read_page` reads in, ``(at, type, id)`` descending."""
-    merged = heapq.merge(*batches, key=lambda entry: entry.sort_key, reverse=True)
-    return [entry for _, entry in zip(range(limit), merged, strict=False)]
 
 
 @cache
