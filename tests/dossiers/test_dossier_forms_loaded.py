@@ -8,10 +8,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, update
 
 from casemgmt.casefile.dossier_controllers import ACTIONS, LAZY_ACTIONS
 from casemgmt.clients.models import Client
+from casemgmt.dossiers.models import Dossier
 from casemgmt.dossiers.rules import REASON_MAX
 from tests.factories import create_contact
 from tests.worlds.casework import Casework, login_as
@@ -167,3 +168,18 @@ async def test_after_a_change_the_used_form_is_open_and_fresh(client, world: Cas
     form = panel(done.text, "handoff")
     assert "<form" in form and "Leerlingenvervoer" not in form
     assert 'data-testid="formulier-status"' in panel(done.text, "status")
+
+
+async def test_a_form_the_closed_dossier_no_longer_offers_says_to_load_again(client, db, world: Casework) -> None:
+    """Opened on a page shown before someone closed the dossier: 409 with "Laad opnieuw", no form."""
+    w = world
+    await login_as(client, w.cm)
+    async with db() as s, s.begin():
+        await s.execute(update(Dossier).where(Dossier.id == w.dossier_id).values(status="closed"))
+    for action in ("status", "commitment", "handoff"):
+        stale = await client.get(f"/dossiers/{w.dossier_id}/formulier/{action}", headers=HTMX)
+        assert stale.status_code == 409 and "<html" not in stale.text
+        assert 'data-testid="laad-opnieuw"' in stale.text and "<form" not in stale.text
+    assert (await client.get(f"/dossiers/{w.dossier_id}/formulier/contact", headers=HTMX)).status_code == 200
+    page = await client.get(f"/dossiers/{w.dossier_id}/formulier/status")
+    assert page.status_code == 409 and "<html" in page.text and 'data-testid="laad-opnieuw"' in page.text

@@ -230,7 +230,8 @@ class DossierPage:
     async def render_form(self, action: str) -> Template:
         """One action's form on its own: for htmx the content of its panel, without JavaScript a page with just
         that form. Refused as its POST would be (403 for who may not use it, 404 for an unknown dossier); 404 for
-        an action the page does not have, 409 for one the dossier's status no longer offers (a closed dossier)."""
+        an action the page does not have, 409 with "someone else changed it, load again" for one the dossier's status
+        no longer offers (closed since the page was shown)."""
         minimum = LAZY_ACTIONS.get(action)
         if minimum is None:
             raise NotFound(f"Dit dossier heeft geen formulier “{action[:40]}”.")
@@ -250,8 +251,11 @@ class DossierPage:
                 "has_open_promises": False,  # only a refused close lists them; a form loaded on its own is fresh
             }
         )
-        if not _may_use(action, context, may_register_time=False):
-            raise Conflict(f"Dit dossier is gesloten: “{ACTIONS[action]}” kan niet meer.")
+        if not _may_use(action, context, may_register_time=False):  # closed since the page was shown
+            context["refusal"] = FormState(message="Dit dossier is gesloten.", status_code=409)
+            return page_or_fragment(
+                self.request, "dossiers/action.html", "dossiers/_action_panel.html", context, status_code=409
+            )
         await self.form_context(context, action)
         return page_or_fragment(self.request, "dossiers/action.html", "dossiers/_action_panel.html", context)
 
