@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from casemgmt.casefile.dossier_controllers import LAZY_ACTIONS
 from casemgmt.notifications.models import Notification
 from casemgmt.settings import PROJECT_ROOT
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
@@ -78,6 +79,7 @@ async def test_casework_pages_have_no_serious_accessibility_violations(live_serv
         )
     paths = ["/start", "/werkvoorraad", "/klanten", "/dossiers", f"/dossiers/{dossier.id}", "/bereikbaarheid"]
     paths += ["/meldingen", "/meldingen/instellingen"]
+    paths += [f"/dossiers/{dossier.id}/formulier/{action}" for action in LAZY_ACTIONS]  # the forms as pages
     assert await _check(live_server, person.email, paths) == {}
 
 

@@ -1,13 +1,17 @@
 """Issue 15 in Chromium, at 1366 × 900 and 375 × 800: the dossier page tells the story first (the timeline's heading
-within the first screen at 1366, no sideways scrolling at 375), an action opens its form in place and is submitted
-without a page load, a refused close shows its message at the action with a link to the open promise, and Back
-after a post never gives "405 Niet toegestaan"."""
+within the first screen at 1366, no sideways scrolling at 375), an action opens its form in place (loaded when it is
+opened, issue 18; without JavaScript its link opens the form as a page) and is submitted without a page load, a
+refused close shows its message at the action with a link to the open promise, and Back after a post never gives
+"405 Niet toegestaan"."""
 
 from __future__ import annotations
 
-import pytest
-from playwright.async_api import expect
+from collections.abc import AsyncIterator
 
+import pytest
+from playwright.async_api import async_playwright, expect
+
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.worlds.casework import Casework, arrange
 from tests.worlds.personas import PASSWORD
 
@@ -15,6 +19,15 @@ pytestmark = [pytest.mark.anyio, pytest.mark.browser]
 
 WIDTHS = {"desktop": (1366, 900), "phone": (375, 800)}
 PROMISE = "Ik bel u vrijdag terug over de vergunning voor de dakkapel."
+
+
+@pytest.fixture
+async def page_without_js(live_server: str) -> AsyncIterator[object]:
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = await browser.new_context(base_url=live_server, locale="nl-NL", java_script_enabled=False)
+        yield await context.new_page()
+        await browser.close()
 
 
 @pytest.fixture
@@ -48,12 +61,15 @@ async def test_story_first_actions_in_place_refusal_in_place_and_no_405(page, wo
     history = await page.evaluate("history.length")
     await page.evaluate("window.__marker = 1")
 
-    # an action opens its form in place, one at a time
+    # an action opens its form in place, one at a time; the form loads when the action is opened
+    assert await page.locator(".dossier-action form").count() == 0
     await page.get_by_test_id("knop-status").click()
+    await expect(page.locator("#actie-status form")).to_be_visible()
     await page.get_by_test_id("knop-commitment").click()
+    form = page.locator("#actie-commitment form")
+    await expect(form).to_be_visible()
     opened = await page.evaluate("[...document.querySelectorAll('details.dossier-action[open]')].map(d => d.id)")
     assert opened == ["actie-commitment"]
-    form = page.locator("#actie-commitment form")
     await form.get_by_label("Wat is de klant toegezegd? (in de woorden van het gesprek)").fill(PROMISE)
     await form.get_by_role("button", name="Toezegging vastleggen").click()
     done = page.locator("#actie-commitment [data-testid=actie-gelukt]")
@@ -64,6 +80,7 @@ async def test_story_first_actions_in_place_refusal_in_place_and_no_405(page, wo
 
     # a refused close: the message where the close was tried, with a link to the open promise
     await page.get_by_test_id("knop-status").click()
+    await expect(page.locator("#actie-status form")).to_be_visible()  # loaded again: the content was swapped
     await page.locator("#status-status").select_option("closed")
     await page.locator("#status-outcome").select_option("resolved")
     await page.locator("#actie-status").get_by_role("button", name="Status wijzigen").click()
@@ -98,6 +115,7 @@ async def test_first_handoff_in_the_browser_on_a_dossier_without_handoffs(page, 
     await page.goto(f"/dossiers/{world.dossier_id}")
     await page.get_by_test_id("knop-handoff").click()
     form = page.locator("#actie-handoff form")
+    await expect(form).to_be_visible()  # loaded when opened
     await form.get_by_label("Naar dienst").select_option("DSO")
     await form.get_by_label("Reden").fill("Vergunningvraag")
     await form.get_by_label("Wat moet de ontvanger weten?", exact=False).fill(
@@ -117,6 +135,26 @@ async def test_kcc_dossier_view_makes_no_request_it_may_not(page, world: Casewor
     await page.wait_for_load_state("networkidle")
     for name in ("contact", "commitment", "link"):
         await page.get_by_test_id(f"knop-{name}").click()
+        await expect(page.get_by_test_id(f"formulier-{name}")).to_have_count(0)  # the form was loaded in its place
+    await expect(page.locator("#actie-contact form")).to_have_count(1)  # loaded, and kept when folded again
     await page.wait_for_load_state("networkidle")
     assert forbidden == []
     assert await page.get_by_test_id("knop-time").count() == 0
+
+
+async def test_without_javascript_an_action_opens_its_form_as_a_page(page_without_js, world: Casework) -> None:
+    page = page_without_js
+    await log_in(page, world.cm.email)
+    await page.goto(f"/dossiers/{world.dossier_id}")
+    await page.get_by_test_id("knop-handoff").click()  # <details> opens without a script: the link to the form
+    await page.get_by_test_id("formulier-handoff").click()
+    await page.wait_for_url(f"**/dossiers/{world.dossier_id}/formulier/handoff")
+    form = page.locator("#actie-handoff form")
+    await form.get_by_label("Naar dienst").select_option("DSO")
+    await form.get_by_label("Reden").fill("Vergunningvraag")
+    await form.get_by_label("Wat moet de ontvanger weten?", exact=False).fill(
+        "Klant wil een dakkapel plaatsen en vraagt wat er voor de vergunning nodig is."
+    )
+    await form.get_by_role("button", name="Overdracht aanvragen").click()
+    await page.wait_for_url(f"**/dossiers/{world.dossier_id}")  # a plain post goes back to the dossier
+    await expect(page.locator("[data-testid=dossier-overdrachten]")).to_contain_text("SZW → DSO")

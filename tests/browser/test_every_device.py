@@ -30,6 +30,7 @@ import pytest
 from litestar import Litestar
 from playwright.async_api import expect
 
+from casemgmt.casefile.dossier_controllers import LAZY_ACTIONS
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, settled
 from tests.browser.test_accessibility import _violations
 from tests.worlds.matrix import MatrixWorld, arrange
@@ -51,6 +52,8 @@ NOT_PAGES = {
 }
 ACTIONS: dict[str, list[dict[str, str]]] = {
     "/toezeggingen/{commitment_id:int}/{action:str}": [{"action": "verzetten"}, {"action": "overdragen"}],
+    # a dossier action's form as a page of its own (where the folded action's link goes without JavaScript)
+    "/dossiers/{dossier_id:int}/formulier/{action:str}": [{"action": action} for action in LAZY_ACTIONS],
 }
 """The pages of a route with an ``{action}``."""
 QUERIES: dict[str, Callable[[MatrixWorld], dict[str, object]]] = {

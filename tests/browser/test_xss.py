@@ -31,6 +31,7 @@ import pytest
 from sqlalchemy import update
 
 from casemgmt.auth.models import User
+from casemgmt.casefile.dossier_controllers import LAZY_ACTIONS
 from casemgmt.commitments.models import Commitment
 from casemgmt.directory.models import Service
 from casemgmt.dossiers.models import DossierAssignment
@@ -231,6 +232,7 @@ def stored_pages(world: dict[str, Any]) -> dict[str, list[str]]:
             "/dossiers",
             f"/dossiers/{dossier}",
             f"/dossiers/{dossier}/tijdlijn",
+            *(f"/dossiers/{dossier}/formulier/{action}" for action in LAZY_ACTIONS),  # loaded when opened
             f"/contacten/nieuw?client_id={client}",
             f"/contacten/nieuw?dossier_id={dossier}",
             f"/dossiers/nieuw?client_id={client}",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.async_api import expect
 
 from tests.worlds.casework import Casework
 from tests.worlds.personas import PASSWORD
@@ -23,8 +24,9 @@ async def test_inline_contact_appears_on_top_without_page_load(page, world: Case
     await log_in(page, w.cm.email)
     await page.goto(f"/dossiers/{w.dossier_id}")
     await page.evaluate("window.__marker = 1")
-    await page.get_by_test_id("knop-contact").click()  # the action opens its form in place
+    await page.get_by_test_id("knop-contact").click()  # the action opens its form in place, loaded when opened
     form = page.locator("#contact-formulier")
+    await expect(form).to_be_visible()
 
     # a mistake first: the form comes back with a Dutch message and what was typed
     await form.get_by_label("Dienst die het contact had").select_option("SZW")

@@ -88,7 +88,9 @@ async def test_the_casemanager_edits_references_on_the_dossier_page(client, db, 
     w = world
     await login_as(client, w.cm)
     page = await client.get(f"/dossiers/{w.dossier_id}")
-    assert "Kenmerken van andere systemen" in page.text and 'action="/dossiers/' in page.text
+    assert f'href="/dossiers/{w.dossier_id}/formulier/external_refs"' in page.text  # the form loads when opened
+    form = await client.get(f"/dossiers/{w.dossier_id}/formulier/external_refs", headers={"HX-Request": "true"})
+    assert "Kenmerken van andere systemen" in form.text and f'action="/dossiers/{w.dossier_id}/kenmerken"' in form.text
     assert 'data-testid="kenmerken"' not in page.text  # none yet: no empty line in the header
     url = f"/dossiers/{w.dossier_id}/kenmerken"
     done = await post(client, url, {"version": 1, "external_refs": "DB-2026-11873\nTV-2025-0418, "})

@@ -205,8 +205,7 @@ async def test_first_handoff_asks_on_behalf_of_which_service_when_the_dossier_ha
         dossier = await create_dossier(s, person, w.cm.id, {"SZW": w.am.id, "DSO": w.am_dso.id}, subject="Twee")
         dossier_id = dossier.id
     await login_as(client, w.cm)
-    page = await client.get(f"/dossiers/{dossier_id}")
-    form = page.text.split('id="actie-handoff"')[1].split("</details>")[0]
+    form = (await client.get(f"/dossiers/{dossier_id}/formulier/handoff", headers=HTMX)).text
     assert 'name="from_service"' in form
     assert re.findall(r'<option value="([A-Z]+)"', form.split('name="from_service"')[1].split("</select>")[0]) == [
         "DSO",

@@ -262,10 +262,11 @@ async def test_link_an_unlinked_contact(client, db, world: Casework) -> None:
         loose = await create_contact(s, await s.get(Client, w.client_id), w.kcc.id, summary="Belde over huur")
         other = await create_contact(s, await s.get(Client, w.other_client_id), w.kcc.id, summary="Ander mens")
     await login_as(client, w.am)
-    page = await client.get(f"/dossiers/{w.dossier_id}")
-    assert "Belde over huur" in page.text and "Ander mens" not in page.text
+    form = await client.get(f"/dossiers/{w.dossier_id}/formulier/link", headers=HTMX)
+    assert "Belde over huur" in form.text and "Ander mens" not in form.text
     wrong = await post(client, f"/dossiers/{w.dossier_id}/koppelen", {"contact_id": other.id})
     assert wrong.status_code == 422 and "hoort bij een andere klant" in wrong.text
+    assert "Belde over huur" in wrong.text  # the refused form is rendered in place, with its choices
     linked = await post(client, f"/dossiers/{w.dossier_id}/koppelen", {"contact_id": loose.id})
     assert linked.status_code == 303
     async with db() as s:

@@ -219,10 +219,14 @@ async def test_kcc_agent_logs_contacts_but_changes_nothing_else(client, db, worl
     await unlinked_contact(w, db)
     await login_as(client, w.kcc)
     page = await client.get(f"/dossiers/{w.dossier_id}")
-    assert f'action="/dossiers/{w.dossier_id}/contacten"' in page.text
-    assert f'action="/dossiers/{w.dossier_id}/koppelen"' in page.text
-    for form in ("/status", "/casemanager", "/accountmanager"):
-        assert f'action="/dossiers/{w.dossier_id}{form}"' not in page.text
+    for action, form in (("contact", "/contacten"), ("link", "/koppelen")):
+        assert f'href="/dossiers/{w.dossier_id}/formulier/{action}"' in page.text
+        loaded = await client.get(f"/dossiers/{w.dossier_id}/formulier/{action}", headers={"HX-Request": "true"})
+        assert f'action="/dossiers/{w.dossier_id}{form}"' in loaded.text
+    for action in ("status", "assign", "handoff"):
+        assert f"/formulier/{action}" not in page.text
+        refused = await client.get(f"/dossiers/{w.dossier_id}/formulier/{action}", headers={"HX-Request": "true"})
+        assert refused.status_code == 403
 
 
 async def test_anonymous_visitor(client, world: Casework) -> None:

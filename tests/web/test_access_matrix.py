@@ -73,6 +73,7 @@ OPENERS = rule("OPENERS", CM, ADMIN)  # open a dossier
 CALLBACKS = rule("CALLBACKS", KCC, ADMIN)  # Terugbelnotities: the KCC directs callbacks
 EVALUATION = rule("EVALUATION", EVALUATOR, ADMIN)
 ADMIN_ONLY = rule("ADMIN", ADMIN)
+NOBODY = rule("NOBODY")  # a path that names nothing (an unknown form): 404
 # on one object (dossiers/access.py; the services' own checks)
 DOSSIER_READ = rule("DOSSIER_READ", KCC, ADMIN, own=(CM, AM))  # KCC reads every dossier (it routes callers)
 DOSSIER_CONTACT = rule("DOSSIER_CONTACT", KCC, ADMIN, own=(CM, AM))  # log contacts and promises on it
@@ -380,6 +381,14 @@ TABLE: dict[tuple[str, str], Row] = {
     ("GET", "/dossiers/nieuw"): row(OPENERS),
     ("GET", "/dossiers/{dossier_id:int}"): row(DOSSIER_READ),
     ("GET", "/dossiers/{dossier_id:int}/tijdlijn"): row(DOSSIER_READ),
+    # a folded action's form, loaded when opened: refused exactly as the form's POST (issue 18)
+    ("GET", "/dossiers/{dossier_id:int}/formulier/{action:str}"): row(
+        {
+            **dict.fromkeys(("contact", "commitment", "link"), DOSSIER_CONTACT),
+            **dict.fromkeys(("handoff", "status", "assign", "external_refs"), DOSSIER_WRITE),
+            "onbekend": NOBODY,  # an action the page does not have: 404 for everyone
+        }
+    ),
     ("POST", "/dossiers/{dossier_id:int}/status"): row(DOSSIER_WRITE, body=empty_body),
     ("POST", "/dossiers/{dossier_id:int}/kenmerken"): row(DOSSIER_WRITE, body=empty_body),
     ("POST", "/dossiers/{dossier_id:int}/casemanager"): row(DOSSIER_WRITE, body=empty_body),

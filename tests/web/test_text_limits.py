@@ -8,6 +8,7 @@ import re
 import pytest
 
 from casemgmt.app import TEXT_LIMITS
+from casemgmt.casefile.dossier_controllers import LAZY_ACTIONS as LAZY
 from casemgmt.commitments.rules import MAX_DESCRIPTION, MAX_NOTE, MAX_REASON
 from casemgmt.contacts.rules import SUBJECT_MAX, SUMMARY_MAX
 from casemgmt.dossiers.rules import REASON_MAX
@@ -45,6 +46,12 @@ def names(controls: set[tuple[str, int | None]]) -> set[str]:
     return {name for name, _ in controls}
 
 
+async def dossier_forms(client, dossier_id: int) -> str:  # type: ignore[no-untyped-def]
+    """Every form of the dossier page the logged-in employee may open, as loaded when opened."""
+    forms = [await client.get(f"/dossiers/{dossier_id}/formulier/{a}", headers={"HX-Request": "true"}) for a in LAZY]
+    return "".join(form.text for form in forms if form.status_code == 200)
+
+
 async def test_every_free_text_control_has_a_maxlength(client, world, make_user) -> None:  # noqa: F811
     pages: dict[str, str] = {}
     client.cookies.clear()
@@ -76,6 +83,8 @@ async def test_every_free_text_control_has_a_maxlength(client, world, make_user)
         "/antwoorden",
     ):
         pages[path] = (await client.get(path)).text
+    # the dossier page's forms load when opened (issue 18): the page and its forms together
+    pages[f"/dossiers/{world.dossier_id}"] += await dossier_forms(client, world.dossier_id)
     await login_as(client, world.ocw)
     pages["ocw: /werkvoorraad/overdrachten"] = (await client.get("/werkvoorraad/overdrachten")).text
     await login_as(client, world.szw)
@@ -84,6 +93,7 @@ async def test_every_free_text_control_has_a_maxlength(client, world, make_user)
     await login_as(client, world.admin)
     pages["admin: /tevredenheid/nieuw"] = (await client.get("/tevredenheid/nieuw")).text
     pages[f"admin: /dossiers/{world.dossier_id}"] = (await client.get(f"/dossiers/{world.dossier_id}")).text
+    pages[f"admin: /dossiers/{world.dossier_id}"] += await dossier_forms(client, world.dossier_id)
 
     controls = {page: free_text_controls(html) for page, html in pages.items()}
     unlimited = {page: sorted(n for n, limit in found if limit is None) for page, found in controls.items()}

@@ -5,6 +5,10 @@ of one dossier with its figures and its timeline.
 The forms call the concept that owns the change (dossiers, contacts, commitments, handoffs). Each form's handler
 gets the page as ``page`` (``DossierPage``, declared with ``dossier_form``): on bad input it shows the page again with
 the messages at the form, after a change it goes back to the dossier.
+
+The page renders only the form that is open (after a change or a refusal); the others are loaded when opened from
+``GET /dossiers/{id}/formulier/{action}`` (``action_form_page``: the panel's content for htmx, the form as a page of
+its own without JavaScript), so the page asks no choices (employees, services, topics) for forms nobody opens.
 """
 
 from __future__ import annotations
@@ -31,11 +35,12 @@ from casemgmt.auth.dependencies import Actor
 from casemgmt.auth.guards import requires_employee
 from casemgmt.auth.identity import CurrentUser
 from casemgmt.casefile.pilot_facts import PilotFactsDependency, PilotFactsOf, no_pilot_facts
-from casemgmt.casefile.promises import parse_due, promises_context
+from casemgmt.casefile.promises import owner_choices, parse_due, promises_context
 from casemgmt.casefile.schemas import DossierDetailOut, TimelineEntryOut, timeline_entry_out
 from casemgmt.casefile.signals import dossier_figures
 from casemgmt.casefile.timeline import MAX_LIMIT, Cursor, clamp_limit, contact_entry, dossier_timeline
 from casemgmt.commitments.dependencies import Commitments
+from casemgmt.commitments.rules import KIND_LABELS
 from casemgmt.commitments.schemas import CommitmentCreate
 from casemgmt.contacts.dependencies import Contacts
 from casemgmt.contacts.forms import ContactForm, blank_contact_form, parse_contact_form
@@ -44,11 +49,11 @@ from casemgmt.contacts.services import ContactService
 from casemgmt.db import DbSession
 from casemgmt.directory.models import Service
 from casemgmt.dossiers import rules
-from casemgmt.dossiers.access import Access
+from casemgmt.dossiers.access import NO_CONTACT, NOT_INVOLVED, READ_ONLY, Access
 from casemgmt.dossiers.controllers import TAGS, FormState, form_state
 from casemgmt.dossiers.dependencies import Dossiers
-from casemgmt.dossiers.services import DossierService
-from casemgmt.errors import Conflict, Forbidden, InvalidInput
+from casemgmt.dossiers.services import DossierService, DossierView
+from casemgmt.errors import Conflict, Forbidden, InvalidInput, NotFound
 from casemgmt.handoffs.dependencies import Handoffs
 from casemgmt.handoffs.schemas import HandoffCreate
 from casemgmt.handoffs.services import HandoffService
@@ -103,6 +108,27 @@ ACTIONS: dict[str, str] = {
 }
 """The actions on the dossier page, each a button that opens its form in place (``<details>``), in this order."""
 
+LAZY_ACTIONS: dict[str, Access] = {
+    "contact": Access.CONTACT,
+    "commitment": Access.CONTACT,
+    "handoff": Access.WRITE,
+    "status": Access.WRITE,
+    "assign": Access.WRITE,
+    "external_refs": Access.WRITE,
+    "link": Access.CONTACT,
+}
+"""The actions whose form loads when opened (``GET /dossiers/{id}/formulier/{action}``), with the access their
+form's POST asks; "Tijd" loads the time-entry form of the pilots (``/tijdregistratie/nieuw``) instead."""
+
+REFUSALS = {
+    "handoff": "Alleen wie nu bij dit dossier betrokken is, kan het overdragen.",
+    "contact": NO_CONTACT,
+    "link": NO_CONTACT,
+}
+"""How a form's POST refuses who reads the dossier but may not use the form, where that is not ``READ_ONLY``: as
+``HandoffService.request`` and ``ContactService.dossier_for_contact`` word it (who is not involved at all gets
+``NOT_INVOLVED`` from every form)."""
+
 
 def action_of(form_name: str) -> str:
     """The action whose panel holds the form ``form_name`` (the accountmanager forms sit under "Toewijzen")."""
@@ -128,56 +154,34 @@ class DossierPage:
     audit: AuditLog
     pilot_facts: PilotFactsOf = no_pilot_facts
 
-    async def context(self, forms: dict[str, FormState] | None = None) -> dict[str, Any]:
-        """Everything the dossier page shows; a constant number of queries whatever the size of the timeline."""
+    async def context(
+        self, forms: dict[str, FormState] | None = None, open_action: str | None = None
+    ) -> dict[str, Any]:
+        """Everything the dossier page shows; a constant number of queries whatever the size of the timeline. Of the
+        forms only the open one's choices are asked (``open_action``, else the action of the refused form)."""
         dossiers, actor = self.dossiers, self.actor
-        contacts = ContactService(self.db_session, actor, self.audit)
         view = await dossiers.get(self.dossier_id)
         page = await dossier_timeline(dossiers, view, limit=FIRST_PAGE)
         facts = await self.pilot_facts(self.db_session, actor, self.audit, view.dossier.id)
-        is_open = view.dossier.status != rules.CLOSED
-        context: dict[str, Any] = {
-            "fmt": FMT,
-            "view": view,
-            "dossier": view.dossier,
-            "page": page,
-            "pilot": facts,
-            "representatives": await dossiers.representatives(view.dossier.client_id),
-            "can_write": view.access >= Access.WRITE and is_open,
-            "can_contact": view.access >= Access.CONTACT,
-            "read_only": view.access == Access.READ,
-            "forms": forms or {},
-            "open_action": next((action_of(name) for name in forms or {}), None),
-            # the actions' <details> share a name per rendering: one open at a time, and the fresh content htmx
-            # swaps in (inserted before the old is removed) is not closed by the browser for clashing with the old
-            "action_group": f"dossier-actie-{secrets.token_hex(4)}",
-        }
-        if view.access >= Access.WRITE:
-            context["next_statuses"] = rules.allowed_next_statuses(view.dossier.status)
-            context["outcomes"] = rules.OUTCOMES
-            context["casemanagers"] = await dossiers.casemanager_choices()
-            accountmanagers = await dossiers.accountmanager_choices()
-            current = {a.service: a for a in view.current_accountmanagers}
-            context["service_rows"] = [
-                (code, name, current.get(code), accountmanagers.get(code, []))
-                for code, name in await dossiers.services()
-                if code in accountmanagers or code in current
-            ]
-            context["handoff_from_choices"] = await handoff_from_choices(
-                HandoffService(self.db_session, actor, self.audit), view.dossier.id
-            )
-        participants = [a.user_id for a in view.current_accountmanagers] + [view.dossier.casemanager_id]
-        context.update(await promises_context(self.db_session, actor, self.audit, view.dossier.id, participants))
+        context = _form_basics(view, forms)
+        context.update(
+            {
+                "page": page,
+                "pilot": facts,
+                "representatives": await dossiers.representatives(view.dossier.client_id),
+                "open_action": open_action or next((action_of(name) for name in forms or {}), None),
+                # the actions' <details> share a name per rendering: one open at a time, and the fresh content htmx
+                # swaps in (inserted before the old is removed) is not closed by the browser for clashing with the old
+                "action_group": f"dossier-actie-{secrets.token_hex(4)}",
+                "lazy_actions": LAZY_ACTIONS,
+            }
+        )
+        context.update(await promises_context(self.db_session, actor, self.audit, view.dossier.id))
         context["has_open_promises"] = (
             any(v.commitment.status == "open" for v in context["commitments"])
             or any(h.handoff.status == "requested" for h in context["handoffs"])
             or any(v.escalation.status == "open" for v in context["escalations"])
         )
-        if view.access >= Access.CONTACT:
-            context["unlinked"] = await contacts.unlinked(view.dossier.client_id)
-            context["contact_services"] = await dossiers.services()
-            context["contact_choices"] = await contacts.form_choices()
-            context.setdefault("contact_form", blank_contact_form(actor, dossier_id=view.dossier.id))
         context["actions"] = [
             (name, label)
             for name, label in ACTIONS.items()
@@ -186,18 +190,85 @@ class DossierPage:
         # a refusal of a form the reader has no action for (a post from an old page): shown above the actions
         usable = {name for name, _ in context["actions"]}
         context["orphan_forms"] = [state for name, state in (forms or {}).items() if action_of(name) not in usable]
+        if context["open_action"] in usable and context["open_action"] in LAZY_ACTIONS:
+            await self.form_context(context, context["open_action"])
         return context
+
+    async def form_context(self, context: dict[str, Any], action: str) -> None:
+        """Add what the form of ``action`` shows beyond the page (its choices) to ``context``: asked only for a
+        form that is shown, on the page (open) or on its own."""
+        dossiers, actor, view = self.dossiers, self.actor, context["view"]
+        if action == "status":
+            context["next_statuses"] = rules.allowed_next_statuses(view.dossier.status)
+            context["outcomes"] = rules.OUTCOMES
+        elif action == "assign":
+            context["casemanagers"] = await dossiers.casemanager_choices()
+            accountmanagers = await dossiers.accountmanager_choices()
+            current = {a.service: a for a in view.current_accountmanagers}
+            context["service_rows"] = [
+                (code, name, current.get(code), accountmanagers.get(code, []))
+                for code, name in await dossiers.services()
+                if code in accountmanagers or code in current
+            ]
+        elif action == "handoff":
+            handoffs = HandoffService(self.db_session, actor, self.audit)
+            context["handoff_from_choices"] = await handoff_from_choices(handoffs, view.dossier.id)
+            context["contact_services"] = await dossiers.services()
+        elif action == "commitment":
+            participants = [a.user_id for a in view.current_accountmanagers] + [view.dossier.casemanager_id]
+            context["owner_choices"] = await owner_choices(self.db_session, actor, participants)
+            context["kind_labels"] = KIND_LABELS
+        elif action == "link":
+            contacts = ContactService(self.db_session, actor, self.audit)
+            context["unlinked"] = await contacts.unlinked(view.dossier.client_id)
+        elif action == "contact":
+            contacts = ContactService(self.db_session, actor, self.audit)
+            context["contact_services"] = await dossiers.services()
+            context["contact_choices"] = await contacts.form_choices()
+            context.setdefault("contact_form", blank_contact_form(actor, dossier_id=view.dossier.id))
+
+    async def render_form(self, action: str) -> Template:
+        """One action's form on its own: for htmx the content of its panel, without JavaScript a page with just
+        that form. Refused as its POST would be (403 for who may not use it, 404 for an unknown dossier); 404 for
+        an action the page does not have, 409 with "someone else changed it, load again" for one the dossier's status
+        no longer offers (closed since the page was shown)."""
+        minimum = LAZY_ACTIONS.get(action)
+        if minimum is None:
+            raise NotFound(f"Dit dossier heeft geen formulier “{action[:40]}”.")
+        view = await self.dossiers.load(self.dossier_id)
+        if view.access < minimum:  # worded as the POST's answer: its service's refusal, or the dossier's
+            if view.access is Access.NONE:
+                raise Forbidden(NOT_INVOLVED)
+            raise Forbidden(REFUSALS.get(action, READ_ONLY))
+        context = _form_basics(view, None)
+        context.update(
+            {
+                "action": action,
+                "action_label": ACTIONS[action],
+                "representatives": await self.dossiers.representatives(view.dossier.client_id)
+                if action == "contact"
+                else [],
+                "has_open_promises": False,  # only a refused close lists them; a form loaded on its own is fresh
+            }
+        )
+        if not _may_use(action, context, may_register_time=False):  # closed since the page was shown
+            context["refusal"] = FormState(message="Dit dossier is gesloten.", status_code=409)
+            return page_or_fragment(
+                self.request, "dossiers/action.html", "dossiers/_action_panel.html", context, status_code=409
+            )
+        await self.form_context(context, action)
+        return page_or_fragment(self.request, "dossiers/action.html", "dossiers/_action_panel.html", context)
 
     async def render(
         self, forms: dict[str, FormState] | None = None, status_code: int = 200, done: tuple[str, str] | None = None
     ) -> Template:
         """The page, or for htmx its content only; ``done`` is (action, success message) after a change."""
-        context = await self.context(forms)
+        context = await self.context(forms, done[0] if done is not None else None)
         contact_state = (forms or {}).get("contact")
         if contact_state is not None:
             context["contact_form"] = ContactForm(**contact_state.values)
         if done is not None:
-            context["open_action"], context["done"] = done
+            context["done"] = done[1]
         template = "dossiers/_dossier.html" if wants_fragment(self.request) else "dossiers/detail.html"
         return Template(template, context=context, status_code=status_code, headers={"Vary": "HX-Request"})
 
@@ -232,6 +303,21 @@ async def handoff_from_choices(handoffs: HandoffService, dossier_id: int) -> lis
     if ids:
         query = query.where(Service.id.in_(ids))
     return [(code, name) for code, name in (await handoffs.session.execute(query)).all()]
+
+
+def _form_basics(view: DossierView, forms: dict[str, FormState] | None) -> dict[str, Any]:
+    """What the dossier page and a form loaded on its own both show: the dossier, the reader's access, the refused
+    forms' states."""
+    is_open = view.dossier.status != rules.CLOSED
+    return {
+        "fmt": FMT,
+        "view": view,
+        "dossier": view.dossier,
+        "can_write": view.access >= Access.WRITE and is_open,
+        "can_contact": view.access >= Access.CONTACT,
+        "read_only": view.access == Access.READ,
+        "forms": forms or {},
+    }
 
 
 def _may_use(action: str, context: dict[str, Any], *, may_register_time: bool) -> bool:
@@ -280,6 +366,19 @@ def dossier_form(path: str) -> post:
 )
 async def dossier_page(page: Page) -> Template:
     return await page.render()
+
+
+@get(
+    "/dossiers/{dossier_id:int}/formulier/{action:str}",
+    name="dossiers.action_form",
+    include_in_schema=False,
+    guards=[requires_employee],
+    dependencies=_with_page(),
+)
+async def action_form_page(page: Page, action: FromPath[str]) -> Template:
+    """A folded action's form, loaded when it is opened (htmx: the panel's content), or without JavaScript a page
+    with just that form; refused as the form's POST would be."""
+    return await page.render_form(action)
 
 
 @get(
@@ -517,6 +616,7 @@ async def back_to_dossier(dossier_id: FromPath[int]) -> Redirect:
 API_HANDLERS: list[Any] = [api_get_dossier, api_timeline]
 PAGE_HANDLERS: list[Any] = [
     dossier_page,
+    action_form_page,
     timeline_fragment,
     change_status,
     change_external_refs,

@@ -23,19 +23,12 @@ from casemgmt.handoffs.services import HandoffService
 
 
 async def promises_context(
-    session: AsyncSession, actor: CurrentUser, audit: AuditLog, dossier_id: int, participant_ids: list[int]
+    session: AsyncSession, actor: CurrentUser, audit: AuditLog, dossier_id: int
 ) -> dict[str, Any]:
     """Everything the promises panel shows, in a constant number of queries."""
     now = datetime.now(UTC)
     handoffs = HandoffService(session, actor, audit)
     handoff_views = await handoffs.for_dossier(dossier_id)
-    owners = (
-        await session.execute(
-            select(User.id, User.name)
-            .where(User.id.in_({*participant_ids, actor.id}), User.is_active)
-            .order_by(User.name)
-        )
-    ).all()
     return {
         "now": now,
         "figures": (await dossier_figures(session, [dossier_id], now))[dossier_id],
@@ -43,11 +36,19 @@ async def promises_context(
         "handoffs": handoff_views,
         "receiver_of": {h.handoff.id: handoffs.is_receiver(h.handoff, h.to_service) for h in handoff_views},
         "escalations": await EscalationService(session, actor, audit).list(dossier_id=dossier_id, now=now),
-        "owner_choices": owners,
         "kind_labels": KIND_LABELS,
         "status_labels": HANDOFF_STATUS_LABELS,
         "state_labels": {"open": "Open", "overdue": "Over de norm", "answered": "Beantwoord"},
     }
+
+
+async def owner_choices(session: AsyncSession, actor: CurrentUser, participant_ids: list[int]) -> list[Any]:
+    """Who may be named to keep a commitment made on the dossier page: its active participants and the actor, by
+    name (``(id, name)`` rows; one query, asked only when the commitment form is shown)."""
+    rows = await session.execute(
+        select(User.id, User.name).where(User.id.in_({*participant_ids, actor.id}), User.is_active).order_by(User.name)
+    )
+    return list(rows.all())
 
 
 def parse_due(text: str) -> datetime | None:
