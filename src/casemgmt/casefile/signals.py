@@ -1,7 +1,7 @@
 """Per-dossier promise figures and signals for many dossiers at once, in a constant number of queries.
 
 Aggregation happens in SQL (counts, maxima per dossier, in the one query that reads the dossiers); only the handoff
-sequence, needed for ping-pong, is fetched as rows, one query for all dossiers.
+sequence, needed for ping-pong, is fetched as rows, one query for all dossiers. Both statements are built once.
 """
 
 from __future__ import annotations
@@ -10,8 +10,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -39,14 +41,11 @@ class DossierFigures:
         return [SIGNAL_LABELS[code] for code in self.signals]
 
 
-async def dossier_figures(
-    session: AsyncSession, dossier_ids: Sequence[int], now: datetime
-) -> dict[int, DossierFigures]:
-    ids = list(dict.fromkeys(dossier_ids))
-    if not ids:
-        return {}
-    # One row per dossier with its aggregates as correlated subqueries (each an index lookup per dossier), and one
-    # query for the handoff sequence with both services' codes: two statements whatever the number of dossiers.
+@cache
+def _dossier_aggregates() -> Select[Any]:
+    """One row per dossier (parameters ``ids``, ``now``) with its aggregates as correlated subqueries, each an index
+    lookup per dossier. Built once: SQLAlchemy then computes its cache key once, not on every request."""
+    now = bindparam("now", type_=Commitment.__table__.c.due_at.type)
     open_commitments = (
         select(func.count())
         .where(Commitment.dossier_id == Dossier.id, Commitment.status == "open")
@@ -71,32 +70,39 @@ async def dossier_figures(
         .correlate(Dossier)
         .scalar_subquery()
     )
-    dossiers = {
-        row.id: row
-        for row in (
-            await session.execute(
-                select(
-                    Dossier.id,
-                    Dossier.status,
-                    Dossier.opened_at,
-                    open_commitments.label("open"),
-                    overdue_commitments.label("overdue"),
-                    overdue_escalation.label("escalation_overdue"),
-                    last_contact.label("last_contact_at"),
-                ).where(Dossier.id.in_(ids))
-            )
-        ).all()
-    }
+    return select(
+        Dossier.id,
+        Dossier.status,
+        Dossier.opened_at,
+        open_commitments.label("open"),
+        overdue_commitments.label("overdue"),
+        overdue_escalation.label("escalation_overdue"),
+        last_contact.label("last_contact_at"),
+    ).where(Dossier.id.in_(bindparam("ids", expanding=True)))
+
+
+@cache
+def _handoff_sequence() -> Select[Any]:
+    """The handoffs of dossiers ``ids`` with both services' codes, for ping-pong (built once, as above)."""
     from_service, to_service = aliased(Service), aliased(Service)
+    return (
+        select(Handoff.dossier_id, from_service.code, to_service.code, Handoff.requested_at, Handoff.status)
+        .join(from_service, from_service.id == Handoff.from_service_id)
+        .join(to_service, to_service.id == Handoff.to_service_id)
+        .where(Handoff.dossier_id.in_(bindparam("ids", expanding=True)))
+    )
+
+
+async def dossier_figures(
+    session: AsyncSession, dossier_ids: Sequence[int], now: datetime
+) -> dict[int, DossierFigures]:
+    ids = list(dict.fromkeys(dossier_ids))
+    if not ids:
+        return {}
+    parameters = {"ids": ids, "now": now}
+    dossiers = {row.id: row for row in (await session.execute(_dossier_aggregates(), parameters)).all()}
     events: dict[int, list[handoff_rules.HandoffEvent]] = defaultdict(list)
-    for row in (
-        await session.execute(
-            select(Handoff.dossier_id, from_service.code, to_service.code, Handoff.requested_at, Handoff.status)
-            .join(from_service, from_service.id == Handoff.from_service_id)
-            .join(to_service, to_service.id == Handoff.to_service_id)
-            .where(Handoff.dossier_id.in_(ids))
-        )
-    ).all():
+    for row in (await session.execute(_handoff_sequence(), parameters)).all():
         dossier_id, from_code, to_code, at, status = row
         events[dossier_id].append(
             handoff_rules.HandoffEvent(from_service=from_code, to_service=to_code, at=at, status=status)
