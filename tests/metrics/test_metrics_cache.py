@@ -4,13 +4,15 @@ every committed unsafe request, never after a read or a refused write."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casemgmt.metrics.cache import FiguresCache, figures_cache_of
 from casemgmt.web.data_version import STORE, change_data_version, current_data_version
 from tests.factories import create_contact
-from tests.worlds.metrics import FROM, TO, mar
+from tests.worlds.metrics import FROM, TO, Arrange, mar
 from tests.worlds.personas import login
 
 pytestmark = pytest.mark.anyio
@@ -122,3 +124,21 @@ async def test_the_trends_are_read_once_per_data_version_by_the_api_page_and_dow
     again = await client.get("/api/v1/trends", params=MARCH, headers=headers)
     assert cache.computed == 3
     assert inbound(again.json()) == inbound(first.json()) + 1
+
+
+async def test_the_survey_figures_are_read_once_per_data_version(app, client, db, built, make_user, make_token):
+    cache = fresh(app)
+    headers = await make_token(await make_user("evaluator"))
+    first = await client.get("/api/v1/metrics/survey", params=MARCH, headers=headers)
+    assert first.status_code == 200, first.text
+    assert (await client.get("/api/v1/metrics/survey", params=MARCH, headers=headers)).json() == first.json()
+    assert cache.computed == 1
+    await client.get("/api/v1/metrics/survey", params={**MARCH, "pilot": "proef"}, headers=headers)
+    assert cache.computed == 2, "another selection is another result"
+
+    async with db() as session, session.begin():
+        await Arrange(session, built.dossiers["P1"].casemanager_id).response(built.dossiers["P1"], date(2026, 3, 9), 8)
+    await change_data_version(app.stores.get(STORE))
+    again = await client.get("/api/v1/metrics/survey", params=MARCH, headers=headers)
+    assert cache.computed == 3
+    assert again.json()["respondents"] == first.json()["respondents"] + 1

@@ -126,6 +126,7 @@ async def api_pilot_metrics(
     responses=NOT_FOUND,  # an unknown pilot
 )
 async def api_survey_metrics(
+    request: Request[Any, Any, Any],
     pilots: Pilots,
     date_from: DateFrom = None,
     date_to: DateTo = None,
@@ -146,7 +147,8 @@ async def api_survey_metrics(
     if errors:
         raise InvalidInput(errors)
     chosen_pilot = await pilots.pilot(pilot) if pilot else None
-    return await disclosed_survey_metrics(pilots.session, period, chosen_pilot, chosen_cohort)
+    cache = figures_cache_of(request.app.state)
+    return await disclosed_survey_metrics(pilots.session, period, chosen_pilot, chosen_cohort, cache)
 
 
 async def _export_table(

@@ -18,7 +18,8 @@ whatever the number of responses.
 
 ``disclosed_survey_metrics`` is what the API answers: the figures with disclosure control applied
 (``metrics/disclosure.py``), one more query counting the graded responses of each pilot cohort in the selection, so
-that a selection adding cohorts up cannot give back a cohort's withheld satisfied share.
+that a selection adding cohorts up cannot give back a cohort's withheld satisfied share. The API reads them through
+the worker's figures cache (per selection and data version, as the pilot statistics).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from casemgmt.db import plan_with_parameter_values
 from casemgmt.errors import FieldError, InvalidInput
 from casemgmt.metrics import statistics as stats
+from casemgmt.metrics.cache import FiguresCache
 from casemgmt.metrics.disclosure import disclose_survey
 from casemgmt.metrics.periods import Period
 from casemgmt.metrics.results import Breakdown, Interval, SurveyMetrics
@@ -151,8 +153,23 @@ async def graded_per_cohort(
 
 
 async def disclosed_survey_metrics(
-    session: AsyncSession, period: Period, pilot: Pilot | None = None, cohort: str | None = None
+    session: AsyncSession,
+    period: Period,
+    pilot: Pilot | None = None,
+    cohort: str | None = None,
+    cache: FiguresCache | None = None,
 ) -> SurveyMetrics:
-    """``survey_metrics`` with disclosure control applied: what every reader gets."""
-    figures = await survey_metrics(session, period, pilot, cohort)
-    return disclose_survey(figures, await graded_per_cohort(session, period, pilot, cohort))
+    """``survey_metrics`` with disclosure control applied: what every reader gets. With ``cache`` the figures are
+    computed once per selection and data version (``metrics/cache.py``); disclosure control runs on every answer."""
+
+    async def compute() -> tuple[SurveyMetrics, tuple[int, ...]]:
+        figures = await survey_metrics(session, period, pilot, cohort)
+        return figures, tuple(await graded_per_cohort(session, period, pilot, cohort))
+
+    if cache is None:
+        figures, graded = await compute()
+    else:
+        pilot_part = (pilot.id, str(pilot.updated_at)) if pilot is not None else None
+        key = ("survey", period.start, period.end, pilot_part, cohort)
+        figures, graded = await cache.get(session, key, compute)
+    return disclose_survey(figures, list(graded))
