@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, func, literal, or_, outerjoin, select
+from sqlalchemy import ColumnElement, Row, func, join, literal, select, true, union
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -34,6 +34,7 @@ from casemgmt.casefile.timeline import (
     CONTACT_TOPIC,
     CONTACT_TRANSFERS,
     DEFAULT_LIMIT,
+    OWNER,
     Cursor,
     EntrySource,
     TimelinePage,
@@ -176,13 +177,19 @@ _ESCALATIONS = (
     .join(_ASKER, _ASKER.id == Escalation.asked_by_id)
     .outerjoin(_ANSWERER, _ANSWERER.id == Escalation.answered_by_id)
 )
-_ESCALATION_DOSSIER = outerjoin(Escalation, Dossier, Dossier.id == Escalation.dossier_id)
-"""What the keys of escalations are read from: an escalation is the client's through itself or its dossier."""
+_BY_DOSSIER = aliased(Escalation)
+_CLIENT_ESCALATIONS = union(
+    select(Escalation.id).where(Escalation.client_id == OWNER),
+    select(_BY_DOSSIER.id).join(Dossier, Dossier.id == _BY_DOSSIER.dossier_id).where(Dossier.client_id == OWNER),
+).subquery("client_escalations")
+_ESCALATION_DOSSIER = join(Escalation, _CLIENT_ESCALATIONS, _CLIENT_ESCALATIONS.c.id == Escalation.id)
+"""What the keys of escalations are read from: the client's escalations, about the client itself or about one of its
+dossiers, as a UNION of two index lookups (an OR over an outer join to dossiers read every escalation)."""
 
 
 def _escalation_of(client_id: ColumnElement[Any]) -> ColumnElement[bool]:
-    """An escalation about the client, or about one of the client's dossiers."""
-    return or_(Escalation.client_id == client_id, Dossier.client_id == client_id)
+    """Every escalation of ``_ESCALATION_DOSSIER`` (it holds the client's only)."""
+    return true()
 
 
 def _contact_of(client_id: ColumnElement[Any]) -> ColumnElement[bool]:

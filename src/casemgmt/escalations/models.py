@@ -26,6 +26,7 @@ class Escalation(BigIntAuditBase):
         Index("ix_escalations_assignee_status", "assignee_id", "status"),
         Index("ix_escalations_asked_by", "asked_by_id", "asked_at"),
         Index("ix_escalations_dossier", "dossier_id"),
+        Index("ix_escalations_client", "client_id"),
         Index("ix_escalations_reusable", "service_id", "reusable"),
     )
 
