@@ -328,7 +328,10 @@ async def replay(
         import asyncpg
 
         dsn = database_url.replace("postgresql+asyncpg", "postgresql")
-        pool = await asyncpg.create_pool(dsn, min_size=concurrency, max_size=concurrency)
+        # the app's connection settings (casemgmt.db.create_engine: no JIT), so the replay runs what the app runs
+        pool = await asyncpg.create_pool(
+            dsn, min_size=concurrency, max_size=concurrency, server_settings={"jit": "off"}
+        )
 
         async def worker() -> None:
             async with pool.acquire() as conn:
