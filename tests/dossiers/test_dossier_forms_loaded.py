@@ -8,12 +8,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import event, update
+from sqlalchemy import update
 
 from casemgmt.casefile.dossier_controllers import ACTIONS, LAZY_ACTIONS
 from casemgmt.clients.models import Client
 from casemgmt.dossiers.models import Dossier
 from casemgmt.dossiers.rules import REASON_MAX
+from tests.dossiers.test_read_cost import statements_of
 from tests.factories import create_contact
 from tests.worlds.casework import Casework, login_as
 from tests.worlds.personas import csrf_token
@@ -74,18 +75,7 @@ async def test_every_lazy_action_is_a_link_on_the_page_and_its_form_loads(client
 async def test_the_page_asks_no_choices_for_forms_it_does_not_show(app, client, world: Casework) -> None:
     w = world
     await login_as(client, w.cm)
-    statements: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    engine = app.state.engine.sync_engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        assert (await client.get(f"/dossiers/{w.dossier_id}")).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-    asked = " ".join(statements)
+    asked = " ".join(await statements_of(app, client, f"/dossiers/{w.dossier_id}", {}))
     choices = ("topics.is_active", "departments.hours", "JOIN user_services ON user_services.service_id", "caseload")
     for table in choices:
         assert table not in asked, table
