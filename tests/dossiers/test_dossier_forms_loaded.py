@@ -8,8 +8,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
+from casemgmt.audit.models import AuditEvent
 from casemgmt.casefile.dossier_controllers import ACTIONS, LAZY_ACTIONS
 from casemgmt.clients.models import Client
 from casemgmt.dossiers.models import Dossier
@@ -173,3 +174,28 @@ async def test_a_form_the_closed_dossier_no_longer_offers_says_to_load_again(cli
     assert (await client.get(f"/dossiers/{w.dossier_id}/formulier/contact", headers=HTMX)).status_code == 200
     page = await client.get(f"/dossiers/{w.dossier_id}/formulier/status")
     assert page.status_code == 409 and "<html" in page.text and 'data-testid="laad-opnieuw"' in page.text
+
+
+async def test_loading_a_form_is_a_read_of_the_dossier_in_the_log(client, db, world: Casework) -> None:
+    w = world
+    await login_as(client, w.cm)
+
+    async def reads() -> int:
+        async with db() as session:
+            return int(
+                await session.scalar(
+                    select(func.count())
+                    .select_from(AuditEvent)
+                    .where(
+                        AuditEvent.action == "read",
+                        AuditEvent.object_type == "dossier",
+                        AuditEvent.object_id == str(w.dossier_id),
+                        AuditEvent.actor_id == w.cm.id,
+                    )
+                )
+                or 0
+            )
+
+    before = await reads()
+    assert (await client.get(f"/dossiers/{w.dossier_id}/formulier/contact", headers=HTMX)).status_code == 200
+    assert await reads() == before + 1

@@ -30,7 +30,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casemgmt.audit.dependencies import Audit
-from casemgmt.audit.services import AuditLog
+from casemgmt.audit.services import Action, AuditLog
 from casemgmt.auth.dependencies import Actor
 from casemgmt.auth.guards import requires_employee
 from casemgmt.auth.identity import CurrentUser
@@ -240,6 +240,8 @@ class DossierPage:
             if view.access is Access.NONE:
                 raise Forbidden(NOT_INVOLVED)
             raise Forbidden(REFUSALS.get(action, READ_ONLY))
+        # the form shows the dossier and its client's people (representatives, unlinked contacts): a read, as the page
+        self.audit.record(Action.READ, "dossier", view.dossier.id, client_pseudonym=view.client_pseudonym)
         context = _form_basics(view, None)
         context.update(
             {
