@@ -40,7 +40,11 @@ async def floor(client_id: FromPath[int], db_session: DbSession, audit: Audit) -
     return {"id": row.id, "pseudonym": row.pseudonym, "name": row.name}
 
 
-def create_floor_app() -> Litestar:
-    app = create_app()
+def register_floor(app: Litestar) -> Litestar:
+    """Add the floor's route to an app built by ``create_app`` (also used by ``profile_request.py --floor``)."""
     app.register(Router(path="", route_handlers=[floor], middleware=[DefineMiddleware(TokenAuthMiddleware)]))
     return app
+
+
+def create_floor_app() -> Litestar:
+    return register_floor(create_app())

@@ -32,6 +32,10 @@ async def profile(args: argparse.Namespace) -> str:
 
     settings = Settings(database_url=args.database_url, mode=Mode.DEMO, secret_key="profile" * 8)
     app = create_app(settings, engine=create_engine(settings))
+    if args.floor:
+        from floor_app import register_floor  # beside this script
+
+        register_floor(app)
     statements = {"n": 0}
 
     def count(*_args: object) -> None:
@@ -82,6 +86,9 @@ async def profile(args: argparse.Namespace) -> str:
 
 
 def main() -> None:
+    import logging
+
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per request would be profiled with the app
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--path", required=True)
@@ -89,6 +96,7 @@ def main() -> None:
     parser.add_argument("--cookie", default=None)
     parser.add_argument("--login", default=None, help="EMAIL:PASSWORD, for pages (a session of that employee)")
     parser.add_argument("--htmx", action="store_true")
+    parser.add_argument("--floor", action="store_true", help="also serve the floor (GET /api/v1/floor/{client_id})")
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--html", default=None)
     args = parser.parse_args()

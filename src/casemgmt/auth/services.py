@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, delete, select, text
+from sqlalchemy import ColumnElement, Row, Select, bindparam, delete, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casemgmt.auth.identity import CurrentUser
@@ -159,7 +159,7 @@ class Accounts:
 
     async def active_user(self, user_id: int) -> CurrentUser | None:
         """The active employee with this id, in one query (it runs on every request): a row per role × service."""
-        return _current_user((await self.session.execute(_identity().where(User.id == user_id))).all())
+        return _current_user((await self.session.execute(_ACTIVE_USER, {"user_id": user_id})).all())
 
     async def create_token(self, email: str, name: str = "") -> str:
         user = await self.session.scalar(select(User).where(User.email == normalise_email(email)))
@@ -173,11 +173,7 @@ class Accounts:
     async def user_for_token(self, token: str) -> CurrentUser | None:
         """The active employee holding this unrevoked token, in one query (it runs on every API request): revoking
         the token or deactivating the employee refuses the very next request."""
-        query = _identity().join(
-            ApiToken,
-            (ApiToken.user_id == User.id) & (ApiToken.token_hash == token_hash(token)) & ApiToken.revoked_at.is_(None),
-        )
-        return _current_user((await self.session.execute(query)).all())
+        return _current_user((await self.session.execute(_TOKEN_HOLDER, {"token_hash": token_hash(token)})).all())
 
 
 def _identity() -> Select[Any]:
@@ -189,6 +185,17 @@ def _identity() -> Select[Any]:
         .outerjoin(Service, Service.id == user_services.c.service_id)
         .where(User.is_active.is_(True))
     )
+
+
+# Built once: both run on every request, and building a statement costs more than executing it from SQLAlchemy's
+# compiled cache.
+_ACTIVE_USER = _identity().where(User.id == bindparam("user_id"))
+_TOKEN_HOLDER = _identity().join(
+    ApiToken,
+    (ApiToken.user_id == User.id)
+    & (ApiToken.token_hash == bindparam("token_hash", type_=ApiToken.token_hash.type))
+    & ApiToken.revoked_at.is_(None),
+)
 
 
 def _current_user(rows: Sequence[Row[Any]]) -> CurrentUser | None:
