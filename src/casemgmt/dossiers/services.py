@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, and_, exists, func, insert, or_, select
+from sqlalchemy import Select, Table, and_, bindparam, exists, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, contains_eager
@@ -186,6 +186,30 @@ def _named(*columns: Any) -> Select[Any]:
     )
 
 
+# Built once (every dossier read runs them): the dossier with its names, and the assignments of a list of dossiers
+# as plain rows (no entities to set up).
+_ONE_DOSSIER = _named(*_VIEW).where(Dossier.id == bindparam("dossier_id"))
+_ASSIGNMENTS = (
+    select(
+        DossierAssignment.id,
+        DossierAssignment.role,
+        Service.code,
+        DossierAssignment.user_id,
+        User.name,
+        User.phone,
+        DossierAssignment.since,
+        DossierAssignment.until,
+        DossierAssignment.reason,
+        DossierAssignment.end_reason,
+        DossierAssignment.dossier_id,
+    )
+    .join(User, User.id == DossierAssignment.user_id)
+    .outerjoin(Service, Service.id == DossierAssignment.service_id)
+    .where(DossierAssignment.dossier_id.in_(bindparam("ids", expanding=True)))
+    .order_by(DossierAssignment.since, DossierAssignment.id)
+)
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -205,7 +229,7 @@ class DossierService(AuditedService):
 
     async def load(self, dossier_id: int) -> DossierView:
         """The dossier with its assignment history and the actor's access; no audit event (callers record)."""
-        row = (await self.session.execute(_named(*_VIEW).where(Dossier.id == dossier_id))).one_or_none()
+        row = (await self.session.execute(_ONE_DOSSIER, {"dossier_id": dossier_id})).one_or_none()
         if row is None:
             raise NotFound(DOSSIER_NOT_FOUND)
         dossier, client_name, pseudonym, casemanager_name = row
@@ -317,20 +341,9 @@ class DossierService(AuditedService):
     async def assignments_of(self, dossier_ids: list[int]) -> dict[int, list[AssignmentView]]:
         if not dossier_ids:
             return {}
-        rows = (
-            await self.session.execute(
-                select(DossierAssignment, Service.code, User.name, User.phone)
-                .join(User, User.id == DossierAssignment.user_id)
-                .outerjoin(Service, Service.id == DossierAssignment.service_id)
-                .where(DossierAssignment.dossier_id.in_(dossier_ids))
-                .order_by(DossierAssignment.since, DossierAssignment.id)
-            )
-        ).all()
         result: dict[int, list[AssignmentView]] = {}
-        for a, code, name, phone in rows:
-            result.setdefault(a.dossier_id, []).append(
-                AssignmentView(a.id, a.role, code, a.user_id, name, phone, a.since, a.until, a.reason, a.end_reason)
-            )
+        for *columns, dossier_id in (await self.session.execute(_ASSIGNMENTS, {"ids": dossier_ids})).all():
+            result.setdefault(dossier_id, []).append(AssignmentView(*columns))
         return result
 
     # ------------------------------------------------------------------ pages: caseloads and choices

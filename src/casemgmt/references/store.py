@@ -5,10 +5,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casemgmt.references.models import ExternalReference
+
+
+_REFS = (
+    select(ExternalReference.record_id, ExternalReference.ref)
+    .where(
+        ExternalReference.record_type == bindparam("record_type"),
+        ExternalReference.record_id.in_(bindparam("ids", expanding=True)),
+    )
+    .order_by(ExternalReference.record_id, ExternalReference.id)
+)
+"""Built once: every dossier and contact read runs it."""
 
 
 async def refs_of(session: AsyncSession, record_type: str, record_ids: Iterable[int]) -> dict[int, list[str]]:
@@ -16,11 +27,7 @@ async def refs_of(session: AsyncSession, record_type: str, record_ids: Iterable[
     ids = list(dict.fromkeys(record_ids))
     if not ids:
         return {}
-    rows = await session.execute(
-        select(ExternalReference.record_id, ExternalReference.ref)
-        .where(ExternalReference.record_type == record_type, ExternalReference.record_id.in_(ids))
-        .order_by(ExternalReference.record_id, ExternalReference.id)
-    )
+    rows = await session.execute(_REFS, {"record_type": record_type, "ids": ids})
     result: dict[int, list[str]] = {}
     for record_id, ref in rows:
         result.setdefault(record_id, []).append(ref)
