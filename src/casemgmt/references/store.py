@@ -10,7 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from casemgmt.references.models import ExternalReference
 
-
 _REFS = (
     select(ExternalReference.record_id, ExternalReference.ref)
     .where(
