@@ -60,8 +60,8 @@ async def test_a_timeline_page_of_contacts_and_commitments_is_three_statements(
     app, client, db, world: Casework
 ) -> None:
     """The page is found by one statement, then its contacts and its commitments are read; the six other kinds cost
-    nothing. 8 statements in all: token+identity, dossier, assignments, external references, the timeline's 3, audit
-    (13 before: a query for each of the eight kinds)."""
+    nothing. 6 statements in all: token+identity, the reader's access to the dossier, the timeline's 3, audit
+    (13 before: a query for each of the eight kinds; 8 while the whole dossier was loaded for its access)."""
     w = world
     soon = datetime.now(UTC) + timedelta(hours=1)  # newer than the world's assignments, which stay off the page
     async with db() as s, s.begin():
@@ -81,7 +81,7 @@ async def test_a_timeline_page_of_contacts_and_commitments_is_three_statements(
     timeline = timeline_statements(statements)
     assert len(timeline) == 3, timeline
     assert sorted(s.split(",")[0] for s in timeline[1:]) == ["SELECT commitments.id", "SELECT contacts.id"]
-    assert len(statements) == 8, statements
+    assert len(statements) == 6, statements
 
 
 async def test_a_timeline_page_of_every_kind_is_six_statements(app, client, db, world: Casework) -> None:

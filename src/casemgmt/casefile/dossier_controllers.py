@@ -88,7 +88,7 @@ async def api_timeline(
 ) -> Response[list[TimelineEntryOut]]:
     cursor = Cursor.parse(before) if before else None
     size = clamp_limit(limit)
-    page = await dossier_timeline(dossiers, await dossiers.require(dossier_id, Access.READ), cursor, size)
+    page = await dossier_timeline(dossiers, await dossiers.require_access(dossier_id, Access.READ), cursor, size)
     headers = {"X-Next-Before": page.next_cursor.encode()} if page.next_cursor else {}
     return Response([timeline_entry_out(entry) for entry in page.entries], headers=headers)
 
@@ -161,7 +161,7 @@ class DossierPage:
         forms only the open one's choices are asked (``open_action``, else the action of the refused form)."""
         dossiers, actor = self.dossiers, self.actor
         view = await dossiers.get(self.dossier_id)
-        page = await dossier_timeline(dossiers, view, limit=FIRST_PAGE)
+        page = await dossier_timeline(dossiers, view.reader_access, limit=FIRST_PAGE)
         facts = await self.pilot_facts(self.db_session, actor, self.audit, view.dossier.id)
         context = _form_basics(view, forms)
         context.update(
@@ -397,7 +397,7 @@ async def timeline_fragment(
 ) -> Template:
     """ "Meer laden": the next entries (htmx fragment), or a page of older entries without JavaScript."""
     view = await dossiers.require(dossier_id, Access.READ)
-    page = await dossier_timeline(dossiers, view, Cursor.parse(before) if before else None)
+    page = await dossier_timeline(dossiers, view.reader_access, Cursor.parse(before) if before else None)
     context = {"fmt": FMT, "view": view, "dossier": view.dossier, "page": page}
     return page_or_fragment(request, "dossiers/timeline.html", "dossiers/_timeline_more.html", context)
 

@@ -53,7 +53,7 @@ from casemgmt.contacts.models import Contact, ContactTransfer, ExternalReference
 from casemgmt.directory.models import Department, Service, Topic
 from casemgmt.dossiers.access import NOT_INVOLVED, Access
 from casemgmt.dossiers.models import DossierAssignment
-from casemgmt.dossiers.services import DossierService, DossierView
+from casemgmt.dossiers.services import DossierAccess, DossierService
 from casemgmt.errors import Forbidden, InvalidInput
 from casemgmt.escalations.models import Escalation
 from casemgmt.handoffs.models import Handoff
@@ -625,17 +625,18 @@ async def read_page(
 
 
 async def dossier_timeline(
-    dossiers: DossierService, view: DossierView, before: Cursor | None = None, limit: int = DEFAULT_LIMIT
+    dossiers: DossierService, dossier: DossierAccess, before: Cursor | None = None, limit: int = DEFAULT_LIMIT
 ) -> TimelinePage:
-    """The timeline of a dossier already loaded (and access-checked) through ``DossierService``; audited."""
-    if view.access < Access.READ:
+    """The timeline of a dossier whose access ``DossierService`` checked (``require_access``, or a loaded view's
+    ``reader_access``); audited."""
+    if dossier.access < Access.READ:
         raise Forbidden(NOT_INVOLVED)
-    page = await read_page(dossiers.session, view.dossier.id, TIMELINE_SOURCES, before, limit)
+    page = await read_page(dossiers.session, dossier.dossier_id, TIMELINE_SOURCES, before, limit)
     dossiers.audit.record(
         Action.READ,
         "timeline",
-        view.dossier.id,
-        client_pseudonym=view.client_pseudonym,
+        dossier.dossier_id,
+        client_pseudonym=dossier.client_pseudonym,
         detail=f"voor {before.encode()}" if before else "",
     )
     return page

@@ -101,6 +101,19 @@ class DossierView:
     def history(self) -> list[AssignmentView]:
         return [a for a in self.assignments if not a.active]
 
+    @property
+    def reader_access(self) -> DossierAccess:
+        return DossierAccess(self.dossier.id, self.client_pseudonym, self.access)
+
+
+@dataclass(frozen=True)
+class DossierAccess:
+    """What reading one of a dossier's records needs to know of the dossier: which, whose, and the reader's access."""
+
+    dossier_id: int
+    client_pseudonym: str
+    access: Access
+
 
 @dataclass(frozen=True)
 class DossierRow:
@@ -209,6 +222,17 @@ _ASSIGNMENTS = (
     .order_by(DossierAssignment.since, DossierAssignment.id)
 )
 
+_READER_ACCESS = (
+    select(Dossier.id, Client.pseudonym, Dossier.casemanager_id, DossierAssignment.id, DossierAssignment.until)
+    .join(Client, Client.id == Dossier.client_id)
+    .outerjoin(
+        DossierAssignment,
+        (DossierAssignment.dossier_id == Dossier.id) & (DossierAssignment.user_id == bindparam("actor_id")),
+    )
+    .where(Dossier.id == bindparam("dossier_id"))
+)
+"""The dossier's client and casemanager, with a row per assignment the reader ever had (one without any)."""
+
 
 def _now() -> datetime:
     return datetime.now(UTC)
@@ -247,6 +271,18 @@ class DossierService(AuditedService):
         if view.access < minimum:
             raise Forbidden(NOT_INVOLVED if view.access is Access.NONE else READ_ONLY)
         return view
+
+    async def require_access(self, dossier_id: int, minimum: Access) -> DossierAccess:
+        """As ``require``, in one statement, for a read that needs only the reader's access (a timeline page):
+        only the actor's own assignments are read, and access is decided by the same rule."""
+        rows = (await self.session.execute(_READER_ACCESS, {"dossier_id": dossier_id, "actor_id": self.actor.id})).all()
+        if not rows:
+            raise NotFound(DOSSIER_NOT_FOUND)
+        mine = [(self.actor.id, until) for *_, assignment_id, until in rows if assignment_id is not None]
+        access = access_from_assignments(self.actor, mine, rows[0].casemanager_id)
+        if access < minimum:
+            raise Forbidden(NOT_INVOLVED if access is Access.NONE else READ_ONLY)
+        return DossierAccess(rows[0].id, rows[0].pseudonym, access)
 
     async def get(self, dossier_id: int) -> DossierView:
         view = await self.require(dossier_id, Access.READ)
