@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import anyio
 import pytest
 from playwright.async_api import expect
 from sqlalchemy import select
@@ -26,6 +27,18 @@ async def _signed_in(page, email: str) -> None:
     await page.get_by_label("Wachtwoord").fill(PASSWORD)
     await page.get_by_role("button", name="Inloggen").click()
     await page.wait_for_load_state("networkidle")
+
+
+async def _stored_escalation(db) -> Escalation:  # type: ignore[no-untyped-def]
+    """The escalation the form stored, once its request has committed (networkidle can come before the post on a
+    loaded machine: seen on PostgreSQL in CI)."""
+    for _ in range(100):
+        async with db() as session:
+            escalation = (await session.scalars(select(Escalation))).one_or_none()
+        if escalation is not None:
+            return escalation
+        await anyio.sleep(0.1)
+    raise AssertionError("no escalation stored within 10 s of Escaleren")
 
 
 async def test_an_admin_changes_szw_norm_and_thursday_hours(page, live_server, make_user, db) -> None:
@@ -63,7 +76,5 @@ async def test_an_admin_changes_szw_norm_and_thursday_hours(page, live_server, m
     await expect(page.locator("select[name=service] option[value=SZW]")).to_contain_text("norm 6 werkdagen")
     await page.locator("textarea[name=question]").fill("Waarom is de bijstand niet betaald?")
     await page.get_by_role("button", name="Escaleren").click()
-    await page.wait_for_load_state("networkidle")
-    async with db() as session:
-        escalation = (await session.scalars(select(Escalation))).one()
+    escalation = await _stored_escalation(db)
     assert escalation.due_at == add_business_days(datetime.now(UTC), 6)
