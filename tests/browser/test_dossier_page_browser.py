@@ -158,3 +158,57 @@ async def test_without_javascript_an_action_opens_its_form_as_a_page(page_withou
     await form.get_by_role("button", name="Overdracht aanvragen").click()
     await page.wait_for_url(f"**/dossiers/{world.dossier_id}")  # a plain post goes back to the dossier
     await expect(page.locator("[data-testid=dossier-overdrachten]")).to_contain_text("SZW → DSO")
+
+
+async def _settled_promise(live_server: str, world: Casework) -> int:
+    """A callback the accountmanager promised on the dossier and kept, through the API."""
+    import httpx
+
+    async with httpx.AsyncClient(base_url=live_server, headers=world.tokens["am"]) as api:
+        made = await api.post(
+            "/api/v1/commitments",
+            json={
+                "client_id": world.client_id,
+                "dossier_id": world.dossier_id,
+                "kind": "callback",
+                "description": PROMISE,
+                "owner_id": world.am.id,
+            },
+        )
+        assert made.status_code == 201, made.text
+        kept = await api.post(f"/api/v1/commitments/{made.json()['id']}/fulfil", json={"note": "Gebeld."})
+        assert kept.status_code == 200, kept.text
+        return int(made.json()["id"])
+
+
+@pytest.mark.parametrize("size", WIDTHS)
+async def test_the_settled_promises_load_in_place_when_opened(
+    page, live_server: str, world: Casework, size: str
+) -> None:
+    width, height = WIDTHS[size]
+    await page.set_viewport_size({"width": width, "height": height})
+    kept = await _settled_promise(live_server, world)
+    await log_in(page, world.cm.email)
+    await page.goto(f"/dossiers/{world.dossier_id}")
+    await page.wait_for_load_state("networkidle")  # htmx has processed the page
+    row = page.locator(f"#toezegging-{kept}")
+    assert await row.count() == 0  # not on the page until the fold is opened
+    await page.get_by_test_id("afgehandeld").locator("summary").click()
+    await expect(row).to_contain_text("nagekomen (op tijd)")
+    assert page.url.endswith(f"/dossiers/{world.dossier_id}")  # in place, no page load
+    assert await page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+async def test_without_javascript_the_settled_promises_open_as_a_page(
+    page_without_js, live_server: str, world: Casework
+) -> None:
+    page = page_without_js
+    kept = await _settled_promise(live_server, world)
+    await log_in(page, world.cm.email)
+    await page.goto(f"/dossiers/{world.dossier_id}")
+    await page.get_by_test_id("afgehandeld").locator("summary").click()
+    await page.get_by_test_id("afgehandeld-laden").click()
+    await page.wait_for_url(f"**/dossiers/{world.dossier_id}/afgehandeld")
+    await expect(page.locator(f"#toezegging-{kept}")).to_contain_text("nagekomen (op tijd)")
+    await page.get_by_test_id("terug-naar-dossier").click()
+    await page.wait_for_url(f"**/dossiers/{world.dossier_id}")

@@ -381,6 +381,7 @@ TABLE: dict[tuple[str, str], Row] = {
     ("GET", "/dossiers/nieuw"): row(OPENERS),
     ("GET", "/dossiers/{dossier_id:int}"): row(DOSSIER_READ),
     ("GET", "/dossiers/{dossier_id:int}/tijdlijn"): row(DOSSIER_READ),
+    ("GET", "/dossiers/{dossier_id:int}/afgehandeld"): row(DOSSIER_READ),
     # a folded action's form, loaded when opened: refused exactly as the form's POST (issue 18)
     ("GET", "/dossiers/{dossier_id:int}/formulier/{action:str}"): row(
         {

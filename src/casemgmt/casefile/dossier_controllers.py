@@ -8,7 +8,8 @@ the messages at the form, after a change it goes back to the dossier.
 
 The page renders only the form that is open (after a change or a refusal); the others are loaded when opened from
 ``GET /dossiers/{id}/formulier/{action}`` (``action_form_page``: the panel's content for htmx, the form as a page of
-its own without JavaScript), so the page asks no choices (employees, services, topics) for forms nobody opens.
+its own without JavaScript), so the page asks no choices (employees, services, topics) for forms nobody opens. The
+settled promises likewise load when their fold is opened (``GET /dossiers/{id}/afgehandeld``).
 """
 
 from __future__ import annotations
@@ -261,6 +262,14 @@ class DossierPage:
         await self.form_context(context, action)
         return page_or_fragment(self.request, "dossiers/action.html", "dossiers/_action_panel.html", context)
 
+    async def render_settled(self) -> Template:
+        """The dossier's settled promises, loaded when the promises panel's "Afgehandeld" is opened: for htmx the
+        lists, without JavaScript a page with just those. A read of the dossier, as the page."""
+        view = await self.dossiers.get(self.dossier_id)
+        context = _form_basics(view, None)
+        context.update(await promises_context(self.db_session, self.actor, self.audit, view.dossier.id))
+        return page_or_fragment(self.request, "dossiers/settled.html", "dossiers/_settled.html", context)
+
     async def render(
         self, forms: dict[str, FormState] | None = None, status_code: int = 200, done: tuple[str, str] | None = None
     ) -> Template:
@@ -381,6 +390,18 @@ async def action_form_page(page: Page, action: FromPath[str]) -> Template:
     """A folded action's form, loaded when it is opened (htmx: the panel's content), or without JavaScript a page
     with just that form; refused as the form's POST would be."""
     return await page.render_form(action)
+
+
+@get(
+    "/dossiers/{dossier_id:int}/afgehandeld",
+    name="dossiers.settled",
+    include_in_schema=False,
+    guards=[requires_employee],
+    dependencies=_with_page(),
+)
+async def settled_promises_page(page: Page) -> Template:
+    """The settled commitments, handoffs and escalations of the dossier (htmx: the folded list's content)."""
+    return await page.render_settled()
 
 
 @get(
@@ -619,6 +640,7 @@ API_HANDLERS: list[Any] = [api_get_dossier, api_timeline]
 PAGE_HANDLERS: list[Any] = [
     dossier_page,
     action_form_page,
+    settled_promises_page,
     timeline_fragment,
     change_status,
     change_external_refs,
