@@ -14,26 +14,10 @@ from sqlalchemy import select, update
 from casemgmt.commitments.models import Commitment
 from casemgmt.dossiers.models import Dossier
 from casemgmt.handoffs.models import Handoff
-from tests.worlds.casework import login_as
+from tests.worlds.casework import login_as, promise_callback
 from tests.worlds.personas import csrf_token
 
 pytestmark = pytest.mark.anyio
-
-
-async def _promise_callback(client, world, text: str) -> int:  # type: ignore[no-untyped-def]
-    response = await client.post(
-        "/api/v1/commitments",
-        headers=world.tokens["am"],
-        json={
-            "client_id": world.client_id,
-            "dossier_id": world.dossier_id,
-            "kind": "callback",
-            "description": text,
-            "owner_id": world.am.id,
-        },
-    )
-    assert response.status_code == 201, response.text
-    return response.json()["id"]
 
 
 async def _let_time_pass(db, *ids: int) -> None:  # type: ignore[no-untyped-def]
@@ -46,8 +30,8 @@ async def _let_time_pass(db, *ids: int) -> None:  # type: ignore[no-untyped-def]
 
 
 async def test_parking_space_story_overdue_callbacks_flag_the_dossier_and_block_closing(client, world, db) -> None:
-    first = await _promise_callback(client, world, "Ik bel u morgen terug over de parkeerplaats van uw broer.")
-    second = await _promise_callback(client, world, "Ik bel u deze week terug, echt waar.")
+    first = await promise_callback(client, world, "Ik bel u morgen terug over de parkeerplaats van uw broer.")
+    second = await promise_callback(client, world, "Ik bel u deze week terug, echt waar.")
     await _let_time_pass(db, first, second)
 
     dossier = (await client.get(f"/api/v1/dossiers/{world.dossier_id}", headers=world.tokens["cm"])).json()
@@ -78,7 +62,7 @@ async def test_parking_space_story_overdue_callbacks_flag_the_dossier_and_block_
 
 
 async def test_closing_succeeds_once_every_promise_is_settled(client, world, db) -> None:
-    commitment = await _promise_callback(client, world, "Ik bel u terug over de uitkering.")
+    commitment = await promise_callback(client, world, "Ik bel u terug over de uitkering.")
     fulfil = await client.post(
         f"/api/v1/commitments/{commitment}/fulfil", headers=world.tokens["am"], json={"note": "Teruggebeld."}
     )

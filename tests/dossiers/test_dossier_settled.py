@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from casemgmt.audit.models import AuditEvent
-from tests.worlds.casework import Casework, login_as
+from tests.worlds.casework import Casework, login_as, promise_callback
 
 pytestmark = pytest.mark.anyio
 
@@ -15,27 +15,11 @@ OPEN = "Ik bel u vrijdag terug over de huurachterstand."
 KEPT = "Ik stuur u het formulier voor bijzondere bijstand."
 
 
-async def _promise(client, world: Casework, text: str) -> int:  # type: ignore[no-untyped-def]
-    response = await client.post(
-        "/api/v1/commitments",
-        headers=world.tokens["am"],
-        json={
-            "client_id": world.client_id,
-            "dossier_id": world.dossier_id,
-            "kind": "callback",
-            "description": text,
-            "owner_id": world.am.id,
-        },
-    )
-    assert response.status_code == 201, response.text
-    return int(response.json()["id"])
-
-
 @pytest.fixture
 async def promises(client, world: Casework) -> dict[str, str]:  # type: ignore[no-untyped-def]
     """The row ids (``toezegging-<id>``) of an open commitment and of one fulfilled on time."""
-    still_open = await _promise(client, world, OPEN)
-    kept = await _promise(client, world, KEPT)
+    still_open = await promise_callback(client, world, OPEN)
+    kept = await promise_callback(client, world, KEPT)
     fulfilled = await client.post(
         f"/api/v1/commitments/{kept}/fulfil", headers=world.tokens["am"], json={"note": "Verstuurd."}
     )

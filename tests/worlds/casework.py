@@ -95,6 +95,23 @@ async def arrange(
     )
 
 
+async def promise_callback(client: Any, world: Casework, text: str) -> int:
+    """The accountmanager promises the client a callback on the dossier, through the API; the commitment's id."""
+    response = await client.post(
+        "/api/v1/commitments",
+        headers=world.tokens["am"],
+        json={
+            "client_id": world.client_id,
+            "dossier_id": world.dossier_id,
+            "kind": "callback",
+            "description": text,
+            "owner_id": world.am.id,
+        },
+    )
+    assert response.status_code == 201, response.text
+    return int(response.json()["id"])
+
+
 async def login_as(client: Any, person: Person) -> None:
     response = await client.post("/logout", follow_redirects=False) if client.cookies else None
     del response
