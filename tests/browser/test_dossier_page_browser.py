@@ -12,7 +12,7 @@ import pytest
 from playwright.async_api import async_playwright, expect
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.worlds.casework import Casework, arrange
+from tests.worlds.casework import Casework, arrange, promise_callback
 from tests.worlds.personas import PASSWORD
 
 pytestmark = [pytest.mark.anyio, pytest.mark.browser]
@@ -164,21 +164,13 @@ async def _settled_promise(live_server: str, world: Casework) -> int:
     """A callback the accountmanager promised on the dossier and kept, through the API."""
     import httpx
 
-    async with httpx.AsyncClient(base_url=live_server, headers=world.tokens["am"]) as api:
-        made = await api.post(
-            "/api/v1/commitments",
-            json={
-                "client_id": world.client_id,
-                "dossier_id": world.dossier_id,
-                "kind": "callback",
-                "description": PROMISE,
-                "owner_id": world.am.id,
-            },
+    async with httpx.AsyncClient(base_url=live_server) as api:
+        made = await promise_callback(api, world, PROMISE)
+        kept = await api.post(
+            f"/api/v1/commitments/{made}/fulfil", headers=world.tokens["am"], json={"note": "Gebeld."}
         )
-        assert made.status_code == 201, made.text
-        kept = await api.post(f"/api/v1/commitments/{made.json()['id']}/fulfil", json={"note": "Gebeld."})
         assert kept.status_code == 200, kept.text
-        return int(made.json()["id"])
+        return made
 
 
 @pytest.mark.parametrize("size", WIDTHS)

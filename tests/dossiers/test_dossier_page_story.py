@@ -12,7 +12,7 @@ import pytest
 from casemgmt.dossiers.models import Dossier
 from casemgmt.handoffs.models import Handoff
 from tests.factories import create_client, create_dossier
-from tests.worlds.casework import Casework, counts, login_as
+from tests.worlds.casework import Casework, counts, login_as, promise_callback
 from tests.worlds.personas import csrf_token
 
 pytestmark = pytest.mark.anyio
@@ -24,22 +24,6 @@ CONTEXT = "Klant heeft een bijstandsuitkering en vraagt nu om een vergunning voo
 async def post(client, path: str, data: dict[str, object], headers: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
     token = await csrf_token(client, "/login")
     return await client.post(path, data={**data, "_csrf_token": token}, headers=headers or {}, follow_redirects=False)
-
-
-async def promise(client, w: Casework, text: str) -> int:  # type: ignore[no-untyped-def]
-    response = await client.post(
-        "/api/v1/commitments",
-        headers=w.tokens["am"],
-        json={
-            "client_id": w.client_id,
-            "dossier_id": w.dossier_id,
-            "kind": "callback",
-            "description": text,
-            "owner_id": w.am.id,
-        },
-    )
-    assert response.status_code == 201, response.text
-    return int(response.json()["id"])
 
 
 def ref_of(text: str) -> str:
@@ -125,8 +109,10 @@ async def test_htmx_validation_error_keeps_the_form_open_with_messages_at_the_fi
 
 async def test_refused_close_names_the_dossier_and_links_each_open_promise(client, db, world: Casework) -> None:
     w = world
-    first = await promise(client, w, "Ik bel u morgen terug over de parkeerplaats van uw broer, voor vijf uur.")
-    second = await promise(client, w, "Ik stuur u de voorwaarden per e-mail.")
+    first = await promise_callback(
+        client, w, "Ik bel u morgen terug over de parkeerplaats van uw broer, voor vijf uur."
+    )
+    second = await promise_callback(client, w, "Ik stuur u de voorwaarden per e-mail.")
     await login_as(client, w.cm)
     for headers in (HTMX, {}):
         refused = await post(
